@@ -1,0 +1,14 @@
+import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
+import { Pool, types } from 'pg';
+import type { Database } from './schema';
+
+// int8 (bigint) columns hold counts and ids well below 2^53; numeric stays a string.
+types.setTypeParser(types.builtins.INT8, (value) => value);
+
+export type Db = Kysely<Database>;
+
+/** Opens a Kysely instance over a pg pool. */
+export function createDb(connectionString: string, max = 10): Db {
+  const pool = new Pool({ connectionString, max, application_name: 'biddt' });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+}

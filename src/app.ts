@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import { sql } from 'kysely';
+import type { Deps } from './composition';
+import { createMetrics } from './http/metrics';
+import { mountRoutes } from './http/mount';
+import { buildOpenApiDocument } from './http/openapi';
+import { errorHandler, notFoundHandler } from './http/problem';
+import './http/types';
+import { allRoutes } from './routes';
+
+const REQUEST_ID = /^[\w.-]{1,100}$/;
+
+/** Builds the Express app (no listen): ops routes, then every declared `/v1` route. */
+export function buildApp(deps: Deps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy);
+  app.use((req, res, next) => {
+    const given = req.headers['x-request-id'];
+    req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', req.id);
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req) => (req as express.Request).id,
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+    }),
+  );
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(cors({ origin: deps.config.corsOrigins === '*' ? true : deps.config.corsOrigins, exposedHeaders: ['Retry-After', 'X-Request-Id'] }));
+  const metrics = createMetrics();
+  app.use(metrics.middleware);
+  app.use(
+    express.json({
+      limit: '1mb',
+      // Raw bytes kept for signature checks (Stripe webhooks sign the exact body).
+      verify: (req, _res, buf) => {
+        (req as express.Request & { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
+  );
+
+  mountOps(app, deps, metrics.registry);
+  const router = express.Router();
+  mountRoutes(router, deps, allRoutes);
+  app.use(router);
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+function mountOps(app: Express, deps: Deps, registry: ReturnType<typeof createMetrics>['registry']): void {
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    const checks = await Promise.all([
+      sql`SELECT 1`.execute(deps.db).then(() => true, () => false),
+      deps.redis.ping().then((r) => r === 'PONG', () => false),
+    ]);
+    const [postgres, redis] = checks;
+    res.status(postgres && redis ? 200 : 503).json({ status: postgres && redis ? 'ready' : 'not_ready', postgres, redis });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  const document = buildOpenApiDocument(allRoutes);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Biddt API' }));
+}

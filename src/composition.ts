@@ -1,0 +1,71 @@
+import type { Config } from './config/config';
+import { createDb, type Db } from '../db/connection';
+import { SessionRevocations } from './modules/auth/revocations';
+import { FirebaseIdentity, type IdentityVerifier } from './providers/identity/firebase-identity';
+import { ConsoleSms } from './providers/sms/console-sms';
+import type { SmsSender } from './providers/sms/sms';
+import { TwilioSms } from './providers/sms/twilio-sms';
+import { systemClock, type Clock } from './shared/clock';
+import { createLogger, type Logger } from './shared/logger';
+import { createQueues, type Queues } from './shared/queues';
+import { RateLimits } from './shared/rate-limits';
+import { createRedis, type Redis } from './shared/redis';
+
+export type Role = 'api' | 'realtime' | 'workers' | 'all' | 'test';
+
+/** Everything a process needs, built once; services receive the slice they use. */
+export interface Deps {
+  role: Role;
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  db: Db;
+  redis: Redis;
+  queues: Queues;
+  rateLimits: RateLimits;
+  revocations: SessionRevocations;
+  sms: SmsSender;
+  identity: IdentityVerifier | undefined;
+  close(): Promise<void>;
+}
+
+export interface DepsOverrides {
+  logger?: Logger;
+  clock?: Clock;
+  sms?: SmsSender;
+  identity?: IdentityVerifier;
+}
+
+/** The composition root shared by the api, realtime and workers processes. */
+export async function createDeps(config: Config, role: Role, overrides: DepsOverrides = {}): Promise<Deps> {
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (npm start provides an embedded PostgreSQL)');
+  if (!config.redisUrl) throw new Error('REDIS_URL is not set (npm start spawns a local redis-server)');
+  const logger = overrides.logger ?? createLogger(config.logLevel, { role });
+  const db = createDb(config.databaseUrl, config.databasePoolMax);
+  const redis = createRedis(config.redisUrl);
+  const queues = createQueues(redis, config.redisPrefix);
+  const deps: Deps = {
+    role,
+    config,
+    logger,
+    clock: overrides.clock ?? systemClock,
+    db,
+    redis,
+    queues,
+    rateLimits: new RateLimits(redis, config.redisPrefix, config.rateLimits),
+    revocations: new SessionRevocations(redis, config.redisPrefix, config.auth.accessTtlSec),
+    sms: overrides.sms ?? createSms(config),
+    identity: overrides.identity ?? (config.firebase ? new FirebaseIdentity(config.firebase) : undefined),
+    async close() {
+      await Promise.allSettled(Object.values(queues).map((q) => q.close()));
+      await Promise.allSettled([db.destroy(), redis.quit()]);
+    },
+  };
+  return deps;
+}
+
+function createSms(config: Config): SmsSender {
+  if (config.twilio) return new TwilioSms(config.twilio);
+  if (!config.devConveniences) throw new Error('TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN/TWILIO_FROM_NUMBER are required in production');
+  return new ConsoleSms();
+}

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { envSchema, type Env } from './env';
+
+/** Typed, frozen configuration derived from the environment once at start-up. */
+export interface Config {
+  env: Env['NODE_ENV'];
+  /** SPEC dev/test conveniences (test phone codes, stand-ins) are active only here. */
+  devConveniences: boolean;
+  host: string;
+  port: number;
+  realtimePort: number;
+  publicBaseUrl: string;
+  logLevel: Env['LOG_LEVEL'];
+  trustProxy: boolean;
+  corsOrigins: string[] | '*';
+  databaseUrl: string | undefined;
+  databasePoolMax: number;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  auth: {
+    jwtSecret: string;
+    issuer: string;
+    audience: string;
+    accessTtlSec: number;
+    refreshTtlSec: number;
+    otpSecret: string;
+    otpTtlSec: number;
+    otpMaxAttempts: number;
+    testPhoneCodes: ReadonlyMap<string, string>;
+  };
+  twilio: { accountSid: string; authToken: string; fromNumber: string } | undefined;
+  firebase: { projectId: string; clientEmail?: string; privateKey?: string } | undefined;
+  stripe: { secretKey: string | undefined; webhookSecret: string | undefined; standInPort: number };
+  storage: {
+    driver: 'disk' | 's3';
+    dir: string;
+    s3?: { bucket: string; region?: string; endpoint?: string; accessKeyId?: string; secretAccessKey?: string };
+  };
+  rateLimits: {
+    sendCodePerIpPerMin: number;
+    sendCodePerPhonePerHour: number;
+    sendCodePhoneIntervalSec: number;
+    authPerIpPerMin: number;
+    apiPerUserPerMin: number;
+    bidsPerUserPerMin: number;
+    newAccountListingsPerHour: number;
+  };
+  fees: { minPriceCents: number; commissionBps: number; escrowFeeCents: number };
+  timing: {
+    auctionMinDurationSec: number;
+    softCloseWindowSec: number;
+    softCloseExtensionSec: number;
+    paymentDeadlineSec: number;
+    qrTokenTtlSec: number;
+    disputeEscalationSec: number;
+    bidWaitMs: number;
+    shutdownTimeoutMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `AUTH_TEST_PHONE_CODES` ("+15555550100:123456,…"). */
+function parseTestPhoneCodes(raw: string): Map<string, string> {
+  const codes = new Map<string, string>();
+  for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [phone, code] = pair.split(':');
+    if (!phone || !/^\+[1-9]\d{6,14}$/.test(phone) || !code || !/^\d{6}$/.test(code)) {
+      throw new ConfigError([`AUTH_TEST_PHONE_CODES: "${pair}" is not "+E164:6digits"`]);
+    }
+    codes.set(phone, code);
+  }
+  return codes;
+}
+
+/** Validates the environment and returns a frozen Config; throws ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  return Object.freeze(toConfig(parsed.data));
+}
+
+function toConfig(e: Env): Config {
+  const devConveniences = e.NODE_ENV !== 'production';
+  return {
+    env: e.NODE_ENV,
+    devConveniences,
+    host: e.HOST,
+    port: e.PORT,
+    realtimePort: e.REALTIME_PORT,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    corsOrigins: e.CORS_ORIGINS === '*' ? '*' : e.CORS_ORIGINS.split(',').map((s) => s.trim()),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      accessTtlSec: e.ACCESS_TOKEN_TTL_SEC,
+      refreshTtlSec: e.REFRESH_TOKEN_TTL_SEC,
+      otpSecret: e.OTP_SECRET,
+      otpTtlSec: e.OTP_TTL_SEC,
+      otpMaxAttempts: e.OTP_MAX_ATTEMPTS,
+      testPhoneCodes: devConveniences ? parseTestPhoneCodes(e.AUTH_TEST_PHONE_CODES) : new Map(),
+    },
+    twilio:
+      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM_NUMBER
+        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, fromNumber: e.TWILIO_FROM_NUMBER }
+        : undefined,
+    firebase: e.FIREBASE_PROJECT_ID
+      ? { projectId: e.FIREBASE_PROJECT_ID, clientEmail: e.FIREBASE_CLIENT_EMAIL, privateKey: e.FIREBASE_PRIVATE_KEY }
+      : undefined,
+    stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, standInPort: e.STRIPE_STANDIN_PORT },
+    storage: {
+      driver: e.STORAGE_DRIVER,
+      dir: e.STORAGE_DIR,
+      s3: e.S3_BUCKET
+        ? {
+            bucket: e.S3_BUCKET,
+            region: e.S3_REGION,
+            endpoint: e.S3_ENDPOINT,
+            accessKeyId: e.S3_ACCESS_KEY_ID,
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+          }
+        : undefined,
+    },
+    rateLimits: {
+      sendCodePerIpPerMin: e.RATE_LIMIT_SEND_CODE_PER_IP_PER_MIN,
+      sendCodePerPhonePerHour: e.RATE_LIMIT_SEND_CODE_PER_PHONE_PER_HOUR,
+      sendCodePhoneIntervalSec: e.RATE_LIMIT_SEND_CODE_PHONE_INTERVAL_SEC,
+      authPerIpPerMin: e.RATE_LIMIT_AUTH_PER_IP_PER_MIN,
+      apiPerUserPerMin: e.RATE_LIMIT_API_PER_USER_PER_MIN,
+      bidsPerUserPerMin: e.RATE_LIMIT_BIDS_PER_USER_PER_MIN,
+      newAccountListingsPerHour: e.RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR,
+    },
+    fees: { minPriceCents: e.MIN_PRICE_CENTS, commissionBps: e.COMMISSION_BPS, escrowFeeCents: e.ESCROW_FEE_CENTS },
+    timing: {
+      auctionMinDurationSec: e.AUCTION_MIN_DURATION_SEC,
+      softCloseWindowSec: e.SOFT_CLOSE_WINDOW_SEC,
+      softCloseExtensionSec: e.SOFT_CLOSE_EXTENSION_SEC,
+      paymentDeadlineSec: e.PAYMENT_DEADLINE_SEC,
+      qrTokenTtlSec: e.QR_TOKEN_TTL_SEC,
+      disputeEscalationSec: e.DISPUTE_ESCALATION_SEC,
+      bidWaitMs: e.BID_WAIT_MS,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
+  };
+}
+
+/** Loads config or exits the process with a message naming each bad variable. */
+export function loadConfigOrExit(source: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(source);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof z.ZodError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

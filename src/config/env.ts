@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/** Reads a boolean-ish env string ("1", "true", "yes"). */
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v : undefined));
+
+// Development-only secret: refused outside development/test by the refinement below.
+const DEV_SECRET = 'dev-only-secret-do-not-use-in-production-000000';
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: int(3000),
+    REALTIME_PORT: int(3001),
+    PUBLIC_BASE_URL: optionalText,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: flag,
+    CORS_ORIGINS: z.string().default('*'),
+
+    DATABASE_URL: optionalText,
+    DATABASE_POOL_MAX: int(10),
+    REDIS_URL: optionalText,
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ and - only')
+      .default('biddt'),
+
+    JWT_SECRET: optionalText,
+    JWT_ISSUER: z.string().default('biddt'),
+    JWT_AUDIENCE: z.string().default('biddt-api'),
+    ACCESS_TOKEN_TTL_SEC: int(900),
+    REFRESH_TOKEN_TTL_SEC: int(604800),
+    OTP_SECRET: optionalText,
+    OTP_TTL_SEC: int(300),
+    OTP_MAX_ATTEMPTS: int(5),
+    AUTH_TEST_PHONE_CODES: z.string().default(''),
+
+    TWILIO_ACCOUNT_SID: optionalText,
+    TWILIO_AUTH_TOKEN: optionalText,
+    TWILIO_FROM_NUMBER: optionalText,
+    FIREBASE_PROJECT_ID: optionalText,
+    FIREBASE_CLIENT_EMAIL: optionalText,
+    FIREBASE_PRIVATE_KEY: optionalText,
+
+    STRIPE_SECRET_KEY: optionalText,
+    STRIPE_WEBHOOK_SECRET: optionalText,
+    STRIPE_STANDIN_PORT: int(12111),
+
+    STORAGE_DRIVER: z.enum(['disk', 's3']).default('disk'),
+    STORAGE_DIR: z.string().default('.data/uploads'),
+    S3_BUCKET: optionalText,
+    S3_REGION: optionalText,
+    S3_ENDPOINT: optionalText,
+    S3_ACCESS_KEY_ID: optionalText,
+    S3_SECRET_ACCESS_KEY: optionalText,
+
+    RATE_LIMIT_SEND_CODE_PER_IP_PER_MIN: int(5),
+    RATE_LIMIT_SEND_CODE_PER_PHONE_PER_HOUR: int(5),
+    RATE_LIMIT_SEND_CODE_PHONE_INTERVAL_SEC: int(30),
+    RATE_LIMIT_AUTH_PER_IP_PER_MIN: int(20),
+    RATE_LIMIT_API_PER_USER_PER_MIN: int(100),
+    RATE_LIMIT_BIDS_PER_USER_PER_MIN: int(10),
+    RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR: int(5),
+
+    MIN_PRICE_CENTS: int(500),
+    COMMISSION_BPS: int(600),
+    ESCROW_FEE_CENTS: int(199),
+    AUCTION_MIN_DURATION_SEC: int(3600),
+    SOFT_CLOSE_WINDOW_SEC: int(120),
+    SOFT_CLOSE_EXTENSION_SEC: int(120),
+    PAYMENT_DEADLINE_SEC: int(172800),
+    QR_TOKEN_TTL_SEC: int(300),
+    DISPUTE_ESCALATION_SEC: int(1209600),
+    BID_WAIT_MS: int(2000),
+    SHUTDOWN_TIMEOUT_MS: int(10000),
+  })
+  .superRefine((env, ctx) => {
+    const relaxed = env.NODE_ENV !== 'production';
+    for (const name of ['JWT_SECRET', 'OTP_SECRET'] as const) {
+      const value = env[name];
+      if (!value && !relaxed) ctx.addIssue({ code: 'custom', path: [name], message: 'required in production' });
+      if (value && value.length < 32) ctx.addIssue({ code: 'custom', path: [name], message: 'must be at least 32 characters' });
+    }
+    if (!relaxed && !env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production' });
+    if (!relaxed && !env.REDIS_URL) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required in production' });
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'required when STRIPE_SECRET_KEY is set' });
+    }
+    if (env.STORAGE_DRIVER === 's3' && !env.S3_BUCKET) {
+      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when STORAGE_DRIVER=s3' });
+    }
+  })
+  .transform((env) => ({
+    ...env,
+    JWT_SECRET: env.JWT_SECRET ?? DEV_SECRET,
+    OTP_SECRET: env.OTP_SECRET ?? DEV_SECRET,
+  }));
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,58 @@
+import { loadConfigOrExit } from '../config/config';
+import { createDeps } from '../composition';
+import { migrateToLatest } from '../../db/migrate';
+import { startApi } from '../server';
+import { stopOnSignal, type Stoppable } from '../process';
+import { startRealtime } from '../../realtime/io';
+import { startWorkers } from '../../workers/workers';
+import { startEmbeddedPostgres, startRedisServer, type LocalService } from './local-services';
+
+const DEV_TEST_PHONES = '+15555550100:123456,+15555550101:123456,+15555550102:123456';
+
+/**
+ * `npm start`: the whole platform in one process for development and demos — api, realtime and
+ * workers — on an embedded PostgreSQL and a spawned redis-server unless DATABASE_URL / REDIS_URL say otherwise.
+ */
+async function main(): Promise<void> {
+  process.env.NODE_ENV ??= 'development';
+  const dev = process.env.NODE_ENV !== 'production';
+  if (dev) process.env.AUTH_TEST_PHONE_CODES ??= DEV_TEST_PHONES;
+  const services: LocalService[] = [];
+  const say = (line: string) => process.stderr.write(`[biddt] ${line}\n`);
+
+  if (!process.env.DATABASE_URL) {
+    say('DATABASE_URL not set: starting embedded PostgreSQL in .data/postgres');
+    const pg = await startEmbeddedPostgres({ dataDir: '.data/postgres', port: Number(process.env.EMBEDDED_PG_PORT ?? 0) || undefined });
+    services.push(pg);
+    process.env.DATABASE_URL = pg.url;
+  }
+  if (!process.env.REDIS_URL) {
+    say('REDIS_URL not set: spawning redis-server');
+    const redis = await startRedisServer({ dir: '.data/redis' });
+    services.push(redis);
+    process.env.REDIS_URL = redis.url;
+  }
+
+  const config = loadConfigOrExit();
+  const deps = await createDeps(config, 'all');
+  await migrateToLatest(deps.db);
+  const api = await startApi(deps);
+  const realtime = await startRealtime(deps);
+  const workers = await startWorkers(deps);
+
+  const base = `http://${config.host}:${api.port}`;
+  say(`mode:      ${config.env}`);
+  say(`API:       ${base}/v1   (health ${base}/health, ready ${base}/ready)`);
+  say(`Socket.IO: http://${config.host}:${realtime.port}`);
+  say(`Docs:      ${base}/docs   (OpenAPI ${base}/openapi.json)`);
+  say(`Metrics:   ${base}/metrics`);
+  if (config.auth.testPhoneCodes.size) say(`Test phones (code 123456 unless set otherwise): ${[...config.auth.testPhoneCodes.keys()].join(', ')}`);
+
+  const stopServices: Stoppable = { stop: async () => void (await Promise.allSettled(services.map((s) => s.stop()))) };
+  stopOnSignal(deps.logger, [api, realtime, workers, { stop: () => deps.close() }, stopServices], config.timing.shutdownTimeoutMs);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

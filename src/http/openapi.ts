@@ -1,0 +1,58 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from '../shared/zod';
+import type { RouteDef } from './route';
+
+const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem');
+
+/** `/v1/listings/:id` → `/v1/listings/{id}`. */
+const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
+
+/** Builds the OpenAPI 3.1 document from the declared routes (deterministic: committed and diffed). */
+export function buildOpenApiDocument(routes: RouteDef[]) {
+  const registry = new OpenAPIRegistry();
+  registry.register('Problem', ProblemSchema);
+  const bearer = registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  for (const { spec } of routes) {
+    const responses = Object.fromEntries(
+      Object.entries(spec.responses).map(([status, r]) => [
+        status,
+        {
+          description: r.description,
+          ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : {}),
+        },
+      ]),
+    );
+    registry.registerPath({
+      method: spec.method,
+      path: toOpenApiPath(spec.path),
+      summary: spec.summary,
+      tags: spec.tags,
+      ...(spec.auth === 'none' ? {} : { security: [{ [bearer.name]: [] }] }),
+      request: {
+        ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
+        ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
+        ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.idempotent ? { headers: z.object({ 'idempotency-key': z.string().max(200).optional() }) } : {}),
+      },
+      responses: {
+        ...responses,
+        default: { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: ProblemSchema } } },
+      },
+    });
+  }
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'Biddt API', version: '1.0.0', description: 'Real-time auction marketplace. Amounts are integer cents (CAD).' },
+    servers: [{ url: '/' }],
+  });
+}

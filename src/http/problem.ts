@@ -1,0 +1,104 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, type ErrorKind } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unprocessable: 422,
+  rate_limited: 429,
+  not_implemented: 501,
+  unavailable: 503,
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  instance?: string;
+  [extra: string]: unknown;
+}
+
+export const statusOf = (err: AppError): number => STATUS[err.kind];
+
+/** RFC 9457 body for an AppError (also used by socket acks, minus `instance`). */
+export function toProblem(err: AppError, instance?: string): Problem {
+  const status = statusOf(err);
+  const { retryAfterSec: _retry, ...extras } = err.details;
+  return {
+    type: `https://biddt.ca/problems/${err.code.replaceAll('_', '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code: err.code,
+    detail: err.message,
+    ...(instance ? { instance } : {}),
+    ...extras,
+  };
+}
+
+/** Maps body-parser and other framework errors to AppErrors. */
+function normalize(err: unknown): AppError | undefined {
+  if (err instanceof AppError) return err;
+  const e = err as { type?: string; status?: number; expose?: boolean };
+  if (e?.type === 'entity.too.large') return new AppError('payload_too_large', 'payload_too_large', 'The request body is too large.');
+  if (e?.type === 'entity.parse.failed') {
+    return new AppError('invalid', 'malformed_json', 'The request body is not valid JSON.', { errors: [{ field: 'body', message: 'malformed JSON' }] });
+  }
+  if (e?.status === 400 && e.expose) return new AppError('invalid', 'bad_request', 'The request is malformed.');
+  return undefined;
+}
+
+/** Sends a problem+json response. */
+export function sendProblem(res: Parameters<RequestHandler>[1], err: AppError, instance?: string): void {
+  const problem = toProblem(err, instance);
+  if (err.details.retryAfterSec !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.details.retryAfterSec))));
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+/** The single place where errors become HTTP: known ones as problems, the rest as an opaque 500. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const known = normalize(err);
+    if (known) return sendProblem(res, known, req.originalUrl);
+    logger.error({ err, requestId: req.id }, 'unhandled error');
+    if (res.headersSent) return res.end();
+    res
+      .status(500)
+      .type('application/problem+json')
+      .send(
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Internal Server Error',
+          status: 500,
+          code: 'internal_error',
+          detail: 'Something went wrong on our side. It has been logged.',
+          instance: req.originalUrl,
+          requestId: req.id,
+        }),
+      );
+  };
+}
+
+/** 404 for anything no route matched. */
+export const notFoundHandler: RequestHandler = (req, res) =>
+  sendProblem(res, new AppError('not_found', 'route_not_found', `No route for ${req.method} ${req.path}.`), req.originalUrl);

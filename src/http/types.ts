@@ -1,0 +1,16 @@
+import type { Role } from '../../db/schema';
+
+/** Who is acting: derived from a verified access token. */
+export interface Actor {
+  userId: string;
+  role: Role;
+  /** Refresh-token family (session) the access token belongs to. */
+  sid: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    id: string;
+    actor?: Actor;
+  }
+}

@@ -1,0 +1,63 @@
+import { accepted, defineRoute, noContent, ok } from '../../http/route';
+import { FirebaseBody, RefreshBody, SendCodeAccepted, SendCodeBody, TokenPair, VerifyBody } from './auth.schemas';
+import { exchangeFirebaseToken, logout, refresh, sendCode, verifyCode } from './auth.service';
+
+const tags = ['auth'];
+
+export const authRoutes = [
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/auth/phone/send-code',
+      summary: 'Text a 6-digit sign-in code',
+      tags,
+      auth: 'none',
+      body: SendCodeBody,
+      responses: { 202: { description: 'Code sent (the same answer whether or not the number is registered)', schema: SendCodeAccepted }, 429: { description: 'Rate limited' } },
+    },
+    async (deps, { body, ip }) => accepted(await sendCode(deps, body.phoneNumber, ip)),
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/auth/phone/verify',
+      summary: 'Sign in with the code',
+      tags,
+      auth: 'none',
+      body: VerifyBody,
+      responses: { 200: { description: 'Signed in', schema: TokenPair }, 401: { description: 'invalid_code' } },
+    },
+    async (deps, { body, ip }) => ok(await verifyCode(deps, body.phoneNumber, body.code, ip)),
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/auth/firebase',
+      summary: 'Sign in with a Firebase phone-auth ID token',
+      tags,
+      auth: 'none',
+      body: FirebaseBody,
+      responses: { 200: { description: 'Signed in', schema: TokenPair }, 501: { description: 'Firebase not configured' } },
+    },
+    async (deps, { body, ip }) => ok(await exchangeFirebaseToken(deps, body.idToken, ip)),
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/auth/refresh',
+      summary: 'Rotate the refresh token',
+      tags,
+      auth: 'none',
+      body: RefreshBody,
+      responses: { 200: { description: 'A new pair', schema: TokenPair }, 401: { description: 'Invalid, expired or reused token' } },
+    },
+    async (deps, { body, ip }) => ok(await refresh(deps, body.refreshToken, ip)),
+  ),
+  defineRoute(
+    { method: 'delete', path: '/v1/auth/logout', summary: 'Sign out of this session', tags, responses: { 204: { description: 'Signed out' } } },
+    async (deps, { actor }) => {
+      await logout(deps, actor!);
+      return noContent();
+    },
+  ),
+];

@@ -1,0 +1,84 @@
+import type { Deps } from '../../composition';
+import type { User } from '../../../db/schema';
+import type { Actor } from '../../http/types';
+import { AppError } from '../../shared/errors';
+import { usersRepository } from '../users/users.repository';
+import { presentSelf } from '../users/users.presenter';
+import { signAccessToken } from './access-tokens';
+import { consumeOtp, issueOtp } from './otp';
+import { revokeFamily, rotateSession, startSession } from './sessions';
+
+type AuthDeps = Pick<Deps, 'db' | 'config' | 'rateLimits' | 'sms' | 'identity' | 'revocations'>;
+
+const otpOptions = (deps: AuthDeps) => ({
+  secret: deps.config.auth.otpSecret,
+  ttlSec: deps.config.auth.otpTtlSec,
+  maxAttempts: deps.config.auth.otpMaxAttempts,
+  testCodes: deps.config.auth.testPhoneCodes,
+});
+
+const accessOptions = (deps: Pick<Deps, 'config'>) => ({
+  secret: deps.config.auth.jwtSecret,
+  issuer: deps.config.auth.issuer,
+  audience: deps.config.auth.audience,
+  ttlSec: deps.config.auth.accessTtlSec,
+});
+
+/** Texts a sign-in code. Answers the same whether or not the number has an account. */
+export async function sendCode(deps: AuthDeps, phoneNumber: string, ip: string): Promise<{ status: 'sent'; expiresInSec: number }> {
+  await deps.rateLimits.consume('sendCodeIp', ip);
+  await deps.rateLimits.consume('sendCodePhoneInterval', phoneNumber);
+  await deps.rateLimits.consume('sendCodePhone', phoneNumber);
+  const code = await issueOtp(deps.db, otpOptions(deps), phoneNumber);
+  if (code) await deps.sms.send(phoneNumber, `Your Biddt code is ${code}. It expires in ${Math.round(deps.config.auth.otpTtlSec / 60)} minutes.`);
+  return { status: 'sent', expiresInSec: deps.config.auth.otpTtlSec };
+}
+
+/** Signs in with a code, creating the account on first use. */
+export async function verifyCode(deps: AuthDeps, phoneNumber: string, code: string, ip: string) {
+  await deps.rateLimits.consume('authIp', ip);
+  await consumeOtp(deps.db, otpOptions(deps), phoneNumber, code);
+  const { user } = await usersRepository.findOrCreateByPhone(deps.db, phoneNumber);
+  return openSession(deps, user);
+}
+
+/** Signs in with a Firebase ID token obtained by phone sign-in on the device. */
+export async function exchangeFirebaseToken(deps: AuthDeps, idToken: string, ip: string) {
+  if (!deps.identity) throw new AppError('not_implemented', 'firebase_not_configured', 'Firebase sign-in is not configured on this server.');
+  await deps.rateLimits.consume('authIp', ip);
+  let phoneNumber: string;
+  try {
+    ({ phoneNumber } = await deps.identity.verifyPhoneIdToken(idToken));
+  } catch {
+    throw new AppError('unauthorized', 'invalid_id_token', 'The Firebase ID token is not valid.');
+  }
+  const { user } = await usersRepository.findOrCreateByPhone(deps.db, phoneNumber);
+  return openSession(deps, user);
+}
+
+/** Rotates a refresh token into a new pair. */
+export async function refresh(deps: AuthDeps, refreshToken: string, ip: string) {
+  await deps.rateLimits.consume('authIp', ip);
+  const rotated = await rotateSession(deps.db, refreshToken, deps.config.auth.refreshTtlSec);
+  const user = await usersRepository.findById(deps.db, rotated.userId);
+  if (!user) throw new AppError('unauthorized', 'invalid_refresh_token', 'The refresh token is not valid.');
+  return tokenPair(deps, user, rotated.familyId, rotated.refreshToken);
+}
+
+/** Ends the session the access token belongs to. */
+export async function logout(deps: AuthDeps, actor: Actor): Promise<void> {
+  await revokeFamily(deps.db, actor.sid);
+  await deps.revocations.revoke(actor.sid);
+}
+
+async function openSession(deps: AuthDeps, user: User) {
+  const { refreshToken, familyId } = await startSession(deps.db, user.id, deps.config.auth.refreshTtlSec);
+  return tokenPair(deps, user, familyId, refreshToken);
+}
+
+function tokenPair(deps: AuthDeps, user: User, familyId: string, refreshToken: string) {
+  const accessToken = signAccessToken(accessOptions(deps), { userId: user.id, role: user.role, sid: familyId });
+  return { accessToken, refreshToken, tokenType: 'Bearer' as const, expiresIn: deps.config.auth.accessTtlSec, user: presentSelf(user) };
+}
+
+export { accessOptions };

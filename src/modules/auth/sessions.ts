@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../../../db/connection';
+import { randomToken, sha256 } from '../../shared/crypto';
+import { unauthorized } from '../../shared/errors';
+
+export interface IssuedRefresh {
+  refreshToken: string;
+  familyId: string;
+}
+
+/** Starts a new session (refresh-token family) for a user. */
+export async function startSession(db: Db, userId: string, ttlSec: number): Promise<IssuedRefresh> {
+  return issueInFamily(db, userId, randomUUID(), ttlSec);
+}
+
+async function issueInFamily(db: Pick<Db, 'insertInto'>, userId: string, familyId: string, ttlSec: number): Promise<IssuedRefresh> {
+  const refreshToken = randomToken();
+  await db
+    .insertInto('refreshTokens')
+    .values({ familyId, userId, tokenHash: sha256(refreshToken), expiresAt: sql<Date>`now() + make_interval(secs => ${ttlSec})` })
+    .execute();
+  return { refreshToken, familyId };
+}
+
+/**
+ * Exchanges a refresh token for a new one in the same family. Presenting a token that was already
+ * rotated means it leaked (or raced): the whole family is revoked, so the thief's copy dies too.
+ */
+export async function rotateSession(db: Db, refreshToken: string, ttlSec: number): Promise<IssuedRefresh & { userId: string }> {
+  const invalid = () => unauthorized('invalid_refresh_token', 'The refresh token is not valid.');
+  const outcome = await db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('refreshTokens').selectAll().where('tokenHash', '=', sha256(refreshToken)).forUpdate().executeTakeFirst();
+    if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) return { error: true as const };
+    if (row.rotatedAt) return { reuse: row.familyId };
+    const user = await trx.selectFrom('users').select(['id']).where('id', '=', row.userId).where('deletedAt', 'is', null).executeTakeFirst();
+    if (!user) return { error: true as const };
+    await trx.updateTable('refreshTokens').set({ rotatedAt: sql<Date>`now()` }).where('id', '=', row.id).execute();
+    const issued = await issueInFamily(trx, row.userId, row.familyId, ttlSec);
+    return { issued: { ...issued, userId: row.userId } };
+  });
+  if ('reuse' in outcome && outcome.reuse) {
+    await revokeFamily(db, outcome.reuse);
+    throw unauthorized('refresh_token_reused', 'This refresh token was already used; the session has been revoked.');
+  }
+  if ('issued' in outcome && outcome.issued) return outcome.issued;
+  throw invalid();
+}
+
+/** Revokes every token of a session family (logout, reuse detection). */
+export async function revokeFamily(db: Db, familyId: string): Promise<void> {
+  await db.updateTable('refreshTokens').set({ revokedAt: sql<Date>`now()` }).where('familyId', '=', familyId).where('revokedAt', 'is', null).execute();
+}
+
+/** True while the family has a token that is neither revoked nor expired. */
+export async function isSessionLive(db: Db, familyId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('refreshTokens')
+    .select('id')
+    .where('familyId', '=', familyId)
+    .where('revokedAt', 'is', null)
+    .where('expiresAt', '>', sql<Date>`now()`)
+    .limit(1)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+/** Revokes every session of a user (account deletion, suspension). */
+export async function revokeAllSessions(db: Db, userId: string): Promise<void> {
+  await db.updateTable('refreshTokens').set({ revokedAt: sql<Date>`now()` }).where('userId', '=', userId).where('revokedAt', 'is', null).execute();
+}

@@ -1,0 +1,48 @@
+import { defineRoute, ok } from '../../http/route';
+import { notFound } from '../../shared/errors';
+import { usersRepository } from './users.repository';
+import { presentProfile, presentSelf } from './users.presenter';
+import { PublicProfile, UpdateMeBody, UserIdParams, UserSelf } from './users.schemas';
+
+const tags = ['users'];
+
+export const userRoutes = [
+  defineRoute(
+    { method: 'get', path: '/v1/users/me', summary: 'The signed-in user', tags, responses: { 200: { description: 'You', schema: UserSelf } } },
+    async (deps, { actor }) => {
+      const user = await usersRepository.findById(deps.db, actor!.userId);
+      if (!user) throw notFound('user');
+      return ok(presentSelf(user));
+    },
+  ),
+  defineRoute(
+    {
+      method: 'patch',
+      path: '/v1/users/me',
+      summary: 'Update your profile',
+      tags,
+      body: UpdateMeBody,
+      responses: { 200: { description: 'Updated', schema: UserSelf } },
+    },
+    async (deps, { actor, body }) => {
+      const user = await usersRepository.update(deps.db, actor!.userId, body);
+      if (!user) throw notFound('user');
+      return ok(presentSelf(user));
+    },
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/v1/users/:id/profile',
+      summary: "A user's public profile",
+      tags,
+      params: UserIdParams,
+      responses: { 200: { description: 'Public profile', schema: PublicProfile } },
+    },
+    async (deps, { params }) => {
+      const user = await usersRepository.findById(deps.db, params.id);
+      if (!user) throw notFound('user');
+      return ok(presentProfile(user, await usersRepository.ratingSummary(deps.db, user.id)));
+    },
+  ),
+];

@@ -1,0 +1,34 @@
+import { z } from '../../shared/zod';
+
+export const UserSelf = z
+  .object({
+    id: z.uuid(),
+    phoneNumber: z.string(),
+    displayName: z.string().nullable(),
+    email: z.string().nullable(),
+    avatarUrl: z.string().nullable(),
+    role: z.enum(['user', 'support', 'admin']),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi('UserSelf');
+
+export const PublicProfile = z
+  .object({
+    id: z.uuid(),
+    displayName: z.string().nullable(),
+    avatarUrl: z.string().nullable(),
+    ratingAverage: z.number().nullable(),
+    ratingCount: z.number().int(),
+    memberSince: z.iso.datetime(),
+  })
+  .openapi('PublicProfile');
+
+export const UpdateMeBody = z
+  .strictObject({
+    displayName: z.string().trim().min(2).max(50).optional(),
+    email: z.email().max(254).nullable().optional(),
+    avatarUrl: z.url({ protocol: /^https?$/ }).max(2048).nullable().optional(),
+  })
+  .openapi('UpdateMe');
+
+export const UserIdParams = z.object({ id: z.uuid() });

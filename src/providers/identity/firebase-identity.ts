@@ -1,0 +1,40 @@
+import { cert, getApps, initializeApp, type App } from 'firebase-admin/app';
+import { getAuth } from 'firebase-admin/auth';
+
+/** Verifies Firebase ID tokens (phone sign-in done on the device) and returns the phone number. */
+export interface IdentityVerifier {
+  verifyPhoneIdToken(idToken: string): Promise<{ phoneNumber: string; uid: string }>;
+}
+
+export interface FirebaseOptions {
+  projectId: string;
+  clientEmail?: string;
+  privateKey?: string;
+}
+
+/** firebase-admin backed verifier; credentials from options or Application Default Credentials. */
+export class FirebaseIdentity implements IdentityVerifier {
+  private readonly app: App;
+
+  constructor(options: FirebaseOptions) {
+    const name = `biddt-${options.projectId}`;
+    const existing = getApps().find((a) => a.name === name);
+    this.app =
+      existing ??
+      initializeApp(
+        {
+          projectId: options.projectId,
+          ...(options.clientEmail && options.privateKey
+            ? { credential: cert({ projectId: options.projectId, clientEmail: options.clientEmail, privateKey: options.privateKey.replace(/\\n/g, '\n') }) }
+            : {}),
+        },
+        name,
+      );
+  }
+
+  async verifyPhoneIdToken(idToken: string): Promise<{ phoneNumber: string; uid: string }> {
+    const decoded = await getAuth(this.app).verifyIdToken(idToken, true);
+    if (!decoded.phone_number) throw new Error('Firebase token has no phone_number');
+    return { phoneNumber: decoded.phone_number, uid: decoded.uid };
+  }
+}

@@ -1,0 +1,30 @@
+import type { Server } from 'node:http';
+import type { Deps } from './composition';
+import { buildApp } from './app';
+
+export interface ApiServer {
+  server: Server;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Listens with the API; `stop` refuses new connections, lets in-flight requests finish, then cuts idle ones. */
+export async function startApi(deps: Deps, port = deps.config.port): Promise<ApiServer> {
+  const app = buildApp(deps);
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(port, deps.config.host, () => resolve(s));
+  });
+  server.keepAliveTimeout = 65_000;
+  const address = server.address();
+  return {
+    server,
+    port: typeof address === 'object' && address ? address.port : port,
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), deps.config.timing.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Config } from '../config/config';
+import { rateLimited } from './errors';
+import type { Redis } from './redis';
+
+/** The limits of SPEC §4, each configurable through a RATE_LIMIT_* variable. */
+export type LimitName =
+  | 'sendCodeIp'
+  | 'sendCodePhone'
+  | 'sendCodePhoneInterval'
+  | 'authIp'
+  | 'apiUser'
+  | 'bidsUser'
+  | 'newAccountListings';
+
+interface LimitShape {
+  points: number;
+  durationSec: number;
+}
+
+function shapes(c: Config['rateLimits']): Record<LimitName, LimitShape> {
+  return {
+    sendCodeIp: { points: c.sendCodePerIpPerMin, durationSec: 60 },
+    sendCodePhone: { points: c.sendCodePerPhonePerHour, durationSec: 3600 },
+    sendCodePhoneInterval: { points: 1, durationSec: c.sendCodePhoneIntervalSec },
+    authIp: { points: c.authPerIpPerMin, durationSec: 60 },
+    apiUser: { points: c.apiPerUserPerMin, durationSec: 60 },
+    bidsUser: { points: c.bidsPerUserPerMin, durationSec: 60 },
+    newAccountListings: { points: c.newAccountListingsPerHour, durationSec: 3600 },
+  };
+}
+
+/** Fixed-window counters in Redis, so every api and realtime process shares the same budget. */
+export class RateLimits {
+  private readonly limiters: Record<LimitName, RateLimiterRedis | undefined>;
+
+  constructor(redis: Redis, prefix: string, config: Config['rateLimits']) {
+    const entries = Object.entries(shapes(config)).map(([name, shape]) => [
+      name,
+      // An interval of 0 seconds (tests) disables that limit.
+      shape.durationSec > 0
+        ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rl:${name}`, points: shape.points, duration: shape.durationSec })
+        : undefined,
+    ]);
+    this.limiters = Object.fromEntries(entries) as Record<LimitName, RateLimiterRedis | undefined>;
+  }
+
+  /** Spends one point of `name` for `key`; throws a 429 AppError with Retry-After when exhausted. */
+  async consume(name: LimitName, key: string): Promise<void> {
+    const limiter = this.limiters[name];
+    if (!limiter) return;
+    try {
+      await limiter.consume(key);
+    } catch (err) {
+      if (err instanceof RateLimiterRes) throw rateLimited(err.msBeforeNext / 1000);
+      throw err;
+    }
+  }
+}

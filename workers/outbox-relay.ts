@@ -1,0 +1,97 @@
+import { Emitter } from '@socket.io/redis-emitter';
+import { Client } from 'pg';
+import { sql } from 'kysely';
+import type { Deps } from '../src/composition';
+import { OUTBOX_CHANNEL, type OutboxMessage } from '../src/shared/outbox';
+import { socketKey } from '../src/shared/socket-key';
+
+const BATCH = 200;
+const POLL_MS = 1000;
+
+/**
+ * Moves committed outbox rows to BullMQ and Socket.IO rooms. Rows are claimed with SKIP LOCKED, so
+ * any number of relays can run; a crash between publish and mark re-publishes (at least once), and
+ * the stable job id makes BullMQ drop the duplicate job. LISTEN wakes it right after each commit; a
+ * slow poll catches anything a lost notification would leave behind.
+ */
+export class OutboxRelay {
+  private listener?: Client;
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private readonly emitter: Emitter;
+
+  constructor(private readonly deps: Deps) {
+    this.emitter = new Emitter(deps.redis, { key: socketKey(deps.config.redisPrefix) });
+  }
+
+  async start(): Promise<void> {
+    this.listener = new Client({ connectionString: this.deps.config.databaseUrl });
+    this.listener.on('error', (err) => this.deps.logger.warn({ err }, 'outbox listener error'));
+    await this.listener.connect();
+    this.listener.on('notification', () => void this.kick());
+    await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.timer = setInterval(() => void this.kick(), POLL_MS);
+    await this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.listener?.end().catch(() => undefined);
+    while (this.running) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** Drains until empty; concurrent kicks coalesce into one more pass. */
+  async kick(): Promise<void> {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        while ((await this.drainBatch()) === BATCH);
+      } while (this.again && !this.stopped);
+    } catch (err) {
+      this.deps.logger.error({ err }, 'outbox relay pass failed; will retry');
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async drainBatch(): Promise<number> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('outbox')
+        .select(['id', 'payload'])
+        .where('publishedAt', 'is', null)
+        .where('availableAt', '<=', sql<Date>`now()`)
+        .orderBy('id')
+        .limit(BATCH)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (rows.length === 0) return 0;
+      for (const row of rows) await this.publish(row.id, row.payload as unknown as OutboxMessage);
+      await trx
+        .updateTable('outbox')
+        .set({ publishedAt: sql<Date>`now()` })
+        .where('id', 'in', rows.map((r) => r.id))
+        .execute();
+      return rows.length;
+    });
+  }
+
+  private async publish(id: string, message: OutboxMessage): Promise<void> {
+    if (message.kind === 'event') {
+      this.emitter.to(message.rooms).emit(message.event, message.data);
+      return;
+    }
+    const delay = message.runAt ? Math.max(0, message.runAt - Date.now()) : undefined;
+    await this.deps.queues[message.queue].add(message.name, message.data, { jobId: message.jobId ?? `outbox-${id}`, delay });
+  }
+}

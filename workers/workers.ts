@@ -1,0 +1,45 @@
+import { Worker } from 'bullmq';
+import type { Deps } from '../src/composition';
+import { QUEUE_NAMES, type QueueName } from '../src/shared/queues';
+import { createRedis } from '../src/shared/redis';
+import { handlers as defaultHandlers } from './handlers';
+import { OutboxRelay } from './outbox-relay';
+import { assertRegistryComplete, processorFor, type JobHandler } from './registry';
+import { upsertSchedules } from './schedules';
+
+const CONCURRENCY: Partial<Record<QueueName, number>> = {};
+
+export interface RunningWorkers {
+  workers: Worker[];
+  relay: OutboxRelay;
+  stop(): Promise<void>;
+}
+
+/** Starts a BullMQ worker per queue plus the outbox relay; refuses to start with a registry gap. */
+export async function startWorkers(deps: Deps, handlers: Partial<Record<string, Partial<Record<string, JobHandler>>>> = defaultHandlers): Promise<RunningWorkers> {
+  assertRegistryComplete(handlers);
+  const connection = createRedis(deps.config.redisUrl!);
+  const workers = QUEUE_NAMES.map((queue) => {
+    const worker = new Worker(queue, processorFor(deps, queue, handlers), {
+      connection,
+      prefix: deps.config.redisPrefix,
+      concurrency: CONCURRENCY[queue] ?? 10,
+    });
+    worker.on('failed', (job, err) => deps.logger.warn({ queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err }, 'job failed'));
+    worker.on('error', (err) => deps.logger.error({ queue, err }, 'worker error'));
+    return worker;
+  });
+  const relay = new OutboxRelay(deps);
+  await relay.start();
+  await upsertSchedules(deps);
+  return {
+    workers,
+    relay,
+    async stop() {
+      // Finish the jobs in hand (close waits for them), then stop relaying and drop the connection.
+      await Promise.all(workers.map((w) => w.close()));
+      await relay.stop();
+      await connection.quit().catch(() => undefined);
+    },
+  };
+}
