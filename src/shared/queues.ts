@@ -6,6 +6,9 @@ import type { Redis } from './redis';
  * job name here has a handler, so a job can never be enqueued into a queue nobody drains.
  */
 export const JOBS = {
+  bids: ['bid.place'],
+  auctions: ['auction.open', 'auction.close', 'auction.sweep'],
+  notifications: ['notification.send'],
   maintenance: ['maintenance.cleanup'],
 } as const;
 

@@ -1,0 +1,32 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../../../db/schema';
+import type { OutboxEvent } from '../../shared/outbox';
+
+export const listingRoom = (listingId: string) => `listing:${listingId}`;
+export const userRoom = (userId: string) => `user:${userId}`;
+
+export interface ListingEventInput {
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Stores listing events with consecutive per-listing seqs and returns them as outbox messages for
+ * the listing room. The caller must hold the listing's row lock, which is what makes seqs gapless.
+ */
+export async function appendListingEvents(trx: Transaction<Database>, listingId: string, events: ListingEventInput[]): Promise<OutboxEvent[]> {
+  if (events.length === 0) return [];
+  const { eventSeq } = await trx
+    .updateTable('listings')
+    .set({ eventSeq: sql<string>`event_seq + ${events.length}` })
+    .where('id', '=', listingId)
+    .returning('eventSeq')
+    .executeTakeFirstOrThrow();
+  const first = Number(eventSeq) - events.length + 1;
+  const rows = events.map((e, i) => ({ listingId, seq: first + i, type: e.type, payload: { listingId, ...e.payload, seq: first + i } }));
+  await trx
+    .insertInto('listingEvents')
+    .values(rows.map((r) => ({ listingId: r.listingId, seq: r.seq, type: r.type, payload: JSON.stringify(r.payload) })))
+    .execute();
+  return rows.map((r) => ({ kind: 'event', rooms: [listingRoom(listingId)], event: r.type, data: r.payload }));
+}
