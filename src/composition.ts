@@ -1,15 +1,19 @@
 import type { Config } from './config/config';
 import { createDb, type Db } from '../db/connection';
 import { SessionRevocations } from './modules/auth/revocations';
+import { BidResults } from './modules/bidding/bid-results';
+import { BidsInFlight } from './modules/bidding/bids-in-flight';
 import { FirebaseIdentity, type IdentityVerifier } from './providers/identity/firebase-identity';
 import { ConsoleSms } from './providers/sms/console-sms';
 import type { SmsSender } from './providers/sms/sms';
 import { TwilioSms } from './providers/sms/twilio-sms';
+import { createStorage } from './providers/storage/create-storage';
+import type { ObjectStorage } from './providers/storage/storage';
 import { systemClock, type Clock } from './shared/clock';
 import { createLogger, type Logger } from './shared/logger';
 import { createQueues, type Queues } from './shared/queues';
 import { RateLimits } from './shared/rate-limits';
-import { createRedis, type Redis } from './shared/redis';
+import { closeRedis, createRedis, type Redis } from './shared/redis';
 
 export type Role = 'api' | 'realtime' | 'workers' | 'all' | 'test';
 
@@ -26,6 +30,9 @@ export interface Deps {
   revocations: SessionRevocations;
   sms: SmsSender;
   identity: IdentityVerifier | undefined;
+  storage: ObjectStorage;
+  bidsInFlight: BidsInFlight;
+  bidResults: BidResults;
   close(): Promise<void>;
 }
 
@@ -34,6 +41,7 @@ export interface DepsOverrides {
   clock?: Clock;
   sms?: SmsSender;
   identity?: IdentityVerifier;
+  storage?: ObjectStorage;
 }
 
 /** The composition root shared by the api, realtime and workers processes. */
@@ -44,6 +52,9 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
   const db = createDb(config.databaseUrl, config.databasePoolMax);
   const redis = createRedis(config.redisUrl);
   const queues = createQueues(redis, config.redisPrefix);
+  const bidResults = new BidResults(redis, config.redisPrefix);
+  // Processes that take bids wait for their outcome.
+  if (role !== 'workers') await bidResults.listen();
   const deps: Deps = {
     role,
     config,
@@ -56,9 +67,13 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
     revocations: new SessionRevocations(redis, config.redisPrefix, config.auth.accessTtlSec),
     sms: overrides.sms ?? createSms(config),
     identity: overrides.identity ?? (config.firebase ? new FirebaseIdentity(config.firebase) : undefined),
+    storage: overrides.storage ?? createStorage(config),
+    bidsInFlight: new BidsInFlight(redis, config.redisPrefix),
+    bidResults,
     async close() {
+      await bidResults.close();
       await Promise.allSettled(Object.values(queues).map((q) => q.close()));
-      await Promise.allSettled([db.destroy(), redis.quit()]);
+      await Promise.allSettled([db.destroy(), closeRedis(redis)]);
     },
   };
   return deps;

@@ -1,9 +1,8 @@
-import { Emitter } from '@socket.io/redis-emitter';
 import { Client } from 'pg';
 import { sql } from 'kysely';
 import type { Deps } from '../src/composition';
 import { OUTBOX_CHANNEL, type OutboxMessage } from '../src/shared/outbox';
-import { socketKey } from '../src/shared/socket-key';
+import { socketEmitter } from '../src/shared/socket-emitter';
 
 const BATCH = 200;
 const POLL_MS = 1000;
@@ -20,11 +19,8 @@ export class OutboxRelay {
   private running = false;
   private again = false;
   private stopped = false;
-  private readonly emitter: Emitter;
 
-  constructor(private readonly deps: Deps) {
-    this.emitter = new Emitter(deps.redis, { key: socketKey(deps.config.redisPrefix) });
-  }
+  constructor(private readonly deps: Deps) {}
 
   async start(): Promise<void> {
     this.listener = new Client({ connectionString: this.deps.config.databaseUrl });
@@ -88,7 +84,7 @@ export class OutboxRelay {
 
   private async publish(id: string, message: OutboxMessage): Promise<void> {
     if (message.kind === 'event') {
-      this.emitter.to(message.rooms).emit(message.event, message.data);
+      socketEmitter(this.deps).to(message.rooms).emit(message.event, message.data);
       return;
     }
     const delay = message.runAt ? Math.max(0, message.runAt - Date.now()) : undefined;

@@ -1,13 +1,15 @@
 import { Worker } from 'bullmq';
 import type { Deps } from '../src/composition';
 import { QUEUE_NAMES, type QueueName } from '../src/shared/queues';
-import { createRedis } from '../src/shared/redis';
+import { closeRedis, createRedis } from '../src/shared/redis';
 import { handlers as defaultHandlers } from './handlers';
 import { OutboxRelay } from './outbox-relay';
 import { assertRegistryComplete, processorFor, type JobHandler } from './registry';
 import { upsertSchedules } from './schedules';
 
-const CONCURRENCY: Partial<Record<QueueName, number>> = {};
+// Bids: many jobs in hand at once so the batcher can decide a hot listing's bids together.
+// Auctions: closes mostly wait on I/O; many at once keep lateness low when thousands end together.
+const CONCURRENCY: Partial<Record<QueueName, number>> = { bids: 256, auctions: 64, notifications: 20 };
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -39,7 +41,7 @@ export async function startWorkers(deps: Deps, handlers: Partial<Record<string, 
       // Finish the jobs in hand (close waits for them), then stop relaying and drop the connection.
       await Promise.all(workers.map((w) => w.close()));
       await relay.stop();
-      await connection.quit().catch(() => undefined);
+      await closeRedis(connection);
     },
   };
 }

@@ -9,6 +9,7 @@ const STATUS: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   unprocessable: 422,
   rate_limited: 429,
   not_implemented: 501,
@@ -22,6 +23,7 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   409: 'Conflict',
   413: 'Content Too Large',
+  415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -63,6 +65,9 @@ function normalize(err: unknown): AppError | undefined {
   if (e?.type === 'entity.too.large') return new AppError('payload_too_large', 'payload_too_large', 'The request body is too large.');
   if (e?.type === 'entity.parse.failed') {
     return new AppError('invalid', 'malformed_json', 'The request body is not valid JSON.', { errors: [{ field: 'body', message: 'malformed JSON' }] });
+  }
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') {
+    return new AppError('unsupported_media_type', 'unsupported_encoding', 'Send JSON bodies as UTF-8, optionally gzip- or deflate-encoded.');
   }
   if (e?.status === 400 && e.expose) return new AppError('invalid', 'bad_request', 'The request is malformed.');
   return undefined;

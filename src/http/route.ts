@@ -28,6 +28,8 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
   params?: P;
   /** Accepts an Idempotency-Key header (same key + same body → same stored answer). */
   idempotent?: boolean;
+  /** Documents an Idempotency-Key header that the handler itself honours (no stored-response wrapper). */
+  idempotencyHeader?: boolean;
   /** Extra middlewares (rate limits, raw body parsers) that run before validation. */
   before?: (deps: Deps) => RequestHandler[];
   responses: Record<number, ResponseSpec>;

@@ -8,6 +8,7 @@ export type ErrorKind =
   | 'unprocessable'
   | 'rate_limited'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'not_implemented'
   | 'unavailable';
 

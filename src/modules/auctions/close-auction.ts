@@ -1,0 +1,80 @@
+import { sql } from 'kysely';
+import type { Deps } from '../../composition';
+import { closeOutcome } from '../bidding/engine/engine';
+import { auctionStateOf } from '../listings/auction-state';
+import { writeOutbox } from '../../shared/outbox';
+import { finalizeListing } from './finalize-listing';
+import { appendListingEvents } from './listing-events';
+
+export type CloseResult = 'closed' | 'not_active' | 'not_due' | 'gone';
+
+const WAIT_STEP_MS = 10;
+const WAIT_LIMIT_MS = 30_000;
+
+type CloseDeps = Pick<Deps, 'db' | 'config' | 'bidsInFlight'>;
+
+/**
+ * Closes a listing whose end has passed. Idempotent: a closed listing is left alone, one not yet
+ * due (soft close moved its end) is left to the job for the new end. It never finalizes while a bid
+ * stamped before the deadline is still undecided: it waits for the bids worker to decide it.
+ */
+export async function closeAuction(deps: CloseDeps, listingId: string): Promise<CloseResult> {
+  for (let waited = 0; ; waited += WAIT_STEP_MS) {
+    const listing = await deps.db.selectFrom('listings').select(['status', 'endsAt']).where('id', '=', listingId).executeTakeFirst();
+    if (!listing) return 'gone';
+    if (listing.status !== 'active' || !listing.endsAt) return 'not_active';
+    const { now, pending } = await deps.bidsInFlight.pendingBefore(listingId, listing.endsAt.getTime());
+    if (pending < 0) return 'not_due';
+    if (pending === 0) {
+      const result = await finalizeIfDue(deps, listingId, now);
+      if (result !== 'retry') return result;
+    }
+    if (waited >= WAIT_LIMIT_MS) throw new Error(`close of ${listingId} still waiting for bids in flight after ${WAIT_LIMIT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
+  }
+}
+
+async function finalizeIfDue(deps: CloseDeps, listingId: string, redisNow: number): Promise<CloseResult | 'retry'> {
+  return deps.db.transaction().execute(async (trx) => {
+    const listing = await trx.selectFrom('listings').selectAll().where('id', '=', listingId).forUpdate().executeTakeFirst();
+    if (!listing) return 'gone';
+    if (listing.status !== 'active' || !listing.endsAt) return 'not_active';
+    // A bid decided between our check and the lock may have extended the end: look again.
+    if (listing.endsAt.getTime() > redisNow) return 'retry';
+    const outcome = closeOutcome(auctionStateOf(listing));
+    await finalizeListing(trx, deps.config, listing, outcome.sold ? { sold: true, buyerId: outcome.winnerId, priceCents: outcome.finalPriceCents, source: 'auction' } : { sold: false });
+    return 'closed';
+  });
+}
+
+/** Opens a scheduled listing whose start has come (idempotent). */
+export async function openAuction(deps: Pick<Deps, 'db'>, listingId: string): Promise<'opened' | 'skipped'> {
+  return deps.db.transaction().execute(async (trx) => {
+    const listing = await trx.selectFrom('listings').select(['status', 'startsAt']).where('id', '=', listingId).forUpdate().executeTakeFirst();
+    if (!listing || listing.status !== 'scheduled' || !listing.startsAt || listing.startsAt.getTime() > Date.now()) return 'skipped';
+    await trx.updateTable('listings').set({ status: 'active' }).where('id', '=', listingId).execute();
+    await writeOutbox(trx, await appendListingEvents(trx, listingId, [{ type: 'auction_started', payload: { startsAt: listing.startsAt.toISOString() } }]));
+    return 'opened';
+  });
+}
+
+/** Listings whose end or start passed without their job (a lost Redis job never leaves one open). */
+export async function overdueListings(deps: Pick<Deps, 'db'>, limit = 500) {
+  const due = await deps.db
+    .selectFrom('listings')
+    .select(['id', 'endsAt'])
+    .where('status', '=', 'active')
+    .where('endsAt', '<=', sql<Date>`now()`)
+    .orderBy('endsAt')
+    .limit(limit)
+    .execute();
+  const starting = await deps.db
+    .selectFrom('listings')
+    .select(['id', 'startsAt'])
+    .where('status', '=', 'scheduled')
+    .where('startsAt', '<=', sql<Date>`now()`)
+    .orderBy('startsAt')
+    .limit(limit)
+    .execute();
+  return { due, starting };
+}

@@ -1,0 +1,98 @@
+import type { Problem } from '../../http/problem';
+import type { Redis } from '../../shared/redis';
+
+/** What a decided bid command answers: the 201 body, or the problem it was refused with. */
+export type BidResult = { ok: true; data: BidAccepted } | { ok: false; error: Problem };
+
+export interface BidAccepted {
+  bid: PresentedBid;
+  outcome: 'leading' | 'outbid';
+  currentPriceCents: number;
+  isLeader: boolean;
+  endsAt: string;
+  minNextBidCents: number;
+}
+
+export interface PresentedBid {
+  id: string;
+  listingId: string;
+  alias: string;
+  amountCents: number;
+  maxAmountCents?: number;
+  isAutoBid: boolean;
+  status: 'active' | 'retracted';
+  createdAt: string;
+}
+
+interface Waiter {
+  resolve(result: BidResult): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Delivers decided bid results from the workers to whichever api/realtime process is holding the
+ * caller's request: one pub/sub channel per deployment, waiters keyed by request id.
+ */
+export class BidResults {
+  private readonly waiters = new Map<string, Waiter[]>();
+  private subscriber?: Redis;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private get channel(): string {
+    return `${this.prefix}:bid-results`;
+  }
+
+  /** Subscribes this process (api/realtime) to results. */
+  async listen(): Promise<void> {
+    if (this.subscriber) return;
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on('message', (_channel: string, message: string) => this.dispatch(message));
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  /** Called by workers after commit. */
+  async publish(results: Array<{ requestId: string; result: BidResult }>): Promise<void> {
+    if (results.length) await this.redis.publish(this.channel, JSON.stringify(results));
+  }
+
+  /** Resolves with the result, or undefined after `timeoutMs`. Register before enqueueing. */
+  wait(requestId: string, timeoutMs: number): Promise<BidResult | undefined> {
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        resolve: (result) => {
+          clearTimeout(waiter.timer);
+          resolve(result);
+        },
+        timer: setTimeout(() => {
+          this.remove(requestId, waiter);
+          resolve(undefined);
+        }, timeoutMs),
+      };
+      this.waiters.set(requestId, [...(this.waiters.get(requestId) ?? []), waiter]);
+    });
+  }
+
+  private remove(requestId: string, waiter: Waiter): void {
+    const left = (this.waiters.get(requestId) ?? []).filter((w) => w !== waiter);
+    if (left.length) this.waiters.set(requestId, left);
+    else this.waiters.delete(requestId);
+  }
+
+  private dispatch(message: string): void {
+    for (const { requestId, result } of JSON.parse(message) as Array<{ requestId: string; result: BidResult }>) {
+      const waiters = this.waiters.get(requestId);
+      if (!waiters) continue;
+      this.waiters.delete(requestId);
+      for (const w of waiters) w.resolve(result);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const [requestId, waiters] of this.waiters) for (const w of waiters) this.remove(requestId, w);
+    await this.subscriber?.quit().catch(() => undefined);
+  }
+}

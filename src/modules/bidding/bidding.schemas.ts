@@ -1,0 +1,55 @@
+import { z } from '../../shared/zod';
+
+export const ListingIdParams = z.object({ id: z.uuid() });
+export const BidIdParams = z.object({ id: z.uuid() });
+
+export const PlaceBidBody = z
+  .strictObject({ maxAmountCents: z.number().int('must be a whole number of cents').positive().max(100_000_000) })
+  .openapi('PlaceBid');
+
+export const BidSchema = z
+  .object({
+    id: z.uuid(),
+    listingId: z.uuid(),
+    alias: z.string(),
+    amountCents: z.number().int(),
+    maxAmountCents: z.number().int().optional().describe('Only on your own bids'),
+    isAutoBid: z.boolean(),
+    status: z.enum(['active', 'retracted']),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi('Bid');
+
+export const BidAcceptedSchema = z
+  .object({
+    bid: BidSchema,
+    outcome: z.enum(['leading', 'outbid']),
+    currentPriceCents: z.number().int(),
+    isLeader: z.boolean(),
+    endsAt: z.iso.datetime(),
+    minNextBidCents: z.number().int(),
+  })
+  .openapi('BidAccepted');
+
+export const BidPendingSchema = z.object({ requestId: z.string() }).openapi('BidPending');
+
+export const HistoryQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().regex(/^\d+$/, 'must be a cursor from a previous page').optional(),
+});
+
+export const BidPage = z.object({ items: z.array(BidSchema), nextCursor: z.string().nullable() }).openapi('BidPage');
+
+export const RetractionResult = z
+  .object({ listingId: z.uuid(), currentPriceCents: z.number().int(), bidCount: z.number().int(), minNextBidCents: z.number().int(), leaderAlias: z.string().nullable() })
+  .openapi('RetractionResult');
+
+export const EventsQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
+export const ListingEventSchema = z
+  .object({ seq: z.number().int(), type: z.string(), payload: z.record(z.string(), z.unknown()), createdAt: z.iso.datetime() })
+  .openapi('ListingEvent');
+export const ListingEventPage = z.object({ items: z.array(ListingEventSchema), nextAfter: z.number().int().nullable() }).openapi('ListingEventPage');

@@ -1,0 +1,63 @@
+import type { Redis } from '../../shared/redis';
+
+/**
+ * Receipt stamps and the per-listing set of bids received but not yet decided.
+ *
+ * Both the stamp and the close's "is it over?" check read Redis's own clock inside one script, so
+ * they are totally ordered: once the close sees `now ≥ endsAt` and no undecided bid stamped before
+ * `endsAt`, no bid can ever again be stamped before `endsAt`. That is what lets the close finalize
+ * without losing a bid that arrived in the last millisecond.
+ */
+const STAMP = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], 86400000)
+return now`;
+
+const PENDING_BEFORE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local endsAt = tonumber(ARGV[1])
+if now < endsAt then return {now, -1} end
+local count = redis.call('ZCOUNT', KEYS[1], now - tonumber(ARGV[2]), '(' .. endsAt)
+return {now, count}`;
+
+/** A stamp older than this belongs to an intake that died before enqueueing; the close stops waiting for it. */
+const ABANDONED_AFTER_MS = 120_000;
+
+export class BidsInFlight {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(listingId: string): string {
+    return `${this.prefix}:bids-in-flight:${listingId}`;
+  }
+
+  /** Stamps the receipt time (Redis clock, epoch ms) and marks the bid undecided. */
+  async stamp(listingId: string, requestId: string): Promise<number> {
+    return Number(await this.redis.eval(STAMP, 1, this.key(listingId), requestId));
+  }
+
+  /** Marks bids decided (after their transaction committed). */
+  async settle(listingId: string, requestIds: string[]): Promise<void> {
+    if (requestIds.length) await this.redis.zrem(this.key(listingId), ...requestIds);
+  }
+
+  /**
+   * Redis time now and how many bids stamped before `endsAt` are still undecided; count is -1 while
+   * the deadline has not passed yet.
+   */
+  async pendingBefore(listingId: string, endsAt: number): Promise<{ now: number; pending: number }> {
+    const [now, pending] = (await this.redis.eval(PENDING_BEFORE, 1, this.key(listingId), String(endsAt), String(ABANDONED_AFTER_MS))) as [number, number];
+    return { now: Number(now), pending: Number(pending) };
+  }
+
+  /** Redis server time in epoch ms: the one clock receipt stamps and deadlines are compared on. */
+  async now(): Promise<number> {
+    const [sec, micro] = await this.redis.time();
+    return Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+  }
+}

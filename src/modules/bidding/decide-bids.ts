@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type { Database, Listing } from '../../../db/schema';
+import type { Deps } from '../../composition';
+import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
+import { closeJob } from '../auctions/auction-jobs';
+import { appendListingEvents, userRoom, type ListingEventInput } from '../auctions/listing-events';
+import { auctionStateColumns, auctionStateOf } from '../listings/auction-state';
+import { notificationJob } from '../notifications/notification-jobs';
+import { bidProblem } from './bid-errors';
+import { aliasFor, presentBid } from './bid-presenter';
+import type { BidResult } from './bid-results';
+import { minNextBidCents, placeBid, type AuctionState, type BidRecord } from './engine/engine';
+import type { BidJobData } from './submit-bid';
+
+type Trx = Transaction<Database>;
+
+interface Decided {
+  requestId: string;
+  result: BidResult;
+}
+
+interface BatchWork {
+  bidRows: Array<BidRecord & { id: string; requestId: string | null; receivedAt: Date; createdAt: Date }>;
+  requestRows: Array<{ requestId: string; bidderId: string; maxAmountCents: number; receivedAt: Date; accepted: boolean; result: BidResult }>;
+  events: ListingEventInput[];
+  outbox: OutboxMessage[];
+  decided: Decided[];
+}
+
+/**
+ * Decides a batch of bid commands for ONE listing in one transaction under the listing's row lock:
+ * each command in order through the pure engine, every history row and outcome stored, the new
+ * state written once, events and notifications to the outbox. Commands already decided (redelivered
+ * jobs) answer their stored outcome.
+ */
+export async function decideBids(deps: Pick<Deps, 'db' | 'config'>, listingId: string, commands: BidJobData[]): Promise<Decided[]> {
+  return deps.db.transaction().execute(async (trx) => {
+    const listing = await trx.selectFrom('listings').selectAll().where('id', '=', listingId).forUpdate().executeTakeFirst();
+    const stored = await trx
+      .selectFrom('bidRequests')
+      .select(['requestId', 'result'])
+      .where('requestId', 'in', commands.map((c) => c.requestId))
+      .execute();
+    const already = new Map(stored.map((s) => [s.requestId, s.result as unknown as BidResult]));
+    const fresh = commands.filter((c) => !already.has(c.requestId));
+    // Intake checked the listing exists; if it vanished since, refuse without storing anything.
+    if (!listing) return commands.map((c) => ({ requestId: c.requestId, result: { ok: false, error: bidProblem('auction_not_active') } as BidResult }));
+    const work: BatchWork = { bidRows: [], requestRows: [], events: [], outbox: [], decided: [] };
+    if (fresh.length) await decideFresh(deps, trx, listing, fresh, work);
+    await persist(trx, listingId, work);
+    const decided = new Map(work.decided.map((d) => [d.requestId, d.result]));
+    return commands.map((c) => ({ requestId: c.requestId, result: already.get(c.requestId) ?? decided.get(c.requestId)! }));
+  });
+}
+
+async function decideFresh(deps: Pick<Deps, 'config'>, trx: Trx, listing: Listing, commands: BidJobData[], work: BatchWork): Promise<void> {
+  const cfg = { softCloseWindowMs: deps.config.timing.softCloseWindowSec * 1000, softCloseExtensionMs: deps.config.timing.softCloseExtensionSec * 1000 };
+  const eligible = await eligibleBidders(trx, commands);
+  const aliases = await aliasBook(trx, listing.id);
+  const before = auctionStateOf(listing);
+  let state = before;
+  const now = new Date();
+
+  for (const cmd of commands) {
+    if (!eligible.has(cmd.bidderId)) {
+      refuse(work, cmd, 'bidder_not_allowed');
+      continue;
+    }
+    const decision = placeBid(state, { bidderId: cmd.bidderId, maxAmountCents: cmd.maxAmountCents, receivedAt: cmd.receivedAt }, cfg);
+    if (!decision.ok) {
+      refuse(work, cmd, decision.error.code, decision.error.minNextBidCents);
+      continue;
+    }
+    const alias = await aliases.aliasOf(cmd.bidderId, eligible.get(cmd.bidderId) ?? null, new Date(cmd.receivedAt));
+    const rows = decision.records.map((r) => ({
+      ...r,
+      id: randomUUID(),
+      requestId: r.isAutoBid ? null : cmd.requestId,
+      receivedAt: new Date(cmd.receivedAt),
+      createdAt: now,
+    }));
+    work.bidRows.push(...rows);
+    const own = rows.find((r) => !r.isAutoBid)!;
+    const next = decision.state;
+    const presented = presentBid({ ...own, listingId: listing.id, status: 'active' }, alias, cmd.bidderId);
+    const result: BidResult = {
+      ok: true,
+      data: {
+        bid: presented,
+        outcome: decision.outcome,
+        currentPriceCents: next.currentPriceCents,
+        isLeader: next.leader?.bidderId === cmd.bidderId,
+        endsAt: new Date(next.endsAt).toISOString(),
+        minNextBidCents: minNextBidCents(next),
+      },
+    };
+    record(work, cmd, true, result);
+    work.events.push({
+      type: 'bid_placed',
+      payload: {
+        bid: { ...presented, maxAmountCents: undefined },
+        currentPriceCents: next.currentPriceCents,
+        bidCount: next.bidCount,
+        endsAt: new Date(next.endsAt).toISOString(),
+        leaderAlias: next.leader ? aliases.known(next.leader.bidderId) : null,
+        reserveMet: auctionStateColumns(next).reserveMet,
+      },
+    });
+    if (decision.extended) {
+      work.events.push({ type: 'auction_extended', payload: { endsAt: new Date(next.endsAt).toISOString() } });
+      work.outbox.push(closeJob(listing.id, new Date(next.endsAt)));
+    }
+    if (decision.displaced) notifyOutbid(work, listing, decision.displaced.bidderId, decision.displaced.maxAmountCents, next);
+    state = next;
+  }
+  if (state !== before) {
+    await trx.updateTable('listings').set(auctionStateColumns(state)).where('id', '=', listing.id).execute();
+  }
+  await aliases.save();
+}
+
+function notifyOutbid(work: BatchWork, listing: Listing, bidderId: string, maxCents: number, next: AuctionState): void {
+  work.outbox.push({
+    kind: 'event',
+    rooms: [userRoom(bidderId)],
+    event: 'outbid',
+    data: { listingId: listing.id, yourMaxBidCents: maxCents, currentPriceCents: next.currentPriceCents },
+  });
+  work.outbox.push(
+    notificationJob({
+      userId: bidderId,
+      type: 'outbid',
+      dedupeKey: `outbid-${listing.id}-${next.nextBidSeq}`,
+      title: 'You have been outbid',
+      body: `Someone outbid you on "${listing.title}". Current price: $${(next.currentPriceCents / 100).toFixed(2)}.`,
+      data: { listingId: listing.id, currentPriceCents: next.currentPriceCents },
+    }),
+  );
+}
+
+function refuse(work: BatchWork, cmd: BidJobData, code: Parameters<typeof bidProblem>[0], minNext?: number): void {
+  record(work, cmd, false, { ok: false, error: bidProblem(code, minNext) });
+}
+
+function record(work: BatchWork, cmd: BidJobData, accepted: boolean, result: BidResult): void {
+  work.decided.push({ requestId: cmd.requestId, result });
+  work.requestRows.push({ requestId: cmd.requestId, bidderId: cmd.bidderId, maxAmountCents: cmd.maxAmountCents, receivedAt: new Date(cmd.receivedAt), accepted, result });
+}
+
+/** Bidders allowed to bid now: verified, not suspended, not deleted (re-checked under the lock). */
+async function eligibleBidders(trx: Trx, commands: BidJobData[]): Promise<Map<string, string | null>> {
+  const ids = [...new Set(commands.map((c) => c.bidderId))];
+  const rows = await trx
+    .selectFrom('users')
+    .select(['id', 'displayName'])
+    .where('id', 'in', ids)
+    .where('deletedAt', 'is', null)
+    .where('suspendedAt', 'is', null)
+    .where('phoneVerifiedAt', 'is not', null)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.displayName]));
+}
+
+/** Per-listing aliases: existing ones loaded once, new bidders numbered in arrival order. */
+async function aliasBook(trx: Trx, listingId: string) {
+  const rows = await trx.selectFrom('listingBidders').select(['bidderId', 'alias']).where('listingId', '=', listingId).execute();
+  const aliases = new Map(rows.map((r) => [r.bidderId, r.alias]));
+  const touched = new Map<string, { alias: string; lastBidAt: Date }>();
+  return {
+    known: (bidderId: string) => aliases.get(bidderId) ?? null,
+    /** The bidder's alias (assigned on first bid); records `at` as their latest bid time. */
+    async aliasOf(bidderId: string, displayName: string | null, at: Date): Promise<string> {
+      let alias = aliases.get(bidderId);
+      if (!alias) {
+        alias = aliasFor(displayName, aliases.size + 1);
+        aliases.set(bidderId, alias);
+      }
+      touched.set(bidderId, { alias, lastBidAt: at });
+      return alias;
+    },
+    async save(): Promise<void> {
+      if (touched.size === 0) return;
+      await trx
+        .insertInto('listingBidders')
+        .values([...touched].map(([bidderId, t]) => ({ listingId, bidderId, alias: t.alias, lastBidAt: t.lastBidAt })))
+        .onConflict((oc) => oc.columns(['listingId', 'bidderId']).doUpdateSet({ lastBidAt: sql`greatest(listing_bidders.last_bid_at, excluded.last_bid_at)`, retractedAt: null }))
+        .execute();
+    },
+  };
+}
+
+async function persist(trx: Trx, listingId: string, work: BatchWork): Promise<void> {
+  if (work.bidRows.length) {
+    await trx
+      .insertInto('bids')
+      .values(
+        work.bidRows.map((r) => ({
+          id: r.id,
+          listingId,
+          bidderId: r.bidderId,
+          seq: r.bidSeq,
+          amountCents: r.amountCents,
+          maxAmountCents: r.maxAmountCents,
+          isAutoBid: r.isAutoBid,
+          requestId: r.requestId,
+          receivedAt: r.receivedAt,
+          createdAt: r.createdAt,
+        })),
+      )
+      .execute();
+  }
+  if (work.requestRows.length) {
+    await trx
+      .insertInto('bidRequests')
+      .values(work.requestRows.map((r) => ({ listingId, ...r, result: JSON.stringify(r.result) })))
+      .execute();
+  }
+  const events = await appendListingEvents(trx, listingId, work.events);
+  await writeOutbox(trx, [...events, ...work.outbox]);
+}
