@@ -172,6 +172,8 @@ export interface BidRequestsTable {
   accepted: boolean;
   result: Json<Record<string, unknown>>;
   decidedAt: CreatedAt;
+  /** Decision order across a listing's commands (bigserial, assigned on insert under the row lock). */
+  decisionSeq: BigId;
 }
 
 export interface WatchesTable {
@@ -203,8 +205,109 @@ export interface TransactionsTable {
   paymentDueAt: Timestamp;
   verifiedAt: Timestamp | null;
   releasedAt: Timestamp | null;
+  paymentIntentId: string | null;
+  chargeId: string | null;
+  paidAt: Timestamp | null;
+  transferId: string | null;
+  refundedCents: Generated<number>;
+  cancelledAt: Timestamp | null;
+  cancelReason: string | null;
+  /** Stripe refund id (dispute refund or late-payment refund); set once by a conditional update. */
+  refundId: string | null;
+  /** Stripe transfer reversal id (a refund after the payout went out). */
+  reversalId: string | null;
+  /** Set while a due payout waits for the seller's Connect account to be enabled. */
+  payoutWaitingReason: 'qr_verified' | 'dispute_resolved' | null;
+  payoutWaitingSince: Timestamp | null;
   createdAt: CreatedAt;
   updatedAt: Generated<Date>;
+}
+
+export interface SellerAccountsTable {
+  userId: string;
+  stripeAccountId: string;
+  chargesEnabled: Generated<boolean>;
+  payoutsEnabled: Generated<boolean>;
+  detailsSubmitted: Generated<boolean>;
+  createdAt: CreatedAt;
+  updatedAt: Generated<Date>;
+}
+
+export interface TransactionEventsTable {
+  id: BigId;
+  transactionId: string;
+  type: string;
+  actorId: string | null;
+  data: Json<Record<string, unknown>>;
+  createdAt: CreatedAt;
+}
+
+export interface PickupTokensTable {
+  id: Generated<string>;
+  transactionId: string;
+  buyerId: string;
+  tokenHash: string;
+  expiresAt: Timestamp;
+  usedAt: Timestamp | null;
+  voidedAt: Timestamp | null;
+  createdAt: CreatedAt;
+}
+
+export type DisputeResolution = 'release' | 'refund' | 'partial_refund';
+
+export interface DisputesTable {
+  id: Generated<string>;
+  transactionId: string;
+  source: 'party' | 'chargeback' | 'escalation';
+  openedBy: string | null;
+  reason: string;
+  details: Generated<string>;
+  status: Generated<'open' | 'resolved'>;
+  resolution: DisputeResolution | null;
+  refundCents: number | null;
+  resolutionNote: string | null;
+  resolvedBy: string | null;
+  resolvedAt: Timestamp | null;
+  stripeDisputeId: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Generated<Date>;
+}
+
+export interface RatingsTable {
+  id: Generated<string>;
+  transactionId: string;
+  raterId: string;
+  rateeId: string;
+  score: number;
+  comment: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface StripeEventsTable {
+  id: string;
+  type: string;
+  objectId: string | null;
+  receivedAt: CreatedAt;
+  processedAt: Timestamp | null;
+}
+
+export interface LedgerAccountsTable {
+  code: string;
+  balanceCents: ColumnType<string, string | number | undefined, string | number>;
+  updatedAt: Generated<Date>;
+}
+
+export interface LedgerEntriesTable {
+  id: BigId;
+  movementId: string;
+  movementType: string;
+  transactionId: string | null;
+  accountCode: string;
+  amountCents: ColumnType<string, string | number, never>;
+  balanceBeforeCents: ColumnType<string, string | number, never>;
+  balanceAfterCents: ColumnType<string, string | number, never>;
+  stripeObjectId: string | null;
+  createdAt: CreatedAt;
 }
 
 export interface NotificationsTable {
@@ -216,7 +319,36 @@ export interface NotificationsTable {
   data: Json<Record<string, unknown>>;
   dedupeKey: string;
   readAt: Timestamp | null;
+  deliveredAt: Timestamp | null;
   createdAt: CreatedAt;
+}
+
+export type MessageType = 'text' | 'image' | 'system';
+
+export interface MessagesTable {
+  id: Generated<string>;
+  /** identity column; pg returns bigint as a string. */
+  seq: ColumnType<string, never, never>;
+  transactionId: string;
+  /** null for system messages. */
+  senderId: string | null;
+  type: MessageType;
+  content: string;
+  createdAt: CreatedAt;
+}
+
+export interface MessageReadsTable {
+  messageId: string;
+  userId: string;
+  readAt: CreatedAt;
+}
+
+export interface DevicesTable {
+  token: string;
+  userId: string;
+  platform: 'ios' | 'android' | 'web';
+  createdAt: CreatedAt;
+  lastSeenAt: Timestamp;
 }
 
 export interface Database {
@@ -236,6 +368,17 @@ export interface Database {
   listingEvents: ListingEventsTable;
   transactions: TransactionsTable;
   notifications: NotificationsTable;
+  devices: DevicesTable;
+  sellerAccounts: SellerAccountsTable;
+  transactionEvents: TransactionEventsTable;
+  pickupTokens: PickupTokensTable;
+  disputes: DisputesTable;
+  ratings: RatingsTable;
+  stripeEvents: StripeEventsTable;
+  ledgerAccounts: LedgerAccountsTable;
+  ledgerEntries: LedgerEntriesTable;
+  messages: MessagesTable;
+  messageReads: MessageReadsTable;
 }
 
 export type Listing = Selectable<ListingsTable>;
@@ -244,3 +387,4 @@ export type Transaction = Selectable<TransactionsTable>;
 export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
+export type Message = Selectable<MessagesTable>;

@@ -4,6 +4,11 @@ import { SessionRevocations } from './modules/auth/revocations';
 import { BidResults } from './modules/bidding/bid-results';
 import { BidsInFlight } from './modules/bidding/bids-in-flight';
 import { FirebaseIdentity, type IdentityVerifier } from './providers/identity/firebase-identity';
+import { createPayments } from './providers/payments/create-payments';
+import type { Payments } from './providers/payments/payments';
+import { FirebasePush } from './providers/push/firebase-push';
+import { LogPush } from './providers/push/log-push';
+import type { PushSender } from './providers/push/push';
 import { ConsoleSms } from './providers/sms/console-sms';
 import type { SmsSender } from './providers/sms/sms';
 import { TwilioSms } from './providers/sms/twilio-sms';
@@ -29,6 +34,8 @@ export interface Deps {
   rateLimits: RateLimits;
   revocations: SessionRevocations;
   sms: SmsSender;
+  push: PushSender;
+  payments: Payments;
   identity: IdentityVerifier | undefined;
   storage: ObjectStorage;
   bidsInFlight: BidsInFlight;
@@ -40,6 +47,8 @@ export interface DepsOverrides {
   logger?: Logger;
   clock?: Clock;
   sms?: SmsSender;
+  push?: PushSender;
+  payments?: Payments;
   identity?: IdentityVerifier;
   storage?: ObjectStorage;
 }
@@ -66,6 +75,8 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
     rateLimits: new RateLimits(redis, config.redisPrefix, config.rateLimits),
     revocations: new SessionRevocations(redis, config.redisPrefix, config.auth.accessTtlSec),
     sms: overrides.sms ?? createSms(config),
+    push: overrides.push ?? createPush(config),
+    payments: overrides.payments ?? createPayments(config),
     identity: overrides.identity ?? (config.firebase ? new FirebaseIdentity(config.firebase) : undefined),
     storage: overrides.storage ?? createStorage(config),
     bidsInFlight: new BidsInFlight(redis, config.redisPrefix),
@@ -77,6 +88,12 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
     },
   };
   return deps;
+}
+
+function createPush(config: Config): PushSender {
+  if (config.firebase) return new FirebasePush(config.firebase);
+  if (!config.devConveniences) throw new Error('FIREBASE_PROJECT_ID (and credentials) are required for push in production');
+  return new LogPush();
 }
 
 function createSms(config: Config): SmsSender {

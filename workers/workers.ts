@@ -8,8 +8,8 @@ import { assertRegistryComplete, processorFor, type JobHandler } from './registr
 import { upsertSchedules } from './schedules';
 
 // Bids: many jobs in hand at once so the batcher can decide a hot listing's bids together.
-// Auctions: closes mostly wait on I/O; many at once keep lateness low when thousands end together.
-const CONCURRENCY: Partial<Record<QueueName, number>> = { bids: 256, auctions: 64, notifications: 20 };
+// Auctions: a close job arrives early and waits for its deadline, so many must be in hand at once.
+const CONCURRENCY: Partial<Record<QueueName, number>> = { bids: 256, auctions: 512, notifications: 20 };
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -26,6 +26,8 @@ export async function startWorkers(deps: Deps, handlers: Partial<Record<string, 
       connection,
       prefix: deps.config.redisPrefix,
       concurrency: CONCURRENCY[queue] ?? 10,
+      lockDuration: deps.config.timing.jobLockDurationMs,
+      stalledInterval: deps.config.timing.jobStalledIntervalMs,
     });
     worker.on('failed', (job, err) => deps.logger.warn({ queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err }, 'job failed'));
     worker.on('error', (err) => deps.logger.error({ queue, err }, 'worker error'));

@@ -1,9 +1,19 @@
 import type { Migration } from 'kysely';
 import * as m202611220001 from './202611220001_foundation';
 import * as m202611220002 from './202611220002_auctions';
+import * as m202611220004 from './202611220004_bid_decision_order';
+import * as m202611220005 from './202611220005_chat';
+import * as m202611220006 from './202611220006_escrow';
+import * as m202611220007 from './202611220007_devices';
+import * as m202611220010 from './202611220010_escrow_payouts';
 
 /** Every migration, in order. A static list works the same under tsx, Jest and the compiled build. */
 export const migrations: Record<string, Migration> = {
   '202611220001_foundation': m202611220001,
   '202611220002_auctions': m202611220002,
+  '202611220004_bid_decision_order': m202611220004,
+  '202611220005_chat': m202611220005,
+  '202611220006_escrow': m202611220006,
+  '202611220007_devices': m202611220007,
+  '202611220010_escrow_payouts': m202611220010,
 };

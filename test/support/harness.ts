@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../src/config/config';
 import { signAccessToken } from '../../src/modules/auth/access-tokens';
 import { accessOptions } from '../../src/modules/auth/auth.service';
 import { startSession } from '../../src/modules/auth/sessions';
+import { LogPush } from '../../src/providers/push/log-push';
 import { ConsoleSms } from '../../src/providers/sms/console-sms';
 import { createRedis } from '../../src/shared/redis';
 import type { Role } from '../../db/schema';
@@ -79,6 +80,7 @@ export interface TestEnv {
   app: Express;
   http: TestAgent;
   sms: ConsoleSms;
+  push: LogPush;
   databaseUrl: string;
   /** Builds another set of deps on the same database and Redis prefix (a second "process"). */
   sibling(overrides?: DepsOverrides): Promise<Deps>;
@@ -90,7 +92,8 @@ export async function createTestEnv(extraEnv: Record<string, string> = {}, overr
   const database = await createTestDatabase();
   const config = loadConfig(testEnvVars(database.url, extraEnv));
   const sms = new ConsoleSms(() => undefined);
-  const deps = await createDeps(config, 'test', { sms, ...overrides });
+  const push = new LogPush(() => undefined);
+  const deps = await createDeps(config, 'test', { sms, push, ...overrides });
   const app = buildApp(deps);
   const siblings: Deps[] = [];
   return {
@@ -99,9 +102,10 @@ export async function createTestEnv(extraEnv: Record<string, string> = {}, overr
     app,
     http: request(app),
     sms,
+    push,
     databaseUrl: database.url,
     async sibling(more = {}) {
-      const d = await createDeps(config, 'test', { sms, ...overrides, ...more });
+      const d = await createDeps(config, 'test', { sms, push, ...overrides, ...more });
       siblings.push(d);
       return d;
     },
@@ -153,7 +157,15 @@ export async function createUser(deps: Deps, opts: { role?: Role; displayName?: 
     .values({ phoneNumber: phone, phoneVerifiedAt: new Date(), role: opts.role ?? 'user', displayName: opts.displayName ?? `User ${phone.slice(-4)}` })
     .returningAll()
     .executeTakeFirstOrThrow();
+  return { id: user.id, phone, role: user.role, ...(await openSession(deps, { id: user.id, role: user.role })) };
+}
+
+/** Opens another session (refresh family) for an existing user, as a second device signing in would. */
+export async function openSession(
+  deps: Deps,
+  user: { id: string; role: Role },
+): Promise<Pick<TestUser, 'accessToken' | 'refreshToken' | 'auth'>> {
   const { refreshToken, familyId } = await startSession(deps.db, user.id, deps.config.auth.refreshTtlSec);
   const accessToken = signAccessToken(accessOptions(deps), { userId: user.id, role: user.role, sid: familyId });
-  return { id: user.id, phone, role: user.role, accessToken, refreshToken, auth: { Authorization: `Bearer ${accessToken}` } };
+  return { accessToken, refreshToken, auth: { Authorization: `Bearer ${accessToken}` } };
 }

@@ -1,6 +1,12 @@
 import type { OutboxJob } from '../../shared/outbox';
 import { jobId } from '../../shared/queues';
 
+/**
+ * Close jobs are queued this long before the deadline and then wait for it in-process: BullMQ's
+ * delayed jobs fire up to one Redis `hz` tick late (~100 ms at the default hz 10); a timer is ~1 ms.
+ */
+export const CLOSE_LEAD_MS = 300;
+
 /** The delayed job that closes a listing at `endsAt`; a new end time gets a new job id. */
 export function closeJob(listingId: string, endsAt: Date): OutboxJob {
   return {
@@ -9,7 +15,26 @@ export function closeJob(listingId: string, endsAt: Date): OutboxJob {
     name: 'auction.close',
     data: { listingId },
     jobId: jobId('close', listingId, endsAt.getTime()),
-    runAt: endsAt.getTime(),
+    runAt: endsAt.getTime() - CLOSE_LEAD_MS,
+  };
+}
+
+/** Default lead of `ending_soon` (config `timing.endingSoonLeadSec`, env ENDING_SOON_LEAD_SEC). */
+export const DEFAULT_ENDING_SOON_LEAD_SEC = 60;
+
+/**
+ * The delayed job that announces `ending_soon` `leadSec` before `endsAt`. Scheduled wherever a close
+ * job is (publish, soft-close extension); its handler does nothing once the end has moved or the
+ * listing has closed, so stale jobs of an extended auction are harmless. A new end time gets a new id.
+ */
+export function endingSoonJob(listingId: string, endsAt: Date, leadSec: number = DEFAULT_ENDING_SOON_LEAD_SEC): OutboxJob {
+  return {
+    kind: 'job',
+    queue: 'auctions',
+    name: 'auction.ending_soon',
+    data: { listingId, endsAt: endsAt.getTime() },
+    jobId: jobId('endingsoon', listingId, endsAt.getTime()),
+    runAt: endsAt.getTime() - leadSec * 1000,
   };
 }
 
@@ -25,9 +50,15 @@ export function openJob(listingId: string, startsAt: Date): OutboxJob {
   };
 }
 
-/** Jobs a freshly published listing needs: open (if scheduled) and close. */
-export function jobsForPublishedListing(listing: { id: string; status: string; startsAt: Date; endsAt: Date }): OutboxJob[] {
-  const jobs = [closeJob(listing.id, listing.endsAt)];
+/**
+ * Jobs a freshly published listing needs: open (if scheduled), close and ending-soon. Pass
+ * `config.timing` so ENDING_SOON_LEAD_SEC applies.
+ */
+export function jobsForPublishedListing(
+  listing: { id: string; status: string; startsAt: Date; endsAt: Date },
+  timing: { endingSoonLeadSec: number } = { endingSoonLeadSec: DEFAULT_ENDING_SOON_LEAD_SEC },
+): OutboxJob[] {
+  const jobs = [closeJob(listing.id, listing.endsAt), endingSoonJob(listing.id, listing.endsAt, timing.endingSoonLeadSec)];
   if (listing.status === 'scheduled') jobs.unshift(openJob(listing.id, listing.startsAt));
   return jobs;
 }

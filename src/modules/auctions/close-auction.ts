@@ -3,6 +3,7 @@ import type { Deps } from '../../composition';
 import { closeOutcome } from '../bidding/engine/engine';
 import { auctionStateOf } from '../listings/auction-state';
 import { writeOutbox } from '../../shared/outbox';
+import { CLOSE_LEAD_MS } from './auction-jobs';
 import { finalizeListing } from './finalize-listing';
 import { appendListingEvents } from './listing-events';
 
@@ -10,6 +11,7 @@ export type CloseResult = 'closed' | 'not_active' | 'not_due' | 'gone';
 
 const WAIT_STEP_MS = 10;
 const WAIT_LIMIT_MS = 30_000;
+
 
 type CloseDeps = Pick<Deps, 'db' | 'config' | 'bidsInFlight'>;
 
@@ -23,8 +25,14 @@ export async function closeAuction(deps: CloseDeps, listingId: string): Promise<
     const listing = await deps.db.selectFrom('listings').select(['status', 'endsAt']).where('id', '=', listingId).executeTakeFirst();
     if (!listing) return 'gone';
     if (listing.status !== 'active' || !listing.endsAt) return 'not_active';
-    const { now, pending } = await deps.bidsInFlight.pendingBefore(listingId, listing.endsAt.getTime());
-    if (pending < 0) return 'not_due';
+    const endsAt = listing.endsAt.getTime();
+    const { now, pending } = await deps.bidsInFlight.pendingBefore(listingId, endsAt);
+    if (pending < 0) {
+      // Early by design: wait for the deadline. Much earlier means the end moved; its own job will come.
+      if (endsAt - now > CLOSE_LEAD_MS * 2) return 'not_due';
+      await new Promise((resolve) => setTimeout(resolve, endsAt - now));
+      continue;
+    }
     if (pending === 0) {
       const result = await finalizeIfDue(deps, listingId, now);
       if (result !== 'retry') return result;

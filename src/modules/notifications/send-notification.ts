@@ -1,26 +1,43 @@
+import { sql } from 'kysely';
 import type { Deps } from '../../composition';
 import { socketEmitter } from '../../shared/socket-emitter';
 import { userRoom } from '../auctions/listing-events';
 import { SMS_TYPES, type NotificationInput } from './notification-jobs';
 import { presentNotification } from './notifications.presenter';
 
+type SendDeps = Pick<Deps, 'db' | 'redis' | 'config' | 'sms' | 'push' | 'logger'>;
+
 /**
- * Delivers one notification: the in-app row (unique by dedupe key, so retries never duplicate it),
- * the socket event, and an SMS for the types that must not be missed. A retry after the row exists
- * re-sends nothing.
+ * Delivers one notification: the in-app row (unique by dedupe key) and its socket event once, then
+ * push to every registered device and SMS for the types that must not be missed. A failed push/SMS
+ * throws so the job retries with backoff; `delivered_at` stops a retry from re-sending after success.
  */
-export async function sendNotification(deps: Pick<Deps, 'db' | 'redis' | 'config' | 'sms' | 'logger'>, n: NotificationInput): Promise<'sent' | 'duplicate'> {
-  const row = await deps.db
+export async function sendNotification(deps: SendDeps, n: NotificationInput): Promise<'sent' | 'duplicate'> {
+  const inserted = await deps.db
     .insertInto('notifications')
     .values({ userId: n.userId, type: n.type, title: n.title, body: n.body, data: JSON.stringify(n.data), dedupeKey: n.dedupeKey })
     .onConflict((oc) => oc.column('dedupeKey').doNothing())
     .returningAll()
     .executeTakeFirst();
-  if (!row) return 'duplicate';
-  socketEmitter(deps).to(userRoom(n.userId)).emit('notification', { notification: presentNotification(row) });
-  if (SMS_TYPES.has(n.type)) {
-    const user = await deps.db.selectFrom('users').select('phoneNumber').where('id', '=', n.userId).where('deletedAt', 'is', null).executeTakeFirst();
-    if (user) await deps.sms.send(user.phoneNumber, `Biddt: ${n.body}`).catch((err) => deps.logger.warn({ err, type: n.type }, 'SMS failed'));
-  }
+  if (inserted) socketEmitter(deps).to(userRoom(n.userId)).emit('notification', { notification: presentNotification(inserted) });
+  const row = inserted ?? (await deps.db.selectFrom('notifications').selectAll().where('dedupeKey', '=', n.dedupeKey).executeTakeFirstOrThrow());
+  if (row.deliveredAt) return 'duplicate';
+  await pushToDevices(deps, n);
+  if (SMS_TYPES.has(n.type)) await textUser(deps, n);
+  await deps.db.updateTable('notifications').set({ deliveredAt: sql<Date>`now()` }).where('id', '=', row.id).execute();
   return 'sent';
+}
+
+async function pushToDevices(deps: SendDeps, n: NotificationInput): Promise<void> {
+  const devices = await deps.db.selectFrom('devices').select('token').where('userId', '=', n.userId).execute();
+  const data = Object.fromEntries(Object.entries({ type: n.type, ...n.data }).map(([k, v]) => [k, String(v)]));
+  for (const { token } of devices) {
+    const outcome = await deps.push.send({ token, title: n.title, body: n.body, data });
+    if (outcome === 'invalid') await deps.db.deleteFrom('devices').where('token', '=', token).execute();
+  }
+}
+
+async function textUser(deps: SendDeps, n: NotificationInput): Promise<void> {
+  const user = await deps.db.selectFrom('users').select('phoneNumber').where('id', '=', n.userId).where('deletedAt', 'is', null).executeTakeFirst();
+  if (user) await deps.sms.send(user.phoneNumber, `Biddt: ${n.body}`);
 }

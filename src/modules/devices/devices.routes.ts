@@ -1,0 +1,45 @@
+import { sql } from 'kysely';
+import { defineRoute, noContent, ok } from '../../http/route';
+import { notFound } from '../../shared/errors';
+import { z } from '../../shared/zod';
+
+const tags = ['users'];
+const RegisterDevice = z.strictObject({ token: z.string().min(10).max(4096), platform: z.enum(['ios', 'android', 'web']) }).openapi('RegisterDevice');
+const Device = z.object({ token: z.string(), platform: z.enum(['ios', 'android', 'web']), createdAt: z.iso.datetime() }).openapi('Device');
+
+export const deviceRoutes = [
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/users/me/devices',
+      summary: 'Register this device for push notifications',
+      tags,
+      body: RegisterDevice,
+      responses: { 200: { description: 'Registered (a token moves to the account that registers it last)', schema: Device } },
+    },
+    async (deps, { actor, body }) => {
+      const device = await deps.db
+        .insertInto('devices')
+        .values({ token: body.token, userId: actor!.userId, platform: body.platform })
+        .onConflict((oc) => oc.column('token').doUpdateSet({ userId: actor!.userId, platform: body.platform, lastSeenAt: sql<Date>`now()` }))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return ok({ token: device.token, platform: device.platform, createdAt: device.createdAt.toISOString() });
+    },
+  ),
+  defineRoute(
+    {
+      method: 'delete',
+      path: '/v1/users/me/devices/:token',
+      summary: 'Stop push notifications to a device',
+      tags,
+      params: z.object({ token: z.string().min(10).max(4096) }),
+      responses: { 204: { description: 'Removed' } },
+    },
+    async (deps, { actor, params }) => {
+      const removed = await deps.db.deleteFrom('devices').where('token', '=', params.token).where('userId', '=', actor!.userId).executeTakeFirst();
+      if (Number(removed.numDeletedRows) === 0) throw notFound('device');
+      return noContent();
+    },
+  ),
+];

@@ -1,0 +1,55 @@
+import { sql, type Transaction as KyselyTrx } from 'kysely';
+import type { Database, Transaction } from '../../../db/schema';
+import { writeOutbox } from '../../shared/outbox';
+import { userRoom } from '../auctions/listing-events';
+import { notificationJob } from '../notifications/notification-jobs';
+import { recordTransactionEvent } from '../transactions/timeline';
+import { assertTransition } from '../transactions/transactions.state';
+
+export interface OpenDisputeInput {
+  source: 'party' | 'chargeback' | 'escalation';
+  openedBy: string | null;
+  reason: string;
+  details: string;
+  stripeDisputeId?: string;
+}
+
+/**
+ * Opens a dispute on a transaction the caller has locked (`SELECT … FOR UPDATE`): funds freeze
+ * (status `disputed`), the timeline records it, both parties are notified. Parties may open only
+ * while `in_escrow` (the route checks `verifiedAt`); a chargeback may also hit a released one.
+ * Returns the open dispute (an existing open one if there is already one).
+ */
+export async function openDispute(trx: KyselyTrx<Database>, tx: Transaction, input: OpenDisputeInput) {
+  const existing = await trx.selectFrom('disputes').selectAll().where('transactionId', '=', tx.id).where('status', '=', 'open').executeTakeFirst();
+  if (existing) return existing;
+  assertTransition(tx.status, 'disputed');
+  const dispute = await trx
+    .insertInto('disputes')
+    .values({
+      transactionId: tx.id,
+      source: input.source,
+      openedBy: input.openedBy,
+      reason: input.reason,
+      details: input.details,
+      stripeDisputeId: input.stripeDisputeId ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await trx.updateTable('transactions').set({ status: 'disputed', updatedAt: sql<Date>`now()` }).where('id', '=', tx.id).execute();
+  await recordTransactionEvent(trx, tx.id, 'dispute_opened', { disputeId: dispute.id, source: input.source, reason: input.reason }, input.openedBy);
+  await writeOutbox(trx, [
+    { kind: 'event', rooms: [`transaction:${tx.id}`, userRoom(tx.buyerId), userRoom(tx.sellerId)], event: 'transaction_update', data: { transactionId: tx.id, status: 'disputed' } },
+    ...[tx.buyerId, tx.sellerId].map((userId) =>
+      notificationJob({
+        userId,
+        type: 'dispute_opened',
+        dedupeKey: `dispute-opened-${dispute.id}-${userId}`,
+        title: 'A dispute was opened',
+        body: 'The payment is on hold while our support team reviews the case.',
+        data: { transactionId: tx.id, disputeId: dispute.id },
+      }),
+    ),
+  ]);
+  return dispute;
+}

@@ -1,0 +1,58 @@
+import type { Deps } from '../../composition';
+import type { Actor } from '../../http/types';
+import { unauthorized } from '../../shared/errors';
+import type { ItemCondition, ListingStatus } from '../../../db/schema';
+import { browse, type BrowseFilter } from './browse.repository';
+import { decodeCursor, encodeCursor } from './browse-cursor';
+import { listingViews } from './listing-views';
+import type { ListingDto } from './listings.presenter';
+import type { BrowseQueryInput } from './listings.schemas';
+import type { ViewerCtx } from './service-context';
+
+export const DEFAULT_RADIUS_KM = 25;
+
+const STATUSES: Record<BrowseQueryInput['status'], ListingStatus[]> = {
+  active: ['active'],
+  scheduled: ['scheduled'],
+  ended: ['ended_sold', 'ended_unsold'],
+  draft: ['draft'],
+  cancelled: ['cancelled'],
+};
+
+/**
+ * The repository filter for a validated browse query. Deleted listings never appear; drafts and
+ * cancelled ones only in the seller's own list (`mine=true`).
+ */
+export function browseFilter(query: BrowseQueryInput, viewer: Actor | undefined): BrowseFilter {
+  if (query.mine === 'true' && !viewer) throw unauthorized('missing_token', 'Sign in to list your own listings.');
+  const near = query.near?.split(',').map(Number);
+  const sort = query.sort ?? (query.status === 'draft' ? 'newest' : 'ending_soon');
+  return {
+    q: query.q,
+    category: query.category,
+    conditions: query.condition?.split(',') as ItemCondition[] | undefined,
+    minPriceCents: query.minPriceCents,
+    maxPriceCents: query.maxPriceCents,
+    near: near ? { lat: near[0], lng: near[1], radiusKm: query.radiusKm ?? DEFAULT_RADIUS_KM } : undefined,
+    statuses: STATUSES[query.status],
+    sellerId: query.mine === 'true' ? viewer!.userId : query.sellerId,
+    sort,
+    limit: query.limit,
+    after: query.cursor ? decodeCursor(query.cursor, sort) : undefined,
+  };
+}
+
+/** One page of published listings, keyset-paginated: `nextCursor` is null on the last page. */
+export async function browseListings(
+  deps: Pick<Deps, 'db'>,
+  ctx: ViewerCtx,
+  query: BrowseQueryInput,
+): Promise<{ items: ListingDto[]; nextCursor: string | null }> {
+  const filter = browseFilter(query, ctx.actor);
+  const { rows, hasMore } = await browse(deps.db, filter);
+  const distances = new Map(rows.map((r) => [r.id, r.distanceKm]));
+  const items = await listingViews(deps, rows, ctx.actor, distances);
+  const last = rows.at(-1);
+  const nextCursor = hasMore && last ? encodeCursor({ sort: filter.sort, key: last.sortKey, id: last.id }) : null;
+  return { items, nextCursor };
+}

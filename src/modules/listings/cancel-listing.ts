@@ -1,0 +1,43 @@
+import type { Deps } from '../../composition';
+import { conflict, notFound } from '../../shared/errors';
+import { writeOutbox } from '../../shared/outbox';
+import { appendListingEvents } from '../auctions/listing-events';
+import { listingsRepository } from './listings.repository';
+import { assertSeller } from './listings.policy';
+import type { Ctx } from './service-context';
+
+type CancelDeps = Pick<Deps, 'db' | 'clock'>;
+
+export type RemoveOutcome = 'deleted' | 'cancelled' | 'already_cancelled';
+
+/**
+ * DELETE on a listing, decided under its row lock: a draft is soft-deleted; a scheduled or active
+ * listing without bids is cancelled (an `auction_ended {outcome: 'cancelled'}` event goes out through
+ * the outbox in the same transaction); with bids → 409 `listing_has_bids`; an ended one → 409.
+ */
+export async function removeListing(deps: CancelDeps, ctx: Ctx, id: string): Promise<RemoveOutcome> {
+  return deps.db.transaction().execute(async (trx) => {
+    const listing = await listingsRepository.lockById(trx, id);
+    if (!listing) throw notFound('listing');
+    assertSeller(listing, ctx.actor);
+    const now = deps.clock.now();
+    switch (listing.status) {
+      case 'draft':
+        await listingsRepository.update(trx, id, { deletedAt: now });
+        return 'deleted';
+      case 'cancelled':
+        return 'already_cancelled';
+      case 'scheduled':
+      case 'active': {
+        // bid_count is only written under this lock, so re-reading it here is decisive.
+        if (listing.bidCount > 0) throw conflict('listing_has_bids', 'A listing with bids cannot be cancelled.');
+        await listingsRepository.update(trx, id, { status: 'cancelled', cancelledAt: now });
+        const events = await appendListingEvents(trx, id, [{ type: 'auction_ended', payload: { outcome: 'cancelled', finalPriceCents: null } }]);
+        await writeOutbox(trx, events);
+        return 'cancelled';
+      }
+      default:
+        throw conflict('listing_ended', `The listing has already ended (${listing.status}).`);
+    }
+  });
+}

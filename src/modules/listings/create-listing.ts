@@ -1,0 +1,42 @@
+import type { Deps } from '../../composition';
+import { assertListingRules, assertSellerMayList, toDate } from './listing-checks';
+import { listingsRepository, type ListingRow } from './listings.repository';
+import { isNewAccount, storedStartingPrice, type PriceTerms } from './listings.rules';
+import type { CreateListingInput } from './listings.schemas';
+import type { Ctx } from './service-context';
+
+type CreateDeps = Pick<Deps, 'db' | 'config' | 'clock' | 'rateLimits'>;
+
+/** Creates a draft listing for the signed-in seller (SPEC §2 price rules; §4 new-account limit). */
+export async function createListing(deps: CreateDeps, ctx: Ctx, input: CreateListingInput): Promise<ListingRow> {
+  const now = deps.clock.now();
+  const seller = await assertSellerMayList(deps.db, ctx.actor.userId);
+  const terms: PriceTerms = {
+    auctionType: input.auctionType,
+    startingPriceCents: input.startingPriceCents ?? null,
+    reservePriceCents: input.reservePriceCents ?? null,
+    buyNowPriceCents: input.buyNowPriceCents ?? null,
+  };
+  const schedule = { startsAt: toDate(input.startsAt), endsAt: toDate(input.endsAt) };
+  await assertListingRules(deps.db, deps.config, { category: input.category, terms, schedule }, now);
+  // Only creations that would succeed spend the budget, so fixing a form error costs nothing.
+  if (isNewAccount(seller.createdAt, now)) await deps.rateLimits.consume('newAccountListings', seller.id);
+  const startingPriceCents = storedStartingPrice(terms);
+  return listingsRepository.insert(deps.db, {
+    sellerId: seller.id,
+    title: input.title,
+    description: input.description ?? '',
+    categorySlug: input.category,
+    condition: input.condition,
+    auctionType: input.auctionType,
+    startingPriceCents,
+    reservePriceCents: terms.reservePriceCents,
+    buyNowPriceCents: terms.buyNowPriceCents,
+    currentPriceCents: startingPriceCents,
+    startsAt: schedule.startsAt,
+    endsAt: schedule.endsAt,
+    locationLat: input.location?.lat ?? null,
+    locationLng: input.location?.lng ?? null,
+    locationName: input.location?.name ?? null,
+  });
+}

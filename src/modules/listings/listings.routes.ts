@@ -1,0 +1,135 @@
+import { created, defineRoute, noContent, ok } from '../../http/route';
+import type { Actor } from '../../http/types';
+import { browseListings } from './browse-listings';
+import { removeListing } from './cancel-listing';
+import { createListing } from './create-listing';
+import { getListing } from './get-listing';
+import { listingView } from './listing-views';
+import { publishListing } from './publish-listing';
+import { updateListing } from './update-listing';
+import { unwatchListing, watchListing } from './watch-listing';
+import { BrowseQuery, CreateListingBody, ListingIdParams, ListingPage, ListingView, UpdateListingBody, WatchState } from './listings.schemas';
+
+const tags = ['listings'];
+/** Routes with auth 'required' always have an actor. */
+const ctxOf = (input: { actor: Actor | undefined; requestId: string }) => ({ actor: input.actor!, requestId: input.requestId });
+
+export const listingRoutes = [
+  defineRoute(
+    {
+      method: 'get',
+      path: '/v1/listings',
+      summary: 'Browse published listings',
+      tags,
+      auth: 'optional',
+      query: BrowseQuery,
+      responses: { 200: { description: 'One page; pass nextCursor back as cursor for the next', schema: ListingPage } },
+    },
+    async (deps, input) => ok(await browseListings(deps, input, input.query)),
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/listings',
+      summary: 'Create a draft listing',
+      tags,
+      body: CreateListingBody,
+      idempotent: true,
+      responses: {
+        201: { description: 'The draft', schema: ListingView },
+        400: { description: 'Malformed body (errors name each field)' },
+        403: { description: 'phone_not_verified / account_suspended' },
+        422: { description: 'listing_rules_violated: prices, category or schedule (errors name each field)' },
+        429: { description: 'New-account listing limit (Retry-After)' },
+      },
+    },
+    async (deps, input) => {
+      const listing = await createListing(deps, ctxOf(input), input.body);
+      return created(await listingView(deps, listing, input.actor));
+    },
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/v1/listings/:id',
+      summary: 'A listing',
+      tags,
+      auth: 'optional',
+      params: ListingIdParams,
+      responses: { 200: { description: 'The listing (reservePriceCents only for its seller)', schema: ListingView }, 404: { description: 'Absent, deleted, or another seller’s draft' } },
+    },
+    async (deps, input) => ok(await listingView(deps, await getListing(deps, input, input.params.id), input.actor)),
+  ),
+  defineRoute(
+    {
+      method: 'patch',
+      path: '/v1/listings/:id',
+      summary: 'Edit your listing',
+      tags,
+      params: ListingIdParams,
+      body: UpdateListingBody,
+      responses: {
+        200: { description: 'The listing', schema: ListingView },
+        403: { description: 'not_listing_seller' },
+        409: { description: 'listing_terms_locked / listing_not_editable' },
+        422: { description: 'listing_rules_violated (drafts: checked on the merged listing)' },
+      },
+    },
+    async (deps, input) => ok(await listingView(deps, await updateListing(deps, ctxOf(input), input.params.id, input.body), input.actor)),
+  ),
+  defineRoute(
+    {
+      method: 'delete',
+      path: '/v1/listings/:id',
+      summary: 'Delete your draft, or cancel your listing while it has no bids',
+      tags,
+      params: ListingIdParams,
+      responses: {
+        204: { description: 'Draft deleted, or listing cancelled (also when it already was)' },
+        403: { description: 'not_listing_seller' },
+        409: { description: 'listing_has_bids / listing_ended' },
+      },
+    },
+    async (deps, input) => {
+      await removeListing(deps, ctxOf(input), input.params.id);
+      return noContent();
+    },
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/listings/:id/publish',
+      summary: 'Publish your draft: active now, or scheduled for startsAt',
+      tags,
+      params: ListingIdParams,
+      responses: {
+        200: { description: 'The published listing', schema: ListingView },
+        409: { description: 'listing_not_draft' },
+        422: { description: 'listing_rules_violated (e.g. endsAt missing or too close)' },
+      },
+    },
+    async (deps, input) => ok(await listingView(deps, await publishListing(deps, ctxOf(input), input.params.id), input.actor)),
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/listings/:id/watch',
+      summary: 'Watch a listing (idempotent)',
+      tags,
+      params: ListingIdParams,
+      responses: { 200: { description: 'Watching', schema: WatchState }, 409: { description: 'listing_not_watchable (ended or cancelled)' } },
+    },
+    async (deps, input) => ok(await watchListing(deps, ctxOf(input), input.params.id)),
+  ),
+  defineRoute(
+    {
+      method: 'delete',
+      path: '/v1/listings/:id/watch',
+      summary: 'Stop watching a listing (idempotent)',
+      tags,
+      params: ListingIdParams,
+      responses: { 200: { description: 'Not watching', schema: WatchState } },
+    },
+    async (deps, input) => ok(await unwatchListing(deps, ctxOf(input), input.params.id)),
+  ),
+];

@@ -1,0 +1,13 @@
+import type { Transaction as KyselyTrx } from 'kysely';
+import type { Database } from '../../../db/schema';
+
+/** Appends to a transaction's timeline (GET /v1/transactions/:id/events) in the caller's database transaction. */
+export async function recordTransactionEvent(
+  trx: KyselyTrx<Database>,
+  transactionId: string,
+  type: string,
+  data: Record<string, unknown> = {},
+  actorId: string | null = null,
+): Promise<void> {
+  await trx.insertInto('transactionEvents').values({ transactionId, type, actorId, data: JSON.stringify(data) }).execute();
+}

@@ -1,0 +1,44 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestEnv, TestUser } from '../support/harness';
+
+const HOUR = 3600_000;
+
+/** A valid auction draft body; override any field. */
+export function draftBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    title: 'Vintage road bike',
+    description: 'Steel frame, new tyres.',
+    category: 'bikes',
+    condition: 'good',
+    auctionType: 'both',
+    startingPriceCents: 5000,
+    reservePriceCents: 8000,
+    buyNowPriceCents: 15000,
+    endsAt: new Date(Date.now() + 48 * HOUR).toISOString(),
+    location: { lat: 45.5019, lng: -73.5674, name: 'Plateau, Montréal' },
+    ...overrides,
+  };
+}
+
+/** Creates a draft through the API and answers its body (fails the test on anything but 201). */
+export async function createDraft(env: TestEnv, user: TestUser, overrides: Record<string, unknown> = {}) {
+  const res = await env.http.post('/v1/listings').set(user.auth).send(draftBody(overrides));
+  if (res.status !== 201) throw new Error(`create draft: ${res.status} ${res.text}`);
+  return res.body as { id: string } & Record<string, unknown>;
+}
+
+/** Creates and publishes a listing; answers the published body. */
+export async function createPublished(env: TestEnv, user: TestUser, overrides: Record<string, unknown> = {}) {
+  const draft = await createDraft(env, user, overrides);
+  const res = await env.http.post(`/v1/listings/${draft.id}/publish`).set(user.auth);
+  if (res.status !== 200) throw new Error(`publish: ${res.status} ${res.text}`);
+  return res.body as { id: string } & Record<string, unknown>;
+}
+
+/** Env vars for listing tests: a private upload directory. */
+export const listingEnv = (extra: Record<string, string> = {}) => ({ STORAGE_DIR: mkdtempSync(join(tmpdir(), 'biddt-uploads-')), ...extra });
+
+/** Problem fields, for asserting that a 4xx names the right field. */
+export const fieldsOf = (body: { errors?: Array<{ field: string }> }) => (body.errors ?? []).map((e) => e.field).sort();
