@@ -8,7 +8,10 @@ types.setTypeParser(types.builtins.INT8, (value) => value);
 export type Db = Kysely<Database>;
 
 /** Opens a Kysely instance over a pg pool. */
-export function createDb(connectionString: string, max = 10): Db {
+export function createDb(connectionString: string, max = 10, onIdleError: (err: Error) => void = () => undefined): Db {
   const pool = new Pool({ connectionString, max, application_name: 'biddt' });
+  // An idle client losing its connection (server restart, shutdown) must not crash the process;
+  // the pool replaces it and the next query reports any lasting outage.
+  pool.on('error', onIdleError);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
 }

@@ -58,7 +58,7 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
   if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (npm start provides an embedded PostgreSQL)');
   if (!config.redisUrl) throw new Error('REDIS_URL is not set (npm start spawns a local redis-server)');
   const logger = overrides.logger ?? createLogger(config.logLevel, { role });
-  const db = createDb(config.databaseUrl, config.databasePoolMax);
+  const db = createDb(config.databaseUrl, config.databasePoolMax, (err) => logger.warn({ err }, 'idle database connection lost'));
   const redis = createRedis(config.redisUrl);
   const queues = createQueues(redis, config.redisPrefix);
   const bidResults = new BidResults(redis, config.redisPrefix);

@@ -91,7 +91,10 @@ export async function startRedisServer(opts: { port?: number; dir?: string; log?
     mkdirSync(opts.dir, { recursive: true });
     args.push('--dir', resolve(opts.dir));
   }
-  const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: Ctrl-C in the terminal reaches us, and we stop redis after the app is drained.
+  const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   await new Promise<void>((ready, fail) => {
     const timer = setTimeout(() => fail(new Error('redis-server did not become ready within 10 s')), 10_000);
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -111,6 +114,7 @@ export async function startRedisServer(opts: { port?: number; dir?: string; log?
     stop: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null) return done();
+        process.removeListener('exit', killOnExit);
         child.once('exit', () => done());
         child.kill('SIGTERM');
       }),
