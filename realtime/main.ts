@@ -1,10 +1,11 @@
 import { loadConfigOrExit } from '../src/config/config';
 import { createDeps } from '../src/composition';
-import { stopOnSignal } from '../src/process';
+import { holdSignalsUntilStarted, stopOnSignal } from '../src/process';
 import { startRealtime } from './io';
 
 /** Realtime process: `node dist/realtime/main.js`. */
 async function main(): Promise<void> {
+  holdSignalsUntilStarted();
   const config = loadConfigOrExit();
   const deps = await createDeps(config, 'realtime');
   const realtime = await startRealtime(deps);

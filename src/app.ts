@@ -14,6 +14,17 @@ import './http/types';
 import { allRoutes } from './routes';
 
 const REQUEST_ID = /^[\w.-]{1,100}$/;
+/** Readiness must answer within a probe's timeout (1 s by default in Kubernetes) even when a backend hangs. */
+const READY_CHECK_TIMEOUT_MS = 800;
+
+/** Resolves `check`'s outcome, or false when it fails or takes longer than `ms`. */
+function healthy(check: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([check.catch(() => false), timeout]).finally(() => clearTimeout(timer));
+}
 
 /** Builds the Express app (no listen): ops routes, then every declared `/v1` route. */
 export function buildApp(deps: Deps): Express {
@@ -65,9 +76,10 @@ function mountOps(app: Express, deps: Deps, registry: ReturnType<typeof createMe
     res.json({ status: 'ok' });
   });
   app.get('/ready', async (_req, res) => {
+    // A down Redis does not fail ioredis commands, it queues them until reconnected: hence the timeout.
     const checks = await Promise.all([
-      sql`SELECT 1`.execute(deps.db).then(() => true, () => false),
-      deps.redis.ping().then((r) => r === 'PONG', () => false),
+      healthy(sql`SELECT 1`.execute(deps.db).then(() => true), READY_CHECK_TIMEOUT_MS),
+      healthy(deps.redis.ping().then((r) => r === 'PONG'), READY_CHECK_TIMEOUT_MS),
     ]);
     const [postgres, redis] = checks;
     res.status(postgres && redis ? 200 : 503).json({ status: postgres && redis ? 'ready' : 'not_ready', postgres, redis });

@@ -1,10 +1,11 @@
 import { loadConfigOrExit } from './config/config';
 import { createDeps } from './composition';
-import { stopOnSignal } from './process';
+import { holdSignalsUntilStarted, stopOnSignal } from './process';
 import { startApi } from './server';
 
 /** API process: `node dist/src/main.js`. */
 async function main(): Promise<void> {
+  holdSignalsUntilStarted();
   const config = loadConfigOrExit();
   const deps = await createDeps(config, 'api');
   const api = await startApi(deps);

@@ -1,10 +1,11 @@
 import { loadConfigOrExit } from '../src/config/config';
 import { createDeps } from '../src/composition';
-import { stopOnSignal } from '../src/process';
+import { holdSignalsUntilStarted, stopOnSignal } from '../src/process';
 import { startWorkers } from './workers';
 
 /** Workers process: `node dist/workers/main.js`. */
 async function main(): Promise<void> {
+  holdSignalsUntilStarted();
   const config = loadConfigOrExit();
   const deps = await createDeps(config, 'workers');
   const workers = await startWorkers(deps);

@@ -53,8 +53,13 @@ export interface Config {
     paymentDeadlineSec: number;
     qrTokenTtlSec: number;
     disputeEscalationSec: number;
+    /** Seconds before the effective end at which `ending_soon` goes to the listing room. */
+    endingSoonLeadSec: number;
     bidWaitMs: number;
     shutdownTimeoutMs: number;
+    /** BullMQ job lock and stalled-job check period (a dead worker's jobs are retried after these). */
+    jobLockDurationMs: number;
+    jobStalledIntervalMs: number;
   };
 }
 
@@ -65,14 +70,11 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses `AUTH_TEST_PHONE_CODES` ("+15555550100:123456,…"). */
+/** Parses `AUTH_TEST_PHONE_CODES` ("+15555550100:123456,…"); its format was checked by envSchema. */
 function parseTestPhoneCodes(raw: string): Map<string, string> {
   const codes = new Map<string, string>();
   for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [phone, code] = pair.split(':');
-    if (!phone || !/^\+[1-9]\d{6,14}$/.test(phone) || !code || !/^\d{6}$/.test(code)) {
-      throw new ConfigError([`AUTH_TEST_PHONE_CODES: "${pair}" is not "+E164:6digits"`]);
-    }
     codes.set(phone, code);
   }
   return codes;
@@ -152,8 +154,11 @@ function toConfig(e: Env): Config {
       paymentDeadlineSec: e.PAYMENT_DEADLINE_SEC,
       qrTokenTtlSec: e.QR_TOKEN_TTL_SEC,
       disputeEscalationSec: e.DISPUTE_ESCALATION_SEC,
+      endingSoonLeadSec: e.ENDING_SOON_LEAD_SEC,
       bidWaitMs: e.BID_WAIT_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      jobLockDurationMs: e.BULLMQ_LOCK_DURATION_MS,
+      jobStalledIntervalMs: e.BULLMQ_STALLED_INTERVAL_MS,
     },
   };
 }

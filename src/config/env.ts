@@ -5,7 +5,10 @@ const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .optional()
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
-const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+// An empty value (`PORT=` in a compose file) means "unset", not 0.
+const blankAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const int = (fallback: number) => z.preprocess(blankAsUnset, z.coerce.number().int().nonnegative().default(fallback));
+const port = (fallback: number) => z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(65535).default(fallback));
 const optionalText = z
   .string()
   .optional()
@@ -14,12 +17,21 @@ const optionalText = z
 // Development-only secret: refused outside development/test by the refinement below.
 const DEV_SECRET = 'dev-only-secret-do-not-use-in-production-000000';
 
+/** The entries of `AUTH_TEST_PHONE_CODES` ("+15555550100:123456,…") that are not "+E164:6digits". */
+export function malformedTestPhoneCodes(raw: string): string[] {
+  const pairs = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return pairs.filter((pair) => !/^\+[1-9]\d{6,14}:\d{6}$/.test(pair));
+}
+
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     HOST: z.string().default('127.0.0.1'),
-    PORT: int(3000),
-    REALTIME_PORT: int(3001),
+    PORT: port(3000),
+    REALTIME_PORT: port(3001),
     PUBLIC_BASE_URL: optionalText,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: flag,
@@ -52,7 +64,7 @@ export const envSchema = z
 
     STRIPE_SECRET_KEY: optionalText,
     STRIPE_WEBHOOK_SECRET: optionalText,
-    STRIPE_STANDIN_PORT: int(12111),
+    STRIPE_STANDIN_PORT: port(12111),
 
     STORAGE_DRIVER: z.enum(['disk', 's3']).default('disk'),
     STORAGE_DIR: z.string().default('.data/uploads'),
@@ -79,8 +91,14 @@ export const envSchema = z
     PAYMENT_DEADLINE_SEC: int(172800),
     QR_TOKEN_TTL_SEC: int(300),
     DISPUTE_ESCALATION_SEC: int(1209600),
+    // Lead of the `ending_soon` socket event before a listing's effective end (tests use 1).
+    ENDING_SOON_LEAD_SEC: int(60),
     BID_WAIT_MS: int(2000),
     SHUTDOWN_TIMEOUT_MS: int(10000),
+    // BullMQ: how long a worker's lock on a job lasts, and how often workers look for jobs whose lock
+    // expired (their worker died). Lower them to recover from a killed worker faster (tests do).
+    BULLMQ_LOCK_DURATION_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(500).default(30000)),
+    BULLMQ_STALLED_INTERVAL_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(100).default(30000)),
   })
   .superRefine((env, ctx) => {
     const relaxed = env.NODE_ENV !== 'production';
@@ -88,6 +106,10 @@ export const envSchema = z
       const value = env[name];
       if (!value && !relaxed) ctx.addIssue({ code: 'custom', path: [name], message: 'required in production' });
       if (value && value.length < 32) ctx.addIssue({ code: 'custom', path: [name], message: 'must be at least 32 characters' });
+    }
+    // Checked here rather than while building Config so the error lists it with every other bad variable.
+    for (const pair of malformedTestPhoneCodes(String(env.AUTH_TEST_PHONE_CODES ?? ''))) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_TEST_PHONE_CODES'], message: `"${pair}" is not "+E164:6digits"` });
     }
     if (!relaxed && !env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production' });
     if (!relaxed && !env.REDIS_URL) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required in production' });
@@ -97,7 +119,8 @@ export const envSchema = z
     if (env.STORAGE_DRIVER === 's3' && !env.S3_BUCKET) {
       ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when STORAGE_DRIVER=s3' });
     }
-  })
+    // Runs even when a field failed (zod skips refinements then by default), so one start-up lists every bad variable.
+  }, { when: () => true })
   .transform((env) => ({
     ...env,
     JWT_SECRET: env.JWT_SECRET ?? DEV_SECRET,

@@ -67,7 +67,8 @@ function normalize(err: unknown): AppError | undefined {
     return new AppError('invalid', 'malformed_json', 'The request body is not valid JSON.', { errors: [{ field: 'body', message: 'malformed JSON' }] });
   }
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') {
-    return new AppError('unsupported_media_type', 'unsupported_encoding', 'Send JSON bodies as UTF-8, optionally gzip- or deflate-encoded.');
+    const message = 'Send JSON bodies as UTF-8, optionally gzip- or deflate-encoded.';
+    return new AppError('unsupported_media_type', 'unsupported_encoding', message);
   }
   if (e?.status === 400 && e.expose) return new AppError('invalid', 'bad_request', 'The request is malformed.');
   return undefined;

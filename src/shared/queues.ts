@@ -7,9 +7,11 @@ import type { Redis } from './redis';
  */
 export const JOBS = {
   bids: ['bid.place'],
-  auctions: ['auction.open', 'auction.close', 'auction.sweep'],
+  auctions: ['auction.open', 'auction.close', 'auction.sweep', 'auction.ending_soon'],
   notifications: ['notification.send'],
   maintenance: ['maintenance.cleanup'],
+  disputes: ['dispute.escalate', 'dispute.sweep'],
+  escrow: ['escrow.release', 'escrow.refund', 'escrow.stripe_event', 'escrow.payment_deadline', 'escrow.payment_reminder'],
 } as const;
 
 export type QueueName = keyof typeof JOBS;

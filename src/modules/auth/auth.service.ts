@@ -30,7 +30,8 @@ export async function sendCode(deps: AuthDeps, phoneNumber: string, ip: string):
   await deps.rateLimits.consume('sendCodePhoneInterval', phoneNumber);
   await deps.rateLimits.consume('sendCodePhone', phoneNumber);
   const code = await issueOtp(deps.db, otpOptions(deps), phoneNumber);
-  if (code) await deps.sms.send(phoneNumber, `Your Biddt code is ${code}. It expires in ${Math.round(deps.config.auth.otpTtlSec / 60)} minutes.`);
+  const minutes = Math.max(1, Math.ceil(deps.config.auth.otpTtlSec / 60));
+  if (code) await deps.sms.send(phoneNumber, `Your Biddt code is ${code}. It expires in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
   return { status: 'sent', expiresInSec: deps.config.auth.otpTtlSec };
 }
 
@@ -59,7 +60,9 @@ export async function exchangeFirebaseToken(deps: AuthDeps, idToken: string, ip:
 /** Rotates a refresh token into a new pair. */
 export async function refresh(deps: AuthDeps, refreshToken: string, ip: string) {
   await deps.rateLimits.consume('authIp', ip);
-  const rotated = await rotateSession(deps.db, refreshToken, deps.config.auth.refreshTtlSec);
+  // On reuse, the family's access tokens die with it (not 15 minutes later).
+  const revokeAccessTokens = (familyId: string) => deps.revocations.revoke(familyId);
+  const rotated = await rotateSession(deps.db, refreshToken, deps.config.auth.refreshTtlSec, revokeAccessTokens);
   const user = await usersRepository.findById(deps.db, rotated.userId);
   if (!user) throw new AppError('unauthorized', 'invalid_refresh_token', 'The refresh token is not valid.');
   return tokenPair(deps, user, rotated.familyId, rotated.refreshToken);

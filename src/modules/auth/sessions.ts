@@ -25,9 +25,15 @@ async function issueInFamily(db: Pick<Db, 'insertInto'>, userId: string, familyI
 
 /**
  * Exchanges a refresh token for a new one in the same family. Presenting a token that was already
- * rotated means it leaked (or raced): the whole family is revoked, so the thief's copy dies too.
+ * rotated means it leaked (or raced): the whole family is revoked, so the thief's copy dies too;
+ * `onReuse` then ends the family's live access tokens as well.
  */
-export async function rotateSession(db: Db, refreshToken: string, ttlSec: number): Promise<IssuedRefresh & { userId: string }> {
+export async function rotateSession(
+  db: Db,
+  refreshToken: string,
+  ttlSec: number,
+  onReuse: (familyId: string) => Promise<void> = async () => undefined,
+): Promise<IssuedRefresh & { userId: string }> {
   const invalid = () => unauthorized('invalid_refresh_token', 'The refresh token is not valid.');
   const outcome = await db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('refreshTokens').selectAll().where('tokenHash', '=', sha256(refreshToken)).forUpdate().executeTakeFirst();
@@ -41,6 +47,7 @@ export async function rotateSession(db: Db, refreshToken: string, ttlSec: number
   });
   if ('reuse' in outcome && outcome.reuse) {
     await revokeFamily(db, outcome.reuse);
+    await onReuse(outcome.reuse);
     throw unauthorized('refresh_token_reused', 'This refresh token was already used; the session has been revoked.');
   }
   if ('issued' in outcome && outcome.issued) return outcome.issued;

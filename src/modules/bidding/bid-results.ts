@@ -1,5 +1,5 @@
 import type { Problem } from '../../http/problem';
-import type { Redis } from '../../shared/redis';
+import { closeRedis, type Redis } from '../../shared/redis';
 
 /** What a decided bid command answers: the 201 body, or the problem it was refused with. */
 export type BidResult = { ok: true; data: BidAccepted } | { ok: false; error: Problem };
@@ -93,6 +93,6 @@ export class BidResults {
 
   async close(): Promise<void> {
     for (const [requestId, waiters] of this.waiters) for (const w of waiters) this.remove(requestId, w);
-    await this.subscriber?.quit().catch(() => undefined);
+    if (this.subscriber) await closeRedis(this.subscriber);
   }
 }

@@ -27,12 +27,19 @@ export const usersRepository = {
     return { user, created: false };
   },
 
-  /** Average and count of ratings received; ratings arrive with completed transactions. */
-  async ratingSummary(_db: Db, _userId: string): Promise<{ average: number | null; count: number }> {
-    return { average: null, count: 0 };
+  /** Average (one decimal, half away from zero) and count of the ratings a user received. */
+  async ratingSummary(db: Db, userId: string): Promise<{ average: number | null; count: number }> {
+    const row = await db
+      .selectFrom('ratings')
+      .select([sql<string | null>`round(avg(score), 1)`.as('average'), sql<string>`count(*)`.as('count')])
+      .where('rateeId', '=', userId)
+      .executeTakeFirstOrThrow();
+    return { average: row.average === null ? null : Number(row.average), count: Number(row.count) };
   },
 
   async update(db: Db, id: string, patch: UserUpdate): Promise<User | undefined> {
+    // An empty PATCH is valid and changes nothing; `UPDATE … SET` with no column is a syntax error.
+    if (Object.keys(patch).length === 0) return usersRepository.findById(db, id);
     return db.updateTable('users').set(patch).where('id', '=', id).where('deletedAt', 'is', null).returningAll().executeTakeFirst();
   },
 };

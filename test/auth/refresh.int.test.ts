@@ -1,0 +1,86 @@
+import { sql } from 'kysely';
+import { sha256 } from '../../src/shared/crypto';
+import { createTestEnv, createUser, openSession, type TestEnv, type TestUser } from '../support/harness';
+import { expectProblem } from '../support/http';
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await createTestEnv();
+});
+afterAll(() => env.close());
+
+const refresh = (refreshToken: string) => env.http.post('/v1/auth/refresh').send({ refreshToken });
+const me = (accessToken: string) => env.http.get('/v1/users/me').set('Authorization', `Bearer ${accessToken}`);
+
+describe('refresh-token rotation', () => {
+  let user: TestUser;
+  beforeEach(async () => {
+    user = await createUser(env.deps);
+  });
+
+  it('exchanges a refresh token for a new working pair', async () => {
+    const res = await refresh(user.refreshToken);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { id: user.id, phoneNumber: user.phone } });
+    expect(res.body.refreshToken).not.toBe(user.refreshToken);
+    expect((await me(res.body.accessToken)).status).toBe(200);
+    const again = await refresh(res.body.refreshToken);
+    expect(again.status).toBe(200);
+  });
+
+  it('treats reuse of a rotated token as theft and revokes the whole session', async () => {
+    const rotated = await refresh(user.refreshToken);
+    expect(rotated.status).toBe(200);
+
+    expectProblem(await refresh(user.refreshToken), 401, 'refresh_token_reused');
+    // The newer token of the same family — possibly now in the thief's hands — is dead too…
+    expectProblem(await refresh(rotated.body.refreshToken), 401);
+    // …and so are the session's access tokens, without waiting 15 minutes for them to expire.
+    expectProblem(await me(rotated.body.accessToken), 401, 'session_revoked');
+    expectProblem(await me(user.accessToken), 401, 'session_revoked');
+  });
+
+  it("leaves the user's other sessions alone when one is revoked for reuse", async () => {
+    const otherDevice = await openSession(env.deps, user);
+    await refresh(user.refreshToken);
+    expectProblem(await refresh(user.refreshToken), 401, 'refresh_token_reused');
+    expect((await me(otherDevice.accessToken)).status).toBe(200);
+    expect((await refresh(otherDevice.refreshToken)).status).toBe(200);
+  });
+
+  it('refuses an expired refresh token', async () => {
+    await env.deps.db
+      .updateTable('refreshTokens')
+      .set({ expiresAt: sql<Date>`now() - interval '1 second'` })
+      .where('tokenHash', '=', sha256(user.refreshToken))
+      .execute();
+    expectProblem(await refresh(user.refreshToken), 401, 'invalid_refresh_token');
+  });
+
+  it('refuses an unknown refresh token', async () => {
+    expectProblem(await refresh('x'.repeat(43)), 401, 'invalid_refresh_token');
+  });
+});
+
+describe('logout', () => {
+  it('answers 204 and ends the session: its access and refresh tokens stop working', async () => {
+    const user = await createUser(env.deps);
+    const out = await env.http.delete('/v1/auth/logout').set(user.auth);
+    expect(out.status).toBe(204);
+    expect(out.text).toBe('');
+    expectProblem(await me(user.accessToken), 401, 'session_revoked');
+    expectProblem(await refresh(user.refreshToken), 401, 'invalid_refresh_token');
+  });
+
+  it('ends only that session', async () => {
+    const user = await createUser(env.deps);
+    const second = await openSession(env.deps, user);
+    expect((await env.http.delete('/v1/auth/logout').set(user.auth)).status).toBe(204);
+    expect((await me(second.accessToken)).status).toBe(200);
+    expect((await refresh(second.refreshToken)).status).toBe(200);
+  });
+
+  it('needs a signed-in user', async () => {
+    expectProblem(await env.http.delete('/v1/auth/logout'), 401, 'missing_token');
+  });
+});
