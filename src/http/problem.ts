@@ -47,14 +47,15 @@ export const statusOf = (err: AppError): number => STATUS[err.kind];
 export function toProblem(err: AppError, instance?: string): Problem {
   const status = statusOf(err);
   const { retryAfterSec: _retry, ...extras } = err.details;
+  // Extras first: a detail can never overwrite the status, code or type of the problem.
   return {
+    ...extras,
     type: `https://biddt.ca/problems/${err.code.replaceAll('_', '-')}`,
     title: TITLES[status] ?? 'Error',
     status,
     code: err.code,
     detail: err.message,
     ...(instance ? { instance } : {}),
-    ...extras,
   };
 }
 

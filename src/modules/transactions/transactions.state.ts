@@ -16,5 +16,5 @@ export const canTransition = (from: TransactionStatus, to: TransactionStatus): b
 
 /** Throws a 409 unless `from → to` is allowed. */
 export function assertTransition(from: TransactionStatus, to: TransactionStatus): void {
-  if (!canTransition(from, to)) throw conflict('invalid_transaction_state', `A ${from} transaction cannot become ${to}.`, { status: from });
+  if (!canTransition(from, to)) throw conflict('invalid_transaction_state', `A ${from} transaction cannot become ${to}.`, { transactionStatus: from });
 }

@@ -1,0 +1,63 @@
+import { defineRoute, ok } from '../../http/route';
+import { DisputeIdParams, DisputeSchema, presentDispute, resolveDispute, ResolveDisputeBody } from '../disputes';
+import { DisputeCaseSchema, StaffDisputePage, StaffDisputesQuery } from './admin.schemas';
+import { getDisputeCase, listDisputes } from './dispute-cases';
+
+const tags = ['admin'];
+const staff = { roles: ['support', 'admin'] as ('support' | 'admin')[] };
+const forbidden = { 403: { description: 'staff_only, missing_permission' } };
+
+export const adminDisputeRoutes = [
+  defineRoute(
+    {
+      method: 'get',
+      path: '/v1/admin/disputes',
+      summary: 'The dispute queue (oldest first by default)',
+      tags,
+      ...staff,
+      query: StaffDisputesQuery,
+      responses: { 200: { description: 'A page of disputes', schema: StaffDisputePage }, ...forbidden },
+    },
+    async (deps, { actor, query, requestId }) =>
+      ok(
+        await listDisputes(
+          deps,
+          { actor: actor!, requestId },
+          { status: query.status, source: query.source, sort: query.sort, limit: query.limit, afterId: query.cursor },
+        ),
+      ),
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/v1/admin/disputes/:id',
+      summary: 'A dispute case: transaction, parties, timeline, chat and evidence (audited)',
+      tags,
+      ...staff,
+      params: DisputeIdParams,
+      responses: { 200: { description: 'The case', schema: DisputeCaseSchema }, ...forbidden, 404: { description: 'No such dispute' } },
+    },
+    async (deps, { actor, params, requestId }) => ok(await getDisputeCase(deps, { actor: actor!, requestId }, params.id)),
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/admin/disputes/:id/resolve',
+      summary: 'Decide a dispute: release to the seller, refund the buyer, or refund part of it',
+      tags,
+      ...staff,
+      params: DisputeIdParams,
+      body: ResolveDisputeBody,
+      idempotent: true,
+      responses: {
+        200: { description: 'Resolved; the money job is queued', schema: DisputeSchema },
+        403: { description: 'staff_only, missing_permission, party_cannot_resolve' },
+        404: { description: 'No such dispute' },
+        409: { description: 'dispute_not_open, chargeback_dispute, invalid_transaction_state' },
+        422: { description: 'invalid_partial_refund, amount_not_allowed (field amountCents)' },
+      },
+    },
+    async (deps, { actor, params, body, requestId }) =>
+      ok(presentDispute(await resolveDispute(deps, { actor: actor!, requestId }, params.id, body))),
+  ),
+];

@@ -1,0 +1,44 @@
+import type { Transaction } from '../../../db/schema';
+import type { Deps } from '../../composition';
+import type { Actor } from '../../http/types';
+import { notFound } from '../../shared/errors';
+import { can } from '../../shared/permissions';
+
+/** The Socket.IO room of one transaction (chat and transaction events). */
+export const transactionRoom = (transactionId: string) => `transaction:${transactionId}`;
+
+export type TransactionParties = Pick<Transaction, 'id' | 'buyerId' | 'sellerId' | 'status'>;
+
+export const isParty = (actor: Actor, tx: Pick<Transaction, 'buyerId' | 'sellerId'>): boolean =>
+  actor.userId === tx.buyerId || actor.userId === tx.sellerId;
+
+/**
+ * Who may join `transaction:<id>` and read its chat (SPEC §6). Evaluated against the transactions row
+ * on EVERY join and read, never cached on the socket. Today: buyer and seller.
+ * EXTENSION POINT for the escrow/disputes work: staff once a dispute is open
+ * (e.g. `tx.status === 'disputed' && can(actor.role, 'disputes:read')`).
+ */
+export function canJoinTransactionRoom(actor: Actor, tx: TransactionParties): boolean {
+  // Staff join only while the case is in dispute (funds frozen): SPEC §6 "staff once a dispute is open".
+  return isParty(actor, tx) || (tx.status === 'disputed' && can(actor.role, 'disputes:read'));
+}
+
+/** Who may post to the chat: the parties only (staff reading a dispute do not speak in it as a party). */
+export function canPostTransactionMessage(actor: Actor, tx: TransactionParties): boolean {
+  return isParty(actor, tx);
+}
+
+/**
+ * Loads the transaction if `allowed(actor, tx)`; otherwise 404 — a stranger cannot even tell that the
+ * transaction exists (SPEC §5: another user's private resource → 404).
+ */
+export async function transactionFor(
+  deps: Pick<Deps, 'db'>,
+  actor: Actor,
+  transactionId: string,
+  allowed: (actor: Actor, tx: TransactionParties) => boolean,
+): Promise<TransactionParties> {
+  const tx = await deps.db.selectFrom('transactions').select(['id', 'buyerId', 'sellerId', 'status']).where('id', '=', transactionId).executeTakeFirst();
+  if (!tx || !allowed(actor, tx)) throw notFound('transaction');
+  return tx;
+}

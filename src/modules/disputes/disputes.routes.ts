@@ -1,0 +1,28 @@
+import { created, defineRoute } from '../../http/route';
+import { TransactionIdParams } from '../transactions/transaction-views.schemas';
+import { presentDispute } from './disputes.presenter';
+import { DisputeSchema, OpenDisputeBody } from './disputes.schemas';
+import { openPartyDispute } from './open-party-dispute';
+
+/** A party opens a dispute; staff work them under /v1/admin/disputes (admin module). */
+export const disputeRoutes = [
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/transactions/:id/dispute',
+      summary: 'Open a dispute: the escrow is frozen until support decides (buyer or seller)',
+      tags: ['disputes'],
+      params: TransactionIdParams,
+      body: OpenDisputeBody,
+      idempotent: true,
+      responses: {
+        201: { description: 'The open dispute', schema: DisputeSchema },
+        403: { description: 'not_a_party' },
+        404: { description: 'No such transaction, or not yours' },
+        409: { description: 'transaction_not_in_escrow, already_verified, dispute_already_open' },
+      },
+    },
+    async (deps, { actor, params, body, requestId }) =>
+      created(presentDispute(await openPartyDispute(deps, { actor: actor!, requestId }, params.id, body))),
+  ),
+];

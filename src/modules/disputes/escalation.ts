@@ -1,0 +1,84 @@
+import { sql } from 'kysely';
+import type { Config } from '../../config/config';
+import type { Deps } from '../../composition';
+import type { OutboxJob } from '../../shared/outbox';
+import { jobId } from '../../shared/queues';
+import { transactionsRepository } from '../transactions/transactions.repository';
+import { openDispute } from './open-dispute';
+
+type EscalationConfig = { timing: Pick<Config['timing'], 'disputeEscalationSec'> };
+
+/** When the escrow started: the payment time (set by the payments core), else the creation time. */
+const ESCROW_SINCE = sql<Date>`coalesce(paid_at, created_at)`;
+
+export const ESCALATION_REASON = 'not_verified_in_time';
+
+/**
+ * The delayed job that opens a dispute on a transaction still unverified `DISPUTE_ESCALATION_SEC`
+ * after it entered escrow. Written to the outbox by whoever moves a transaction to `in_escrow` (the
+ * payment webhook), in the same commit. Its handler re-checks everything under the row lock, so a
+ * verified, disputed or refunded transaction is left alone; the sweep is the safety net.
+ */
+export function escalationJob(transactionId: string, inEscrowAt: Date, config: EscalationConfig): OutboxJob {
+  return {
+    kind: 'job',
+    queue: 'disputes',
+    name: 'dispute.escalate',
+    data: { transactionId },
+    jobId: jobId('escalate', transactionId),
+    runAt: inEscrowAt.getTime() + config.timing.disputeEscalationSec * 1000,
+  };
+}
+
+export type EscalationOutcome = 'opened' | 'missing' | 'not_in_escrow' | 'verified' | 'not_due';
+
+/** Opens the automatic dispute if the transaction is (still) overdue; idempotent. */
+export async function escalateTransaction(deps: Pick<Deps, 'db' | 'config'>, transactionId: string): Promise<EscalationOutcome> {
+  const sec = deps.config.timing.disputeEscalationSec;
+  return deps.db.transaction().execute(async (trx) => {
+    const tx = await transactionsRepository.lockById(trx, transactionId);
+    if (!tx) return 'missing';
+    if (tx.status !== 'in_escrow') return 'not_in_escrow';
+    if (tx.verifiedAt) return 'verified';
+    const { due } = await trx
+      .selectFrom('transactions')
+      .select(sql<boolean>`${ESCROW_SINCE} + make_interval(secs => ${sec}) <= now()`.as('due'))
+      .where('id', '=', tx.id)
+      .executeTakeFirstOrThrow();
+    if (!due) return 'not_due';
+    const days = Math.round((sec / 86_400) * 10) / 10;
+    await openDispute(trx, tx, {
+      source: 'escalation',
+      openedBy: null,
+      reason: ESCALATION_REASON,
+      details: `No pickup was confirmed within ${days} days of payment, so the case was opened automatically for support to review.`,
+    });
+    return 'opened';
+  });
+}
+
+/** Most overdue transactions handled by one sweep pass (the next pass takes the rest). */
+export const SWEEP_BATCH = 100;
+
+/** Repeating safety net: escalates every overdue, unverified `in_escrow` transaction (a lost job, a restore). */
+export async function sweepOverdueEscrows(deps: Pick<Deps, 'db' | 'config' | 'logger'>) {
+  const rows = await deps.db
+    .selectFrom('transactions')
+    .select('id')
+    .where('status', '=', 'in_escrow')
+    .where('verifiedAt', 'is', null)
+    .where(sql<boolean>`${ESCROW_SINCE} + make_interval(secs => ${deps.config.timing.disputeEscalationSec}) <= now()`)
+    .orderBy(ESCROW_SINCE)
+    .limit(SWEEP_BATCH)
+    .execute();
+  let opened = 0;
+  for (const { id } of rows) {
+    try {
+      if ((await escalateTransaction(deps, id)) === 'opened') opened += 1;
+    } catch (err) {
+      // One bad row must not starve the others; it is retried on the next pass.
+      deps.logger.error({ err, transactionId: id }, 'escalation failed');
+    }
+  }
+  return { overdue: rows.length, opened };
+}

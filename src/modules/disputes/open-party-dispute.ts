@@ -1,0 +1,43 @@
+import type { Deps } from '../../composition';
+import { conflict, notFound } from '../../shared/errors';
+import { pickupTokensRepository } from '../handover/pickup-tokens.repository';
+import type { Ctx } from '../transactions/transaction-views';
+import { assertPartyRole } from '../transactions/transactions.policy';
+import { transactionsRepository } from '../transactions/transactions.repository';
+import { openDispute } from './open-dispute';
+import type { DISPUTE_REASONS } from './disputes.schemas';
+
+export interface PartyDisputeInput {
+  reason: (typeof DISPUTE_REASONS)[number];
+  details: string;
+}
+
+/**
+ * POST /transactions/:id/dispute — the buyer or the seller freezes the escrow (SPEC §3): only while
+ * `in_escrow` and before the pickup was verified (409 otherwise). Decided under the transaction's row
+ * lock, so it cannot interleave with a QR redemption; live pickup codes are voided with it.
+ */
+export async function openPartyDispute(deps: Pick<Deps, 'db'>, ctx: Ctx, transactionId: string, input: PartyDisputeInput) {
+  assertPartyRole(ctx.actor, await transactionsRepository.findById(deps.db, transactionId), 'party');
+  return deps.db.transaction().execute(async (trx) => {
+    const tx = await transactionsRepository.lockById(trx, transactionId);
+    if (!tx) throw notFound('transaction');
+    if (tx.status === 'disputed') throw conflict('dispute_already_open', 'A dispute is already open on this transaction.');
+    if (tx.status !== 'in_escrow') {
+      throw conflict(
+        'transaction_not_in_escrow',
+        `The transaction is ${tx.status}; disputes can be opened while the payment is held in escrow.`,
+        { transactionStatus: tx.status },
+      );
+    }
+    if (tx.verifiedAt) throw conflict('already_verified', 'The pickup was confirmed: this transaction can no longer be disputed here.');
+    const dispute = await openDispute(trx, tx, {
+      source: 'party',
+      openedBy: ctx.actor.userId,
+      reason: input.reason,
+      details: input.details,
+    });
+    await pickupTokensRepository.voidLive(trx, tx.id);
+    return dispute;
+  });
+}

@@ -1,0 +1,127 @@
+import type { DisputeResolution, Transaction } from '../../../db/schema';
+import type { Deps } from '../../composition';
+import { conflict, forbidden, notFound, unprocessable } from '../../shared/errors';
+import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
+import { can } from '../../shared/permissions';
+import { recordAudit } from '../audit';
+import { userRoom } from '../auctions/listing-events';
+import { transactionRoom } from '../chat/chat.policy';
+import { refundJob, releaseJob } from '../escrow/escrow-jobs';
+import { notificationJob } from '../notifications/notification-jobs';
+import { recordTransactionEvent } from '../transactions/timeline';
+import type { Ctx } from '../transactions/transaction-views';
+import { isParty } from '../transactions/transactions.policy';
+import { transactionsRepository } from '../transactions/transactions.repository';
+import { assertPartialRefund } from './partial-refund';
+import { disputesRepository } from './disputes.repository';
+import type { DisputeRow } from './disputes.presenter';
+import { assertDisputeTransition } from './disputes.state';
+
+export interface ResolveInput {
+  resolution: DisputeResolution;
+  amountCents?: number;
+  note: string;
+}
+
+const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+
+/** What the buyer gets back (null for a release); 422 naming `amountCents` when the amount breaks SPEC §1. */
+function refundFor(tx: Transaction, input: ResolveInput): number | null {
+  if (input.resolution !== 'partial_refund' && input.amountCents !== undefined) {
+    throw unprocessable('amount_not_allowed', 'amountCents is only for a partial refund.', {
+      errors: [{ field: 'amountCents', message: 'only with partial_refund' }],
+    });
+  }
+  if (input.resolution === 'release') return null;
+  if (input.resolution === 'refund') return tx.amountCents - tx.refundedCents;
+  assertPartialRefund(tx, input.amountCents);
+  return input.amountCents!;
+}
+
+/** The money job the decision implies: the workers move the money and set the final status. */
+function moneyJob(tx: Transaction, dispute: DisputeRow, refund: number | null) {
+  return refund === null ? releaseJob(tx.id, 'dispute_resolved', dispute.id) : refundJob(tx.id, refund, dispute.id);
+}
+
+function resolvedNotifications(tx: Transaction, dispute: DisputeRow, refund: number | null): OutboxMessage[] {
+  const text: Record<DisputeResolution, Record<'buyer' | 'seller', string>> = {
+    release: {
+      buyer: 'Support decided in favour of the seller: the payment is released to them.',
+      seller: 'Support decided in your favour: your payout is on its way.',
+    },
+    refund: {
+      buyer: `Support decided in your favour: ${dollars(refund ?? 0)} is refunded to you.`,
+      seller: 'Support refunded the buyer in full.',
+    },
+    partial_refund: {
+      buyer: `Support refunded ${dollars(refund ?? 0)} to you.`,
+      seller: `Support refunded ${dollars(refund ?? 0)} to the buyer; you are paid for the rest, minus fees.`,
+    },
+  };
+  const resolution = dispute.resolution ?? 'release';
+  return (['buyer', 'seller'] as const).map((side) => {
+    const userId = side === 'buyer' ? tx.buyerId : tx.sellerId;
+    return notificationJob({
+      userId,
+      type: 'dispute_resolved',
+      dedupeKey: `dispute-resolved-${dispute.id}-${userId}`,
+      title: 'Your dispute was resolved',
+      body: text[resolution][side],
+      data: { transactionId: tx.id, disputeId: dispute.id, resolution: dispute.resolution, refundCents: refund },
+    });
+  });
+}
+
+/**
+ * POST /admin/disputes/:id/resolve — staff decide: release, full refund or partial refund. Under the
+ * transaction's and the dispute's row locks (in that order, as everywhere): staff who are a party to
+ * the transaction may not decide it (403); the dispute must be open (409); the amount must respect
+ * SPEC §1 (422). The decision, the money job, the timeline, the notifications and the audit row commit
+ * together.
+ */
+export async function resolveDispute(deps: Pick<Deps, 'db'>, ctx: Ctx, disputeId: string, input: ResolveInput): Promise<DisputeRow> {
+  if (!can(ctx.actor.role, 'disputes:resolve')) throw forbidden('missing_permission', 'You may not resolve disputes.');
+  const found = await disputesRepository.findById(deps.db, disputeId);
+  if (!found) throw notFound('dispute');
+  return deps.db.transaction().execute(async (trx) => {
+    const tx = await transactionsRepository.lockById(trx, found.transactionId);
+    const dispute = await disputesRepository.lockById(trx, disputeId);
+    if (!tx || !dispute) throw notFound('dispute');
+    if (isParty(ctx.actor, tx))
+      throw forbidden('party_cannot_resolve', 'You are a party to this transaction: another staff member must decide it.');
+    assertDisputeTransition(dispute.status, 'resolved');
+    if (dispute.source === 'chargeback') {
+      throw conflict('chargeback_dispute', "A chargeback is decided by the card issuer; its outcome arrives through Stripe's webhooks.");
+    }
+    if (tx.status !== 'disputed')
+      throw conflict('invalid_transaction_state', `The transaction is ${tx.status}, not disputed.`, { transactionStatus: tx.status });
+    const refund = refundFor(tx, input);
+    const resolved = await disputesRepository.markResolved(trx, dispute.id, {
+      resolution: input.resolution,
+      refundCents: refund,
+      note: input.note,
+      resolvedBy: ctx.actor.userId,
+    });
+    const facts = { disputeId: dispute.id, resolution: input.resolution, refundCents: refund };
+    await recordTransactionEvent(trx, tx.id, 'dispute_resolved', { ...facts, note: input.note }, ctx.actor.userId);
+    await recordAudit(trx, {
+      actorId: ctx.actor.userId,
+      action: 'dispute.resolved',
+      targetType: 'dispute',
+      targetId: dispute.id,
+      details: { ...facts, transactionId: tx.id, note: input.note },
+      requestId: ctx.requestId,
+    });
+    await writeOutbox(trx, [
+      moneyJob(tx, resolved, refund),
+      {
+        kind: 'event',
+        rooms: [transactionRoom(tx.id), userRoom(tx.buyerId), userRoom(tx.sellerId)],
+        event: 'transaction_update',
+        data: { transactionId: tx.id, status: tx.status, dispute: { id: dispute.id, status: 'resolved', resolution: input.resolution } },
+      },
+      ...resolvedNotifications(tx, resolved, refund),
+    ]);
+    return resolved;
+  });
+}

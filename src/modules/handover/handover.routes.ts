@@ -1,0 +1,50 @@
+import { defineRoute, ok } from '../../http/route';
+import { TransactionDetailSchema, TransactionIdParams } from '../transactions/transaction-views.schemas';
+import { presentTransactionDetail } from '../transactions/transaction-views';
+import { PickupCodeSchema, VerifyPickupBody } from './handover.schemas';
+import { issuePickupCode } from './pickup-code';
+import { verifyPickup } from './verify-pickup';
+
+const tags = ['handover'];
+
+/** The meetup: the buyer shows a QR code, the seller scans it, and the escrow is released. */
+export const handoverRoutes = [
+  defineRoute(
+    {
+      method: 'get',
+      path: '/v1/transactions/:id/qr',
+      summary: 'A fresh single-use pickup code for the buyer to show (voids earlier codes)',
+      tags,
+      params: TransactionIdParams,
+      responses: {
+        200: { description: 'The code and its QR image', schema: PickupCodeSchema },
+        403: { description: 'not_buyer: only the buyer shows the code' },
+        404: { description: 'No such transaction, or not yours' },
+        409: { description: 'transaction_not_in_escrow, dispute_open, already_verified' },
+      },
+    },
+    async (deps, { actor, params, requestId }) => ok(await issuePickupCode(deps, { actor: actor!, requestId }, params.id)),
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/transactions/:id/verify',
+      summary: "The seller redeems the buyer's pickup code; the escrow release is queued",
+      tags,
+      params: TransactionIdParams,
+      body: VerifyPickupBody,
+      idempotent: true,
+      responses: {
+        200: { description: 'Verified; the release is on its way', schema: TransactionDetailSchema },
+        403: { description: 'not_seller: only the seller redeems the code' },
+        404: { description: 'No such transaction, or not yours' },
+        409: { description: 'transaction_not_in_escrow, dispute_open' },
+        422: { description: 'invalid_pickup_token: unknown, expired, used, replaced, or for another transaction' },
+      },
+    },
+    async (deps, { actor, params, body, requestId }) => {
+      const tx = await verifyPickup(deps, { actor: actor!, requestId }, params.id, body.token);
+      return ok(presentTransactionDetail(tx, actor!, undefined));
+    },
+  ),
+];

@@ -1,0 +1,13 @@
+import { z } from '../../shared/zod';
+
+// Any string up to a sane size reaches the redemption check: a wrong code is a 422, not a 400.
+export const VerifyPickupBody = z.strictObject({ token: z.string().min(1, 'scan the buyer’s code').max(512) }).openapi('VerifyPickup');
+
+export const PickupCodeSchema = z
+  .object({
+    token: z.string().describe('Single-use, 256-bit, base64url'),
+    expiresAt: z.iso.datetime(),
+    pickupUri: z.string().describe('biddt://pickup/<transactionId>?t=<token> — what the QR encodes'),
+    qrPngDataUrl: z.string().describe('data:image/png;base64,…'),
+  })
+  .openapi('PickupCode');

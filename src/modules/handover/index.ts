@@ -1,0 +1,4 @@
+/** Public surface of the handover (meetup + QR) module. */
+export { handoverRoutes } from './handover.routes';
+export { issuePickupCode, pickupUri, type PickupCode } from './pickup-code';
+export { verifyPickup } from './verify-pickup';

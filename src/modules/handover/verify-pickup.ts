@@ -1,0 +1,54 @@
+import type { Transaction } from '../../../db/schema';
+import type { Deps } from '../../composition';
+import { sha256 } from '../../shared/crypto';
+import { notFound, unprocessable } from '../../shared/errors';
+import { writeOutbox } from '../../shared/outbox';
+import { userRoom } from '../auctions/listing-events';
+import { transactionRoom } from '../chat/chat.policy';
+import { releaseJob } from '../escrow/escrow-jobs';
+import { recordTransactionEvent } from '../transactions/timeline';
+import type { Ctx } from '../transactions/transaction-views';
+import { assertPartyRole } from '../transactions/transactions.policy';
+import { transactionsRepository } from '../transactions/transactions.repository';
+import { assertAwaitingHandover, assertNotVerified } from './handover.policy';
+import { pickupTokensRepository } from './pickup-tokens.repository';
+
+/**
+ * POST /transactions/:id/verify — the seller scans the buyer's code. Under the transaction's row lock:
+ * the state must allow a handover (409), the token is consumed by ONE conditional UPDATE (422 for any
+ * token that is not live for this transaction), then `verified_at` is set, the timeline records it and
+ * the release job is written to the outbox — all in one commit, so two scans of the same code yield
+ * one success (the other finds the token used: 422) and one release job.
+ */
+export async function verifyPickup(deps: Pick<Deps, 'db'>, ctx: Ctx, transactionId: string, token: string): Promise<Transaction> {
+  assertPartyRole(ctx.actor, await transactionsRepository.findById(deps.db, transactionId), 'seller');
+  return deps.db.transaction().execute(async (trx) => {
+    const tx = await transactionsRepository.lockById(trx, transactionId);
+    if (!tx) throw notFound('transaction');
+    assertAwaitingHandover(tx, (await transactionsRepository.openDispute(trx, tx.id)) !== undefined);
+    const used = await pickupTokensRepository.consume(trx, { tokenHash: sha256(token), transactionId: tx.id, buyerId: tx.buyerId });
+    if (!used) {
+      throw unprocessable(
+        'invalid_pickup_token',
+        'This pickup code is not valid: it may be expired, already used, replaced by a newer one, or for another transaction.',
+        {
+          errors: [{ field: 'token', message: 'not a live pickup code for this transaction' }],
+        },
+      );
+    }
+    assertNotVerified(tx);
+    const verified = await transactionsRepository.markVerified(trx, tx.id);
+    await recordTransactionEvent(trx, tx.id, 'pickup_verified', { pickupTokenId: used.id }, ctx.actor.userId);
+    const update = { transactionId: tx.id, status: verified.status, verifiedAt: verified.verifiedAt!.toISOString() };
+    await writeOutbox(trx, [
+      releaseJob(tx.id, 'qr_verified'),
+      {
+        kind: 'event',
+        rooms: [transactionRoom(tx.id), userRoom(tx.buyerId), userRoom(tx.sellerId)],
+        event: 'transaction_update',
+        data: update,
+      },
+    ]);
+    return verified;
+  });
+}

@@ -1,0 +1,41 @@
+import type { Deps } from '../../composition';
+import { conflict } from '../../shared/errors';
+import type { Ctx } from '../transactions/transaction-views';
+import { assertPartyRole, isBuyer } from '../transactions/transactions.policy';
+import { transactionsRepository } from '../transactions/transactions.repository';
+import { ratingsRepository, type RatingRow } from './ratings.repository';
+
+/** A rating as anyone sees it. */
+export const presentRating = (r: RatingRow) => ({
+  id: r.id,
+  transactionId: r.transactionId,
+  raterId: r.raterId,
+  rateeId: r.rateeId,
+  score: r.score,
+  comment: r.comment,
+  createdAt: r.createdAt.toISOString(),
+});
+
+/**
+ * POST /transactions/:id/rating — after the release, each party rates the other once (SPEC §3). The
+ * unique (transaction, rater) index makes a concurrent double submit answer 409 `already_rated`.
+ */
+export async function rateTransaction(deps: Pick<Deps, 'db'>, ctx: Ctx, transactionId: string, input: { score: number; comment?: string }) {
+  const tx = await transactionsRepository.findById(deps.db, transactionId);
+  assertPartyRole(ctx.actor, tx, 'party');
+  if (tx.status !== 'released')
+    throw conflict('transaction_not_released', `The transaction is ${tx.status}; ratings open once the payment is released.`, {
+      transactionStatus: tx.status,
+    });
+  const rateeId = isBuyer(ctx.actor, tx) ? tx.sellerId : tx.buyerId;
+  const comment = input.comment ? input.comment : null;
+  const row = await ratingsRepository.insertOnce(deps.db, {
+    transactionId: tx.id,
+    raterId: ctx.actor.userId,
+    rateeId,
+    score: input.score,
+    comment,
+  });
+  if (!row) throw conflict('already_rated', 'You already rated this transaction.');
+  return presentRating(row);
+}

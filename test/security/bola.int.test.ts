@@ -1,0 +1,309 @@
+/**
+ * BOLA / broken function-level authorization matrix (SPEC §4–5): every transaction, dispute, wallet,
+ * rating, message and staff route × {anonymous, buyer, seller, stranger, support, admin}. Each cell
+ * gets a fresh transaction in the state the route needs, so cells cannot leak into each other; a
+ * refused cell must also leave no trace (no token, dispute, rating, message, suspension…).
+ * Expected: 401 anonymous; 404 for another user's private resource; 403 for a party acting outside
+ * their role (and for staff routes without the role or permission).
+ */
+import type { Response } from 'supertest';
+import type { Transaction, TransactionStatus } from '../../db/schema';
+import { openDispute } from '../../src/modules/disputes';
+import { allRoutes } from '../../src/routes';
+import { createTransaction } from '../escrow-handover/support';
+import type { TestUser } from '../support/harness';
+import { createUser } from '../support/harness';
+import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
+
+type Who = 'anonymous' | 'buyer' | 'seller' | 'stranger' | 'support' | 'admin';
+const WHO: Who[] = ['anonymous', 'buyer', 'seller', 'stranger', 'support', 'admin'];
+
+interface Fixture {
+  tx: Transaction;
+  disputeId?: string;
+  token?: string;
+  targetId?: string;
+}
+
+interface Case {
+  method: 'get' | 'post' | 'delete';
+  /** The route as declared (checked against src/routes.ts for coverage). */
+  route: string;
+  /** Variant label when one route is tested in two states. */
+  variant?: string;
+  setup: () => Promise<Fixture>;
+  path: (f: Fixture) => string;
+  body?: (f: Fixture) => Record<string, unknown>;
+  query?: Record<string, string>;
+  expect: Record<Who, number>;
+  /** Allowed answers when more than one is right (e.g. 201 created / 200 existing). */
+  okStatuses?: number[];
+  /** True once the route's side effect happened (must be true exactly for allowed mutating cells). */
+  effect?: (f: Fixture) => Promise<boolean>;
+  /** Extra assertions on an allowed answer (e.g. a list shows only the caller's own rows). */
+  check?: (who: Who, f: Fixture, res: Response) => void;
+}
+
+let env: StripeTestEnv;
+const users = {} as Record<Exclude<Who, 'anonymous'>, TestUser>;
+
+beforeAll(async () => {
+  env = await createStripeTestEnv({ workers: false });
+  const [buyer, seller, stranger, support, admin] = await Promise.all([
+    createUser(env.deps, { displayName: 'Buyer' }),
+    createUser(env.deps, { displayName: 'Seller' }),
+    createUser(env.deps, { displayName: 'Stranger' }),
+    createUser(env.deps, { role: 'support' }),
+    createUser(env.deps, { role: 'admin' }),
+  ]);
+  Object.assign(users, { buyer, seller, stranger, support, admin });
+}, 60_000);
+afterAll(async () => {
+  await env.close();
+});
+
+const db = () => env.deps.db;
+const tx =
+  (status: TransactionStatus = 'in_escrow') =>
+  async (): Promise<Fixture> => ({
+    tx: await createTransaction(env.deps, { buyerId: users.buyer.id, sellerId: users.seller.id, status }),
+  });
+const disputed = async (): Promise<Fixture> => {
+  const f = await tx('in_escrow')();
+  const dispute = await db()
+    .transaction()
+    .execute(async (trx) => {
+      const locked = await trx.selectFrom('transactions').selectAll().where('id', '=', f.tx.id).forUpdate().executeTakeFirstOrThrow();
+      return openDispute(trx, locked, { source: 'party', openedBy: users.buyer.id, reason: 'damaged', details: 'Dented.' });
+    });
+  return { ...f, disputeId: dispute.id };
+};
+const withToken = async (): Promise<Fixture> => {
+  const f = await tx('in_escrow')();
+  const res = await env.http.get(`/v1/transactions/${f.tx.id}/qr`).set(users.buyer.auth);
+  return { ...f, token: res.body.token as string };
+};
+const withChat = async (): Promise<Fixture> => {
+  const f = await tx('in_escrow')();
+  await db()
+    .insertInto('messages')
+    .values([
+      { transactionId: f.tx.id, senderId: users.buyer.id, type: 'text', content: 'hi from the buyer' },
+      { transactionId: f.tx.id, senderId: users.seller.id, type: 'text', content: 'hi from the seller' },
+    ])
+    .execute();
+  return f;
+};
+const withTarget = (suspended: boolean) => async (): Promise<Fixture> => {
+  const target = await createUser(env.deps);
+  if (suspended) await db().updateTable('users').set({ suspendedAt: new Date() }).where('id', '=', target.id).execute();
+  return { ...(await tx('in_escrow')()), targetId: target.id };
+};
+const count = async (table: 'pickupTokens' | 'disputes' | 'ratings' | 'messages', txId: string) =>
+  (await db().selectFrom(table).select('id').where('transactionId', '=', txId).execute()).length;
+const txRow = (id: string) => db().selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+// Expected statuses. Parties 2xx, strangers 404, staff read-only on transactions, staff-only console.
+const partiesRead = { anonymous: 401, buyer: 200, seller: 200, stranger: 404, support: 200, admin: 200 };
+const staffOnly = { anonymous: 401, buyer: 403, seller: 403, stranger: 403, support: 200, admin: 200 };
+const everyUser = { anonymous: 401, buyer: 200, seller: 200, stranger: 200, support: 200, admin: 200 };
+
+const CASES: Case[] = [
+  {
+    method: 'get',
+    route: '/v1/transactions/:id',
+    setup: tx(),
+    path: (f) => `/v1/transactions/${f.tx.id}`,
+    expect: partiesRead,
+    check: (_w, f, r) => expect(r.body.id).toBe(f.tx.id),
+  },
+  {
+    method: 'get',
+    route: '/v1/transactions/:id/events',
+    setup: tx(),
+    path: (f) => `/v1/transactions/${f.tx.id}/events`,
+    expect: partiesRead,
+  },
+  {
+    method: 'post',
+    route: '/v1/transactions/:id/pay',
+    setup: tx('pending_payment'),
+    path: (f) => `/v1/transactions/${f.tx.id}/pay`,
+    body: () => ({}),
+    expect: { anonymous: 401, buyer: 200, seller: 403, stranger: 404, support: 403, admin: 403 },
+    effect: async (f) => (await txRow(f.tx.id)).paymentIntentId !== null,
+  },
+  {
+    method: 'get',
+    route: '/v1/transactions/:id/qr',
+    setup: tx(),
+    path: (f) => `/v1/transactions/${f.tx.id}/qr`,
+    expect: { anonymous: 401, buyer: 200, seller: 403, stranger: 404, support: 403, admin: 403 },
+    effect: async (f) => (await count('pickupTokens', f.tx.id)) > 0,
+  },
+  {
+    method: 'post',
+    route: '/v1/transactions/:id/verify',
+    setup: withToken,
+    path: (f) => `/v1/transactions/${f.tx.id}/verify`,
+    body: (f) => ({ token: f.token }),
+    expect: { anonymous: 401, buyer: 403, seller: 200, stranger: 404, support: 403, admin: 403 },
+    effect: async (f) => (await txRow(f.tx.id)).verifiedAt !== null,
+  },
+  {
+    method: 'post',
+    route: '/v1/transactions/:id/dispute',
+    setup: tx(),
+    path: (f) => `/v1/transactions/${f.tx.id}/dispute`,
+    body: () => ({ reason: 'no_show', details: 'Nobody came.' }),
+    expect: { anonymous: 401, buyer: 201, seller: 201, stranger: 404, support: 403, admin: 403 },
+    effect: async (f) => (await count('disputes', f.tx.id)) > 0,
+  },
+  {
+    method: 'post',
+    route: '/v1/transactions/:id/rating',
+    setup: tx('released'),
+    path: (f) => `/v1/transactions/${f.tx.id}/rating`,
+    body: () => ({ score: 4 }),
+    expect: { anonymous: 401, buyer: 201, seller: 201, stranger: 404, support: 403, admin: 403 },
+    effect: async (f) => (await count('ratings', f.tx.id)) > 0,
+  },
+  {
+    method: 'get',
+    route: '/v1/transactions/:id/messages',
+    variant: 'no dispute',
+    setup: withChat,
+    path: (f) => `/v1/transactions/${f.tx.id}/messages`,
+    expect: { anonymous: 401, buyer: 200, seller: 200, stranger: 404, support: 404, admin: 404 },
+  },
+  {
+    method: 'get',
+    route: '/v1/transactions/:id/messages',
+    variant: 'dispute open',
+    setup: disputed,
+    path: (f) => `/v1/transactions/${f.tx.id}/messages`,
+    expect: partiesRead,
+  },
+  {
+    method: 'post',
+    route: '/v1/transactions/:id/messages',
+    setup: tx(),
+    path: (f) => `/v1/transactions/${f.tx.id}/messages`,
+    body: () => ({ content: 'hello' }),
+    expect: { anonymous: 401, buyer: 201, seller: 201, stranger: 404, support: 404, admin: 404 },
+    effect: async (f) => (await count('messages', f.tx.id)) > 0,
+  },
+  {
+    method: 'post',
+    route: '/v1/transactions/:id/messages/read',
+    setup: withChat,
+    path: (f) => `/v1/transactions/${f.tx.id}/messages/read`,
+    body: () => ({}),
+    expect: { anonymous: 401, buyer: 200, seller: 200, stranger: 404, support: 404, admin: 404 },
+    effect: async (f) =>
+      (
+        await db()
+          .selectFrom('messageReads as r')
+          .innerJoin('messages as m', 'm.id', 'r.messageId')
+          .select('r.messageId')
+          .where('m.transactionId', '=', f.tx.id)
+          .execute()
+      ).length > 0,
+  },
+  {
+    method: 'get',
+    route: '/v1/users/me/transactions',
+    setup: tx(),
+    path: () => '/v1/users/me/transactions',
+    query: { limit: '100' },
+    expect: everyUser,
+    check: (who, f, res) => {
+      const ids = res.body.items.map((i: { id: string }) => i.id);
+      if (who === 'buyer' || who === 'seller') expect(ids).toContain(f.tx.id);
+      else expect(ids).not.toContain(f.tx.id);
+    },
+  },
+  { method: 'get', route: '/v1/users/me/wallet/balance', setup: tx(), path: () => '/v1/users/me/wallet/balance', expect: everyUser },
+  {
+    method: 'post',
+    route: '/v1/users/me/wallet',
+    setup: tx(),
+    path: () => '/v1/users/me/wallet',
+    body: () => ({}),
+    expect: everyUser,
+    okStatuses: [200, 201], // 201 the first time a user opens one, 200 after
+  },
+  { method: 'get', route: '/v1/admin/disputes', setup: disputed, path: () => '/v1/admin/disputes', expect: staffOnly },
+  { method: 'get', route: '/v1/admin/disputes/:id', setup: disputed, path: (f) => `/v1/admin/disputes/${f.disputeId}`, expect: staffOnly },
+  {
+    method: 'post',
+    route: '/v1/admin/disputes/:id/resolve',
+    setup: disputed,
+    path: (f) => `/v1/admin/disputes/${f.disputeId}/resolve`,
+    body: () => ({ resolution: 'refund', note: 'Refunded.' }),
+    expect: staffOnly,
+    effect: async (f) =>
+      (await db().selectFrom('disputes').select('status').where('id', '=', f.disputeId!).executeTakeFirstOrThrow()).status === 'resolved',
+  },
+  { method: 'get', route: '/v1/admin/audit-log', setup: tx(), path: () => '/v1/admin/audit-log', expect: staffOnly },
+  {
+    method: 'get',
+    route: '/v1/admin/users/:id',
+    setup: withTarget(false),
+    path: (f) => `/v1/admin/users/${f.targetId}`,
+    expect: staffOnly,
+  },
+  {
+    method: 'post',
+    route: '/v1/admin/users/:id/suspend',
+    setup: withTarget(false),
+    path: (f) => `/v1/admin/users/${f.targetId}/suspend`,
+    body: () => ({ reason: 'Fraud report' }),
+    expect: { anonymous: 401, buyer: 403, seller: 403, stranger: 403, support: 403, admin: 200 },
+    effect: async (f) =>
+      (await db().selectFrom('users').select('suspendedAt').where('id', '=', f.targetId!).executeTakeFirstOrThrow()).suspendedAt !== null,
+  },
+  {
+    method: 'delete',
+    route: '/v1/admin/users/:id/suspend',
+    setup: withTarget(true),
+    path: (f) => `/v1/admin/users/${f.targetId}/suspend`,
+    expect: { anonymous: 401, buyer: 403, seller: 403, stranger: 403, support: 403, admin: 200 },
+    effect: async (f) =>
+      (await db().selectFrom('users').select('suspendedAt').where('id', '=', f.targetId!).executeTakeFirstOrThrow()).suspendedAt === null,
+  },
+];
+
+const PROTECTED = /^\/v1\/(transactions\/|users\/me\/(transactions|wallet)|admin\/(disputes|users|audit-log))/;
+
+it('covers every transaction, dispute, wallet, rating, message and staff route that exists', () => {
+  const declared = allRoutes.filter((r) => PROTECTED.test(r.spec.path)).map((r) => `${r.spec.method.toUpperCase()} ${r.spec.path}`);
+  const covered = new Set(CASES.map((c) => `${c.method.toUpperCase()} ${c.route}`));
+  expect(declared.filter((r) => !covered.has(r))).toEqual([]);
+});
+
+for (const c of CASES) {
+  describe(`${c.method.toUpperCase()} ${c.route}${c.variant ? ` (${c.variant})` : ''}`, () => {
+    for (const who of WHO) {
+      const status = c.expect[who];
+      it(`${who} → ${status}`, async () => {
+        const f = await c.setup();
+        let req = env.http[c.method](c.path(f));
+        if (c.query) req = req.query(c.query);
+        if (who !== 'anonymous') req = req.set(users[who].auth);
+        const res = await (c.body ? req.send(c.body(f)) : req);
+        const allowed = status < 300;
+        if (allowed) {
+          expect({ status: res.status, body: res.body }).toMatchObject({
+            status: c.okStatuses?.includes(res.status) ? res.status : status,
+          });
+          c.check?.(who, f, res);
+        } else {
+          expect({ status: res.status, code: res.body?.code }).toEqual({ status, code: expect.any(String) });
+          expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        }
+        if (c.effect) expect(await c.effect(f)).toBe(allowed);
+      });
+    }
+  });
+}
