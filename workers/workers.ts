@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Deps } from '../src/composition';
 import { QUEUE_NAMES, type QueueName } from '../src/shared/queues';
@@ -26,6 +27,8 @@ export async function startWorkers(deps: Deps, handlers: Partial<Record<string, 
       connection,
       prefix: deps.config.redisPrefix,
       concurrency: CONCURRENCY[queue] ?? 10,
+      // Recorded on each job it takes (`processedBy`): which process handled a job, in the dashboard and in tests.
+      name: `${hostname()}-${process.pid}`,
       lockDuration: deps.config.timing.jobLockDurationMs,
       stalledInterval: deps.config.timing.jobStalledIntervalMs,
     });

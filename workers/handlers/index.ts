@@ -1,13 +1,24 @@
 import type { HandlerMap } from '../registry';
 import * as auctions from './auctions';
 import * as bids from './bids';
+import { endingSoon } from './ending-soon';
+import * as disputes from './disputes';
+import * as escrow from './escrow';
 import { cleanup } from './maintenance';
 import * as notifications from './notifications';
 
 /** queue → job name → handler, for every job declared in src/shared/queues.ts. */
 export const handlers: HandlerMap = {
   bids: { 'bid.place': bids.placeBid },
-  auctions: { 'auction.open': auctions.open, 'auction.close': auctions.close, 'auction.sweep': auctions.sweep },
+  auctions: { 'auction.open': auctions.open, 'auction.close': auctions.close, 'auction.sweep': auctions.sweep, 'auction.ending_soon': endingSoon },
   notifications: { 'notification.send': notifications.send },
   maintenance: { 'maintenance.cleanup': cleanup },
+  disputes: { 'dispute.escalate': disputes.escalate, 'dispute.sweep': disputes.sweep },
+  escrow: {
+    'escrow.release': escrow.release,
+    'escrow.refund': escrow.refund,
+    'escrow.stripe_event': escrow.stripeEvent,
+    'escrow.payment_deadline': escrow.paymentDeadline,
+    'escrow.payment_reminder': escrow.paymentReminder,
+  },
 };

@@ -40,8 +40,10 @@ export class BidBatcher {
     const queue = this.queues.get(listingId)!;
     while (queue.length) {
       const batch = queue.splice(0, MAX_BATCH);
+      const started = performance.now();
       try {
         const decided = await decideBids(this.deps, listingId, batch.map((p) => p.command));
+        this.deps.logger.debug({ listingId, size: batch.length, ms: Math.round(performance.now() - started) }, 'bid batch decided');
         await this.afterCommit(listingId, decided, batch);
         decided.forEach((d, i) => batch[i].resolve(d.result));
       } catch (err) {

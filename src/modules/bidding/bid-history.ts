@@ -22,23 +22,27 @@ export async function listingBidHistory(deps: Pick<Deps, 'db'>, listingId: strin
   };
 }
 
-/** The signed-in bidder's own bid commands (not automatic proxy rows), newest first. */
+/**
+ * The signed-in bidder's own bid commands (not automatic proxy rows), newest first. Paged by decision
+ * order (each own bid's command, bid_requests.decision_seq), which is unique: created_at is not (a
+ * batch of commands shares it), so a created_at cursor would skip bids at a page boundary.
+ */
 export async function myBids(deps: Pick<Deps, 'db'>, userId: string, limit: number, cursor?: string) {
   let query = deps.db
     .selectFrom('bids')
     .innerJoin('listingBidders', (j) => j.onRef('listingBidders.listingId', '=', 'bids.listingId').onRef('listingBidders.bidderId', '=', 'bids.bidderId'))
-    .select(['bids.id', 'bids.listingId', 'bids.bidderId', 'bids.amountCents', 'bids.maxAmountCents', 'bids.isAutoBid', 'bids.status', 'bids.createdAt', 'listingBidders.alias'])
+    .innerJoin('bidRequests', 'bidRequests.requestId', 'bids.requestId')
+    .select(['bids.id', 'bids.listingId', 'bids.bidderId', 'bids.amountCents', 'bids.maxAmountCents', 'bids.isAutoBid', 'bids.status', 'bids.createdAt', 'listingBidders.alias', 'bidRequests.decisionSeq'])
     .where('bids.bidderId', '=', userId)
     .where('bids.isAutoBid', '=', false)
-    .orderBy('bids.createdAt', 'desc')
-    .orderBy('bids.id', 'desc')
+    .orderBy('bidRequests.decisionSeq', 'desc')
     .limit(limit + 1);
-  if (cursor) query = query.where('bids.createdAt', '<', new Date(Number(cursor)));
+  if (cursor) query = query.where('bidRequests.decisionSeq', '<', cursor);
   const rows = await query.execute();
   const page = rows.slice(0, limit);
   return {
     items: page.map((r) => presentBid(r, r.alias, userId)),
-    nextCursor: rows.length > limit ? String(page[page.length - 1].createdAt.getTime()) : null,
+    nextCursor: rows.length > limit ? String(page[page.length - 1].decisionSeq) : null,
   };
 }
 

@@ -8,9 +8,13 @@ import type { Redis } from '../../shared/redis';
  * `endsAt`, no bid can ever again be stamped before `endsAt`. That is what lets the close finalize
  * without losing a bid that arrived in the last millisecond.
  */
+// A request already marked keeps its first stamp: two intakes of one retried request may both get
+// here, but only one job (same id) is kept; moving the mark later could hide it from the close.
 const STAMP = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local first = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if first then return tonumber(first) end
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('PEXPIRE', KEYS[1], 86400000)
 return now`;

@@ -3,7 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database, Listing } from '../../../db/schema';
 import type { Deps } from '../../composition';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
-import { closeJob } from '../auctions/auction-jobs';
+import { closeJob, endingSoonJob } from '../auctions/auction-jobs';
 import { appendListingEvents, userRoom, type ListingEventInput } from '../auctions/listing-events';
 import { auctionStateColumns, auctionStateOf } from '../listings/auction-state';
 import { notificationJob } from '../notifications/notification-jobs';
@@ -109,7 +109,7 @@ async function decideFresh(deps: Pick<Deps, 'config'>, trx: Trx, listing: Listin
     });
     if (decision.extended) {
       work.events.push({ type: 'auction_extended', payload: { endsAt: new Date(next.endsAt).toISOString() } });
-      work.outbox.push(closeJob(listing.id, new Date(next.endsAt)));
+      work.outbox.push(closeJob(listing.id, new Date(next.endsAt)), endingSoonJob(listing.id, new Date(next.endsAt), deps.config.timing.endingSoonLeadSec));
     }
     if (decision.displaced) notifyOutbid(work, listing, decision.displaced.bidderId, decision.displaced.maxAmountCents, next);
     state = next;

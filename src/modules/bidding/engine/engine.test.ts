@@ -407,12 +407,17 @@ describe('deadline fairness and validation', () => {
     expect(bid(led, 'seller', 5000)).toEqual({ ok: false, error: { code: 'own_listing' } });
   });
 
-  test.each(['draft', 'scheduled', 'ended_sold', 'ended_unsold', 'cancelled'] as const)(
+  test.each(['draft', 'scheduled', 'cancelled'] as const)(
     'status %s → auction_not_active',
     (status) => {
       expect(bid(auction({ status }), 'A', 1000)).toEqual({ ok: false, error: { code: 'auction_not_active' } });
     },
   );
+
+  // A late bid gets the same answer whether it is decided just before or just after the close.
+  test.each(['ended_sold', 'ended_unsold'] as const)('status %s → auction_ended', (status) => {
+    expect(bid(auction({ status }), 'A', 1000)).toEqual({ ok: false, error: { code: 'auction_ended' } });
+  });
 
   test('received before startsAt → auction_not_active', () => {
     expect(bid(auction(), 'A', 1000, START - 1)).toEqual({ ok: false, error: { code: 'auction_not_active' } });

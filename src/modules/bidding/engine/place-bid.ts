@@ -15,6 +15,9 @@ type DraftRecord = Omit<BidRecord, 'bidSeq'>;
 
 /** Why the command must be rejected, checked in SPEC order; null when it is acceptable. */
 function rejectionOf(s: AuctionState, cmd: BidCommand): BidError | null {
+  // A finalized auction answers like a bid received after the end, whether or not the close had
+  // already run when the bid was decided (the client must not see which way that race went).
+  if (s.status === 'ended_sold' || s.status === 'ended_unsold') return { code: 'auction_ended' };
   // Written as !(a >= b) so that a NaN receipt time is rejected rather than slipping through.
   if (s.status !== 'active' || !(cmd.receivedAt >= s.startsAt)) return { code: 'auction_not_active' };
   // A bid counts iff it was received before endsAt as stored now, however late it is being decided.

@@ -102,6 +102,7 @@ export function modelView(m: Model): ModelView {
 
 function modelReject(m: Model, bidderId: string, max: number, receivedAt: number): ModelResult | null {
   const t = m.terms;
+  if (t.status === 'ended_sold' || t.status === 'ended_unsold') return { ok: false, code: 'auction_ended' };
   if (t.status !== 'active') return { ok: false, code: 'auction_not_active' };
   if (!(receivedAt >= t.startsAt)) return { ok: false, code: 'auction_not_active' };
   if (receivedAt >= m.endsAt) return { ok: false, code: 'auction_ended' };

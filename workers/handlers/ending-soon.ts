@@ -1,0 +1,8 @@
+import { announceEndingSoon } from '../../src/modules/auctions/ending-soon';
+import type { JobHandler } from '../registry';
+
+/** `auction.ending_soon`: the socket event 60 s (ENDING_SOON_LEAD_SEC) before the effective end. */
+export const endingSoon: JobHandler = async (deps, job) => {
+  const { listingId, endsAt } = job.data as { listingId: string; endsAt: number };
+  return announceEndingSoon(deps, listingId, endsAt);
+};
