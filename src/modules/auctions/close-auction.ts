@@ -11,6 +11,7 @@ export type CloseResult = 'closed' | 'not_active' | 'not_due' | 'gone';
 
 const WAIT_STEP_MS = 10;
 const WAIT_LIMIT_MS = 30_000;
+const STALE_CHECK_EVERY_MS = 200;
 
 
 type CloseDeps = Pick<Deps, 'db' | 'config' | 'bidsInFlight'>;
@@ -36,10 +37,23 @@ export async function closeAuction(deps: CloseDeps, listingId: string): Promise<
     if (pending === 0) {
       const result = await finalizeIfDue(deps, listingId, now);
       if (result !== 'retry') return result;
+    } else if (waited > 0 && waited % STALE_CHECK_EVERY_MS === 0) {
+      await clearDecidedMarks(deps, listingId, endsAt);
     }
     if (waited >= WAIT_LIMIT_MS) throw new Error(`close of ${listingId} still waiting for bids in flight after ${WAIT_LIMIT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
   }
+}
+
+/**
+ * A duplicate intake of a retried request can mark a bid again after the worker already decided and
+ * settled it; its stored outcome proves it is decided, so the mark is cleared instead of waited out.
+ */
+async function clearDecidedMarks(deps: CloseDeps, listingId: string, endsAt: number): Promise<void> {
+  const marked = await deps.bidsInFlight.undecidedBefore(listingId, endsAt);
+  if (marked.length === 0) return;
+  const decided = await deps.db.selectFrom('bidRequests').select('requestId').where('requestId', 'in', marked).execute();
+  await deps.bidsInFlight.settle(listingId, decided.map((d) => d.requestId));
 }
 
 async function finalizeIfDue(deps: CloseDeps, listingId: string, redisNow: number): Promise<CloseResult | 'retry'> {

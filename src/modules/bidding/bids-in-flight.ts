@@ -45,6 +45,11 @@ export class BidsInFlight {
     return Number(await this.redis.eval(STAMP, 1, this.key(listingId), requestId));
   }
 
+  /** Request ids still marked undecided that were stamped before `endsAt`. */
+  async undecidedBefore(listingId: string, endsAt: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.key(listingId), '-inf', `(${endsAt}`);
+  }
+
   /** Marks bids decided (after their transaction committed). */
   async settle(listingId: string, requestIds: string[]): Promise<void> {
     if (requestIds.length) await this.redis.zrem(this.key(listingId), ...requestIds);

@@ -1,0 +1,43 @@
+/**
+ * A duplicate intake of a retried bid can leave an "undecided" mark for a bid the worker already
+ * decided. The close must see through it (the stored outcome proves the bid is decided) instead of
+ * waiting for the mark to go stale.
+ */
+import { closeAuction } from '../../src/modules/auctions/close-auction';
+import { createActiveListing } from '../support/fixtures';
+import { createTestEnv, createUser, type TestEnv } from '../support/harness';
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await createTestEnv();
+});
+afterAll(() => env.close());
+
+it('closes promptly despite a leftover mark of an already decided bid', async () => {
+  const seller = await createUser(env.deps);
+  const bidder = await createUser(env.deps);
+  const listing = await createActiveListing(env.deps, seller.id, { endsInMs: 400 });
+  const requestId = 'r-decided-already';
+  await env.deps.db
+    .insertInto('bidRequests')
+    .values({ requestId, listingId: listing.id, bidderId: bidder.id, maxAmountCents: 600, receivedAt: new Date(), accepted: false, result: JSON.stringify({ ok: false }) })
+    .execute();
+  await env.deps.bidsInFlight.stamp(listing.id, requestId); // the late duplicate's mark
+
+  const started = Date.now();
+  await expect(closeAuction(env.deps, listing.id)).resolves.toBe('closed');
+  expect(Date.now() - started).toBeLessThan(2000);
+  expect(await env.deps.bidsInFlight.undecidedBefore(listing.id, Date.now() + 1000)).toEqual([]);
+});
+
+it('keeps waiting while a marked bid is genuinely undecided', async () => {
+  const seller = await createUser(env.deps);
+  const listing = await createActiveListing(env.deps, seller.id, { endsInMs: 300 });
+  await env.deps.bidsInFlight.stamp(listing.id, 'r-still-in-the-queue');
+  const closing = closeAuction(env.deps, listing.id);
+  await new Promise((r) => setTimeout(r, 1000));
+  const row = await env.deps.db.selectFrom('listings').select('status').where('id', '=', listing.id).executeTakeFirstOrThrow();
+  expect(row.status).toBe('active');
+  await env.deps.bidsInFlight.settle(listing.id, ['r-still-in-the-queue']); // the worker decides it
+  await expect(closing).resolves.toBe('closed');
+});
