@@ -11,7 +11,7 @@ export const JOBS = {
   notifications: ['notification.send'],
   maintenance: ['maintenance.cleanup'],
   disputes: ['dispute.escalate', 'dispute.sweep'],
-  escrow: ['escrow.release', 'escrow.refund', 'escrow.stripe_event', 'escrow.payment_deadline', 'escrow.payment_reminder'],
+  escrow: ['escrow.release', 'escrow.refund', 'escrow.stripe_event', 'escrow.payment_deadline', 'escrow.payment_reminder', 'escrow.sweep'],
 } as const;
 
 export type QueueName = keyof typeof JOBS;

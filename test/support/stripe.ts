@@ -37,7 +37,8 @@ export async function createStripeTestEnv(opts: StripeTestOptions = {}): Promise
   const apiUrl = `http://127.0.0.1:${api.port}`;
   standIn.setWebhookUrl(`${apiUrl}/v1/webhooks/stripe`);
   const workerDeps = await env.sibling();
-  const workers = opts.workers === false ? { workers: [], relay: undefined as never, stop: async () => undefined } : await startWorkers(workerDeps);
+  const workers =
+    opts.workers === false ? { workers: [], relay: undefined as never, stop: async () => undefined } : await startWorkers(workerDeps);
   return {
     ...env,
     standIn,

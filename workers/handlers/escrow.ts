@@ -1,5 +1,5 @@
 import { z } from '../../src/shared/zod';
-import { enforcePaymentDeadline, refundEscrow, releaseEscrow, remindPayment } from '../../src/modules/escrow';
+import { enforcePaymentDeadline, refundEscrow, releaseEscrow, remindPayment, sweepEscrow } from '../../src/modules/escrow';
 import { processStripeEvent } from '../../src/modules/webhooks';
 import type { JobHandler } from '../registry';
 
@@ -25,3 +25,6 @@ export const paymentDeadline: JobHandler = async (deps, job) => enforcePaymentDe
 
 /** Reminds the buyer six hours before the deadline. */
 export const paymentReminder: JobHandler = async (deps, job) => remindPayment(deps, TransactionJob.parse(job.data).transactionId);
+
+/** Safety net: overdue deadlines, unprocessed webhook events, payouts whose job was lost. */
+export const sweep: JobHandler = async (deps) => sweepEscrow(deps);

@@ -20,5 +20,6 @@ export const handlers: HandlerMap = {
     'escrow.stripe_event': escrow.stripeEvent,
     'escrow.payment_deadline': escrow.paymentDeadline,
     'escrow.payment_reminder': escrow.paymentReminder,
+    'escrow.sweep': escrow.sweep,
   },
 };

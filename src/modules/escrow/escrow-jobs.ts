@@ -30,7 +30,13 @@ export function releaseJob(transactionId: string, reason: ReleaseReason, discrim
 
 /** Refund the buyer `amountCents` (full or partial) as a dispute resolution. */
 export function refundJob(transactionId: string, amountCents: number, disputeId: string): OutboxJob {
-  return { kind: 'job', queue: 'escrow', name: 'escrow.refund', data: { transactionId, amountCents, disputeId }, jobId: jobId('refund', transactionId, disputeId) };
+  return {
+    kind: 'job',
+    queue: 'escrow',
+    name: 'escrow.refund',
+    data: { transactionId, amountCents, disputeId },
+    jobId: jobId('refund', transactionId, disputeId),
+  };
 }
 
 /** Process a stored Stripe webhook event (the handler re-fetches the object before acting). */

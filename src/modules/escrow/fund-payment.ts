@@ -1,0 +1,147 @@
+import { sql } from 'kysely';
+import type { Deps } from '../../composition';
+import type { PaymentIntentView, RefundView } from '../../providers/payments/payments';
+import { writeOutbox } from '../../shared/outbox';
+import { escalationJob } from '../disputes';
+import { postMovement } from '../ledger/ledger';
+import { notificationJob } from '../notifications/notification-jobs';
+import { recordTransactionEvent } from '../transactions/timeline';
+import { chargeMovement, refundMovement } from './escrow-money';
+import { escrowRepository, transactionUpdate } from './escrow.repository';
+
+export type PaymentOutcome = 'funded' | 'already_funded' | 'late_refunded' | 'failed_attempt' | 'still_pending' | 'not_ours';
+
+type FundDeps = Pick<Deps, 'db' | 'payments' | 'config' | 'clock' | 'logger'>;
+const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+
+/**
+ * Moves a transaction forward from the PaymentIntent as Stripe reports it now (re-fetched, so
+ * duplicated, shuffled or stale webhooks all converge): succeeded → `in_escrow` (or, if the
+ * transaction was cancelled meanwhile, an automatic refund); a decline leaves it payable.
+ */
+export async function syncPaymentIntent(deps: FundDeps, intentId: string): Promise<PaymentOutcome> {
+  const pi = await deps.payments.retrievePaymentIntent(intentId);
+  const tx = pi.transactionId
+    ? await escrowRepository.find(deps.db, pi.transactionId)
+    : await escrowRepository.findByPaymentIntent(deps.db, pi.id);
+  if (!tx) return 'not_ours';
+  if (pi.status === 'succeeded') return tx.status === 'cancelled' ? refundLatePayment(deps, tx.id, pi) : fundTransaction(deps, tx.id, pi);
+  if (pi.status === 'requires_payment_method' && pi.lastErrorCode && tx.status === 'pending_payment') {
+    await recordFailedAttempt(deps, tx.id, pi);
+    return 'failed_attempt';
+  }
+  return 'still_pending';
+}
+
+/** `pending_payment → in_escrow`, the `charge` movement, the timeline and the seller's notification, in one commit. */
+async function fundTransaction(deps: FundDeps, transactionId: string, pi: PaymentIntentView): Promise<PaymentOutcome> {
+  if (!pi.latestChargeId) throw new Error(`succeeded PaymentIntent ${pi.id} has no charge`);
+  const chargeId = pi.latestChargeId;
+  return deps.db.transaction().execute(async (trx): Promise<PaymentOutcome> => {
+    const tx = (await escrowRepository.lock(trx, transactionId))!;
+    if (tx.status !== 'pending_payment') {
+      if (tx.chargeId !== chargeId)
+        deps.logger.warn(
+          { transactionId, paymentIntentId: pi.id, status: tx.status },
+          'payment succeeded for a transaction that is not payable',
+        );
+      return 'already_funded';
+    }
+    await trx
+      .updateTable('transactions')
+      .set({
+        status: 'in_escrow',
+        paidAt: sql<Date>`now()`,
+        chargeId,
+        paymentIntentId: sql<string>`coalesce(payment_intent_id, ${pi.id})`,
+        updatedAt: sql<Date>`now()`,
+      })
+      .where('id', '=', tx.id)
+      .where('status', '=', 'pending_payment')
+      .execute();
+    await postMovement(trx, chargeMovement(tx.id, pi.amountCents, chargeId));
+    await recordTransactionEvent(trx, tx.id, 'payment_received', { paymentIntentId: pi.id, chargeId, amountCents: pi.amountCents });
+    const data = { transactionId: tx.id, listingId: tx.listingId, amountCents: pi.amountCents };
+    await writeOutbox(trx, [
+      transactionUpdate(tx, 'in_escrow'),
+      notificationJob({
+        userId: tx.sellerId,
+        type: 'payment_received',
+        dedupeKey: `payment-received-${tx.id}-seller`,
+        title: 'Payment received',
+        body: `The buyer paid ${dollars(pi.amountCents)} into escrow. Meet at a safe zone and scan their QR code to get paid.`,
+        data,
+      }),
+      notificationJob({
+        userId: tx.buyerId,
+        type: 'payment_received',
+        dedupeKey: `payment-received-${tx.id}-buyer`,
+        title: 'Payment confirmed',
+        body: `Your ${dollars(pi.amountCents)} is held in escrow until you pick the item up.`,
+        data,
+      }),
+      escalationJob(tx.id, deps.clock.now(), deps.config),
+    ]);
+    return 'funded';
+  });
+}
+
+/** A decline: the transaction stays payable (the buyer may try another card); the timeline notes each failed charge once. */
+async function recordFailedAttempt(deps: FundDeps, transactionId: string, pi: PaymentIntentView): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const tx = (await escrowRepository.lock(trx, transactionId))!;
+    if (tx.status !== 'pending_payment') return;
+    const seen = await trx
+      .selectFrom('transactionEvents')
+      .select('id')
+      .where('transactionId', '=', tx.id)
+      .where('type', '=', 'payment_failed')
+      .where(sql<boolean>`data->>'chargeId' = ${pi.latestChargeId ?? ''}`)
+      .executeTakeFirst();
+    if (!seen)
+      await recordTransactionEvent(trx, tx.id, 'payment_failed', {
+        paymentIntentId: pi.id,
+        chargeId: pi.latestChargeId,
+        code: pi.lastErrorCode,
+      });
+  });
+}
+
+/** The refund of a cancelled transaction's late payment: found again by its key after a crash, else created. */
+async function findOrCreateLateRefund(deps: FundDeps, transactionId: string, pi: PaymentIntentView): Promise<RefundView> {
+  const key = `late-refund-${transactionId}`;
+  const existing = (await deps.payments.listRefunds(pi.id)).find((r) => r.key === key);
+  return (
+    existing ??
+    deps.payments.createRefund({ key, paymentIntentId: pi.id, amountCents: pi.amountCents, transactionId, reason: 'late_payment' })
+  );
+}
+
+/**
+ * SPEC §3: a payment that still succeeds after the deadline cancelled the transaction is refunded
+ * automatically. Under the row lock, so two deliveries cannot both refund; the ledger records the
+ * charge and its refund together.
+ */
+async function refundLatePayment(deps: FundDeps, transactionId: string, pi: PaymentIntentView): Promise<PaymentOutcome> {
+  return deps.db.transaction().execute(async (trx): Promise<PaymentOutcome> => {
+    const tx = (await escrowRepository.lock(trx, transactionId))!;
+    if (tx.refundId) return 'late_refunded';
+    const refund = await findOrCreateLateRefund(deps, tx.id, pi);
+    const chargeId = pi.latestChargeId ?? refund.chargeId ?? pi.id;
+    await trx
+      .updateTable('transactions')
+      .set({ refundId: refund.id, refundedCents: pi.amountCents, chargeId, paidAt: sql<Date>`now()`, updatedAt: sql<Date>`now()` })
+      .where('id', '=', tx.id)
+      .where('refundId', 'is', null)
+      .execute();
+    await postMovement(trx, chargeMovement(tx.id, pi.amountCents, chargeId));
+    await postMovement(trx, refundMovement(tx.id, pi.amountCents, refund.id, 'late_payment_refund'));
+    await recordTransactionEvent(trx, tx.id, 'late_payment_refunded', {
+      paymentIntentId: pi.id,
+      refundId: refund.id,
+      amountCents: pi.amountCents,
+    });
+    await writeOutbox(trx, [transactionUpdate(tx, 'cancelled', { refundedCents: pi.amountCents })]);
+    return 'late_refunded';
+  });
+}

@@ -1,0 +1,12 @@
+/** Public surface of the escrow (payments core) module. */
+export { escrowRoutes } from './escrow.routes';
+export { releaseJob, refundJob, stripeEventJob, paymentDeadlineJob, paymentReminderJob, type ReleaseReason } from './escrow-jobs';
+export { partialRefundPayoutCents, releasePayoutCents, settlementFor } from './escrow-money';
+export { payForTransaction, paymentsUnavailable, type PayAnswer } from './pay';
+export { syncPaymentIntent, type PaymentOutcome } from './fund-payment';
+export { releaseEscrow, type ReleaseOutcome } from './release-escrow';
+export { refundEscrow, type RefundInput, type RefundOutcome } from './refund-escrow';
+export { enforcePaymentDeadline, remindPayment, RetryLater } from './payment-deadline';
+export { recordChargeback, closeChargeback } from './chargebacks';
+export { sweepEscrow } from './escrow-sweep';
+export { crashPoints, SimulatedCrash, type CrashPoint } from './crash-points';

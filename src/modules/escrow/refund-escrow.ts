@@ -1,0 +1,194 @@
+import { sql, type Transaction as KyselyTrx } from 'kysely';
+import type { Database, Transaction } from '../../../db/schema';
+import type { Deps } from '../../composition';
+import { isPermanent, type RefundView, type ReversalView } from '../../providers/payments/payments';
+import { unprocessable } from '../../shared/errors';
+import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
+import { balanceOf, LedgerAccount, postMovement } from '../ledger/ledger';
+import { recordTransactionEvent } from '../transactions/timeline';
+import { crashPoints } from './crash-points';
+import { releaseJob } from './escrow-jobs';
+import { chargebackSettlementMovement, partialRefundPayoutCents, refundMovement, reversalCents, reversalMovement } from './escrow-money';
+import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.repository';
+
+export interface RefundInput {
+  transactionId: string;
+  amountCents: number;
+  disputeId: string;
+}
+
+export type RefundOutcome = 'refunded' | 'already_refunded' | 'reversal_failed' | 'blocked_by_chargeback' | 'not_ready';
+
+type RefundDeps = Pick<Deps, 'db' | 'payments' | 'logger'>;
+type Trx = KyselyTrx<Database>;
+
+/** The job must match a resolved refund decision of that dispute (a worker never invents an amount). */
+async function assertDecided(deps: RefundDeps, tx: Transaction, input: RefundInput): Promise<void> {
+  const dispute = await escrowRepository.dispute(deps.db, input.disputeId);
+  const decided =
+    dispute?.transactionId === tx.id &&
+    dispute.status === 'resolved' &&
+    (dispute.resolution === 'refund' || dispute.resolution === 'partial_refund');
+  if (!decided) throw unprocessable('refund_not_decided', `No resolved refund decision ${input.disputeId} on transaction ${tx.id}.`);
+  const remaining = tx.amountCents - tx.refundedCents;
+  if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0 || input.amountCents > remaining) {
+    throw unprocessable('invalid_refund_amount', `Refund of ${input.amountCents} cents on ${remaining} remaining.`);
+  }
+}
+
+/**
+ * Refund after the payout went out: first take the seller's share of the refunded part back from
+ * the connected account. Stripe may refuse (the seller already paid it out): then staff take over —
+ * a `reversal_failed` timeline entry and a system audit row — and nothing is refunded automatically.
+ */
+async function reverseRelease(deps: RefundDeps, input: RefundInput): Promise<'reversed' | 'reversal_failed'> {
+  return deps.db.transaction().execute(async (trx) => {
+    const tx = (await escrowRepository.lock(trx, input.transactionId))!;
+    if (tx.reversalId || tx.refundId) return 'reversed';
+    const key = `reversal-${tx.id}-${input.disputeId}`;
+    const amount = reversalCents(tx, input.amountCents);
+    let reversal: ReversalView | null = null;
+    if (amount > 0) {
+      try {
+        const existing = (await deps.payments.listTransferReversals(tx.transferId!)).find((r) => r.key === key);
+        reversal = existing ?? (await deps.payments.createTransferReversal(tx.transferId!, amount, key, tx.id));
+      } catch (err) {
+        if (!isPermanent(err)) throw err;
+        await recordReversalFailure(trx, tx, input, amount, err instanceof Error ? err.message : String(err));
+        return 'reversal_failed';
+      }
+    }
+    crashPoints.hit('refund.after_reversal');
+    await trx
+      .updateTable('transactions')
+      .set({ reversalId: reversal?.id ?? `none-${key}`, updatedAt: sql<Date>`now()` })
+      .where('id', '=', tx.id)
+      .where('reversalId', 'is', null)
+      .execute();
+    await postMovement(trx, reversalMovement(tx, input.amountCents, reversal?.id ?? null));
+    await recordTransactionEvent(trx, tx.id, 'transfer_reversed', {
+      transferId: tx.transferId,
+      reversalId: reversal?.id ?? null,
+      amountCents: amount,
+    });
+    return 'reversed';
+  });
+}
+
+async function recordReversalFailure(trx: Trx, tx: Transaction, input: RefundInput, amount: number, error: string): Promise<void> {
+  const seen = await trx
+    .selectFrom('transactionEvents')
+    .select('id')
+    .where('transactionId', '=', tx.id)
+    .where('type', '=', 'reversal_failed')
+    .where(sql<boolean>`data->>'disputeId' = ${input.disputeId}`)
+    .executeTakeFirst();
+  if (!seen)
+    await recordStaffWork(trx, tx.id, 'reversal_failed', {
+      disputeId: input.disputeId,
+      transferId: tx.transferId,
+      amountCents: amount,
+      refundCents: input.amountCents,
+      error,
+    });
+}
+
+/** The Stripe refund under `refund-<txId>-<disputeId>`: found again after a crash, else created. */
+async function findOrCreateRefund(deps: RefundDeps, tx: Transaction, input: RefundInput): Promise<RefundView> {
+  const key = `refund-${tx.id}-${input.disputeId}`;
+  const existing = (await deps.payments.listRefunds(tx.paymentIntentId!)).find((r) => r.key === key);
+  return (
+    existing ??
+    deps.payments.createRefund({
+      key,
+      paymentIntentId: tx.paymentIntentId!,
+      amountCents: input.amountCents,
+      transactionId: tx.id,
+      reason: 'dispute',
+    })
+  );
+}
+
+/**
+ * A charged-back charge cannot be refunded (the card network already returned the money): the
+ * refund is settled against the funds Stripe withdrew for the chargeback, or left to staff.
+ */
+async function settleAgainstChargeback(trx: Trx, tx: Transaction, input: RefundInput): Promise<string | null> {
+  const held = await balanceOf(trx, LedgerAccount.chargeback(tx.id));
+  const chargeback = await trx
+    .selectFrom('ledgerEntries')
+    .select('stripeObjectId')
+    .where('transactionId', '=', tx.id)
+    .where('movementType', '=', 'chargeback')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (held < input.amountCents || !chargeback?.stripeObjectId) {
+    await recordStaffWork(trx, tx.id, 'refund_blocked_by_chargeback', {
+      disputeId: input.disputeId,
+      refundCents: input.amountCents,
+      chargebackHeldCents: held,
+    });
+    return null;
+  }
+  await postMovement(trx, chargebackSettlementMovement(tx.id, input.amountCents, chargeback.stripeObjectId));
+  return `chargeback-${chargeback.stripeObjectId}`;
+}
+
+/** Refund committed: full → `refunded`; partial → the rest is released (or, after a payout, `partially_refunded`). */
+async function markRefunded(trx: Trx, tx: Transaction, input: RefundInput, refundId: string): Promise<void> {
+  const total = tx.refundedCents + input.amountCents;
+  const full = total >= tx.amountCents;
+  const status = full ? 'refunded' : tx.transferId ? 'partially_refunded' : tx.status;
+  await trx
+    .updateTable('transactions')
+    .set({ refundId, refundedCents: total, status, updatedAt: sql<Date>`now()` })
+    .where('id', '=', tx.id)
+    .where('refundId', 'is', null)
+    .execute();
+  await recordTransactionEvent(trx, tx.id, 'refunded', { refundId, amountCents: input.amountCents, disputeId: input.disputeId });
+  const messages: OutboxMessage[] = [transactionUpdate(tx, status, { refundedCents: total })];
+  if (!full && !tx.transferId) messages.push(releaseJob(tx.id, 'dispute_resolved', input.disputeId));
+  await writeOutbox(trx, messages);
+}
+
+/**
+ * `escrow.refund` (a dispute's refund decision): reversal first if the payout already went out, then
+ * one Stripe refund (`refund-<txId>-<disputeId>`), with the refund id, amount, status, ledger and the
+ * follow-up release of a partial refund's remainder committed together. Idempotent end to end.
+ */
+export async function refundEscrow(deps: RefundDeps, input: RefundInput): Promise<RefundOutcome> {
+  const first = await escrowRepository.find(deps.db, input.transactionId);
+  if (!first) return 'not_ready';
+  if (first.refundId) return 'already_refunded';
+  if (first.status !== 'disputed') return 'not_ready';
+  await assertDecided(deps, first, input);
+  if (!first.chargeId || !first.paymentIntentId)
+    throw unprocessable('no_charge', `Transaction ${first.id} has no Stripe payment to refund.`);
+  if (
+    !first.transferId &&
+    first.refundedCents === 0 &&
+    input.amountCents < first.amountCents &&
+    partialRefundPayoutCents(first, input.amountCents) <= 0
+  ) {
+    throw unprocessable('partial_refund_leaves_nothing', 'This partial refund leaves the seller nothing after fees.');
+  }
+  if (first.transferId && (await reverseRelease(deps, input)) === 'reversal_failed') return 'reversal_failed';
+  return deps.db.transaction().execute(async (trx): Promise<RefundOutcome> => {
+    const tx = (await escrowRepository.lock(trx, input.transactionId))!;
+    if (tx.refundId) return 'already_refunded';
+    if (tx.status !== 'disputed') return 'not_ready';
+    const charge = await deps.payments.retrieveCharge(tx.chargeId!);
+    let refundId: string | null;
+    if (charge.disputed) {
+      refundId = await settleAgainstChargeback(trx, tx, input);
+      if (!refundId) return 'blocked_by_chargeback';
+    } else {
+      const refund = await findOrCreateRefund(deps, tx, input);
+      crashPoints.hit('refund.after_refund');
+      await postMovement(trx, refundMovement(tx.id, input.amountCents, refund.id));
+      refundId = refund.id;
+    }
+    await markRefunded(trx, tx, input, refundId);
+    return 'refunded';
+  });
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Transaction as KyselyTrx } from 'kysely';
+import type { Database } from '../../../db/schema';
+import type { Deps } from '../../composition';
+import { writeOutbox } from '../../shared/outbox';
+import { paymentsUnavailable, releaseJob } from '../escrow';
+import { walletRepository } from './wallet.repository';
+
+export interface WalletAnswer {
+  accountId: string;
+  onboardingUrl: string;
+  onboardingExpiresAt: string;
+  payoutsEnabled: boolean;
+  chargesEnabled: boolean;
+  detailsSubmitted: boolean;
+}
+
+export interface WalletBalance {
+  pendingCents: number;
+  inEscrowCents: number;
+  paidOutCents: number;
+  currency: 'CAD';
+  payoutsEnabled: boolean;
+}
+
+type WalletDeps = Pick<Deps, 'db' | 'payments' | 'config'>;
+
+/**
+ * POST /users/me/wallet — the seller's Stripe Connect Express account, created once (Stripe key
+ * `acct-<userId>`, one row per user), and a fresh onboarding link to finish (or update) it.
+ */
+export async function openWallet(deps: WalletDeps, userId: string): Promise<{ created: boolean; wallet: WalletAnswer }> {
+  const existing = await walletRepository.find(deps.db, userId);
+  let created = false;
+  let accountId = existing?.stripeAccountId;
+  if (!accountId) {
+    // One creation per user at a time: a concurrent duplicate waits and finds the row (Stripe would answer it 409).
+    ({ created, accountId } = await deps.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`wallet:${userId}`}))`.execute(trx);
+      const row = await walletRepository.find(trx, userId);
+      if (row) return { created: false, accountId: row.stripeAccountId };
+      const user = await trx.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow();
+      const account = await deps.payments.createConnectAccount({ userId, email: user.email }).catch(paymentsUnavailable);
+      await walletRepository.insertIfAbsent(trx, userId, account);
+      return { created: true, accountId: account.id };
+    }));
+  }
+  const base = deps.config.publicBaseUrl.replace(/\/$/, '');
+  const link = await deps.payments
+    .createAccountLink(accountId, { refreshUrl: `${base}/v1/wallet/onboarding/refresh`, returnUrl: `${base}/v1/wallet/onboarding/return` })
+    .catch(paymentsUnavailable);
+  const account = await deps.payments.retrieveAccount(accountId).catch(paymentsUnavailable);
+  await deps.db.transaction().execute(async (trx) => {
+    await walletRepository.updateFlags(trx, account);
+    // Normally `account.updated` does this; the route may see the account enabled first.
+    if (account.payoutsEnabled) await requeueWaitingPayouts(trx, userId, `wallet-open-${randomUUID()}`);
+  });
+  return {
+    created,
+    wallet: {
+      accountId,
+      onboardingUrl: link.url,
+      onboardingExpiresAt: link.expiresAt.toISOString(),
+      payoutsEnabled: account.payoutsEnabled,
+      chargesEnabled: account.chargesEnabled,
+      detailsSubmitted: account.detailsSubmitted,
+    },
+  };
+}
+
+/**
+ * GET /users/me/wallet/balance — as a seller: `pendingCents` = payouts of sales won but not yet paid
+ * by the buyer; `inEscrowCents` = payouts of paid sales not yet released (in escrow or disputed);
+ * `paidOutCents` = what was transferred to the wallet, less reversals (from the ledger).
+ */
+export async function walletBalance(deps: Pick<Deps, 'db'>, userId: string): Promise<WalletBalance> {
+  const [sums, paidOut, account] = await Promise.all([
+    walletRepository.payoutSums(deps.db, userId),
+    walletRepository.paidOutCents(deps.db, userId),
+    walletRepository.find(deps.db, userId),
+  ]);
+  return {
+    pendingCents: sums.pending,
+    inEscrowCents: sums.inEscrow,
+    paidOutCents: paidOut,
+    currency: 'CAD',
+    payoutsEnabled: account?.payoutsEnabled ?? false,
+  };
+}
+
+/**
+ * `account.updated`: the account's flags as Stripe reports them now (re-fetched). When payouts are
+ * enabled, every payout that was waiting for the wallet is queued again, in the same commit.
+ */
+export async function syncConnectAccount(
+  deps: Pick<Deps, 'db' | 'payments'>,
+  accountId: string,
+  eventId: string,
+): Promise<'updated' | 'not_ours'> {
+  const account = await deps.payments.retrieveAccount(accountId);
+  const known = await deps.db.selectFrom('sellerAccounts').select('userId').where('stripeAccountId', '=', accountId).executeTakeFirst();
+  const userId = known?.userId ?? account.userId;
+  if (!userId || !(await deps.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst())) return 'not_ours';
+  await deps.db.transaction().execute(async (trx) => {
+    await walletRepository.upsert(trx, userId, account);
+    if (account.payoutsEnabled) await requeueWaitingPayouts(trx, userId, `wallet-${eventId}`);
+  });
+  return 'updated';
+}
+
+/** Queues again every payout of the seller that waited for an enabled account (the release is idempotent). */
+async function requeueWaitingPayouts(trx: KyselyTrx<Database>, sellerId: string, discriminator: string): Promise<void> {
+  const waiting = await trx
+    .selectFrom('transactions')
+    .select(['id', 'payoutWaitingReason'])
+    .where('sellerId', '=', sellerId)
+    .where('payoutWaitingReason', 'is not', null)
+    .where('transferId', 'is', null)
+    .execute();
+  await writeOutbox(
+    trx,
+    waiting.map((t) => releaseJob(t.id, t.payoutWaitingReason!, discriminator)),
+  );
+}

@@ -1,0 +1,121 @@
+import type { Transaction, TransactionStatus } from '../../db/schema';
+import type { Deps } from '../../src/composition';
+import { refundJob, releaseJob } from '../../src/modules/escrow';
+import { balanceOf, LedgerAccount } from '../../src/modules/ledger/ledger';
+import { writeOutbox } from '../../src/shared/outbox';
+import { createActiveListing, eventually } from '../support/fixtures';
+import type { TestUser } from '../support/harness';
+import type { StripeTestEnv } from '../support/stripe';
+
+/** A sale through the real buy-now route: a `pending_payment` transaction of `amountCents`. */
+export async function buyNowSale(env: StripeTestEnv, seller: TestUser, buyer: TestUser, amountCents = 10_000): Promise<Transaction> {
+  const listing = await createActiveListing(env.deps, seller.id, {
+    auctionType: 'fixed',
+    startingPriceCents: amountCents,
+    buyNowPriceCents: amountCents,
+  });
+  const res = await env.http.post(`/v1/listings/${listing.id}/buy-now`).set(buyer.auth).send({});
+  if (res.status !== 201) throw new Error(`buy-now answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return findTx(env.deps, res.body.transaction.id);
+}
+
+export async function findTx(deps: Deps, id: string): Promise<Transaction> {
+  return deps.db.selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+export function pay(env: StripeTestEnv, buyer: TestUser, txId: string, key?: string, body: Record<string, unknown> = {}) {
+  const req = env.http.post(`/v1/transactions/${txId}/pay`).set(buyer.auth);
+  if (key) req.set('Idempotency-Key', key);
+  return req.send(body);
+}
+
+/** Seller onboarding through the real route (the stand-in enables the account and sends `account.updated`). */
+export async function openWallet(env: StripeTestEnv, seller: TestUser): Promise<string> {
+  const res = await env.http.post('/v1/users/me/wallet').set(seller.auth).send({});
+  if (res.status !== 201 && res.status !== 200) throw new Error(`wallet answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.accountId as string;
+}
+
+/** Waits until the transaction reaches `status` (through webhooks and workers). */
+export async function waitForStatus(deps: Deps, txId: string, status: TransactionStatus, timeoutMs = 15_000): Promise<Transaction> {
+  return eventually(async () => {
+    const tx = await findTx(deps, txId);
+    return tx.status === status ? tx : undefined;
+  }, timeoutMs);
+}
+
+/** Pay and confirm on the "device" (the stand-in's test card), then wait for the webhook to fund escrow. */
+export async function payAndFund(env: StripeTestEnv, buyer: TestUser, txId: string): Promise<Transaction> {
+  const res = await pay(env, buyer, txId);
+  if (res.status !== 200) throw new Error(`pay answered ${res.status}: ${JSON.stringify(res.body)}`);
+  env.standIn.confirmPaymentIntent(res.body.paymentIntentId, 'pm_card_visa');
+  return waitForStatus(env.deps, txId, 'in_escrow');
+}
+
+/**
+ * What the QR verify route does (another module): `verified_at` and the release job in one commit
+ * through the outbox.
+ */
+export async function simulateVerify(deps: Deps, txId: string): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.updateTable('transactions').set({ verifiedAt: new Date() }).where('id', '=', txId).execute();
+    await writeOutbox(trx, [releaseJob(txId, 'qr_verified')]);
+  });
+}
+
+/** A dispute resolved by staff (what the admin route does), with the money job it implies. */
+export async function openAndResolveDispute(
+  deps: Deps,
+  txId: string,
+  resolution: 'release' | 'refund' | 'partial_refund',
+  refundCents: number | null,
+): Promise<string> {
+  return deps.db.transaction().execute(async (trx) => {
+    const dispute = await trx
+      .insertInto('disputes')
+      .values({
+        transactionId: txId,
+        source: 'party',
+        reason: 'not_as_described',
+        details: 'test',
+        status: 'resolved',
+        resolution,
+        refundCents,
+        resolvedAt: new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx.updateTable('transactions').set({ status: 'disputed' }).where('id', '=', txId).execute();
+    await writeOutbox(trx, [
+      resolution === 'release' ? releaseJob(txId, 'dispute_resolved', dispute.id) : refundJob(txId, refundCents!, dispute.id),
+    ]);
+    return dispute.id;
+  });
+}
+
+export interface LedgerSnapshot {
+  movements: Array<{ type: string; stripeObjectId: string | null; sum: number }>;
+  escrow: number;
+  stripeBalance: number;
+}
+
+/** The transaction's ledger movements (each must sum to zero) and its escrow balance. */
+export async function ledgerOf(deps: Deps, txId: string): Promise<LedgerSnapshot> {
+  const rows = await deps.db.selectFrom('ledgerEntries').selectAll().where('transactionId', '=', txId).orderBy('id').execute();
+  const byMovement = new Map<string, { type: string; stripeObjectId: string | null; sum: number }>();
+  for (const r of rows) {
+    const m = byMovement.get(r.movementId) ?? { type: r.movementType, stripeObjectId: r.stripeObjectId, sum: 0 };
+    m.sum += Number(r.amountCents);
+    byMovement.set(r.movementId, m);
+  }
+  return {
+    movements: [...byMovement.values()],
+    escrow: await balanceOf(deps.db, LedgerAccount.escrow(txId)),
+    stripeBalance: await balanceOf(deps.db, LedgerAccount.stripeBalance),
+  };
+}
+
+/** Stripe-side objects of a transaction on the stand-in. */
+export function transfersOf(env: StripeTestEnv, txId: string) {
+  return env.standIn.listObjects('transfer').filter((t) => t.transfer_group === txId);
+}
