@@ -4,6 +4,7 @@ import type { Deps } from '../../composition';
 import { notFound, unprocessable } from '../../shared/errors';
 import { recordAudit } from '../audit';
 import type { Ctx } from '../transactions/transaction-views';
+import { presentSelf } from '../users/users.presenter';
 import { usersRepository } from '../users/users.repository';
 import { requirePermission } from './admin.policy';
 
@@ -34,13 +35,7 @@ async function presentForStaff(deps: AdminDeps, user: User) {
       : undefined,
   ]);
   return {
-    id: user.id,
-    phoneNumber: user.phoneNumber,
-    displayName: user.displayName,
-    email: user.email,
-    avatarUrl: user.avatarUrl,
-    role: user.role,
-    createdAt: user.createdAt.toISOString(),
+    ...presentSelf(user),
     deletedAt: iso(user.deletedAt),
     nonPaymentStrikes: user.nonPaymentStrikes,
     suspension: user.suspendedAt

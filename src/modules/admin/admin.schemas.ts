@@ -1,4 +1,5 @@
 import { z } from '../../shared/zod';
+import { UserSelf } from '../users/users.schemas';
 import { DisputeSchema } from '../disputes/disputes.schemas';
 import { TransactionSchema } from '../transactions/transactions.schemas';
 
@@ -70,23 +71,14 @@ export const DisputeCaseSchema = z
 export const SuspendBody = z.strictObject({ reason: z.string().trim().min(3).max(1000) }).openapi('SuspendUser');
 export const UserIdParams = z.object({ id: z.uuid() });
 
-export const StaffUserSchema = z
-  .object({
-    id: z.uuid(),
-    phoneNumber: z.string(),
-    displayName: z.string().nullable(),
-    email: z.string().nullable(),
-    avatarUrl: z.string().nullable(),
-    role: z.enum(['user', 'support', 'admin']),
-    createdAt: z.iso.datetime(),
-    deletedAt: z.iso.datetime().nullable(),
-    nonPaymentStrikes: z.number().int(),
-    suspension: z.object({ since: z.iso.datetime(), reason: z.string().nullable(), by: z.uuid().nullable() }).nullable(),
-    ratingAverage: z.number().nullable(),
-    ratingCount: z.number().int(),
-    transactions: z.object({ asBuyer: z.number().int(), asSeller: z.number().int() }),
-  })
-  .openapi('StaffUser');
+export const StaffUserSchema = UserSelf.extend({
+  deletedAt: z.iso.datetime().nullable(),
+  nonPaymentStrikes: z.number().int(),
+  suspension: z.object({ since: z.iso.datetime(), reason: z.string().nullable(), by: z.uuid().nullable() }).nullable(),
+  ratingAverage: z.number().nullable(),
+  ratingCount: z.number().int(),
+  transactions: z.object({ asBuyer: z.number().int(), asSeller: z.number().int() }),
+}).openapi('StaffUser');
 
 export const AuditLogQuery = z.object({
   actorId: z.uuid().optional(),
