@@ -1,32 +1,45 @@
 import { createServer, type Server as HttpServer } from 'node:http';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import type { Deps } from '../src/composition';
-import { actorFromToken } from '../src/http/authenticate';
-import { toProblem } from '../src/http/problem';
-import type { Actor } from '../src/http/types';
-import { AppError, unauthorized } from '../src/shared/errors';
+import { userRoom } from '../src/modules/auctions/listing-events';
 import { createRedis } from '../src/shared/redis';
 import { socketKey } from '../src/shared/socket-key';
+import { handshakeAuth, installSession } from './auth';
+import { createCoalescingAdapter } from './coalescing';
+import { registerBidHandlers } from './bid-handlers';
+import { registerChatHandlers } from './chat-handlers';
+import { registerListingHandlers } from './listing-handlers';
+import { installGuards } from './socket-limits';
+import type { BiddtServer, BiddtSocket } from './types';
 
-export interface SocketData {
-  actor: Actor;
-}
+export type { BiddtSocket, SocketData } from './types';
+export { userRoom };
 
-export type BiddtSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
+/** Every event a client may send; anything else is answered `unknown_event`. */
+export const CLIENT_EVENTS: ReadonlySet<string> = new Set([
+  'auth',
+  'subscribe',
+  'unsubscribe',
+  'bid',
+  'join_chat',
+  'leave_chat',
+  'message',
+]);
 
-export const userRoom = (userId: string) => `user:${userId}`;
+/** The transport refuses bigger frames by closing the connection (handlers cap payloads lower). */
+export const MAX_HTTP_BUFFER_SIZE = 64 * 1024;
 
 export interface RealtimeServer {
-  io: Server;
+  io: BiddtServer;
   http: HttpServer;
   port: number;
   stop(): Promise<void>;
 }
 
 /**
- * Socket.IO on its own HTTP server, fanned out across processes by the Redis adapter. The handshake
- * requires a valid access token (`auth.token`); a socket joins its user room at once.
+ * Socket.IO on its own HTTP server, fanned out across processes by the Redis adapter (the outbox
+ * relay and the workers publish to rooms through the Redis emitter). The handshake requires a valid
+ * access token; a socket joins its user room at once. Protocol: realtime/README.md.
  */
 export async function startRealtime(deps: Deps, port = deps.config.realtimePort): Promise<RealtimeServer> {
   const http = createServer((_req, res) => {
@@ -34,27 +47,25 @@ export async function startRealtime(deps: Deps, port = deps.config.realtimePort)
   });
   const pub = createRedis(deps.config.redisUrl!);
   const sub = pub.duplicate();
-  const io = new Server(http, {
+  const io: BiddtServer = new Server(http, {
     cors: { origin: deps.config.corsOrigins === '*' ? true : deps.config.corsOrigins },
-    maxHttpBufferSize: 64 * 1024,
-    adapter: createAdapter(pub, sub, { key: socketKey(deps.config.redisPrefix) }),
+    maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
+    adapter: createCoalescingAdapter(pub, sub, { key: socketKey(deps.config.redisPrefix) }, deps.logger),
   });
 
-  io.use(async (socket, next) => {
-    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    try {
-      if (typeof token !== 'string' || token === '') throw unauthorized('missing_token', 'auth.token is required.');
-      socket.data.actor = await actorFromToken(deps, token);
-      next();
-    } catch (err) {
-      const problem = err instanceof AppError ? toProblem(err) : { code: 'internal_error', status: 500 };
-      next(Object.assign(new Error(problem.code), { data: problem }));
-    }
+  // Nothing needs the upgrade request once the handshake is built: dropping it saves memory per
+  // connection (Socket.IO's own advice; `handshake.address` comes from the connection).
+  io.engine.on('connection', (raw: { request: unknown }) => {
+    raw.request = null;
   });
-
-  io.on('connection', (socket) => {
-    const { actor } = socket.data as SocketData;
-    void socket.join(userRoom(actor.userId));
+  io.use(handshakeAuth(deps));
+  io.on('connection', (socket: BiddtSocket) => {
+    void socket.join(userRoom(socket.data.actor.userId));
+    installGuards(socket, CLIENT_EVENTS, deps.logger);
+    installSession(deps, socket);
+    registerListingHandlers(deps, socket);
+    registerBidHandlers(deps, socket);
+    registerChatHandlers(deps, socket);
   });
 
   await new Promise<void>((resolve) => http.listen(port, deps.config.host, resolve));

@@ -14,7 +14,12 @@ export type EndingSoonResult = 'announced' | 'moved' | 'not_active' | 'already' 
  */
 export async function announceEndingSoon(deps: Pick<Deps, 'db'>, listingId: string, endsAtMs: number): Promise<EndingSoonResult> {
   return deps.db.transaction().execute(async (trx) => {
-    const listing = await trx.selectFrom('listings').select(['status', 'endsAt']).where('id', '=', listingId).forUpdate().executeTakeFirst();
+    const listing = await trx
+      .selectFrom('listings')
+      .select(['status', 'endsAt'])
+      .where('id', '=', listingId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!listing) return 'gone';
     if (listing.status !== 'active' || !listing.endsAt) return 'not_active';
     if (listing.endsAt.getTime() !== endsAtMs) return 'moved';
@@ -29,7 +34,9 @@ export async function announceEndingSoon(deps: Pick<Deps, 'db'>, listingId: stri
       .where(sql<string>`payload->>'endsAt'`, '=', endsAt)
       .executeTakeFirst();
     if (announced) return 'already';
-    const events = await appendListingEvents(trx, listingId, [{ type: 'ending_soon', payload: { secondsRemaining: Math.round(remainingMs / 1000), endsAt } }]);
+    const events = await appendListingEvents(trx, listingId, [
+      { type: 'ending_soon', payload: { secondsRemaining: Math.round(remainingMs / 1000), endsAt } },
+    ]);
     await writeOutbox(trx, events);
     return 'announced';
   });

@@ -13,10 +13,9 @@ export const isParty = (actor: Actor, tx: Pick<Transaction, 'buyerId' | 'sellerI
   actor.userId === tx.buyerId || actor.userId === tx.sellerId;
 
 /**
- * Who may join `transaction:<id>` and read its chat (SPEC §6). Evaluated against the transactions row
- * on EVERY join and read, never cached on the socket. Today: buyer and seller.
- * EXTENSION POINT for the escrow/disputes work: staff once a dispute is open
- * (e.g. `tx.status === 'disputed' && can(actor.role, 'disputes:read')`).
+ * Who may join `transaction:<id>` and read its chat (SPEC §6): buyer and seller, and staff with
+ * `disputes:read` while a dispute is open. Evaluated against the transactions row on EVERY join and
+ * read, never cached on the socket. The one place to change who sees a transaction's room and chat.
  */
 export function canJoinTransactionRoom(actor: Actor, tx: TransactionParties): boolean {
   // Staff join only while the case is in dispute (funds frozen): SPEC §6 "staff once a dispute is open".

@@ -1,0 +1,29 @@
+import { canJoinTransactionRoom, transactionFor, transactionRoom } from '../src/modules/chat/chat.policy';
+import { MessageContent } from '../src/modules/chat/chat.schemas';
+import { postMessage } from '../src/modules/chat/messages';
+import { z } from '../src/shared/zod';
+import { onEvent } from './ack';
+import type { BiddtSocket, RealtimeDeps } from './types';
+
+const JoinPayload = z.strictObject({ transactionId: z.uuid() });
+const MessagePayload = z.strictObject({ transactionId: z.uuid(), content: MessageContent });
+
+/**
+ * Transaction rooms. `join_chat {transactionId}` is checked against the transactions row on every
+ * join (`canJoinTransactionRoom`); strangers get 404. `message {transactionId, content}` goes through
+ * the same `postMessage` as REST (stored, then `new_message` via the outbox); ack data = the message.
+ */
+export function registerChatHandlers(deps: RealtimeDeps, socket: BiddtSocket): void {
+  onEvent(socket, deps.logger, 'join_chat', JoinPayload, async ({ transactionId }) => {
+    await transactionFor(deps, socket.data.actor, transactionId, canJoinTransactionRoom);
+    await socket.join(transactionRoom(transactionId));
+    return { transactionId };
+  });
+  onEvent(socket, deps.logger, 'leave_chat', JoinPayload, async ({ transactionId }) => {
+    await socket.leave(transactionRoom(transactionId));
+    return { transactionId };
+  });
+  onEvent(socket, deps.logger, 'message', MessagePayload, ({ transactionId, content }) =>
+    postMessage(deps, socket.data.actor, transactionId, content),
+  );
+}

@@ -1,0 +1,77 @@
+import { conflict, notFound } from '../src/shared/errors';
+import { listingRoom } from '../src/modules/auctions/listing-events';
+import { z } from '../src/shared/zod';
+import { onEvent } from './ack';
+import type { BiddtSocket, RealtimeDeps } from './types';
+
+/** Most listing rooms one socket may watch at once (bounds per-connection memory). */
+export const MAX_LISTING_SUBSCRIPTIONS = 200;
+/** Most stored events replayed by one `subscribe`; beyond it the ack says where to continue (REST). */
+export const MAX_REPLAY = 1000;
+const REPLAY_PAGE = 200;
+
+const SubscribePayload = z.strictObject({ listingId: z.uuid(), afterSeq: z.number().int().min(0).optional() });
+const UnsubscribePayload = z.strictObject({ listingId: z.uuid() });
+
+const listingRooms = (socket: BiddtSocket) => [...socket.rooms].filter((r) => r.startsWith('listing:')).length;
+
+/**
+ * `subscribe {listingId, afterSeq?}`: any signed-in user may watch a published listing. The socket
+ * joins the room FIRST and only then reads the stored events, so an event committed around the call
+ * is either replayed or delivered live — never lost (it may come both ways; clients apply by `seq`).
+ * Replayed events are emitted to this socket alone, in seq order, each under its own event name with
+ * its stored payload. Ack: `{listingId, currentSeq, replayed, nextAfter}` — every event with
+ * `seq > currentSeq` will arrive live; `nextAfter` is non-null only when the replay was cut at
+ * MAX_REPLAY (continue with `GET /v1/listings/:id/events?after=nextAfter`).
+ */
+async function subscribe(deps: RealtimeDeps, socket: BiddtSocket, listingId: string, afterSeq: number | undefined) {
+  const room = listingRoom(listingId);
+  const listing = await deps.db
+    .selectFrom('listings')
+    .select(['status'])
+    .where('id', '=', listingId)
+    .where('deletedAt', 'is', null)
+    .executeTakeFirst();
+  if (!listing || listing.status === 'draft') throw notFound('listing');
+  if (!socket.rooms.has(room) && listingRooms(socket) >= MAX_LISTING_SUBSCRIPTIONS) {
+    throw conflict('too_many_subscriptions', `A socket may watch at most ${MAX_LISTING_SUBSCRIPTIONS} listings.`);
+  }
+  await socket.join(room);
+  // Read the head first: every event up to it is committed, so the replay below includes it.
+  const head = await deps.db.selectFrom('listings').select('eventSeq').where('id', '=', listingId).executeTakeFirstOrThrow();
+  let currentSeq = Number(head.eventSeq);
+  let replayed = 0;
+  let nextAfter: number | null = null;
+  if (afterSeq !== undefined) {
+    let after = afterSeq;
+    for (;;) {
+      const rows = await deps.db
+        .selectFrom('listingEvents')
+        .select(['seq', 'type', 'payload'])
+        .where('listingId', '=', listingId)
+        .where('seq', '>', String(after))
+        .orderBy('seq')
+        .limit(Math.min(REPLAY_PAGE, MAX_REPLAY - replayed))
+        .execute();
+      for (const row of rows) socket.emit(row.type, row.payload);
+      replayed += rows.length;
+      if (rows.length) after = Number(rows[rows.length - 1].seq);
+      currentSeq = Math.max(currentSeq, after);
+      if (rows.length < REPLAY_PAGE) break;
+      if (replayed >= MAX_REPLAY) {
+        nextAfter = after;
+        break;
+      }
+    }
+  }
+  return { listingId, currentSeq, replayed, nextAfter };
+}
+
+/** Listing rooms: `subscribe` (with replay) and `unsubscribe`. */
+export function registerListingHandlers(deps: RealtimeDeps, socket: BiddtSocket): void {
+  onEvent(socket, deps.logger, 'subscribe', SubscribePayload, ({ listingId, afterSeq }) => subscribe(deps, socket, listingId, afterSeq));
+  onEvent(socket, deps.logger, 'unsubscribe', UnsubscribePayload, async ({ listingId }) => {
+    await socket.leave(listingRoom(listingId));
+    return { listingId };
+  });
+}

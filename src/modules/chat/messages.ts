@@ -1,0 +1,126 @@
+import { sql } from 'kysely';
+import type { Deps } from '../../composition';
+import type { Actor } from '../../http/types';
+import { notFound } from '../../shared/errors';
+import { writeOutbox } from '../../shared/outbox';
+import { notificationJob } from '../notifications/notification-jobs';
+import { canJoinTransactionRoom, canPostTransactionMessage, transactionFor, transactionRoom } from './chat.policy';
+import { presentMessage, type PresentedMessage } from './chat.presenter';
+
+type ChatDeps = Pick<Deps, 'db'>;
+
+const PREVIEW_CHARS = 120;
+const preview = (content: string) => (content.length > PREVIEW_CHARS ? `${content.slice(0, PREVIEW_CHARS - 1)}…` : content);
+
+/**
+ * Posts a text message: stored first, then — in the same transaction, through the outbox —
+ * `new_message {transactionId, message}` to `transaction:<id>` and a `new_message` notification to
+ * the other party. A crash after commit loses nothing; a rolled-back insert publishes nothing.
+ */
+export async function postMessage(deps: ChatDeps, actor: Actor, transactionId: string, content: string): Promise<PresentedMessage> {
+  const tx = await transactionFor(deps, actor, transactionId, canPostTransactionMessage);
+  const recipientId = actor.userId === tx.buyerId ? tx.sellerId : tx.buyerId;
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('messages')
+      .values({ transactionId, senderId: actor.userId, type: 'text', content })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const message = presentMessage(row, null);
+    await writeOutbox(trx, [
+      { kind: 'event', rooms: [transactionRoom(transactionId)], event: 'new_message', data: { transactionId, message } },
+      notificationJob({
+        userId: recipientId,
+        type: 'new_message',
+        dedupeKey: `message-${row.id}-${recipientId}`,
+        title: 'New message',
+        body: preview(content),
+        data: { transactionId, messageId: row.id },
+      }),
+    ]);
+    return message;
+  });
+}
+
+/** A page of the chat, newest first, for whoever may read it (404 otherwise). */
+export async function listMessages(deps: ChatDeps, actor: Actor, transactionId: string, limit: number, cursor?: string) {
+  await transactionFor(deps, actor, transactionId, canJoinTransactionRoom);
+  let query = deps.db
+    .selectFrom('messages as m')
+    .selectAll('m')
+    .select((eb) =>
+      eb
+        .selectFrom('messageReads as r')
+        .select((r) => r.fn.min('r.readAt').as('firstRead'))
+        .whereRef('r.messageId', '=', 'm.id')
+        // Receipts of the other party: the sender's own reads (none are written) do not count.
+        .where(sql<boolean>`r.user_id IS DISTINCT FROM m.sender_id`)
+        .as('readAt'),
+    )
+    .where('m.transactionId', '=', transactionId)
+    .orderBy('m.seq', 'desc')
+    .limit(limit + 1);
+  if (cursor) query = query.where('m.seq', '<', cursor as never);
+  const rows = await query.execute();
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map((r) => presentMessage(r, (r.readAt as Date | null) ?? null)),
+    nextCursor: rows.length > limit ? page[page.length - 1].seq : null,
+  };
+}
+
+/**
+ * Read receipts: marks the other party's messages as read by `actor` (all, or up to and including
+ * `upToMessageId`) and tells the room `messages_read {transactionId, readerId, upToMessageId, readAt}`.
+ */
+export async function markMessagesRead(deps: ChatDeps, actor: Actor, transactionId: string, upToMessageId?: string) {
+  await transactionFor(deps, actor, transactionId, canPostTransactionMessage);
+  return deps.db.transaction().execute(async (trx) => {
+    let upToSeq: string | undefined;
+    if (upToMessageId) {
+      const upTo = await trx
+        .selectFrom('messages')
+        .select('seq')
+        .where('id', '=', upToMessageId)
+        .where('transactionId', '=', transactionId)
+        .executeTakeFirst();
+      if (!upTo) throw notFound('message');
+      upToSeq = upTo.seq;
+    }
+    let unread = trx
+      .selectFrom('messages as m')
+      .select(['m.id', 'm.seq'])
+      .where('m.transactionId', '=', transactionId)
+      .where(sql<boolean>`m.sender_id IS DISTINCT FROM ${actor.userId}`)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('messageReads as r')
+              .select('r.messageId')
+              .whereRef('r.messageId', '=', 'm.id')
+              .where('r.userId', '=', actor.userId),
+          ),
+        ),
+      );
+    if (upToSeq) unread = unread.where('m.seq', '<=', upToSeq as never);
+    const rows = await unread.orderBy('m.seq').execute();
+    const readAt = new Date();
+    if (rows.length === 0) return { read: 0, readAt: readAt.toISOString() };
+    await trx
+      .insertInto('messageReads')
+      .values(rows.map((r) => ({ messageId: r.id, userId: actor.userId, readAt })))
+      .onConflict((oc) => oc.columns(['messageId', 'userId']).doNothing())
+      .execute();
+    const last = rows[rows.length - 1];
+    await writeOutbox(trx, [
+      {
+        kind: 'event',
+        rooms: [transactionRoom(transactionId)],
+        event: 'messages_read',
+        data: { transactionId, readerId: actor.userId, upToMessageId: last.id, readAt: readAt.toISOString() },
+      },
+    ]);
+    return { read: rows.length, readAt: readAt.toISOString() };
+  });
+}

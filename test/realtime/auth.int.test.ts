@@ -1,0 +1,88 @@
+import jwt from 'jsonwebtoken';
+import { startRealtime, type RealtimeServer } from '../../realtime/io';
+import { signAccessToken } from '../../src/modules/auth/access-tokens';
+import { accessOptions } from '../../src/modules/auth/auth.service';
+import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
+import { ackError, closeAllClients, okData, openClient, refusal } from './realtime-support';
+
+let env: TestEnv;
+let rt: RealtimeServer;
+let user: TestUser;
+let other: TestUser;
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  rt = await startRealtime(await env.sibling(), 0);
+  [user, other] = await Promise.all([createUser(env.deps), createUser(env.deps)]);
+});
+afterAll(async () => {
+  closeAllClients();
+  await rt.stop();
+  await env.close();
+});
+
+/** An access token for `u` that lives `ttlSec` seconds. */
+const tokenFor = (u: TestUser, ttlSec: number, sid = 'test-session') =>
+  signAccessToken({ ...accessOptions(env.deps), ttlSec }, { userId: u.id, role: u.role, sid });
+
+describe('socket handshake and session', () => {
+  it('refuses a missing, malformed, foreign-signed, expired or revoked token with a problem in connect_error.data', async () => {
+    expect(await refusal(rt.port, undefined)).toMatchObject({
+      status: 401,
+      code: 'missing_token',
+      type: expect.any(String),
+      detail: expect.any(String),
+    });
+    expect(await refusal(rt.port, 'not-a-jwt')).toMatchObject({ status: 401, code: 'invalid_token' });
+    const forged = jwt.sign({ role: 'user', sid: 's' }, 'another-secret-another-secret-another', { subject: user.id, expiresIn: 60 });
+    expect(await refusal(rt.port, forged)).toMatchObject({ status: 401, code: 'invalid_token' });
+    const opts = accessOptions(env.deps);
+    const expired = jwt.sign({ role: 'user', sid: 's', exp: Math.floor(Date.now() / 1000) - 10 }, opts.secret, {
+      algorithm: 'HS256',
+      header: { alg: 'HS256', typ: 'at+jwt' },
+      subject: user.id,
+      issuer: opts.issuer,
+      audience: opts.audience,
+    });
+    expect(await refusal(rt.port, expired)).toMatchObject({ status: 401, code: 'token_expired' });
+    const revoked = tokenFor(user, 60, 'revoked-session');
+    await env.deps.revocations.revoke('revoked-session');
+    expect(await refusal(rt.port, revoked)).toMatchObject({ status: 401, code: 'session_revoked' });
+  });
+
+  it('disconnects a socket when its access token expires, telling it why', async () => {
+    const client = await openClient(rt.port, tokenFor(user, 2));
+    const disconnected = new Promise<string>((resolve) => client.socket.once('disconnect', (reason) => resolve(reason)));
+    expect(await disconnected).toBe('io server disconnect');
+    expect(client.events('session_expired')).toEqual([{ error: expect.objectContaining({ status: 401, code: 'token_expired' }) }]);
+  });
+
+  it('keeps a socket that re-authenticates with a fresh token of the same user, and refuses another user’s token', async () => {
+    const client = await openClient(rt.port, tokenFor(user, 2));
+    const refused = ackError(await client.ack('auth', { token: other.accessToken }));
+    expect(refused).toMatchObject({ status: 403, code: 'user_mismatch' });
+    expect(ackError(await client.ack('auth', { token: 'garbage' }))).toMatchObject({ status: 401, code: 'invalid_token' });
+    const renewed = okData<{ expiresAt: string }>(await client.ack('auth', { token: user.accessToken }));
+    expect(new Date(renewed.expiresAt).getTime()).toBeGreaterThan(Date.now() + 60_000);
+    await new Promise((r) => setTimeout(r, 2600));
+    expect(client.socket.connected).toBe(true);
+    expect(client.events('session_expired')).toHaveLength(0);
+  });
+
+  it('answers every event through its ack, with a 400 problem naming the bad field', async () => {
+    const client = await openClient(rt.port, user.accessToken);
+    expect(ackError(await client.ack('auth', {}))).toMatchObject({ status: 400, code: 'validation_failed', errors: [{ field: 'token' }] });
+    expect(ackError(await client.ack('subscribe', { listingId: 'nope', extra: 1 }))).toMatchObject({
+      status: 400,
+      errors: expect.arrayContaining([
+        { field: 'listingId', message: expect.any(String) },
+        { field: 'extra', message: 'unknown field' },
+      ]),
+    });
+    expect(ackError(await client.ack('subscribe'))).toMatchObject({
+      status: 400,
+      errors: [{ field: 'listingId', message: expect.any(String) }],
+    });
+    expect(ackError(await client.ack('whatever', { a: 1 }))).toMatchObject({ status: 404, code: 'unknown_event' });
+  });
+});
