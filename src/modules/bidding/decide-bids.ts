@@ -26,6 +26,7 @@ interface BatchWork {
   events: ListingEventInput[];
   outbox: OutboxMessage[];
   decided: Decided[];
+  noticeKeys: Set<string>;
 }
 
 /**
@@ -46,7 +47,7 @@ export async function decideBids(deps: Pick<Deps, 'db' | 'config'>, listingId: s
     const fresh = commands.filter((c) => !already.has(c.requestId));
     // Intake checked the listing exists; if it vanished since, refuse without storing anything.
     if (!listing) return commands.map((c) => ({ requestId: c.requestId, result: { ok: false, error: bidProblem('auction_not_active') } as BidResult }));
-    const work: BatchWork = { bidRows: [], requestRows: [], events: [], outbox: [], decided: [] };
+    const work: BatchWork = { bidRows: [], requestRows: [], events: [], outbox: [], decided: [], noticeKeys: new Set() };
     if (fresh.length) await decideFresh(deps, trx, listing, fresh, work);
     await persist(trx, listingId, work);
     const decided = new Map(work.decided.map((d) => [d.requestId, d.result]));
@@ -111,7 +112,7 @@ async function decideFresh(deps: Pick<Deps, 'config'>, trx: Trx, listing: Listin
       work.events.push({ type: 'auction_extended', payload: { endsAt: new Date(next.endsAt).toISOString() } });
       work.outbox.push(closeJob(listing.id, new Date(next.endsAt)), endingSoonJob(listing.id, new Date(next.endsAt), deps.config.timing.endingSoonLeadSec));
     }
-    if (decision.displaced) notifyOutbid(work, listing, decision.displaced.bidderId, decision.displaced.maxAmountCents, next);
+    if (decision.displaced) notifyOutbid(work, listing, decision.displaced.bidderId, decision.displaced.maxAmountCents, next, cmd.receivedAt);
     state = next;
   }
   if (state !== before) {
@@ -120,18 +121,27 @@ async function decideFresh(deps: Pick<Deps, 'config'>, trx: Trx, listing: Listin
   await aliases.save();
 }
 
-function notifyOutbid(work: BatchWork, listing: Listing, bidderId: string, maxCents: number, next: AuctionState): void {
+/** One outbid notification (in-app row, push) per bidder per listing per window; the socket event is always sent. */
+const OUTBID_NOTICE_WINDOW_MS = 60_000;
+
+function notifyOutbid(work: BatchWork, listing: Listing, bidderId: string, maxCents: number, next: AuctionState, receivedAt: number): void {
   work.outbox.push({
     kind: 'event',
     rooms: [userRoom(bidderId)],
     event: 'outbid',
     data: { listingId: listing.id, yourMaxBidCents: maxCents, currentPriceCents: next.currentPriceCents },
   });
+  // In a bidding war a bidder is displaced many times a minute; one push per window is enough and
+  // keeps a hot listing from flooding phones and the notification queue. The key derives from the
+  // receipt time, so a redelivered batch produces the same one.
+  const dedupeKey = `outbid-${listing.id}-${bidderId}-${Math.floor(receivedAt / OUTBID_NOTICE_WINDOW_MS)}`;
+  if (work.noticeKeys.has(dedupeKey)) return;
+  work.noticeKeys.add(dedupeKey);
   work.outbox.push(
     notificationJob({
       userId: bidderId,
       type: 'outbid',
-      dedupeKey: `outbid-${listing.id}-${next.nextBidSeq}`,
+      dedupeKey,
       title: 'You have been outbid',
       body: `Someone outbid you on "${listing.title}". Current price: $${(next.currentPriceCents / 100).toFixed(2)}.`,
       data: { listingId: listing.id, currentPriceCents: next.currentPriceCents },

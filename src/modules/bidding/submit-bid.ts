@@ -17,7 +17,7 @@ export interface BidJobData {
 
 export type SubmitOutcome = { decided: true; result: BidResult } | { decided: false; requestId: string };
 
-type SubmitDeps = Pick<Deps, 'db' | 'rateLimits' | 'queues' | 'bidsInFlight' | 'bidResults' | 'config'>;
+type SubmitDeps = Pick<Deps, 'db' | 'redis' | 'rateLimits' | 'queues' | 'bidsInFlight' | 'bidResults' | 'config'>;
 
 /** Request ids are derived from the caller's idempotency key, so a retried bid is the same command. */
 export const bidRequestId = (userId: string, idempotencyKey: string | undefined): string =>
@@ -34,54 +34,75 @@ export async function submitBid(
 ): Promise<SubmitOutcome> {
   await deps.rateLimits.consume('bidsUser', actor.userId);
   const requestId = bidRequestId(actor.userId, input.idempotencyKey);
-  const waiting = deps.bidResults.wait(requestId, deps.config.timing.bidWaitMs);
-
-  const stored = await deps.db.selectFrom('bidRequests').selectAll().where('requestId', '=', requestId).executeTakeFirst();
-  if (stored) {
-    assertSameCommand(stored, input);
-    return { decided: true, result: stored.result as unknown as BidResult };
+  const retry = input.idempotencyKey ? await isRetry(deps, requestId, input) : false;
+  if (retry) {
+    const stored = await storedResult(deps, requestId);
+    if (stored) return { decided: true, result: stored };
+  } else {
+    await assertMayBid(deps, actor, input.listingId);
   }
-  await assertMayBid(deps, actor, input.listingId);
 
-  const existing = await deps.queues.bids.getJob(requestId);
-  if (existing) assertSameCommand(existing.data as BidJobData, input);
-  else {
-    const receivedAt = await deps.bidsInFlight.stamp(input.listingId, requestId);
-    const data: BidJobData = { requestId, listingId: input.listingId, bidderId: actor.userId, maxAmountCents: input.maxAmountCents, receivedAt };
-    try {
-      await deps.queues.bids.add('bid.place', data, { jobId: requestId, attempts: 20, backoff: { type: 'exponential', delay: 100 } });
-    } catch (err) {
+  const waiting = deps.bidResults.wait(requestId, deps.config.timing.bidWaitMs);
+  // A retry of a command still in flight keeps its first stamp, and the same job id adds nothing.
+  const receivedAt = await deps.bidsInFlight.stamp(input.listingId, requestId);
+  if (retry) {
+    // The first may have been decided (and its mark settled) since we looked: don't leave a new mark.
+    const stored = await storedResult(deps, requestId);
+    if (stored) {
       await deps.bidsInFlight.settle(input.listingId, [requestId]);
-      throw err;
+      return { decided: true, result: stored };
     }
+  }
+  const data: BidJobData = { requestId, listingId: input.listingId, bidderId: actor.userId, maxAmountCents: input.maxAmountCents, receivedAt };
+  try {
+    await deps.queues.bids.add('bid.place', data, { jobId: requestId, attempts: 20, backoff: { type: 'exponential', delay: 100 } });
+  } catch (err) {
+    await deps.bidsInFlight.settle(input.listingId, [requestId]);
+    throw err;
   }
 
   const result = await waiting;
   if (result) return { decided: true, result };
   // The answer may have been published just before we listened; the stored outcome is authoritative.
-  const late = await deps.db.selectFrom('bidRequests').select('result').where('requestId', '=', requestId).executeTakeFirst();
-  return late ? { decided: true, result: late.result as unknown as BidResult } : { decided: false, requestId };
+  const late = await storedResult(deps, requestId);
+  return late ? { decided: true, result: late } : { decided: false, requestId };
 }
 
-function assertSameCommand(stored: { listingId: string; maxAmountCents: number }, input: { listingId: string; maxAmountCents: number }): void {
-  if (stored.listingId !== input.listingId || stored.maxAmountCents !== input.maxAmountCents) {
+async function storedResult(deps: SubmitDeps, requestId: string): Promise<BidResult | undefined> {
+  const row = await deps.db.selectFrom('bidRequests').select('result').where('requestId', '=', requestId).executeTakeFirst();
+  return row ? (row.result as unknown as BidResult) : undefined;
+}
+
+/**
+ * Remembers which bid an idempotency key stands for (one Redis round trip on the first use); a
+ * later use is a retry of the same bid, or refused with 422 if it carries a different one. Should
+ * the key be forgotten, a retry is still harmless: its job finds the stored outcome of the first.
+ */
+async function isRetry(deps: SubmitDeps, requestId: string, input: { listingId: string; maxAmountCents: number }): Promise<boolean> {
+  const fingerprint = `${input.listingId}:${input.maxAmountCents}`;
+  const previous = await deps.redis.set(`${deps.config.redisPrefix}:bid-key:${requestId}`, fingerprint, 'EX', 86_400, 'NX', 'GET');
+  if (previous === null) return false;
+  if (previous !== fingerprint) {
     throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was used for a different bid.', {
       errors: [{ field: 'Idempotency-Key', message: 'already used with a different bid' }],
     });
   }
+  return true;
 }
 
-/** Cheap refusals before queueing (the worker re-checks what can change under the lock). */
+/** Cheap refusals before queueing, in one query (the worker re-checks what can change under the lock). */
 async function assertMayBid(deps: SubmitDeps, actor: Actor, listingId: string): Promise<void> {
-  const [bidder, listing] = await Promise.all([
-    deps.db.selectFrom('users').select(['phoneVerifiedAt', 'suspendedAt', 'deletedAt']).where('id', '=', actor.userId).executeTakeFirst(),
-    deps.db.selectFrom('listings').select(['sellerId', 'status']).where('id', '=', listingId).where('deletedAt', 'is', null).executeTakeFirst(),
-  ]);
-  if (!listing || listing.status === 'draft') throw notFound('listing');
-  if (!bidder || bidder.deletedAt || bidder.suspendedAt || !bidder.phoneVerifiedAt) {
+  const row = await deps.db
+    .selectFrom('users')
+    .leftJoin('listings', (join) => join.on('listings.id', '=', listingId).on('listings.deletedAt', 'is', null))
+    .select(['users.phoneVerifiedAt', 'users.suspendedAt', 'users.deletedAt', 'listings.sellerId', 'listings.status'])
+    .where('users.id', '=', actor.userId)
+    .executeTakeFirst();
+  if (!row?.status || row.status === 'draft') throw notFound('listing');
+  if (row.deletedAt || row.suspendedAt || !row.phoneVerifiedAt) {
     throw forbidden('bidder_not_allowed', 'Your account cannot bid right now (suspended, deleted, or phone not verified).');
   }
-  if (listing.sellerId === actor.userId) throw forbidden('own_listing', 'You cannot bid on your own listing.');
+  if (row.sellerId === actor.userId) throw forbidden('own_listing', 'You cannot bid on your own listing.');
 }
 
 /** Turns a decided result into the AppError a transport should answer with (undefined when accepted). */

@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Client } from 'pg';
+import { createDb, type Db } from '../db/connection';
+import { migrateToLatest } from '../db/migrate';
+
+/** Percentile of a sorted numeric array (nearest rank). */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+export const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+
+/** A fresh, migrated database for one benchmark run (dropped by `drop`). */
+export async function benchDatabase(adminUrl: string, name: string): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const db = createDb(url, 20);
+  await migrateToLatest(db);
+  return {
+    url,
+    db,
+    async drop() {
+      await db.destroy();
+      const c = new Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** Starts `npx tsx <entry>` as a child process and resolves once `readyLine` appears in its output. */
+export function startProcess(entry: string, env: Record<string, string>, readyLine: RegExp, label: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => reject(new Error(`${label} did not start within 30 s`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      if (/"level":(50|60)/.test(text) || process.env.BENCH_VERBOSE) process.stderr.write(`[${label}] ${text}`);
+      if (readyLine.test(text)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[${label}] ${chunk}`));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} exited early with ${code}`));
+    });
+  });
+}
+
+/** SIGTERM and wait for exit. */
+export function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  });
+}
