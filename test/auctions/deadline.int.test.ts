@@ -8,62 +8,42 @@ import type { Listing } from '../../db/schema';
 import { closeJob } from '../../src/modules/auctions/auction-jobs';
 import { modelView } from '../../src/modules/bidding/engine/reference-model';
 import { bidRequestId } from '../../src/modules/bidding/submit-bid';
-import { startApi, type ApiServer } from '../../src/server';
 import { commissionCents } from '../../src/shared/money';
 import { bidRowAudit, decidedCommands, engineConfigOf, replayThroughModel, termsOf } from '../support/bid-replay';
-import { postBid, rng, type HttpAnswer } from '../support/bidding-http';
+import { postBid, rng, useBiddingOverHttp, type HttpAnswer } from '../support/bidding-http';
 import { createActiveListing, eventually } from '../support/fixtures';
-import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
-import { spawnWorkers, type WorkerProcess } from '../support/worker-process';
+import type { TestUser } from '../support/harness';
+import type { WorkerProcess } from '../support/worker-process';
 
 const EXTRA = { SOFT_CLOSE_WINDOW_SEC: '0' };
 const SEED = Number(process.env.BID_TEST_SEED ?? Date.now() % 100_000);
 
-let env: TestEnv;
-let api: ApiServer;
-let workers: WorkerProcess[] = [];
-let baseUrl: string;
-let seller: TestUser;
-let bidders: TestUser[];
-
-beforeAll(async () => {
-  env = await createTestEnv(EXTRA);
-  [api, workers] = await Promise.all([startApi(env.deps, 0), spawnWorkers(env, 2, EXTRA)]);
-  baseUrl = `http://127.0.0.1:${api.port}`;
-  seller = await createUser(env.deps, { displayName: 'Seller' });
-  bidders = await Promise.all(Array.from({ length: 12 }, (_, i) => createUser(env.deps, { displayName: `Bidder ${i}` })));
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop()));
-  await api?.stop();
-  await env?.close();
-});
+const ctx = useBiddingOverHttp(12, EXTRA);
 
 const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t - Date.now())));
 
 describe('the deadline while the close runs', () => {
   it(`counts exactly the bids received before endsAt and finalizes once (seed ${SEED})`, async () => {
     const random = rng(SEED);
-    const listing = (await createActiveListing(env.deps, seller.id, { startingPriceCents: 1000, endsInMs: 1500 })) as Listing;
+    const listing = (await createActiveListing(ctx.env.deps, ctx.seller.id, { startingPriceCents: 1000, endsInMs: 1500 })) as Listing;
     const endsAt = listing.endsAt!.getTime();
     // Two close jobs for the same end (e.g. the publish's and a sweep's), as the relay would add them.
     const close = closeJob(listing.id, listing.endsAt!);
     for (const copy of ['a', 'b']) {
-      await env.deps.queues.auctions.add(close.name, close.data, {
+      await ctx.env.deps.queues.auctions.add(close.name, close.data, {
         jobId: `close-${copy}-${listing.id}`,
         delay: close.runAt! - Date.now(),
       });
     }
-    const opening = await postBid(baseUrl, bidders[0], listing.id, 2000, 'open');
+    const opening = await postBid(ctx.baseUrl, ctx.bidders[0], listing.id, 2000, 'open');
     expect(opening.status).toBe(201);
 
     // 30 ms past the end, kill -9 the process running a close job (its close waits for bids in flight).
     const closeIds = ['a', 'b'].map((copy) => `close-${copy}-${listing.id}`);
     const closer = async (): Promise<WorkerProcess | undefined> => {
       for (const id of closeIds) {
-        const job = await env.deps.queues.auctions.getJob(id);
-        if (job?.processedBy && (await job.getState()) === 'active') return workers.find((w) => job.processedBy!.endsWith(`-${w.pid}`));
+        const job = await ctx.env.deps.queues.auctions.getJob(id);
+        if (job?.processedBy && (await job.getState()) === 'active') return ctx.workers.find((w) => job.processedBy!.endsWith(`-${w.pid}`));
       }
       return undefined;
     };
@@ -75,18 +55,18 @@ describe('the deadline while the close runs', () => {
     const sent: Array<{ bidder: TestUser; key: string; firedAt: number; answer: Promise<HttpAnswer> }> = [];
     await sleepUntil(endsAt - 500);
     for (let i = 0; Date.now() < endsAt + 300; i += 1) {
-      const bidder = random.pick(bidders);
+      const bidder = random.pick(ctx.bidders);
       const key = `d${SEED}-${i}`;
       sent.push({
         bidder,
         key,
         firedAt: Date.now(),
-        answer: postBid(baseUrl, bidder, listing.id, 2100 + 100 * i + 100 * random.int(-3, 1), key),
+        answer: postBid(ctx.baseUrl, bidder, listing.id, 2100 + 100 * i + 100 * random.int(-3, 1), key),
       });
       if (!victim && Date.now() >= endsAt + 30) {
         const running = await closer();
         killedCloser = running !== undefined;
-        victim = running ?? workers[0];
+        victim = running ?? ctx.workers[0];
         killed = victim.kill();
       }
       await new Promise((r) => setTimeout(r, 4));
@@ -97,29 +77,29 @@ describe('the deadline while the close runs', () => {
     expect(await victim!.exited).toBe('SIGKILL');
 
     // Both close jobs complete (a stalled one is retried by the surviving worker); sold exactly once.
-    const closeJobs = await Promise.all(['a', 'b'].map((copy) => env.deps.queues.auctions.getJob(`close-${copy}-${listing.id}`)));
+    const closeJobs = await Promise.all(['a', 'b'].map((copy) => ctx.env.deps.queues.auctions.getJob(`close-${copy}-${listing.id}`)));
     await eventually(async () => (await Promise.all(closeJobs.map((j) => j!.getState()))).every((st) => st === 'completed'), 20_000, 50);
-    const returned = await Promise.all(closeJobs.map(async (j) => (await env.deps.queues.auctions.getJob(j!.id!))!.returnvalue));
+    const returned = await Promise.all(closeJobs.map(async (j) => (await ctx.env.deps.queues.auctions.getJob(j!.id!))!.returnvalue));
     expect(returned.every((r) => r === 'closed' || r === 'not_active')).toBe(true);
     // Exactly one close finalized — counting any the sweep may have queued meanwhile.
-    const allCloses = (await env.deps.queues.auctions.getJobs(['completed'])).filter(
+    const allCloses = (await ctx.env.deps.queues.auctions.getJobs(['completed'])).filter(
       (j) => j.name === 'auction.close' && (j.data as { listingId: string }).listingId === listing.id,
     );
     expect(allCloses.filter((j) => j.returnvalue === 'closed')).toHaveLength(1);
-    const stalled = (await Promise.all(closeIds.map((id) => env.deps.queues.auctions.getJob(id)))).map((j) => j!.stalledCounter);
+    const stalled = (await Promise.all(closeIds.map((id) => ctx.env.deps.queues.auctions.getJob(id)))).map((j) => j!.stalledCounter);
     // The killed process's close job was taken over after its lock expired (BullMQ stalled-job check).
     if (killedCloser) expect(Math.max(...stalled)).toBeGreaterThanOrEqual(1);
 
     // A bid arriving once the listing is finalized is just as late: the same answer.
-    for (const [i, bidder] of bidders.slice(0, 3).entries()) {
-      const late = await postBid(baseUrl, bidder, listing.id, 10_000_000, `late-${i}`);
+    for (const [i, bidder] of ctx.bidders.slice(0, 3).entries()) {
+      const late = await postBid(ctx.baseUrl, bidder, listing.id, 10_000_000, `late-${i}`);
       expect({ status: late.status, code: late.body.code }).toEqual({ status: 409, code: 'auction_ended' });
       sent.push({ bidder, key: `late-${i}`, firedAt: Date.now(), answer: Promise.resolve(late) });
     }
 
-    const ids = new Set([bidRequestId(bidders[0].id, 'open'), ...sent.map((s) => bidRequestId(s.bidder.id, s.key))]);
+    const ids = new Set([bidRequestId(ctx.bidders[0].id, 'open'), ...sent.map((s) => bidRequestId(s.bidder.id, s.key))]);
     const commands = await eventually(async () => {
-      const rows = await decidedCommands(env.deps, listing.id);
+      const rows = await decidedCommands(ctx.env.deps, listing.id);
       return rows.length >= ids.size ? rows : undefined;
     }, 20_000);
     expect(commands.map((c) => c.requestId).sort()).toEqual([...ids].sort());
@@ -135,30 +115,30 @@ describe('the deadline while the close runs', () => {
     expect(after.filter((c) => code(c) !== 'auction_ended').map((c) => `${c.requestId}: ${code(c)}`)).toEqual([]);
     expect(before.filter((c) => c.accepted).length).toBeGreaterThan(3);
 
-    const { model, mismatches } = replayThroughModel(termsOf(listing), engineConfigOf(env.deps), commands);
+    const { model, mismatches } = replayThroughModel(termsOf(listing), engineConfigOf(ctx.env.deps), commands);
     expect(mismatches).toEqual([]);
-    const audit = await bidRowAudit(env.deps, listing.id);
+    const audit = await bidRowAudit(ctx.env.deps, listing.id);
     expect(audit).toMatchObject({ wrongCount: [], outOfOrder: 0, orphanOwnRows: 0 });
 
     // Sold once, to the model's leader at the model's price, with one transaction and one event.
     const view = modelView(model);
-    const final = await env.deps.db.selectFrom('listings').selectAll().where('id', '=', listing.id).executeTakeFirstOrThrow();
+    const final = await ctx.env.deps.db.selectFrom('listings').selectAll().where('id', '=', listing.id).executeTakeFirstOrThrow();
     expect({ status: final.status, winnerId: final.winnerId, endsAt: final.endsAt!.getTime(), price: final.currentPriceCents }).toEqual({
       status: 'ended_sold',
       winnerId: view.leaderId,
       endsAt,
       price: view.priceCents,
     });
-    const txs = await env.deps.db.selectFrom('transactions').selectAll().where('listingId', '=', listing.id).execute();
+    const txs = await ctx.env.deps.db.selectFrom('transactions').selectAll().where('listingId', '=', listing.id).execute();
     expect(txs).toHaveLength(1);
     expect(txs[0]).toMatchObject({
       buyerId: view.leaderId,
       amountCents: view.priceCents,
-      commissionCents: commissionCents(view.priceCents, env.config.fees.commissionBps),
+      commissionCents: commissionCents(view.priceCents, ctx.env.config.fees.commissionBps),
       status: 'pending_payment',
       source: 'auction',
     });
-    const events = await env.deps.db
+    const events = await ctx.env.deps.db
       .selectFrom('listingEvents')
       .select(['seq', 'type'])
       .where('listingId', '=', listing.id)
@@ -178,12 +158,12 @@ describe('the deadline while the close runs', () => {
     // Two retries of one bid (same Idempotency-Key) can both pass the "already queued?" check and
     // both stamp; only the first one's job is kept (same job id), so its stamp is the receipt time.
     const listingId = randomUUID();
-    const first = await env.deps.bidsInFlight.stamp(listingId, 'rduplicate');
-    await eventually(async () => (await env.deps.bidsInFlight.now()) > first + 2, 1000, 1);
-    expect(await env.deps.bidsInFlight.stamp(listingId, 'rduplicate')).toBe(first);
+    const first = await ctx.env.deps.bidsInFlight.stamp(listingId, 'rduplicate');
+    await eventually(async () => (await ctx.env.deps.bidsInFlight.now()) > first + 2, 1000, 1);
+    expect(await ctx.env.deps.bidsInFlight.stamp(listingId, 'rduplicate')).toBe(first);
     // A deadline between the two stamps: the bid counts, so the close must see it as undecided.
-    expect((await env.deps.bidsInFlight.pendingBefore(listingId, first + 1)).pending).toBe(1);
-    await env.deps.bidsInFlight.settle(listingId, ['rduplicate']);
-    expect((await env.deps.bidsInFlight.pendingBefore(listingId, first + 1)).pending).toBe(0);
+    expect((await ctx.env.deps.bidsInFlight.pendingBefore(listingId, first + 1)).pending).toBe(1);
+    await ctx.env.deps.bidsInFlight.settle(listingId, ['rduplicate']);
+    expect((await ctx.env.deps.bidsInFlight.pendingBefore(listingId, first + 1)).pending).toBe(0);
   });
 });

@@ -5,38 +5,23 @@ import type { Listing } from '../../db/schema';
 import type { BidJobData } from '../../src/modules/bidding/submit-bid';
 import { CLOSE_LEAD_MS, closeJob } from '../../src/modules/auctions/auction-jobs';
 import { jobId } from '../../src/shared/queues';
-import type { RunningWorkers } from '../../workers/workers';
 import { decidedCommands, engineConfigOf, replayThroughModel, termsOf } from '../support/bid-replay';
-import { createActiveListing, eventually, withWorkers } from '../support/fixtures';
-import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
+import { createActiveListing, eventually, useSellerAndTwoBidders, withWorkers } from '../support/fixtures';
+import { createTestEnv, createUser, type TestUser } from '../support/harness';
 
 const EXTRA = { SOFT_CLOSE_WINDOW_SEC: '2', SOFT_CLOSE_EXTENSION_SEC: '2' };
 const WINDOW = 2000;
 const EXTENSION = 2000;
 
-let env: TestEnv;
-let workers: RunningWorkers;
-let seller: TestUser;
-let alice: TestUser;
-let bob: TestUser;
-
-beforeAll(async () => {
-  env = await createTestEnv(EXTRA);
-  workers = await withWorkers(await env.sibling());
-  [seller, alice, bob] = await Promise.all(['Sam', 'Alice', 'Bob'].map((displayName) => createUser(env.deps, { displayName })));
-});
-afterAll(async () => {
-  await workers?.stop();
-  await env?.close();
-});
+const ctx = useSellerAndTwoBidders(EXTRA);
 
 const bid = (user: TestUser, listingId: string, maxAmountCents: number) =>
-  env.http.post(`/v1/listings/${listingId}/bids`).set(user.auth).send({ maxAmountCents });
+  ctx.env.http.post(`/v1/listings/${listingId}/bids`).set(user.auth).send({ maxAmountCents });
 const endsAtOf = async (id: string) =>
-  (await env.deps.db.selectFrom('listings').select('endsAt').where('id', '=', id).executeTakeFirstOrThrow()).endsAt!.getTime();
+  (await ctx.env.deps.db.selectFrom('listings').select('endsAt').where('id', '=', id).executeTakeFirstOrThrow()).endsAt!.getTime();
 const receivedAtOf = async (listingId: string, bidderId: string, max: number) =>
   (
-    await env.deps.db
+    await ctx.env.deps.db
       .selectFrom('bidRequests')
       .select('receivedAt')
       .where('listingId', '=', listingId)
@@ -45,7 +30,7 @@ const receivedAtOf = async (listingId: string, bidderId: string, max: number) =>
       .executeTakeFirstOrThrow()
   ).receivedAt.getTime();
 const eventsOf = (id: string, type: string) =>
-  env.deps.db
+  ctx.env.deps.db
     .selectFrom('listingEvents')
     .select(['seq', 'payload'])
     .where('listingId', '=', id)
@@ -55,31 +40,31 @@ const eventsOf = (id: string, type: string) =>
 
 describe('soft close', () => {
   it('extends on an accepted non-leader bid in the window; refusals, raises and retractions never move the end; the old close job does not close early', async () => {
-    const listing = await createActiveListing(env.deps, seller.id, { startingPriceCents: 500, endsInMs: 60_000 });
-    expect((await bid(alice, listing.id, 1000)).status).toBe(201); // far from the end: no extension
+    const listing = await createActiveListing(ctx.env.deps, ctx.seller.id, { startingPriceCents: 500, endsInMs: 60_000 });
+    expect((await bid(ctx.alice, listing.id, 1000)).status).toBe(201); // far from the end: no extension
     expect(await endsAtOf(listing.id)).toBe(listing.endsAt!.getTime());
 
     // The end comes within the window; its close job is queued as publishing would have done.
     const end1 = Date.now() + 1900;
-    await env.deps.db
+    await ctx.env.deps.db
       .updateTable('listings')
       .set({ endsAt: new Date(end1) })
       .where('id', '=', listing.id)
       .execute();
     const oldClose = closeJob(listing.id, new Date(end1));
-    await env.deps.queues.auctions.add(oldClose.name, oldClose.data, { jobId: oldClose.jobId, delay: oldClose.runAt! - Date.now() });
+    await ctx.env.deps.queues.auctions.add(oldClose.name, oldClose.data, { jobId: oldClose.jobId, delay: oldClose.runAt! - Date.now() });
 
-    const low = await bid(bob, listing.id, 540);
+    const low = await bid(ctx.bob, listing.id, 540);
     expect(low.body).toMatchObject({ code: 'bid_too_low', minNextBidCents: 550 });
-    expect((await bid(alice, listing.id, 2000)).body).toMatchObject({ outcome: 'leading', isLeader: true }); // leader raise
+    expect((await bid(ctx.alice, listing.id, 2000)).body).toMatchObject({ outcome: 'leading', isLeader: true }); // leader raise
     expect(await endsAtOf(listing.id)).toBe(end1);
 
     // Late in the window, so the new end is well past the old close job's run (end1 − CLOSE_LEAD_MS).
     await new Promise((r) => setTimeout(r, Math.max(0, end1 - 700 - Date.now())));
-    const outbid = await bid(bob, listing.id, 1500); // accepted, still behind Alice: extends all the same
+    const outbid = await bid(ctx.bob, listing.id, 1500); // accepted, still behind Alice: extends all the same
     expect(outbid.status).toBe(201);
     expect(outbid.body).toMatchObject({ outcome: 'outbid', currentPriceCents: 1550 });
-    const receivedAt = await receivedAtOf(listing.id, bob.id, 1500);
+    const receivedAt = await receivedAtOf(listing.id, ctx.bob.id, 1500);
     expect(end1 - receivedAt).toBeLessThan(WINDOW);
     expect(end1 - receivedAt).toBeGreaterThan(0);
     const end2 = receivedAt + EXTENSION;
@@ -90,26 +75,26 @@ describe('soft close', () => {
     ]);
     // The extension queued a close job for the new end (through the outbox relay).
     const newCloseId = jobId('close', listing.id, end2);
-    const newClose = await eventually(() => env.deps.queues.auctions.getJob(newCloseId), 5000);
+    const newClose = await eventually(() => ctx.env.deps.queues.auctions.getJob(newCloseId), 5000);
     // Queued CLOSE_LEAD_MS early by design (it then waits for the deadline in-process).
     expect(newClose.timestamp + newClose.opts.delay! - (end2 - CLOSE_LEAD_MS)).toBeGreaterThanOrEqual(0);
     expect(newClose.timestamp + newClose.opts.delay! - (end2 - CLOSE_LEAD_MS)).toBeLessThan(250);
 
     // Bob retracts (his bid is minutes old): the end stays where it is.
-    const retract = await env.http.delete(`/v1/bids/${outbid.body.bid.id}`).set(bob.auth);
+    const retract = await ctx.env.http.delete(`/v1/bids/${outbid.body.bid.id}`).set(ctx.bob.auth);
     expect(retract.status).toBe(200);
     expect(await endsAtOf(listing.id)).toBe(end2);
 
     // The old job fires at end1 and leaves the listing alone; the new one closes it at end2.
-    const oldJob = (await env.deps.queues.auctions.getJob(oldClose.jobId!))!;
+    const oldJob = (await ctx.env.deps.queues.auctions.getJob(oldClose.jobId!))!;
     await eventually(async () => (await oldJob.getState()) === 'completed', 10_000);
-    expect((await env.deps.queues.auctions.getJob(oldClose.jobId!))!.returnvalue).toBe('not_due');
-    expect((await env.deps.db.selectFrom('listings').select('status').where('id', '=', listing.id).executeTakeFirstOrThrow()).status).toBe(
-      'active',
-    );
+    expect((await ctx.env.deps.queues.auctions.getJob(oldClose.jobId!))!.returnvalue).toBe('not_due');
+    expect(
+      (await ctx.env.deps.db.selectFrom('listings').select('status').where('id', '=', listing.id).executeTakeFirstOrThrow()).status,
+    ).toBe('active');
     const closed = await eventually(
       () =>
-        env.deps.db
+        ctx.env.deps.db
           .selectFrom('listings')
           .select(['status', 'endedAt', 'winnerId', 'currentPriceCents'])
           .where('id', '=', listing.id)
@@ -117,9 +102,9 @@ describe('soft close', () => {
           .executeTakeFirst(),
       10_000,
     );
-    expect(closed).toMatchObject({ status: 'ended_sold', winnerId: alice.id, currentPriceCents: 500 });
+    expect(closed).toMatchObject({ status: 'ended_sold', winnerId: ctx.alice.id, currentPriceCents: 500 });
     expect(closed.endedAt!.getTime()).toBeGreaterThanOrEqual(end2);
-    await eventually(async () => (await env.deps.queues.auctions.getJob(newCloseId))!.returnvalue === 'closed', 5000);
+    await eventually(async () => (await ctx.env.deps.queues.auctions.getJob(newCloseId))!.returnvalue === 'closed', 5000);
     expect(await eventsOf(listing.id, 'auction_extended')).toHaveLength(1);
   }, 30_000);
 

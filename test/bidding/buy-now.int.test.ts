@@ -2,61 +2,46 @@
  * Buy-now (SPEC §2): available while active and (fixed, or no bids yet, or a reserve not yet met);
  * ends the listing at once with a transaction carrying the fees of SPEC §1.
  */
-import type { RunningWorkers } from '../../workers/workers';
-import { createActiveListing, withWorkers } from '../support/fixtures';
-import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
+import { createActiveListing, useSellerAndTwoBidders } from '../support/fixtures';
+import type { TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
 
-let env: TestEnv;
-let workers: RunningWorkers;
-let seller: TestUser;
-let alice: TestUser;
-let bob: TestUser;
+const ctx = useSellerAndTwoBidders();
 
-beforeAll(async () => {
-  env = await createTestEnv();
-  workers = await withWorkers(await env.sibling());
-  [seller, alice, bob] = await Promise.all(['Sam', 'Alice', 'Bob'].map((displayName) => createUser(env.deps, { displayName })));
-});
-afterAll(async () => {
-  await workers?.stop();
-  await env?.close();
-});
-
-const buyNow = (user: TestUser, listingId: string) => env.http.post(`/v1/listings/${listingId}/buy-now`).set(user.auth).send();
+const buyNow = (user: TestUser, listingId: string) => ctx.env.http.post(`/v1/listings/${listingId}/buy-now`).set(user.auth).send();
 const bid = async (user: TestUser, listingId: string, maxAmountCents: number) => {
-  const res = await env.http.post(`/v1/listings/${listingId}/bids`).set(user.auth).send({ maxAmountCents });
+  const res = await ctx.env.http.post(`/v1/listings/${listingId}/bids`).set(user.auth).send({ maxAmountCents });
   expect(res.status).toBe(201);
 };
 const both = (f: { reservePriceCents?: number } = {}) =>
-  createActiveListing(env.deps, seller.id, { auctionType: 'both', startingPriceCents: 5000, buyNowPriceCents: 10_000, ...f });
+  createActiveListing(ctx.env.deps, ctx.seller.id, { auctionType: 'both', startingPriceCents: 5000, buyNowPriceCents: 10_000, ...f });
 const transactionsOf = (listingId: string) =>
-  env.deps.db.selectFrom('transactions').selectAll().where('listingId', '=', listingId).execute();
+  ctx.env.deps.db.selectFrom('transactions').selectAll().where('listingId', '=', listingId).execute();
 
 describe('buy-now', () => {
   it('on a `both` listing with no bids: 201 {transaction} with SPEC fees (10000 → 600 + 199, payout 9201), listing sold', async () => {
     const listing = await both();
-    const res = await buyNow(alice, listing.id);
+    const res = await buyNow(ctx.alice, listing.id);
     expect(res.status).toBe(201);
     expect(res.body.transaction).toMatchObject({
       listingId: listing.id,
-      buyerId: alice.id,
-      sellerId: seller.id,
+      buyerId: ctx.alice.id,
+      sellerId: ctx.seller.id,
       amountCents: 10_000,
       commissionCents: 600,
       escrowFeeCents: 199,
       sellerPayoutCents: 9201,
       status: 'pending_payment',
     });
-    const row = await env.deps.db
+    const row = await ctx.env.deps.db
       .selectFrom('listings')
       .select(['status', 'winnerId'])
       .where('id', '=', listing.id)
       .executeTakeFirstOrThrow();
-    expect(row).toEqual({ status: 'ended_sold', winnerId: alice.id });
+    expect(row).toEqual({ status: 'ended_sold', winnerId: ctx.alice.id });
     const [tx] = await transactionsOf(listing.id);
     expect(tx).toMatchObject({ id: res.body.transaction.id, source: 'buy_now', commissionBps: 600 });
-    const ended = await env.deps.db
+    const ended = await ctx.env.deps.db
       .selectFrom('listingEvents')
       .select('payload')
       .where('listingId', '=', listing.id)
@@ -64,51 +49,51 @@ describe('buy-now', () => {
       .execute();
     expect(ended.map((e) => e.payload)).toEqual([expect.objectContaining({ outcome: 'sold', finalPriceCents: 10_000 })]);
     // Over: a second buyer, and any bidder, are told so.
-    expectProblem(await buyNow(bob, listing.id), 409, 'buy_now_unavailable');
-    const late = await env.http.post(`/v1/listings/${listing.id}/bids`).set(bob.auth).send({ maxAmountCents: 20_000 });
+    expectProblem(await buyNow(ctx.bob, listing.id), 409, 'buy_now_unavailable');
+    const late = await ctx.env.http.post(`/v1/listings/${listing.id}/bids`).set(ctx.bob.auth).send({ maxAmountCents: 20_000 });
     expectProblem(late, 409, 'auction_ended');
   });
 
   it('is gone after any bid when there is no reserve', async () => {
     const listing = await both();
-    await bid(bob, listing.id, 5000);
-    expectProblem(await buyNow(alice, listing.id), 409, 'buy_now_unavailable');
+    await bid(ctx.bob, listing.id, 5000);
+    expectProblem(await buyNow(ctx.alice, listing.id), 409, 'buy_now_unavailable');
     expect(await transactionsOf(listing.id)).toEqual([]);
   });
 
   it('with a reserve: stays while the reserve is unmet, gone once a bid meets it', async () => {
     const listing = await both({ reservePriceCents: 8000 });
-    await bid(bob, listing.id, 6000);
+    await bid(ctx.bob, listing.id, 6000);
     const unmet = await both({ reservePriceCents: 8000 });
-    await bid(bob, unmet.id, 7999);
-    expect((await buyNow(alice, unmet.id)).status).toBe(201);
+    await bid(ctx.bob, unmet.id, 7999);
+    expect((await buyNow(ctx.alice, unmet.id)).status).toBe(201);
 
-    await bid(bob, listing.id, 8000);
-    expectProblem(await buyNow(alice, listing.id), 409, 'buy_now_unavailable');
+    await bid(ctx.bob, listing.id, 8000);
+    expectProblem(await buyNow(ctx.alice, listing.id), 409, 'buy_now_unavailable');
     expect(await transactionsOf(listing.id)).toEqual([]);
   });
 
   it('two concurrent buyers: exactly one 201, one 409, one transaction', async () => {
     const listing = await both();
-    const [a, b] = await Promise.all([buyNow(alice, listing.id), buyNow(bob, listing.id)]);
+    const [a, b] = await Promise.all([buyNow(ctx.alice, listing.id), buyNow(ctx.bob, listing.id)]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
     const loser = a.status === 409 ? a : b;
     expectProblem(loser, 409, 'buy_now_unavailable');
     const txs = await transactionsOf(listing.id);
     expect(txs).toHaveLength(1);
-    expect(txs[0].buyerId).toBe((a.status === 201 ? alice : bob).id);
+    expect(txs[0].buyerId).toBe((a.status === 201 ? ctx.alice : ctx.bob).id);
   });
 
   it('refuses the seller and a fixed-price listing stays buyable after refused bids', async () => {
-    const listing = await createActiveListing(env.deps, seller.id, {
+    const listing = await createActiveListing(ctx.env.deps, ctx.seller.id, {
       auctionType: 'fixed',
       startingPriceCents: 3000,
       buyNowPriceCents: 3000,
     });
-    expectProblem(await buyNow(seller, listing.id), 403, 'own_listing');
-    const refused = await env.http.post(`/v1/listings/${listing.id}/bids`).set(bob.auth).send({ maxAmountCents: 5000 });
+    expectProblem(await buyNow(ctx.seller, listing.id), 403, 'own_listing');
+    const refused = await ctx.env.http.post(`/v1/listings/${listing.id}/bids`).set(ctx.bob.auth).send({ maxAmountCents: 5000 });
     expectProblem(refused, 409, 'auction_not_active');
-    const res = await buyNow(alice, listing.id);
+    const res = await buyNow(ctx.alice, listing.id);
     expect(res.body.transaction).toMatchObject({ amountCents: 3000, commissionCents: 180, escrowFeeCents: 199, sellerPayoutCents: 2621 });
   });
 });

@@ -8,12 +8,11 @@ import type { Listing } from '../../db/schema';
 import type { BidResult } from '../../src/modules/bidding/bid-results';
 import { modelIncrement, modelBid, modelStart, modelView } from '../../src/modules/bidding/engine/reference-model';
 import { bidRequestId } from '../../src/modules/bidding/submit-bid';
-import { startApi, type ApiServer } from '../../src/server';
 import { bidRowAudit, decidedCommands, engineConfigOf, replayThroughModel, stateVsModel, termsOf } from '../support/bid-replay';
-import { postBid, rng, runLanes, type HttpAnswer } from '../support/bidding-http';
+import { postBid, rng, runLanes, useBiddingOverHttp, type HttpAnswer } from '../support/bidding-http';
 import { createActiveListing, eventually } from '../support/fixtures';
-import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
-import { spawnWorkers, type WorkerProcess } from '../support/worker-process';
+import type { TestUser } from '../support/harness';
+import type { WorkerProcess } from '../support/worker-process';
 
 const BIDDERS = 50;
 const COMMANDS = 1000;
@@ -22,26 +21,7 @@ const LANES = 100;
 const KILL_AFTER = 300;
 const SEED = Number(process.env.BID_TEST_SEED ?? Date.now() % 100_000);
 
-let env: TestEnv;
-let api: ApiServer;
-let workers: WorkerProcess[] = [];
-let baseUrl: string;
-let seller: TestUser;
-let bidders: TestUser[];
-
-beforeAll(async () => {
-  env = await createTestEnv();
-  [api, workers] = await Promise.all([startApi(env.deps, 0), spawnWorkers(env, 2)]);
-  baseUrl = `http://127.0.0.1:${api.port}`;
-  seller = await createUser(env.deps, { displayName: 'Seller' });
-  bidders = await Promise.all(Array.from({ length: BIDDERS }, (_, i) => createUser(env.deps, { displayName: `Bidder ${i}` })));
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop()));
-  await api?.stop();
-  await env?.close();
-});
+const ctx = useBiddingOverHttp(BIDDERS);
 
 interface Sent {
   key: string;
@@ -52,13 +32,13 @@ interface Sent {
 
 describe('1,000 concurrent bids, two worker processes, one killed mid-run', () => {
   it(`stores each command once and decides exactly as the reference model does (seed ${SEED})`, async () => {
-    const listing = (await createActiveListing(env.deps, seller.id, {
+    const listing = (await createActiveListing(ctx.env.deps, ctx.seller.id, {
       startingPriceCents: 1000,
       reservePriceCents: 20_000,
       endsInMs: 3_600_000,
     })) as Listing;
     const random = rng(SEED);
-    const byId = new Map(bidders.map((b) => [b.id, b]));
+    const byId = new Map(ctx.bidders.map((b) => [b.id, b]));
     const duplicated = new Set<number>();
     while (duplicated.size < DUPLICATES) duplicated.add(random.int(0, COMMANDS - 1));
 
@@ -67,7 +47,7 @@ describe('1,000 concurrent bids, two worker processes, one killed mid-run', () =
     let running = true;
     const watcher = (async () => {
       while (running) {
-        const row = await env.deps.db
+        const row = await ctx.env.deps.db
           .selectFrom('listings')
           .select(['currentPriceCents', 'leaderId', 'leaderMaxCents'])
           .where('id', '=', listing.id)
@@ -83,12 +63,12 @@ describe('1,000 concurrent bids, two worker processes, one killed mid-run', () =
     const nextCommand = (i: number): { bidder: TestUser; max: number } => {
       const { price, leaderId, leaderMax } = snap;
       const step = modelIncrement(price);
-      const others = bidders.filter((b) => b.id !== leaderId);
+      const others = ctx.bidders.filter((b) => b.id !== leaderId);
       const r = random.next();
       if (leaderId && r < 0.12) return { bidder: byId.get(leaderId)!, max: leaderMax + step * random.int(0, 3) }; // raise (0 → not higher)
       if (leaderId && r < 0.24) return { bidder: random.pick(others), max: leaderMax }; // tie with the leader's maximum
       if (r < 0.34) return { bidder: random.pick(others), max: Math.max(1, price - step * random.int(0, 2)) }; // too low
-      return { bidder: random.pick(bidders), max: ladder[i] + modelIncrement(ladder[i]) * random.int(-6, 3) };
+      return { bidder: random.pick(ctx.bidders), max: ladder[i] + modelIncrement(ladder[i]) * random.int(-6, 3) };
     };
 
     const sent: Sent[] = [];
@@ -98,9 +78,11 @@ describe('1,000 concurrent bids, two worker processes, one killed mid-run', () =
     let killing: Promise<{ victim: WorkerProcess; held: string[] }> | undefined;
     const killWhileHolding = async () => {
       for (let attempt = 0; ; attempt += 1) {
-        const victim = workers[attempt % 2];
+        const victim = ctx.workers[attempt % 2];
         victim.freeze();
-        const held = (await env.deps.queues.bids.getActive()).filter((j) => j.processedBy?.endsWith(`-${victim.pid}`)).map((j) => j.id!);
+        const held = (await ctx.env.deps.queues.bids.getActive())
+          .filter((j) => j.processedBy?.endsWith(`-${victim.pid}`))
+          .map((j) => j.id!);
         if (held.length > 0 || attempt >= 200) {
           await victim.kill();
           return { victim, held };
@@ -115,7 +97,7 @@ describe('1,000 concurrent bids, two worker processes, one killed mid-run', () =
         const { bidder, max } = nextCommand(i);
         const key = `k${SEED}-${i}`;
         const copies = duplicated.has(i) ? 2 : 1;
-        const answers = await Promise.all(Array.from({ length: copies }, () => postBid(baseUrl, bidder, listing.id, max, key)));
+        const answers = await Promise.all(Array.from({ length: copies }, () => postBid(ctx.baseUrl, bidder, listing.id, max, key)));
         sent.push({ key, bidder, max, answers });
         answered += 1;
         if (answered === KILL_AFTER) killing = killWhileHolding();
@@ -132,7 +114,7 @@ describe('1,000 concurrent bids, two worker processes, one killed mid-run', () =
     const requestIds = new Set(sent.map((s) => bidRequestId(s.bidder.id, s.key)));
     const stored = await eventually(
       async () => {
-        const rows = await decidedCommands(env.deps, listing.id);
+        const rows = await decidedCommands(ctx.env.deps, listing.id);
         return rows.length >= requestIds.size ? rows : undefined;
       },
       30_000,
@@ -167,20 +149,24 @@ describe('1,000 concurrent bids, two worker processes, one killed mid-run', () =
     expect(disagreements).toEqual([]);
 
     // One own bid row per accepted command, none per refused; own seqs rise in decision order.
-    const audit = await bidRowAudit(env.deps, listing.id);
+    const audit = await bidRowAudit(ctx.env.deps, listing.id);
     expect(audit).toEqual({ wrongCount: [], outOfOrder: 0, orphanOwnRows: 0, commands: COMMANDS });
 
     // Every command replayed through the model in decision order gets the same answer.
-    const cfg = engineConfigOf(env.deps);
+    const cfg = engineConfigOf(ctx.env.deps);
     const { model, mismatches } = replayThroughModel(termsOf(listing), cfg, stored);
     expect(mismatches).toEqual([]);
-    const final = (await env.deps.db.selectFrom('listings').selectAll().where('id', '=', listing.id).executeTakeFirstOrThrow()) as Listing;
+    const final = (await ctx.env.deps.db
+      .selectFrom('listings')
+      .selectAll()
+      .where('id', '=', listing.id)
+      .executeTakeFirstOrThrow()) as Listing;
     const compared = stateVsModel(final, model);
     expect(compared.stored).toEqual(compared.model);
     expect(final.bidCount).toBe(stored.filter((c) => c.accepted).length);
 
     // The accepted bids alone, applied in commit order (their own bids.seq), give the same auction.
-    const own = await env.deps.db
+    const own = await ctx.env.deps.db
       .selectFrom('bids')
       .select(['bidderId', 'maxAmountCents', 'receivedAt', 'seq'])
       .where('listingId', '=', listing.id)
@@ -199,10 +185,10 @@ describe('1,000 concurrent bids, two worker processes, one killed mid-run', () =
     });
 
     // Jobs the killed process held were taken over by the survivor (BullMQ's stalled-job check).
-    const jobs = await Promise.all([...requestIds].map((id) => env.deps.queues.bids.getJob(id)));
+    const jobs = await Promise.all([...requestIds].map((id) => ctx.env.deps.queues.bids.getJob(id)));
     const recovered = jobs.filter((j) => (j?.stalledCounter ?? 0) > 0).length;
     expect(held.length).toBeGreaterThan(0);
-    const heldJobs = await Promise.all(held.map((id) => env.deps.queues.bids.getJob(id)));
+    const heldJobs = await Promise.all(held.map((id) => ctx.env.deps.queues.bids.getJob(id)));
     expect(heldJobs.map((j) => [j!.id, j!.stalledCounter, byRequest.has(j!.id!)])).toEqual(held.map((id) => [id, 1, true]));
 
     // The run exercised what it claims to: raises, ties, refusals of both kinds, reserve crossed.
@@ -226,6 +212,9 @@ describe('1,000 concurrent bids, two worker processes, one killed mid-run', () =
     expect(final.reserveMet).toBe(true);
 
     // Nothing is left marked in flight once every command is decided.
-    await eventually(async () => (await env.deps.redis.zcard(`${env.config.redisPrefix}:bids-in-flight:${listing.id}`)) === 0, 10_000);
+    await eventually(
+      async () => (await ctx.env.deps.redis.zcard(`${ctx.env.config.redisPrefix}:bids-in-flight:${listing.id}`)) === 0,
+      10_000,
+    );
   }, 90_000);
 });

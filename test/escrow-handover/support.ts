@@ -3,6 +3,7 @@ import type { Transaction, TransactionStatus } from '../../db/schema';
 import type { Deps } from '../../src/composition';
 import { commissionCents } from '../../src/shared/money';
 import { createActiveListing } from '../support/fixtures';
+import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 
 export interface TxFixture {
   buyerId: string;
@@ -69,3 +70,35 @@ export async function outboxNotifications(deps: Deps, type: string, transactionI
 /** Audit rows for a target. */
 export const auditRows = (deps: Deps, targetType: string, targetId: string) =>
   deps.db.selectFrom('auditLog').selectAll().where('targetType', '=', targetType).where('targetId', '=', targetId).orderBy('id').execute();
+
+export interface TransactionParties {
+  env: TestEnv;
+  buyer: TestUser;
+  seller: TestUser;
+  stranger: TestUser;
+  support: TestUser;
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` for the file: a test env (with `extraEnv`), a buyer, a seller, a stranger
+ * and a support agent (read the fields inside tests and hooks; they are set once `beforeAll` has run).
+ */
+export function useTransactionParties(
+  extraEnv: Record<string, string> = {},
+  displayNames: { buyer?: string; seller?: string } = {},
+): TransactionParties {
+  const ctx = {} as TransactionParties;
+  beforeAll(async () => {
+    ctx.env = await createTestEnv(extraEnv);
+    [ctx.buyer, ctx.seller, ctx.stranger, ctx.support] = await Promise.all([
+      createUser(ctx.env.deps, { displayName: displayNames.buyer }),
+      createUser(ctx.env.deps, { displayName: displayNames.seller }),
+      createUser(ctx.env.deps),
+      createUser(ctx.env.deps, { role: 'support' }),
+    ]);
+  });
+  afterAll(async () => {
+    await ctx.env.close();
+  });
+  return ctx;
+}

@@ -1,37 +1,20 @@
 import { recordTransactionEvent } from '../../src/modules/transactions/timeline';
 import type { Response } from 'supertest';
-import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
+import { createUser } from '../support/harness';
 import { expectProblem } from '../support/http';
-import { auditRows, createTransaction } from './support';
+import { auditRows, createTransaction, useTransactionParties } from './support';
 
-let env: TestEnv;
-let buyer: TestUser;
-let seller: TestUser;
-let stranger: TestUser;
-let support: TestUser;
-
-beforeAll(async () => {
-  env = await createTestEnv();
-  [buyer, seller, stranger, support] = await Promise.all([
-    createUser(env.deps),
-    createUser(env.deps),
-    createUser(env.deps),
-    createUser(env.deps, { role: 'support' }),
-  ]);
-});
-afterAll(async () => {
-  await env.close();
-});
+const ctx = useTransactionParties();
 
 describe('GET /v1/transactions/:id and its timeline', () => {
   it('shows the parties their transaction with their role and fees; strangers get 404', async () => {
-    const tx = await createTransaction(env.deps, { buyerId: buyer.id, sellerId: seller.id, amountCents: 10_000 });
-    const asBuyer = await env.http.get(`/v1/transactions/${tx.id}`).set(buyer.auth);
+    const tx = await createTransaction(ctx.env.deps, { buyerId: ctx.buyer.id, sellerId: ctx.seller.id, amountCents: 10_000 });
+    const asBuyer = await ctx.env.http.get(`/v1/transactions/${tx.id}`).set(ctx.buyer.auth);
     expect(asBuyer.status).toBe(200);
     expect(asBuyer.body).toMatchObject({
       id: tx.id,
-      buyerId: buyer.id,
-      sellerId: seller.id,
+      buyerId: ctx.buyer.id,
+      sellerId: ctx.seller.id,
       amountCents: 10_000,
       commissionCents: 600,
       escrowFeeCents: 199,
@@ -41,58 +24,61 @@ describe('GET /v1/transactions/:id and its timeline', () => {
       dispute: null,
       refundedCents: 0,
     });
-    expect((await env.http.get(`/v1/transactions/${tx.id}`).set(seller.auth)).body.myRole).toBe('seller');
-    expectProblem(await env.http.get(`/v1/transactions/${tx.id}`).set(stranger.auth), 404, 'not_found');
-    expectProblem(await env.http.get('/v1/transactions/00000000-0000-4000-8000-000000000000').set(buyer.auth), 404, 'not_found');
-    expectProblem(await env.http.get('/v1/transactions/not-a-uuid').set(buyer.auth), 400, 'validation_failed');
+    expect((await ctx.env.http.get(`/v1/transactions/${tx.id}`).set(ctx.seller.auth)).body.myRole).toBe('seller');
+    expectProblem(await ctx.env.http.get(`/v1/transactions/${tx.id}`).set(ctx.stranger.auth), 404, 'not_found');
+    expectProblem(await ctx.env.http.get('/v1/transactions/00000000-0000-4000-8000-000000000000').set(ctx.buyer.auth), 404, 'not_found');
+    expectProblem(await ctx.env.http.get('/v1/transactions/not-a-uuid').set(ctx.buyer.auth), 400, 'validation_failed');
   });
 
   it('lets staff with transactions:read see any transaction, and audits it', async () => {
-    const tx = await createTransaction(env.deps, { buyerId: buyer.id, sellerId: seller.id });
-    const res = await env.http.get(`/v1/transactions/${tx.id}`).set(support.auth).set('X-Request-Id', 'req-staff-tx');
+    const tx = await createTransaction(ctx.env.deps, { buyerId: ctx.buyer.id, sellerId: ctx.seller.id });
+    const res = await ctx.env.http.get(`/v1/transactions/${tx.id}`).set(ctx.support.auth).set('X-Request-Id', 'req-staff-tx');
     expect(res.status).toBe(200);
     expect(res.body.myRole).toBeNull();
-    expect((await env.http.get(`/v1/transactions/${tx.id}/events`).set(support.auth)).status).toBe(200);
-    expect((await auditRows(env.deps, 'transaction', tx.id)).map((a) => [a.action, a.actorId, a.requestId])).toEqual([
-      ['transaction.viewed', support.id, 'req-staff-tx'],
-      ['transaction.events_viewed', support.id, expect.any(String)],
+    expect((await ctx.env.http.get(`/v1/transactions/${tx.id}/events`).set(ctx.support.auth)).status).toBe(200);
+    expect((await auditRows(ctx.env.deps, 'transaction', tx.id)).map((a) => [a.action, a.actorId, a.requestId])).toEqual([
+      ['transaction.viewed', ctx.support.id, 'req-staff-tx'],
+      ['transaction.events_viewed', ctx.support.id, expect.any(String)],
     ]);
     // Parties' own reads are not staff actions.
-    await env.http.get(`/v1/transactions/${tx.id}`).set(buyer.auth);
-    expect(await auditRows(env.deps, 'transaction', tx.id)).toHaveLength(2);
+    await ctx.env.http.get(`/v1/transactions/${tx.id}`).set(ctx.buyer.auth);
+    expect(await auditRows(ctx.env.deps, 'transaction', tx.id)).toHaveLength(2);
   });
 
   it('pages the timeline oldest first and names who acted from the viewer’s side', async () => {
-    const tx = await createTransaction(env.deps, { buyerId: buyer.id, sellerId: seller.id });
-    await env.deps.db.transaction().execute(async (trx) => {
+    const tx = await createTransaction(ctx.env.deps, { buyerId: ctx.buyer.id, sellerId: ctx.seller.id });
+    await ctx.env.deps.db.transaction().execute(async (trx) => {
       await recordTransactionEvent(trx, tx.id, 'payment_received', { amountCents: tx.amountCents });
-      await recordTransactionEvent(trx, tx.id, 'message_flagged', {}, support.id);
-      await recordTransactionEvent(trx, tx.id, 'pickup_verified', {}, seller.id);
+      await recordTransactionEvent(trx, tx.id, 'message_flagged', {}, ctx.support.id);
+      await recordTransactionEvent(trx, tx.id, 'pickup_verified', {}, ctx.seller.id);
     });
-    const first = await env.http.get(`/v1/transactions/${tx.id}/events`).query({ limit: 2 }).set(buyer.auth);
+    const first = await ctx.env.http.get(`/v1/transactions/${tx.id}/events`).query({ limit: 2 }).set(ctx.buyer.auth);
     expect(first.body.items.map((e: { type: string; actor: string }) => [e.type, e.actor])).toEqual([
       ['payment_received', 'system'],
       ['message_flagged', 'staff'],
     ]);
-    const second = await env.http.get(`/v1/transactions/${tx.id}/events`).query({ limit: 2, after: first.body.nextCursor }).set(buyer.auth);
+    const second = await ctx.env.http
+      .get(`/v1/transactions/${tx.id}/events`)
+      .query({ limit: 2, after: first.body.nextCursor })
+      .set(ctx.buyer.auth);
     expect(second.body).toEqual({ items: [expect.objectContaining({ type: 'pickup_verified', actor: 'seller' })], nextCursor: null });
-    expectProblem(await env.http.get(`/v1/transactions/${tx.id}/events`).set(stranger.auth), 404, 'not_found');
+    expectProblem(await ctx.env.http.get(`/v1/transactions/${tx.id}/events`).set(ctx.stranger.auth), 404, 'not_found');
   });
 });
 
 describe('GET /v1/users/me/transactions', () => {
   it('lists only your own, newest first, by role and status, with a cursor', async () => {
-    const me = await createUser(env.deps);
-    const other = await createUser(env.deps);
-    const bought = await createTransaction(env.deps, { buyerId: me.id, sellerId: other.id, status: 'in_escrow' });
-    const sold = await createTransaction(env.deps, { buyerId: other.id, sellerId: me.id, status: 'released' });
-    const bought2 = await createTransaction(env.deps, { buyerId: me.id, sellerId: other.id, status: 'released' });
-    await createTransaction(env.deps, { buyerId: other.id, sellerId: stranger.id });
+    const me = await createUser(ctx.env.deps);
+    const other = await createUser(ctx.env.deps);
+    const bought = await createTransaction(ctx.env.deps, { buyerId: me.id, sellerId: other.id, status: 'in_escrow' });
+    const sold = await createTransaction(ctx.env.deps, { buyerId: other.id, sellerId: me.id, status: 'released' });
+    const bought2 = await createTransaction(ctx.env.deps, { buyerId: me.id, sellerId: other.id, status: 'released' });
+    await createTransaction(ctx.env.deps, { buyerId: other.id, sellerId: ctx.stranger.id });
 
     const all: Array<{ id: string; myRole: string }> = [];
     let cursor: string | null = null;
     do {
-      const page: Response = await env.http
+      const page: Response = await ctx.env.http
         .get('/v1/users/me/transactions')
         .query({ limit: 2, ...(cursor ? { cursor } : {}) })
         .set(me.auth);
@@ -104,14 +90,14 @@ describe('GET /v1/users/me/transactions', () => {
     expect(all.map((t) => t.myRole)).toEqual(['buyer', 'seller', 'buyer']);
     expect(all[0]).toMatchObject({ listingTitle: 'Vintage road bike', amountCents: 10_000 });
 
-    const asSeller = await env.http.get('/v1/users/me/transactions').query({ role: 'seller' }).set(me.auth);
+    const asSeller = await ctx.env.http.get('/v1/users/me/transactions').query({ role: 'seller' }).set(me.auth);
     expect(asSeller.body.items.map((t: { id: string }) => t.id)).toEqual([sold.id]);
-    const releasedBuys = await env.http.get('/v1/users/me/transactions').query({ role: 'buyer', status: 'released' }).set(me.auth);
+    const releasedBuys = await ctx.env.http.get('/v1/users/me/transactions').query({ role: 'buyer', status: 'released' }).set(me.auth);
     expect(releasedBuys.body.items.map((t: { id: string }) => t.id)).toEqual([bought2.id]);
     // Someone else's transaction id is no cursor into it.
-    const foreign = await env.http.get('/v1/users/me/transactions').query({ cursor: bought.id }).set(stranger.auth);
+    const foreign = await ctx.env.http.get('/v1/users/me/transactions').query({ cursor: bought.id }).set(ctx.stranger.auth);
     expect(foreign.body.items).toEqual([]);
-    expectProblem(await env.http.get('/v1/users/me/transactions').query({ role: 'admin' }).set(me.auth), 400, 'validation_failed');
-    expectProblem(await env.http.get('/v1/users/me/transactions'), 401);
+    expectProblem(await ctx.env.http.get('/v1/users/me/transactions').query({ role: 'admin' }).set(me.auth), 400, 'validation_failed');
+    expectProblem(await ctx.env.http.get('/v1/users/me/transactions'), 401);
   });
 });

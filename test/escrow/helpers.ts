@@ -4,8 +4,8 @@ import { refundJob, releaseJob } from '../../src/modules/escrow';
 import { balanceOf, LedgerAccount } from '../../src/modules/ledger/ledger';
 import { writeOutbox } from '../../src/shared/outbox';
 import { createActiveListing, eventually } from '../support/fixtures';
-import type { TestUser } from '../support/harness';
-import type { StripeTestEnv } from '../support/stripe';
+import { createUser, type TestUser } from '../support/harness';
+import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
 
 /** A sale through the real buy-now route: a `pending_payment` transaction of `amountCents`. */
 export async function buyNowSale(env: StripeTestEnv, seller: TestUser, buyer: TestUser, amountCents = 10_000): Promise<Transaction> {
@@ -36,12 +36,50 @@ export async function openWallet(env: StripeTestEnv, seller: TestUser): Promise<
   return res.body.accountId as string;
 }
 
+export interface SellerAndBuyer {
+  env: StripeTestEnv;
+  seller: TestUser;
+  buyer: TestUser;
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` for the file: a Stripe test env, a seller with an open wallet and a buyer
+ * (read the fields inside tests and hooks; they are set once `beforeAll` has run).
+ */
+export function useSellerWithWalletAndBuyer(): SellerAndBuyer {
+  const ctx = {} as SellerAndBuyer;
+  beforeAll(async () => {
+    ctx.env = await createStripeTestEnv();
+    ctx.seller = await createUser(ctx.env.deps);
+    ctx.buyer = await createUser(ctx.env.deps);
+    await openWallet(ctx.env, ctx.seller);
+  });
+  afterAll(async () => {
+    await ctx.env.close();
+  });
+  return ctx;
+}
+
 /** Waits until the transaction reaches `status` (through webhooks and workers). */
 export async function waitForStatus(deps: Deps, txId: string, status: TransactionStatus, timeoutMs = 15_000): Promise<Transaction> {
   return eventually(async () => {
     const tx = await findTx(deps, txId);
     return tx.status === status ? tx : undefined;
   }, timeoutMs);
+}
+
+/** Waits until `userId` has a notification of `type` (written by the workers) and returns it. */
+export async function waitForNotification(deps: Deps, userId: string, type: string) {
+  return eventually(() =>
+    deps.db.selectFrom('notifications').selectAll().where('userId', '=', userId).where('type', '=', type).executeTakeFirst(),
+  );
+}
+
+/** Waits until the transaction's timeline has an event of `type` and returns it. */
+export async function waitForTransactionEvent(deps: Deps, txId: string, type: string) {
+  return eventually(() =>
+    deps.db.selectFrom('transactionEvents').selectAll().where('transactionId', '=', txId).where('type', '=', type).executeTakeFirst(),
+  );
 }
 
 /** Pay and confirm on the "device" (the stand-in's test card), then wait for the webhook to fund escrow. */

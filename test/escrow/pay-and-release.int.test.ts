@@ -1,7 +1,18 @@
 import { createActiveListing, eventually } from '../support/fixtures';
 import { createUser, type TestUser } from '../support/harness';
 import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
-import { buyNowSale, findTx, ledgerOf, openWallet, pay, simulateVerify, transfersOf, waitForStatus } from './helpers';
+import {
+  buyNowSale,
+  findTx,
+  ledgerOf,
+  openWallet,
+  pay,
+  simulateVerify,
+  transfersOf,
+  waitForNotification,
+  waitForStatus,
+  waitForTransactionEvent,
+} from './helpers';
 
 let env: StripeTestEnv;
 let seller: TestUser;
@@ -40,14 +51,7 @@ describe('escrow happy path: close → pay → webhook → in_escrow → verify 
     expect(funded.chargeId).toBe(
       intent.latest_charge ?? env.standIn.listObjects('payment_intent').find((pi) => pi.id === intent.id)!.latest_charge,
     );
-    const note = await eventually(() =>
-      env.deps.db
-        .selectFrom('notifications')
-        .selectAll()
-        .where('userId', '=', seller.id)
-        .where('type', '=', 'payment_received')
-        .executeTakeFirst(),
-    );
+    const note = await waitForNotification(env.deps, seller.id, 'payment_received');
     expect(note.data).toMatchObject({ transactionId: created.id });
     expect((await ledgerOf(env.deps, created.id)).escrow).toBe(-10_000);
 
@@ -81,14 +85,7 @@ describe('escrow happy path: close → pay → webhook → in_escrow → verify 
       .orderBy('id')
       .execute();
     expect(timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['payment_started', 'payment_received', 'escrow_released']));
-    await eventually(() =>
-      env.deps.db
-        .selectFrom('notifications')
-        .select('id')
-        .where('userId', '=', seller.id)
-        .where('type', '=', 'escrow_released')
-        .executeTakeFirst(),
-    );
+    await waitForNotification(env.deps, seller.id, 'escrow_released');
 
     const balance = await env.http.get('/v1/users/me/wallet/balance').set(seller.auth);
     expect(balance.body).toMatchObject({ paidOutCents: 9_201, inEscrowCents: 0, currency: 'CAD' });
@@ -129,14 +126,7 @@ describe('POST /transactions/:id/pay', () => {
     const res = await pay(env, buyer, tx.id);
     const declined = env.standIn.confirmPaymentIntent(res.body.paymentIntentId, 'pm_card_chargeDeclined');
     expect(declined.status).toBe('requires_payment_method');
-    await eventually(() =>
-      env.deps.db
-        .selectFrom('transactionEvents')
-        .select('id')
-        .where('transactionId', '=', tx.id)
-        .where('type', '=', 'payment_failed')
-        .executeTakeFirst(),
-    );
+    await waitForTransactionEvent(env.deps, tx.id, 'payment_failed');
     expect((await findTx(env.deps, tx.id)).status).toBe('pending_payment');
     const again = await pay(env, buyer, tx.id);
     expect(again.status).toBe(200);

@@ -5,32 +5,18 @@ import { chargeMovement } from '../../src/modules/escrow/escrow-money';
 import { postMovement } from '../../src/modules/ledger/ledger';
 import { reconcile } from '../../src/modules/ledger/reconcile';
 import { standInClient } from '../../src/providers/payments/stripe-standin/testing';
-import { createUser, type TestUser } from '../support/harness';
-import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
-import { buyNowSale, openAndResolveDispute, openWallet, payAndFund, simulateVerify, waitForStatus } from './helpers';
+import { buyNowSale, openAndResolveDispute, payAndFund, simulateVerify, useSellerWithWalletAndBuyer, waitForStatus } from './helpers';
 
 const run = promisify(execFile);
-let env: StripeTestEnv;
-let seller: TestUser;
-let buyer: TestUser;
-
-beforeAll(async () => {
-  env = await createStripeTestEnv();
-  seller = await createUser(env.deps);
-  buyer = await createUser(env.deps);
-  await openWallet(env, seller);
-});
-afterAll(async () => {
-  await env.close();
-});
+const ctx = useSellerWithWalletAndBuyer();
 
 /** `npm run reconcile` as an operator runs it, against this file's database and stand-in. */
 async function runScript(): Promise<{ code: number; stdout: string }> {
   const vars = {
     NODE_ENV: 'test',
-    DATABASE_URL: env.databaseUrl,
-    STRIPE_STANDIN_PORT: String(env.standIn.port),
-    STRIPE_WEBHOOK_SECRET: env.webhookSecret,
+    DATABASE_URL: ctx.env.databaseUrl,
+    STRIPE_STANDIN_PORT: String(ctx.env.standIn.port),
+    STRIPE_WEBHOOK_SECRET: ctx.env.webhookSecret,
     LOG_LEVEL: 'silent',
   };
   const tsx = join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
@@ -45,27 +31,27 @@ async function runScript(): Promise<{ code: number; stdout: string }> {
 
 describe('reconciliation: ledger vs Stripe', () => {
   it('agrees after normal traffic, then reports one orphan each way and exits 1', async () => {
-    const released = await buyNowSale(env, seller, buyer, 10_000);
-    await payAndFund(env, buyer, released.id);
-    await simulateVerify(env.deps, released.id);
-    await waitForStatus(env.deps, released.id, 'released');
-    const partly = await buyNowSale(env, seller, buyer, 10_000);
-    await payAndFund(env, buyer, partly.id);
-    await openAndResolveDispute(env.deps, partly.id, 'partial_refund', 2_500);
-    await waitForStatus(env.deps, partly.id, 'partially_refunded');
+    const released = await buyNowSale(ctx.env, ctx.seller, ctx.buyer, 10_000);
+    await payAndFund(ctx.env, ctx.buyer, released.id);
+    await simulateVerify(ctx.env.deps, released.id);
+    await waitForStatus(ctx.env.deps, released.id, 'released');
+    const partly = await buyNowSale(ctx.env, ctx.seller, ctx.buyer, 10_000);
+    await payAndFund(ctx.env, ctx.buyer, partly.id);
+    await openAndResolveDispute(ctx.env.deps, partly.id, 'partial_refund', 2_500);
+    await waitForStatus(ctx.env.deps, partly.id, 'partially_refunded');
 
-    const clean = await reconcile(env.deps);
+    const clean = await reconcile(ctx.env.deps);
     expect(clean.orphans).toEqual([]);
     expect(clean.movementsChecked).toBe(5);
     expect(clean.stripeObjectsChecked).toBe(5);
     expect((await runScript()).code).toBe(0);
 
     // Ledger → Stripe: a movement whose charge Stripe never made.
-    await env.deps.db.transaction().execute((trx) => postMovement(trx, chargeMovement(released.id, 1_234, 'ch_never_made')));
+    await ctx.env.deps.db.transaction().execute((trx) => postMovement(trx, chargeMovement(released.id, 1_234, 'ch_never_made')));
     // Stripe → ledger: a payment whose webhook was lost.
-    const lost = await buyNowSale(env, seller, buyer, 6_000);
-    env.standIn.setWebhookUrl(null);
-    const stripe = standInClient(env.standIn.port);
+    const lost = await buyNowSale(ctx.env, ctx.seller, ctx.buyer, 6_000);
+    ctx.env.standIn.setWebhookUrl(null);
+    const stripe = standInClient(ctx.env.standIn.port);
     const pi = await stripe.paymentIntents.create({
       amount: 6_000,
       currency: 'cad',
@@ -73,9 +59,9 @@ describe('reconciliation: ledger vs Stripe', () => {
       metadata: { transaction_id: lost.id },
     });
     const paid = await stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_visa', return_url: 'https://biddt.test/return' });
-    env.standIn.setWebhookUrl(`${env.apiUrl}/v1/webhooks/stripe`);
+    ctx.env.standIn.setWebhookUrl(`${ctx.env.apiUrl}/v1/webhooks/stripe`);
 
-    const report = await reconcile(env.deps);
+    const report = await reconcile(ctx.env.deps);
     expect(report.orphans).toEqual([
       expect.objectContaining({ side: 'ledger', kind: 'charge', stripeObjectId: 'ch_never_made', transactionId: released.id }),
       expect.objectContaining({ side: 'stripe', kind: 'charge', stripeObjectId: paid.latest_charge, transactionId: lost.id }),

@@ -1,48 +1,34 @@
 import { standInClient } from '../../src/providers/payments/stripe-standin/testing';
 import { balanceOf, LedgerAccount } from '../../src/modules/ledger/ledger';
-import { eventually } from '../support/fixtures';
-import { createUser, type TestUser } from '../support/harness';
-import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
 import {
   buyNowSale,
   findTx,
   ledgerOf,
   openAndResolveDispute,
-  openWallet,
   payAndFund,
   simulateVerify,
   transfersOf,
+  useSellerWithWalletAndBuyer,
   waitForStatus,
+  waitForTransactionEvent,
 } from './helpers';
 
-let env: StripeTestEnv;
-let seller: TestUser;
-let buyer: TestUser;
-
-beforeAll(async () => {
-  env = await createStripeTestEnv();
-  seller = await createUser(env.deps);
-  buyer = await createUser(env.deps);
-  await openWallet(env, seller);
-});
-afterAll(async () => {
-  await env.close();
-});
+const ctx = useSellerWithWalletAndBuyer();
 
 async function funded(amount = 10_000) {
-  const tx = await buyNowSale(env, seller, buyer, amount);
-  return payAndFund(env, buyer, tx.id);
+  const tx = await buyNowSale(ctx.env, ctx.seller, ctx.buyer, amount);
+  return payAndFund(ctx.env, ctx.buyer, tx.id);
 }
 
 async function released() {
   const tx = await funded();
-  await simulateVerify(env.deps, tx.id);
-  return waitForStatus(env.deps, tx.id, 'released');
+  await simulateVerify(ctx.env.deps, tx.id);
+  return waitForStatus(ctx.env.deps, tx.id, 'released');
 }
 
-const refundsOf = (paymentIntentId: string) => env.standIn.listObjects('refund').filter((r) => r.payment_intent === paymentIntentId);
+const refundsOf = (paymentIntentId: string) => ctx.env.standIn.listObjects('refund').filter((r) => r.payment_intent === paymentIntentId);
 const revenueOf = async (txId: string) => {
-  const rows = await env.deps.db
+  const rows = await ctx.env.deps.db
     .selectFrom('ledgerEntries')
     .select(['accountCode', 'amountCents'])
     .where('transactionId', '=', txId)
@@ -54,14 +40,14 @@ const revenueOf = async (txId: string) => {
 describe('refunds decided by a dispute', () => {
   it('full refund: one Stripe refund of the amount, `refunded`, escrow back to zero', async () => {
     const tx = await funded();
-    const disputeId = await openAndResolveDispute(env.deps, tx.id, 'refund', 10_000);
-    const done = await waitForStatus(env.deps, tx.id, 'refunded');
+    const disputeId = await openAndResolveDispute(ctx.env.deps, tx.id, 'refund', 10_000);
+    const done = await waitForStatus(ctx.env.deps, tx.id, 'refunded');
     expect(done.refundedCents).toBe(10_000);
     expect(refundsOf(tx.paymentIntentId!).map((r) => [r.id, r.amount, r.metadata.key])).toEqual([
       [done.refundId, 10_000, `refund-${tx.id}-${disputeId}`],
     ]);
-    expect(transfersOf(env, tx.id)).toHaveLength(0);
-    const ledger = await ledgerOf(env.deps, tx.id);
+    expect(transfersOf(ctx.env, tx.id)).toHaveLength(0);
+    const ledger = await ledgerOf(ctx.env.deps, tx.id);
     expect(ledger.movements.map((m) => [m.type, m.sum])).toEqual([
       ['charge', 0],
       ['refund', 0],
@@ -71,12 +57,12 @@ describe('refunds decided by a dispute', () => {
 
   it('partial refund of 3000: refund 3000, then the seller gets 7000 − 420 − 199 = 6381', async () => {
     const tx = await funded();
-    await openAndResolveDispute(env.deps, tx.id, 'partial_refund', 3_000);
-    const done = await waitForStatus(env.deps, tx.id, 'partially_refunded');
+    await openAndResolveDispute(ctx.env.deps, tx.id, 'partial_refund', 3_000);
+    const done = await waitForStatus(ctx.env.deps, tx.id, 'partially_refunded');
     expect(done.refundedCents).toBe(3_000);
     expect(refundsOf(tx.paymentIntentId!).map((r) => r.amount)).toEqual([3_000]);
-    expect(transfersOf(env, tx.id).map((t) => t.amount)).toEqual([6_381]);
-    const ledger = await ledgerOf(env.deps, tx.id);
+    expect(transfersOf(ctx.env, tx.id).map((t) => t.amount)).toEqual([6_381]);
+    const ledger = await ledgerOf(ctx.env.deps, tx.id);
     expect(ledger.movements.map((m) => m.type)).toEqual(['charge', 'refund', 'release']);
     expect(ledger.escrow).toBe(0);
     expect(await revenueOf(tx.id)).toBe(-(420 + 199));
@@ -86,57 +72,50 @@ describe('refunds decided by a dispute', () => {
 describe('chargebacks', () => {
   it('won before release: the funds come back and the seller is paid', async () => {
     const tx = await funded();
-    const cb = env.standIn.createDispute(tx.chargeId!);
-    const disputed = await waitForStatus(env.deps, tx.id, 'disputed');
-    const ours = await env.deps.db.selectFrom('disputes').selectAll().where('stripeDisputeId', '=', cb.id).executeTakeFirstOrThrow();
+    const cb = ctx.env.standIn.createDispute(tx.chargeId!);
+    const disputed = await waitForStatus(ctx.env.deps, tx.id, 'disputed');
+    const ours = await ctx.env.deps.db.selectFrom('disputes').selectAll().where('stripeDisputeId', '=', cb.id).executeTakeFirstOrThrow();
     expect(ours).toMatchObject({ source: 'chargeback', status: 'open', transactionId: disputed.id });
-    expect(await balanceOf(env.deps.db, LedgerAccount.chargeback(tx.id))).toBe(10_000);
+    expect(await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))).toBe(10_000);
 
-    env.standIn.closeDispute(cb.id, 'won');
-    await waitForStatus(env.deps, tx.id, 'released');
-    expect(transfersOf(env, tx.id).map((t) => t.amount)).toEqual([9_201]);
-    const ledger = await ledgerOf(env.deps, tx.id);
+    ctx.env.standIn.closeDispute(cb.id, 'won');
+    await waitForStatus(ctx.env.deps, tx.id, 'released');
+    expect(transfersOf(ctx.env, tx.id).map((t) => t.amount)).toEqual([9_201]);
+    const ledger = await ledgerOf(ctx.env.deps, tx.id);
     expect(ledger.movements.map((m) => m.type)).toEqual(['charge', 'chargeback', 'chargeback_won', 'release']);
     expect(ledger.escrow).toBe(0);
-    expect(await balanceOf(env.deps.db, LedgerAccount.chargeback(tx.id))).toBe(0);
+    expect(await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))).toBe(0);
   });
 
   it('lost after release: the payout is reversed first, then the chargeback settles the escrow', async () => {
     const tx = await released();
-    const cb = env.standIn.createDispute(tx.chargeId!);
-    await waitForStatus(env.deps, tx.id, 'disputed');
-    env.standIn.closeDispute(cb.id, 'lost');
-    const done = await waitForStatus(env.deps, tx.id, 'refunded');
+    const cb = ctx.env.standIn.createDispute(tx.chargeId!);
+    await waitForStatus(ctx.env.deps, tx.id, 'disputed');
+    ctx.env.standIn.closeDispute(cb.id, 'lost');
+    const done = await waitForStatus(ctx.env.deps, tx.id, 'refunded');
     expect(done.reversalId).toMatch(/^trr_/);
-    const [transfer] = transfersOf(env, tx.id);
+    const [transfer] = transfersOf(ctx.env, tx.id);
     expect(transfer).toMatchObject({ amount: 9_201, amount_reversed: 9_201 });
     // The card network returned the money: no Stripe refund on a charged-back charge.
     expect(refundsOf(tx.paymentIntentId!)).toHaveLength(0);
-    const ledger = await ledgerOf(env.deps, tx.id);
+    const ledger = await ledgerOf(ctx.env.deps, tx.id);
     expect(ledger.movements.map((m) => m.type)).toEqual(['charge', 'release', 'chargeback', 'reversal', 'chargeback_settlement']);
     for (const m of ledger.movements) expect(m.sum).toBe(0);
     expect(ledger.escrow).toBe(0);
-    expect(await balanceOf(env.deps.db, LedgerAccount.chargeback(tx.id))).toBe(0);
+    expect(await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))).toBe(0);
     expect(await revenueOf(tx.id)).toBe(0);
   });
 
   it('a reversal Stripe refuses becomes staff work; nothing is refunded', async () => {
     const tx = await released();
     // The seller's share is already gone (here: reversed by hand in the dashboard).
-    await standInClient(env.standIn.port).transfers.createReversal(tx.transferId!, { amount: 9_201 });
-    const cb = env.standIn.createDispute(tx.chargeId!);
-    await waitForStatus(env.deps, tx.id, 'disputed');
-    env.standIn.closeDispute(cb.id, 'lost');
-    const event = await eventually(() =>
-      env.deps.db
-        .selectFrom('transactionEvents')
-        .selectAll()
-        .where('transactionId', '=', tx.id)
-        .where('type', '=', 'reversal_failed')
-        .executeTakeFirst(),
-    );
+    await standInClient(ctx.env.standIn.port).transfers.createReversal(tx.transferId!, { amount: 9_201 });
+    const cb = ctx.env.standIn.createDispute(tx.chargeId!);
+    await waitForStatus(ctx.env.deps, tx.id, 'disputed');
+    ctx.env.standIn.closeDispute(cb.id, 'lost');
+    const event = await waitForTransactionEvent(ctx.env.deps, tx.id, 'reversal_failed');
     expect(event.data).toMatchObject({ needsStaff: true, amountCents: 9_201 });
-    const audit = await env.deps.db
+    const audit = await ctx.env.deps.db
       .selectFrom('auditLog')
       .selectAll()
       .where('targetId', '=', tx.id)
@@ -144,7 +123,7 @@ describe('chargebacks', () => {
       .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0].actorId).toBeNull();
-    const after = await findTx(env.deps, tx.id);
+    const after = await findTx(ctx.env.deps, tx.id);
     expect(after).toMatchObject({ status: 'disputed', refundId: null, reversalId: null, refundedCents: 0 });
   });
 });

@@ -1,50 +1,36 @@
 import { crashPoints, releaseJob, sweepEscrow, type CrashPoint } from '../../src/modules/escrow';
 import { jobId } from '../../src/shared/queues';
 import { eventually } from '../support/fixtures';
-import { createUser, type TestUser } from '../support/harness';
-import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
-import { buyNowSale, ledgerOf, openWallet, payAndFund, simulateVerify, transfersOf, waitForStatus } from './helpers';
+import { buyNowSale, ledgerOf, payAndFund, simulateVerify, transfersOf, useSellerWithWalletAndBuyer, waitForStatus } from './helpers';
 
-let env: StripeTestEnv;
-let seller: TestUser;
-let buyer: TestUser;
-
-beforeAll(async () => {
-  env = await createStripeTestEnv();
-  seller = await createUser(env.deps);
-  buyer = await createUser(env.deps);
-  await openWallet(env, seller);
-});
-afterAll(async () => {
-  await env.close();
-});
+const ctx = useSellerWithWalletAndBuyer();
 afterEach(() => crashPoints.reset());
 
 async function fundedSale(): Promise<string> {
-  const tx = await buyNowSale(env, seller, buyer, 10_000);
-  await payAndFund(env, buyer, tx.id);
+  const tx = await buyNowSale(ctx.env, ctx.seller, ctx.buyer, 10_000);
+  await payAndFund(ctx.env, ctx.buyer, tx.id);
   return tx.id;
 }
 
 const transferPosts = (txId: string) =>
-  env.standIn.requestLog.filter(
+  ctx.env.standIn.requestLog.filter(
     (r) => r.method === 'POST' && r.path === '/v1/transfers' && (r.params as { transfer_group?: string }).transfer_group === txId,
   );
 
 /** The QR release job once BullMQ has completed it (after its retries). */
 async function completedReleaseJob(txId: string) {
   return eventually(async () => {
-    const job = await env.deps.queues.escrow.getJob(jobId('release', txId, 'qr_verified'));
+    const job = await ctx.env.deps.queues.escrow.getJob(jobId('release', txId, 'qr_verified'));
     return job && (await job.isCompleted()) ? job : undefined;
   });
 }
 
 /** Released with exactly one transfer of 9201, one `release` movement, escrow at zero. */
 async function expectReleasedOnce(txId: string): Promise<void> {
-  const tx = await waitForStatus(env.deps, txId, 'released');
-  const transfers = transfersOf(env, txId);
+  const tx = await waitForStatus(ctx.env.deps, txId, 'released');
+  const transfers = transfersOf(ctx.env, txId);
   expect(transfers.map((t) => [t.id, t.amount])).toEqual([[tx.transferId, 9_201]]);
-  const ledger = await ledgerOf(env.deps, txId);
+  const ledger = await ledgerOf(ctx.env.deps, txId);
   expect(ledger.movements.map((m) => m.type)).toEqual(['charge', 'release']);
   expect(ledger.escrow).toBe(0);
 }
@@ -60,7 +46,7 @@ describe('escrow.release is exactly once under crashes, Stripe faults and duplic
   ])('worker killed at %s → one transfer', async (point, posts, retryOutcome) => {
     const txId = await fundedSale();
     crashPoints.arm(point);
-    await simulateVerify(env.deps, txId);
+    await simulateVerify(ctx.env.deps, txId);
     const job = await completedReleaseJob(txId);
     expect(job.returnvalue).toBe(retryOutcome);
     await expectReleasedOnce(txId);
@@ -71,8 +57,8 @@ describe('escrow.release is exactly once under crashes, Stripe faults and duplic
   it('Stripe commits the transfer, then the connection times out: the retry finds the same transfer', async () => {
     const txId = await fundedSale();
     // The SDK itself retries a dropped connection once (same key): both attempts hang up.
-    env.standIn.failNext({ method: 'POST', pathPrefix: '/v1/transfers', mode: 'timeout_after_commit', hangMs: 100, times: 2 });
-    await simulateVerify(env.deps, txId);
+    ctx.env.standIn.failNext({ method: 'POST', pathPrefix: '/v1/transfers', mode: 'timeout_after_commit', hangMs: 100, times: 2 });
+    await simulateVerify(ctx.env.deps, txId);
     await expectReleasedOnce(txId);
     // The job's retry looked the transfer up instead of posting again.
     expect(transferPosts(txId).map((r) => [r.status, r.replayed])).toEqual([
@@ -83,16 +69,16 @@ describe('escrow.release is exactly once under crashes, Stripe faults and duplic
 
   it('Stripe commits the transfer, then answers 500: the retry finds the same transfer', async () => {
     const txId = await fundedSale();
-    env.standIn.failNext({ method: 'POST', pathPrefix: '/v1/transfers', mode: 'error_after_commit' });
-    await simulateVerify(env.deps, txId);
+    ctx.env.standIn.failNext({ method: 'POST', pathPrefix: '/v1/transfers', mode: 'error_after_commit' });
+    await simulateVerify(ctx.env.deps, txId);
     await expectReleasedOnce(txId);
     expect(transferPosts(txId).map((r) => r.status)).toEqual([500]);
   });
 
   it('Stripe fails before committing: the retry creates the transfer under the same key', async () => {
     const txId = await fundedSale();
-    env.standIn.failNext({ method: 'POST', pathPrefix: '/v1/transfers', mode: 'error_before_commit', times: 2 });
-    await simulateVerify(env.deps, txId);
+    ctx.env.standIn.failNext({ method: 'POST', pathPrefix: '/v1/transfers', mode: 'error_before_commit', times: 2 });
+    await simulateVerify(ctx.env.deps, txId);
     await expectReleasedOnce(txId);
     const posts = transferPosts(txId);
     expect(posts.map((r) => r.status)).toEqual([500, 500, 200]);
@@ -102,21 +88,21 @@ describe('escrow.release is exactly once under crashes, Stripe faults and duplic
   it('a release whose job was lost in Redis is re-queued by the sweep', async () => {
     const txId = await fundedSale();
     // Verified long ago, but the release job never reached a worker.
-    await env.deps.db
+    await ctx.env.deps.db
       .updateTable('transactions')
       .set({ verifiedAt: new Date(Date.now() - 10 * 60_000) })
       .where('id', '=', txId)
       .execute();
-    expect(await sweepEscrow(env.deps)).toMatchObject({ releases: 1 });
+    expect(await sweepEscrow(ctx.env.deps)).toMatchObject({ releases: 1 });
     await expectReleasedOnce(txId);
-    expect(await sweepEscrow(env.deps)).toMatchObject({ releases: 0 });
+    expect(await sweepEscrow(ctx.env.deps)).toMatchObject({ releases: 0 });
   });
 
   it('duplicate release jobs running at once make one transfer', async () => {
     const txId = await fundedSale();
-    await env.deps.db.updateTable('transactions').set({ verifiedAt: new Date() }).where('id', '=', txId).execute();
+    await ctx.env.deps.db.updateTable('transactions').set({ verifiedAt: new Date() }).where('id', '=', txId).execute();
     const job = releaseJob(txId, 'qr_verified');
-    await Promise.all([1, 2, 3, 4].map((n) => env.deps.queues.escrow.add(job.name, job.data, { jobId: `${job.jobId}-dup${n}` })));
+    await Promise.all([1, 2, 3, 4].map((n) => ctx.env.deps.queues.escrow.add(job.name, job.data, { jobId: `${job.jobId}-dup${n}` })));
     await expectReleasedOnce(txId);
   });
 });

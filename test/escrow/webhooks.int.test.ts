@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { eventually } from '../support/fixtures';
 import { createUser, type TestUser } from '../support/harness';
 import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
-import { buyNowSale, findTx, ledgerOf, openWallet, pay, simulateVerify, transfersOf, waitForStatus } from './helpers';
+import { buyNowSale, findTx, ledgerOf, openWallet, pay, simulateVerify, transfersOf, waitForNotification, waitForStatus } from './helpers';
 
 let env: StripeTestEnv;
 let buyer: TestUser;
@@ -122,14 +122,7 @@ async function scenario(delivery: { duplicate: number; shuffle: boolean }): Prom
   });
   await simulateVerify(env.deps, tx.id);
   const released = await waitForStatus(env.deps, tx.id, 'released');
-  await eventually(() =>
-    env.deps.db
-      .selectFrom('notifications')
-      .select('id')
-      .where('userId', '=', seller.id)
-      .where('type', '=', 'escrow_released')
-      .executeTakeFirst(),
-  );
+  await waitForNotification(env.deps, seller.id, 'escrow_released');
   const ledger = await ledgerOf(env.deps, tx.id);
   const notes = await env.deps.db.selectFrom('notifications').select('type').where('userId', '=', seller.id).orderBy('type').execute();
   const events = await env.deps.db

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestEnv, TestUser } from '../support/harness';
+import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 
 const HOUR = 3600_000;
 
@@ -42,3 +42,22 @@ export const listingEnv = (extra: Record<string, string> = {}) => ({ STORAGE_DIR
 
 /** Problem fields, for asserting that a 4xx names the right field. */
 export const fieldsOf = (body: { errors?: Array<{ field: string }> }) => (body.errors ?? []).map((e) => e.field).sort();
+
+export interface ListingSeller {
+  env: TestEnv;
+  seller: TestUser;
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` for the file: a test env with its own upload folder and one seller (read the
+ * fields inside tests and hooks; they are set once `beforeAll` has run).
+ */
+export function useListingSeller(): ListingSeller {
+  const ctx = {} as ListingSeller;
+  beforeAll(async () => {
+    ctx.env = await createTestEnv(listingEnv());
+    ctx.seller = await createUser(ctx.env.deps);
+  });
+  afterAll(() => ctx.env.close());
+  return ctx;
+}

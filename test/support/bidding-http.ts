@@ -1,4 +1,6 @@
-import type { TestUser } from './harness';
+import { startApi, type ApiServer } from '../../src/server';
+import { createTestEnv, createUser, type TestEnv, type TestUser } from './harness';
+import { spawnWorkers, type WorkerProcess } from './worker-process';
 
 /** A seeded PRNG (mulberry32), so a failing run can be replayed by its seed. */
 export function rng(seed: number) {
@@ -48,4 +50,36 @@ export async function runLanes(total: number, lanes: number, task: (i: number) =
     while (next < total) await task(next++);
   };
   await Promise.all(Array.from({ length: Math.min(lanes, total) }, lane));
+}
+
+export interface BiddingOverHttp {
+  env: TestEnv;
+  workers: WorkerProcess[];
+  baseUrl: string;
+  seller: TestUser;
+  bidders: TestUser[];
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` for the file: a test env and its API on a real port, two worker processes (both
+ * with `extraEnv`), a seller and `bidderCount` bidders (read the fields inside tests; they are set once `beforeAll` has run).
+ */
+export function useBiddingOverHttp(bidderCount: number, extraEnv: Record<string, string> = {}): BiddingOverHttp {
+  const ctx = { workers: [] as WorkerProcess[] } as BiddingOverHttp;
+  let api: ApiServer | undefined;
+  beforeAll(async () => {
+    ctx.env = await createTestEnv(extraEnv);
+    [api, ctx.workers] = await Promise.all([startApi(ctx.env.deps, 0), spawnWorkers(ctx.env, 2, extraEnv)]);
+    ctx.baseUrl = `http://127.0.0.1:${api.port}`;
+    ctx.seller = await createUser(ctx.env.deps, { displayName: 'Seller' });
+    ctx.bidders = await Promise.all(
+      Array.from({ length: bidderCount }, (_, i) => createUser(ctx.env.deps, { displayName: `Bidder ${i}` })),
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(ctx.workers.map((w) => w.stop()));
+    await api?.stop();
+    await ctx.env?.close();
+  });
+  return ctx;
 }

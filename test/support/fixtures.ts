@@ -1,6 +1,7 @@
 import type { Deps } from '../../src/composition';
 import { startWorkers, type RunningWorkers } from '../../workers/workers';
 import type { AuctionType, ListingStatus } from '../../db/schema';
+import { createTestEnv, createUser, type TestEnv, type TestUser } from './harness';
 
 export interface ListingFixture {
   startingPriceCents?: number;
@@ -41,6 +42,34 @@ export async function createActiveListing(deps: Deps, sellerId: string, f: Listi
 /** Starts real BullMQ workers (and the outbox relay) on `deps`; stop them in afterAll. */
 export async function withWorkers(deps: Deps): Promise<RunningWorkers> {
   return startWorkers(deps);
+}
+
+export interface SellerAndTwoBidders {
+  env: TestEnv;
+  seller: TestUser;
+  alice: TestUser;
+  bob: TestUser;
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` for the file: a test env (with `extraEnv`) and real workers, a seller "Sam"
+ * and bidders "Alice" and "Bob" (read the fields inside tests and hooks; they are set once `beforeAll` has run).
+ */
+export function useSellerAndTwoBidders(extraEnv: Record<string, string> = {}): SellerAndTwoBidders {
+  const ctx = {} as SellerAndTwoBidders;
+  let workers: RunningWorkers | undefined;
+  beforeAll(async () => {
+    ctx.env = await createTestEnv(extraEnv);
+    workers = await withWorkers(await ctx.env.sibling());
+    [ctx.seller, ctx.alice, ctx.bob] = await Promise.all(
+      ['Sam', 'Alice', 'Bob'].map((displayName) => createUser(ctx.env.deps, { displayName })),
+    );
+  });
+  afterAll(async () => {
+    await workers?.stop();
+    await ctx.env?.close();
+  });
+  return ctx;
 }
 
 /** Polls `probe` until it returns a truthy value (or throws after `timeoutMs`). */

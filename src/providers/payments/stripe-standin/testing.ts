@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { readBody } from './http-io';
+import { startStripeStandIn, type StripeStandIn } from './index';
 
 /** A real Stripe SDK client pointed at a stand-in (no retries, no telemetry unless asked). */
 export function standInClient(port: number, overrides: { timeout?: number; maxNetworkRetries?: number } = {}): Stripe {
@@ -80,5 +81,40 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+export interface StandInWithReceiver {
+  standIn: StripeStandIn;
+  receiver: WebhookReceiver;
+  stripe: Stripe;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in that delivers its webhooks (fast retries) to a receiver verifying them with `secret`, and an SDK
+ * client for it; `reset()` empties both between tests, `close()` stops both.
+ */
+export async function startStandInWithReceiver(secret: string): Promise<StandInWithReceiver> {
+  const receiver = await startWebhookReceiver(secret);
+  const standIn = await startStripeStandIn({
+    port: 0,
+    webhookUrl: receiver.url,
+    webhookSecret: secret,
+    delivery: { retryBaseMs: 20, retryMaxMs: 100 },
+  });
+  return {
+    standIn,
+    receiver,
+    stripe: standInClient(standIn.port),
+    reset: () => {
+      standIn.reset();
+      receiver.clear();
+    },
+    close: async () => {
+      await standIn.close();
+      await receiver.close();
+    },
   };
 }
