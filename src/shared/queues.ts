@@ -7,7 +7,7 @@ import type { Redis } from './redis';
  */
 export const JOBS = {
   bids: ['bid.place'],
-  auctions: ['auction.open', 'auction.close', 'auction.sweep', 'auction.ending_soon'],
+  auctions: ['auction.open', 'auction.close', 'auction.sweep', 'auction.ending_soon', 'auction.ending_soon_push'],
   notifications: ['notification.send'],
   maintenance: ['maintenance.cleanup'],
   disputes: ['dispute.escalate', 'dispute.sweep'],

@@ -1,7 +1,7 @@
 import type { HandlerMap } from '../registry';
 import * as auctions from './auctions';
 import * as bids from './bids';
-import { endingSoon } from './ending-soon';
+import { endingSoon, endingSoonPush } from './ending-soon';
 import * as disputes from './disputes';
 import * as escrow from './escrow';
 import { cleanup } from './maintenance';
@@ -10,7 +10,7 @@ import * as notifications from './notifications';
 /** queue → job name → handler, for every job declared in src/shared/queues.ts. */
 export const handlers: HandlerMap = {
   bids: { 'bid.place': bids.placeBid },
-  auctions: { 'auction.open': auctions.open, 'auction.close': auctions.close, 'auction.sweep': auctions.sweep, 'auction.ending_soon': endingSoon },
+  auctions: { 'auction.open': auctions.open, 'auction.close': auctions.close, 'auction.sweep': auctions.sweep, 'auction.ending_soon': endingSoon, 'auction.ending_soon_push': endingSoonPush },
   notifications: { 'notification.send': notifications.send },
   maintenance: { 'maintenance.cleanup': cleanup },
   disputes: { 'dispute.escalate': disputes.escalate, 'dispute.sweep': disputes.sweep },

@@ -38,6 +38,21 @@ export function endingSoonJob(listingId: string, endsAt: Date, leadSec: number =
   };
 }
 
+/** SPEC §7: watchers and bidders get a push this long before the end. */
+export const ENDING_SOON_PUSH_LEAD_MS = 15 * 60 * 1000;
+
+/** The delayed job that pushes `ending_soon` notifications 15 minutes before `endsAt`. */
+export function endingSoonPushJob(listingId: string, endsAt: Date): OutboxJob {
+  return {
+    kind: 'job',
+    queue: 'auctions',
+    name: 'auction.ending_soon_push',
+    data: { listingId },
+    jobId: jobId('endingsoonpush', listingId, endsAt.getTime()),
+    runAt: endsAt.getTime() - ENDING_SOON_PUSH_LEAD_MS,
+  };
+}
+
 /** The delayed job that opens a scheduled listing at `startsAt`. */
 export function openJob(listingId: string, startsAt: Date): OutboxJob {
   return {
@@ -59,6 +74,8 @@ export function jobsForPublishedListing(
   timing: { endingSoonLeadSec: number } = { endingSoonLeadSec: DEFAULT_ENDING_SOON_LEAD_SEC },
 ): OutboxJob[] {
   const jobs = [closeJob(listing.id, listing.endsAt), endingSoonJob(listing.id, listing.endsAt, timing.endingSoonLeadSec)];
+  // An auction shorter than the push lead gets no 15-minute reminder (it would fire at its start).
+  if (listing.endsAt.getTime() - ENDING_SOON_PUSH_LEAD_MS >= listing.startsAt.getTime()) jobs.push(endingSoonPushJob(listing.id, listing.endsAt));
   if (listing.status === 'scheduled') jobs.unshift(openJob(listing.id, listing.startsAt));
   return jobs;
 }

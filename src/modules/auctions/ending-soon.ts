@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../composition';
 import { writeOutbox } from '../../shared/outbox';
+import { notificationJob } from '../notifications/notification-jobs';
 import { appendListingEvents } from './listing-events';
 
 export type EndingSoonResult = 'announced' | 'moved' | 'not_active' | 'already' | 'gone';
@@ -39,5 +40,35 @@ export async function announceEndingSoon(deps: Pick<Deps, 'db'>, listingId: stri
     ]);
     await writeOutbox(trx, events);
     return 'announced';
+  });
+}
+
+/**
+ * SPEC §7: 15 minutes before the end, push `ending_soon` to everyone watching or bidding (not the
+ * seller). One notification per user and listing (dedupe key), queued through the outbox; nothing
+ * for a listing that is no longer running.
+ */
+export async function pushEndingSoon(deps: Pick<Deps, 'db'>, listingId: string): Promise<number> {
+  return deps.db.transaction().execute(async (trx) => {
+    const listing = await trx.selectFrom('listings').select(['status', 'endsAt', 'sellerId', 'title']).where('id', '=', listingId).executeTakeFirst();
+    if (!listing || listing.status !== 'active' || !listing.endsAt || listing.endsAt.getTime() <= Date.now()) return 0;
+    const watchers = trx.selectFrom('watches').select('userId').where('listingId', '=', listingId);
+    const bidders = trx.selectFrom('listingBidders').select('bidderId as userId').where('listingId', '=', listingId).where('retractedAt', 'is', null);
+    const recipients = (await watchers.union(bidders).execute()).map((r) => r.userId).filter((id) => id !== listing.sellerId);
+    const minutes = Math.max(1, Math.round((listing.endsAt.getTime() - Date.now()) / 60_000));
+    await writeOutbox(
+      trx,
+      recipients.map((userId) =>
+        notificationJob({
+          userId,
+          type: 'ending_soon',
+          dedupeKey: `ending-soon-${listingId}-${userId}`,
+          title: 'Ending soon',
+          body: `"${listing.title}" ends in ${minutes} minutes.`,
+          data: { listingId, endsAt: listing.endsAt!.toISOString() },
+        }),
+      ),
+    );
+    return recipients.length;
   });
 }
