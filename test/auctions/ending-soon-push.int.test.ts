@@ -17,14 +17,19 @@ async function queuedNotices(listingId: string): Promise<NotificationInput[]> {
   const rows = await env.deps.db.selectFrom('outbox').select('payload').execute();
   return rows
     .map((r) => r.payload as unknown as { kind: string; name?: string; data: NotificationInput })
-    .filter((m) => m.kind === 'job' && m.name === 'notification.send' && m.data.type === 'ending_soon' && m.data.data.listingId === listingId)
+    .filter(
+      (m) => m.kind === 'job' && m.name === 'notification.send' && m.data.type === 'ending_soon' && m.data.data.listingId === listingId,
+    )
     .map((m) => m.data);
 }
 
 it('pushes once to each watcher and bidder, not to the seller', async () => {
   const [seller, watcher, bidder, both] = await Promise.all([0, 1, 2, 3].map(() => createUser(env.deps)));
   const listing = await createActiveListing(env.deps, seller.id, { endsInMs: 15 * 60_000 });
-  await env.deps.db.insertInto('watches').values([watcher, both, seller].map((u) => ({ userId: u.id, listingId: listing.id }))).execute();
+  await env.deps.db
+    .insertInto('watches')
+    .values([watcher, both, seller].map((u) => ({ userId: u.id, listingId: listing.id })))
+    .execute();
   await env.deps.db
     .insertInto('listingBidders')
     .values([bidder, both].map((u, i) => ({ listingId: listing.id, bidderId: u.id, alias: `b***${i + 1}`, lastBidAt: new Date() })))

@@ -75,7 +75,8 @@ export function jobsForPublishedListing(
 ): OutboxJob[] {
   const jobs = [closeJob(listing.id, listing.endsAt), endingSoonJob(listing.id, listing.endsAt, timing.endingSoonLeadSec)];
   // An auction shorter than the push lead gets no 15-minute reminder (it would fire at its start).
-  if (listing.endsAt.getTime() - ENDING_SOON_PUSH_LEAD_MS >= listing.startsAt.getTime()) jobs.push(endingSoonPushJob(listing.id, listing.endsAt));
+  if (listing.endsAt.getTime() - ENDING_SOON_PUSH_LEAD_MS >= listing.startsAt.getTime())
+    jobs.push(endingSoonPushJob(listing.id, listing.endsAt));
   if (listing.status === 'scheduled') jobs.unshift(openJob(listing.id, listing.startsAt));
   return jobs;
 }

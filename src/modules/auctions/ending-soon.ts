@@ -50,10 +50,18 @@ export async function announceEndingSoon(deps: Pick<Deps, 'db'>, listingId: stri
  */
 export async function pushEndingSoon(deps: Pick<Deps, 'db'>, listingId: string): Promise<number> {
   return deps.db.transaction().execute(async (trx) => {
-    const listing = await trx.selectFrom('listings').select(['status', 'endsAt', 'sellerId', 'title']).where('id', '=', listingId).executeTakeFirst();
+    const listing = await trx
+      .selectFrom('listings')
+      .select(['status', 'endsAt', 'sellerId', 'title'])
+      .where('id', '=', listingId)
+      .executeTakeFirst();
     if (!listing || listing.status !== 'active' || !listing.endsAt || listing.endsAt.getTime() <= Date.now()) return 0;
     const watchers = trx.selectFrom('watches').select('userId').where('listingId', '=', listingId);
-    const bidders = trx.selectFrom('listingBidders').select('bidderId as userId').where('listingId', '=', listingId).where('retractedAt', 'is', null);
+    const bidders = trx
+      .selectFrom('listingBidders')
+      .select('bidderId as userId')
+      .where('listingId', '=', listingId)
+      .where('retractedAt', 'is', null);
     const recipients = (await watchers.union(bidders).execute()).map((r) => r.userId).filter((id) => id !== listing.sellerId);
     const minutes = Math.max(1, Math.round((listing.endsAt.getTime() - Date.now()) / 60_000));
     await writeOutbox(
