@@ -1,6 +1,7 @@
 import jwt from 'jsonwebtoken';
 import type { ExtendedError } from 'socket.io';
 import { actorFromToken } from '../src/http/authenticate';
+import { sessionRoom } from '../src/modules/auth/revocations';
 import { forbidden, unauthorized } from '../src/shared/errors';
 import { z } from '../src/shared/zod';
 import { onEvent, problemOf } from './ack';
@@ -62,6 +63,11 @@ export function installSession(deps: RealtimeDeps, socket: BiddtSocket): void {
     const actor = await actorFromToken(deps, token);
     if (actor.userId !== socket.data.actor.userId)
       throw forbidden('user_mismatch', 'A socket stays signed in as one user; reconnect to switch users.');
+    if (actor.sid !== socket.data.actor.sid) {
+      // Logging out the new session must reach this socket; the old session no longer speaks for it.
+      await socket.leave(sessionRoom(socket.data.actor.sid));
+      await socket.join(sessionRoom(actor.sid));
+    }
     socket.data.actor = actor;
     socket.data.expiresAt = expiryOf(token);
     arm();

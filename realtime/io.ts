@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Deps } from '../src/composition';
 import { userRoom } from '../src/modules/auctions/listing-events';
+import { sessionRoom } from '../src/modules/auth/revocations';
 import { createRedis } from '../src/shared/redis';
 import { socketKey } from '../src/shared/socket-key';
 import { handshakeAuth, installSession } from './auth';
@@ -60,7 +61,7 @@ export async function startRealtime(deps: Deps, port = deps.config.realtimePort)
   });
   io.use(handshakeAuth(deps));
   io.on('connection', (socket: BiddtSocket) => {
-    void socket.join(userRoom(socket.data.actor.userId));
+    void socket.join([userRoom(socket.data.actor.userId), sessionRoom(socket.data.actor.sid)]);
     installGuards(socket, CLIENT_EVENTS, deps.logger);
     installSession(deps, socket);
     registerListingHandlers(deps, socket);

@@ -2,7 +2,7 @@ import jwt from 'jsonwebtoken';
 import { startRealtime, type RealtimeServer } from '../../realtime/io';
 import { signAccessToken } from '../../src/modules/auth/access-tokens';
 import { accessOptions } from '../../src/modules/auth/auth.service';
-import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
+import { createTestEnv, createUser, openSession, type TestEnv, type TestUser } from '../support/harness';
 import { ackError, closeAllClients, okData, openClient, refusal } from './realtime-support';
 
 let env: TestEnv;
@@ -67,6 +67,20 @@ describe('socket handshake and session', () => {
     await new Promise((r) => setTimeout(r, 2600));
     expect(client.socket.connected).toBe(true);
     expect(client.events('session_expired')).toHaveLength(0);
+  });
+
+  it('disconnects the sockets of a session when it logs out, and only those', async () => {
+    const member = await createUser(env.deps);
+    const otherDevice = await openSession(env.deps, member);
+    const phone = await openClient(rt.port, member.accessToken);
+    const tablet = await openClient(rt.port, otherDevice.accessToken);
+    const disconnected = new Promise<string>((resolve) => phone.socket.once('disconnect', (reason) => resolve(reason)));
+
+    expect((await env.http.delete('/v1/auth/logout').set(member.auth)).status).toBe(204);
+    expect(await disconnected).toBe('io server disconnect');
+    expect(phone.events('session_expired')).toEqual([{ error: expect.objectContaining({ status: 401, code: 'session_revoked' }) }]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(tablet.socket.connected).toBe(true);
   });
 
   it('answers every event through its ack, with a 400 problem naming the bad field', async () => {

@@ -1,14 +1,17 @@
 import type { Deps } from '../../composition';
 import type { User } from '../../../db/schema';
 import type { Actor } from '../../http/types';
-import { AppError } from '../../shared/errors';
+import { toProblem } from '../../http/problem';
+import { AppError, unauthorized } from '../../shared/errors';
+import { socketEmitter } from '../../shared/socket-emitter';
 import { usersRepository } from '../users/users.repository';
 import { presentSelf } from '../users/users.presenter';
 import { signAccessToken } from './access-tokens';
 import { consumeOtp, issueOtp } from './otp';
+import { sessionRoom } from './revocations';
 import { revokeFamily, rotateSession, startSession } from './sessions';
 
-type AuthDeps = Pick<Deps, 'db' | 'config' | 'rateLimits' | 'sms' | 'identity' | 'revocations'>;
+type AuthDeps = Pick<Deps, 'db' | 'redis' | 'config' | 'rateLimits' | 'sms' | 'identity' | 'revocations'>;
 
 const otpOptions = (deps: AuthDeps) => ({
   secret: deps.config.auth.otpSecret,
@@ -45,7 +48,8 @@ export async function verifyCode(deps: AuthDeps, phoneNumber: string, code: stri
 
 /** Signs in with a Firebase ID token obtained by phone sign-in on the device. */
 export async function exchangeFirebaseToken(deps: AuthDeps, idToken: string, ip: string) {
-  if (!deps.identity) throw new AppError('not_implemented', 'firebase_not_configured', 'Firebase sign-in is not configured on this server.');
+  if (!deps.identity)
+    throw new AppError('not_implemented', 'firebase_not_configured', 'Firebase sign-in is not configured on this server.');
   await deps.rateLimits.consume('authIp', ip);
   let phoneNumber: string;
   try {
@@ -72,6 +76,11 @@ export async function refresh(deps: AuthDeps, refreshToken: string, ip: string) 
 export async function logout(deps: AuthDeps, actor: Actor): Promise<void> {
   await revokeFamily(deps.db, actor.sid);
   await deps.revocations.revoke(actor.sid);
+  // Sockets opened with this session's tokens would otherwise live until their token expires.
+  const room = sessionRoom(actor.sid);
+  const emitter = socketEmitter(deps);
+  emitter.to(room).emit('session_expired', { error: toProblem(unauthorized('session_revoked', 'This session has been signed out.')) });
+  emitter.in(room).disconnectSockets(true);
 }
 
 async function openSession(deps: AuthDeps, user: User) {

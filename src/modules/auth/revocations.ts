@@ -1,5 +1,8 @@
 import type { Redis } from '../../shared/redis';
 
+/** Socket.IO room of every socket opened with an access token of one session (refresh family). */
+export const sessionRoom = (sid: string) => `session:${sid}`;
+
 /**
  * Revoked sessions, remembered in Redis for one access-token lifetime so every process refuses
  * access tokens of a logged-out session at once instead of letting them live out their 15 minutes.
