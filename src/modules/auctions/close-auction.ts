@@ -1,10 +1,8 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../composition';
-import { closeOutcome } from '../bidding/engine/engine';
-import { auctionStateOf } from '../listings/auction-state';
 import { writeOutbox } from '../../shared/outbox';
 import { CLOSE_LEAD_MS } from './auction-jobs';
-import { finalizeListing } from './finalize-listing';
+import { CloseBatcher, type FinalizeResult } from './close-batcher';
 import { appendListingEvents } from './listing-events';
 
 export type CloseResult = 'closed' | 'not_active' | 'not_due' | 'gone';
@@ -12,7 +10,6 @@ export type CloseResult = 'closed' | 'not_active' | 'not_due' | 'gone';
 const WAIT_STEP_MS = 10;
 const WAIT_LIMIT_MS = 30_000;
 const STALE_CHECK_EVERY_MS = 200;
-
 
 type CloseDeps = Pick<Deps, 'db' | 'config' | 'bidsInFlight'>;
 
@@ -53,29 +50,39 @@ async function clearDecidedMarks(deps: CloseDeps, listingId: string, endsAt: num
   const marked = await deps.bidsInFlight.undecidedBefore(listingId, endsAt);
   if (marked.length === 0) return;
   const decided = await deps.db.selectFrom('bidRequests').select('requestId').where('requestId', 'in', marked).execute();
-  await deps.bidsInFlight.settle(listingId, decided.map((d) => d.requestId));
+  await deps.bidsInFlight.settle(
+    listingId,
+    decided.map((d) => d.requestId),
+  );
 }
 
-async function finalizeIfDue(deps: CloseDeps, listingId: string, redisNow: number): Promise<CloseResult | 'retry'> {
-  return deps.db.transaction().execute(async (trx) => {
-    const listing = await trx.selectFrom('listings').selectAll().where('id', '=', listingId).forUpdate().executeTakeFirst();
-    if (!listing) return 'gone';
-    if (listing.status !== 'active' || !listing.endsAt) return 'not_active';
-    // A bid decided between our check and the lock may have extended the end: look again.
-    if (listing.endsAt.getTime() > redisNow) return 'retry';
-    const outcome = closeOutcome(auctionStateOf(listing));
-    await finalizeListing(trx, deps.config, listing, outcome.sold ? { sold: true, buyerId: outcome.winnerId, priceCents: outcome.finalPriceCents, source: 'auction' } : { sold: false });
-    return 'closed';
-  });
+const batchers = new WeakMap<object, CloseBatcher>();
+
+/** Finalizes through this process's batcher, so listings ending together share transactions. */
+function finalizeIfDue(deps: CloseDeps, listingId: string, redisNow: number): Promise<FinalizeResult> {
+  let batcher = batchers.get(deps);
+  if (!batcher) {
+    batcher = new CloseBatcher(deps);
+    batchers.set(deps, batcher);
+  }
+  return batcher.finalize(listingId, redisNow);
 }
 
 /** Opens a scheduled listing whose start has come (idempotent). */
 export async function openAuction(deps: Pick<Deps, 'db'>, listingId: string): Promise<'opened' | 'skipped'> {
   return deps.db.transaction().execute(async (trx) => {
-    const listing = await trx.selectFrom('listings').select(['status', 'startsAt']).where('id', '=', listingId).forUpdate().executeTakeFirst();
+    const listing = await trx
+      .selectFrom('listings')
+      .select(['status', 'startsAt'])
+      .where('id', '=', listingId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!listing || listing.status !== 'scheduled' || !listing.startsAt || listing.startsAt.getTime() > Date.now()) return 'skipped';
     await trx.updateTable('listings').set({ status: 'active' }).where('id', '=', listingId).execute();
-    await writeOutbox(trx, await appendListingEvents(trx, listingId, [{ type: 'auction_started', payload: { startsAt: listing.startsAt.toISOString() } }]));
+    await writeOutbox(
+      trx,
+      await appendListingEvents(trx, listingId, [{ type: 'auction_started', payload: { startsAt: listing.startsAt.toISOString() } }]),
+    );
     return 'opened';
   });
 }

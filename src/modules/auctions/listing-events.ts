@@ -14,7 +14,11 @@ export interface ListingEventInput {
  * Stores listing events with consecutive per-listing seqs and returns them as outbox messages for
  * the listing room. The caller must hold the listing's row lock, which is what makes seqs gapless.
  */
-export async function appendListingEvents(trx: Transaction<Database>, listingId: string, events: ListingEventInput[]): Promise<OutboxEvent[]> {
+export async function appendListingEvents(
+  trx: Transaction<Database>,
+  listingId: string,
+  events: ListingEventInput[],
+): Promise<OutboxEvent[]> {
   if (events.length === 0) return [];
   const { eventSeq } = await trx
     .updateTable('listings')

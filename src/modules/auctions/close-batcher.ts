@@ -1,0 +1,101 @@
+import type { Deps } from '../../composition';
+import { closeOutcome } from '../bidding/engine/engine';
+import { auctionStateOf } from '../listings/auction-state';
+import { finalizeListings, type Ending } from './finalize-listing';
+
+export type FinalizeResult = 'closed' | 'not_active' | 'gone' | 'retry';
+
+interface Pending {
+  listingId: string;
+  /** Redis time at which no undecided bid stamped before the end remained. */
+  checkedAt: number;
+  resolve(result: FinalizeResult): void;
+  reject(err: unknown): void;
+}
+
+const MAX_BATCH = 250;
+type CloseDeps = Pick<Deps, 'db' | 'config'>;
+
+/**
+ * Finalizes the listings whose close jobs are ready, many per transaction: when thousands of
+ * auctions end in the same second, the ones ready while a batch commits go together in the next
+ * (rows locked in id order, so concurrent batches never deadlock). If a batch fails, each of its
+ * listings is retried alone, so one bad listing cannot hold the others back.
+ */
+export class CloseBatcher {
+  private readonly pending: Pending[] = [];
+  private draining = false;
+
+  constructor(private readonly deps: CloseDeps) {}
+
+  finalize(listingId: string, checkedAt: number): Promise<FinalizeResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ listingId, checkedAt, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    while (this.pending.length) {
+      const batch = this.takeBatch();
+      try {
+        const results = await finalizeBatch(this.deps, batch);
+        batch.forEach((p) => p.resolve(results.get(p.listingId)!));
+      } catch {
+        for (const p of batch) await finalizeBatch(this.deps, [p]).then((r) => p.resolve(r.get(p.listingId)!), p.reject);
+      }
+    }
+    this.draining = false;
+  }
+
+  /** Up to MAX_BATCH distinct listings; a duplicate (a second close job) waits for the next round. */
+  private takeBatch(): Pending[] {
+    const seen = new Set<string>();
+    const batch: Pending[] = [];
+    const later: Pending[] = [];
+    for (const p of this.pending.splice(0)) {
+      if (batch.length < MAX_BATCH && !seen.has(p.listingId)) {
+        seen.add(p.listingId);
+        batch.push(p);
+      } else later.push(p);
+    }
+    this.pending.push(...later);
+    return batch;
+  }
+}
+
+async function finalizeBatch(
+  deps: CloseDeps,
+  batch: Array<Pick<Pending, 'listingId' | 'checkedAt'>>,
+): Promise<Map<string, FinalizeResult>> {
+  const checkedAt = new Map(batch.map((p) => [p.listingId, p.checkedAt]));
+  return deps.db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom('listings')
+      .selectAll()
+      .where('id', 'in', [...checkedAt.keys()])
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    const results = new Map<string, FinalizeResult>([...checkedAt.keys()].map((id) => [id, 'gone']));
+    const endings: Ending[] = [];
+    for (const listing of rows) {
+      if (listing.status !== 'active' || !listing.endsAt) results.set(listing.id, 'not_active');
+      // A bid decided between the in-flight check and this lock may have extended the end.
+      else if (listing.endsAt.getTime() > checkedAt.get(listing.id)!) results.set(listing.id, 'retry');
+      else {
+        const outcome = closeOutcome(auctionStateOf(listing));
+        endings.push({
+          listing,
+          finale: outcome.sold
+            ? { sold: true, buyerId: outcome.winnerId, priceCents: outcome.finalPriceCents, source: 'auction' }
+            : { sold: false },
+        });
+        results.set(listing.id, 'closed');
+      }
+    }
+    await finalizeListings(trx, deps.config, endings);
+    return results;
+  });
+}

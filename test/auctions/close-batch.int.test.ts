@@ -1,0 +1,74 @@
+/**
+ * Many auctions ending together are finalized in shared transactions (one statement per table per
+ * batch); each listing must still end exactly once, with its own event seq, transaction and fees.
+ */
+import { closeAuction } from '../../src/modules/auctions/close-auction';
+import { commissionCents } from '../../src/shared/money';
+import { createActiveListing } from '../support/fixtures';
+import { createTestEnv, createUser, type TestEnv } from '../support/harness';
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await createTestEnv();
+});
+afterAll(() => env.close());
+
+it('closes 40 listings ending together: sold ones get one transaction each, every one exactly one auction_ended event', async () => {
+  const seller = await createUser(env.deps);
+  const winner = await createUser(env.deps);
+  const listings = await Promise.all(
+    Array.from({ length: 40 }, (_, i) =>
+      createActiveListing(env.deps, seller.id, { endsInMs: 400, startingPriceCents: 1000 + i, title: `Lot ${i}` }),
+    ),
+  );
+  const sold = listings.filter((_, i) => i % 2 === 0);
+  for (const l of sold) {
+    // A leader whose maximum is above the start: sold at the starting price (one bidder).
+    await env.deps.db
+      .updateTable('listings')
+      .set({ leaderId: winner.id, leaderMaxCents: 5000, leaderSeq: 1, nextBidSeq: 2, bidCount: 1 })
+      .where('id', '=', l.id)
+      .execute();
+  }
+  // Each listing already has one stored event, so auction_ended must take seq 2.
+  for (const l of listings) {
+    await env.deps.db.updateTable('listings').set({ eventSeq: 1 }).where('id', '=', l.id).execute();
+    await env.deps.db
+      .insertInto('listingEvents')
+      .values({ listingId: l.id, seq: 1, type: 'auction_started', payload: JSON.stringify({}) })
+      .execute();
+  }
+
+  const results = await Promise.all([...listings, ...listings.slice(0, 5)].map((l) => closeAuction(env.deps, l.id)));
+  expect(results.filter((r) => r === 'closed')).toHaveLength(40);
+  expect(results.filter((r) => r !== 'closed').every((r) => r === 'not_active')).toBe(true);
+
+  const ids = listings.map((l) => l.id);
+  const rows = await env.deps.db
+    .selectFrom('listings')
+    .select(['id', 'status', 'winnerId', 'eventSeq', 'endedAt'])
+    .where('id', 'in', ids)
+    .execute();
+  for (const row of rows) {
+    const wasSold = sold.some((l) => l.id === row.id);
+    expect(row).toMatchObject({ status: wasSold ? 'ended_sold' : 'ended_unsold', winnerId: wasSold ? winner.id : null, eventSeq: '2' });
+    expect(row.endedAt).not.toBeNull();
+  }
+  const ended = await env.deps.db
+    .selectFrom('listingEvents')
+    .select(['listingId', 'seq', 'payload'])
+    .where('listingId', 'in', ids)
+    .where('type', '=', 'auction_ended')
+    .execute();
+  expect(ended).toHaveLength(40);
+  expect(ended.every((e) => Number(e.seq) === 2)).toBe(true);
+
+  const transactions = await env.deps.db.selectFrom('transactions').selectAll().where('listingId', 'in', ids).execute();
+  expect(transactions.map((t) => t.listingId).sort()).toEqual(sold.map((l) => l.id).sort());
+  for (const tx of transactions) {
+    const listing = sold.find((l) => l.id === tx.listingId)!;
+    expect(tx).toMatchObject({ buyerId: winner.id, amountCents: listing.startingPriceCents, status: 'pending_payment', source: 'auction' });
+    expect(tx.commissionCents).toBe(commissionCents(listing.startingPriceCents, 600));
+    expect(tx.sellerPayoutCents).toBe(listing.startingPriceCents - tx.commissionCents - 199);
+  }
+});
