@@ -1,3 +1,4 @@
+import type { BidAccepted } from '../../src/modules/bidding/bid-results';
 import { startApi, type ApiServer } from '../../src/server';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from './harness';
 import { spawnWorkers, type WorkerProcess } from './worker-process';
@@ -19,10 +20,12 @@ export function rng(seed: number) {
   };
 }
 
+/** What POST …/bids answers: the 201 body, a 202 `{requestId}`, or a problem (with `minNextBidCents` for too low). */
+export type BidAnswerBody = Partial<BidAccepted> & { requestId?: string; code?: string; minNextBidCents?: number };
+
 export interface HttpAnswer {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies of several shapes
-  body: any;
+  body: BidAnswerBody;
   headers: Headers;
 }
 

@@ -1,5 +1,20 @@
 import type { OutboxJob } from '../../shared/outbox';
-import { jobId } from '../../shared/queues';
+import { jobId, type JobName } from '../../shared/queues';
+
+/**
+ * A delayed `auctions` job for one listing, keyed by the time it is about (`at`): when that time
+ * moves (soft close), the new job gets a new id instead of being swallowed as a duplicate.
+ */
+function listingJob(
+  name: JobName<'auctions'>,
+  idPrefix: string,
+  listingId: string,
+  at: Date,
+  runAt: number,
+  data: Record<string, unknown> = { listingId },
+): OutboxJob {
+  return { kind: 'job', queue: 'auctions', name, data, jobId: jobId(idPrefix, listingId, at.getTime()), runAt };
+}
 
 /**
  * Close jobs are queued this long before the deadline and then wait for it in-process: BullMQ's
@@ -9,14 +24,7 @@ export const CLOSE_LEAD_MS = 300;
 
 /** The delayed job that closes a listing at `endsAt`; a new end time gets a new job id. */
 export function closeJob(listingId: string, endsAt: Date): OutboxJob {
-  return {
-    kind: 'job',
-    queue: 'auctions',
-    name: 'auction.close',
-    data: { listingId },
-    jobId: jobId('close', listingId, endsAt.getTime()),
-    runAt: endsAt.getTime() - CLOSE_LEAD_MS,
-  };
+  return listingJob('auction.close', 'close', listingId, endsAt, endsAt.getTime() - CLOSE_LEAD_MS);
 }
 
 /** Default lead of `ending_soon` (config `timing.endingSoonLeadSec`, env ENDING_SOON_LEAD_SEC). */
@@ -28,14 +36,10 @@ export const DEFAULT_ENDING_SOON_LEAD_SEC = 60;
  * listing has closed, so stale jobs of an extended auction are harmless. A new end time gets a new id.
  */
 export function endingSoonJob(listingId: string, endsAt: Date, leadSec: number = DEFAULT_ENDING_SOON_LEAD_SEC): OutboxJob {
-  return {
-    kind: 'job',
-    queue: 'auctions',
-    name: 'auction.ending_soon',
-    data: { listingId, endsAt: endsAt.getTime() },
-    jobId: jobId('endingsoon', listingId, endsAt.getTime()),
-    runAt: endsAt.getTime() - leadSec * 1000,
-  };
+  return listingJob('auction.ending_soon', 'endingsoon', listingId, endsAt, endsAt.getTime() - leadSec * 1000, {
+    listingId,
+    endsAt: endsAt.getTime(),
+  });
 }
 
 /** SPEC §7: watchers and bidders get a push this long before the end. */
@@ -43,26 +47,12 @@ export const ENDING_SOON_PUSH_LEAD_MS = 15 * 60 * 1000;
 
 /** The delayed job that pushes `ending_soon` notifications 15 minutes before `endsAt`. */
 export function endingSoonPushJob(listingId: string, endsAt: Date): OutboxJob {
-  return {
-    kind: 'job',
-    queue: 'auctions',
-    name: 'auction.ending_soon_push',
-    data: { listingId },
-    jobId: jobId('endingsoonpush', listingId, endsAt.getTime()),
-    runAt: endsAt.getTime() - ENDING_SOON_PUSH_LEAD_MS,
-  };
+  return listingJob('auction.ending_soon_push', 'endingsoonpush', listingId, endsAt, endsAt.getTime() - ENDING_SOON_PUSH_LEAD_MS);
 }
 
 /** The delayed job that opens a scheduled listing at `startsAt`. */
 export function openJob(listingId: string, startsAt: Date): OutboxJob {
-  return {
-    kind: 'job',
-    queue: 'auctions',
-    name: 'auction.open',
-    data: { listingId },
-    jobId: jobId('open', listingId, startsAt.getTime()),
-    runAt: startsAt.getTime(),
-  };
+  return listingJob('auction.open', 'open', listingId, startsAt, startsAt.getTime());
 }
 
 /**
