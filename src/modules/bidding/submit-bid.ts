@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../composition';
-import { toProblem } from '../../http/problem';
 import type { Actor } from '../../http/types';
 import { sha256 } from '../../shared/crypto';
 import { AppError, forbidden, notFound, unprocessable } from '../../shared/errors';
@@ -110,4 +109,3 @@ export function errorOf(result: BidResult): AppError | undefined {
   return result.ok ? undefined : errorOfBidProblem(result.error);
 }
 
-export { toProblem };
