@@ -80,6 +80,9 @@ describe('1,000 concurrent bids, two worker processes, one killed mid-run', () =
       for (let attempt = 0; ; attempt += 1) {
         const victim = ctx.workers[attempt % 2];
         victim.freeze();
+        // Commands the process wrote just before SIGSTOP (e.g. completing a job) are still reaching
+        // Redis; let them land so "held" lists only jobs it really still holds.
+        await new Promise((r) => setTimeout(r, 50));
         const held = (await ctx.env.deps.queues.bids.getActive())
           .filter((j) => j.processedBy?.endsWith(`-${victim.pid}`))
           .map((j) => j.id!);
