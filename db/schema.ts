@@ -1,9 +1,16 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-/** Table types, written once here (camelCase through Kysely's CamelCasePlugin). */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+// Table types, written once here (camelCase through Kysely's CamelCasePlugin). `npm run db:check-schema`
+// and test/platform/schema-drift.int.test.ts check them against the migrated database.
+
+/** A timestamptz without a default: inserts must set it. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamptz that defaults to now(): inserts may leave it out. */
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json<T = unknown> = ColumnType<T, string, string>;
+/** A jsonb column with a default ('{}'): inserts may leave it out. */
+type DefaultedJson<T = unknown> = ColumnType<T, string | undefined, string>;
 /** bigserial ids come back from pg as strings. */
 type BigId = ColumnType<string, never, never>;
 
@@ -61,7 +68,7 @@ export interface AuditLogTable {
   action: string;
   targetType: string;
   targetId: string;
-  details: Json<Record<string, unknown>>;
+  details: DefaultedJson<Record<string, unknown>>;
   requestId: string | null;
   createdAt: CreatedAt;
 }
@@ -70,7 +77,7 @@ export interface OutboxTable {
   id: BigId;
   topic: string;
   payload: Json<Record<string, unknown>>;
-  availableAt: Timestamp;
+  availableAt: DefaultedTimestamp;
   publishedAt: Date | null;
   attempts: Generated<number>;
   createdAt: CreatedAt;
@@ -124,7 +131,8 @@ export interface ListingsTable {
   winnerId: string | null;
   endedAt: Timestamp | null;
   cancelledAt: Timestamp | null;
-  search: ColumnType<string, never, never>;
+  /** Generated tsvector; the column carries no NOT NULL, so it is nullable as far as the database says. */
+  search: ColumnType<string | null, never, never>;
   deletedAt: Timestamp | null;
   createdAt: CreatedAt;
   updatedAt: Generated<Date>;
@@ -238,7 +246,7 @@ export interface TransactionEventsTable {
   transactionId: string;
   type: string;
   actorId: string | null;
-  data: Json<Record<string, unknown>>;
+  data: DefaultedJson<Record<string, unknown>>;
   createdAt: CreatedAt;
 }
 
@@ -316,7 +324,7 @@ export interface NotificationsTable {
   type: string;
   title: string;
   body: string;
-  data: Json<Record<string, unknown>>;
+  data: DefaultedJson<Record<string, unknown>>;
   dedupeKey: string;
   readAt: Timestamp | null;
   deliveredAt: Timestamp | null;
@@ -348,7 +356,7 @@ export interface DevicesTable {
   userId: string;
   platform: 'ios' | 'android' | 'web';
   createdAt: CreatedAt;
-  lastSeenAt: Timestamp;
+  lastSeenAt: DefaultedTimestamp;
 }
 
 export interface Database {
