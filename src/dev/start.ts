@@ -72,7 +72,8 @@ async function main(): Promise<void> {
     standIn.setWebhookUrl(`${base}/v1/webhooks/stripe`);
     say(`Stripe:    local stand-in at ${standIn.url} (webhooks → ${base}/v1/webhooks/stripe; set STRIPE_SECRET_KEY for real Stripe)`);
   } else say('Stripe:    STRIPE_SECRET_KEY set — talking to Stripe');
-  if (config.auth.testPhoneCodes.size) say(`Test phones (code 123456 unless set otherwise): ${[...config.auth.testPhoneCodes.keys()].join(', ')}`);
+  if (config.auth.testPhoneCodes.size)
+    say(`Test phones (code 123456 unless set otherwise): ${[...config.auth.testPhoneCodes.keys()].join(', ')}`);
 
   const stopServices: Stoppable = { stop: async () => void (await Promise.allSettled(services.map((s) => s.stop()))) };
   stopOnSignal(deps.logger, [api, realtime, workers, { stop: () => deps.close() }, stopServices], config.timing.shutdownTimeoutMs);
