@@ -113,7 +113,7 @@ describe('npm start (src/dev/start.ts) with embedded services', () => {
         (r) => r.status === 200,
         () => false,
       );
-    }, 45_000);
+    }, 100_000); // ≈15 s on an idle machine: tsx compiles the app, initdb, migrations
     if (!ready || child.exitCode !== null) throw new Error(`npm start did not become ready:\n${output}`);
     return { app: child, port };
   }
@@ -144,7 +144,7 @@ describe('npm start (src/dev/start.ts) with embedded services', () => {
     const gone = await until(() => spawned.every((p) => !alive(p.pid)), 8000);
     expect(spawned.filter((p) => alive(p.pid))).toEqual([]);
     expect(gone).toBe(true);
-  }, 60_000);
+  }, 150_000);
 
   it('shuts down on SIGINT with exit code 0 and no stack trace', async () => {
     const { app: child } = await startApp();
@@ -156,5 +156,5 @@ describe('npm start (src/dev/start.ts) with embedded services', () => {
     expect(output).not.toMatch(/Error:|unhandled|uncaught/i);
     expect(output).toContain('"msg":"stopped"');
     expect(spawned.filter((p) => alive(p.pid))).toEqual([]);
-  }, 60_000);
+  }, 150_000);
 });
