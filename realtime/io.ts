@@ -47,7 +47,9 @@ export async function startRealtime(deps: Deps, port = deps.config.realtimePort)
     res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ status: 404, code: 'route_not_found' }));
   });
   const pub = createRedis(deps.config.redisUrl!);
-  const sub = pub.duplicate();
+  // No auto-pipelining on the subscriber: on close the adapter fires (and never awaits) UNSUBSCRIBEs,
+  // which an auto-pipeline would still hold when QUIT ends the connection — an unhandled rejection.
+  const sub = pub.duplicate({ enableAutoPipelining: false });
   const io: BiddtServer = new Server(http, {
     cors: { origin: deps.config.corsOrigins === '*' ? true : deps.config.corsOrigins },
     maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
@@ -77,7 +79,9 @@ export async function startRealtime(deps: Deps, port = deps.config.realtimePort)
     http,
     port: boundPort,
     async stop() {
-      io.disconnectSockets(true);
+      // Only this node's sockets: through the adapter, disconnectSockets would also drop every other
+      // node's clients (and publish to Redis while we are closing it).
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await Promise.allSettled([pub.quit(), sub.quit()]);
     },

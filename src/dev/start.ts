@@ -3,12 +3,12 @@ import { createDeps } from '../composition';
 import { migrateToLatest } from '../../db/migrate';
 import { seedDemo } from '../../db/seed';
 import { startApi } from '../server';
-import { stopOnSignal, type Stoppable } from '../process';
+import { holdSignalsUntilStarted, stopOnSignal, type Stoppable } from '../process';
 import { startRealtime } from '../../realtime/io';
 import { startWorkers } from '../../workers/workers';
 import { DEV_WEBHOOK_SECRET } from '../providers/payments/create-payments';
 import { DEFAULT_STANDIN_PORT, startStripeStandIn, type StripeStandIn } from '../providers/payments/stripe-standin';
-import { startEmbeddedPostgres, startRedisServer, type LocalService } from './local-services';
+import { LocalServiceError, startEmbeddedPostgres, startRedisServer, type LocalService } from './local-services';
 
 const DEV_TEST_PHONES = '+15555550100:123456,+15555550101:123456,+15555550102:123456';
 
@@ -16,17 +16,19 @@ const DEV_TEST_PHONES = '+15555550100:123456,+15555550101:123456,+15555550102:12
  * `npm start`: the whole platform in one process for development and demos — api, realtime and
  * workers — on an embedded PostgreSQL and a spawned redis-server unless DATABASE_URL / REDIS_URL say otherwise.
  */
+const services: LocalService[] = [];
+const say = (line: string) => process.stderr.write(`[biddt] ${line}\n`);
+
 async function main(): Promise<void> {
+  holdSignalsUntilStarted();
   process.env.NODE_ENV ??= 'development';
   const dev = process.env.NODE_ENV !== 'production';
   if (dev) process.env.AUTH_TEST_PHONE_CODES ??= DEV_TEST_PHONES;
-  const services: LocalService[] = [];
-  const say = (line: string) => process.stderr.write(`[biddt] ${line}\n`);
 
   if (!process.env.DATABASE_URL) {
-    say('DATABASE_URL not set: starting embedded PostgreSQL in .data/postgres');
     const pg = await startEmbeddedPostgres({ dataDir: '.data/postgres', port: Number(process.env.EMBEDDED_PG_PORT ?? 0) || undefined });
     services.push(pg);
+    say(`DATABASE_URL not set: embedded PostgreSQL on ${pg.url} (data in ${pg.dataDir})`);
     process.env.DATABASE_URL = pg.url;
   }
   if (!process.env.REDIS_URL) {
@@ -70,13 +72,18 @@ async function main(): Promise<void> {
     standIn.setWebhookUrl(`${base}/v1/webhooks/stripe`);
     say(`Stripe:    local stand-in at ${standIn.url} (webhooks → ${base}/v1/webhooks/stripe; set STRIPE_SECRET_KEY for real Stripe)`);
   } else say('Stripe:    STRIPE_SECRET_KEY set — talking to Stripe');
-  if (config.auth.testPhoneCodes.size) say(`Test phones (code 123456 unless set otherwise): ${[...config.auth.testPhoneCodes.keys()].join(', ')}`);
+  if (config.auth.testPhoneCodes.size)
+    say(`Test phones (code 123456 unless set otherwise): ${[...config.auth.testPhoneCodes.keys()].join(', ')}`);
 
   const stopServices: Stoppable = { stop: async () => void (await Promise.allSettled(services.map((s) => s.stop()))) };
   stopOnSignal(deps.logger, [api, realtime, workers, { stop: () => deps.close() }, stopServices], config.timing.shutdownTimeoutMs);
 }
 
-main().catch((err) => {
-  console.error(err);
+// A failed start stops what it already started (a database, a Redis) before exiting non-zero; a local
+// service that could not start is explained in one line.
+main().catch(async (err: unknown) => {
+  if (err instanceof LocalServiceError) say(err.message);
+  else console.error(err);
+  await Promise.allSettled(services.map((s) => s.stop()));
   process.exit(1);
 });
