@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { startStandInWithReceiver, type StandInWithReceiver } from './testing';
+import { startStandInWithReceiver, type StandInWithReceiver } from '../src/testing';
 
 const SECRET = 'whsec_standin_test';
 let ctx: StandInWithReceiver;
