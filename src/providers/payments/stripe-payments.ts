@@ -190,7 +190,9 @@ export class StripePayments implements Payments {
       amount: amountCents,
       currency: CURRENCY,
       transfer_group: transactionId,
-      automatic_payment_methods: { enabled: true },
+      // Card-only escrow: no redirect-based methods, so a card confirmation never needs a return_url
+      // (server-side confirms work; the mobile PaymentSheet still gets the client secret).
+      automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
       metadata: { transaction_id: transactionId, buyer_id: input.buyerId, seller_id: input.sellerId, listing_id: input.listingId },
       ...(input.description ? { description: input.description } : {}),
     };
