@@ -20,13 +20,16 @@ COPY package.json package-lock.json ./
 RUN npm ci
 
 # --- build: tsc -p tsconfig.build.json → dist/{src,realtime,workers,db,openapi} -----------------
+# The context holds no tools/ (the Stripe stand-in) nor test/ (.dockerignore); src/dev is not built.
 FROM deps AS build
 COPY . .
 RUN npm run build \
  && test -f dist/src/main.js \
  && test -f dist/realtime/main.js \
  && test -f dist/workers/main.js \
- && test -f dist/db/migrate-cli.js
+ && test -f dist/db/migrate-cli.js \
+ && test ! -e dist/src/dev \
+ && test ! -e dist/tools
 
 # --- runtime: production dependencies + compiled JavaScript, as the unprivileged `node` user ----
 FROM base AS runtime

@@ -8,13 +8,13 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{src,realtime,workers,db,openapi}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{src,realtime,workers,db,openapi,tools}/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
     },
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{src,realtime,workers,db,openapi}/**/*.int.test.ts', '<rootDir>/test/**/*.test.ts'],
+      testMatch: ['<rootDir>/{src,realtime,workers,db,openapi,tools}/**/*.int.test.ts', '<rootDir>/test/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFiles: ['<rootDir>/test/support/env.ts'],

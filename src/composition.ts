@@ -3,6 +3,7 @@ import { createDb, type Db } from '../db/connection';
 import { SessionRevocations } from './modules/auth/revocations';
 import { BidResults } from './modules/bidding/bid-results';
 import { BidsInFlight } from './modules/bidding/bids-in-flight';
+import type { CrashHook } from './modules/escrow';
 import { FirebaseIdentity, type IdentityVerifier } from './providers/identity/firebase-identity';
 import { createPayments } from './providers/payments/create-payments';
 import type { Payments } from './providers/payments/payments';
@@ -40,6 +41,8 @@ export interface Deps {
   storage: ObjectStorage;
   bidsInFlight: BidsInFlight;
   bidResults: BidResults;
+  /** Tests only: throws at named points of the money paths to simulate a crash there. */
+  crashHook?: CrashHook;
   close(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export interface DepsOverrides {
   payments?: Payments;
   identity?: IdentityVerifier;
   storage?: ObjectStorage;
+  crashHook?: CrashHook;
 }
 
 /** The composition root shared by the api, realtime and workers processes. */
@@ -81,6 +85,7 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
     storage: overrides.storage ?? createStorage(config),
     bidsInFlight: new BidsInFlight(redis, config.redisPrefix),
     bidResults,
+    crashHook: overrides.crashHook,
     async close() {
       await bidResults.close();
       await Promise.allSettled(Object.values(queues).map((q) => q.close()));

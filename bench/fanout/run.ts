@@ -213,6 +213,10 @@ async function main(): Promise<void> {
     DATABASE_POOL_MAX: '10',
     REDIS_URL: redis.url,
     REDIS_PREFIX: prefix,
+    // Realtime makes no Stripe call, but its deps are built like the api's: configured, never reached.
+    STRIPE_SECRET_KEY: 'sk_test_bench_unused',
+    STRIPE_WEBHOOK_SECRET: 'whsec_bench_unused',
+    STRIPE_API_BASE: 'http://127.0.0.1:9',
   };
   const serverEntry = serverKind === 'tsx' ? 'server.ts' : await compileServer();
   const env = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, loadavg1m: loadavg()[0] };

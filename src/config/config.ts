@@ -30,7 +30,8 @@ export interface Config {
   };
   twilio: { accountSid: string; authToken: string; fromNumber: string } | undefined;
   firebase: { projectId: string; clientEmail?: string; privateKey?: string } | undefined;
-  stripe: { secretKey: string | undefined; webhookSecret: string | undefined; standInPort: number };
+  /** `apiBase`: where the SDK sends requests (unset: api.stripe.com); development points it at the local stand-in. */
+  stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiBase: string | undefined };
   storage: {
     driver: 'disk' | 's3';
     dir: string;
@@ -123,7 +124,7 @@ function toConfig(e: Env): Config {
     firebase: e.FIREBASE_PROJECT_ID
       ? { projectId: e.FIREBASE_PROJECT_ID, clientEmail: e.FIREBASE_CLIENT_EMAIL, privateKey: e.FIREBASE_PRIVATE_KEY }
       : undefined,
-    stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, standInPort: e.STRIPE_STANDIN_PORT },
+    stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
     storage: {
       driver: e.STORAGE_DRIVER,
       dir: e.STORAGE_DIR,

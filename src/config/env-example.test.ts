@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { envSchema } from './env';
 
 /** Variables read outside the zod schema that `.env.example` must document too. */
-const READ_ELSEWHERE = ['EMBEDDED_PG_PORT', 'SEED_DEMO'];
+const READ_ELSEWHERE = ['EMBEDDED_PG_PORT', 'SEED_DEMO', 'STRIPE_STANDIN_PORT'];
 /** Where the example deliberately shows a value other than the schema default (explained in its comment). */
 const NOT_THE_DEFAULT = ['AUTH_TEST_PHONE_CODES'];
 

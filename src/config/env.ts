@@ -64,7 +64,7 @@ export const envSchema = z
 
     STRIPE_SECRET_KEY: optionalText,
     STRIPE_WEBHOOK_SECRET: optionalText,
-    STRIPE_STANDIN_PORT: port(12111),
+    STRIPE_API_BASE: optionalText,
 
     STORAGE_DRIVER: z.enum(['disk', 's3']).default('disk'),
     STORAGE_DIR: z.string().default('.data/uploads'),
@@ -115,6 +115,9 @@ export const envSchema = z
     if (!relaxed && !env.REDIS_URL) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required in production' });
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'required when STRIPE_SECRET_KEY is set' });
+    }
+    if (env.STRIPE_API_BASE && !/^https?:\/\/[^/]+\/?$/.test(env.STRIPE_API_BASE)) {
+      ctx.addIssue({ code: 'custom', path: ['STRIPE_API_BASE'], message: 'must be an http(s) origin such as http://127.0.0.1:12111' });
     }
     if (env.STORAGE_DRIVER === 's3' && !env.S3_BUCKET) {
       ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when STORAGE_DRIVER=s3' });

@@ -6,11 +6,13 @@ import { startApi } from '../server';
 import { holdSignalsUntilStarted, stopOnSignal, type Stoppable } from '../process';
 import { startRealtime } from '../../realtime/io';
 import { startWorkers } from '../../workers/workers';
-import { DEV_WEBHOOK_SECRET } from '../providers/payments/create-payments';
-import { DEFAULT_STANDIN_PORT, startStripeStandIn, type StripeStandIn } from '../providers/payments/stripe-standin';
+import { DEFAULT_STANDIN_PORT, startStripeStandIn, type StripeStandIn } from '../../tools/stripe-standin/src';
 import { LocalServiceError, startEmbeddedPostgres, startRedisServer, type LocalService } from './local-services';
 
 const DEV_TEST_PHONES = '+15555550100:123456,+15555550101:123456,+15555550102:123456';
+/** The stand-in accepts any test key; the API verifies its webhooks with this secret unless told otherwise. */
+const STANDIN_SECRET_KEY = 'sk_test_biddt_standin';
+const DEV_WEBHOOK_SECRET = 'whsec_biddt_development_only';
 
 /**
  * `npm start`: the whole platform in one process for development and demos — api, realtime and
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
   }
 
   // Payments: the local Stripe stand-in (same SDK, signed webhooks) unless a real key is configured.
+  // Only this development entry point knows it; the product is configured like for Stripe itself.
   let standIn: StripeStandIn | undefined;
   if (dev && !process.env.STRIPE_SECRET_KEY) {
     process.env.STRIPE_WEBHOOK_SECRET ||= DEV_WEBHOOK_SECRET;
@@ -47,7 +50,8 @@ async function main(): Promise<void> {
       webhookSecret: process.env.STRIPE_WEBHOOK_SECRET,
       logger: (msg, data) => process.stderr.write(`[stripe-standin] ${msg} ${data ? JSON.stringify(data) : ''}\n`),
     });
-    process.env.STRIPE_STANDIN_PORT = String(standIn.port);
+    process.env.STRIPE_SECRET_KEY = STANDIN_SECRET_KEY;
+    process.env.STRIPE_API_BASE = standIn.url;
     services.push({ url: standIn.url, stop: () => standIn!.close() });
   }
 

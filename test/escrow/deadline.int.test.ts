@@ -1,4 +1,4 @@
-import { crashPoints, paymentDeadlineJob } from '../../src/modules/escrow';
+import { paymentDeadlineJob } from '../../src/modules/escrow';
 import { eventually } from '../support/fixtures';
 import { createUser, type TestUser } from '../support/harness';
 import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
@@ -17,7 +17,7 @@ afterAll(async () => {
   await env.close();
 });
 afterEach(() => {
-  crashPoints.reset();
+  env.crashPoints.reset();
   env.standIn.setDelivery({ paused: false });
 });
 
@@ -86,7 +86,7 @@ describe('payment deadline', () => {
     const buyer = await createUser(env.deps);
     const tx = await buyNowSale(env, seller, buyer, 5_000);
     // The API dies after Stripe created the intent and before our commit: we never learn its id.
-    crashPoints.arm('pay.after_intent');
+    env.crashPoints.arm('pay.after_intent');
     expect((await pay(env, buyer, tx.id)).status).toBe(500);
     expect((await findTx(env.deps, tx.id)).paymentIntentId).toBeNull();
     await waitForStatus(env.deps, tx.id, 'cancelled', 10_000);

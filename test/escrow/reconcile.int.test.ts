@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { chargeMovement } from '../../src/modules/escrow/escrow-money';
 import { postMovement } from '../../src/modules/ledger/ledger';
 import { reconcile } from '../../src/modules/ledger/reconcile';
-import { standInClient } from '../../src/providers/payments/stripe-standin/testing';
+import { standInClient } from '../../tools/stripe-standin/src/testing';
 import { buyNowSale, openAndResolveDispute, payAndFund, simulateVerify, useSellerWithWalletAndBuyer, waitForStatus } from './helpers';
 
 const run = promisify(execFile);
@@ -15,7 +15,8 @@ async function runScript(): Promise<{ code: number; stdout: string }> {
   const vars = {
     NODE_ENV: 'test',
     DATABASE_URL: ctx.env.databaseUrl,
-    STRIPE_STANDIN_PORT: String(ctx.env.standIn.port),
+    STRIPE_SECRET_KEY: 'sk_test_biddt_standin',
+    STRIPE_API_BASE: ctx.env.standIn.url,
     STRIPE_WEBHOOK_SECRET: ctx.env.webhookSecret,
     LOG_LEVEL: 'silent',
   };

@@ -1,4 +1,4 @@
-import { standInClient } from '../../src/providers/payments/stripe-standin/testing';
+import { standInClient } from '../../tools/stripe-standin/src/testing';
 import { balanceOf, LedgerAccount } from '../../src/modules/ledger/ledger';
 import {
   buyNowSale,

@@ -1,10 +1,10 @@
-import { crashPoints, releaseJob, sweepEscrow, type CrashPoint } from '../../src/modules/escrow';
+import { releaseJob, sweepEscrow, type CrashPoint } from '../../src/modules/escrow';
 import { jobId } from '../../src/shared/queues';
 import { eventually } from '../support/fixtures';
 import { buyNowSale, ledgerOf, payAndFund, simulateVerify, transfersOf, useSellerWithWalletAndBuyer, waitForStatus } from './helpers';
 
 const ctx = useSellerWithWalletAndBuyer();
-afterEach(() => crashPoints.reset());
+afterEach(() => ctx.env.crashPoints.reset());
 
 async function fundedSale(): Promise<string> {
   const tx = await buyNowSale(ctx.env, ctx.seller, ctx.buyer, 10_000);
@@ -45,12 +45,12 @@ describe('escrow.release is exactly once under crashes, Stripe faults and duplic
     ['release.after_commit', 1, 'already_released'],
   ])('worker killed at %s → one transfer', async (point, posts, retryOutcome) => {
     const txId = await fundedSale();
-    crashPoints.arm(point);
+    ctx.env.crashPoints.arm(point);
     await simulateVerify(ctx.env.deps, txId);
     const job = await completedReleaseJob(txId);
     expect(job.returnvalue).toBe(retryOutcome);
     await expectReleasedOnce(txId);
-    expect(crashPoints.hits()).toEqual([point]);
+    expect(ctx.env.crashPoints.hits()).toEqual([point]);
     expect(transferPosts(txId)).toHaveLength(posts);
   });
 

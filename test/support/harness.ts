@@ -69,6 +69,11 @@ export function testEnvVars(databaseUrl: string, extra: Record<string, string> =
     REDIS_URL: process.env.TEST_REDIS_URL!,
     REDIS_PREFIX: `t${unique()}`,
     AUTH_TEST_PHONE_CODES: '+15555550100:123456,+15555550101:123456',
+    // Payments are configured as in production; tests that pay start a stand-in and point these at it
+    // (test/support/stripe.ts). Elsewhere nothing listens on port 9, so a stray call fails fast, offline.
+    STRIPE_SECRET_KEY: 'sk_test_biddt_unused',
+    STRIPE_WEBHOOK_SECRET: 'whsec_biddt_unused',
+    STRIPE_API_BASE: 'http://127.0.0.1:9',
     ...RELAXED_LIMITS,
     ...extra,
   };

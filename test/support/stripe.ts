@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../src/composition';
-import { startStripeStandIn, type StripeStandIn, type StripeStandInOptions } from '../../src/providers/payments/stripe-standin';
+import { startStripeStandIn, type StripeStandIn, type StripeStandInOptions } from '../../tools/stripe-standin/src';
 import { startApi, type ApiServer } from '../../src/server';
 import { startWorkers, type RunningWorkers } from '../../workers/workers';
+import { CrashPoints } from './crash-points';
 import { createTestEnv, type TestEnv } from './harness';
 
 export interface StripeTestEnv extends TestEnv {
@@ -15,6 +16,8 @@ export interface StripeTestEnv extends TestEnv {
   /** Real BullMQ workers and outbox relay, on their own deps (another "process"). */
   workers: RunningWorkers;
   workerDeps: Deps;
+  /** Armed by a test to "kill" the api or the workers at a named point of the money paths. */
+  crashPoints: CrashPoints;
   close(): Promise<void>;
 }
 
@@ -32,7 +35,11 @@ export interface StripeTestOptions {
 export async function createStripeTestEnv(opts: StripeTestOptions = {}): Promise<StripeTestEnv> {
   const webhookSecret = `whsec_test_${randomBytes(12).toString('hex')}`;
   const standIn = await startStripeStandIn({ port: 0, webhookSecret, delivery: { retryBaseMs: 50, retryMaxMs: 500 }, ...opts.standIn });
-  const env = await createTestEnv({ STRIPE_STANDIN_PORT: String(standIn.port), STRIPE_WEBHOOK_SECRET: webhookSecret, ...opts.env });
+  const crashPoints = new CrashPoints();
+  const env = await createTestEnv(
+    { STRIPE_SECRET_KEY: 'sk_test_biddt_standin', STRIPE_API_BASE: standIn.url, STRIPE_WEBHOOK_SECRET: webhookSecret, ...opts.env },
+    { crashHook: crashPoints.hook },
+  );
   const api = await startApi(env.deps, 0);
   const apiUrl = `http://127.0.0.1:${api.port}`;
   standIn.setWebhookUrl(`${apiUrl}/v1/webhooks/stripe`);
@@ -47,6 +54,7 @@ export async function createStripeTestEnv(opts: StripeTestOptions = {}): Promise
     apiUrl,
     workers,
     workerDeps,
+    crashPoints,
     async close() {
       standIn.setWebhookUrl(null);
       await workers.stop();

@@ -27,6 +27,12 @@ export interface WorkerProcess {
  */
 export const FAST_STALLED_RECOVERY = { BULLMQ_LOCK_DURATION_MS: '2000', BULLMQ_STALLED_INTERVAL_MS: '500' };
 
+/** The parent's payments configuration (the stand-in a Stripe test env started, or the harness's unused one). */
+function stripeVars(env: TestEnv): Record<string, string> {
+  const { secretKey, webhookSecret, apiBase } = env.config.stripe;
+  return { STRIPE_SECRET_KEY: secretKey ?? '', STRIPE_WEBHOOK_SECRET: webhookSecret ?? '', STRIPE_API_BASE: apiBase ?? '' };
+}
+
 /**
  * Environment of a worker child: the same database, Redis and prefix as `env`, and the same
  * `extra` variables the test passed to createTestEnv (soft-close timing, fees…), so every process
@@ -42,6 +48,7 @@ export function workerEnv(env: TestEnv, extra: Record<string, string> = {}): Nod
     DATABASE_POOL_MAX: '10',
     REDIS_URL: env.config.redisUrl!,
     REDIS_PREFIX: env.config.redisPrefix,
+    ...stripeVars(env),
     ...RELAXED_LIMITS,
     ...FAST_STALLED_RECOVERY,
     ...extra,

@@ -9,4 +9,4 @@ export { refundEscrow, type RefundInput, type RefundOutcome } from './refund-esc
 export { enforcePaymentDeadline, remindPayment, RetryLater } from './payment-deadline';
 export { recordChargeback, closeChargeback } from './chargebacks';
 export { sweepEscrow } from './escrow-sweep';
-export { crashPoints, SimulatedCrash, type CrashPoint } from './crash-points';
+export type { CrashHook, CrashPoint } from './crash-points';

@@ -6,7 +6,6 @@ import { isPaymentsError, type PaymentIntentView } from '../../providers/payment
 import { AppError, conflict, unprocessable } from '../../shared/errors';
 import { recordTransactionEvent } from '../transactions/timeline';
 import { assertPartyRole } from '../transactions/transactions.policy';
-import { crashPoints } from './crash-points';
 import { escrowRepository } from './escrow.repository';
 
 export interface PayAnswer {
@@ -46,7 +45,7 @@ function answer(tx: Transaction, pi: PaymentIntentView): PayAnswer {
  * intent; the id is stored with a conditional update.
  */
 export async function payForTransaction(
-  deps: Pick<Deps, 'db' | 'payments' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'payments' | 'clock' | 'crashHook'>,
   actor: Actor,
   transactionId: string,
   expectedAmountCents?: number,
@@ -71,7 +70,7 @@ export async function payForTransaction(
         description: `Biddt purchase ${tx.id}`,
       })
       .catch(paymentsUnavailable);
-    crashPoints.hit('pay.after_intent');
+    deps.crashHook?.('pay.after_intent');
     await trx
       .updateTable('transactions')
       .set({ paymentIntentId: pi.id, updatedAt: sql<Date>`now()` })

@@ -6,7 +6,6 @@ import { unprocessable } from '../../shared/errors';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { balanceOf, LedgerAccount, postMovement } from '../ledger/ledger';
 import { recordTransactionEvent } from '../transactions/timeline';
-import { crashPoints } from './crash-points';
 import { releaseJob } from './escrow-jobs';
 import { chargebackSettlementMovement, partialRefundPayoutCents, refundMovement, reversalCents, reversalMovement } from './escrow-money';
 import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.repository';
@@ -19,7 +18,7 @@ export interface RefundInput {
 
 export type RefundOutcome = 'refunded' | 'already_refunded' | 'reversal_failed' | 'blocked_by_chargeback' | 'not_ready';
 
-type RefundDeps = Pick<Deps, 'db' | 'payments' | 'logger'>;
+type RefundDeps = Pick<Deps, 'db' | 'payments' | 'logger' | 'crashHook'>;
 type Trx = KyselyTrx<Database>;
 
 /** The job must match a resolved refund decision of that dispute (a worker never invents an amount). */
@@ -58,7 +57,7 @@ async function reverseRelease(deps: RefundDeps, input: RefundInput): Promise<'re
         return 'reversal_failed';
       }
     }
-    crashPoints.hit('refund.after_reversal');
+    deps.crashHook?.('refund.after_reversal');
     await trx
       .updateTable('transactions')
       .set({ reversalId: reversal?.id ?? `none-${key}`, updatedAt: sql<Date>`now()` })
@@ -184,7 +183,7 @@ export async function refundEscrow(deps: RefundDeps, input: RefundInput): Promis
       if (!refundId) return 'blocked_by_chargeback';
     } else {
       const refund = await findOrCreateRefund(deps, tx, input);
-      crashPoints.hit('refund.after_refund');
+      deps.crashHook?.('refund.after_refund');
       await postMovement(trx, refundMovement(tx.id, input.amountCents, refund.id));
       refundId = refund.id;
     }

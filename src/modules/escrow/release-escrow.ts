@@ -7,14 +7,13 @@ import { writeOutbox } from '../../shared/outbox';
 import { postMovement } from '../ledger/ledger';
 import { notificationJob } from '../notifications/notification-jobs';
 import { recordTransactionEvent } from '../transactions/timeline';
-import { crashPoints } from './crash-points';
 import type { ReleaseReason } from './escrow-jobs';
 import { releaseMovement, releasePayoutCents } from './escrow-money';
 import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.repository';
 
 export type ReleaseOutcome = 'released' | 'already_released' | 'waiting_for_wallet' | 'not_ready' | 'nothing_to_pay';
 
-type ReleaseDeps = Pick<Deps, 'db' | 'payments' | 'logger'>;
+type ReleaseDeps = Pick<Deps, 'db' | 'payments' | 'logger' | 'crashHook'>;
 type Trx = KyselyTrx<Database>;
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
@@ -56,7 +55,7 @@ async function waitForWallet(trx: Trx, tx: Transaction, reason: ReleaseReason, p
  * happened to us after Stripe made it), else a new one under the key `release-<txId>`.
  */
 async function findOrCreateTransfer(deps: ReleaseDeps, tx: Transaction, payoutCents: number, destination: string): Promise<TransferView> {
-  crashPoints.hit('release.before_transfer');
+  deps.crashHook?.('release.before_transfer');
   const existing = (await deps.payments.listTransfers(tx.id)).find((t) => t.transferGroup === tx.id);
   if (existing) {
     if (existing.amountCents !== payoutCents)
@@ -133,10 +132,10 @@ export async function releaseEscrow(deps: ReleaseDeps, transactionId: string, re
     if (!account?.payoutsEnabled) return waitForWallet(trx, tx, reason, payoutCents);
     if (!tx.chargeId) throw unprocessable('no_charge', `Transaction ${tx.id} has no Stripe charge to fund its payout.`);
     const transfer = await findOrCreateTransfer(deps, tx, payoutCents, account.stripeAccountId);
-    crashPoints.hit('release.after_transfer');
+    deps.crashHook?.('release.after_transfer');
     await markReleased(trx, tx, transfer, payoutCents);
     return 'released';
   });
-  if (outcome === 'released') crashPoints.hit('release.after_commit');
+  if (outcome === 'released') deps.crashHook?.('release.after_commit');
   return outcome;
 }

@@ -27,8 +27,8 @@ export const WEBHOOK_TOLERANCE_SEC = 300;
 export interface StripePaymentsOptions {
   secretKey: string;
   webhookSecret: string;
-  /** Talk to the local stand-in instead of api.stripe.com. */
-  standInPort?: number;
+  /** An origin (`http://127.0.0.1:12111`) to talk to instead of api.stripe.com: the local stand-in in development. */
+  apiBase?: string;
   /** 0 in tests: a retry is our job (same idempotency key), not the SDK's. */
   maxNetworkRetries: number;
   timeoutMs: number;
@@ -115,6 +115,13 @@ function disputeView(d: Stripe.Dispute): DisputeView {
   };
 }
 
+/** The SDK's host/port/protocol for an origin such as `http://127.0.0.1:12111`. */
+function hostOptions(origin: string): { host: string; port: number; protocol: 'http' | 'https' } {
+  const url = new URL(origin);
+  const protocol = url.protocol === 'http:' ? 'http' : 'https';
+  return { host: url.hostname, port: Number(url.port) || (protocol === 'http' ? 80 : 443), protocol };
+}
+
 /** Maps SDK errors to PaymentsError: retrying can help (transient) or it cannot (permanent). */
 function translate(err: unknown): never {
   if (!(err instanceof Stripe.errors.StripeError)) throw err;
@@ -147,7 +154,7 @@ export class StripePayments implements Payments {
       timeout: options.timeoutMs,
       telemetry: false,
       appInfo: { name: 'biddt' },
-      ...(options.standInPort !== undefined ? { host: '127.0.0.1', port: options.standInPort, protocol: 'http' as const } : {}),
+      ...(options.apiBase ? hostOptions(options.apiBase) : {}),
     });
   }
 
@@ -183,7 +190,9 @@ export class StripePayments implements Payments {
       amount: amountCents,
       currency: CURRENCY,
       transfer_group: transactionId,
-      automatic_payment_methods: { enabled: true },
+      // Card-only escrow: no redirect-based methods, so a card confirmation never needs a return_url
+      // (server-side confirms work; the mobile PaymentSheet still gets the client secret).
+      automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
       metadata: { transaction_id: transactionId, buyer_id: input.buyerId, seller_id: input.sellerId, listing_id: input.listingId },
       ...(input.description ? { description: input.description } : {}),
     };

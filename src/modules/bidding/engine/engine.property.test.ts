@@ -21,8 +21,8 @@ import {
   modelRetract,
   modelStart,
   modelView,
-} from './reference-model';
-import type { Model, ModelResult } from './reference-model';
+} from './reference-model.test-support';
+import type { Model, ModelResult } from './reference-model.test-support';
 
 const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 10_000);
 const HOUR = 3_600_000;

@@ -8,6 +8,7 @@ import { createMetadata, mergeMetadata, ParamReader, readBoolean } from '../para
 import { route, type Route } from '../router';
 import { snapshot } from '../store';
 import { confirmIntent, preflightConfirm } from './confirm';
+import { isRedirectType } from './payment-method-types';
 
 const CREATE_PARAMS = [
   'amount', 'currency', 'transfer_group', 'metadata', 'allowed_payment_method_types', 'excluded_payment_method_types',
@@ -49,6 +50,22 @@ function readLegacyTypes(reader: ParamReader, apiVersion: string): string[] | un
   return reader.stringList('payment_method_types');
 }
 
+/**
+ * The methods the intent offers: the allow-list (the stand-in's "Dashboard" enables cards only)
+ * minus exclusions, and, with `allow_redirects=never`, minus every redirect-based method. An intent
+ * left with none is refused, so a redirect-based method can never be confirmed on it.
+ */
+function offeredTypes(allowed: string[] | null, excluded: string[] | null, allowRedirects: 'always' | 'never'): string[] {
+  const types = (allowed ?? ['card']).filter((t) => !excluded?.includes(t) && (allowRedirects === 'always' || !isRedirectType(t)));
+  if (types.length === 0) {
+    throw invalidRequest(
+      'None of the allowed payment method types can be used on this PaymentIntent: redirect-based methods are refused with `automatic_payment_methods[allow_redirects]=never`, and the others are excluded.',
+      { code: 'payment_intent_invalid_parameter', param: 'allowed_payment_method_types' },
+    );
+  }
+  return types;
+}
+
 /** Automatic payment methods are on unless turned off (or, on old versions, replaced by a list). */
 function readMethodConfig(reader: ParamReader, apiVersion: string): MethodConfig {
   const legacy = readLegacyTypes(reader, apiVersion);
@@ -66,9 +83,10 @@ function readMethodConfig(reader: ParamReader, apiVersion: string): MethodConfig
   if (redirects !== undefined && redirects !== 'always' && redirects !== 'never') {
     throw invalidRequest('Invalid allow_redirects: must be one of always, never', { param: 'automatic_payment_methods[allow_redirects]' });
   }
-  const types = legacy ?? (allowed ?? ['card']).filter((t) => !excluded?.includes(t));
+  const allowRedirects = redirects ?? 'always';
+  const types = legacy ?? offeredTypes(allowed, excluded, allowRedirects);
   return {
-    automatic_payment_methods: legacy ? null : { enabled: enabled ?? true, allow_redirects: redirects ?? 'always' },
+    automatic_payment_methods: legacy ? null : { enabled: enabled ?? true, allow_redirects: allowRedirects },
     allowed_payment_method_types: allowed,
     excluded_payment_method_types: excluded,
     payment_method_types: types,

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { startStandInWithReceiver, type StandInWithReceiver } from './testing';
+import { startStandInWithReceiver, type StandInWithReceiver } from '../src/testing';
 
 const SECRET = 'whsec_standin_test';
 let ctx: StandInWithReceiver;
@@ -89,6 +89,29 @@ describe('PaymentIntents', () => {
     await expect(ctx.stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_visa' })).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     const viaDevice = ctx.standIn.confirmPaymentIntent(created.id, 'pm_card_visa');
     expect(viaDevice.status).toBe('succeeded');
+  });
+
+  it('confirms server-side without return_url when allow_redirects is never, as Stripe does', async () => {
+    const created = await ctx.stripe.paymentIntents.create({ amount: 1_000, currency: 'cad', automatic_payment_methods: { enabled: true, allow_redirects: 'never' } });
+    expect(created).toMatchObject({ automatic_payment_methods: { enabled: true, allow_redirects: 'never' }, payment_method_types: ['card'] });
+    const confirmed = await ctx.stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_visa' });
+    expect(confirmed.status).toBe('succeeded');
+    expect(await eventsOfType('payment_intent.succeeded')).toHaveLength(1);
+  });
+
+  it('refuses redirect-based methods when allow_redirects is never, and methods an intent does not offer', async () => {
+    const never = { enabled: true, allow_redirects: 'never' } as const;
+    const mixed = await ctx.stripe.paymentIntents.create({ amount: 1_000, currency: 'cad', automatic_payment_methods: never, allowed_payment_method_types: ['card', 'ideal', 'klarna'] });
+    expect(mixed.payment_method_types).toEqual(['card']);
+    await expect(
+      ctx.stripe.paymentIntents.create({ amount: 1_000, currency: 'cad', automatic_payment_methods: never, allowed_payment_method_types: ['ideal'] }),
+    ).rejects.toMatchObject({ statusCode: 400, code: 'payment_intent_invalid_parameter', param: 'allowed_payment_method_types' });
+    const idealOnly = await ctx.stripe.paymentIntents.create({ amount: 1_000, currency: 'cad', allowed_payment_method_types: ['ideal'] });
+    expect(idealOnly.payment_method_types).toEqual(['ideal']);
+    await expect(
+      ctx.stripe.paymentIntents.confirm(idealOnly.id, { payment_method: 'pm_card_visa', return_url: 'https://app.test/back' }),
+    ).rejects.toMatchObject({ statusCode: 400, code: 'payment_intent_incompatible_payment_method' });
+    expect((await ctx.stripe.paymentIntents.retrieve(idealOnly.id)).status).toBe('requires_payment_method');
   });
 
   it('cancels an unpaid intent but refuses to cancel a succeeded one', async () => {

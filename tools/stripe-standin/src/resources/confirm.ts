@@ -92,6 +92,15 @@ function decline(ctx: ApiContext, intent: PaymentIntentObj, method: PaymentMetho
   });
 }
 
+/** Every stand-in PaymentMethod is a card: refused when the intent does not offer cards, as Stripe refuses a method it does not offer. */
+function assertCardOffered(intent: PaymentIntentObj): void {
+  if (intent.payment_method_types.includes('card')) return;
+  throw invalidRequest(
+    `The provided PaymentMethod of type card is not allowed for this PaymentIntent. Allowed types: ${intent.payment_method_types.join(', ')}.`,
+    { code: 'payment_intent_incompatible_payment_method', param: 'payment_method' },
+  );
+}
+
 /** Every check a confirmation makes before it changes anything; returns the method to charge. */
 export function preflightConfirm(ctx: ApiContext, intent: PaymentIntentObj, options: ConfirmOptions): string {
   assertConfirmable(intent);
@@ -104,6 +113,7 @@ export function preflightConfirm(ctx: ApiContext, intent: PaymentIntentObj, opti
   }
   assertRedirectsHandled(intent, options);
   assertKnownPaymentMethod(ctx.engine, ref);
+  assertCardOffered(intent);
   return ref;
 }
 

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
-import { DEFAULT_ENABLED_EVENTS } from './index';
-import { standInClient, startStandInWithReceiver, type StandInWithReceiver } from './testing';
+import { DEFAULT_ENABLED_EVENTS } from '../src/index';
+import { standInClient, startStandInWithReceiver, type StandInWithReceiver } from '../src/testing';
 
 const SECRET = 'whsec_standin_faults';
 let ctx: StandInWithReceiver;

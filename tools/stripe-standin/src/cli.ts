@@ -1,5 +1,5 @@
 /**
- * Runs the stand-in on its own: `npx tsx src/providers/payments/stripe-standin/cli.ts`.
+ * Runs the stand-in on its own: `npx tsx tools/stripe-standin/src/cli.ts`.
  * STRIPE_WEBHOOK_SECRET is required (the API verifies with the same secret);
  * STRIPE_STANDIN_PORT (default 12111) and STRIPE_WEBHOOK_URL (default the local API) are optional.
  */
