@@ -42,6 +42,8 @@ export function workerEnv(env: TestEnv, extra: Record<string, string> = {}): Nod
     DATABASE_POOL_MAX: '10',
     REDIS_URL: env.config.redisUrl!,
     REDIS_PREFIX: env.config.redisPrefix,
+    // Several worker processes run at once: each takes a free port for its /metrics listener.
+    WORKERS_METRICS_PORT: '0',
     ...RELAXED_LIMITS,
     ...FAST_STALLED_RECOVERY,
     ...extra,
