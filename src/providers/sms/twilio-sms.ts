@@ -4,6 +4,15 @@ import type { SmsSender } from './sms';
 
 type TwilioClientOptions = NonNullable<ConstructorParameters<typeof twilio.Twilio>[2]>;
 
+/** What the SDK calls on a custom `httpClient` (its documented hook): one method, not the whole RequestClient class. */
+export interface TwilioHttpClient {
+  request(opts: { method: string; uri: string; data?: Record<string, unknown>; headers?: Record<string, string> }): Promise<{
+    statusCode: number;
+    body: unknown;
+    headers: Record<string, string>;
+  }>;
+}
+
 export interface TwilioOptions {
   accountSid: string;
   authToken: string;
@@ -11,7 +20,7 @@ export interface TwilioOptions {
   /** Twilio POSTs each message's delivery status here (queued, sent, delivered, failed…). */
   statusCallbackUrl?: string;
   /** Replaces Twilio's HTTP client (tests record the request instead of calling Twilio). */
-  httpClient?: TwilioClientOptions['httpClient'];
+  httpClient?: TwilioHttpClient;
   /** Waits before each retry of a 5xx answer; its length bounds the retries. */
   retryDelaysMs?: readonly number[];
 }
@@ -34,7 +43,9 @@ export class TwilioSms implements SmsSender {
   private readonly retryDelaysMs: readonly number[];
 
   constructor(private readonly options: TwilioOptions) {
-    this.client = twilio(options.accountSid, options.authToken, options.httpClient ? { httpClient: options.httpClient } : {});
+    // The SDK types the hook as its RequestClient class, but calls only `request` on it.
+    const httpClient = options.httpClient as unknown as TwilioClientOptions['httpClient'];
+    this.client = twilio(options.accountSid, options.authToken, httpClient ? { httpClient } : {});
     this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   }
 
