@@ -15,7 +15,7 @@ const optionalText = z
   .transform((v) => (v && v.trim() !== '' ? v : undefined));
 
 // Development-only secret: refused outside development/test by the refinement below.
-const DEV_SECRET = 'dev-only-secret-do-not-use-in-production-000000';
+export const DEV_SECRET = 'dev-only-secret-do-not-use-in-production-000000';
 
 /** The entries of `SMS_ALLOWED_COUNTRY_CODES` ("+1,+44") that are not "+" and 1–4 digits. */
 export function malformedCountryCodes(raw: string): string[] {
