@@ -1,8 +1,10 @@
 import { createServer, type Server as HttpServer } from 'node:http';
+import { Gauge } from 'prom-client';
 import { Server } from 'socket.io';
 import type { Deps } from '../src/composition';
 import { userRoom } from '../src/modules/auctions/listing-events';
 import { sessionRoom } from '../src/modules/auth/revocations';
+import { createProcessRegistry, isMetricsRequest, serveMetrics } from '../src/http/metrics-endpoint';
 import { createRedis } from '../src/shared/redis';
 import { socketKey } from '../src/shared/socket-key';
 import { handshakeAuth, installSession } from './auth';
@@ -43,7 +45,16 @@ export interface RealtimeServer {
  * access token; a socket joins its user room at once. Protocol: realtime/README.md.
  */
 export async function startRealtime(deps: Deps, port = deps.config.realtimePort): Promise<RealtimeServer> {
-  const http = createServer((_req, res) => {
+  const registry = createProcessRegistry();
+  const http = createServer((req, res) => {
+    // Socket.IO answers its own path before this handler; `/metrics` follows the api's token rule.
+    if (isMetricsRequest(req)) {
+      serveMetrics(registry, deps.config.metrics, req, res).catch((err: unknown) => {
+        deps.logger.error({ err }, 'metrics failed');
+        res.writeHead(500).end();
+      });
+      return;
+    }
     res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ status: 404, code: 'route_not_found' }));
   });
   const pub = createRedis(deps.config.redisUrl!);
@@ -60,6 +71,14 @@ export async function startRealtime(deps: Deps, port = deps.config.realtimePort)
   // connection (Socket.IO's own advice; `handshake.address` comes from the connection).
   io.engine.on('connection', (raw: { request: unknown }) => {
     raw.request = null;
+  });
+  new Gauge({
+    name: 'realtime_connected_sockets',
+    help: 'Socket.IO connections open on this process',
+    registers: [registry],
+    collect() {
+      this.set(io.engine.clientsCount);
+    },
   });
   io.use(handshakeAuth(deps));
   io.on('connection', (socket: BiddtSocket) => {

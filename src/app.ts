@@ -7,6 +7,7 @@ import swaggerUi from 'swagger-ui-express';
 import { sql } from 'kysely';
 import type { Deps } from './composition';
 import { createMetrics } from './http/metrics';
+import { metricsAccess, metricsRefusal } from './http/metrics-endpoint';
 import { mountRoutes } from './http/mount';
 import { buildOpenApiDocument } from './http/openapi';
 import { errorHandler, notFoundHandler } from './http/problem';
@@ -84,12 +85,24 @@ function mountOps(app: Express, deps: Deps, registry: ReturnType<typeof createMe
     const [postgres, redis] = checks;
     res.status(postgres && redis ? 200 : 503).json({ status: postgres && redis ? 'ready' : 'not_ready', postgres, redis });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', async (req, res, next) => {
+    const access = metricsAccess(deps.config.metrics, req.headers.authorization);
+    // Off: answered like any unknown route, so production without METRICS_TOKEN does not advertise it.
+    if (access === 'off') return next();
+    if (access === 'unauthorized') {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return next(metricsRefusal(access));
+    }
     res.type(registry.contentType).send(await registry.metrics());
   });
+  if (!deps.config.docsEnabled) return;
   const document = buildOpenApiDocument(allRoutes);
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Biddt API' }));
+  // A browser pointed at the server lands on the API reference; without docs `/` stays a 404 problem.
+  app.get('/', (_req, res) => {
+    res.redirect(302, '/docs');
+  });
 }

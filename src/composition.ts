@@ -11,6 +11,7 @@ import { FirebasePush } from './providers/push/firebase-push';
 import { LogPush } from './providers/push/log-push';
 import type { PushSender } from './providers/push/push';
 import { ConsoleSms } from './providers/sms/console-sms';
+import { GuardedSms } from './providers/sms/guarded-sms';
 import type { SmsSender } from './providers/sms/sms';
 import { TwilioSms } from './providers/sms/twilio-sms';
 import { createStorage } from './providers/storage/create-storage';
@@ -66,19 +67,21 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
   const redis = createRedis(config.redisUrl);
   const queues = createQueues(redis, config.redisPrefix);
   const bidResults = new BidResults(redis, config.redisPrefix);
+  const clock = overrides.clock ?? systemClock;
   // Processes that take bids wait for their outcome.
   if (role !== 'workers') await bidResults.listen();
   const deps: Deps = {
     role,
     config,
     logger,
-    clock: overrides.clock ?? systemClock,
+    clock,
     db,
     redis,
     queues,
     rateLimits: new RateLimits(redis, config.redisPrefix, config.rateLimits),
     revocations: new SessionRevocations(redis, config.redisPrefix, config.auth.accessTtlSec),
-    sms: overrides.sms ?? createSms(config),
+    // Stand-ins included: the country and daily-budget rules hold whatever sends the message.
+    sms: new GuardedSms(overrides.sms ?? createSms(config), redis, config.redisPrefix, config.sms, clock),
     push: overrides.push ?? createPush(config),
     payments: overrides.payments ?? createPayments(config),
     identity: overrides.identity ?? (config.firebase ? new FirebaseIdentity(config.firebase) : undefined),

@@ -1,6 +1,7 @@
 import { loadConfigOrExit } from '../src/config/config';
 import { createDeps } from '../src/composition';
 import { holdSignalsUntilStarted, stopOnSignal } from '../src/process';
+import { startWorkersMetrics } from './metrics';
 import { startWorkers } from './workers';
 
 /** Workers process: `node dist/workers/main.js`. */
@@ -9,8 +10,9 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const deps = await createDeps(config, 'workers');
   const workers = await startWorkers(deps);
-  deps.logger.info('workers running');
-  stopOnSignal(deps.logger, [workers, { stop: () => deps.close() }], config.timing.shutdownTimeoutMs);
+  const metrics = await startWorkersMetrics(deps, workers.workers);
+  deps.logger.info({ metrics: `http://${config.host}:${metrics.port}/metrics` }, 'workers running');
+  stopOnSignal(deps.logger, [metrics, workers, { stop: () => deps.close() }], config.timing.shutdownTimeoutMs);
 }
 
 main().catch((err) => {

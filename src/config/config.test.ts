@@ -7,7 +7,14 @@ const PRODUCTION = {
   OTP_SECRET: SECRET,
   DATABASE_URL: 'postgres://db/biddt',
   REDIS_URL: 'redis://redis:6379',
+  TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
+  TWILIO_AUTH_TOKEN: 'twilio-token',
+  TWILIO_FROM_NUMBER: '+15145550000',
+  STRIPE_SECRET_KEY: 'sk_test_123',
+  STRIPE_WEBHOOK_SECRET: 'whsec_123',
+  FIREBASE_PROJECT_ID: 'biddt-prod',
 };
+const DEVELOPMENT = { NODE_ENV: 'development' };
 
 /** The ConfigError thrown for `env`, or a failure when none is thrown. */
 function configErrorFor(env: Record<string, string>): ConfigError {
@@ -24,7 +31,7 @@ const named = (err: ConfigError) => err.problems.map((p) => p.split(':')[0]);
 
 describe('loadConfig', () => {
   it('starts with defaults in development and reads numbers as numbers', () => {
-    const config = loadConfig({ PORT: '4000' });
+    const config = loadConfig({ ...DEVELOPMENT, PORT: '4000' });
     expect(config.env).toBe('development');
     expect(config.port).toBe(4000);
     expect(config.auth.otpTtlSec).toBe(300);
@@ -33,7 +40,7 @@ describe('loadConfig', () => {
   });
 
   it('treats an empty number variable as unset rather than 0', () => {
-    expect(loadConfig({ PORT: '', OTP_TTL_SEC: ' ' })).toMatchObject({ port: 3000, auth: { otpTtlSec: 300 } });
+    expect(loadConfig({ ...DEVELOPMENT, PORT: '', OTP_TTL_SEC: ' ' })).toMatchObject({ port: 3000, auth: { otpTtlSec: 300 } });
   });
 
   it.each([
@@ -41,13 +48,23 @@ describe('loadConfig', () => {
     ['PORT', { PORT: '70000' }],
     ['OTP_TTL_SEC', { OTP_TTL_SEC: '-1' }],
     ['NODE_ENV', { NODE_ENV: 'prod' }],
-    ['JWT_SECRET', { JWT_SECRET: 'too-short' }],
+    ['JWT_SECRET', { ...DEVELOPMENT, JWT_SECRET: 'too-short' }],
     ['JWT_SECRET', { ...PRODUCTION, JWT_SECRET: '' }],
     ['OTP_SECRET', { ...PRODUCTION, OTP_SECRET: '' }],
     ['DATABASE_URL', { ...PRODUCTION, DATABASE_URL: '' }],
-    ['AUTH_TEST_PHONE_CODES', { AUTH_TEST_PHONE_CODES: '+15555550100:12345' }],
-    ['AUTH_TEST_PHONE_CODES', { AUTH_TEST_PHONE_CODES: '5555550100:123456' }],
-    ['REDIS_PREFIX', { REDIS_PREFIX: 'has:colon' }],
+    ['AUTH_TEST_PHONE_CODES', { ...DEVELOPMENT, AUTH_TEST_PHONE_CODES: '+15555550100:12345' }],
+    ['AUTH_TEST_PHONE_CODES', { ...DEVELOPMENT, AUTH_TEST_PHONE_CODES: '5555550100:123456' }],
+    ['REDIS_PREFIX', { ...DEVELOPMENT, REDIS_PREFIX: 'has:colon' }],
+    ['TWILIO_AUTH_TOKEN', { ...PRODUCTION, TWILIO_AUTH_TOKEN: '' }],
+    ['STRIPE_WEBHOOK_SECRET', { ...PRODUCTION, STRIPE_WEBHOOK_SECRET: '' }],
+    ['FIREBASE_PROJECT_ID', { ...PRODUCTION, FIREBASE_PROJECT_ID: '' }],
+    ['FIREBASE_PRIVATE_KEY', { ...PRODUCTION, FIREBASE_CLIENT_EMAIL: 'sa@biddt-prod.iam.gserviceaccount.com' }],
+    ['TRUST_PROXY', { ...DEVELOPMENT, TRUST_PROXY: 'true' }],
+    ['TRUST_PROXY', { ...DEVELOPMENT, TRUST_PROXY: '10.0.0.0/33' }],
+    ['TRUST_PROXY', { ...DEVELOPMENT, TRUST_PROXY: '10.0.0.1,proxy.internal' }],
+    ['SMS_ALLOWED_COUNTRY_CODES', { ...DEVELOPMENT, SMS_ALLOWED_COUNTRY_CODES: '1' }],
+    ['SMS_ALLOWED_COUNTRY_CODES', { ...DEVELOPMENT, SMS_ALLOWED_COUNTRY_CODES: '+1,+44x' }],
+    ['METRICS_TOKEN', { ...PRODUCTION, METRICS_TOKEN: 'short' }],
   ])('refuses a bad %s (%j)', (variable, env) => {
     const err = configErrorFor(env);
     expect(named(err)).toContain(variable);
@@ -59,6 +76,62 @@ describe('loadConfig', () => {
     expect(named(err)).toEqual(
       expect.arrayContaining(['PORT', 'JWT_SECRET', 'OTP_SECRET', 'AUTH_TEST_PHONE_CODES', 'DATABASE_URL', 'REDIS_URL']),
     );
+  });
+
+  it('applies production rules when NODE_ENV is not set, listing every missing variable at once', () => {
+    const err = configErrorFor({});
+    expect(named(err)).toEqual(
+      expect.arrayContaining([
+        'JWT_SECRET',
+        'OTP_SECRET',
+        'DATABASE_URL',
+        'REDIS_URL',
+        'TWILIO_ACCOUNT_SID',
+        'TWILIO_AUTH_TOKEN',
+        'TWILIO_FROM_NUMBER',
+        'STRIPE_SECRET_KEY',
+        'STRIPE_WEBHOOK_SECRET',
+        'FIREBASE_PROJECT_ID',
+      ]),
+    );
+    const { NODE_ENV: _unset, ...withoutNodeEnv } = PRODUCTION;
+    const config = loadConfig({ ...withoutNodeEnv, AUTH_TEST_PHONE_CODES: '+15555550100:123456' });
+    expect(config.env).toBe('production');
+    expect(config.devConveniences).toBe(false);
+    expect(config.auth.testPhoneCodes.size).toBe(0);
+  });
+
+  it('reads TRUST_PROXY as a hop count or a list of addresses/CIDRs, and no proxy by default', () => {
+    expect(loadConfig(DEVELOPMENT).trustProxy).toBe(false);
+    expect(loadConfig({ ...DEVELOPMENT, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ ...DEVELOPMENT, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ ...DEVELOPMENT, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1 ,::1,loopback' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+      'loopback',
+    ]);
+    expect(configErrorFor({ ...DEVELOPMENT, TRUST_PROXY: 'true' }).message).toMatch(/hop count.*CIDR/);
+  });
+
+  it('reads the SMS rules, with +1 and a daily budget by default', () => {
+    expect(loadConfig(DEVELOPMENT).sms).toEqual({ allowedCountryCodes: ['+1'], dailyLimit: 5000 });
+    expect(loadConfig({ ...DEVELOPMENT, SMS_ALLOWED_COUNTRY_CODES: '+1, +44', SMS_DAILY_LIMIT: '20' }).sms).toEqual({
+      allowedCountryCodes: ['+1', '+44'],
+      dailyLimit: 20,
+    });
+  });
+
+  it('opens /metrics and /docs in development and test, closes them in production unless configured', () => {
+    expect(loadConfig(DEVELOPMENT)).toMatchObject({ metrics: { open: true }, docsEnabled: true });
+    expect(loadConfig({ NODE_ENV: 'test' })).toMatchObject({ metrics: { open: true }, docsEnabled: true });
+    expect(loadConfig(PRODUCTION)).toMatchObject({ metrics: { open: false, token: undefined }, docsEnabled: false });
+    const token = 'm'.repeat(24);
+    expect(loadConfig({ ...PRODUCTION, METRICS_TOKEN: token, DOCS_ENABLED: '1' })).toMatchObject({
+      metrics: { open: false, token },
+      docsEnabled: true,
+    });
+    expect(loadConfig({ ...DEVELOPMENT, DOCS_ENABLED: '0' }).docsEnabled).toBe(false);
   });
 
   it('accepts a complete production environment', () => {
@@ -73,7 +146,7 @@ describe('loadConfig', () => {
       ['+15555550100', '123456'],
       ['+15555550101', '654321'],
     ]);
-    expect(loadConfig({ AUTH_TEST_PHONE_CODES: codes }).auth.testPhoneCodes.size).toBe(2);
+    expect(loadConfig({ ...DEVELOPMENT, AUTH_TEST_PHONE_CODES: codes }).auth.testPhoneCodes.size).toBe(2);
   });
 
   it('ignores AUTH_TEST_PHONE_CODES in production', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envSchema, type Env } from './env';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 
 /** Typed, frozen configuration derived from the environment once at start-up. */
 export interface Config {
@@ -11,7 +12,8 @@ export interface Config {
   realtimePort: number;
   publicBaseUrl: string;
   logLevel: Env['LOG_LEVEL'];
-  trustProxy: boolean;
+  /** Express `trust proxy`: false, a hop count, or trusted proxy addresses/CIDRs — never "everyone". */
+  trustProxy: TrustProxy;
   corsOrigins: string[] | '*';
   databaseUrl: string | undefined;
   databasePoolMax: number;
@@ -28,7 +30,12 @@ export interface Config {
     otpMaxAttempts: number;
     testPhoneCodes: ReadonlyMap<string, string>;
   };
-  twilio: { accountSid: string; authToken: string; fromNumber: string } | undefined;
+  twilio: { accountSid: string; authToken: string; fromNumber: string; statusCallbackUrl?: string } | undefined;
+  sms: { allowedCountryCodes: string[]; dailyLimit: number };
+  /** `/metrics` (api, realtime, workers): open in development/test; in production only with this bearer token, else off. */
+  metrics: { token: string | undefined; open: boolean; workersPort: number };
+  /** Serve `/docs` (Swagger UI) and `/openapi.json`. */
+  docsEnabled: boolean;
   firebase: { projectId: string; clientEmail?: string; privateKey?: string } | undefined;
   /** `apiBase`: where the SDK sends requests (unset: api.stripe.com); development points it at the local stand-in. */
   stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiBase: string | undefined };
@@ -81,6 +88,12 @@ function parseTestPhoneCodes(raw: string): Map<string, string> {
   return codes;
 }
 
+/** The parsed `TRUST_PROXY`; envSchema already refused a bad one. */
+function trustProxyOf(raw: string | undefined): TrustProxy {
+  const parsed = parseTrustProxy(raw);
+  return 'value' in parsed ? parsed.value : false;
+}
+
 /** Validates the environment and returns a frozen Config; throws ConfigError naming every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(source);
@@ -100,7 +113,7 @@ function toConfig(e: Env): Config {
     realtimePort: e.REALTIME_PORT,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`,
     logLevel: e.LOG_LEVEL,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: trustProxyOf(e.TRUST_PROXY),
     corsOrigins: e.CORS_ORIGINS === '*' ? '*' : e.CORS_ORIGINS.split(',').map((s) => s.trim()),
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
@@ -119,8 +132,16 @@ function toConfig(e: Env): Config {
     },
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM_NUMBER
-        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, fromNumber: e.TWILIO_FROM_NUMBER }
+        ? {
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            fromNumber: e.TWILIO_FROM_NUMBER,
+            statusCallbackUrl: e.TWILIO_STATUS_CALLBACK_URL,
+          }
         : undefined,
+    sms: { allowedCountryCodes: e.SMS_ALLOWED_COUNTRY_CODES.split(',').map((s) => s.trim()), dailyLimit: e.SMS_DAILY_LIMIT },
+    metrics: { token: e.METRICS_TOKEN, open: devConveniences, workersPort: e.WORKERS_METRICS_PORT },
+    docsEnabled: e.DOCS_ENABLED ?? devConveniences,
     firebase: e.FIREBASE_PROJECT_ID
       ? { projectId: e.FIREBASE_PROJECT_ID, clientEmail: e.FIREBASE_CLIENT_EMAIL, privateKey: e.FIREBASE_PRIVATE_KEY }
       : undefined,

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { parseTrustProxy } from './trust-proxy';
 
-/** Reads a boolean-ish env string ("1", "true", "yes"). */
-const flag = z
+/** A boolean-ish env string ("1", "true", "yes"…); unset stays undefined so its default can depend on NODE_ENV. */
+const flagOrUnset = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .optional()
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
-// An empty value (`PORT=` in a compose file) means "unset", not 0.
+  .transform((v) => (v === undefined || v === '' ? undefined : v === '1' || v === 'true' || v === 'yes'));
 const blankAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const int = (fallback: number) => z.preprocess(blankAsUnset, z.coerce.number().int().nonnegative().default(fallback));
 const port = (fallback: number) => z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(65535).default(fallback));
@@ -15,7 +15,27 @@ const optionalText = z
   .transform((v) => (v && v.trim() !== '' ? v : undefined));
 
 // Development-only secret: refused outside development/test by the refinement below.
-const DEV_SECRET = 'dev-only-secret-do-not-use-in-production-000000';
+export const DEV_SECRET = 'dev-only-secret-do-not-use-in-production-000000';
+
+/** The entries of `SMS_ALLOWED_COUNTRY_CODES` ("+1,+44") that are not "+" and 1–4 digits. */
+export function malformedCountryCodes(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((code) => !/^\+[1-9]\d{0,3}$/.test(code));
+}
+
+/** Third-party settings production cannot run without (the development stand-ins are refused there). */
+const REQUIRED_IN_PRODUCTION = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'TWILIO_ACCOUNT_SID',
+  'TWILIO_AUTH_TOKEN',
+  'TWILIO_FROM_NUMBER',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+  'FIREBASE_PROJECT_ID',
+] as const;
 
 /** The entries of `AUTH_TEST_PHONE_CODES` ("+15555550100:123456,…") that are not "+E164:6digits". */
 export function malformedTestPhoneCodes(raw: string): string[] {
@@ -28,13 +48,15 @@ export function malformedTestPhoneCodes(raw: string): string[] {
 
 export const envSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    // Production unless told otherwise: a compiled entry point started without NODE_ENV must not fall
+    // back to development secrets or test phones. `npm start` and the test setup set it explicitly.
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
     HOST: z.string().default('127.0.0.1'),
     PORT: port(3000),
     REALTIME_PORT: port(3001),
     PUBLIC_BASE_URL: optionalText,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    TRUST_PROXY: flag,
+    TRUST_PROXY: optionalText,
     CORS_ORIGINS: z.string().default('*'),
 
     DATABASE_URL: optionalText,
@@ -58,6 +80,9 @@ export const envSchema = z
     TWILIO_ACCOUNT_SID: optionalText,
     TWILIO_AUTH_TOKEN: optionalText,
     TWILIO_FROM_NUMBER: optionalText,
+    TWILIO_STATUS_CALLBACK_URL: optionalText,
+    SMS_ALLOWED_COUNTRY_CODES: z.string().default('+1'),
+    SMS_DAILY_LIMIT: int(5000),
     FIREBASE_PROJECT_ID: optionalText,
     FIREBASE_CLIENT_EMAIL: optionalText,
     FIREBASE_PRIVATE_KEY: optionalText,
@@ -65,6 +90,10 @@ export const envSchema = z
     STRIPE_SECRET_KEY: optionalText,
     STRIPE_WEBHOOK_SECRET: optionalText,
     STRIPE_API_BASE: optionalText,
+
+    METRICS_TOKEN: optionalText,
+    WORKERS_METRICS_PORT: port(9464),
+    DOCS_ENABLED: flagOrUnset,
 
     STORAGE_DRIVER: z.enum(['disk', 's3']).default('disk'),
     STORAGE_DIR: z.string().default('.data/uploads'),
@@ -111,8 +140,21 @@ export const envSchema = z
     for (const pair of malformedTestPhoneCodes(String(env.AUTH_TEST_PHONE_CODES ?? ''))) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_TEST_PHONE_CODES'], message: `"${pair}" is not "+E164:6digits"` });
     }
-    if (!relaxed && !env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production' });
-    if (!relaxed && !env.REDIS_URL) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required in production' });
+    for (const name of REQUIRED_IN_PRODUCTION) {
+      if (!relaxed && !env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required in production' });
+    }
+    if (Boolean(env.FIREBASE_CLIENT_EMAIL) !== Boolean(env.FIREBASE_PRIVATE_KEY)) {
+      const missing = env.FIREBASE_CLIENT_EMAIL ? 'FIREBASE_PRIVATE_KEY' : 'FIREBASE_CLIENT_EMAIL';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'FIREBASE_CLIENT_EMAIL and FIREBASE_PRIVATE_KEY go together (or neither, for application default credentials)' });
+    }
+    const trust = parseTrustProxy(env.TRUST_PROXY);
+    if ('error' in trust) ctx.addIssue({ code: 'custom', path: ['TRUST_PROXY'], message: trust.error });
+    for (const code of malformedCountryCodes(String(env.SMS_ALLOWED_COUNTRY_CODES ?? ''))) {
+      ctx.addIssue({ code: 'custom', path: ['SMS_ALLOWED_COUNTRY_CODES'], message: `"${code}" is not a country calling code such as +1` });
+    }
+    if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 16) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: 'must be at least 16 characters' });
+    }
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'required when STRIPE_SECRET_KEY is set' });
     }

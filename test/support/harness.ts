@@ -24,6 +24,7 @@ export const RELAXED_LIMITS = {
   RATE_LIMIT_API_PER_USER_PER_MIN: '100000',
   RATE_LIMIT_BIDS_PER_USER_PER_MIN: '100000',
   RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR: '100000',
+  SMS_DAILY_LIMIT: '1000000',
 };
 
 const unique = () => `${process.pid.toString(36)}${randomBytes(4).toString('hex')}`;

@@ -49,6 +49,8 @@ export function workerEnv(env: TestEnv, extra: Record<string, string> = {}): Nod
     REDIS_URL: env.config.redisUrl!,
     REDIS_PREFIX: env.config.redisPrefix,
     ...stripeVars(env),
+    // Several worker processes run at once: each takes a free port for its /metrics listener.
+    WORKERS_METRICS_PORT: '0',
     ...RELAXED_LIMITS,
     ...FAST_STALLED_RECOVERY,
     ...extra,

@@ -13,7 +13,12 @@ export const authRoutes = [
       tags,
       auth: 'none',
       body: SendCodeBody,
-      responses: { 202: { description: 'Code sent (the same answer whether or not the number is registered)', schema: SendCodeAccepted }, 429: { description: 'Rate limited' } },
+      responses: {
+        202: { description: 'Code sent (the same answer whether or not the number is registered)', schema: SendCodeAccepted },
+        422: { description: 'phone_country_not_supported: the number is outside SMS_ALLOWED_COUNTRY_CODES' },
+        429: { description: 'Rate limited' },
+        503: { description: 'sms_unavailable: the platform-wide daily SMS budget is spent (Retry-After: seconds to the next UTC midnight)' },
+      },
     },
     async (deps, { body, ip }) => accepted(await sendCode(deps, body.phoneNumber, ip)),
   ),

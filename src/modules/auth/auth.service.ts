@@ -7,6 +7,7 @@ import { socketEmitter } from '../../shared/socket-emitter';
 import { usersRepository } from '../users/users.repository';
 import { presentSelf } from '../users/users.presenter';
 import { signAccessToken } from './access-tokens';
+import { phoneCountryNotSupported, smsCountryAllowed } from '../../providers/sms/guarded-sms';
 import { consumeOtp, issueOtp } from './otp';
 import { sessionRoom } from './revocations';
 import { revokeFamily, rotateSession, startSession } from './sessions';
@@ -29,6 +30,9 @@ const accessOptions = (deps: Pick<Deps, 'config'>) => ({
 
 /** Texts a sign-in code. Answers the same whether or not the number has an account. */
 export async function sendCode(deps: AuthDeps, phoneNumber: string, ip: string): Promise<{ status: 'sent'; expiresInSec: number }> {
+  // Refused up front (the sender would refuse it too) so no code is issued for a number we cannot text.
+  const { allowedCountryCodes } = deps.config.sms;
+  if (!smsCountryAllowed(allowedCountryCodes, phoneNumber)) throw phoneCountryNotSupported(allowedCountryCodes);
   await deps.rateLimits.consume('sendCodeIp', ip);
   await deps.rateLimits.consume('sendCodePhoneInterval', phoneNumber);
   await deps.rateLimits.consume('sendCodePhone', phoneNumber);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../composition';
+import { isAppError } from '../../shared/errors';
 import { socketEmitter } from '../../shared/socket-emitter';
 import { userRoom } from '../auctions/listing-events';
 import { SMS_TYPES, type NotificationInput } from './notification-jobs';
@@ -39,5 +40,16 @@ async function pushToDevices(deps: SendDeps, n: NotificationInput): Promise<void
 
 async function textUser(deps: SendDeps, n: NotificationInput): Promise<void> {
   const user = await deps.db.selectFrom('users').select('phoneNumber').where('id', '=', n.userId).where('deletedAt', 'is', null).executeTakeFirst();
-  if (user) await deps.sms.send(user.phoneNumber, `Biddt: ${n.body}`);
+  if (!user) return;
+  try {
+    await deps.sms.send(user.phoneNumber, `Biddt: ${n.body}`);
+  } catch (err) {
+    // Refused by the platform's SMS rules (country, daily budget): retrying would not help, and the
+    // in-app row and push already carry the message.
+    if (isAppError(err) && (err.code === 'sms_unavailable' || err.code === 'phone_country_not_supported')) {
+      deps.logger.warn({ userId: n.userId, type: n.type, reason: err.code }, 'notification SMS not sent');
+      return;
+    }
+    throw err;
+  }
 }

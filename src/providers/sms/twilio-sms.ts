@@ -1,23 +1,71 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import twilio from 'twilio';
 import type { SmsSender } from './sms';
+
+type TwilioClientOptions = NonNullable<ConstructorParameters<typeof twilio.Twilio>[2]>;
+
+/** What the SDK calls on a custom `httpClient` (its documented hook): one method, not the whole RequestClient class. */
+export interface TwilioHttpClient {
+  request(opts: { method: string; uri: string; data?: Record<string, unknown>; headers?: Record<string, string> }): Promise<{
+    statusCode: number;
+    body: unknown;
+    headers: Record<string, string>;
+  }>;
+}
 
 export interface TwilioOptions {
   accountSid: string;
   authToken: string;
   fromNumber: string;
+  /** Twilio POSTs each message's delivery status here (queued, sent, delivered, failed…). */
+  statusCallbackUrl?: string;
   /** Replaces Twilio's HTTP client (tests record the request instead of calling Twilio). */
-  httpClient?: ConstructorParameters<typeof twilio.Twilio>[2] extends infer O ? (O extends { httpClient?: infer H } ? H : never) : never;
+  httpClient?: TwilioHttpClient;
+  /** Waits before each retry of a 5xx answer; its length bounds the retries. */
+  retryDelaysMs?: readonly number[];
 }
 
-/** Sends SMS through the real Twilio SDK. */
+// Three retries over ≈3.5 s: long enough for a Twilio blip, short enough for a send-code request.
+const DEFAULT_RETRY_DELAYS_MS = [500, 1000, 2000];
+
+/** The HTTP status of a Twilio SDK error (RestException or TwilioServiceException), if it has one. */
+function statusOf(err: unknown): number | undefined {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * Sends SMS through the real Twilio SDK. A 5xx from Twilio (its side failed) is retried with growing
+ * waits; a 4xx (a bad number, a blocked destination) is final and thrown at once.
+ */
 export class TwilioSms implements SmsSender {
   private readonly client: twilio.Twilio;
+  private readonly retryDelaysMs: readonly number[];
 
   constructor(private readonly options: TwilioOptions) {
-    this.client = twilio(options.accountSid, options.authToken, options.httpClient ? { httpClient: options.httpClient } : {});
+    // The SDK types the hook as its RequestClient class, but calls only `request` on it.
+    const httpClient = options.httpClient as unknown as TwilioClientOptions['httpClient'];
+    this.client = twilio(options.accountSid, options.authToken, httpClient ? { httpClient } : {});
+    this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   }
 
   async send(to: string, body: string): Promise<void> {
-    await this.client.messages.create({ to, from: this.options.fromNumber, body });
+    const message = {
+      to,
+      from: this.options.fromNumber,
+      body,
+      ...(this.options.statusCallbackUrl ? { statusCallback: this.options.statusCallbackUrl } : {}),
+    };
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.client.messages.create(message);
+        return;
+      } catch (err) {
+        const status = statusOf(err);
+        const retryable = status !== undefined && status >= 500;
+        if (!retryable || attempt >= this.retryDelaysMs.length) throw err;
+        await sleep(this.retryDelaysMs[attempt]);
+      }
+    }
   }
 }
