@@ -1,4 +1,4 @@
-import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely';
 import { Pool, types } from 'pg';
 import type { Database } from './schema';
 
@@ -6,6 +6,8 @@ import type { Database } from './schema';
 types.setTypeParser(types.builtins.INT8, (value) => value);
 
 export type Db = Kysely<Database>;
+/** A database transaction; the word "transaction" alone means the sale (`Transaction` in schema.ts). */
+export type Trx = Transaction<Database>;
 
 /** Opens a Kysely instance over a pg pool. */
 export function createDb(connectionString: string, max = 10, onIdleError: (err: Error) => void = () => undefined): Db {

@@ -3,6 +3,7 @@ import type { Deps } from '../composition';
 import { accessOptions } from '../modules/auth/auth.service';
 import { bearerToken, verifyAccessToken } from '../modules/auth/access-tokens';
 import { unauthorized } from '../shared/errors';
+import { signInRequired } from './route';
 import type { Actor } from './types';
 
 /** Resolves an access token to an Actor: signature, claims, and that its session was not revoked. */
@@ -17,7 +18,7 @@ export function authenticate(deps: Deps, mode: 'required' | 'optional'): Request
   return async (req, _res, next) => {
     const token = bearerToken(req.headers.authorization);
     if (!token) {
-      if (mode === 'required') throw unauthorized('missing_token', 'Sign in first: send Authorization: Bearer <accessToken>.');
+      if (mode === 'required') throw signInRequired();
       return next();
     }
     req.actor = await actorFromToken(deps, token);

@@ -1,11 +1,9 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Deps } from '../composition';
-import type { z } from '../shared/zod';
 import { forbidden } from '../shared/errors';
 import { authenticate } from './authenticate';
 import { readIdempotencyKey, withIdempotency } from './idempotency';
-import type { Reply, RouteDef, RouteInput } from './route';
-import { parseInput } from './validate';
+import type { Reply, RouteDef } from './route';
 
 /** Registers declared routes on an Express router: auth → roles → extras → validation → handler. */
 export function mountRoutes(router: Router, deps: Deps, routes: RouteDef[]): void {
@@ -30,21 +28,27 @@ export function mountRoutes(router: Router, deps: Deps, routes: RouteDef[]): voi
 function handlerFor(deps: Deps, route: RouteDef): RequestHandler {
   const { spec } = route;
   return async (req: Request, res: Response) => {
-    const input: RouteInput<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined> = {
-      params: spec.params ? parseInput(spec.params, req.params, 'params') : undefined,
-      query: spec.query ? parseInput(spec.query, req.query, 'query') : undefined,
-      body: spec.body ? parseInput(spec.body, req.body ?? {}, 'body') : undefined,
+    const call = route.prepare({
+      params: req.params,
+      query: req.query,
+      body: req.body ?? {},
       actor: req.actor,
       requestId: req.id,
       ip: req.ip ?? 'unknown',
       headers: req.headers,
-      rawBody: (req as Request & { rawBody?: Buffer }).rawBody,
-    };
+      rawBody: req.rawBody,
+    });
     const key = spec.idempotent ? readIdempotencyKey(req.headers['idempotency-key']) : undefined;
-    const run = () => route.handle(deps, input);
+    const run = () => call.run(deps);
     const reply =
       key && req.actor
-        ? await withIdempotency(deps.db, `${req.actor.userId}:${spec.method}:${spec.path}`, key, { params: input.params, body: input.body }, run)
+        ? await withIdempotency(
+            deps.db,
+            `${req.actor.userId}:${spec.method}:${spec.path}`,
+            key,
+            { params: call.params, body: call.body },
+            run,
+          )
         : await run();
     send(res, reply);
   };

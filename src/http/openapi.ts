@@ -39,8 +39,8 @@ export function buildOpenApiDocument(routes: RouteDef[]) {
       tags: spec.tags,
       ...(spec.auth === 'none' ? {} : { security: [{ [bearer.name]: [] }] }),
       request: {
-        ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
-        ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
+        ...(spec.params ? { params: spec.params } : {}),
+        ...(spec.query ? { query: spec.query } : {}),
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
         ...(spec.idempotent || spec.idempotencyHeader ? { headers: z.object({ 'idempotency-key': z.string().max(200).optional() }) } : {}),
       },

@@ -1,5 +1,5 @@
-import { sql, type Transaction } from 'kysely';
-import type { Database } from '../../db/schema';
+import { sql } from 'kysely';
+import type { Trx } from '../../db/connection';
 import type { JobName, QueueName } from './queues';
 
 /** A job to enqueue once the transaction that wrote it has committed. */
@@ -30,7 +30,7 @@ export const OUTBOX_CHANNEL = 'outbox';
  * Writes side effects in the same transaction as the state change that implies them, and wakes the
  * relay (NOTIFY is delivered only on commit, so a rolled-back change never publishes anything).
  */
-export async function writeOutbox(trx: Transaction<Database>, messages: OutboxMessage[]): Promise<void> {
+export async function writeOutbox(trx: Trx, messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
   await trx
     .insertInto('outbox')

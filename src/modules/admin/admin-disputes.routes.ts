@@ -1,10 +1,11 @@
+import type { Role } from '../../../db/schema';
 import { defineRoute, ok } from '../../http/route';
 import { DisputeIdParams, DisputeSchema, presentDispute, resolveDispute, ResolveDisputeBody } from '../disputes';
 import { DisputeCaseSchema, StaffDisputePage, StaffDisputesQuery } from './admin.schemas';
 import { getDisputeCase, listDisputes } from './dispute-cases';
 
 const tags = ['admin'];
-const staff = { roles: ['support', 'admin'] as ('support' | 'admin')[] };
+const staff: { roles: Role[] } = { roles: ['support', 'admin'] };
 const forbidden = { 403: { description: 'staff_only, missing_permission' } };
 
 export const adminDisputeRoutes = [
@@ -22,7 +23,7 @@ export const adminDisputeRoutes = [
       ok(
         await listDisputes(
           deps,
-          { actor: actor!, requestId },
+          { actor, requestId },
           { status: query.status, source: query.source, sort: query.sort, limit: query.limit, afterId: query.cursor },
         ),
       ),
@@ -37,7 +38,7 @@ export const adminDisputeRoutes = [
       params: DisputeIdParams,
       responses: { 200: { description: 'The case', schema: DisputeCaseSchema }, ...forbidden, 404: { description: 'No such dispute' } },
     },
-    async (deps, { actor, params, requestId }) => ok(await getDisputeCase(deps, { actor: actor!, requestId }, params.id)),
+    async (deps, { actor, params, requestId }) => ok(await getDisputeCase(deps, { actor, requestId }, params.id)),
   ),
   defineRoute(
     {
@@ -58,6 +59,6 @@ export const adminDisputeRoutes = [
       },
     },
     async (deps, { actor, params, body, requestId }) =>
-      ok(presentDispute(await resolveDispute(deps, { actor: actor!, requestId }, params.id, body))),
+      ok(presentDispute(await resolveDispute(deps, { actor, requestId }, params.id, body))),
   ),
 ];

@@ -20,7 +20,7 @@ export const adminUserRoutes = [
         404: { description: 'No such user' },
       },
     },
-    async (deps, { actor, params, requestId }) => ok(await getUserForStaff(deps, { actor: actor!, requestId }, params.id)),
+    async (deps, { actor, params, requestId }) => ok(await getUserForStaff(deps, { actor, requestId }, params.id)),
   ),
   defineRoute(
     {
@@ -39,7 +39,7 @@ export const adminUserRoutes = [
       },
     },
     async (deps, { actor, params, body, requestId }) =>
-      ok(await setSuspension(deps, { actor: actor!, requestId }, params.id, { reason: body.reason })),
+      ok(await setSuspension(deps, { actor, requestId }, params.id, { reason: body.reason })),
   ),
   defineRoute(
     {
@@ -55,6 +55,6 @@ export const adminUserRoutes = [
         404: { description: 'No such user' },
       },
     },
-    async (deps, { actor, params, requestId }) => ok(await setSuspension(deps, { actor: actor!, requestId }, params.id, null)),
+    async (deps, { actor, params, requestId }) => ok(await setSuspension(deps, { actor, requestId }, params.id, null)),
   ),
 ];

@@ -1,5 +1,6 @@
-import { sql, type Transaction } from 'kysely';
-import type { Database, Listing, Transaction as SaleTransaction } from '../../../db/schema';
+import { sql } from 'kysely';
+import type { Trx } from '../../../db/connection';
+import type { Listing, Transaction } from '../../../db/schema';
 import type { Config } from '../../config/config';
 import { commissionCents } from '../../shared/money';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
@@ -15,7 +16,6 @@ export interface Ending {
   finale: Finale;
 }
 
-type Trx = Transaction<Database>;
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 /** Ends one listing; see `finalizeListings`. Returns the created transaction id, if sold. */
@@ -60,7 +60,7 @@ async function markEnded(trx: Trx, endings: Ending[]): Promise<void> {
      WHERE l.id = v.id`.execute(trx);
 }
 
-async function createTransactions(trx: Trx, config: Config, endings: Ending[]): Promise<Map<string, SaleTransaction>> {
+async function createTransactions(trx: Trx, config: Config, endings: Ending[]): Promise<Map<string, Transaction>> {
   const sold = endings.flatMap(({ listing, finale }) => (finale.sold ? [{ listing, finale }] : []));
   if (sold.length === 0) return new Map();
   const created = await trx

@@ -1,5 +1,5 @@
-import { sql, type Transaction } from 'kysely';
-import type { Database } from '../../../db/schema';
+import { sql } from 'kysely';
+import type { Trx } from '../../../db/connection';
 import type { OutboxEvent } from '../../shared/outbox';
 
 export const listingRoom = (listingId: string) => `listing:${listingId}`;
@@ -15,7 +15,7 @@ export interface ListingEventInput {
  * the listing room. The caller must hold the listing's row lock, which is what makes seqs gapless.
  */
 export async function appendListingEvents(
-  trx: Transaction<Database>,
+  trx: Trx,
   listingId: string,
   events: ListingEventInput[],
 ): Promise<OutboxEvent[]> {

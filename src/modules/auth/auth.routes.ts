@@ -61,7 +61,7 @@ export const authRoutes = [
   defineRoute(
     { method: 'delete', path: '/v1/auth/logout', summary: 'Sign out of this session', tags, responses: { 204: { description: 'Signed out' } } },
     async (deps, { actor }) => {
-      await logout(deps, actor!);
+      await logout(deps, actor);
       return noContent();
     },
   ),

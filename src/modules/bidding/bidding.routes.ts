@@ -41,7 +41,7 @@ export const biddingRoutes = [
     },
     async (deps, { actor, params, body, headers }) => {
       const idempotencyKey = readIdempotencyKey(headers['idempotency-key']);
-      const outcome = await submitBid(deps, actor!, { listingId: params.id, maxAmountCents: body.maxAmountCents, idempotencyKey });
+      const outcome = await submitBid(deps, actor, { listingId: params.id, maxAmountCents: body.maxAmountCents, idempotencyKey });
       if (!outcome.decided) return accepted({ requestId: outcome.requestId });
       const error = errorOf(outcome.result);
       if (error) throw error;
@@ -63,7 +63,7 @@ export const biddingRoutes = [
   ),
   defineRoute(
     { method: 'get', path: '/v1/bids/me', summary: 'Your bids', tags, query: HistoryQuery, responses: { 200: { description: 'Newest first', schema: BidPage } } },
-    async (deps, { actor, query }) => ok(await myBids(deps, actor!.userId, query.limit, query.cursor)),
+    async (deps, { actor, query }) => ok(await myBids(deps, actor.userId, query.limit, query.cursor)),
   ),
   defineRoute(
     {
@@ -74,7 +74,7 @@ export const biddingRoutes = [
       params: BidIdParams,
       responses: { 200: { description: 'Recomputed auction', schema: RetractionResult }, 409: { description: 'retraction_not_allowed' } },
     },
-    async (deps, { actor, params }) => ok(await retractBids(deps, actor!, params.id)),
+    async (deps, { actor, params }) => ok(await retractBids(deps, actor, params.id)),
   ),
   defineRoute(
     {
@@ -87,7 +87,7 @@ export const biddingRoutes = [
       responses: { 201: { description: 'Sold to you', schema: TransactionSchema.openapi('BuyNowResult') }, 409: { description: 'buy_now_unavailable' } },
     },
     async (deps, { actor, params }) => {
-      const txId = await buyNow(deps, actor!, params.id);
+      const txId = await buyNow(deps, actor, params.id);
       const tx = await deps.db.selectFrom('transactions').selectAll().where('id', '=', txId).executeTakeFirst();
       if (!tx) throw notFound('transaction');
       return created({ transaction: presentTransaction(tx) });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
-import type { Database, Listing } from '../../../db/schema';
+import { sql } from 'kysely';
+import type { Trx } from '../../../db/connection';
+import type { Listing } from '../../../db/schema';
 import type { Deps } from '../../composition';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { closeJob, endingSoonJob } from '../auctions/auction-jobs';
@@ -13,7 +14,6 @@ import type { BidResult } from './bid-results';
 import { minNextBidCents, placeBid, type AuctionState, type BidRecord } from './engine/engine';
 import type { BidJobData } from './submit-bid';
 
-type Trx = Transaction<Database>;
 
 interface Decided {
   requestId: string;

@@ -25,7 +25,7 @@ export const chatRoutes = [
       query: MessagesQuery,
       responses: { 200: { description: 'A page of messages', schema: MessagePage }, ...hidden },
     },
-    async (deps, { actor, params, query }) => ok(await listMessages(deps, actor!, params.id, query.limit, query.cursor)),
+    async (deps, { actor, params, query }) => ok(await listMessages(deps, actor, params.id, query.limit, query.cursor)),
   ),
   defineRoute(
     {
@@ -37,7 +37,7 @@ export const chatRoutes = [
       body: PostMessageBody,
       responses: { 201: { description: 'Stored and queued for delivery', schema: MessageSchema }, ...hidden },
     },
-    async (deps, { actor, params, body }) => created(await postMessage(deps, actor!, params.id, body.content)),
+    async (deps, { actor, params, body }) => created(await postMessage(deps, actor, params.id, body.content)),
   ),
   defineRoute(
     {
@@ -49,6 +49,6 @@ export const chatRoutes = [
       body: MarkReadBody,
       responses: { 200: { description: 'How many were newly marked', schema: MarkReadResult }, ...hidden },
     },
-    async (deps, { actor, params, body }) => ok(await markMessagesRead(deps, actor!, params.id, body.upToMessageId)),
+    async (deps, { actor, params, body }) => ok(await markMessagesRead(deps, actor, params.id, body.upToMessageId)),
   ),
 ];

@@ -20,8 +20,8 @@ export const deviceRoutes = [
     async (deps, { actor, body }) => {
       const device = await deps.db
         .insertInto('devices')
-        .values({ token: body.token, userId: actor!.userId, platform: body.platform })
-        .onConflict((oc) => oc.column('token').doUpdateSet({ userId: actor!.userId, platform: body.platform, lastSeenAt: sql<Date>`now()` }))
+        .values({ token: body.token, userId: actor.userId, platform: body.platform })
+        .onConflict((oc) => oc.column('token').doUpdateSet({ userId: actor.userId, platform: body.platform, lastSeenAt: sql<Date>`now()` }))
         .returningAll()
         .executeTakeFirstOrThrow();
       return ok({ token: device.token, platform: device.platform, createdAt: device.createdAt.toISOString() });
@@ -37,7 +37,7 @@ export const deviceRoutes = [
       responses: { 204: { description: 'Removed' } },
     },
     async (deps, { actor, params }) => {
-      const removed = await deps.db.deleteFrom('devices').where('token', '=', params.token).where('userId', '=', actor!.userId).executeTakeFirst();
+      const removed = await deps.db.deleteFrom('devices').where('token', '=', params.token).where('userId', '=', actor.userId).executeTakeFirst();
       if (Number(removed.numDeletedRows) === 0) throw notFound('device');
       return noContent();
     },

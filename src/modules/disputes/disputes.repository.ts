@@ -1,4 +1,5 @@
-import { sql, type Kysely, type Transaction as KyselyTrx } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Trx } from '../../../db/connection';
 import type { Database, DisputeResolution } from '../../../db/schema';
 import type { DisputeRow } from './disputes.presenter';
 
@@ -19,12 +20,12 @@ export const disputesRepository = {
     return db.selectFrom('disputes').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
-  async lockById(trx: KyselyTrx<Database>, id: string): Promise<DisputeRow | undefined> {
+  async lockById(trx: Trx, id: string): Promise<DisputeRow | undefined> {
     return trx.selectFrom('disputes').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   },
 
   async markResolved(
-    trx: KyselyTrx<Database>,
+    trx: Trx,
     id: string,
     r: { resolution: DisputeResolution; refundCents: number | null; note: string; resolvedBy: string },
   ): Promise<DisputeRow> {

@@ -23,6 +23,6 @@ export const disputeRoutes = [
       },
     },
     async (deps, { actor, params, body, requestId }) =>
-      created(presentDispute(await openPartyDispute(deps, { actor: actor!, requestId }, params.id, body))),
+      created(presentDispute(await openPartyDispute(deps, { actor, requestId }, params.id, body))),
   ),
 ];

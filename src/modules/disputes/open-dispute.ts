@@ -1,5 +1,6 @@
-import { sql, type Transaction as KyselyTrx } from 'kysely';
-import type { Database, Transaction } from '../../../db/schema';
+import { sql } from 'kysely';
+import type { Trx } from '../../../db/connection';
+import type { Transaction } from '../../../db/schema';
 import { writeOutbox } from '../../shared/outbox';
 import { userRoom } from '../auctions/listing-events';
 import { notificationJob } from '../notifications/notification-jobs';
@@ -20,7 +21,7 @@ export interface OpenDisputeInput {
  * while `in_escrow` (the route checks `verifiedAt`); a chargeback may also hit a released one.
  * Returns the open dispute (an existing open one if there is already one).
  */
-export async function openDispute(trx: KyselyTrx<Database>, tx: Transaction, input: OpenDisputeInput) {
+export async function openDispute(trx: Trx, tx: Transaction, input: OpenDisputeInput) {
   const existing = await trx.selectFrom('disputes').selectAll().where('transactionId', '=', tx.id).where('status', '=', 'open').executeTakeFirst();
   if (existing) return existing;
   assertTransition(tx.status, 'disputed');

@@ -1,5 +1,6 @@
-import { sql, type Transaction as KyselyTrx } from 'kysely';
-import type { Database, Transaction } from '../../../db/schema';
+import { sql } from 'kysely';
+import type { Trx } from '../../../db/connection';
+import type { Transaction } from '../../../db/schema';
 import type { Deps } from '../../composition';
 import type { DisputeView } from '../../providers/payments/payments';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
@@ -13,7 +14,6 @@ import { chargebackMovement, chargebackWonMovement, partialRefundPayoutCents } f
 import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.repository';
 
 type ChargebackDeps = Pick<Deps, 'db' | 'payments' | 'logger'>;
-type Trx = KyselyTrx<Database>;
 export type ChargebackOutcome = 'recorded' | 'resolved' | 'not_ours' | 'ignored';
 
 async function transactionOf(deps: ChargebackDeps, d: DisputeView): Promise<Transaction | undefined> {

@@ -1,11 +1,12 @@
-import { type Kysely, type Transaction as KyselyTrx } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Trx } from '../../../db/connection';
 import type { Database, Transaction, TransactionStatus } from '../../../db/schema';
 import type { OutboxEvent } from '../../shared/outbox';
 import { userRoom } from '../auctions/listing-events';
 import { transactionRoom } from '../chat/chat.policy';
 import { recordTransactionEvent } from '../transactions/timeline';
 
-type Reader = Kysely<Database> | KyselyTrx<Database>;
+type Reader = Kysely<Database> | Trx;
 
 /** The payments core's reads and writes of transactions, disputes and seller accounts. */
 export const escrowRepository = {
@@ -14,7 +15,7 @@ export const escrowRepository = {
   },
 
   /** `SELECT … FOR UPDATE`: every money decision about a transaction is taken under this lock. */
-  lock(trx: KyselyTrx<Database>, id: string): Promise<Transaction | undefined> {
+  lock(trx: Trx, id: string): Promise<Transaction | undefined> {
     return trx.selectFrom('transactions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   },
 
@@ -78,7 +79,7 @@ export function transactionUpdate(
  * chargeback): a timeline entry staff see on the transaction, and a system row in the audit log.
  */
 export async function recordStaffWork(
-  trx: KyselyTrx<Database>,
+  trx: Trx,
   transactionId: string,
   type: string,
   data: Record<string, unknown>,

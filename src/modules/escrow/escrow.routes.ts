@@ -23,6 +23,6 @@ export const escrowRoutes = [
         503: { description: 'payments_unavailable (retry)' },
       },
     },
-    async (deps, { actor, params, body }) => ok(await payForTransaction(deps, actor!, params.id, body.expectedAmountCents)),
+    async (deps, { actor, params, body }) => ok(await payForTransaction(deps, actor, params.id, body.expectedAmountCents)),
   ),
 ];

@@ -1,5 +1,6 @@
-import { sql, type Transaction as KyselyTrx } from 'kysely';
-import type { Database, Transaction } from '../../../db/schema';
+import { sql } from 'kysely';
+import type { Trx } from '../../../db/connection';
+import type { Transaction } from '../../../db/schema';
 import type { Deps } from '../../composition';
 import { isPermanent, type RefundView, type ReversalView } from '../../providers/payments/payments';
 import { unprocessable } from '../../shared/errors';
@@ -19,7 +20,6 @@ export interface RefundInput {
 export type RefundOutcome = 'refunded' | 'already_refunded' | 'reversal_failed' | 'blocked_by_chargeback' | 'not_ready';
 
 type RefundDeps = Pick<Deps, 'db' | 'payments' | 'logger' | 'crashHook'>;
-type Trx = KyselyTrx<Database>;
 
 /** The job must match a resolved refund decision of that dispute (a worker never invents an amount). */
 async function assertDecided(deps: RefundDeps, tx: Transaction, input: RefundInput): Promise<void> {

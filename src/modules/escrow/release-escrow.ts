@@ -1,5 +1,6 @@
-import { sql, type Transaction as KyselyTrx } from 'kysely';
-import type { Database, Transaction } from '../../../db/schema';
+import { sql } from 'kysely';
+import type { Trx } from '../../../db/connection';
+import type { Transaction } from '../../../db/schema';
 import type { Deps } from '../../composition';
 import type { TransferView } from '../../providers/payments/payments';
 import { unprocessable } from '../../shared/errors';
@@ -14,7 +15,6 @@ import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.r
 export type ReleaseOutcome = 'released' | 'already_released' | 'waiting_for_wallet' | 'not_ready' | 'nothing_to_pay';
 
 type ReleaseDeps = Pick<Deps, 'db' | 'payments' | 'logger' | 'crashHook'>;
-type Trx = KyselyTrx<Database>;
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 const isDone = (tx: Transaction) => tx.transferId !== null && (tx.status === 'released' || tx.status === 'partially_refunded');

@@ -23,7 +23,7 @@ export const handoverRoutes = [
         409: { description: 'transaction_not_in_escrow, dispute_open, already_verified' },
       },
     },
-    async (deps, { actor, params, requestId }) => ok(await issuePickupCode(deps, { actor: actor!, requestId }, params.id)),
+    async (deps, { actor, params, requestId }) => ok(await issuePickupCode(deps, { actor, requestId }, params.id)),
   ),
   defineRoute(
     {
@@ -43,8 +43,8 @@ export const handoverRoutes = [
       },
     },
     async (deps, { actor, params, body, requestId }) => {
-      const tx = await verifyPickup(deps, { actor: actor!, requestId }, params.id, body.token);
-      return ok(presentTransactionDetail(tx, actor!, undefined));
+      const tx = await verifyPickup(deps, { actor, requestId }, params.id, body.token);
+      return ok(presentTransactionDetail(tx, actor, undefined));
     },
   ),
 ];

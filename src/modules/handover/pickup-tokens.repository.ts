@@ -1,10 +1,10 @@
-import { sql, type Transaction as KyselyTrx } from 'kysely';
-import type { Database } from '../../../db/schema';
+import { sql } from 'kysely';
+import type { Trx } from '../../../db/connection';
 
 /** The only Kysely code for pickup tokens. Tokens are stored as SHA-256 hashes, never in clear. */
 export const pickupTokensRepository = {
   /** Voids every live (unused, unvoided, unexpired) token of the transaction. */
-  async voidLive(trx: KyselyTrx<Database>, transactionId: string): Promise<number> {
+  async voidLive(trx: Trx, transactionId: string): Promise<number> {
     const result = await trx
       .updateTable('pickupTokens')
       .set({ voidedAt: sql<Date>`now()` })
@@ -17,7 +17,7 @@ export const pickupTokensRepository = {
   },
 
   /** Stores a new token's hash, valid `ttlSec` from the database's clock (the one redemption checks). */
-  async insert(trx: KyselyTrx<Database>, t: { transactionId: string; buyerId: string; tokenHash: string; ttlSec: number }) {
+  async insert(trx: Trx, t: { transactionId: string; buyerId: string; tokenHash: string; ttlSec: number }) {
     return trx
       .insertInto('pickupTokens')
       .values({
@@ -35,7 +35,7 @@ export const pickupTokensRepository = {
    * token of this transaction and its buyer. Anything else (unknown, expired, used, voided, another
    * transaction's) returns undefined, indistinguishably.
    */
-  async consume(trx: KyselyTrx<Database>, t: { tokenHash: string; transactionId: string; buyerId: string }) {
+  async consume(trx: Trx, t: { tokenHash: string; transactionId: string; buyerId: string }) {
     return trx
       .updateTable('pickupTokens')
       .set({ usedAt: sql<Date>`now()` })

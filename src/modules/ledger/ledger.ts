@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Transaction as KyselyTrx } from 'kysely';
-import type { Database } from '../../../db/schema';
+import { sql } from 'kysely';
+import type { Db, Trx } from '../../../db/connection';
 
 /**
  * Double-entry ledger. Sign convention: assets positive (`stripe_balance`, `chargeback:<txId>`),
@@ -30,7 +30,7 @@ export interface Movement {
 }
 
 /** Posts a balanced movement in the caller's database transaction; returns its id. */
-export async function postMovement(trx: KyselyTrx<Database>, movement: Movement): Promise<string> {
+export async function postMovement(trx: Trx, movement: Movement): Promise<string> {
   const lines = movement.lines.filter((l) => l.amountCents !== 0);
   const sum = lines.reduce((acc, l) => acc + l.amountCents, 0);
   if (sum !== 0 || lines.some((l) => !Number.isSafeInteger(l.amountCents))) throw new Error(`unbalanced ledger movement ${movement.type}: ${sum}`);
@@ -63,7 +63,7 @@ export async function postMovement(trx: KyselyTrx<Database>, movement: Movement)
 }
 
 /** Current balance of an account (0 if it never moved). */
-export async function balanceOf(db: Pick<KyselyTrx<Database>, 'selectFrom'>, code: string): Promise<number> {
+export async function balanceOf(db: Pick<Db, 'selectFrom'>, code: string): Promise<number> {
   const row = await db.selectFrom('ledgerAccounts').select('balanceCents').where('code', '=', code).executeTakeFirst();
   return row ? Number(row.balanceCents) : 0;
 }

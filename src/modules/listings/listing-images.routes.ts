@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import multer from 'multer';
 import type { Deps } from '../../composition';
 import { created, defineRoute, noContent } from '../../http/route';
@@ -25,7 +25,7 @@ function imageUpload(): RequestHandler {
   return (req, res, next) => {
     single(req, res, (err?: unknown) => {
       if (err) return next(uploadError(err));
-      (req as Request & { rawBody?: Buffer }).rawBody = req.file?.buffer;
+      req.rawBody = req.file?.buffer;
       next();
     });
   };
@@ -39,8 +39,8 @@ const UploadParams = z.object({ listingId: z.uuid(), file: z.string().regex(FILE
 function serveUploads(deps: Deps): RequestHandler {
   const disk = deps.storage instanceof DiskStorage ? deps.storage : undefined;
   return (req, res, next) => {
-    const { listingId, file } = req.params as Record<string, string>;
-    if (!disk || !UUID.test(listingId) || !FILE.test(file)) return next();
+    const { listingId, file } = req.params;
+    if (!disk || typeof listingId !== 'string' || typeof file !== 'string' || !UUID.test(listingId) || !FILE.test(file)) return next();
     // Clients on other origins (web console, CDN previews) may embed these images.
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     res.sendFile(`listings/${listingId}/${file}`, { root: disk.root, dotfiles: 'deny', maxAge: '365d', immutable: true }, (err) => {
@@ -68,7 +68,7 @@ export const listingImageRoutes = [
       },
     },
     async (deps, input) => {
-      const image = await addListingImage(deps, { actor: input.actor!, requestId: input.requestId }, input.params.id, input.rawBody);
+      const image = await addListingImage(deps, { actor: input.actor, requestId: input.requestId }, input.params.id, input.rawBody);
       return created(presentImage(image));
     },
   ),
@@ -82,7 +82,7 @@ export const listingImageRoutes = [
       responses: { 204: { description: 'Removed' }, 409: { description: 'listing_terms_locked (has bids)' } },
     },
     async (deps, input) => {
-      await removeListingImage(deps, { actor: input.actor!, requestId: input.requestId }, input.params.id, input.params.imageId);
+      await removeListingImage(deps, { actor: input.actor, requestId: input.requestId }, input.params.id, input.params.imageId);
       return noContent();
     },
   ),

@@ -1,8 +1,8 @@
-import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { Trx } from '../../../db/connection';
 import type { Database, Listing, ListingImagesTable, ListingsTable } from '../../../db/schema';
 
 type Db = Kysely<Database>;
-type Trx = Transaction<Database>;
 
 /** A listing row without the generated full-text column (never read back). */
 export type ListingRow = Omit<Listing, 'search'>;

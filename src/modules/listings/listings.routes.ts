@@ -1,18 +1,18 @@
 import { created, defineRoute, noContent, ok } from '../../http/route';
-import type { Actor } from '../../http/types';
 import { browseListings } from './browse-listings';
 import { removeListing } from './cancel-listing';
 import { createListing } from './create-listing';
 import { getListing } from './get-listing';
 import { listingView } from './listing-views';
 import { publishListing } from './publish-listing';
+import type { Ctx } from './service-context';
 import { updateListing } from './update-listing';
 import { unwatchListing, watchListing } from './watch-listing';
 import { BrowseQuery, CreateListingBody, ListingIdParams, ListingPage, ListingView, UpdateListingBody, WatchState } from './listings.schemas';
 
 const tags = ['listings'];
-/** Routes with auth 'required' always have an actor. */
-const ctxOf = (input: { actor: Actor | undefined; requestId: string }) => ({ actor: input.actor!, requestId: input.requestId });
+/** The service context: who acts and for which request, without the rest of the route input. */
+const ctxOf = ({ actor, requestId }: Ctx): Ctx => ({ actor, requestId });
 
 export const listingRoutes = [
   defineRoute(

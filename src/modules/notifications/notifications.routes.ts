@@ -22,7 +22,7 @@ export const notificationRoutes = [
       let q = deps.db
         .selectFrom('notifications')
         .selectAll()
-        .where('userId', '=', actor!.userId)
+        .where('userId', '=', actor.userId)
         .orderBy('createdAt', 'desc')
         .orderBy('id', 'desc')
         .limit(query.limit + 1);
@@ -40,14 +40,14 @@ export const notificationRoutes = [
   defineRoute(
     { method: 'get', path: '/v1/notifications/unread-count', summary: 'How many are unread', tags, responses: { 200: { description: 'Count', schema: z.object({ count: z.number().int() }) } } },
     async (deps, { actor }) => {
-      const row = await deps.db.selectFrom('notifications').select(sql<string>`count(*)`.as('count')).where('userId', '=', actor!.userId).where('readAt', 'is', null).executeTakeFirstOrThrow();
+      const row = await deps.db.selectFrom('notifications').select(sql<string>`count(*)`.as('count')).where('userId', '=', actor.userId).where('readAt', 'is', null).executeTakeFirstOrThrow();
       return ok({ count: Number(row.count) });
     },
   ),
   defineRoute(
     { method: 'patch', path: '/v1/notifications/read-all', summary: 'Mark all as read', tags, responses: { 204: { description: 'Done' } } },
     async (deps, { actor }) => {
-      await deps.db.updateTable('notifications').set({ readAt: sql<Date>`now()` }).where('userId', '=', actor!.userId).where('readAt', 'is', null).execute();
+      await deps.db.updateTable('notifications').set({ readAt: sql<Date>`now()` }).where('userId', '=', actor.userId).where('readAt', 'is', null).execute();
       return noContent();
     },
   ),
@@ -65,7 +65,7 @@ export const notificationRoutes = [
         .updateTable('notifications')
         .set({ readAt: sql<Date>`coalesce(read_at, now())` })
         .where('id', '=', params.id)
-        .where('userId', '=', actor!.userId)
+        .where('userId', '=', actor.userId)
         .returningAll()
         .executeTakeFirst();
       if (!row) throw notFound('notification');

@@ -19,6 +19,6 @@ export const ratingRoutes = [
         409: { description: 'transaction_not_released, already_rated' },
       },
     },
-    async (deps, { actor, params, body, requestId }) => created(await rateTransaction(deps, { actor: actor!, requestId }, params.id, body)),
+    async (deps, { actor, params, body, requestId }) => created(await rateTransaction(deps, { actor, requestId }, params.id, body)),
   ),
 ];

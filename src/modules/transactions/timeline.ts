@@ -1,9 +1,8 @@
-import type { Transaction as KyselyTrx } from 'kysely';
-import type { Database } from '../../../db/schema';
+import type { Trx } from '../../../db/connection';
 
 /** Appends to a transaction's timeline (GET /v1/transactions/:id/events) in the caller's database transaction. */
 export async function recordTransactionEvent(
-  trx: KyselyTrx<Database>,
+  trx: Trx,
   transactionId: string,
   type: string,
   data: Record<string, unknown> = {},

@@ -1,4 +1,5 @@
-import { sql, type Kysely, type Transaction as KyselyTrx } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Trx } from '../../../db/connection';
 import type { Database, Transaction, TransactionStatus } from '../../../db/schema';
 
 type Reader = Kysely<Database>;
@@ -19,7 +20,7 @@ export const transactionsRepository = {
   },
 
   /** `SELECT … FOR UPDATE`: every decision about a transaction's escrow is taken under this lock. */
-  async lockById(trx: KyselyTrx<Database>, id: string): Promise<Transaction | undefined> {
+  async lockById(trx: Trx, id: string): Promise<Transaction | undefined> {
     return trx.selectFrom('transactions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   },
 
@@ -54,7 +55,7 @@ export const transactionsRepository = {
   },
 
   /** Records the QR handover (the caller holds the row lock and has checked the state). */
-  async markVerified(trx: KyselyTrx<Database>, id: string): Promise<Transaction> {
+  async markVerified(trx: Trx, id: string): Promise<Transaction> {
     return trx
       .updateTable('transactions')
       .set({ verifiedAt: sql<Date>`now()`, updatedAt: sql<Date>`now()` })

@@ -23,7 +23,7 @@ export const transactionRoutes = [
       query: MyTransactionsQuery,
       responses: { 200: { description: 'A page', schema: TransactionPage } },
     },
-    async (deps, { actor, query, requestId }) => ok(await myTransactions(deps, { actor: actor!, requestId }, query)),
+    async (deps, { actor, query, requestId }) => ok(await myTransactions(deps, { actor, requestId }, query)),
   ),
   defineRoute(
     {
@@ -34,7 +34,7 @@ export const transactionRoutes = [
       params: TransactionIdParams,
       responses: { 200: { description: 'The transaction', schema: TransactionDetailSchema }, ...hidden },
     },
-    async (deps, { actor, params, requestId }) => ok(await getTransaction(deps, { actor: actor!, requestId }, params.id)),
+    async (deps, { actor, params, requestId }) => ok(await getTransaction(deps, { actor, requestId }, params.id)),
   ),
   defineRoute(
     {
@@ -47,6 +47,6 @@ export const transactionRoutes = [
       responses: { 200: { description: 'A page of events', schema: TimelinePage }, ...hidden },
     },
     async (deps, { actor, params, query, requestId }) =>
-      ok(await transactionTimeline(deps, { actor: actor!, requestId }, params.id, query.after, query.limit)),
+      ok(await transactionTimeline(deps, { actor, requestId }, params.id, query.after, query.limit)),
   ),
 ];

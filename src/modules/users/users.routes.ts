@@ -10,7 +10,7 @@ export const userRoutes = [
   defineRoute(
     { method: 'get', path: '/v1/users/me', summary: 'The signed-in user', tags, responses: { 200: { description: 'You', schema: UserSelf } } },
     async (deps, { actor }) => {
-      const user = await usersRepository.findById(deps.db, actor!.userId);
+      const user = await usersRepository.findById(deps.db, actor.userId);
       if (!user) throw notFound('user');
       return ok(presentSelf(user));
     },
@@ -25,7 +25,7 @@ export const userRoutes = [
       responses: { 200: { description: 'Updated', schema: UserSelf } },
     },
     async (deps, { actor, body }) => {
-      const user = await usersRepository.update(deps.db, actor!.userId, body);
+      const user = await usersRepository.update(deps.db, actor.userId, body);
       if (!user) throw notFound('user');
       return ok(presentSelf(user));
     },

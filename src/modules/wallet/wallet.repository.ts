@@ -1,10 +1,11 @@
-import { sql, type Kysely, type Transaction as KyselyTrx } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Trx } from '../../../db/connection';
 import type { Database } from '../../../db/schema';
 import type { ConnectAccountView } from '../../providers/payments/payments';
 import { releasePayoutCents } from '../escrow/escrow-money';
 import { LedgerAccount } from '../ledger/ledger';
 
-type Db = Kysely<Database> | KyselyTrx<Database>;
+type Db = Kysely<Database> | Trx;
 
 const flags = (a: ConnectAccountView) => ({
   chargesEnabled: a.chargesEnabled,

@@ -19,7 +19,7 @@ export const walletRoutes = [
       },
     },
     async (deps, { actor }) => {
-      const { created: isNew, wallet } = await openWallet(deps, actor!.userId);
+      const { created: isNew, wallet } = await openWallet(deps, actor.userId);
       return isNew ? created(wallet) : ok(wallet);
     },
   ),
@@ -31,6 +31,6 @@ export const walletRoutes = [
       tags,
       responses: { 200: { description: 'Balance in cents (CAD)', schema: WalletBalance } },
     },
-    async (deps, { actor }) => ok(await walletBalance(deps, actor!.userId)),
+    async (deps, { actor }) => ok(await walletBalance(deps, actor.userId)),
   ),
 ];

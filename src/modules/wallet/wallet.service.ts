@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Transaction as KyselyTrx } from 'kysely';
-import type { Database } from '../../../db/schema';
+import { sql } from 'kysely';
+import type { Trx } from '../../../db/connection';
 import type { Deps } from '../../composition';
 import { writeOutbox } from '../../shared/outbox';
 import { paymentsUnavailable, releaseJob } from '../escrow';
@@ -109,7 +109,7 @@ export async function syncConnectAccount(
 }
 
 /** Queues again every payout of the seller that waited for an enabled account (the release is idempotent). */
-async function requeueWaitingPayouts(trx: KyselyTrx<Database>, sellerId: string, discriminator: string): Promise<void> {
+async function requeueWaitingPayouts(trx: Trx, sellerId: string, discriminator: string): Promise<void> {
   const waiting = await trx
     .selectFrom('transactions')
     .select(['id', 'payoutWaitingReason'])
