@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { isJobName, parsePayload, queueOf, type JobInput, type JobName, type JobPayload, type QueueName } from './jobs/catalogue';
+import { isSocketEventName, SOCKET_EVENTS, type SocketEventName, type SocketEventPayload } from './socket-events';
 import { z } from './zod';
 
 /** A job to enqueue once the transaction that wrote it has committed; built with `jobFor`. */
@@ -18,13 +19,10 @@ export type OutboxJob<N extends JobName = JobName> = {
   };
 }[N];
 
-/** A real-time event for Socket.IO rooms, published after commit. */
-export interface OutboxEvent {
-  kind: 'event';
-  rooms: string[];
-  event: string;
-  data: Record<string, unknown>;
-}
+/** A real-time event for Socket.IO rooms, published after commit; built with `eventFor`. */
+export type OutboxEvent<E extends SocketEventName = SocketEventName> = {
+  [K in E]: { kind: 'event'; rooms: string[]; event: K; data: SocketEventPayload<K> };
+}[E];
 
 export type OutboxMessage = OutboxJob | OutboxEvent;
 
@@ -36,7 +34,20 @@ export function jobFor<N extends JobName>(name: N, data: JobInput<N>, opts: { jo
   return job;
 }
 
+/** Builds an outbox event from the socket event catalogue. */
+export function eventFor<E extends SocketEventName>(event: E, rooms: string[], data: SocketEventPayload<E>): OutboxEvent<E> {
+  return { kind: 'event', rooms, event, data } as OutboxEvent<E>;
+}
+
 export const OUTBOX_CHANNEL = 'outbox';
+
+/** A stored event whose payload has passed its schema, ready for the rooms. */
+export interface RelayedEvent {
+  kind: 'event';
+  rooms: string[];
+  event: SocketEventName;
+  data: Record<string, unknown>;
+}
 
 /** A stored job whose payload has passed its schema, ready for `addParsed`. */
 export interface RelayedJob {
@@ -47,7 +58,7 @@ export interface RelayedJob {
   runAt?: number;
 }
 
-export type RelayedMessage = RelayedJob | OutboxEvent;
+export type RelayedMessage = RelayedJob | RelayedEvent;
 
 const StoredJob = z.object({
   kind: z.literal('job'),
@@ -72,7 +83,7 @@ export function parseOutboxRow(payload: unknown): { ok: true; message: RelayedMe
   const envelope = StoredMessage.safeParse(payload);
   if (!envelope.success) return { ok: false, error: z.prettifyError(envelope.error) };
   const m = envelope.data;
-  if (m.kind === 'event') return { ok: true, message: m };
+  if (m.kind === 'event') return parseEvent(m);
   if (!isJobName(m.name)) return { ok: false, error: `unknown job ${m.name}` };
   const data = parsePayload(m.name, m.data);
   if (!data.success) return { ok: false, error: `malformed ${m.name} payload: ${z.prettifyError(data.error)}` };
@@ -90,4 +101,11 @@ export async function writeOutbox(trx: Transaction<Database>, messages: OutboxMe
     .values(messages.map((m) => ({ topic: m.kind, payload: JSON.stringify(m) })))
     .execute();
   await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+}
+
+function parseEvent(m: z.output<typeof StoredEvent>): { ok: true; message: RelayedEvent } | { ok: false; error: string } {
+  if (!isSocketEventName(m.event)) return { ok: false, error: `unknown event ${m.event}` };
+  const data = SOCKET_EVENTS[m.event].safeParse(m.data);
+  if (!data.success) return { ok: false, error: `malformed ${m.event} event: ${z.prettifyError(data.error)}` };
+  return { ok: true, message: { kind: 'event', rooms: m.rooms, event: m.event, data: data.data } };
 }
