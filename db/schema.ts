@@ -79,6 +79,9 @@ export interface OutboxTable {
   payload: Json<Record<string, unknown>>;
   availableAt: DefaultedTimestamp;
   publishedAt: Date | null;
+  /** Set (with `error`) when the relay found the row malformed; such a row is never published. */
+  failedAt: Date | null;
+  error: string | null;
   attempts: Generated<number>;
   createdAt: CreatedAt;
 }

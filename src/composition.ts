@@ -18,7 +18,7 @@ import { createStorage } from './providers/storage/create-storage';
 import type { ObjectStorage } from './providers/storage/storage';
 import { systemClock, type Clock } from './shared/clock';
 import { createLogger, type Logger } from './shared/logger';
-import { createQueues, type Queues } from './shared/queues';
+import { createQueues, type Queues } from './shared/jobs';
 import { RateLimits } from './shared/rate-limits';
 import { closeRedis, createRedis, type Redis } from './shared/redis';
 

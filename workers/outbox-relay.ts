@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { sql } from 'kysely';
 import type { Deps } from '../src/composition';
-import { OUTBOX_CHANNEL, type OutboxMessage } from '../src/shared/outbox';
+import { addParsed } from '../src/shared/jobs';
+import { OUTBOX_CHANNEL, parseOutboxRow, type RelayedMessage } from '../src/shared/outbox';
 import { socketEmitter } from '../src/shared/socket-emitter';
 
 const BATCH = 200;
@@ -11,7 +12,9 @@ const POLL_MS = 1000;
  * Moves committed outbox rows to BullMQ and Socket.IO rooms. Rows are claimed with SKIP LOCKED, so
  * any number of relays can run; a crash between publish and mark re-publishes (at least once), and
  * the stable job id makes BullMQ drop the duplicate job. LISTEN wakes it right after each commit; a
- * slow poll catches anything a lost notification would leave behind.
+ * slow poll catches anything a lost notification would leave behind. Each row is checked against
+ * the job catalogue first: a malformed one (which no retry could fix) is marked failed with the
+ * reason and skipped, so it neither blocks the rows behind it nor reaches a worker.
  */
 export class OutboxRelay {
   private listener?: Client;
@@ -65,6 +68,7 @@ export class OutboxRelay {
         .selectFrom('outbox')
         .select(['id', 'payload'])
         .where('publishedAt', 'is', null)
+        .where('failedAt', 'is', null)
         .where('availableAt', '<=', sql<Date>`now()`)
         .orderBy('id')
         .limit(BATCH)
@@ -72,22 +76,28 @@ export class OutboxRelay {
         .skipLocked()
         .execute();
       if (rows.length === 0) return 0;
-      for (const row of rows) await this.publish(row.id, row.payload as unknown as OutboxMessage);
-      await trx
-        .updateTable('outbox')
-        .set({ publishedAt: sql<Date>`now()` })
-        .where('id', 'in', rows.map((r) => r.id))
-        .execute();
+      const published: string[] = [];
+      for (const row of rows) {
+        const parsed = parseOutboxRow(row.payload);
+        if (!parsed.ok) {
+          this.deps.logger.error({ outboxId: row.id, error: parsed.error }, 'malformed outbox row; marked failed, not retried');
+          await trx.updateTable('outbox').set({ failedAt: sql<Date>`now()`, error: parsed.error }).where('id', '=', row.id).execute();
+          continue;
+        }
+        await this.publish(row.id, parsed.message);
+        published.push(row.id);
+      }
+      if (published.length) await trx.updateTable('outbox').set({ publishedAt: sql<Date>`now()` }).where('id', 'in', published).execute();
       return rows.length;
     });
   }
 
-  private async publish(id: string, message: OutboxMessage): Promise<void> {
+  private async publish(id: string, message: RelayedMessage): Promise<void> {
     if (message.kind === 'event') {
       socketEmitter(this.deps).to(message.rooms).emit(message.event, message.data);
       return;
     }
     const delay = message.runAt ? Math.max(0, message.runAt - Date.now()) : undefined;
-    await this.deps.queues[message.queue].add(message.name, message.data, { jobId: message.jobId ?? `outbox-${id}`, delay });
+    await addParsed(this.deps.queues, message.name, message.data, { jobId: message.jobId ?? `outbox-${id}`, delay });
   }
 }

@@ -1,9 +1,7 @@
 import type { Deps } from '../src/composition';
+import { SCHEDULES } from '../src/shared/jobs';
 
-/** Repeating jobs (BullMQ job schedulers are upserted, so every worker copy may call this). */
+/** Repeating jobs of the catalogue (BullMQ job schedulers are upserted, so every worker copy may call this). */
 export async function upsertSchedules(deps: Deps): Promise<void> {
-  await deps.queues.auctions.upsertJobScheduler('auction-sweep', { every: 5000 }, { name: 'auction.sweep' });
-  await deps.queues.maintenance.upsertJobScheduler('maintenance-cleanup', { every: 60 * 60 * 1000 }, { name: 'maintenance.cleanup' });
-  await deps.queues.disputes.upsertJobScheduler('dispute-sweep', { every: 60 * 1000 }, { name: 'dispute.sweep' });
-  await deps.queues.escrow.upsertJobScheduler('escrow-sweep', { every: 60 * 1000 }, { name: 'escrow.sweep' });
+  for (const s of SCHEDULES) await deps.queues[s.queue].upsertJobScheduler(s.schedulerId, { every: s.ms }, { name: s.name });
 }

@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Deps } from '../src/composition';
-import { QUEUE_NAMES, type QueueName } from '../src/shared/queues';
+import { QUEUE_NAMES, type QueueName } from '../src/shared/jobs';
 import { closeRedis, createRedis } from '../src/shared/redis';
 import { handlers as defaultHandlers } from './handlers';
 import { OutboxRelay } from './outbox-relay';
-import { assertRegistryComplete, processorFor, type JobHandler } from './registry';
+import { assertRegistryComplete, processorFor, type UncheckedHandlers } from './registry';
 import { upsertSchedules } from './schedules';
 
 // Bids: many jobs in hand at once so the batcher can decide a hot listing's bids together.
@@ -19,7 +19,7 @@ export interface RunningWorkers {
 }
 
 /** Starts a BullMQ worker per queue plus the outbox relay; refuses to start with a registry gap. */
-export async function startWorkers(deps: Deps, handlers: Partial<Record<string, Partial<Record<string, JobHandler>>>> = defaultHandlers): Promise<RunningWorkers> {
+export async function startWorkers(deps: Deps, handlers: UncheckedHandlers = defaultHandlers): Promise<RunningWorkers> {
   assertRegistryComplete(handlers);
   const connection = createRedis(deps.config.redisUrl!);
   const workers = QUEUE_NAMES.map((queue) => {

@@ -1,30 +1,94 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../db/connection';
-import type { JobName, QueueName } from './queues';
+import { isJobName, parsePayload, queueOf, type JobInput, type JobName, type JobPayload, type QueueName } from './jobs/catalogue';
+import { isSocketEventName, SOCKET_EVENTS, type SocketEventName, type SocketEventPayload } from './socket-events';
+import { z } from './zod';
 
-/** A job to enqueue once the transaction that wrote it has committed. */
-export interface OutboxJob {
-  kind: 'job';
-  queue: QueueName;
-  name: JobName;
-  data: Record<string, unknown>;
-  /** Stable BullMQ job id (dedupes re-publication of the same row); defaults to the outbox row id. */
-  jobId?: string;
-  /** Run no earlier than this (epoch ms). */
-  runAt?: number;
-}
+/** A job to enqueue once the transaction that wrote it has committed; built with `jobFor`. */
+export type OutboxJob<N extends JobName = JobName> = {
+  [K in N]: {
+    kind: 'job';
+    /** Stored for readers of the row; the relay takes the queue from the catalogue. */
+    queue: QueueName;
+    name: K;
+    data: JobInput<K>;
+    /** Stable BullMQ job id (dedupes re-publication of the same row); defaults to the outbox row id. */
+    jobId?: string;
+    /** Run no earlier than this (epoch ms). */
+    runAt?: number;
+  };
+}[N];
 
-/** A real-time event for Socket.IO rooms, published after commit. */
-export interface OutboxEvent {
-  kind: 'event';
-  rooms: string[];
-  event: string;
-  data: Record<string, unknown>;
-}
+/** A real-time event for Socket.IO rooms, published after commit; built with `eventFor`. */
+export type OutboxEvent<E extends SocketEventName = SocketEventName> = {
+  [K in E]: { kind: 'event'; rooms: string[]; event: K; data: SocketEventPayload<K> };
+}[E];
 
 export type OutboxMessage = OutboxJob | OutboxEvent;
 
+/** Builds an outbox job from the catalogue: the queue follows from the name, the payload from its schema. */
+export function jobFor<N extends JobName>(name: N, data: JobInput<N>, opts: { jobId?: string; runAt?: number } = {}): OutboxJob<N> {
+  const job = { kind: 'job', queue: queueOf(name), name, data } as OutboxJob<N>;
+  if (opts.jobId !== undefined) job.jobId = opts.jobId;
+  if (opts.runAt !== undefined) job.runAt = opts.runAt;
+  return job;
+}
+
+/** Builds an outbox event from the socket event catalogue. */
+export function eventFor<E extends SocketEventName>(event: E, rooms: string[], data: SocketEventPayload<E>): OutboxEvent<E> {
+  return { kind: 'event', rooms, event, data } as OutboxEvent<E>;
+}
+
 export const OUTBOX_CHANNEL = 'outbox';
+
+/** A stored event whose payload has passed its schema, ready for the rooms. */
+export interface RelayedEvent {
+  kind: 'event';
+  rooms: string[];
+  event: SocketEventName;
+  data: Record<string, unknown>;
+}
+
+/** A stored job whose payload has passed its schema, ready for `addParsed`. */
+export interface RelayedJob {
+  kind: 'job';
+  name: JobName;
+  data: JobPayload<JobName>;
+  jobId?: string;
+  runAt?: number;
+}
+
+export type RelayedMessage = RelayedJob | RelayedEvent;
+
+const StoredJob = z.object({
+  kind: z.literal('job'),
+  name: z.string(),
+  data: z.unknown(),
+  jobId: z.string().min(1).optional(),
+  runAt: z.number().optional(),
+});
+const StoredEvent = z.object({
+  kind: z.literal('event'),
+  rooms: z.array(z.string().min(1)).min(1),
+  event: z.string().min(1),
+  data: z.record(z.string(), z.unknown()),
+});
+const StoredMessage = z.discriminatedUnion('kind', [StoredJob, StoredEvent]);
+
+/**
+ * Reads an outbox row back: the envelope, then a job's payload against the catalogue. A row that
+ * fails can never succeed later, so the relay sets it aside instead of retrying it forever.
+ */
+export function parseOutboxRow(payload: unknown): { ok: true; message: RelayedMessage } | { ok: false; error: string } {
+  const envelope = StoredMessage.safeParse(payload);
+  if (!envelope.success) return { ok: false, error: z.prettifyError(envelope.error) };
+  const m = envelope.data;
+  if (m.kind === 'event') return parseEvent(m);
+  if (!isJobName(m.name)) return { ok: false, error: `unknown job ${m.name}` };
+  const data = parsePayload(m.name, m.data);
+  if (!data.success) return { ok: false, error: `malformed ${m.name} payload: ${z.prettifyError(data.error)}` };
+  return { ok: true, message: { kind: 'job', name: m.name, data: data.data, jobId: m.jobId, runAt: m.runAt } };
+}
 
 /**
  * Writes side effects in the same transaction as the state change that implies them, and wakes the
@@ -37,4 +101,11 @@ export async function writeOutbox(trx: Trx, messages: OutboxMessage[]): Promise<
     .values(messages.map((m) => ({ topic: m.kind, payload: JSON.stringify(m) })))
     .execute();
   await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+}
+
+function parseEvent(m: z.output<typeof StoredEvent>): { ok: true; message: RelayedEvent } | { ok: false; error: string } {
+  if (!isSocketEventName(m.event)) return { ok: false, error: `unknown event ${m.event}` };
+  const data = SOCKET_EVENTS[m.event].safeParse(m.data);
+  if (!data.success) return { ok: false, error: `malformed ${m.event} event: ${z.prettifyError(data.error)}` };
+  return { ok: true, message: { kind: 'event', rooms: m.rooms, event: m.event, data: data.data } };
 }

@@ -4,7 +4,7 @@
 import type { Listing } from '../../db/schema';
 import type { BidJobData } from '../../src/modules/bidding/submit-bid';
 import { CLOSE_LEAD_MS, closeJob } from '../../src/modules/auctions/auction-jobs';
-import { jobId } from '../../src/shared/queues';
+import { jobId } from '../../src/shared/jobs';
 import { decidedCommands, engineConfigOf, replayThroughModel, termsOf } from '../support/bid-replay';
 import { createActiveListing, eventually, useSellerAndTwoBidders, withWorkers } from '../support/fixtures';
 import { createTestEnv, createUser, type TestUser } from '../support/harness';

@@ -1,5 +1,5 @@
 import { releaseJob, sweepEscrow, type CrashPoint } from '../../src/modules/escrow';
-import { jobId } from '../../src/shared/queues';
+import { jobId } from '../../src/shared/jobs';
 import { eventually } from '../support/fixtures';
 import { buyNowSale, ledgerOf, payAndFund, simulateVerify, transfersOf, useSellerWithWalletAndBuyer, waitForStatus } from './helpers';
 

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { sql } from 'kysely';
 import { AppError } from '../../src/shared/errors';
-import { JOBS } from '../../src/shared/queues';
+import { JOBS } from '../../src/shared/jobs';
 import { handlers as defaultHandlers } from '../../workers/handlers';
 import { assertRegistryComplete, RegistryGapError, type HandlerMap, type JobHandler } from '../../workers/registry';
 import { startWorkers, type RunningWorkers } from '../../workers/workers';
@@ -17,11 +17,11 @@ afterAll(() => env.close());
  * The default handlers with `maintenance.cleanup` replaced for jobs marked `{ probe: true }`; the
  * scheduled cleanup that startWorkers upserts still gets the real handler.
  */
-const withCleanup = (probe: JobHandler): HandlerMap => ({
+const withCleanup = (probe: JobHandler<'maintenance.cleanup'>): HandlerMap => ({
   ...defaultHandlers,
   maintenance: {
-    'maintenance.cleanup': (deps, job) =>
-      job.data?.probe ? probe(deps, job) : defaultHandlers.maintenance['maintenance.cleanup'](deps, job),
+    'maintenance.cleanup': (deps, payload, job) =>
+      job.data?.probe ? probe(deps, payload, job) : defaultHandlers.maintenance['maintenance.cleanup'](deps, payload, job),
   },
 });
 

@@ -1,30 +1,21 @@
-import { z } from '../../src/shared/zod';
 import { enforcePaymentDeadline, refundEscrow, releaseEscrow, remindPayment, sweepEscrow } from '../../src/modules/escrow';
 import { processStripeEvent } from '../../src/modules/webhooks';
 import type { JobHandler } from '../registry';
 
-const TransactionJob = z.object({ transactionId: z.uuid() });
-const ReleaseData = TransactionJob.extend({ reason: z.enum(['qr_verified', 'dispute_resolved']) });
-const RefundData = TransactionJob.extend({ amountCents: z.number().int().positive(), disputeId: z.uuid() });
-const StripeEventData = z.object({ eventId: z.string().min(1) });
-
 /** Pays the seller once (idempotent under retries, crashes and duplicate jobs). */
-export const release: JobHandler = async (deps, job) => {
-  const data = ReleaseData.parse(job.data);
-  return releaseEscrow(deps, data.transactionId, data.reason);
-};
+export const release: JobHandler<'escrow.release'> = async (deps, { transactionId, reason }) => releaseEscrow(deps, transactionId, reason);
 
 /** Refunds the buyer as a dispute decided (reversal first after a payout). */
-export const refund: JobHandler = async (deps, job) => refundEscrow(deps, RefundData.parse(job.data));
+export const refund: JobHandler<'escrow.refund'> = async (deps, payload) => refundEscrow(deps, payload);
 
 /** Acts on a stored Stripe webhook event. */
-export const stripeEvent: JobHandler = async (deps, job) => processStripeEvent(deps, StripeEventData.parse(job.data).eventId);
+export const stripeEvent: JobHandler<'escrow.stripe_event'> = async (deps, { eventId }) => processStripeEvent(deps, eventId);
 
 /** Cancels an unpaid transaction at its payment deadline. */
-export const paymentDeadline: JobHandler = async (deps, job) => enforcePaymentDeadline(deps, TransactionJob.parse(job.data).transactionId);
+export const paymentDeadline: JobHandler<'escrow.payment_deadline'> = async (deps, { transactionId }) => enforcePaymentDeadline(deps, transactionId);
 
 /** Reminds the buyer six hours before the deadline. */
-export const paymentReminder: JobHandler = async (deps, job) => remindPayment(deps, TransactionJob.parse(job.data).transactionId);
+export const paymentReminder: JobHandler<'escrow.payment_reminder'> = async (deps, { transactionId }) => remindPayment(deps, transactionId);
 
 /** Safety net: overdue deadlines, unprocessed webhook events, payouts whose job was lost. */
-export const sweep: JobHandler = async (deps) => sweepEscrow(deps);
+export const sweep: JobHandler<'escrow.sweep'> = async (deps) => sweepEscrow(deps);

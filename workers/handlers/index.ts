@@ -7,7 +7,7 @@ import * as escrow from './escrow';
 import { cleanup } from './maintenance';
 import * as notifications from './notifications';
 
-/** queue → job name → handler, for every job declared in src/shared/queues.ts. */
+/** queue → job name → handler, for every job of the catalogue (src/shared/jobs/catalogue.ts). */
 export const handlers: HandlerMap = {
   bids: { 'bid.place': bids.placeBid },
   auctions: { 'auction.open': auctions.open, 'auction.close': auctions.close, 'auction.sweep': auctions.sweep, 'auction.ending_soon': endingSoon, 'auction.ending_soon_push': endingSoonPush },

@@ -1,14 +1,13 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../../db/connection';
-import type { OutboxEvent } from '../../shared/outbox';
+import { eventFor, type OutboxEvent } from '../../shared/outbox';
+import type { ListingEventBody, ListingEventName } from '../../shared/socket-events';
 
 export const listingRoom = (listingId: string) => `listing:${listingId}`;
 export const userRoom = (userId: string) => `user:${userId}`;
 
-export interface ListingEventInput {
-  type: string;
-  payload: Record<string, unknown>;
-}
+/** A listing event to store and publish: its type and body (listingId and seq are added here). */
+export type ListingEventInput = { [E in ListingEventName]: { type: E; payload: ListingEventBody<E> } }[ListingEventName];
 
 /**
  * Stores listing events with consecutive per-listing seqs and returns them as outbox messages for
@@ -32,5 +31,5 @@ export async function appendListingEvents(
     .insertInto('listingEvents')
     .values(rows.map((r) => ({ listingId: r.listingId, seq: r.seq, type: r.type, payload: JSON.stringify(r.payload) })))
     .execute();
-  return rows.map((r) => ({ kind: 'event', rooms: [listingRoom(listingId)], event: r.type, data: r.payload }));
+  return rows.map((r) => eventFor(r.type, [listingRoom(listingId)], r.payload));
 }

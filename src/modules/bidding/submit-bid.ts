@@ -3,16 +3,12 @@ import type { Deps } from '../../composition';
 import type { Actor } from '../../http/types';
 import { sha256 } from '../../shared/crypto';
 import { AppError, forbidden, notFound, unprocessable } from '../../shared/errors';
+import { enqueue, type JobPayload } from '../../shared/jobs';
 import type { BidResult } from './bid-results';
 import { errorOfBidProblem } from './bid-errors';
 
-export interface BidJobData {
-  requestId: string;
-  listingId: string;
-  bidderId: string;
-  maxAmountCents: number;
-  receivedAt: number;
-}
+/** One bid command: the `bid.place` payload of the job catalogue. */
+export type BidJobData = JobPayload<'bid.place'>;
 
 export type SubmitOutcome = { decided: true; result: BidResult } | { decided: false; requestId: string };
 
@@ -54,7 +50,7 @@ export async function submitBid(
   }
   const data: BidJobData = { requestId, listingId: input.listingId, bidderId: actor.userId, maxAmountCents: input.maxAmountCents, receivedAt };
   try {
-    await deps.queues.bids.add('bid.place', data, { jobId: requestId, attempts: 20, backoff: { type: 'exponential', delay: 100 } });
+    await enqueue(deps.queues, 'bid.place', data, { jobId: requestId });
   } catch (err) {
     await deps.bidsInFlight.settle(input.listingId, [requestId]);
     throw err;

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Config } from '../../config/config';
 import type { Deps } from '../../composition';
-import type { OutboxJob } from '../../shared/outbox';
-import { jobId } from '../../shared/queues';
+import { jobId } from '../../shared/jobs';
+import { jobFor, type OutboxJob } from '../../shared/outbox';
 import { transactionsRepository } from '../transactions/transactions.repository';
 import { openDispute } from './open-dispute';
 
@@ -19,15 +19,12 @@ export const ESCALATION_REASON = 'not_verified_in_time';
  * payment webhook), in the same commit. Its handler re-checks everything under the row lock, so a
  * verified, disputed or refunded transaction is left alone; the sweep is the safety net.
  */
-export function escalationJob(transactionId: string, inEscrowAt: Date, config: EscalationConfig): OutboxJob {
-  return {
-    kind: 'job',
-    queue: 'disputes',
-    name: 'dispute.escalate',
-    data: { transactionId },
-    jobId: jobId('escalate', transactionId),
-    runAt: inEscrowAt.getTime() + config.timing.disputeEscalationSec * 1000,
-  };
+export function escalationJob(transactionId: string, inEscrowAt: Date, config: EscalationConfig): OutboxJob<'dispute.escalate'> {
+  return jobFor(
+    'dispute.escalate',
+    { transactionId },
+    { jobId: jobId('escalate', transactionId), runAt: inEscrowAt.getTime() + config.timing.disputeEscalationSec * 1000 },
+  );
 }
 
 export type EscalationOutcome = 'opened' | 'missing' | 'not_in_escrow' | 'verified' | 'not_due';

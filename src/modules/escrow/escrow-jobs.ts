@@ -1,5 +1,5 @@
-import type { OutboxJob } from '../../shared/outbox';
-import { jobId } from '../../shared/queues';
+import { jobId, type RELEASE_REASONS } from '../../shared/jobs';
+import { jobFor, type OutboxJob } from '../../shared/outbox';
 
 /**
  * Jobs that move money. Each is queued through the outbox in the same database transaction as the
@@ -8,7 +8,7 @@ import { jobId } from '../../shared/queues';
  * crash anywhere moves money exactly once. Job ids only dedupe a burst of re-publications; the
  * guarantee lives in PostgreSQL and in Stripe's idempotency keys.
  */
-export type ReleaseReason = 'qr_verified' | 'dispute_resolved';
+export type ReleaseReason = (typeof RELEASE_REASONS)[number];
 
 /** SPEC §7: the buyer is reminded (SMS) this long before the payment deadline. */
 export const PAYMENT_REMINDER_LEAD_MS = 6 * 3600 * 1000;
@@ -18,52 +18,30 @@ export const PAYMENT_REMINDER_LEAD_MS = 6 * 3600 * 1000;
  * `discriminator` (e.g. the dispute id) keeps a later release of the same transaction from being
  * mistaken for an earlier, already completed job.
  */
-export function releaseJob(transactionId: string, reason: ReleaseReason, discriminator?: string): OutboxJob {
-  return {
-    kind: 'job',
-    queue: 'escrow',
-    name: 'escrow.release',
-    data: { transactionId, reason },
-    jobId: jobId('release', transactionId, reason, ...(discriminator ? [discriminator] : [])),
-  };
+export function releaseJob(transactionId: string, reason: ReleaseReason, discriminator?: string): OutboxJob<'escrow.release'> {
+  return jobFor('escrow.release', { transactionId, reason }, { jobId: jobId('release', transactionId, reason, ...(discriminator ? [discriminator] : [])) });
 }
 
 /** Refund the buyer `amountCents` (full or partial) as a dispute resolution. */
-export function refundJob(transactionId: string, amountCents: number, disputeId: string): OutboxJob {
-  return {
-    kind: 'job',
-    queue: 'escrow',
-    name: 'escrow.refund',
-    data: { transactionId, amountCents, disputeId },
-    jobId: jobId('refund', transactionId, disputeId),
-  };
+export function refundJob(transactionId: string, amountCents: number, disputeId: string): OutboxJob<'escrow.refund'> {
+  return jobFor('escrow.refund', { transactionId, amountCents, disputeId }, { jobId: jobId('refund', transactionId, disputeId) });
 }
 
 /** Process a stored Stripe webhook event (the handler re-fetches the object before acting). */
-export function stripeEventJob(eventId: string): OutboxJob {
-  return { kind: 'job', queue: 'escrow', name: 'escrow.stripe_event', data: { eventId }, jobId: jobId('stripe-event', eventId) };
+export function stripeEventJob(eventId: string): OutboxJob<'escrow.stripe_event'> {
+  return jobFor('escrow.stripe_event', { eventId }, { jobId: jobId('stripe-event', eventId) });
 }
 
 /** At the payment deadline: cancel the PaymentIntent, then the transaction (buyer strike). */
-export function paymentDeadlineJob(transactionId: string, paymentDueAt: Date): OutboxJob {
-  return {
-    kind: 'job',
-    queue: 'escrow',
-    name: 'escrow.payment_deadline',
-    data: { transactionId },
-    jobId: jobId('payment-deadline', transactionId),
-    runAt: paymentDueAt.getTime(),
-  };
+export function paymentDeadlineJob(transactionId: string, paymentDueAt: Date): OutboxJob<'escrow.payment_deadline'> {
+  return jobFor('escrow.payment_deadline', { transactionId }, { jobId: jobId('payment-deadline', transactionId), runAt: paymentDueAt.getTime() });
 }
 
 /** Six hours before the deadline: remind the buyer (in-app, push and SMS). */
-export function paymentReminderJob(transactionId: string, paymentDueAt: Date): OutboxJob {
-  return {
-    kind: 'job',
-    queue: 'escrow',
-    name: 'escrow.payment_reminder',
-    data: { transactionId },
-    jobId: jobId('payment-reminder', transactionId),
-    runAt: paymentDueAt.getTime() - PAYMENT_REMINDER_LEAD_MS,
-  };
+export function paymentReminderJob(transactionId: string, paymentDueAt: Date): OutboxJob<'escrow.payment_reminder'> {
+  return jobFor(
+    'escrow.payment_reminder',
+    { transactionId },
+    { jobId: jobId('payment-reminder', transactionId), runAt: paymentDueAt.getTime() - PAYMENT_REMINDER_LEAD_MS },
+  );
 }

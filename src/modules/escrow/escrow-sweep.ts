@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../composition';
-import { jobId } from '../../shared/queues';
+import { enqueue, jobId } from '../../shared/jobs';
 import { releaseJob, stripeEventJob } from './escrow-jobs';
 import { enforcePaymentDeadline } from './payment-deadline';
 
@@ -38,7 +38,7 @@ export async function sweepEscrow(deps: SweepDeps): Promise<{ deadlines: number;
     .execute();
   for (const { id } of events) {
     const job = stripeEventJob(id);
-    await deps.queues.escrow.add(job.name, job.data, { jobId: jobId(job.jobId!, 'sweep', bucket) });
+    await enqueue(deps.queues, job.name, job.data, { jobId: jobId(job.jobId!, 'sweep', bucket) });
   }
   const releases = await deps.db
     .selectFrom('transactions as t')
@@ -66,7 +66,7 @@ export async function sweepEscrow(deps: SweepDeps): Promise<{ deadlines: number;
     .execute();
   for (const r of releases) {
     const job = releaseJob(r.id, r.status === 'in_escrow' ? 'qr_verified' : 'dispute_resolved', `sweep${bucket}`);
-    await deps.queues.escrow.add(job.name, job.data, { jobId: job.jobId });
+    await enqueue(deps.queues, job.name, job.data, { jobId: job.jobId });
   }
   return { deadlines: overdue.length, events: events.length, releases: releases.length };
 }

@@ -1,0 +1,151 @@
+import type { JobsOptions } from 'bullmq';
+import { z } from '../zod';
+
+/**
+ * The one list of background jobs: for each job name, the queue that carries it, the zod schema of
+ * its payload, and its options where they differ from the defaults. Producers build jobs only
+ * through `enqueue`/`jobFor` (which take these payload types), the outbox relay and the workers'
+ * registry parse payloads with these schemas, and the registry refuses to boot unless every job
+ * here has a handler — so a job can never be enqueued into a queue nobody drains, nor with a
+ * payload its handler cannot read.
+ */
+
+/** Default retry policy: at-least-once with exponential backoff; handlers are idempotent. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { age: 3600, count: 10000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** SPEC §7 notification types (the `notification.send` payload names one). */
+export const NOTIFICATION_TYPES = [
+  'outbid',
+  'won',
+  'lost',
+  'sold',
+  'unsold',
+  'ending_soon',
+  'payment_due',
+  'payment_received',
+  'escrow_released',
+  'dispute_opened',
+  'dispute_resolved',
+  'new_message',
+] as const;
+
+/** Why a payout is released (part of the release job's id, so each reason pays at most once). */
+export const RELEASE_REASONS = ['qr_verified', 'dispute_resolved'] as const;
+
+const ListingRef = z.object({ listingId: z.uuid() });
+const TransactionRef = z.object({ transactionId: z.uuid() });
+/** Repeating jobs carry nothing; a scheduler's job may arrive with no data at all. */
+const NoPayload = z.object({}).default({});
+
+const BidPlace = z.object({
+  /** Derived from the caller's idempotency key; also the BullMQ job id. */
+  requestId: z.string().min(1),
+  listingId: z.uuid(),
+  bidderId: z.uuid(),
+  maxAmountCents: z.number().int().positive(),
+  /** Receipt stamp (epoch ms) that orders bids of one listing. */
+  receivedAt: z.number().int().nonnegative(),
+});
+
+const NotificationSend = z.object({
+  userId: z.uuid(),
+  type: z.enum(NOTIFICATION_TYPES),
+  /** Makes delivery exactly-once per logical notification, whatever the job retries do. */
+  dedupeKey: z.string().min(1),
+  title: z.string(),
+  body: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+interface JobSpec {
+  queue: string;
+  schema: z.ZodType<object>;
+  /** Overrides of DEFAULT_JOB_OPTIONS for this job. */
+  options?: JobsOptions;
+  /** A repeating job: upserted as a BullMQ job scheduler with this id and period. */
+  every?: { schedulerId: string; ms: number };
+}
+
+export const CATALOGUE = {
+  /** Decides one bid command; retried fast and often because a bidder is waiting on the answer. */
+  'bid.place': { queue: 'bids', schema: BidPlace, options: { attempts: 20, backoff: { type: 'exponential', delay: 100 } } },
+  /** Opens a scheduled listing at its start (idempotent). */
+  'auction.open': { queue: 'auctions', schema: ListingRef },
+  /** Closes a listing at its end (idempotent; waits for bids in flight). */
+  'auction.close': { queue: 'auctions', schema: ListingRef },
+  /** Safety net: re-enqueues open/close for anything overdue. */
+  'auction.sweep': { queue: 'auctions', schema: NoPayload, every: { schedulerId: 'auction-sweep', ms: 5000 } },
+  /** The `ending_soon` socket event shortly before the effective end `endsAt` (epoch ms). */
+  'auction.ending_soon': { queue: 'auctions', schema: ListingRef.extend({ endsAt: z.number().int() }) },
+  /** Push notifications to watchers and bidders 15 minutes before the end. */
+  'auction.ending_soon_push': { queue: 'auctions', schema: ListingRef },
+  /** Delivers one notification (in-app row, socket, push, SMS) exactly once per dedupe key. */
+  'notification.send': { queue: 'notifications', schema: NotificationSend },
+  /** Deletes expired OTPs, old idempotency keys and published outbox rows. */
+  'maintenance.cleanup': { queue: 'maintenance', schema: NoPayload, every: { schedulerId: 'maintenance-cleanup', ms: 60 * 60 * 1000 } },
+  /** Opens the automatic dispute of a transaction left unverified (re-checked under lock). */
+  'dispute.escalate': { queue: 'disputes', schema: TransactionRef },
+  /** Safety net for overdue unverified escrows whose delayed job was lost. */
+  'dispute.sweep': { queue: 'disputes', schema: NoPayload, every: { schedulerId: 'dispute-sweep', ms: 60 * 1000 } },
+  /** Pays the seller once (idempotent under retries, crashes and duplicate jobs). */
+  'escrow.release': { queue: 'escrow', schema: TransactionRef.extend({ reason: z.enum(RELEASE_REASONS) }) },
+  /** Refunds the buyer as a dispute decided (reversal first after a payout). */
+  'escrow.refund': { queue: 'escrow', schema: TransactionRef.extend({ amountCents: z.number().int().positive(), disputeId: z.uuid() }) },
+  /** Acts on a stored Stripe webhook event. */
+  'escrow.stripe_event': { queue: 'escrow', schema: z.object({ eventId: z.string().min(1) }) },
+  /** Cancels an unpaid transaction at its payment deadline. */
+  'escrow.payment_deadline': { queue: 'escrow', schema: TransactionRef },
+  /** Reminds the buyer six hours before the payment deadline. */
+  'escrow.payment_reminder': { queue: 'escrow', schema: TransactionRef },
+  /** Safety net: overdue deadlines, unprocessed webhook events, payouts whose job was lost. */
+  'escrow.sweep': { queue: 'escrow', schema: NoPayload, every: { schedulerId: 'escrow-sweep', ms: 60 * 1000 } },
+} as const satisfies Record<string, JobSpec>;
+
+type Catalogue = typeof CATALOGUE;
+export type JobName = keyof Catalogue;
+export type QueueName = Catalogue[JobName]['queue'];
+/** The job names a queue carries. */
+export type JobNameOf<Q extends QueueName> = { [N in JobName]: Catalogue[N]['queue'] extends Q ? N : never }[JobName];
+/** A job's payload as its handler receives it (after parsing). */
+export type JobPayload<N extends JobName> = z.output<Catalogue[N]['schema']>;
+/** A job's payload as a producer writes it. */
+export type JobInput<N extends JobName> = z.input<Catalogue[N]['schema']>;
+
+export const JOB_NAMES = Object.keys(CATALOGUE) as JobName[];
+
+export const isJobName = (name: string): name is JobName => Object.hasOwn(CATALOGUE, name);
+
+/** Every queue, in first-mention order. */
+export const QUEUE_NAMES: QueueName[] = [...new Set(JOB_NAMES.map((n) => CATALOGUE[n].queue))];
+
+/** queue → the job names it carries. */
+export const JOBS = Object.fromEntries(QUEUE_NAMES.map((q) => [q, JOB_NAMES.filter((n) => CATALOGUE[n].queue === q)])) as {
+  [Q in QueueName]: Array<JobNameOf<Q>>;
+};
+
+/** The queue a job goes to. */
+export const queueOf = <N extends JobName>(name: N): Catalogue[N]['queue'] => CATALOGUE[name].queue;
+
+/** Options a job is added with: the defaults, this job's overrides, then the caller's. */
+export function jobOptions(name: JobName, opts: JobsOptions = {}): JobsOptions {
+  const spec: JobSpec = CATALOGUE[name];
+  return { ...DEFAULT_JOB_OPTIONS, ...spec.options, ...opts };
+}
+
+/** Parses a payload with its job's schema (never throws; the caller decides what a bad one means). */
+export function parsePayload<N extends JobName>(name: N, data: unknown) {
+  const schema: z.ZodType<object> = CATALOGUE[name].schema;
+  // The schema looked up by `name` is the one JobPayload<N> is inferred from.
+  return schema.safeParse(data) as z.ZodSafeParseResult<JobPayload<N>>;
+}
+
+/** The repeating jobs and their periods. */
+export const SCHEDULES = JOB_NAMES.flatMap((name) => {
+  const spec: JobSpec = CATALOGUE[name];
+  return spec.every ? [{ name, queue: spec.queue as QueueName, ...spec.every }] : [];
+});

@@ -1,0 +1,21 @@
+export {
+  CATALOGUE,
+  DEFAULT_JOB_OPTIONS,
+  JOB_NAMES,
+  JOBS,
+  NOTIFICATION_TYPES,
+  QUEUE_NAMES,
+  RELEASE_REASONS,
+  SCHEDULES,
+  isJobName,
+  jobOptions,
+  parsePayload,
+  queueOf,
+  type JobInput,
+  type JobName,
+  type JobNameOf,
+  type JobPayload,
+  type QueueName,
+} from './catalogue';
+export { addParsed, enqueue, MalformedJobError, type EnqueueOptions } from './enqueue';
+export { createQueues, jobId, type Queues } from './queues';
