@@ -351,6 +351,28 @@ export interface DevicesTable {
   lastSeenAt: Timestamp;
 }
 
+export type SafeZoneKind = 'police_station' | 'library' | 'mall' | 'other';
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+/** Opening intervals per weekday in the zone's local time ("09:00"–"17:00"); a missing day is closed. */
+export type WeeklyHours = Partial<Record<Weekday, Array<{ opens: string; closes: string }>>>;
+
+export interface SafeZonesTable {
+  id: Generated<string>;
+  name: string;
+  address: string;
+  kind: SafeZoneKind;
+  lat: number;
+  lng: number;
+  hours: Json<WeeklyHours> | null;
+  timezone: string;
+  phone: string | null;
+  active: Generated<boolean>;
+  createdBy: string | null;
+  updatedBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Generated<Date>;
+}
+
 export interface Database {
   users: UsersTable;
   phoneOtps: PhoneOtpsTable;
@@ -379,6 +401,7 @@ export interface Database {
   ledgerEntries: LedgerEntriesTable;
   messages: MessagesTable;
   messageReads: MessageReadsTable;
+  safeZones: SafeZonesTable;
 }
 
 export type Listing = Selectable<ListingsTable>;
