@@ -24,6 +24,8 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
   /** Roles allowed; default any signed-in user. */
   roles?: Role[];
   body?: B;
+  /** Media type of the body in the OpenAPI document (default application/json); a `before` parser reads it. */
+  bodyContentType?: string;
   query?: Q;
   params?: P;
   /** Accepts an Idempotency-Key header (same key + same body → same stored answer). */

@@ -30,15 +30,18 @@ export function weeklyHoursProblem(hours: WeeklyHours): string | null {
   return null;
 }
 
-/** The same week with each day's intervals in order and closed days left out. */
-function normalized(hours: WeeklyHours): WeeklyHours {
+/** The same week in one canonical shape: days in order, each day's intervals in order, closed days left out. */
+export function normalizeHours(hours: WeeklyHours): WeeklyHours {
   const out: WeeklyHours = {};
   for (const day of WEEKDAYS) {
     const intervals = hours[day];
-    if (intervals?.length) out[day] = [...intervals].sort((a, b) => a.opens.localeCompare(b.opens));
+    if (intervals?.length) out[day] = intervals.map(({ opens, closes }) => ({ opens, closes })).sort((a, b) => a.opens.localeCompare(b.opens));
   }
   return out;
 }
+
+/** JSON text of a week in canonical shape (null stays null): what is stored, and what edits compare. */
+export const hoursJson = (hours: WeeklyHours | null): string | null => (hours ? JSON.stringify(normalizeHours(hours)) : null);
 
 /** Index of a three-letter day name in any case ("Mon", "mon"), or -1. */
 const dayIndex = (token: string): number => WEEKDAYS.indexOf(token.trim().toLowerCase() as Weekday);
@@ -92,7 +95,7 @@ export function parseHoursText(text: string): HoursParse {
     for (const day of days) hours[day] = [...(hours[day] ?? []), ...intervals];
   }
   const problem = weeklyHoursProblem(hours);
-  return problem ? { ok: false, message: problem } : { ok: true, hours: normalized(hours) };
+  return problem ? { ok: false, message: problem } : { ok: true, hours: normalizeHours(hours) };
 }
 
 /** The compact text form of a week (the inverse of `parseHoursText`, consecutive equal days grouped). */

@@ -1,0 +1,109 @@
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { Database, SafeZonesTable } from '../../../db/schema';
+
+export type SafeZone = Selectable<SafeZonesTable>;
+export type NewSafeZone = Insertable<SafeZonesTable>;
+export type SafeZonePatch = Updateable<SafeZonesTable>;
+
+/** A zone found near a point: `sortKey` is the exact distance the keyset cursor continues from. */
+export type NearbySafeZone = SafeZone & { distanceKm: number; sortKey: number };
+
+export interface NearSearch {
+  lat: number;
+  lng: number;
+  radiusKm: number;
+  limit: number;
+  /** Continue after this zone (its `sortKey` and id) from the previous page. */
+  after?: { sortKey: number; id: string };
+}
+
+export interface AdminFilter {
+  active?: boolean;
+  q?: string;
+  limit: number;
+  after?: { name: string; id: string };
+}
+
+// Same radius as the listings' haversine, so a zone and a listing at the same place are the same km away.
+const EARTH_RADIUS_KM = 6371.0088;
+// Postgres parameter limit is 65,535; 1,000 rows of ~11 columns stays well inside it.
+const INSERT_CHUNK = 1000;
+
+/**
+ * Distances on earthdistance's sphere (radius `earth()` metres) scaled to ours: the great-circle angle is
+ * the same, so order and cut-off are too. The search radius is converted into earth() metres once.
+ */
+const point = sql`ll_to_earth(lat, lng)`;
+
+/** The only Kysely code for `safe_zones`. Takes a Kysely or a transaction. */
+export const safeZonesRepository = {
+  /**
+   * Active zones within `radiusKm` of a point, nearest first (ties by id). The `earth_box` containment is
+   * what the partial GiST index answers; the exact distance filter then trims the box's corners.
+   */
+  async searchNear(db: Kysely<Database>, s: NearSearch): Promise<NearbySafeZone[]> {
+    const origin = sql`ll_to_earth(${s.lat}::float8, ${s.lng}::float8)`;
+    const radius = sql`(${s.radiusKm}::float8 / ${EARTH_RADIUS_KM}::float8 * earth())`;
+    const meters = sql<number>`earth_distance(${origin}, ${point})`;
+    return db
+      .selectFrom('safeZones')
+      .selectAll()
+      .select([meters.as('sortKey'), sql<number>`${meters} / earth() * ${EARTH_RADIUS_KM}::float8`.as('distanceKm')])
+      .where(sql<boolean>`active`)
+      .where(sql<boolean>`earth_box(${origin}, ${radius}) @> ${point}`)
+      .where(sql<boolean>`${meters} <= ${radius}`)
+      .$if(s.after !== undefined, (q) => q.where(sql<boolean>`(${meters}, id) > (${s.after!.sortKey}::float8, ${s.after!.id}::uuid)`))
+      .orderBy(meters)
+      .orderBy('id')
+      .limit(s.limit)
+      .execute();
+  },
+
+  async findById(db: Kysely<Database>, id: string): Promise<SafeZone | undefined> {
+    return db.selectFrom('safeZones').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  /** Every zone, active or not, by name then id (the staff console's list). */
+  async listForStaff(db: Kysely<Database>, f: AdminFilter): Promise<SafeZone[]> {
+    const words = f.q ? `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+    return db
+      .selectFrom('safeZones')
+      .selectAll()
+      .$if(f.active !== undefined, (q) => q.where('active', '=', f.active!))
+      .$if(words !== undefined, (q) => q.where((eb) => eb.or([eb('name', 'ilike', words!), eb('address', 'ilike', words!)])))
+      .$if(f.after !== undefined, (q) => q.where(sql<boolean>`(name, id) > (${f.after!.name}, ${f.after!.id}::uuid)`))
+      .orderBy('name')
+      .orderBy('id')
+      .limit(f.limit)
+      .execute();
+  },
+
+  async insert(db: Kysely<Database>, zone: NewSafeZone): Promise<SafeZone> {
+    return db.insertInto('safeZones').values(zone).returningAll().executeTakeFirstOrThrow();
+  },
+
+  /** Inserts in chunks (one statement per 1,000 rows); run inside a transaction for all-or-nothing. */
+  async insertMany(db: Kysely<Database>, zones: NewSafeZone[]): Promise<SafeZone[]> {
+    const created: SafeZone[] = [];
+    for (let i = 0; i < zones.length; i += INSERT_CHUNK) {
+      created.push(...(await db.insertInto('safeZones').values(zones.slice(i, i + INSERT_CHUNK)).returningAll().execute()));
+    }
+    return created;
+  },
+
+  /** The row as it was, locked for the update that follows (so the audited "before" is exact). */
+  async lockById(db: Kysely<Database>, id: string): Promise<SafeZone | undefined> {
+    return db.selectFrom('safeZones').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+
+  async update(db: Kysely<Database>, id: string, patch: SafeZonePatch): Promise<SafeZone> {
+    return db.updateTable('safeZones').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  },
+
+  /** Names already present among `names` (the demo seed skips those, so running it twice adds nothing). */
+  async existingNames(db: Kysely<Database>, names: string[]): Promise<Set<string>> {
+    if (names.length === 0) return new Set();
+    const rows = await db.selectFrom('safeZones').select('name').where('name', 'in', names).execute();
+    return new Set(rows.map((r) => r.name));
+  },
+};
