@@ -133,11 +133,11 @@ describe('admin safe zones', () => {
   it('is for admins only: support 403, user 403, anonymous 401 — and nothing changes', async () => {
     const { body: zone } = await env.http.post('/v1/admin/safe-zones').set(admin.auth).send(zoneBody({ name: 'Guarded zone' }));
     const calls = [
-      (auth: object) => env.http.get('/v1/admin/safe-zones').set(auth),
-      (auth: object) => env.http.post('/v1/admin/safe-zones').set(auth).send(zoneBody()),
-      (auth: object) => env.http.patch(`/v1/admin/safe-zones/${zone.id}`).set(auth).send({ name: 'Hijacked' }),
-      (auth: object) => env.http.delete(`/v1/admin/safe-zones/${zone.id}`).set(auth),
-      (auth: object) => env.http.post('/v1/admin/safe-zones/import').set(auth).set('Content-Type', 'text/csv').send('name\r\n'),
+      (auth: Record<string, string>) => env.http.get('/v1/admin/safe-zones').set(auth),
+      (auth: Record<string, string>) => env.http.post('/v1/admin/safe-zones').set(auth).send(zoneBody()),
+      (auth: Record<string, string>) => env.http.patch(`/v1/admin/safe-zones/${zone.id}`).set(auth).send({ name: 'Hijacked' }),
+      (auth: Record<string, string>) => env.http.delete(`/v1/admin/safe-zones/${zone.id}`).set(auth),
+      (auth: Record<string, string>) => env.http.post('/v1/admin/safe-zones/import').set(auth).set('Content-Type', 'text/csv').send('name\r\n'),
     ];
     for (const call of calls) {
       expect((await call(support.auth)).status).toBe(403);

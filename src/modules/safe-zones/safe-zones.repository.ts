@@ -35,28 +35,33 @@ const INSERT_CHUNK = 1000;
  */
 const point = sql`ll_to_earth(lat, lng)`;
 
+/**
+ * The search statement (exported for the query-plan test and the benchmark's EXPLAIN). The `earth_box`
+ * containment is what the partial GiST index answers; the exact distance filter then trims the box's
+ * corners. `active` is written literally so the planner can match the index's `WHERE active`.
+ */
+export function searchNearQuery(db: Kysely<Database>, s: NearSearch) {
+  const origin = sql`ll_to_earth(${s.lat}::float8, ${s.lng}::float8)`;
+  const radius = sql`(${s.radiusKm}::float8 / ${EARTH_RADIUS_KM}::float8 * earth())`;
+  const meters = sql<number>`earth_distance(${origin}, ${point})`;
+  return db
+    .selectFrom('safeZones')
+    .selectAll()
+    .select([meters.as('sortKey'), sql<number>`${meters} / earth() * ${EARTH_RADIUS_KM}::float8`.as('distanceKm')])
+    .where(sql<boolean>`active`)
+    .where(sql<boolean>`earth_box(${origin}, ${radius}) @> ${point}`)
+    .where(sql<boolean>`${meters} <= ${radius}`)
+    .$if(s.after !== undefined, (q) => q.where(sql<boolean>`(${meters}, id) > (${s.after!.sortKey}::float8, ${s.after!.id}::uuid)`))
+    .orderBy(meters)
+    .orderBy('id')
+    .limit(s.limit);
+}
+
 /** The only Kysely code for `safe_zones`. Takes a Kysely or a transaction. */
 export const safeZonesRepository = {
-  /**
-   * Active zones within `radiusKm` of a point, nearest first (ties by id). The `earth_box` containment is
-   * what the partial GiST index answers; the exact distance filter then trims the box's corners.
-   */
+  /** Active zones within `radiusKm` of a point, nearest first (ties by id). */
   async searchNear(db: Kysely<Database>, s: NearSearch): Promise<NearbySafeZone[]> {
-    const origin = sql`ll_to_earth(${s.lat}::float8, ${s.lng}::float8)`;
-    const radius = sql`(${s.radiusKm}::float8 / ${EARTH_RADIUS_KM}::float8 * earth())`;
-    const meters = sql<number>`earth_distance(${origin}, ${point})`;
-    return db
-      .selectFrom('safeZones')
-      .selectAll()
-      .select([meters.as('sortKey'), sql<number>`${meters} / earth() * ${EARTH_RADIUS_KM}::float8`.as('distanceKm')])
-      .where(sql<boolean>`active`)
-      .where(sql<boolean>`earth_box(${origin}, ${radius}) @> ${point}`)
-      .where(sql<boolean>`${meters} <= ${radius}`)
-      .$if(s.after !== undefined, (q) => q.where(sql<boolean>`(${meters}, id) > (${s.after!.sortKey}::float8, ${s.after!.id}::uuid)`))
-      .orderBy(meters)
-      .orderBy('id')
-      .limit(s.limit)
-      .execute();
+    return searchNearQuery(db, s).execute();
   },
 
   async findById(db: Kysely<Database>, id: string): Promise<SafeZone | undefined> {
