@@ -363,6 +363,8 @@ export interface SafeZonesTable {
   kind: SafeZoneKind;
   lat: number;
   lng: number;
+  /** Generated: ll_to_earth(lat, lng) as cube text; only the search statement uses it. */
+  earthPoint: ColumnType<string, never, never>;
   hours: Json<WeeklyHours> | null;
   timezone: string;
   phone: string | null;

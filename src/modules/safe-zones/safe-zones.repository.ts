@@ -29,30 +29,30 @@ const EARTH_RADIUS_KM = 6371.0088;
 // Postgres parameter limit is 65,535; 1,000 rows of ~11 columns stays well inside it.
 const INSERT_CHUNK = 1000;
 
-/**
- * Distances on earthdistance's sphere (radius `earth()` metres) scaled to ours: the great-circle angle is
- * the same, so order and cut-off are too. The search radius is converted into earth() metres once.
- */
-const point = sql`ll_to_earth(lat, lng)`;
+// The stored ll_to_earth(lat, lng) (a generated column), which the partial GiST index covers.
+const point = sql`earth_point`;
 
 /**
- * The search statement (exported for the query-plan test and the benchmark's EXPLAIN). The `earth_box`
- * containment is what the partial GiST index answers; the exact distance filter then trims the box's
- * corners. `active` is written literally so the planner can match the index's `WHERE active`.
+ * The search statement (exported for the query-plan test and the benchmark's EXPLAIN). Zones are points
+ * on earthdistance's sphere (radius `earth()` metres): the GiST index answers the `earth_box` containment
+ * and also hands rows out nearest first by straight-line (chord) distance `<->`, which orders exactly as
+ * the great-circle distance does — so PostgreSQL reads about a page of rows instead of every zone in the
+ * box. The chord is the keyset sort key; `distanceKm` is the great-circle distance on our 6371.0088 km
+ * sphere (same angle). `active` is written literally so the planner matches the index's `WHERE active`.
  */
 export function searchNearQuery(db: Kysely<Database>, s: NearSearch) {
   const origin = sql`ll_to_earth(${s.lat}::float8, ${s.lng}::float8)`;
-  const radius = sql`(${s.radiusKm}::float8 / ${EARTH_RADIUS_KM}::float8 * earth())`;
-  const meters = sql<number>`earth_distance(${origin}, ${point})`;
+  const angle = sql`(${s.radiusKm}::float8 / ${EARTH_RADIUS_KM}::float8)`;
+  const chord = sql<number>`(${point} <-> ${origin})`;
   return db
     .selectFrom('safeZones')
     .selectAll()
-    .select([meters.as('sortKey'), sql<number>`${meters} / earth() * ${EARTH_RADIUS_KM}::float8`.as('distanceKm')])
+    .select([chord.as('sortKey'), sql<number>`2 * asin(least(1, ${chord} / (2 * earth()))) * ${EARTH_RADIUS_KM}::float8`.as('distanceKm')])
     .where(sql<boolean>`active`)
-    .where(sql<boolean>`earth_box(${origin}, ${radius}) @> ${point}`)
-    .where(sql<boolean>`${meters} <= ${radius}`)
-    .$if(s.after !== undefined, (q) => q.where(sql<boolean>`(${meters}, id) > (${s.after!.sortKey}::float8, ${s.after!.id}::uuid)`))
-    .orderBy(meters)
+    .where(sql<boolean>`earth_box(${origin}, ${angle} * earth()) @> ${point}`)
+    .where(sql<boolean>`${chord} <= 2 * earth() * sin(${angle} / 2)`)
+    .$if(s.after !== undefined, (q) => q.where(sql<boolean>`(${chord}, id) > (${s.after!.sortKey}::float8, ${s.after!.id}::uuid)`))
+    .orderBy(chord)
     .orderBy('id')
     .limit(s.limit);
 }
