@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { Client } from 'pg';
-import { safeZonesRepository, searchNearQuery, type NearSearch, type NewSafeZone } from '../../src/modules/safe-zones/safe-zones.repository';
+import {
+  safeZonesRepository,
+  searchNearQuery,
+  type NearSearch,
+  type NewSafeZone,
+} from '../../src/modules/safe-zones/safe-zones.repository';
 import { benchDatabase, percentile, round } from '../support';
 
 /**
@@ -64,7 +69,10 @@ function pointMaker(random: () => number): () => { lat: number; lng: number } {
   };
 }
 
-async function insertZones(db: Parameters<typeof safeZonesRepository.insertMany>[0], point: () => { lat: number; lng: number }): Promise<void> {
+async function insertZones(
+  db: Parameters<typeof safeZonesRepository.insertMany>[0],
+  point: () => { lat: number; lng: number },
+): Promise<void> {
   const kinds = ['police_station', 'library', 'mall', 'other'] as const;
   const rows: NewSafeZone[] = Array.from({ length: ZONES }, (_, i) => ({
     name: `Bench zone ${i}`,
@@ -86,7 +94,11 @@ async function main(): Promise<void> {
   await explain.connect();
   try {
     await insertZones(bench.db, pointMaker(prng(11)));
-    const queries: NearSearch[] = Array.from({ length: WARMUP + QUERIES }, pointMaker(prng(42))).map((p) => ({ ...p, radiusKm: RADIUS_KM, limit: PAGE + 1 }));
+    const queries: NearSearch[] = Array.from({ length: WARMUP + QUERIES }, pointMaker(prng(42))).map((p) => ({
+      ...p,
+      radiusKm: RADIUS_KM,
+      limit: PAGE + 1,
+    }));
 
     const roundTrip: number[] = [];
     let found = 0;
@@ -112,7 +124,12 @@ async function main(): Promise<void> {
 
     const stats = (xs: number[]) => {
       const sorted = [...xs].sort((a, b) => a - b);
-      return { p50Ms: round(percentile(sorted, 50), 3), p95Ms: round(percentile(sorted, 95), 3), p99Ms: round(percentile(sorted, 99), 3), maxMs: round(sorted.at(-1)!, 3) };
+      return {
+        p50Ms: round(percentile(sorted, 50), 3),
+        p95Ms: round(percentile(sorted, 95), 3),
+        p99Ms: round(percentile(sorted, 99), 3),
+        maxMs: round(sorted.at(-1)!, 3),
+      };
     };
     const { rows: version } = await explain.query('SHOW server_version');
     const result = {

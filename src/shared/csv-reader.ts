@@ -41,7 +41,8 @@ export function parseCsv(text: string): CsvParse {
         quoted = false;
         i += 1;
         const next = src[i];
-        if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') return { ok: false, line, message: 'text after a closing quote' };
+        if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r')
+          return { ok: false, line, message: 'text after a closing quote' };
         continue;
       }
       if (ch === '\n') line += 1;

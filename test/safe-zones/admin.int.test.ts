@@ -8,7 +8,11 @@ let user: TestUser;
 
 beforeAll(async () => {
   env = await createTestEnv({}, { clock: fixedClock });
-  [admin, support, user] = await Promise.all([createUser(env.deps, { role: 'admin' }), createUser(env.deps, { role: 'support' }), createUser(env.deps)]);
+  [admin, support, user] = await Promise.all([
+    createUser(env.deps, { role: 'admin' }),
+    createUser(env.deps, { role: 'support' }),
+    createUser(env.deps),
+  ]);
 });
 afterAll(() => env.close());
 
@@ -25,7 +29,13 @@ const zoneBody = (overrides: Record<string, unknown> = {}) => ({
 });
 
 const auditRows = (targetId: string) =>
-  env.deps.db.selectFrom('auditLog').selectAll().where('targetType', '=', 'safe_zone').where('targetId', '=', targetId).orderBy('id').execute();
+  env.deps.db
+    .selectFrom('auditLog')
+    .selectAll()
+    .where('targetType', '=', 'safe_zone')
+    .where('targetId', '=', targetId)
+    .orderBy('id')
+    .execute();
 
 const searchIds = async () => {
   const res = await env.http.get('/v1/safe-zones').query({ near: '43.6532,-79.3832', radiusKm: 5, limit: 100 });
@@ -49,11 +59,18 @@ describe('admin safe zones', () => {
     expect(await searchIds()).toContain(res.body.id);
     const [row] = await auditRows(res.body.id);
     expect(row).toMatchObject({ actorId: admin.id, action: 'safe_zone.created' });
-    expect((row.details as { after: Record<string, unknown> }).after).toMatchObject({ name: 'Demo zone — Test library', lat: 43.6534, active: true });
+    expect((row.details as { after: Record<string, unknown> }).after).toMatchObject({
+      name: 'Demo zone — Test library',
+      lat: 43.6534,
+      active: true,
+    });
   });
 
   it('changes fields with PATCH, audited with before and after; a patch that changes nothing writes nothing', async () => {
-    const { body: zone } = await env.http.post('/v1/admin/safe-zones').set(admin.auth).send(zoneBody({ name: 'Zone to edit' }));
+    const { body: zone } = await env.http
+      .post('/v1/admin/safe-zones')
+      .set(admin.auth)
+      .send(zoneBody({ name: 'Zone to edit' }));
     const res = await env.http
       .patch(`/v1/admin/safe-zones/${zone.id}`)
       .set(admin.auth)
@@ -70,7 +87,10 @@ describe('admin safe zones', () => {
   });
 
   it('deactivates with DELETE (kept, out of search, audited) and reactivates with PATCH active: true', async () => {
-    const { body: zone } = await env.http.post('/v1/admin/safe-zones').set(admin.auth).send(zoneBody({ name: 'Zone to close' }));
+    const { body: zone } = await env.http
+      .post('/v1/admin/safe-zones')
+      .set(admin.auth)
+      .send(zoneBody({ name: 'Zone to close' }));
     const del = await env.http.delete(`/v1/admin/safe-zones/${zone.id}`).set(admin.auth);
     expect([del.status, del.body.active]).toEqual([200, false]);
     expect(await searchIds()).not.toContain(zone.id);
@@ -88,7 +108,10 @@ describe('admin safe zones', () => {
   });
 
   it('lists every zone by name with active and q filters and a cursor', async () => {
-    await env.http.post('/v1/admin/safe-zones').set(admin.auth).send(zoneBody({ name: 'Zulu mall', kind: 'mall', address: 'Harbourfront' }));
+    await env.http
+      .post('/v1/admin/safe-zones')
+      .set(admin.auth)
+      .send(zoneBody({ name: 'Zulu mall', kind: 'mall', address: 'Harbourfront' }));
     const found = await env.http.get('/v1/admin/safe-zones').query({ q: 'harbour' }).set(admin.auth);
     expect([found.status, found.body.items.map((z: { name: string }) => z.name)]).toEqual([200, ['Zulu mall']]);
     const names: string[] = [];
@@ -131,13 +154,17 @@ describe('admin safe zones', () => {
   });
 
   it('is for admins only: support 403, user 403, anonymous 401 — and nothing changes', async () => {
-    const { body: zone } = await env.http.post('/v1/admin/safe-zones').set(admin.auth).send(zoneBody({ name: 'Guarded zone' }));
+    const { body: zone } = await env.http
+      .post('/v1/admin/safe-zones')
+      .set(admin.auth)
+      .send(zoneBody({ name: 'Guarded zone' }));
     const calls = [
       (auth: Record<string, string>) => env.http.get('/v1/admin/safe-zones').set(auth),
       (auth: Record<string, string>) => env.http.post('/v1/admin/safe-zones').set(auth).send(zoneBody()),
       (auth: Record<string, string>) => env.http.patch(`/v1/admin/safe-zones/${zone.id}`).set(auth).send({ name: 'Hijacked' }),
       (auth: Record<string, string>) => env.http.delete(`/v1/admin/safe-zones/${zone.id}`).set(auth),
-      (auth: Record<string, string>) => env.http.post('/v1/admin/safe-zones/import').set(auth).set('Content-Type', 'text/csv').send('name\r\n'),
+      (auth: Record<string, string>) =>
+        env.http.post('/v1/admin/safe-zones/import').set(auth).set('Content-Type', 'text/csv').send('name\r\n'),
     ];
     for (const call of calls) {
       expect((await call(support.auth)).status).toBe(403);

@@ -13,7 +13,15 @@ afterAll(() => env.close());
 
 const HEADER = 'name,address,kind,lat,lng,phone,timezone,hours';
 const importCsv = (csv: string) => env.http.post('/v1/admin/safe-zones/import').set(admin.auth).set('Content-Type', 'text/csv').send(csv);
-const countZones = async () => Number((await env.deps.db.selectFrom('safeZones').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const countZones = async () =>
+  Number(
+    (
+      await env.deps.db
+        .selectFrom('safeZones')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('POST /v1/admin/safe-zones/import', () => {
   it('creates every row, RFC 4180 quoting included, and audits each zone', async () => {
@@ -44,7 +52,11 @@ describe('POST /v1/admin/safe-zones/import', () => {
       .selectFrom('auditLog')
       .select(['targetId', 'actorId', 'action'])
       .where('targetType', '=', 'safe_zone')
-      .where('targetId', 'in', zones.map((z) => z.id))
+      .where(
+        'targetId',
+        'in',
+        zones.map((z) => z.id),
+      )
       .execute();
     expect(audits).toHaveLength(3);
     expect(audits.every((a) => a.actorId === admin.id && a.action === 'safe_zone.created')).toBe(true);
@@ -73,19 +85,27 @@ describe('POST /v1/admin/safe-zones/import', () => {
   });
 
   it.each<[string, string, Array<{ line: number; column: string | null }>]>([
-    ['a missing required column and an unknown one', 'name,address,kind,lat,phone,colour\r\nx,y,mall,1,,red', [
-      { line: 1, column: 'colour' },
-      { line: 1, column: 'lng' },
-      { line: 1, column: 'timezone' },
-    ]],
+    [
+      'a missing required column and an unknown one',
+      'name,address,kind,lat,phone,colour\r\nx,y,mall,1,,red',
+      [
+        { line: 1, column: 'colour' },
+        { line: 1, column: 'lng' },
+        { line: 1, column: 'timezone' },
+      ],
+    ],
     ['a row with too few fields', `${HEADER}\r\nx,y,mall,1,2`, [{ line: 2, column: null }]],
     ['an unterminated quote', `${HEADER}\r\n"x,y,mall,1,2,,UTC,`, [{ line: 2, column: null }]],
     ['a header with no rows', `${HEADER}\r\n`, [{ line: 1, column: null }]],
-    ['blank cells and a bad phone', `${HEADER}\r\n,  ,mall,1,2,555-0100,UTC,`, [
-      { line: 2, column: 'name' },
-      { line: 2, column: 'address' },
-      { line: 2, column: 'phone' },
-    ]],
+    [
+      'blank cells and a bad phone',
+      `${HEADER}\r\n,  ,mall,1,2,555-0100,UTC,`,
+      [
+        { line: 2, column: 'name' },
+        { line: 2, column: 'address' },
+        { line: 2, column: 'phone' },
+      ],
+    ],
   ])('refuses %s with 422 and where', async (_name, csv, where) => {
     const res = await importCsv(csv);
     expect(res.status).toBe(422);

@@ -37,7 +37,10 @@ describe(`safe-zone search plans over ${ROWS} zones`, () => {
   it.each<[string, NearSearch]>([
     ['25 km around Toronto', { lat: 43.6532, lng: -79.3832, radiusKm: 25, limit: 21 }],
     ['100 km around Montréal', { lat: 45.5019, lng: -73.5674, radiusKm: 100, limit: 21 }],
-    ['the next page', { lat: 49.2827, lng: -123.1207, radiusKm: 25, limit: 21, after: { sortKey: 1000, id: '00000000-0000-0000-0000-000000000000' } }],
+    [
+      'the next page',
+      { lat: 49.2827, lng: -123.1207, radiusKm: 25, limit: 21, after: { sortKey: 1000, id: '00000000-0000-0000-0000-000000000000' } },
+    ],
   ])('%s uses the GiST index, never a sequential scan', async (_name, search) => {
     const plan = await planOf(search);
     expect(plan.filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);

@@ -27,7 +27,10 @@ export async function importSafeZones(deps: Pick<Deps, 'db'>, ctx: Ctx, csv: str
     throw unprocessable('invalid_csv', `${count} problem${count === 1 ? '' : 's'} in the CSV; nothing was imported.`, { errors });
   }
   const created = await deps.db.transaction().execute(async (trx) => {
-    const zones = await safeZonesRepository.insertMany(trx, read.zones.map((zone) => toRow(zone, ctx.actor.userId)));
+    const zones = await safeZonesRepository.insertMany(
+      trx,
+      read.zones.map((zone) => toRow(zone, ctx.actor.userId)),
+    );
     await recordAudits(
       trx,
       zones.map((zone) => ({
@@ -50,11 +53,18 @@ export async function importSafeZones(deps: Pick<Deps, 'db'>, ctx: Ctx, csv: str
  */
 export async function loadSafeZonesCsv(db: Kysely<Database>, csv: string): Promise<{ created: number }> {
   const read = readZonesCsv(csv);
-  if (!read.ok) throw new Error(`bad safe-zones CSV: ${read.errors.map((e) => `line ${e.line} ${e.column ?? ''}: ${e.message}`).join('; ')}`);
+  if (!read.ok)
+    throw new Error(`bad safe-zones CSV: ${read.errors.map((e) => `line ${e.line} ${e.column ?? ''}: ${e.message}`).join('; ')}`);
   return db.transaction().execute(async (trx) => {
-    const existing = await safeZonesRepository.existingNames(trx, read.zones.map((z) => z.name));
+    const existing = await safeZonesRepository.existingNames(
+      trx,
+      read.zones.map((z) => z.name),
+    );
     const fresh = read.zones.filter((zone) => !existing.has(zone.name));
-    await safeZonesRepository.insertMany(trx, fresh.map((zone) => toRow(zone, null)));
+    await safeZonesRepository.insertMany(
+      trx,
+      fresh.map((zone) => toRow(zone, null)),
+    );
     return { created: fresh.length };
   });
 }

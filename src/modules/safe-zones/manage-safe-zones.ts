@@ -26,7 +26,13 @@ function decodeCursor(cursor: string): { name: string; id: string } {
   } catch {
     parsed = undefined;
   }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string' || !UUID.test(parsed[1])) {
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 2 ||
+    typeof parsed[0] !== 'string' ||
+    typeof parsed[1] !== 'string' ||
+    !UUID.test(parsed[1])
+  ) {
     throw invalid([{ field: 'cursor', message: 'must be a cursor from a previous page' }]);
   }
   return { name: parsed[0], id: parsed[1] };
@@ -43,7 +49,10 @@ export async function listSafeZonesForStaff(deps: ManageDeps, ctx: Ctx, query: A
   });
   const page = rows.slice(0, query.limit);
   const now = deps.clock.now();
-  return { items: page.map((z) => presentSafeZoneForStaff(z, now)), nextCursor: rows.length > query.limit ? encodeCursor(page.at(-1)!) : null };
+  return {
+    items: page.map((z) => presentSafeZoneForStaff(z, now)),
+    nextCursor: rows.length > query.limit ? encodeCursor(page.at(-1)!) : null,
+  };
 }
 
 /** POST /v1/admin/safe-zones (`safe_zones:manage`, audited with the new zone). */

@@ -68,7 +68,14 @@ describe('parseHoursText', () => {
 
 describe('weeklyHoursProblem', () => {
   it('accepts touching intervals and refuses out-of-order or malformed ones', () => {
-    expect(weeklyHoursProblem({ mon: [{ opens: '13:00', closes: '17:00' }, { opens: '09:00', closes: '13:00' }] })).toBeNull();
+    expect(
+      weeklyHoursProblem({
+        mon: [
+          { opens: '13:00', closes: '17:00' },
+          { opens: '09:00', closes: '13:00' },
+        ],
+      }),
+    ).toBeNull();
     expect(weeklyHoursProblem({ tue: [{ opens: '09:00', closes: '09:00' }] })).toMatch(/Tue 09:00-09:00: closes before it opens/);
     expect(weeklyHoursProblem({ wed: [{ opens: '9', closes: '17:00' }] })).toMatch(/HH:MM/);
   });

@@ -22,7 +22,8 @@ export function weeklyHoursProblem(hours: WeeklyHours): string | null {
   for (const day of WEEKDAYS) {
     const intervals = [...(hours[day] ?? [])].sort((a, b) => a.opens.localeCompare(b.opens));
     for (const [i, { opens, closes }] of intervals.entries()) {
-      if (!OPENS.test(opens) || !CLOSES.test(closes)) return `${DAY_LABEL[day]}: times must be HH:MM (24-hour clock, closing at most 24:00)`;
+      if (!OPENS.test(opens) || !CLOSES.test(closes))
+        return `${DAY_LABEL[day]}: times must be HH:MM (24-hour clock, closing at most 24:00)`;
       if (closes <= opens) return `${DAY_LABEL[day]} ${opens}-${closes}: closes before it opens (split an overnight opening at midnight)`;
       if (i > 0 && intervals[i - 1].closes > opens) return `${DAY_LABEL[day]}: intervals overlap`;
     }
@@ -35,7 +36,8 @@ export function normalizeHours(hours: WeeklyHours): WeeklyHours {
   const out: WeeklyHours = {};
   for (const day of WEEKDAYS) {
     const intervals = hours[day];
-    if (intervals?.length) out[day] = intervals.map(({ opens, closes }) => ({ opens, closes })).sort((a, b) => a.opens.localeCompare(b.opens));
+    if (intervals?.length)
+      out[day] = intervals.map(({ opens, closes }) => ({ opens, closes })).sort((a, b) => a.opens.localeCompare(b.opens));
   }
   return out;
 }
@@ -85,7 +87,10 @@ export function parseHoursText(text: string): HoursParse {
   if (trimmed === '') return { ok: true, hours: null };
   if (/^24\/7$/.test(trimmed)) return { ok: true, hours: Object.fromEntries(WEEKDAYS.map((d) => [d, [ALL_DAY]])) };
   const hours: WeeklyHours = {};
-  for (const entry of trimmed.split(';').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of trimmed
+    .split(';')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const match = /^(\S+)\s+(.+)$/.exec(entry);
     if (!match) return { ok: false, message: `"${entry}" is not "<days> <HH:MM-HH:MM>" (e.g. "Mon-Fri 09:00-17:00")` };
     const days = parseDays(match[1]);
@@ -127,7 +132,11 @@ function localFormatter(timeZone: string): Intl.DateTimeFormat {
 
 /** Weekday and "HH:MM" wall-clock time at `at` in `timeZone` (DST handled by the platform's tz data). */
 export function localTime(at: Date, timeZone: string): { day: Weekday; time: string } {
-  const parts = Object.fromEntries(localFormatter(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    localFormatter(timeZone)
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
   return { day: parts.weekday.toLowerCase().slice(0, 3) as Weekday, time: `${parts.hour}:${parts.minute}` };
 }
 

@@ -91,7 +91,13 @@ export const safeZonesRepository = {
   async insertMany(db: Kysely<Database>, zones: NewSafeZone[]): Promise<SafeZone[]> {
     const created: SafeZone[] = [];
     for (let i = 0; i < zones.length; i += INSERT_CHUNK) {
-      created.push(...(await db.insertInto('safeZones').values(zones.slice(i, i + INSERT_CHUNK)).returningAll().execute()));
+      created.push(
+        ...(await db
+          .insertInto('safeZones')
+          .values(zones.slice(i, i + INSERT_CHUNK))
+          .returningAll()
+          .execute()),
+      );
     }
     return created;
   },

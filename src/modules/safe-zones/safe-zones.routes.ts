@@ -113,7 +113,11 @@ export const safeZoneRoutes = [
       tags: adminTags,
       roles,
       params: SafeZoneIdParams,
-      responses: { 200: { description: 'The deactivated zone', schema: AdminSafeZoneView }, ...staffErrors, 404: { description: 'No such zone' } },
+      responses: {
+        200: { description: 'The deactivated zone', schema: AdminSafeZoneView },
+        ...staffErrors,
+        404: { description: 'No such zone' },
+      },
     },
     async (deps, { actor, params, requestId }) => ok(await deactivateSafeZone(deps, { actor: actor!, requestId }, params.id)),
   ),

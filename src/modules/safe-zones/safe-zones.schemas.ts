@@ -13,7 +13,12 @@ const Interval = z.strictObject({
 });
 
 export const WeeklyHoursSchema = z
-  .strictObject(Object.fromEntries(WEEKDAYS.map((day) => [day, z.array(Interval).max(6).optional()])) as Record<(typeof WEEKDAYS)[number], z.ZodOptional<z.ZodArray<typeof Interval>>>)
+  .strictObject(
+    Object.fromEntries(WEEKDAYS.map((day) => [day, z.array(Interval).max(6).optional()])) as Record<
+      (typeof WEEKDAYS)[number],
+      z.ZodOptional<z.ZodArray<typeof Interval>>
+    >,
+  )
   .superRefine((hours, ctx) => {
     const problem = weeklyHoursProblem(hours);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -75,7 +80,12 @@ export const SafeZoneSearchQuery = z.object({
       return { lat, lng };
     })
     .openapi({ example: '43.6532,-79.3832', description: 'The point to search around: "lat,lng"' }),
-  radiusKm: z.coerce.number().positive().max(MAX_RADIUS_KM).default(25).openapi({ description: `Default 25, at most ${MAX_RADIUS_KM}` }),
+  radiusKm: z.coerce
+    .number()
+    .positive()
+    .max(MAX_RADIUS_KM)
+    .default(25)
+    .openapi({ description: `Default 25, at most ${MAX_RADIUS_KM}` }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(300).optional(),
 });
@@ -129,13 +139,16 @@ export const AdminSafeZoneView = z
   })
   .openapi('AdminSafeZone');
 
-export const AdminSafeZonePage = z.object({ items: z.array(AdminSafeZoneView), nextCursor: z.string().nullable() }).openapi('AdminSafeZonePage');
+export const AdminSafeZonePage = z
+  .object({ items: z.array(AdminSafeZoneView), nextCursor: z.string().nullable() })
+  .openapi('AdminSafeZonePage');
 
 export const SafeZoneCsv = z.string().openapi({
   description:
     'text/csv (RFC 4180, UTF-8, at most 1 MB). Header row naming the columns name, address, kind, lat, lng, timezone and optionally ' +
     'phone and hours (e.g. "Mon-Fri 09:00-17:00; Sat 10:00-16:00"; "24/7"; empty = unknown).',
-  example: 'name,address,kind,lat,lng,phone,timezone,hours\r\nDemo zone,1 Main St,library,43.65,-79.38,,America/Toronto,Mon-Fri 09:00-17:00\r\n',
+  example:
+    'name,address,kind,lat,lng,phone,timezone,hours\r\nDemo zone,1 Main St,library,43.65,-79.38,,America/Toronto,Mon-Fri 09:00-17:00\r\n',
 });
 
 export const ImportResult = z.object({ created: z.number().int() }).openapi('SafeZoneImportResult');

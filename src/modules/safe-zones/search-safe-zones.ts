@@ -22,7 +22,8 @@ interface SearchPosition {
  * Opaque cursor: base64url of the search it belongs to (point and radius) and the last zone's exact
  * distance and id. Carrying the search lets a cursor used with another `near` be refused, not misread.
  */
-const encodeCursor = (p: SearchPosition): string => Buffer.from(JSON.stringify([p.lat, p.lng, p.radiusKm, p.sortKey, p.id])).toString('base64url');
+const encodeCursor = (p: SearchPosition): string =>
+  Buffer.from(JSON.stringify([p.lat, p.lng, p.radiusKm, p.sortKey, p.id])).toString('base64url');
 
 function decodeCursor(cursor: string, search: { lat: number; lng: number; radiusKm: number }): { sortKey: number; id: string } {
   let parsed: unknown;
@@ -48,7 +49,10 @@ function decodeCursor(cursor: string, search: { lat: number; lng: number; radius
 }
 
 /** GET /v1/safe-zones: active zones near a point, nearest first, one page at a time. */
-export async function searchSafeZones(deps: Pick<Deps, 'db' | 'clock'>, query: SafeZoneSearchInput): Promise<{ items: SafeZoneView[]; nextCursor: string | null }> {
+export async function searchSafeZones(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  query: SafeZoneSearchInput,
+): Promise<{ items: SafeZoneView[]; nextCursor: string | null }> {
   const { lat, lng } = query.near;
   const search = { lat, lng, radiusKm: query.radiusKm };
   const after = query.cursor ? decodeCursor(query.cursor, search) : undefined;

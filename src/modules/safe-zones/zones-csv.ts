@@ -57,7 +57,9 @@ const READERS: { [C in Column]: (raw: string) => Cell<CsvZone[C]> } = {
   address: text(300),
   kind: (raw) => {
     const value = raw.trim().toLowerCase();
-    return (SAFE_ZONE_KINDS as readonly string[]).includes(value) ? { value: value as SafeZoneKind } : { error: `must be one of ${SAFE_ZONE_KINDS.join(', ')}` };
+    return (SAFE_ZONE_KINDS as readonly string[]).includes(value)
+      ? { value: value as SafeZoneKind }
+      : { error: `must be one of ${SAFE_ZONE_KINDS.join(', ')}` };
   },
   lat: coordinate(90),
   lng: coordinate(180),
