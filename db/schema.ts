@@ -362,6 +362,30 @@ export interface DevicesTable {
   lastSeenAt: DefaultedTimestamp;
 }
 
+export type SafeZoneKind = 'police_station' | 'library' | 'mall' | 'other';
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+/** Opening intervals per weekday in the zone's local time ("09:00"–"17:00"); a missing day is closed. */
+export type WeeklyHours = Partial<Record<Weekday, Array<{ opens: string; closes: string }>>>;
+
+export interface SafeZonesTable {
+  id: Generated<string>;
+  name: string;
+  address: string;
+  kind: SafeZoneKind;
+  lat: number;
+  lng: number;
+  /** Generated: ll_to_earth(lat, lng) as cube text; only the search statement uses it. */
+  earthPoint: ColumnType<string, never, never>;
+  hours: Json<WeeklyHours> | null;
+  timezone: string;
+  phone: string | null;
+  active: Generated<boolean>;
+  createdBy: string | null;
+  updatedBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Generated<Date>;
+}
+
 export interface Database {
   users: UsersTable;
   phoneOtps: PhoneOtpsTable;
@@ -390,6 +414,7 @@ export interface Database {
   ledgerEntries: LedgerEntriesTable;
   messages: MessagesTable;
   messageReads: MessageReadsTable;
+  safeZones: SafeZonesTable;
 }
 
 export type Listing = Selectable<ListingsTable>;

@@ -1,5 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'kysely';
+import { loadSafeZonesCsv } from '../src/modules/safe-zones';
 import type { Db } from './connection';
+
+/** Demo safe zones around Toronto, Montréal and Vancouver: fictional, every name starts with "Demo zone". */
+export const DEMO_SAFE_ZONES_CSV = join(__dirname, 'seed-data', 'safe-zones-demo.csv');
 
 const DEMO_SELLER = '+15555550100';
 const DEMO_BUYER = '+15555550101';
@@ -12,8 +18,16 @@ const ITEMS = [
   { title: 'DeWalt 20V drill kit', categorySlug: 'tools', condition: 'like_new', startingPriceCents: 8000, buyNowPriceCents: 15000, hours: 12 },
 ] as const;
 
-/** Demo data for development: two users with the dev test phones and a handful of live auctions in Montréal. */
-export async function seedDemo(db: Db): Promise<{ listings: number }> {
+/**
+ * Demo data for development: two users with the dev test phones, a handful of live auctions in Montréal
+ * and the demo safe zones. Idempotent: what is already there is not added again.
+ */
+export async function seedDemo(db: Db): Promise<{ listings: number; safeZones: number }> {
+  const { created: safeZones } = await loadSafeZonesCsv(db, readFileSync(DEMO_SAFE_ZONES_CSV, 'utf8'));
+  return { listings: await seedListings(db), safeZones };
+}
+
+async function seedListings(db: Db): Promise<number> {
   const users = await Promise.all(
     [
       [DEMO_SELLER, 'Sophie (demo seller)'],
@@ -27,7 +41,7 @@ export async function seedDemo(db: Db): Promise<{ listings: number }> {
   );
   const sellerId = users[0];
   const already = await db.selectFrom('listings').select('id').where('sellerId', '=', sellerId).limit(1).executeTakeFirst();
-  if (already) return { listings: 0 };
+  if (already) return 0;
   await db
     .insertInto('listings')
     .values(
@@ -50,5 +64,5 @@ export async function seedDemo(db: Db): Promise<{ listings: number }> {
       })),
     )
     .execute();
-  return { listings: ITEMS.length };
+  return ITEMS.length;
 }

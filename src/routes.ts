@@ -11,6 +11,7 @@ import { disputeRoutes } from './modules/disputes';
 import { escrowRoutes as payRoutes } from './modules/escrow';
 import { handoverRoutes } from './modules/handover';
 import { ratingRoutes } from './modules/ratings';
+import { safeZoneRoutes } from './modules/safe-zones';
 import { transactionRoutes } from './modules/transactions/transactions.routes';
 import { userRoutes } from './modules/users/users.routes';
 import { walletRoutes } from './modules/wallet';
@@ -23,4 +24,4 @@ const escrowRoutes: RouteDef[] = [...transactionRoutes, ...handoverRoutes, ...di
 const paymentRoutes: RouteDef[] = [...payRoutes, ...walletRoutes, ...webhookRoutes];
 
 /** Every REST route of the API, in one list: mounted by the app and documented by OpenAPI. */
-export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...categoryRoutes, ...listingRoutes, ...listingImageRoutes, ...biddingRoutes, ...notificationRoutes, ...deviceRoutes, ...chatRoutes, ...escrowRoutes, ...paymentRoutes];
+export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...categoryRoutes, ...listingRoutes, ...listingImageRoutes, ...biddingRoutes, ...notificationRoutes, ...deviceRoutes, ...chatRoutes, ...safeZoneRoutes, ...escrowRoutes, ...paymentRoutes];

@@ -59,8 +59,9 @@ async function main(): Promise<void> {
   const deps = await createDeps(config, 'all');
   await migrateToLatest(deps.db);
   if (config.env === 'development' && process.env.SEED_DEMO !== '0') {
-    const { listings } = await seedDemo(deps.db);
+    const { listings, safeZones } = await seedDemo(deps.db);
     if (listings) say(`seeded ${listings} demo listings (SEED_DEMO=0 to skip)`);
+    if (safeZones) say(`seeded ${safeZones} demo safe zones (SEED_DEMO=0 to skip)`);
   }
   const api = await startApi(deps);
   const realtime = await startRealtime(deps);

@@ -41,7 +41,7 @@ export function buildOpenApiDocument(routes: RouteDef[]) {
       request: {
         ...(spec.params ? { params: spec.params } : {}),
         ...(spec.query ? { query: spec.query } : {}),
-        ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.body ? { body: { content: { [spec.bodyContentType ?? 'application/json']: { schema: spec.body } } } } : {}),
         ...(spec.idempotent || spec.idempotencyHeader ? { headers: z.object({ 'idempotency-key': z.string().max(200).optional() }) } : {}),
       },
       responses: {

@@ -40,6 +40,8 @@ export interface RouteSpec<B extends Schema, Q extends ObjectSchema, P extends O
   /** Roles allowed; default any signed-in user. */
   roles?: Role[];
   body?: B;
+  /** Media type of the body in the OpenAPI document (default application/json); a `before` parser reads it. */
+  bodyContentType?: string;
   query?: Q;
   params?: P;
   /** Accepts an Idempotency-Key header (same key + same body → same stored answer). */

@@ -12,9 +12,13 @@ export type AuditAction =
   | 'user.suspended'
   | 'user.unsuspended'
   | 'audit_log.viewed'
-  | 'audit_log.exported';
+  | 'audit_log.exported'
+  | 'safe_zone.created'
+  | 'safe_zone.updated'
+  | 'safe_zone.deactivated'
+  | 'safe_zone.reactivated';
 
-export type AuditTargetType = 'transaction' | 'dispute' | 'user' | 'audit_log';
+export type AuditTargetType = 'transaction' | 'dispute' | 'user' | 'audit_log' | 'safe_zone';
 
 export interface AuditEntry {
   actorId: string;
@@ -30,15 +34,26 @@ export interface AuditEntry {
  * the action and its record commit (or roll back) together; a plain `db` for reads.
  */
 export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('auditLog')
-    .values({
-      actorId: entry.actorId,
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId,
-      details: JSON.stringify(entry.details ?? {}),
-      requestId: entry.requestId ?? null,
-    })
-    .execute();
+  await db.insertInto('auditLog').values(auditRow(entry)).execute();
+}
+
+// Postgres takes at most 65,535 parameters per statement; 1,000 rows of 6 stay well inside.
+const AUDIT_CHUNK = 1000;
+
+/** Appends many audit rows (a bulk action such as an import: one row per thing changed), in chunks. */
+export async function recordAudits(db: Kysely<Database>, entries: AuditEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += AUDIT_CHUNK) {
+    await db.insertInto('auditLog').values(entries.slice(i, i + AUDIT_CHUNK).map(auditRow)).execute();
+  }
+}
+
+function auditRow(entry: AuditEntry) {
+  return {
+    actorId: entry.actorId,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    details: JSON.stringify(entry.details ?? {}),
+    requestId: entry.requestId ?? null,
+  };
 }

@@ -1,0 +1,125 @@
+import type { Deps } from '../../composition';
+import type { Actor } from '../../http/types';
+import { invalid, notFound } from '../../shared/errors';
+import { requirePermission } from '../admin';
+import { recordAudit, type AuditAction } from '../audit';
+import { hoursJson } from './opening-hours';
+import { auditSnapshot, presentSafeZoneForStaff } from './safe-zones.presenter';
+import { safeZonesRepository, type SafeZone, type SafeZonePatch } from './safe-zones.repository';
+import type { AdminSafeZonesInput, CreateSafeZoneInput, UpdateSafeZoneInput } from './safe-zones.schemas';
+
+/** Who acts, and the request it belongs to (audit rows carry the request id). */
+export interface Ctx {
+  actor: Actor;
+  requestId: string;
+}
+
+type ManageDeps = Pick<Deps, 'db' | 'clock'>;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const encodeCursor = (zone: SafeZone) => Buffer.from(JSON.stringify([zone.name, zone.id])).toString('base64url');
+
+function decodeCursor(cursor: string): { name: string; id: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 2 ||
+    typeof parsed[0] !== 'string' ||
+    typeof parsed[1] !== 'string' ||
+    !UUID.test(parsed[1])
+  ) {
+    throw invalid([{ field: 'cursor', message: 'must be a cursor from a previous page' }]);
+  }
+  return { name: parsed[0], id: parsed[1] };
+}
+
+/** GET /v1/admin/safe-zones (`safe_zones:manage`): every zone, active or not, by name. */
+export async function listSafeZonesForStaff(deps: ManageDeps, ctx: Ctx, query: AdminSafeZonesInput) {
+  requirePermission(ctx.actor, 'safe_zones:manage');
+  const rows = await safeZonesRepository.listForStaff(deps.db, {
+    active: query.active === undefined ? undefined : query.active === 'true',
+    q: query.q,
+    limit: query.limit + 1,
+    after: query.cursor ? decodeCursor(query.cursor) : undefined,
+  });
+  const page = rows.slice(0, query.limit);
+  const now = deps.clock.now();
+  return {
+    items: page.map((z) => presentSafeZoneForStaff(z, now)),
+    nextCursor: rows.length > query.limit ? encodeCursor(page.at(-1)!) : null,
+  };
+}
+
+/** POST /v1/admin/safe-zones (`safe_zones:manage`, audited with the new zone). */
+export async function createSafeZone(deps: ManageDeps, ctx: Ctx, input: CreateSafeZoneInput) {
+  requirePermission(ctx.actor, 'safe_zones:manage');
+  const zone = await deps.db.transaction().execute(async (trx) => {
+    const created = await safeZonesRepository.insert(trx, {
+      ...input,
+      hours: hoursJson(input.hours),
+      createdBy: ctx.actor.userId,
+      updatedBy: ctx.actor.userId,
+    });
+    await recordAudit(trx, audit(ctx, 'safe_zone.created', created.id, { after: auditSnapshot(created) }));
+    return created;
+  });
+  return presentSafeZoneForStaff(zone, deps.clock.now());
+}
+
+/**
+ * PATCH /v1/admin/safe-zones/:id (`safe_zones:manage`): changes the given fields; `active: true`
+ * reactivates. Audited with the zone before and after; a patch that changes nothing writes nothing.
+ */
+export async function updateSafeZone(deps: ManageDeps, ctx: Ctx, id: string, input: UpdateSafeZoneInput) {
+  requirePermission(ctx.actor, 'safe_zones:manage');
+  const { hours, ...rest } = input;
+  const patch: SafeZonePatch = { ...rest, ...(hours !== undefined ? { hours: hoursJson(hours) } : {}) };
+  return changeZone(deps, ctx, id, patch);
+}
+
+/** DELETE /v1/admin/safe-zones/:id (`safe_zones:manage`): deactivates; the zone stays for past meetups. */
+export async function deactivateSafeZone(deps: ManageDeps, ctx: Ctx, id: string) {
+  requirePermission(ctx.actor, 'safe_zones:manage');
+  return changeZone(deps, ctx, id, { active: false });
+}
+
+async function changeZone(deps: ManageDeps, ctx: Ctx, id: string, patch: SafeZonePatch) {
+  const zone = await deps.db.transaction().execute(async (trx) => {
+    const before = await safeZonesRepository.lockById(trx, id);
+    if (!before) throw notFound('safe zone');
+    if (!changes(before, patch)) return before;
+    const after = await safeZonesRepository.update(trx, id, { ...patch, updatedBy: ctx.actor.userId });
+    await recordAudit(trx, audit(ctx, actionFor(before, after), id, { before: auditSnapshot(before), after: auditSnapshot(after) }));
+    return after;
+  });
+  return presentSafeZoneForStaff(zone, deps.clock.now());
+}
+
+/** True when applying `patch` would change a stored value (hours compared in canonical JSON). */
+function changes(zone: SafeZone, patch: SafeZonePatch): boolean {
+  const current = auditSnapshot(zone) as Record<string, unknown>;
+  return Object.entries(patch).some(([key, value]) => {
+    const was = key === 'hours' ? hoursJson(zone.hours) : current[key];
+    return value !== undefined && value !== was;
+  });
+}
+
+function actionFor(before: SafeZone, after: SafeZone): AuditAction {
+  if (before.active && !after.active) return 'safe_zone.deactivated';
+  if (!before.active && after.active) return 'safe_zone.reactivated';
+  return 'safe_zone.updated';
+}
+
+const audit = (ctx: Ctx, action: AuditAction, targetId: string, details: Record<string, unknown>) => ({
+  actorId: ctx.actor.userId,
+  action,
+  targetType: 'safe_zone' as const,
+  targetId,
+  details,
+  requestId: ctx.requestId,
+});

@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema';
+import type { Deps } from '../../composition';
+import { invalid } from '../../shared/errors';
+import { presentSafeZone, type SafeZoneView } from './safe-zones.presenter';
+import { safeZonesRepository } from './safe-zones.repository';
+import type { SafeZoneSearchInput } from './safe-zones.schemas';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Zones farther than this from a listing are no use for its handover (nearestActiveZones). */
+export const NEAREST_ZONES_RADIUS_KM = 50;
+
+interface SearchPosition {
+  lat: number;
+  lng: number;
+  radiusKm: number;
+  sortKey: number;
+  id: string;
+}
+
+/**
+ * Opaque cursor: base64url of the search it belongs to (point and radius) and the last zone's exact
+ * distance and id. Carrying the search lets a cursor used with another `near` be refused, not misread.
+ */
+const encodeCursor = (p: SearchPosition): string =>
+  Buffer.from(JSON.stringify([p.lat, p.lng, p.radiusKm, p.sortKey, p.id])).toString('base64url');
+
+function decodeCursor(cursor: string, search: { lat: number; lng: number; radiusKm: number }): { sortKey: number; id: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const valid =
+    Array.isArray(parsed) &&
+    parsed.length === 5 &&
+    parsed[0] === search.lat &&
+    parsed[1] === search.lng &&
+    parsed[2] === search.radiusKm &&
+    typeof parsed[3] === 'number' &&
+    Number.isFinite(parsed[3]) &&
+    parsed[3] >= 0 &&
+    typeof parsed[4] === 'string' &&
+    UUID.test(parsed[4]);
+  if (!valid) throw invalid([{ field: 'cursor', message: 'is not a cursor from this search (were near or radiusKm changed?)' }]);
+  const [, , , sortKey, id] = parsed as [number, number, number, number, string];
+  return { sortKey, id };
+}
+
+/** GET /v1/safe-zones: active zones near a point, nearest first, one page at a time. */
+export async function searchSafeZones(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  query: SafeZoneSearchInput,
+): Promise<{ items: SafeZoneView[]; nextCursor: string | null }> {
+  const { lat, lng } = query.near;
+  const search = { lat, lng, radiusKm: query.radiusKm };
+  const after = query.cursor ? decodeCursor(query.cursor, search) : undefined;
+  // One extra row tells whether another page exists without a count.
+  const rows = await safeZonesRepository.searchNear(deps.db, { ...search, limit: query.limit + 1, after });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const now = deps.clock.now();
+  return {
+    items: page.map((zone) => presentSafeZone(zone, zone.distanceKm, now)),
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ ...search, sortKey: last.sortKey, id: last.id }) : null,
+  };
+}
+
+/**
+ * The `limit` active zones nearest to a point within 50 km, nearest first (for a listing's page: where
+ * the handover can happen). "Open now" as of `now`.
+ */
+export async function nearestActiveZones(
+  db: Kysely<Database>,
+  point: { lat: number; lng: number },
+  limit: number,
+  now: Date = new Date(),
+): Promise<SafeZoneView[]> {
+  const rows = await safeZonesRepository.searchNear(db, { ...point, radiusKm: NEAREST_ZONES_RADIUS_KM, limit });
+  return rows.map((zone) => presentSafeZone(zone, zone.distanceKm, now));
+}
