@@ -5,7 +5,7 @@
  *   npx tsx scripts/contract-report.mts [exercised.json…]
  */
 import { readFileSync } from 'node:fs';
-import { documentedResponses } from '../test/support/contract.ts';
+import { documentedResponses } from '../test/support/contract.js';
 
 const exercised = new Set<string>();
 for (const file of process.argv.slice(2)) for (const key of JSON.parse(readFileSync(file, 'utf8')) as string[]) exercised.add(key);

@@ -39,6 +39,8 @@ export class RealtimeConnection {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 15_000;
     this.socket = io(url, {
       transports: ['websocket'],
+      // This connection owns its socket (its own auth, its own close), never a shared Manager's.
+      forceNew: true,
       autoConnect: false,
       auth: (cb) => cb({ token: session.accessToken ?? '' }),
     });
