@@ -23,7 +23,9 @@ function baseDoc(version: string) {
       '/things': {
         post: {
           requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateThing' } } } },
-          responses: { '201': { description: 'made', content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } } },
+          responses: {
+            '201': { description: 'made', content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } },
+          },
         } as Record<string, unknown>,
       } as Record<string, Record<string, unknown>>,
     },
@@ -59,8 +61,16 @@ describe('breakingChanges', () => {
   it.each([
     ['a removed path', (d: ReturnType<typeof baseDoc>) => delete (d.paths as Record<string, unknown>)['/things'], /\/things: path removed/],
     ['a removed operation', (d: ReturnType<typeof baseDoc>) => delete d.paths['/things'].post, /POST \/things: operation removed/],
-    ['a removed response status', (d: ReturnType<typeof baseDoc>) => delete (d.paths['/things/{id}'].get.responses as Record<string, unknown>)['404'], /404: response status removed/],
-    ['a removed response property', (d: ReturnType<typeof baseDoc>) => delete d.components.schemas.Thing.properties.priceCents, /200\.priceCents: response property removed/],
+    [
+      'a removed response status',
+      (d: ReturnType<typeof baseDoc>) => delete (d.paths['/things/{id}'].get.responses as Record<string, unknown>)['404'],
+      /404: response status removed/,
+    ],
+    [
+      'a removed response property',
+      (d: ReturnType<typeof baseDoc>) => delete d.components.schemas.Thing.properties.priceCents,
+      /200\.priceCents: response property removed/,
+    ],
     [
       'a renamed response property',
       (d: ReturnType<typeof baseDoc>) => {
@@ -69,15 +79,40 @@ describe('breakingChanges', () => {
       },
       /priceCents: response property removed/,
     ],
-    ['a response property made optional', (d: ReturnType<typeof baseDoc>) => (d.components.schemas.Thing.required = ['id']), /priceCents: response property no longer required/],
-    ['a changed response type', (d: ReturnType<typeof baseDoc>) => (d.components.schemas.Thing.properties.priceCents.type = 'string'), /priceCents: type changed from integer to string/],
-    ['a response that may now be null', (d: ReturnType<typeof baseDoc>) => (d.components.schemas.Thing.properties.id.type = ['string', 'null']), /\.id: type changed/],
-    ['a changed array item type', (d: ReturnType<typeof baseDoc>) => (d.components.schemas.Thing.properties.tags.items = { type: 'integer' }), /tags\[\]: type changed/],
-    ['a new required request property', (d: ReturnType<typeof baseDoc>) => d.components.schemas.CreateThing.required.push('note'), /body\.note: new required request property/],
-    ['a narrowed request enum', (d: ReturnType<typeof baseDoc>) => (d.components.schemas.CreateThing.properties.color.enum = ['red']), /enum narrowed \(no longer accepts "blue"\)/],
+    [
+      'a response property made optional',
+      (d: ReturnType<typeof baseDoc>) => (d.components.schemas.Thing.required = ['id']),
+      /priceCents: response property no longer required/,
+    ],
+    [
+      'a changed response type',
+      (d: ReturnType<typeof baseDoc>) => (d.components.schemas.Thing.properties.priceCents.type = 'string'),
+      /priceCents: type changed from integer to string/,
+    ],
+    [
+      'a response that may now be null',
+      (d: ReturnType<typeof baseDoc>) => (d.components.schemas.Thing.properties.id.type = ['string', 'null']),
+      /\.id: type changed/,
+    ],
+    [
+      'a changed array item type',
+      (d: ReturnType<typeof baseDoc>) => (d.components.schemas.Thing.properties.tags.items = { type: 'integer' }),
+      /tags\[\]: type changed/,
+    ],
+    [
+      'a new required request property',
+      (d: ReturnType<typeof baseDoc>) => d.components.schemas.CreateThing.required.push('note'),
+      /body\.note: new required request property/,
+    ],
+    [
+      'a narrowed request enum',
+      (d: ReturnType<typeof baseDoc>) => (d.components.schemas.CreateThing.properties.color.enum = ['red']),
+      /enum narrowed \(no longer accepts "blue"\)/,
+    ],
     [
       'a new required parameter',
-      (d: ReturnType<typeof baseDoc>) => ((d.paths['/things/{id}'].get.parameters as unknown[]).push({ name: 'v', in: 'query', required: true, schema: { type: 'string' } })),
+      (d: ReturnType<typeof baseDoc>) =>
+        (d.paths['/things/{id}'].get.parameters as unknown[]).push({ name: 'v', in: 'query', required: true, schema: { type: 'string' } }),
       /parameter query:v: new required parameter/,
     ],
   ])('flags %s', (_name, edit, expected) => {
@@ -111,8 +146,16 @@ describe('versionAllowsBreaking', () => {
 describe('checkCompatibility', () => {
   const broken = (version: string) => doc((d) => delete d.components.schemas.Thing.properties.priceCents, version);
   it('fails a breaking change without a bump, passes it with one', () => {
-    expect(checkCompatibility(doc(), broken('0.2.1'))).toMatchObject({ ok: false, breaking: [expect.stringMatching(/priceCents/), expect.stringMatching(/priceCents/)] });
+    expect(checkCompatibility(doc(), broken('0.2.1'))).toMatchObject({
+      ok: false,
+      breaking: [expect.stringMatching(/priceCents/), expect.stringMatching(/priceCents/)],
+    });
     expect(checkCompatibility(doc(), broken('0.3.0')).ok).toBe(true);
-    expect(checkCompatibility(doc(), doc(() => undefined, '0.2.0'))).toEqual({ ok: true, breaking: [], baseVersion: '0.2.0', headVersion: '0.2.0' });
+    expect(
+      checkCompatibility(
+        doc(),
+        doc(() => undefined, '0.2.0'),
+      ),
+    ).toEqual({ ok: true, breaking: [], baseVersion: '0.2.0', headVersion: '0.2.0' });
   });
 });

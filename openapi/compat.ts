@@ -92,7 +92,8 @@ const jsonSchemaOf = (content: unknown): Record<string, unknown> => {
 
 function compareOperation(base: Doc, head: Doc, opA: Json, opB: Json, where: string, out: string[]): void {
   const seen = new Set<string>();
-  const params = (op: Json) => new Map(((op.parameters as Json[] | undefined) ?? []).map((p) => [`${p.in}:${String(p.name).toLowerCase()}`, p]));
+  const params = (op: Json) =>
+    new Map(((op.parameters as Json[] | undefined) ?? []).map((p) => [`${p.in}:${String(p.name).toLowerCase()}`, p]));
   const pa = params(opA);
   for (const [id, p] of params(opB)) {
     const before = pa.get(id);

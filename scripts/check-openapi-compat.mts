@@ -45,6 +45,8 @@ if (verdict.breaking.length === 0) {
 } else {
   console.error(`openapi compat: ${verdict.breaking.length} breaking change(s) against ${ref} without a version bump (${versions}):`);
   for (const line of verdict.breaking) console.error(`  - ${line}`);
-  console.error('Bump info.version (API_VERSION in src/http/openapi.ts): the major, or the minor below 1.0; then `npm run openapi` and a CHANGELOG.md entry.');
+  console.error(
+    'Bump info.version (API_VERSION in src/http/openapi.ts): the major, or the minor below 1.0; then `npm run openapi` and a CHANGELOG.md entry.',
+  );
   process.exit(1);
 }

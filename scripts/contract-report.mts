@@ -12,6 +12,9 @@ for (const file of process.argv.slice(2)) for (const key of JSON.parse(readFileS
 
 const rows = documentedResponses().map((r) => ({ ...r, key: `${r.method} ${r.path} ${r.status}` }));
 const marking = exercised.size > 0;
-for (const r of rows) console.log(`${marking ? (exercised.has(r.key) ? '✓ ' : '✗ ') : ''}${r.method.padEnd(6)} ${r.path.padEnd(48)} ${r.status}`);
+for (const r of rows)
+  console.log(`${marking ? (exercised.has(r.key) ? '✓ ' : '✗ ') : ''}${r.method.padEnd(6)} ${r.path.padEnd(48)} ${r.status}`);
 const missing = rows.filter((r) => !exercised.has(r.key));
-console.log(`\n${rows.length} documented (route, status) pairs${marking ? `; ${rows.length - missing.length} exercised, ${missing.length} not` : ''}`);
+console.log(
+  `\n${rows.length} documented (route, status) pairs${marking ? `; ${rows.length - missing.length} exercised, ${missing.length} not` : ''}`,
+);

@@ -18,7 +18,11 @@ describe('validateResponse against real answers', () => {
     const categories = await env.http.get('/v1/categories');
     expectResponseMatches('GET', '/v1/categories', categories.status, categories.body, categories.headers['content-type']);
 
-    const listing = await createActiveListing(env.deps, seller.id, { auctionType: 'fixed', startingPriceCents: 4_000, buyNowPriceCents: 4_000 });
+    const listing = await createActiveListing(env.deps, seller.id, {
+      auctionType: 'fixed',
+      startingPriceCents: 4_000,
+      buyNowPriceCents: 4_000,
+    });
     const shown = await env.http.get(`/v1/listings/${listing.id}`).set(buyer.auth);
     expect(shown.status).toBe(200);
     expectResponseMatches('GET', '/v1/listings/{id}', shown.status, shown.body, shown.headers['content-type']);
@@ -46,7 +50,10 @@ describe('validateResponse against real answers', () => {
     const errors = bad.ok ? [] : bad.errors.join('\n');
     expect(errors).toMatch(/\/id must be string/);
     expect(errors).toMatch(/must have required property 'role'/);
-    expect(validateResponse('GET', '/v1/users/me', 200, me.body, 'text/html')).toEqual({ ok: false, errors: [expect.stringMatching(/content-type text\/html/)] });
+    expect(validateResponse('GET', '/v1/users/me', 200, me.body, 'text/html')).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/content-type text\/html/)],
+    });
     expect(validateResponse('GET', '/v1/users/me', 201, me.body, 'application/json').ok).toBe(false);
     expect(validateResponse('GET', '/v1/nowhere', 200, {}, 'application/json').ok).toBe(false);
     expect(validateResponse('DELETE', '/v1/auth/logout', 204, undefined).ok).toBe(true);

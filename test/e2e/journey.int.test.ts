@@ -124,11 +124,14 @@ describe('journey: sign in → list → publish → two bidders → soft close �
     await watch.stop();
 
     // Bob won: his transaction, paid through the stand-in.
-    const tx = await eventually(async () => unwrap(await bob.api.GET('/v1/users/me/transactions', { params: { query: { role: 'buyer' } } })).items[0]);
+    const tx = await eventually(
+      async () => unwrap(await bob.api.GET('/v1/users/me/transactions', { params: { query: { role: 'buyer' } } })).items[0],
+    );
     expect(tx).toMatchObject({ listingId: listing.id, status: 'pending_payment', amountCents: second.currentPriceCents });
     const payment = unwrap(await bob.api.POST('/v1/transactions/{id}/pay', { params: { path: { id: tx.id } }, body: {} }));
     confirmOnDevice(payment.paymentIntentId);
-    const statusOf = async (client: BiddtClient) => unwrap(await client.api.GET('/v1/transactions/{id}', { params: { path: { id: tx.id } } })).status;
+    const statusOf = async (client: BiddtClient) =>
+      unwrap(await client.api.GET('/v1/transactions/{id}', { params: { path: { id: tx.id } } })).status;
     await eventually(async () => (await statusOf(bob)) === 'in_escrow', 15_000);
 
     // Handover: the buyer shows the QR, the seller scans it, the escrow is released.
@@ -140,7 +143,9 @@ describe('journey: sign in → list → publish → two bidders → soft close �
     expect(balance).toMatchObject({ inEscrowCents: 0 });
 
     // Both rate each other.
-    unwrap(await bob.api.POST('/v1/transactions/{id}/rating', { params: { path: { id: tx.id } }, body: { score: 5, comment: 'Smooth pickup' } }));
+    unwrap(
+      await bob.api.POST('/v1/transactions/{id}/rating', { params: { path: { id: tx.id } }, body: { score: 5, comment: 'Smooth pickup' } }),
+    );
     unwrap(await seller.api.POST('/v1/transactions/{id}/rating', { params: { path: { id: tx.id } }, body: { score: 5 } }));
     const timeline = unwrap(await seller.api.GET('/v1/transactions/{id}/events', { params: { path: { id: tx.id } } }));
     expect(timeline.items.map((e) => e.type)).toEqual(expect.arrayContaining(['payment_received', 'escrow_released']));

@@ -89,7 +89,9 @@ export function validateResponse(method: string, path: string, status: number, b
   const media = Object.keys(response.content ?? {});
   if (media.length === 0) {
     const empty = body === undefined || body === null || body === '' || (typeof body === 'object' && Object.keys(body).length === 0);
-    return empty ? { ok: true, schemaRef: null } : { ok: false, errors: [`${where}: documented without a body, got ${JSON.stringify(body).slice(0, 200)}`] };
+    return empty
+      ? { ok: true, schemaRef: null }
+      : { ok: false, errors: [`${where}: documented without a body, got ${JSON.stringify(body).slice(0, 200)}`] };
   }
   const actual = mediaTypeOf(contentType);
   const chosen = actual && media.includes(actual) ? actual : media[0];
@@ -99,7 +101,9 @@ export function validateResponse(method: string, path: string, status: number, b
   if (validate(body)) return { ok: true, schemaRef: ref };
   return {
     ok: false,
-    errors: (validate.errors ?? []).map((e) => `${where}: ${e.instancePath || '(body)'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`),
+    errors: (validate.errors ?? []).map(
+      (e) => `${where}: ${e.instancePath || '(body)'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`,
+    ),
   };
 }
 

@@ -31,7 +31,10 @@ export interface BiddtClient {
   api: BiddtApi;
   session: TokenSession;
   /** Signs in with a phone number and the texted code; stores the tokens. */
-  signInWithPhone(phoneNumber: string, code: string): Promise<paths['/v1/auth/phone/verify']['post']['responses'][200]['content']['application/json']>;
+  signInWithPhone(
+    phoneNumber: string,
+    code: string,
+  ): Promise<paths['/v1/auth/phone/verify']['post']['responses'][200]['content']['application/json']>;
   /** Ends this session server-side and forgets the tokens. */
   signOut(): Promise<void>;
   /** The user's Socket.IO connection (created on first use, connected on `connect()`). */

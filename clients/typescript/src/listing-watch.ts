@@ -95,7 +95,10 @@ class ListingWatcher implements ListingWatch {
 
   private async subscribe(): Promise<void> {
     try {
-      const ack = await this.conn.request('subscribe', { listingId: this.listingId, ...(this.lastSeq === undefined ? {} : { afterSeq: this.lastSeq }) });
+      const ack = await this.conn.request('subscribe', {
+        listingId: this.listingId,
+        ...(this.lastSeq === undefined ? {} : { afterSeq: this.lastSeq }),
+      });
       this.lastSeq ??= ack.currentSeq;
       const pending = this.buffer.sort((a, b) => seqOf(a) - seqOf(b));
       this.buffer = [];

@@ -5,7 +5,9 @@ import type { TokenSession } from './tokens';
 
 export type BiddtSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (r: AckResponse<infer T>) => void ? T : never;
+type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (r: AckResponse<infer T>) => void
+  ? T
+  : never;
 
 export interface RealtimeOptions {
   /** How long an ack may take before `request` rejects (ms). */

@@ -110,7 +110,13 @@ export interface ListingEvents {
   auction_started: AuctionStartedEvent;
 }
 export type ListingEventName = keyof ListingEvents;
-export const LISTING_EVENT_NAMES: readonly ListingEventName[] = ['bid_placed', 'auction_extended', 'ending_soon', 'auction_ended', 'auction_started'];
+export const LISTING_EVENT_NAMES: readonly ListingEventName[] = [
+  'bid_placed',
+  'auction_extended',
+  'ending_soon',
+  'auction_ended',
+  'auction_started',
+];
 
 /** One listing event with its name, as `watchListing` hands it over. */
 export type ListingEvent = { [K in ListingEventName]: { type: K; payload: ListingEvents[K] } }[ListingEventName];
