@@ -8,7 +8,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{src,realtime,workers,db,openapi,tools}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{src,realtime,workers,db,openapi,tools,clients}/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
     },
     {

@@ -14,6 +14,12 @@ const ProblemSchema = z
   })
   .openapi('Problem');
 
+/**
+ * The API document's semantic version (CHANGELOG.md). Below 1.0 a minor bump may break; a breaking
+ * change to openapi/openapi.json fails CI unless this moves (scripts/check-openapi-compat.mts).
+ */
+export const API_VERSION = '0.2.0';
+
 /** `/v1/listings/:id` → `/v1/listings/{id}`. */
 const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 
@@ -29,6 +35,9 @@ export function buildOpenApiDocument(routes: RouteDef[]) {
         {
           description: r.description,
           ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : {}),
+          // An error status declared without a schema is still a problem document: say so, so clients
+          // (and the contract check) read its body as one.
+          ...(!r.schema && Number(status) >= 400 ? { content: { 'application/problem+json': { schema: ProblemSchema } } } : {}),
         },
       ]),
     );
@@ -52,7 +61,7 @@ export function buildOpenApiDocument(routes: RouteDef[]) {
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: 'Biddt API', version: '1.0.0', description: 'Real-time auction marketplace. Amounts are integer cents (CAD).' },
+    info: { title: 'Biddt API', version: API_VERSION, description: 'Real-time auction marketplace. Amounts are integer cents (CAD).' },
     servers: [{ url: '/' }],
   });
 }

@@ -1,6 +1,7 @@
 import { accepted, created, defineRoute, ok } from '../../http/route';
 import { readIdempotencyKey } from '../../http/idempotency';
 import { notFound } from '../../shared/errors';
+import { z } from '../../shared/zod';
 import { TransactionSchema } from '../transactions/transactions.schemas';
 import { presentTransaction } from '../transactions/transactions.presenter';
 import {
@@ -84,7 +85,7 @@ export const biddingRoutes = [
       tags,
       params: ListingIdParams,
       idempotent: true,
-      responses: { 201: { description: 'Sold to you', schema: TransactionSchema.openapi('BuyNowResult') }, 409: { description: 'buy_now_unavailable' } },
+      responses: { 201: { description: 'Sold to you', schema: z.object({ transaction: TransactionSchema }).openapi('BuyNowResult') }, 409: { description: 'buy_now_unavailable' } },
     },
     async (deps, { actor, params }) => {
       const txId = await buyNow(deps, actor, params.id);
