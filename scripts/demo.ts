@@ -16,7 +16,7 @@ import { startRealtime } from '../realtime/io';
 import { createDeps, type Deps } from '../src/composition';
 import { loadConfigOrExit } from '../src/config/config';
 import { startEmbeddedPostgres, startRedisServer, type LocalService } from '../src/dev/local-services';
-import { startStripeStandIn } from '../src/providers/payments/stripe-standin/index';
+import { startStripeStandIn } from '../tools/stripe-standin/src';
 import { startApi } from '../src/server';
 import { startWorkers } from '../workers/workers';
 
@@ -73,7 +73,8 @@ async function startPlatform(): Promise<Platform> {
     process.env.REDIS_URL = redis.url;
   }
   const standIn = await startStripeStandIn({ port: 0, webhookSecret: process.env.STRIPE_WEBHOOK_SECRET! });
-  process.env.STRIPE_STANDIN_PORT = String(standIn.port);
+  process.env.STRIPE_SECRET_KEY = 'sk_test_biddt_demo';
+  process.env.STRIPE_API_BASE = standIn.url;
   const config = loadConfigOrExit();
   const deps = await createDeps(config, 'all');
   await migrateToLatest(deps.db);

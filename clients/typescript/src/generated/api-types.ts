@@ -32,8 +32,26 @@ export interface paths {
                         "application/json": components["schemas"]["SendCodeAccepted"];
                     };
                 };
+                /** @description phone_country_not_supported: the number is outside SMS_ALLOWED_COUNTRY_CODES */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Rate limited */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description sms_unavailable: the platform-wide daily SMS budget is spent (Retry-After: seconds to the next UTC midnight) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1842,6 +1860,373 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/safe-zones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Active safe zones near a point, nearest first (anonymous allowed) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The point to search around: "lat,lng" */
+                    near: string;
+                    /** @description Default 25, at most 100 */
+                    radiusKm?: number;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of zones with their great-circle distance and whether they are open now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SafeZonePage"];
+                    };
+                };
+                /** @description near missing, malformed or out of range; radiusKm > 100; limit > 100; a cursor from another search */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/safe-zones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every safe zone, active or not, by name (admins) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only active (true) or deactivated (false) zones; both by default */
+                    active?: "true" | "false";
+                    /** @description Words in the name or address */
+                    q?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of zones */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminSafeZonePage"];
+                    };
+                };
+                /** @description staff_only, missing_permission (safe_zones:manage) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a safe zone (admins; audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateSafeZone"];
+                };
+            };
+            responses: {
+                /** @description The new zone */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminSafeZone"];
+                    };
+                };
+                /** @description staff_only, missing_permission (safe_zones:manage) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/safe-zones/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import partner zones from CSV, all or nothing (admins; audited per zone) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description Every row became an active zone */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SafeZoneImportResult"];
+                    };
+                };
+                /** @description staff_only, missing_permission (safe_zones:manage) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description payload_too_large (1 MB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description unsupported_media_type: send text/csv */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description invalid_csv: errors [{line, column, message}] for every bad cell (header = line 1); nothing was imported */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/safe-zones/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deactivate a safe zone: it leaves search but stays on past meetups (admins; audited) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The deactivated zone */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminSafeZone"];
+                    };
+                };
+                /** @description staff_only, missing_permission (safe_zones:manage) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such zone */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a safe zone; active: true reactivates it (admins; audited before/after) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateSafeZone"];
+                };
+            };
+            responses: {
+                /** @description The zone */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminSafeZone"];
+                    };
+                };
+                /** @description staff_only, missing_permission (safe_zones:manage) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such zone */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/v1/users/me/transactions": {
         parameters: {
             query?: never;
@@ -3418,6 +3803,138 @@ export interface components {
         MarkMessagesRead: {
             /** Format: uuid */
             upToMessageId?: string;
+        };
+        SafeZonePage: {
+            items: components["schemas"]["SafeZone"][];
+            nextCursor: string | null;
+        };
+        SafeZone: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            address: string;
+            /** @enum {string} */
+            kind: "police_station" | "library" | "mall" | "other";
+            lat: number;
+            lng: number;
+            hours: components["schemas"]["WeeklyHours"];
+            timezone: string;
+            phone: string | null;
+            /** @description Null when the hours are not known */
+            openNow: boolean | null;
+            /** @description Great-circle distance from near, km (3 decimals) */
+            distanceKm: number;
+        };
+        /**
+         * @description Opening intervals per weekday in the zone's local time; a day left out is closed
+         * @example {
+         *       "mon": [
+         *         {
+         *           "opens": "09:00",
+         *           "closes": "17:00"
+         *         }
+         *       ],
+         *       "sat": [
+         *         {
+         *           "opens": "10:00",
+         *           "closes": "16:00"
+         *         }
+         *       ]
+         *     }
+         */
+        WeeklyHours: {
+            mon?: {
+                opens: string;
+                closes: string;
+            }[];
+            tue?: {
+                opens: string;
+                closes: string;
+            }[];
+            wed?: {
+                opens: string;
+                closes: string;
+            }[];
+            thu?: {
+                opens: string;
+                closes: string;
+            }[];
+            fri?: {
+                opens: string;
+                closes: string;
+            }[];
+            sat?: {
+                opens: string;
+                closes: string;
+            }[];
+            sun?: {
+                opens: string;
+                closes: string;
+            }[];
+        } | null;
+        AdminSafeZonePage: {
+            items: components["schemas"]["AdminSafeZone"][];
+            nextCursor: string | null;
+        };
+        AdminSafeZone: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            address: string;
+            /** @enum {string} */
+            kind: "police_station" | "library" | "mall" | "other";
+            lat: number;
+            lng: number;
+            hours: components["schemas"]["WeeklyHours"];
+            timezone: string;
+            phone: string | null;
+            /** @description Null when the hours are not known */
+            openNow: boolean | null;
+            active: boolean;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** Format: uuid */
+            updatedBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreateSafeZone: {
+            name: string;
+            address: string;
+            /** @enum {string} */
+            kind: "police_station" | "library" | "mall" | "other";
+            lat: number;
+            lng: number;
+            hours?: components["schemas"]["WeeklyHours"];
+            /** @example America/Toronto */
+            timezone: string;
+            /**
+             * @default null
+             * @example +14165550100
+             */
+            phone: string | null;
+            /** @default true */
+            active: boolean;
+        };
+        SafeZoneImportResult: {
+            created: number;
+        };
+        UpdateSafeZone: {
+            name?: string;
+            address?: string;
+            /** @enum {string} */
+            kind?: "police_station" | "library" | "mall" | "other";
+            lat?: number;
+            lng?: number;
+            hours?: components["schemas"]["WeeklyHours"];
+            /** @example America/Toronto */
+            timezone?: string;
+            /** @example +14165550100 */
+            phone?: string | null;
+            /** @description true reactivates a deactivated zone */
+            active?: boolean;
         };
         TransactionPage: {
             items: components["schemas"]["TransactionListItem"][];
