@@ -11,6 +11,48 @@ const nodeGlobals = {
   setTimeout: 'readonly',
   clearTimeout: 'readonly',
 };
+/**
+ * Which tables each module writes (its repositories are the only code that runs queries at all). Two
+ * tables have two writers, by design: `listings` (the listings module writes the catalogue columns, the
+ * auctions module the auction columns and status after publish, under the row lock) and `transactions`
+ * (the transactions module owns the sale and its state table; escrow writes the money columns and the
+ * money moves of that state table). See docs/ARCHITECTURE.md.
+ */
+const TABLE_OWNERS = {
+  users: ['users'],
+  categories: ['categories'],
+  audit: ['auditLog'],
+  ledger: ['ledgerAccounts', 'ledgerEntries'],
+  'safe-zones': ['safeZones'],
+  notifications: ['notifications', 'devices'],
+  auth: ['phoneOtps', 'refreshTokens'],
+  transactions: ['transactions', 'transactionEvents'],
+  chat: ['messages', 'messageReads'],
+  handover: ['pickupTokens'],
+  ratings: ['ratings'],
+  wallet: ['sellerAccounts'],
+  escrow: ['transactions'],
+  disputes: ['disputes'],
+  auctions: ['listings', 'listingEvents'],
+  bidding: ['bids', 'bidRequests', 'listingBidders'],
+  listings: ['listings', 'listingImages', 'watches'],
+  webhooks: ['stripeEvents'],
+  admin: [],
+};
+
+const QUERY_METHODS = 'selectFrom|selectNoFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto';
+const queriesOnlyInRepositories = [
+  { selector: `CallExpression[callee.property.name=/^(${QUERY_METHODS})$/]`, message: 'Queries live in *.repository.ts files (docs/ARCHITECTURE.md: one module shape).' },
+  { selector: "TaggedTemplateExpression[tag.name='sql']", message: 'SQL lives in *.repository.ts files.' },
+  { selector: "ImportDeclaration[source.value='kysely'][importKind!='type'] > ImportSpecifier[imported.name='sql'][importKind!='type']", message: 'SQL lives in *.repository.ts files.' },
+];
+const writesOnlyOwnTables = (tables) => [
+  {
+    selector: `CallExpression[callee.property.name=/^(insertInto|updateTable|deleteFrom|mergeInto)$/][arguments.0.value=/^(?!(${tables.join('|') || '-'})( |$))/]`,
+    message: `This module writes only its own tables (${tables.join(', ') || 'none'}); ask the owning module through its index.ts.`,
+  },
+];
+
 const commonJsGlobals = { module: 'writable', exports: 'writable', require: 'readonly', __dirname: 'readonly', __filename: 'readonly' };
 
 export default defineConfig([
@@ -32,6 +74,15 @@ export default defineConfig([
       ],
     },
   },
+  {
+    files: ['src/**/*.ts', 'realtime/**/*.ts', 'workers/**/*.ts'],
+    ignores: ['**/*.repository.ts', '**/*.test.ts', '**/*.test-support.ts', 'src/dev/**'],
+    rules: { 'no-restricted-syntax': ['error', ...queriesOnlyInRepositories] },
+  },
+  ...Object.entries(TABLE_OWNERS).map(([module, tables]) => ({
+    files: [`src/modules/${module}/**/*.repository.ts`],
+    rules: { 'no-restricted-syntax': ['error', ...writesOnlyOwnTables(tables)] },
+  })),
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module', globals: nodeGlobals } },
   { files: ['**/*.{js,cjs}'], languageOptions: { sourceType: 'commonjs', globals: { ...nodeGlobals, ...commonJsGlobals } } },
 ]);

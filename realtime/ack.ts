@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { toProblem, type Problem } from '../src/http/problem';
-import { parseInput } from '../src/http/validate';
+import { toProblem, type Problem } from '../src/shared/problem';
+import { parseInput } from '../src/shared/validation';
 import { AppError } from '../src/shared/errors';
 import type { Logger } from '../src/shared/logger';
 import type { BiddtSocket } from './types';

@@ -1,7 +1,6 @@
 import jwt from 'jsonwebtoken';
 import type { ExtendedError } from 'socket.io';
-import { actorFromToken } from '../src/http/authenticate';
-import { sessionRoom } from '../src/modules/auth/revocations';
+import { actorFromToken, sessionRoom } from '../src/modules/auth';
 import { forbidden, unauthorized } from '../src/shared/errors';
 import { z } from '../src/shared/zod';
 import { onEvent, problemOf } from './ack';

@@ -1,4 +1,5 @@
-import { canJoinTransactionRoom, transactionFor, transactionRoom } from '../src/modules/chat/chat.policy';
+import { canJoinTransactionRoom, transactionFor } from '../src/modules/chat/chat.policy';
+import { transactionRoom } from '../src/shared/rooms';
 import { MessageContent } from '../src/modules/chat/chat.schemas';
 import { postMessage } from '../src/modules/chat/messages';
 import { z } from '../src/shared/zod';

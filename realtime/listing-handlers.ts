@@ -1,5 +1,5 @@
 import { conflict, notFound } from '../src/shared/errors';
-import { listingRoom } from '../src/modules/auctions/listing-events';
+import { listingRoom } from '../src/shared/rooms';
 import { z } from '../src/shared/zod';
 import { onEvent } from './ack';
 import type { BiddtSocket, RealtimeDeps } from './types';

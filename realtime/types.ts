@@ -1,6 +1,6 @@
 import type { DefaultEventsMap, Server, Socket } from 'socket.io';
 import type { Deps } from '../src/composition';
-import type { Actor } from '../src/http/types';
+import type { Actor } from '../src/shared/context';
 
 export interface SocketData {
   actor: Actor;

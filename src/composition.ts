@@ -1,6 +1,6 @@
 import type { Config } from './config/config';
-import { createDb, type Db } from '../db/connection';
-import { SessionRevocations } from './modules/auth/revocations';
+import { createDb } from '../db/connection';
+import { SessionRevocations } from './modules/auth';
 import { BidResults } from './modules/bidding/bid-results';
 import { BidsInFlight } from './modules/bidding/bids-in-flight';
 import type { CrashHook } from './modules/escrow';
@@ -18,28 +18,20 @@ import { createStorage } from './providers/storage/create-storage';
 import type { ObjectStorage } from './providers/storage/storage';
 import { systemClock, type Clock } from './shared/clock';
 import { createLogger, type Logger } from './shared/logger';
-import { createQueues, type Queues } from './shared/jobs';
+import { createQueues } from './shared/jobs';
+import type { Platform } from './shared/platform';
 import { RateLimits } from './shared/rate-limits';
-import { closeRedis, createRedis, type Redis } from './shared/redis';
+import { closeRedis, createRedis } from './shared/redis';
 
 export type Role = 'api' | 'realtime' | 'workers' | 'all' | 'test';
 
-/** Everything a process needs, built once; services receive the slice they use. */
-export interface Deps {
+/**
+ * Everything a process needs, built once: the platform's infrastructure plus the few stateful services
+ * of modules. Modules never import this type; each states the slice it needs (`Pick<Platform, …>`).
+ */
+export interface Deps extends Platform {
   role: Role;
-  config: Config;
-  logger: Logger;
-  clock: Clock;
-  db: Db;
-  redis: Redis;
-  queues: Queues;
-  rateLimits: RateLimits;
   revocations: SessionRevocations;
-  sms: SmsSender;
-  push: PushSender;
-  payments: Payments;
-  identity: IdentityVerifier | undefined;
-  storage: ObjectStorage;
   bidsInFlight: BidsInFlight;
   bidResults: BidResults;
   /** Tests only: throws at named points of the money paths to simulate a crash there. */

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/connection';
 import { sha256 } from '../shared/crypto';
 import { AppError, unprocessable } from '../shared/errors';
-import { statusOf, toProblem } from './problem';
+import { statusOf, toProblem } from '../shared/problem';
 import type { Reply } from './route';
 
 const WAIT_STEP_MS = 50;

@@ -3,7 +3,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Config } from '../config/config';
 import { AppError } from '../shared/errors';
-import { statusOf, toProblem } from './problem';
+import { statusOf, toProblem } from '../shared/problem';
 
 /** Who may read `/metrics`: everyone (development/test), bearers of METRICS_TOKEN, or nobody (production without it). */
 export type MetricsAccess = 'allowed' | 'off' | 'unauthorized';

@@ -3,8 +3,8 @@ import { z } from '../shared/zod';
 import type { Deps } from '../composition';
 import type { Role } from '../../db/schema';
 import { unauthorized } from '../shared/errors';
-import type { Actor } from './types';
-import { parseInput } from './validate';
+import type { Actor } from '../shared/context';
+import { parseInput } from '../shared/validation';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 

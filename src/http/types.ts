@@ -1,12 +1,4 @@
-import type { Role } from '../../db/schema';
-
-/** Who is acting: derived from a verified access token. */
-export interface Actor {
-  userId: string;
-  role: Role;
-  /** Refresh-token family (session) the access token belongs to. */
-  sid: string;
-}
+import type { Actor } from '../shared/context';
 
 declare module 'express-serve-static-core' {
   interface Request {

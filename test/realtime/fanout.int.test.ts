@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../src/composition';
 import { announceEndingSoon } from '../../src/modules/auctions/ending-soon';
-import { listingRoom } from '../../src/modules/auctions/listing-events';
+import { listingRoom } from '../../src/shared/rooms';
 import { socketEmitter } from '../../src/shared/socket-emitter';
 import { startRealtime, type RealtimeServer } from '../../realtime/io';
 import type { RunningWorkers } from '../../workers/workers';

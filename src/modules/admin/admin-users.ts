@@ -3,7 +3,7 @@ import type { User } from '../../../db/schema';
 import type { Deps } from '../../composition';
 import { notFound, unprocessable } from '../../shared/errors';
 import { recordAudit } from '../audit';
-import type { Ctx } from '../transactions/transaction-views';
+import type { Ctx } from '../../shared/context';
 import { presentSelf } from '../users/users.presenter';
 import { usersRepository } from '../users/users.repository';
 import { requirePermission } from './admin.policy';

@@ -1,4 +1,4 @@
-import type { Actor } from '../../http/types';
+import type { Actor } from '../../shared/context';
 import { forbidden } from '../../shared/errors';
 import { can, type Permission } from '../../shared/permissions';
 

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Deps } from '../../composition';
 import { defineRoute, ok, signInRequired } from '../../http/route';
-import { parseInput } from '../../http/validate';
+import { parseInput } from '../../shared/validation';
 import type { z } from '../../shared/zod';
 import { auditLogCsv, auditLogPage, recordAudit, type AuditFilter } from '../audit';
 import { requirePermission } from './admin.policy';

@@ -4,7 +4,7 @@ import { recordAudit } from '../audit';
 import { disputesRepository, presentDispute } from '../disputes';
 import type { StaffDisputeFilter } from '../disputes/disputes.repository';
 import { presentTransaction } from '../transactions/transactions.presenter';
-import type { Ctx } from '../transactions/transaction-views';
+import type { Ctx } from '../../shared/context';
 import { transactionsRepository } from '../transactions/transactions.repository';
 import { requirePermission } from './admin.policy';
 

@@ -6,7 +6,7 @@ import { commissionCents } from '../../shared/money';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { notificationJob } from '../notifications/notification-jobs';
 import { transactionCreatedMessages } from '../transactions/transaction-events';
-import { listingRoom } from './listing-events';
+import { listingRoom } from '../../shared/rooms';
 
 export type Finale = { sold: true; buyerId: string; priceCents: number; source: 'auction' | 'buy_now' } | { sold: false };
 

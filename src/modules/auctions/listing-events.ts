@@ -3,8 +3,7 @@ import type { Trx } from '../../../db/connection';
 import { eventFor, type OutboxEvent } from '../../shared/outbox';
 import type { ListingEventBody, ListingEventName } from '../../shared/socket-events';
 
-export const listingRoom = (listingId: string) => `listing:${listingId}`;
-export const userRoom = (userId: string) => `user:${userId}`;
+import { listingRoom } from '../../shared/rooms';
 
 /** A listing event to store and publish: its type and body (listingId and seq are added here). */
 export type ListingEventInput = { [E in ListingEventName]: { type: E; payload: ListingEventBody<E> } }[ListingEventName];

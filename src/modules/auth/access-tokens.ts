@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Role } from '../../../db/schema';
-import type { Actor } from '../../http/types';
+import type { Actor } from '../../shared/context';
 import { unauthorized } from '../../shared/errors';
 
 const ALGORITHM = 'HS256';

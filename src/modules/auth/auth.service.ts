@@ -1,7 +1,7 @@
 import type { Deps } from '../../composition';
 import type { User } from '../../../db/schema';
-import type { Actor } from '../../http/types';
-import { toProblem } from '../../http/problem';
+import type { Actor } from '../../shared/context';
+import { toProblem } from '../../shared/problem';
 import { AppError, unauthorized } from '../../shared/errors';
 import { socketEmitter } from '../../shared/socket-emitter';
 import { usersRepository } from '../users/users.repository';

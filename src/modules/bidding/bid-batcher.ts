@@ -1,7 +1,7 @@
 import type { Deps } from '../../composition';
 import type { BidResult } from './bid-results';
 import { socketEmitter } from '../../shared/socket-emitter';
-import { userRoom } from '../auctions/listing-events';
+import { userRoom } from '../../shared/rooms';
 import { decideBids } from './decide-bids';
 import type { BidJobData } from './submit-bid';
 

@@ -1,5 +1,5 @@
-import type { Problem } from '../../http/problem';
-import { toProblem } from '../../http/problem';
+import type { Problem } from '../../shared/problem';
+import { toProblem } from '../../shared/problem';
 import { AppError, type ErrorKind } from '../../shared/errors';
 import type { BidErrorCode } from './engine/engine';
 

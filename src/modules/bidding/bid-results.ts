@@ -1,4 +1,4 @@
-import type { Problem } from '../../http/problem';
+import type { Problem } from '../../shared/problem';
 import { closeRedis, type Redis } from '../../shared/redis';
 
 /** What a decided bid command answers: the 201 body, or the problem it was refused with. */

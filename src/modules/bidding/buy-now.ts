@@ -1,5 +1,5 @@
 import type { Deps } from '../../composition';
-import type { Actor } from '../../http/types';
+import type { Actor } from '../../shared/context';
 import { conflict, forbidden, notFound } from '../../shared/errors';
 import { finalizeListing } from '../auctions/finalize-listing';
 import { auctionStateOf } from '../listings/auction-state';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../composition';
-import type { Actor } from '../../http/types';
+import type { Actor } from '../../shared/context';
 import { conflict, notFound } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
 import { appendListingEvents } from '../auctions/listing-events';

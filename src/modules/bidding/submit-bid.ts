@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../composition';
-import type { Actor } from '../../http/types';
+import type { Actor } from '../../shared/context';
 import { sha256 } from '../../shared/crypto';
 import { AppError, forbidden, notFound, unprocessable } from '../../shared/errors';
 import { enqueue, type JobPayload } from '../../shared/jobs';

@@ -1,11 +1,9 @@
 import type { Transaction } from '../../../db/schema';
 import type { Deps } from '../../composition';
-import type { Actor } from '../../http/types';
+import type { Actor } from '../../shared/context';
 import { notFound } from '../../shared/errors';
 import { can } from '../../shared/permissions';
 
-/** The Socket.IO room of one transaction (chat and transaction events). */
-export const transactionRoom = (transactionId: string) => `transaction:${transactionId}`;
 
 export type TransactionParties = Pick<Transaction, 'id' | 'buyerId' | 'sellerId' | 'status'>;
 

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../composition';
-import type { Actor } from '../../http/types';
+import type { Actor } from '../../shared/context';
 import { notFound } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
 import { notificationJob } from '../notifications/notification-jobs';
-import { canJoinTransactionRoom, canPostTransactionMessage, transactionFor, transactionRoom } from './chat.policy';
+import { canJoinTransactionRoom, canPostTransactionMessage, transactionFor } from './chat.policy';
+import { transactionRoom } from '../../shared/rooms';
 import { presentMessage, type PresentedMessage } from './chat.presenter';
 
 type ChatDeps = Pick<Deps, 'db'>;

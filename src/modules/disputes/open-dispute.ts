@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Transaction } from '../../../db/schema';
 import { writeOutbox } from '../../shared/outbox';
-import { userRoom } from '../auctions/listing-events';
+import { userRoom } from '../../shared/rooms';
 import { notificationJob } from '../notifications/notification-jobs';
 import { recordTransactionEvent } from '../transactions/timeline';
 import { assertTransition } from '../transactions/transactions.state';

@@ -1,7 +1,7 @@
 import type { Deps } from '../../composition';
 import { conflict, notFound } from '../../shared/errors';
 import { pickupTokensRepository } from '../handover/pickup-tokens.repository';
-import type { Ctx } from '../transactions/transaction-views';
+import type { Ctx } from '../../shared/context';
 import { assertPartyRole } from '../transactions/transactions.policy';
 import { transactionsRepository } from '../transactions/transactions.repository';
 import { openDispute } from './open-dispute';

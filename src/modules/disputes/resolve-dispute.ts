@@ -4,12 +4,12 @@ import { conflict, forbidden, notFound, unprocessable } from '../../shared/error
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { can } from '../../shared/permissions';
 import { recordAudit } from '../audit';
-import { userRoom } from '../auctions/listing-events';
-import { transactionRoom } from '../chat/chat.policy';
+import { userRoom } from '../../shared/rooms';
+import { transactionRoom } from '../../shared/rooms';
 import { refundJob, releaseJob } from '../escrow/escrow-jobs';
 import { notificationJob } from '../notifications/notification-jobs';
 import { recordTransactionEvent } from '../transactions/timeline';
-import type { Ctx } from '../transactions/transaction-views';
+import type { Ctx } from '../../shared/context';
 import { isParty } from '../transactions/transactions.policy';
 import { transactionsRepository } from '../transactions/transactions.repository';
 import { assertPartialRefund } from './partial-refund';

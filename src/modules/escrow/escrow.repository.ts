@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Database, Transaction, TransactionStatus } from '../../../db/schema';
 import type { OutboxEvent } from '../../shared/outbox';
-import { userRoom } from '../auctions/listing-events';
-import { transactionRoom } from '../chat/chat.policy';
+import { userRoom } from '../../shared/rooms';
+import { transactionRoom } from '../../shared/rooms';
 import { recordTransactionEvent } from '../transactions/timeline';
 
 type Reader = Kysely<Database> | Trx;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Transaction } from '../../../db/schema';
 import type { Deps } from '../../composition';
-import type { Actor } from '../../http/types';
+import type { Actor } from '../../shared/context';
 import { isPaymentsError, type PaymentIntentView } from '../../providers/payments/payments';
 import { AppError, conflict, unprocessable } from '../../shared/errors';
 import { recordTransactionEvent } from '../transactions/timeline';

@@ -1,7 +1,7 @@
 import type { Deps } from '../../composition';
 import { randomToken, sha256 } from '../../shared/crypto';
 import { notFound } from '../../shared/errors';
-import type { Ctx } from '../transactions/transaction-views';
+import type { Ctx } from '../../shared/context';
 import { assertPartyRole } from '../transactions/transactions.policy';
 import { transactionsRepository } from '../transactions/transactions.repository';
 import { assertAwaitingHandover, assertNotVerified } from './handover.policy';

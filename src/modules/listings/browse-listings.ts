@@ -1,5 +1,5 @@
 import type { Deps } from '../../composition';
-import type { Actor } from '../../http/types';
+import type { Actor } from '../../shared/context';
 import { unauthorized } from '../../shared/errors';
 import type { ItemCondition, ListingStatus } from '../../../db/schema';
 import { browse, type BrowseFilter } from './browse.repository';
@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from './browse-cursor';
 import { listingViews } from './listing-views';
 import type { ListingDto } from './listings.presenter';
 import type { BrowseQueryInput } from './listings.schemas';
-import type { ViewerCtx } from './service-context';
+import type { ViewerCtx } from '../../shared/context';
 
 export const DEFAULT_RADIUS_KM = 25;
 

@@ -4,7 +4,7 @@ import { writeOutbox } from '../../shared/outbox';
 import { appendListingEvents } from '../auctions/listing-events';
 import { listingsRepository } from './listings.repository';
 import { assertSeller } from './listings.policy';
-import type { Ctx } from './service-context';
+import type { Ctx } from '../../shared/context';
 
 type CancelDeps = Pick<Deps, 'db' | 'clock'>;
 

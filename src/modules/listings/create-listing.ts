@@ -3,7 +3,7 @@ import { assertListingRules, assertSellerMayList, toDate } from './listing-check
 import { listingsRepository, type ListingRow } from './listings.repository';
 import { isNewAccount, storedStartingPrice, type PriceTerms } from './listings.rules';
 import type { CreateListingInput } from './listings.schemas';
-import type { Ctx } from './service-context';
+import type { Ctx } from '../../shared/context';
 
 type CreateDeps = Pick<Deps, 'db' | 'config' | 'clock' | 'rateLimits'>;
 

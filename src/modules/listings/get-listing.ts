@@ -2,7 +2,7 @@ import type { Deps } from '../../composition';
 import { notFound } from '../../shared/errors';
 import { listingsRepository, type ListingRow } from './listings.repository';
 import { canView } from './listings.policy';
-import type { ViewerCtx } from './service-context';
+import type { ViewerCtx } from '../../shared/context';
 
 /** A listing the viewer may see (drafts: their seller only; soft-deleted: nobody), else 404. */
 export async function getListing(deps: Pick<Deps, 'db'>, ctx: ViewerCtx, id: string): Promise<ListingRow> {

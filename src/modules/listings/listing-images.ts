@@ -4,7 +4,7 @@ import { AppError, conflict, invalid, notFound, unprocessable } from '../../shar
 import { sniffImageType } from './image-type';
 import { listingsRepository, type ListingImage } from './listings.repository';
 import { assertImagesEditable, assertSeller } from './listings.policy';
-import type { Ctx } from './service-context';
+import type { Ctx } from '../../shared/context';
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 export const MAX_IMAGES_PER_LISTING = 12;

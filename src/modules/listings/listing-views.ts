@@ -1,5 +1,5 @@
 import type { Deps } from '../../composition';
-import type { Actor } from '../../http/types';
+import type { Actor } from '../../shared/context';
 import { listingsRepository, type ListingRow } from './listings.repository';
 import { isSeller } from './listings.policy';
 import { presentListing, type ListingDto } from './listings.presenter';

@@ -1,4 +1,4 @@
-import type { Actor } from '../../http/types';
+import type { Actor } from '../../shared/context';
 import { AppError } from '../../shared/errors';
 import { assertEditable, assertSeller, canView } from './listings.policy';
 

@@ -1,6 +1,6 @@
 /** Who may see and change a listing, as plain predicates (no I/O). */
 import type { Listing, ListingStatus } from '../../../db/schema';
-import type { Actor } from '../../http/types';
+import type { Actor } from '../../shared/context';
 import { can } from '../../shared/permissions';
 import { AppError, conflict, forbidden, notFound } from '../../shared/errors';
 

@@ -5,7 +5,7 @@ import { createListing } from './create-listing';
 import { getListing } from './get-listing';
 import { listingView } from './listing-views';
 import { publishListing } from './publish-listing';
-import type { Ctx } from './service-context';
+import type { Ctx } from '../../shared/context';
 import { updateListing } from './update-listing';
 import { unwatchListing, watchListing } from './watch-listing';
 import { BrowseQuery, CreateListingBody, ListingIdParams, ListingPage, ListingView, UpdateListingBody, WatchState } from './listings.schemas';

@@ -6,7 +6,7 @@ import { assertListingRules, assertSellerMayList } from './listing-checks';
 import { listingsRepository, type ListingRow } from './listings.repository';
 import { assertSeller } from './listings.policy';
 import { publishSchedule } from './listings.rules';
-import type { Ctx } from './service-context';
+import type { Ctx } from '../../shared/context';
 
 type PublishDeps = Pick<Deps, 'db' | 'config' | 'clock'>;
 

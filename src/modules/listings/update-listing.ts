@@ -5,7 +5,7 @@ import { listingsRepository, type ListingPatch, type ListingRow } from './listin
 import { assertEditable, assertSeller, DRAFT_FIELDS, type EditableField } from './listings.policy';
 import { storedStartingPrice, type PriceTerms } from './listings.rules';
 import type { UpdateListingInput } from './listings.schemas';
-import type { Ctx } from './service-context';
+import type { Ctx } from '../../shared/context';
 
 type UpdateDeps = Pick<Deps, 'db' | 'config' | 'clock'>;
 

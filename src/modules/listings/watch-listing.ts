@@ -2,7 +2,7 @@ import type { Deps } from '../../composition';
 import { conflict } from '../../shared/errors';
 import { getListing } from './get-listing';
 import { listingsRepository } from './listings.repository';
-import type { Ctx } from './service-context';
+import type { Ctx } from '../../shared/context';
 
 type WatchDeps = Pick<Deps, 'db'>;
 

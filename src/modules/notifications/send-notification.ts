@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Deps } from '../../composition';
 import { isAppError } from '../../shared/errors';
 import { socketEmitter } from '../../shared/socket-emitter';
-import { userRoom } from '../auctions/listing-events';
+import { userRoom } from '../../shared/rooms';
 import { SMS_TYPES, type NotificationInput } from './notification-jobs';
 import { presentNotification } from './notifications.presenter';
 

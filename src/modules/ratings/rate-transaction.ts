@@ -1,6 +1,6 @@
 import type { Deps } from '../../composition';
 import { conflict } from '../../shared/errors';
-import type { Ctx } from '../transactions/transaction-views';
+import type { Ctx } from '../../shared/context';
 import { assertPartyRole, isBuyer } from '../transactions/transactions.policy';
 import { transactionsRepository } from '../transactions/transactions.repository';
 import { ratingsRepository, type RatingRow } from './ratings.repository';

@@ -1,5 +1,5 @@
 import type { Deps } from '../../composition';
-import type { Actor } from '../../http/types';
+import type { Actor } from '../../shared/context';
 import { invalid, notFound } from '../../shared/errors';
 import { requirePermission } from '../admin';
 import { recordAudit, type AuditAction } from '../audit';

@@ -1,6 +1,6 @@
 import type { Transaction } from '../../../db/schema';
 import type { OutboxMessage } from '../../shared/outbox';
-import { userRoom } from '../auctions/listing-events';
+import { userRoom } from '../../shared/rooms';
 import { paymentDeadlineJob, paymentReminderJob } from '../escrow/escrow-jobs';
 
 /**

@@ -1,5 +1,5 @@
 import type { Deps } from '../../composition';
-import type { Actor } from '../../http/types';
+import type { Actor, Ctx } from '../../shared/context';
 import type { Transaction } from '../../../db/schema';
 import { recordAudit } from '../audit';
 import { presentDispute, type DisputeRow } from '../disputes/disputes.presenter';
@@ -7,11 +7,6 @@ import { assertVisible, partyRole, viewsAsStaff } from './transactions.policy';
 import { presentTransaction } from './transactions.presenter';
 import { transactionsRepository } from './transactions.repository';
 
-/** Who acts, and the request it belongs to (audit rows carry the request id). */
-export interface Ctx {
-  actor: Actor;
-  requestId: string;
-}
 
 type ViewDeps = Pick<Deps, 'db'>;
 

@@ -1,6 +1,6 @@
 /** Who may see and act on a transaction, as plain predicates (no I/O). */
 import type { Transaction } from '../../../db/schema';
-import type { Actor } from '../../http/types';
+import type { Actor } from '../../shared/context';
 import { forbidden, notFound } from '../../shared/errors';
 import { can } from '../../shared/permissions';
 

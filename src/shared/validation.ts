@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { invalid, type FieldError } from '../shared/errors';
+import { invalid, type FieldError } from './errors';
 
 /** Parses `value` with `schema`; on failure throws a 400 naming every offending field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, location: 'body' | 'query' | 'params' | 'payload'): z.output<S> {
