@@ -13,6 +13,9 @@ const SELECT_KIND: Record<string, string> = {
   bpchar: 'string',
   citext: 'string',
   tsvector: 'string',
+  // earthdistance's point type (a domain over cube): node-postgres returns its text form.
+  earth: 'string',
+  cube: 'string',
   int8: 'string',
   numeric: 'string',
   int2: 'number',

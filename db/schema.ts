@@ -375,7 +375,7 @@ export interface SafeZonesTable {
   lat: number;
   lng: number;
   /** Generated: ll_to_earth(lat, lng) as cube text; only the search statement uses it. */
-  earthPoint: ColumnType<string, never, never>;
+  earthPoint: ColumnType<string | null, never, never>;
   hours: Json<WeeklyHours> | null;
   timezone: string;
   phone: string | null;
