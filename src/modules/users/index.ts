@@ -1,0 +1,19 @@
+/** Public surface of the users module: accounts (the `users` table), how they are shown, their schemas. */
+
+/** Reading and writing accounts (a `Trx` may be passed wherever a `Db` is taken). */
+export {
+  findLivePhoneNumber,
+  findOrCreateUserByPhone,
+  findUserById,
+  findUserIncludingDeleted,
+  isLiveUser,
+  setUserSuspended,
+  updateUser,
+  userRatingSummary,
+} from './users.repository';
+
+/** How an account is shown: to its owner, and to anyone. */
+export { presentProfile, presentSelf } from './users.presenter';
+
+/** The API schemas of those views (other modules embed them in theirs). */
+export { PublicProfile, UserSelf } from './users.schemas';
