@@ -1,5 +1,5 @@
 import { z } from '../../shared/zod';
-import { UserSelf } from '../users/users.schemas';
+import { UserSelf } from '../users';
 
 export const PhoneNumber = z
   .string()

@@ -1,18 +1,17 @@
-import type { Deps } from '../../composition';
 import type { User } from '../../../db/schema';
 import type { Actor } from '../../shared/context';
+import type { Platform } from '../../shared/platform';
 import { toProblem } from '../../shared/problem';
 import { AppError, unauthorized } from '../../shared/errors';
 import { socketEmitter } from '../../shared/socket-emitter';
-import { usersRepository } from '../users/users.repository';
-import { presentSelf } from '../users/users.presenter';
+import { findOrCreateUserByPhone, findUserById, presentSelf } from '../users';
 import { signAccessToken } from './access-tokens';
 import { phoneCountryNotSupported, smsCountryAllowed } from '../../providers/sms/guarded-sms';
 import { consumeOtp, issueOtp } from './otp';
-import { sessionRoom } from './revocations';
+import { sessionRoom, type SessionRevocations } from './revocations';
 import { revokeFamily, rotateSession, startSession } from './sessions';
 
-type AuthDeps = Pick<Deps, 'db' | 'redis' | 'config' | 'rateLimits' | 'sms' | 'identity' | 'revocations'>;
+type AuthDeps = Pick<Platform, 'db' | 'redis' | 'config' | 'rateLimits' | 'sms' | 'identity'> & { revocations: SessionRevocations };
 
 const otpOptions = (deps: AuthDeps) => ({
   secret: deps.config.auth.otpSecret,
@@ -21,7 +20,7 @@ const otpOptions = (deps: AuthDeps) => ({
   testCodes: deps.config.auth.testPhoneCodes,
 });
 
-const accessOptions = (deps: Pick<Deps, 'config'>) => ({
+const accessOptions = (deps: Pick<Platform, 'config'>) => ({
   secret: deps.config.auth.jwtSecret,
   issuer: deps.config.auth.issuer,
   audience: deps.config.auth.audience,
@@ -46,7 +45,7 @@ export async function sendCode(deps: AuthDeps, phoneNumber: string, ip: string):
 export async function verifyCode(deps: AuthDeps, phoneNumber: string, code: string, ip: string) {
   await deps.rateLimits.consume('authIp', ip);
   await consumeOtp(deps.db, otpOptions(deps), phoneNumber, code);
-  const { user } = await usersRepository.findOrCreateByPhone(deps.db, phoneNumber);
+  const { user } = await findOrCreateUserByPhone(deps.db, phoneNumber);
   return openSession(deps, user);
 }
 
@@ -61,7 +60,7 @@ export async function exchangeFirebaseToken(deps: AuthDeps, idToken: string, ip:
   } catch {
     throw new AppError('unauthorized', 'invalid_id_token', 'The Firebase ID token is not valid.');
   }
-  const { user } = await usersRepository.findOrCreateByPhone(deps.db, phoneNumber);
+  const { user } = await findOrCreateUserByPhone(deps.db, phoneNumber);
   return openSession(deps, user);
 }
 
@@ -71,7 +70,7 @@ export async function refresh(deps: AuthDeps, refreshToken: string, ip: string) 
   // On reuse, the family's access tokens die with it (not 15 minutes later).
   const revokeAccessTokens = (familyId: string) => deps.revocations.revoke(familyId);
   const rotated = await rotateSession(deps.db, refreshToken, deps.config.auth.refreshTtlSec, revokeAccessTokens);
-  const user = await usersRepository.findById(deps.db, rotated.userId);
+  const user = await findUserById(deps.db, rotated.userId);
   if (!user) throw new AppError('unauthorized', 'invalid_refresh_token', 'The refresh token is not valid.');
   return tokenPair(deps, user, rotated.familyId, rotated.refreshToken);
 }

@@ -1,4 +1,11 @@
 /** Public surface of the auth module: phone OTP sign-in, tokens and sessions. */
+
+/** Token checks shared by every transport that takes an access token (HTTP bearer, socket handshake). */
 export { actorFromToken } from './authenticate-token';
 export { bearerToken } from './access-tokens';
+
+/** Session revocation (built once by the composition root) and the socket room of a session. */
 export { SessionRevocations, sessionRoom } from './revocations';
+
+/** Housekeeping of the module's tables (the maintenance job). */
+export { deleteExpiredOtps } from './otp.repository';

@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../../../db/connection';
 import { hmacSha256, safeEqualHex } from '../../shared/crypto';
 import { unauthorized } from '../../shared/errors';
+import { consumeOtpRow, insertOtp, lockLiveOtp, recordOtpAttempt, voidLiveOtps } from './otp.repository';
 
 export interface OtpOptions {
   secret: string;
@@ -19,11 +19,8 @@ export async function issueOtp(db: Db, opts: OtpOptions, phone: string): Promise
   const testCode = opts.testCodes.get(phone);
   const code = testCode ?? String(randomInt(0, 1_000_000)).padStart(6, '0');
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('phoneOtps').set({ consumedAt: sql<Date>`now()` }).where('phoneNumber', '=', phone).where('consumedAt', 'is', null).execute();
-    await trx
-      .insertInto('phoneOtps')
-      .values({ phoneNumber: phone, codeHash: codeHash(opts, phone, code), expiresAt: sql<Date>`now() + make_interval(secs => ${opts.ttlSec})` })
-      .execute();
+    await voidLiveOtps(trx, phone);
+    await insertOtp(trx, phone, codeHash(opts, phone, code), opts.ttlSec);
   });
   return testCode ? undefined : code;
 }
@@ -35,27 +32,14 @@ export async function issueOtp(db: Db, opts: OtpOptions, phone: string): Promise
 export async function consumeOtp(db: Db, opts: OtpOptions, phone: string, code: string): Promise<void> {
   const wrong = () => unauthorized('invalid_code', 'The code is wrong or has expired.');
   const matched = await db.transaction().execute(async (trx) => {
-    const otp = await trx
-      .selectFrom('phoneOtps')
-      .selectAll()
-      .where('phoneNumber', '=', phone)
-      .where('consumedAt', 'is', null)
-      .where('expiresAt', '>', sql<Date>`now()`)
-      .orderBy('createdAt', 'desc')
-      .limit(1)
-      .forUpdate()
-      .executeTakeFirst();
+    const otp = await lockLiveOtp(trx, phone);
     if (!otp) return false;
     if (safeEqualHex(otp.codeHash, codeHash(opts, phone, code))) {
-      await trx.updateTable('phoneOtps').set({ consumedAt: sql<Date>`now()` }).where('id', '=', otp.id).execute();
+      await consumeOtpRow(trx, otp.id);
       return true;
     }
     const attempts = otp.attempts + 1;
-    await trx
-      .updateTable('phoneOtps')
-      .set({ attempts, ...(attempts >= opts.maxAttempts ? { consumedAt: sql<Date>`now()` } : {}) })
-      .where('id', '=', otp.id)
-      .execute();
+    await recordOtpAttempt(trx, otp.id, attempts, attempts >= opts.maxAttempts);
     return false;
   });
   if (!matched) throw wrong();

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../../../db/connection';
 import { randomToken, sha256 } from '../../shared/crypto';
 import { unauthorized } from '../../shared/errors';
+import { isLiveUser } from '../users';
+import {
+  familyHasLiveToken,
+  insertRefreshToken,
+  lockRefreshToken,
+  markRefreshTokenRotated,
+  revokeFamilyTokens,
+  revokeUserTokens,
+} from './sessions.repository';
 
 export interface IssuedRefresh {
   refreshToken: string;
@@ -14,12 +22,9 @@ export async function startSession(db: Db, userId: string, ttlSec: number): Prom
   return issueInFamily(db, userId, randomUUID(), ttlSec);
 }
 
-async function issueInFamily(db: Pick<Db, 'insertInto'>, userId: string, familyId: string, ttlSec: number): Promise<IssuedRefresh> {
+async function issueInFamily(db: Db, userId: string, familyId: string, ttlSec: number): Promise<IssuedRefresh> {
   const refreshToken = randomToken();
-  await db
-    .insertInto('refreshTokens')
-    .values({ familyId, userId, tokenHash: sha256(refreshToken), expiresAt: sql<Date>`now() + make_interval(secs => ${ttlSec})` })
-    .execute();
+  await insertRefreshToken(db, { familyId, userId, tokenHash: sha256(refreshToken), ttlSec });
   return { refreshToken, familyId };
 }
 
@@ -36,12 +41,11 @@ export async function rotateSession(
 ): Promise<IssuedRefresh & { userId: string }> {
   const invalid = () => unauthorized('invalid_refresh_token', 'The refresh token is not valid.');
   const outcome = await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('refreshTokens').selectAll().where('tokenHash', '=', sha256(refreshToken)).forUpdate().executeTakeFirst();
+    const row = await lockRefreshToken(trx, sha256(refreshToken));
     if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) return { error: true as const };
     if (row.rotatedAt) return { reuse: row.familyId };
-    const user = await trx.selectFrom('users').select(['id']).where('id', '=', row.userId).where('deletedAt', 'is', null).executeTakeFirst();
-    if (!user) return { error: true as const };
-    await trx.updateTable('refreshTokens').set({ rotatedAt: sql<Date>`now()` }).where('id', '=', row.id).execute();
+    if (!(await isLiveUser(trx, row.userId))) return { error: true as const };
+    await markRefreshTokenRotated(trx, row.id);
     const issued = await issueInFamily(trx, row.userId, row.familyId, ttlSec);
     return { issued: { ...issued, userId: row.userId } };
   });
@@ -56,23 +60,15 @@ export async function rotateSession(
 
 /** Revokes every token of a session family (logout, reuse detection). */
 export async function revokeFamily(db: Db, familyId: string): Promise<void> {
-  await db.updateTable('refreshTokens').set({ revokedAt: sql<Date>`now()` }).where('familyId', '=', familyId).where('revokedAt', 'is', null).execute();
+  await revokeFamilyTokens(db, familyId);
 }
 
 /** True while the family has a token that is neither revoked nor expired. */
 export async function isSessionLive(db: Db, familyId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('refreshTokens')
-    .select('id')
-    .where('familyId', '=', familyId)
-    .where('revokedAt', 'is', null)
-    .where('expiresAt', '>', sql<Date>`now()`)
-    .limit(1)
-    .executeTakeFirst();
-  return Boolean(row);
+  return familyHasLiveToken(db, familyId);
 }
 
 /** Revokes every session of a user (account deletion, suspension). */
 export async function revokeAllSessions(db: Db, userId: string): Promise<void> {
-  await db.updateTable('refreshTokens').set({ revokedAt: sql<Date>`now()` }).where('userId', '=', userId).where('revokedAt', 'is', null).execute();
+  await revokeUserTokens(db, userId);
 }

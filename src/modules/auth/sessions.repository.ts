@@ -1,0 +1,46 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../../../db/connection';
+import type { RefreshTokensTable } from '../../../db/schema';
+
+// The only Kysely code for `refresh_tokens`. A `Trx` is a `Db` too: callers pass their transaction.
+
+/** Stores a refresh token's hash in its family, valid for `ttlSec` from now (database time). */
+export async function insertRefreshToken(db: Db, row: { familyId: string; userId: string; tokenHash: string; ttlSec: number }): Promise<void> {
+  await db
+    .insertInto('refreshTokens')
+    .values({ familyId: row.familyId, userId: row.userId, tokenHash: row.tokenHash, expiresAt: sql<Date>`now() + make_interval(secs => ${row.ttlSec})` })
+    .execute();
+}
+
+/** The token with this hash, locked until the transaction ends. */
+export async function lockRefreshToken(trx: Db, tokenHash: string): Promise<Selectable<RefreshTokensTable> | undefined> {
+  return trx.selectFrom('refreshTokens').selectAll().where('tokenHash', '=', tokenHash).forUpdate().executeTakeFirst();
+}
+
+/** Marks a token used (it was exchanged for the next one of its family). */
+export async function markRefreshTokenRotated(db: Db, id: string): Promise<void> {
+  await db.updateTable('refreshTokens').set({ rotatedAt: sql<Date>`now()` }).where('id', '=', id).execute();
+}
+
+/** Revokes the family's tokens not yet revoked. */
+export async function revokeFamilyTokens(db: Db, familyId: string): Promise<void> {
+  await db.updateTable('refreshTokens').set({ revokedAt: sql<Date>`now()` }).where('familyId', '=', familyId).where('revokedAt', 'is', null).execute();
+}
+
+/** True while the family has a token that is neither revoked nor expired. */
+export async function familyHasLiveToken(db: Db, familyId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('refreshTokens')
+    .select('id')
+    .where('familyId', '=', familyId)
+    .where('revokedAt', 'is', null)
+    .where('expiresAt', '>', sql<Date>`now()`)
+    .limit(1)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+/** Revokes every token of a user not yet revoked. */
+export async function revokeUserTokens(db: Db, userId: string): Promise<void> {
+  await db.updateTable('refreshTokens').set({ revokedAt: sql<Date>`now()` }).where('userId', '=', userId).where('revokedAt', 'is', null).execute();
+}
