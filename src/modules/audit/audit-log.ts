@@ -1,52 +1,14 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../../db/schema';
+import type { Db } from '../../../db/connection';
+import { findAuditRows, type AuditLogRow, type AuditQuery } from './audit.repository';
 import { toCsv } from './csv';
 
-export interface AuditFilter {
-  actorId?: string;
-  action?: string;
-  targetType?: string;
-  targetId?: string;
-  from?: Date;
-  to?: Date;
-  /** Entries with an id below this one (the previous page's `nextCursor`). */
-  before?: string;
-  limit: number;
-}
+/** Which entries to read (a page or an export window). */
+export type AuditFilter = AuditQuery;
 
 /** Most rows in one CSV export; a bigger log is exported in windows (`X-Next-Cursor`). */
 export const AUDIT_EXPORT_MAX_ROWS = 10_000;
 
-function query(db: Kysely<Database>, f: AuditFilter) {
-  let q = db
-    .selectFrom('auditLog as a')
-    .leftJoin('users as u', 'u.id', 'a.actorId')
-    .select([
-      'a.id',
-      'a.actorId',
-      'u.displayName as actorName',
-      'a.action',
-      'a.targetType',
-      'a.targetId',
-      'a.details',
-      'a.requestId',
-      'a.createdAt',
-    ])
-    .orderBy('a.id', 'desc')
-    .limit(f.limit + 1);
-  if (f.actorId) q = q.where('a.actorId', '=', f.actorId);
-  if (f.action) q = q.where('a.action', '=', f.action);
-  if (f.targetType) q = q.where('a.targetType', '=', f.targetType);
-  if (f.targetId) q = q.where('a.targetId', '=', f.targetId);
-  if (f.from) q = q.where('a.createdAt', '>=', f.from);
-  if (f.to) q = q.where('a.createdAt', '<', f.to);
-  if (f.before) q = q.where('a.id', '<', f.before as never);
-  return q;
-}
-
-type Row = Awaited<ReturnType<ReturnType<typeof query>['execute']>>[number];
-
-const present = (r: Row) => ({
+const present = (r: AuditLogRow) => ({
   id: r.id,
   actorId: r.actorId,
   actorName: r.actorName,
@@ -59,8 +21,8 @@ const present = (r: Row) => ({
 });
 
 /** A page of the audit log, newest first. */
-export async function auditLogPage(db: Kysely<Database>, f: AuditFilter) {
-  const rows = await query(db, f).execute();
+export async function auditLogPage(db: Db, f: AuditFilter) {
+  const rows = await findAuditRows(db, f);
   const page = rows.slice(0, f.limit);
   return { items: page.map(present), nextCursor: rows.length > f.limit ? page[page.length - 1].id : null };
 }
@@ -68,8 +30,8 @@ export async function auditLogPage(db: Kysely<Database>, f: AuditFilter) {
 const CSV_COLUMNS = ['id', 'created_at', 'actor_id', 'actor_name', 'action', 'target_type', 'target_id', 'request_id', 'details'] as const;
 
 /** The filtered log as CSV (at most AUDIT_EXPORT_MAX_ROWS rows; `nextCursor` continues the export). */
-export async function auditLogCsv(db: Kysely<Database>, f: Omit<AuditFilter, 'limit'>) {
-  const rows = await query(db, { ...f, limit: AUDIT_EXPORT_MAX_ROWS }).execute();
+export async function auditLogCsv(db: Db, f: Omit<AuditFilter, 'limit'>) {
+  const rows = await findAuditRows(db, { ...f, limit: AUDIT_EXPORT_MAX_ROWS });
   const page = rows.slice(0, AUDIT_EXPORT_MAX_ROWS);
   const csv = toCsv(
     CSV_COLUMNS,

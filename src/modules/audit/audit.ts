@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../../db/schema';
+import type { Db } from '../../../db/connection';
+import { insertAuditRows } from './audit.repository';
 
 /** Staff actions written to `audit_log` (SPEC §4: every staff action is audited). */
 export type AuditAction =
@@ -33,17 +33,17 @@ export interface AuditEntry {
  * Appends one audit row. Pass the caller's database transaction when the action changes state, so
  * the action and its record commit (or roll back) together; a plain `db` for reads.
  */
-export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
-  await db.insertInto('auditLog').values(auditRow(entry)).execute();
+export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await insertAuditRows(db, [auditRow(entry)]);
 }
 
 // Postgres takes at most 65,535 parameters per statement; 1,000 rows of 6 stay well inside.
 const AUDIT_CHUNK = 1000;
 
 /** Appends many audit rows (a bulk action such as an import: one row per thing changed), in chunks. */
-export async function recordAudits(db: Kysely<Database>, entries: AuditEntry[]): Promise<void> {
+export async function recordAudits(db: Db, entries: AuditEntry[]): Promise<void> {
   for (let i = 0; i < entries.length; i += AUDIT_CHUNK) {
-    await db.insertInto('auditLog').values(entries.slice(i, i + AUDIT_CHUNK).map(auditRow)).execute();
+    await insertAuditRows(db, entries.slice(i, i + AUDIT_CHUNK).map(auditRow));
   }
 }
 

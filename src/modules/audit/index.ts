@@ -1,3 +1,8 @@
-/** Public surface of the audit module. */
+/** Public surface of the audit module: the staff-action log (`audit_log`). */
+
+/** Recording staff actions (pass the caller's transaction when the action changes state). */
 export { recordAudit, recordAudits, type AuditAction, type AuditEntry, type AuditTargetType } from './audit';
+
+/** Reading the log: pages, CSV export windows, and the latest entry of an action on one target. */
 export { auditLogCsv, auditLogPage, AUDIT_EXPORT_MAX_ROWS, type AuditFilter } from './audit-log';
+export { latestAuditEntry } from './audit.repository';
