@@ -4,7 +4,7 @@ import { biddingRoutes } from './modules/bidding/bidding.routes';
 import { categoryRoutes } from './modules/categories';
 import { chatRoutes } from './modules/chat/chat.routes';
 import { listingImageRoutes, listingRoutes } from './modules/listings';
-import { deviceRoutes } from './modules/devices/devices.routes';
+import { deviceRoutes } from './modules/notifications/devices.routes';
 import { notificationRoutes } from './modules/notifications/notifications.routes';
 import { adminRoutes } from './modules/admin';
 import { disputeRoutes } from './modules/disputes';

@@ -1,8 +1,8 @@
 /** SPEC §7: 15 minutes before the end, watchers and bidders (never the seller) get an `ending_soon` push. */
 import { jobsForPublishedListing } from '../../src/modules/auctions/auction-jobs';
 import { pushEndingSoon } from '../../src/modules/auctions/ending-soon';
-import { sendNotification } from '../../src/modules/notifications/send-notification';
-import type { NotificationInput } from '../../src/modules/notifications/notification-jobs';
+import { sendNotification } from '../../src/modules/notifications';
+import type { NotificationInput } from '../../src/shared/jobs';
 import { createActiveListing } from '../support/fixtures';
 import { createTestEnv, createUser, type TestEnv } from '../support/harness';
 

@@ -1,4 +1,4 @@
-import { sendNotification } from '../../src/modules/notifications/send-notification';
+import { sendNotification } from '../../src/modules/notifications';
 import type { PushMessage, PushOutcome, PushSender } from '../../src/providers/push/push';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 

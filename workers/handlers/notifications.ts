@@ -1,4 +1,4 @@
-import { sendNotification } from '../../src/modules/notifications/send-notification';
+import { sendNotification } from '../../src/modules/notifications';
 import type { JobHandler } from '../registry';
 
 /** Delivers a notification exactly once per dedupe key. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../composition';
 import { writeOutbox } from '../../shared/outbox';
-import { notificationJob } from '../notifications/notification-jobs';
+import { notificationJob } from '../../shared/jobs';
 import { appendListingEvents } from './listing-events';
 
 export type EndingSoonResult = 'announced' | 'moved' | 'not_active' | 'already' | 'gone';

@@ -4,7 +4,7 @@ import type { Listing, Transaction } from '../../../db/schema';
 import type { Config } from '../../config/config';
 import { commissionCents } from '../../shared/money';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
-import { notificationJob } from '../notifications/notification-jobs';
+import { notificationJob } from '../../shared/jobs';
 import { transactionCreatedMessages } from '../transactions/transaction-events';
 import { listingRoom } from '../../shared/rooms';
 

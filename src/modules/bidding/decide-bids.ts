@@ -8,7 +8,7 @@ import { closeJob, endingSoonJob } from '../auctions/auction-jobs';
 import { appendListingEvents, type ListingEventInput } from '../auctions/listing-events';
 import { userRoom } from '../../shared/rooms';
 import { auctionStateColumns, auctionStateOf } from '../listings/auction-state';
-import { notificationJob } from '../notifications/notification-jobs';
+import { notificationJob } from '../../shared/jobs';
 import { bidProblem } from './bid-errors';
 import { aliasFor, presentBid } from './bid-presenter';
 import type { BidResult } from './bid-results';

@@ -7,7 +7,7 @@ import { recordAudit } from '../audit';
 import { userRoom } from '../../shared/rooms';
 import { transactionRoom } from '../../shared/rooms';
 import { refundJob, releaseJob } from '../escrow/escrow-jobs';
-import { notificationJob } from '../notifications/notification-jobs';
+import { notificationJob } from '../../shared/jobs';
 import { recordTransactionEvent } from '../transactions/timeline';
 import type { Ctx } from '../../shared/context';
 import { isParty } from '../transactions/transactions.policy';

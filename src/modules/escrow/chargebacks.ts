@@ -6,7 +6,7 @@ import type { DisputeView } from '../../providers/payments/payments';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { openDispute } from '../disputes';
 import { postMovement } from '../ledger/ledger';
-import { notificationJob } from '../notifications/notification-jobs';
+import { notificationJob } from '../../shared/jobs';
 import { recordTransactionEvent } from '../transactions/timeline';
 import { canTransition } from '../transactions/transactions.state';
 import { refundJob, releaseJob } from './escrow-jobs';

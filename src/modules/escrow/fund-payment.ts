@@ -4,7 +4,7 @@ import type { PaymentIntentView, RefundView } from '../../providers/payments/pay
 import { writeOutbox } from '../../shared/outbox';
 import { escalationJob } from '../disputes';
 import { postMovement } from '../ledger/ledger';
-import { notificationJob } from '../notifications/notification-jobs';
+import { notificationJob } from '../../shared/jobs';
 import { recordTransactionEvent } from '../transactions/timeline';
 import { chargeMovement, refundMovement } from './escrow-money';
 import { escrowRepository, transactionUpdate } from './escrow.repository';

@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
 import { defineRoute, noContent, ok } from '../../http/route';
 import { notFound } from '../../shared/errors';
 import { z } from '../../shared/zod';
 import { presentNotification } from './notifications.presenter';
+import { countUnread, findNotificationPage, markAllRead, markRead } from './notifications.repository';
 
 const tags = ['notifications'];
 const NotificationSchema = z
@@ -19,19 +19,12 @@ export const notificationRoutes = [
   defineRoute(
     { method: 'get', path: '/v1/notifications', summary: 'Your notifications, newest first', tags, query: ListQuery, responses: { 200: { description: 'A page', schema: Page } } },
     async (deps, { actor, query }) => {
-      let q = deps.db
-        .selectFrom('notifications')
-        .selectAll()
-        .where('userId', '=', actor.userId)
-        .orderBy('createdAt', 'desc')
-        .orderBy('id', 'desc')
-        .limit(query.limit + 1);
-      if (query.unread === 'true') q = q.where('readAt', 'is', null);
+      let after: { createdAt: Date; id: string } | undefined;
       if (query.cursor) {
         const [ms, id] = query.cursor.split('_');
-        q = q.where((eb) => eb.or([eb('createdAt', '<', new Date(Number(ms))), eb.and([eb('createdAt', '=', new Date(Number(ms))), eb('id', '<', id)])]));
+        after = { createdAt: new Date(Number(ms)), id };
       }
-      const rows = await q.execute();
+      const rows = await findNotificationPage(deps.db, { userId: actor.userId, limit: query.limit, unreadOnly: query.unread === 'true', after });
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
       return ok({ items: page.map(presentNotification), nextCursor: rows.length > query.limit && last ? `${last.createdAt.getTime()}_${last.id}` : null });
@@ -40,14 +33,13 @@ export const notificationRoutes = [
   defineRoute(
     { method: 'get', path: '/v1/notifications/unread-count', summary: 'How many are unread', tags, responses: { 200: { description: 'Count', schema: z.object({ count: z.number().int() }) } } },
     async (deps, { actor }) => {
-      const row = await deps.db.selectFrom('notifications').select(sql<string>`count(*)`.as('count')).where('userId', '=', actor.userId).where('readAt', 'is', null).executeTakeFirstOrThrow();
-      return ok({ count: Number(row.count) });
+      return ok({ count: await countUnread(deps.db, actor.userId) });
     },
   ),
   defineRoute(
     { method: 'patch', path: '/v1/notifications/read-all', summary: 'Mark all as read', tags, responses: { 204: { description: 'Done' } } },
     async (deps, { actor }) => {
-      await deps.db.updateTable('notifications').set({ readAt: sql<Date>`now()` }).where('userId', '=', actor.userId).where('readAt', 'is', null).execute();
+      await markAllRead(deps.db, actor.userId);
       return noContent();
     },
   ),
@@ -61,13 +53,7 @@ export const notificationRoutes = [
       responses: { 200: { description: 'The notification', schema: NotificationSchema } },
     },
     async (deps, { actor, params }) => {
-      const row = await deps.db
-        .updateTable('notifications')
-        .set({ readAt: sql<Date>`coalesce(read_at, now())` })
-        .where('id', '=', params.id)
-        .where('userId', '=', actor.userId)
-        .returningAll()
-        .executeTakeFirst();
+      const row = await markRead(deps.db, actor.userId, params.id);
       if (!row) throw notFound('notification');
       return ok(presentNotification(row));
     },

@@ -1,12 +1,18 @@
-import { sql } from 'kysely';
-import type { Deps } from '../../composition';
+import type { NotificationInput, NotificationType } from '../../shared/jobs';
 import { isAppError } from '../../shared/errors';
+import type { Platform } from '../../shared/platform';
 import { socketEmitter } from '../../shared/socket-emitter';
 import { userRoom } from '../../shared/rooms';
-import { SMS_TYPES, type NotificationInput } from './notification-jobs';
+import { findLivePhoneNumber } from '../users';
+import { deleteDeviceToken, deviceTokensOf } from './devices.repository';
+import { getNotificationByDedupeKey, insertNotificationOnce, markDelivered } from './notifications.repository';
 import { presentNotification } from './notifications.presenter';
 
-type SendDeps = Pick<Deps, 'db' | 'redis' | 'config' | 'sms' | 'push' | 'logger'>;
+/** What delivering a notification uses of the platform. */
+export type SendDeps = Pick<Platform, 'db' | 'redis' | 'config' | 'sms' | 'push' | 'logger'>;
+
+/** SPEC §7: these few also go out by SMS because they must not be missed. */
+export const SMS_TYPES: ReadonlySet<NotificationType> = new Set(['won', 'payment_due']);
 
 /**
  * Delivers one notification: the in-app row (unique by dedupe key) and its socket event once, then
@@ -14,35 +20,30 @@ type SendDeps = Pick<Deps, 'db' | 'redis' | 'config' | 'sms' | 'push' | 'logger'
  * throws so the job retries with backoff; `delivered_at` stops a retry from re-sending after success.
  */
 export async function sendNotification(deps: SendDeps, n: NotificationInput): Promise<'sent' | 'duplicate'> {
-  const inserted = await deps.db
-    .insertInto('notifications')
-    .values({ userId: n.userId, type: n.type, title: n.title, body: n.body, data: JSON.stringify(n.data), dedupeKey: n.dedupeKey })
-    .onConflict((oc) => oc.column('dedupeKey').doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  const inserted = await insertNotificationOnce(deps.db, n);
   if (inserted) socketEmitter(deps).to(userRoom(n.userId)).emit('notification', { notification: presentNotification(inserted) });
-  const row = inserted ?? (await deps.db.selectFrom('notifications').selectAll().where('dedupeKey', '=', n.dedupeKey).executeTakeFirstOrThrow());
+  const row = inserted ?? (await getNotificationByDedupeKey(deps.db, n.dedupeKey));
   if (row.deliveredAt) return 'duplicate';
   await pushToDevices(deps, n);
   if (SMS_TYPES.has(n.type)) await textUser(deps, n);
-  await deps.db.updateTable('notifications').set({ deliveredAt: sql<Date>`now()` }).where('id', '=', row.id).execute();
+  await markDelivered(deps.db, row.id);
   return 'sent';
 }
 
 async function pushToDevices(deps: SendDeps, n: NotificationInput): Promise<void> {
-  const devices = await deps.db.selectFrom('devices').select('token').where('userId', '=', n.userId).execute();
+  const tokens = await deviceTokensOf(deps.db, n.userId);
   const data = Object.fromEntries(Object.entries({ type: n.type, ...n.data }).map(([k, v]) => [k, String(v)]));
-  for (const { token } of devices) {
+  for (const token of tokens) {
     const outcome = await deps.push.send({ token, title: n.title, body: n.body, data });
-    if (outcome === 'invalid') await deps.db.deleteFrom('devices').where('token', '=', token).execute();
+    if (outcome === 'invalid') await deleteDeviceToken(deps.db, token);
   }
 }
 
 async function textUser(deps: SendDeps, n: NotificationInput): Promise<void> {
-  const user = await deps.db.selectFrom('users').select('phoneNumber').where('id', '=', n.userId).where('deletedAt', 'is', null).executeTakeFirst();
-  if (!user) return;
+  const phoneNumber = await findLivePhoneNumber(deps.db, n.userId);
+  if (!phoneNumber) return;
   try {
-    await deps.sms.send(user.phoneNumber, `Biddt: ${n.body}`);
+    await deps.sms.send(phoneNumber, `Biddt: ${n.body}`);
   } catch (err) {
     // Refused by the platform's SMS rules (country, daily budget): retrying would not help, and the
     // in-app row and push already carry the message.

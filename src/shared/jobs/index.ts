@@ -19,3 +19,4 @@ export {
 } from './catalogue';
 export { addParsed, enqueue, MalformedJobError, type EnqueueOptions } from './enqueue';
 export { createQueues, jobId, type Queues } from './queues';
+export { notificationJob, type NotificationInput, type NotificationType } from './notification-job';

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import { defineRoute, noContent, ok } from '../../http/route';
 import { notFound } from '../../shared/errors';
 import { z } from '../../shared/zod';
+import { deleteUserDevice, upsertDevice } from './devices.repository';
 
 const tags = ['users'];
 const RegisterDevice = z.strictObject({ token: z.string().min(10).max(4096), platform: z.enum(['ios', 'android', 'web']) }).openapi('RegisterDevice');
@@ -18,12 +18,7 @@ export const deviceRoutes = [
       responses: { 200: { description: 'Registered (a token moves to the account that registers it last)', schema: Device } },
     },
     async (deps, { actor, body }) => {
-      const device = await deps.db
-        .insertInto('devices')
-        .values({ token: body.token, userId: actor.userId, platform: body.platform })
-        .onConflict((oc) => oc.column('token').doUpdateSet({ userId: actor.userId, platform: body.platform, lastSeenAt: sql<Date>`now()` }))
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const device = await upsertDevice(deps.db, { token: body.token, userId: actor.userId, platform: body.platform });
       return ok({ token: device.token, platform: device.platform, createdAt: device.createdAt.toISOString() });
     },
   ),
@@ -37,8 +32,7 @@ export const deviceRoutes = [
       responses: { 204: { description: 'Removed' } },
     },
     async (deps, { actor, params }) => {
-      const removed = await deps.db.deleteFrom('devices').where('token', '=', params.token).where('userId', '=', actor.userId).executeTakeFirst();
-      if (Number(removed.numDeletedRows) === 0) throw notFound('device');
+      if (!(await deleteUserDevice(deps.db, actor.userId, params.token))) throw notFound('device');
       return noContent();
     },
   ),

@@ -1,0 +1,34 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../../../db/connection';
+import type { DevicesTable } from '../../../db/schema';
+
+// The only Kysely code for `devices` (push tokens).
+
+export type DeviceRow = Selectable<DevicesTable>;
+
+/** Registers a push token for the user; a token moves to the account that registers it last. */
+export async function upsertDevice(db: Db, d: { token: string; userId: string; platform: DeviceRow['platform'] }): Promise<DeviceRow> {
+  return db
+    .insertInto('devices')
+    .values({ token: d.token, userId: d.userId, platform: d.platform })
+    .onConflict((oc) => oc.column('token').doUpdateSet({ userId: d.userId, platform: d.platform, lastSeenAt: sql<Date>`now()` }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Removes one of the user's tokens; false when the user has no such token. */
+export async function deleteUserDevice(db: Db, userId: string, token: string): Promise<boolean> {
+  const removed = await db.deleteFrom('devices').where('token', '=', token).where('userId', '=', userId).executeTakeFirst();
+  return Number(removed.numDeletedRows) > 0;
+}
+
+/** The push tokens registered for a user. */
+export async function deviceTokensOf(db: Db, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('devices').select('token').where('userId', '=', userId).execute();
+  return rows.map((r) => r.token);
+}
+
+/** Forgets a token the push service reported as no longer valid. */
+export async function deleteDeviceToken(db: Db, token: string): Promise<void> {
+  await db.deleteFrom('devices').where('token', '=', token).execute();
+}

@@ -1,0 +1,78 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../../../db/connection';
+import type { NotificationsTable } from '../../../db/schema';
+
+// The only Kysely code for `notifications`.
+
+export type NotificationRow = Selectable<NotificationsTable>;
+
+/** Which page of a user's notifications to read. */
+export interface NotificationPageQuery {
+  userId: string;
+  limit: number;
+  unreadOnly: boolean;
+  /** The last row of the previous page (its `createdAt` and `id`), when continuing. */
+  after?: { createdAt: Date; id: string };
+}
+
+/** Up to `limit + 1` of the user's notifications, newest first (the extra row tells that more follow). */
+export async function findNotificationPage(db: Db, p: NotificationPageQuery): Promise<NotificationRow[]> {
+  let q = db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('userId', '=', p.userId)
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(p.limit + 1);
+  if (p.unreadOnly) q = q.where('readAt', 'is', null);
+  const after = p.after;
+  if (after) {
+    q = q.where((eb) => eb.or([eb('createdAt', '<', after.createdAt), eb.and([eb('createdAt', '=', after.createdAt), eb('id', '<', after.id)])]));
+  }
+  return q.execute();
+}
+
+/** How many of the user's notifications are unread. */
+export async function countUnread(db: Db, userId: string): Promise<number> {
+  const row = await db.selectFrom('notifications').select(sql<string>`count(*)`.as('count')).where('userId', '=', userId).where('readAt', 'is', null).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Marks every unread notification of the user read. */
+export async function markAllRead(db: Db, userId: string): Promise<void> {
+  await db.updateTable('notifications').set({ readAt: sql<Date>`now()` }).where('userId', '=', userId).where('readAt', 'is', null).execute();
+}
+
+/** Marks one of the user's notifications read (keeping the first read time); undefined when not theirs. */
+export async function markRead(db: Db, userId: string, id: string): Promise<NotificationRow | undefined> {
+  return db
+    .updateTable('notifications')
+    .set({ readAt: sql<Date>`coalesce(read_at, now())` })
+    .where('id', '=', id)
+    .where('userId', '=', userId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Stores a notification once per dedupe key; undefined when the key was already stored. */
+export async function insertNotificationOnce(
+  db: Db,
+  n: { userId: string; type: string; title: string; body: string; data: Record<string, unknown>; dedupeKey: string },
+): Promise<NotificationRow | undefined> {
+  return db
+    .insertInto('notifications')
+    .values({ userId: n.userId, type: n.type, title: n.title, body: n.body, data: JSON.stringify(n.data), dedupeKey: n.dedupeKey })
+    .onConflict((oc) => oc.column('dedupeKey').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** The notification stored under a dedupe key (it must exist). */
+export async function getNotificationByDedupeKey(db: Db, dedupeKey: string): Promise<NotificationRow> {
+  return db.selectFrom('notifications').selectAll().where('dedupeKey', '=', dedupeKey).executeTakeFirstOrThrow();
+}
+
+/** Records that push/SMS went out, so a retry of the job does not send them again. */
+export async function markDelivered(db: Db, id: string): Promise<void> {
+  await db.updateTable('notifications').set({ deliveredAt: sql<Date>`now()` }).where('id', '=', id).execute();
+}

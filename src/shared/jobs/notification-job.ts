@@ -1,0 +1,17 @@
+import { jobFor, type OutboxJob } from '../outbox';
+import type { JobPayload, NOTIFICATION_TYPES } from './catalogue';
+import { jobId } from './queues';
+
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** A notification to deliver: the `notification.send` payload of the job catalogue. */
+export type NotificationInput = JobPayload<'notification.send'>;
+
+/**
+ * Outbox message that delivers a notification (in-app row + socket + push/SMS) after commit. Here in
+ * the catalogue, not in the notifications module, because every module that notifies builds one and
+ * none of them may import the notifications module.
+ */
+export function notificationJob(n: NotificationInput): OutboxJob<'notification.send'> {
+  return jobFor('notification.send', { ...n }, { jobId: jobId('notify', n.dedupeKey) });
+}
