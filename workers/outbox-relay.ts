@@ -1,8 +1,8 @@
 import { Client } from 'pg';
-import { sql } from 'kysely';
 import type { Deps } from '../src/composition';
 import { addParsed } from '../src/shared/jobs';
 import { OUTBOX_CHANNEL, parseOutboxRow, type RelayedMessage } from '../src/shared/outbox';
+import { claimOutboxBatch, markOutboxFailed, markOutboxPublished } from '../src/shared/outbox.repository';
 import { socketEmitter } from '../src/shared/socket-emitter';
 
 const BATCH = 200;
@@ -64,30 +64,20 @@ export class OutboxRelay {
 
   private async drainBatch(): Promise<number> {
     return this.deps.db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('outbox')
-        .select(['id', 'payload'])
-        .where('publishedAt', 'is', null)
-        .where('failedAt', 'is', null)
-        .where('availableAt', '<=', sql<Date>`now()`)
-        .orderBy('id')
-        .limit(BATCH)
-        .forUpdate()
-        .skipLocked()
-        .execute();
+      const rows = await claimOutboxBatch(trx, BATCH);
       if (rows.length === 0) return 0;
       const published: string[] = [];
       for (const row of rows) {
         const parsed = parseOutboxRow(row.payload);
         if (!parsed.ok) {
           this.deps.logger.error({ outboxId: row.id, error: parsed.error }, 'malformed outbox row; marked failed, not retried');
-          await trx.updateTable('outbox').set({ failedAt: sql<Date>`now()`, error: parsed.error }).where('id', '=', row.id).execute();
+          await markOutboxFailed(trx, row.id, parsed.error);
           continue;
         }
         await this.publish(row.id, parsed.message);
         published.push(row.id);
       }
-      if (published.length) await trx.updateTable('outbox').set({ publishedAt: sql<Date>`now()` }).where('id', 'in', published).execute();
+      if (published.length) await markOutboxPublished(trx, published);
       return rows.length;
     });
   }

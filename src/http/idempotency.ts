@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/connection';
 import { sha256 } from '../shared/crypto';
 import { AppError, unprocessable } from '../shared/errors';
+import { claimIdempotencyKey, completeIdempotencyKey, findIdempotencyKey, releaseIdempotencyKey } from '../shared/idempotency.repository';
 import { statusOf, toProblem } from '../shared/problem';
 import type { Reply } from './route';
 
@@ -28,12 +28,7 @@ export function readIdempotencyKey(header: string | string[] | undefined): strin
  */
 export async function withIdempotency(db: Db, scope: string, key: string, request: unknown, work: () => Promise<Reply>): Promise<Reply> {
   const requestHash = sha256(JSON.stringify(request ?? null));
-  const claimed = await db
-    .insertInto('idempotencyKeys')
-    .values({ scope, key, requestHash })
-    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
-    .returning('key')
-    .executeTakeFirst();
+  const claimed = await claimIdempotencyKey(db, scope, key, requestHash);
   if (!claimed) return replay(db, scope, key, requestHash);
 
   let reply: Reply;
@@ -42,27 +37,21 @@ export async function withIdempotency(db: Db, scope: string, key: string, reques
   } catch (err) {
     // Rate limits and outages are transient: the client should be able to retry under the same key.
     if (!(err instanceof AppError) || err.kind === 'rate_limited' || err.kind === 'unavailable') {
-      await release(db, scope, key);
+      await releaseIdempotencyKey(db, scope, key);
       throw err;
     }
     reply = { status: statusOf(err), body: toProblem(err), contentType: 'application/problem+json' };
   }
-  await db
-    .updateTable('idempotencyKeys')
-    .set({ statusCode: reply.status, responseBody: JSON.stringify({ contentType: reply.contentType, body: reply.body ?? null }), completedAt: sql<Date>`now()` })
-    .where('scope', '=', scope)
-    .where('key', '=', key)
-    .execute();
+  await completeIdempotencyKey(db, scope, key, {
+    statusCode: reply.status,
+    responseBody: JSON.stringify({ contentType: reply.contentType, body: reply.body ?? null }),
+  });
   return reply;
-}
-
-async function release(db: Db, scope: string, key: string): Promise<void> {
-  await db.deleteFrom('idempotencyKeys').where('scope', '=', scope).where('key', '=', key).execute();
 }
 
 async function replay(db: Db, scope: string, key: string, requestHash: string): Promise<Reply> {
   for (let waited = 0; waited <= WAIT_LIMIT_MS; waited += WAIT_STEP_MS) {
-    const row = await db.selectFrom('idempotencyKeys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+    const row = await findIdempotencyKey(db, scope, key);
     if (!row) throw new AppError('conflict', 'idempotency_retry', 'The first request with this Idempotency-Key failed; retry it.');
     if (row.requestHash !== requestHash) {
       throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was used with a different request.', {

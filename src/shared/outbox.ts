@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { Trx } from '../../db/connection';
 import { isJobName, parsePayload, queueOf, type JobInput, type JobName, type JobPayload, type QueueName } from './jobs/catalogue';
+import { insertOutboxRows, OUTBOX_CHANNEL } from './outbox.repository';
 import { isSocketEventName, SOCKET_EVENTS, type SocketEventName, type SocketEventPayload } from './socket-events';
 import { z } from './zod';
 
@@ -39,7 +39,7 @@ export function eventFor<E extends SocketEventName>(event: E, rooms: string[], d
   return { kind: 'event', rooms, event, data } as OutboxEvent<E>;
 }
 
-export const OUTBOX_CHANNEL = 'outbox';
+export { OUTBOX_CHANNEL };
 
 /** A stored event whose payload has passed its schema, ready for the rooms. */
 export interface RelayedEvent {
@@ -96,11 +96,10 @@ export function parseOutboxRow(payload: unknown): { ok: true; message: RelayedMe
  */
 export async function writeOutbox(trx: Trx, messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
-  await trx
-    .insertInto('outbox')
-    .values(messages.map((m) => ({ topic: m.kind, payload: JSON.stringify(m) })))
-    .execute();
-  await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+  await insertOutboxRows(
+    trx,
+    messages.map((m) => ({ topic: m.kind, payload: JSON.stringify(m) })),
+  );
 }
 
 function parseEvent(m: z.output<typeof StoredEvent>): { ok: true; message: RelayedEvent } | { ok: false; error: string } {

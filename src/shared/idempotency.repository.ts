@@ -1,0 +1,44 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../../db/connection';
+import type { IdempotencyKeysTable } from '../../db/schema';
+
+// The only Kysely code for `idempotency_keys` (a platform table: the HTTP transport writes it, the
+// maintenance job prunes it, so it lives below both).
+
+export type IdempotencyKeyRow = Selectable<IdempotencyKeysTable>;
+
+/** Claims (scope, key) for this request; false when another request holds it already. */
+export async function claimIdempotencyKey(db: Db, scope: string, key: string, requestHash: string): Promise<boolean> {
+  const claimed = await db
+    .insertInto('idempotencyKeys')
+    .values({ scope, key, requestHash })
+    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  return Boolean(claimed);
+}
+
+/** Stores the reply of the request that holds (scope, key), for its replays. */
+export async function completeIdempotencyKey(db: Db, scope: string, key: string, reply: { statusCode: number; responseBody: string }): Promise<void> {
+  await db
+    .updateTable('idempotencyKeys')
+    .set({ statusCode: reply.statusCode, responseBody: reply.responseBody, completedAt: sql<Date>`now()` })
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .execute();
+}
+
+/** Lets go of (scope, key) so the client may retry under it. */
+export async function releaseIdempotencyKey(db: Db, scope: string, key: string): Promise<void> {
+  await db.deleteFrom('idempotencyKeys').where('scope', '=', scope).where('key', '=', key).execute();
+}
+
+export async function findIdempotencyKey(db: Db, scope: string, key: string): Promise<IdempotencyKeyRow | undefined> {
+  return db.selectFrom('idempotencyKeys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+}
+
+/** Deletes keys older than a week (maintenance); returns how many. */
+export async function deleteOldIdempotencyKeys(db: Db): Promise<number> {
+  const result = await db.deleteFrom('idempotencyKeys').where('createdAt', '<', sql<Date>`now() - interval '7 days'`).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,47 @@
+import { sql } from 'kysely';
+import type { Db, Trx } from '../../db/connection';
+
+// The only Kysely code for `outbox` (a platform table: every module writes its side effects there in
+// its own transaction; the relay publishes them; the maintenance job prunes them).
+
+/** The Postgres channel that wakes the relay. */
+export const OUTBOX_CHANNEL = 'outbox';
+
+/** Appends rows and wakes the relay (NOTIFY is delivered only on commit). */
+export async function insertOutboxRows(trx: Trx, rows: Array<{ topic: string; payload: string }>): Promise<void> {
+  await trx.insertInto('outbox').values(rows).execute();
+  await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+}
+
+/**
+ * Up to `limit` publishable rows (not published, not failed, due), oldest first, locked for this
+ * transaction; rows another relay holds are skipped, not waited for.
+ */
+export async function claimOutboxBatch(trx: Trx, limit: number): Promise<Array<{ id: string; payload: unknown }>> {
+  return trx
+    .selectFrom('outbox')
+    .select(['id', 'payload'])
+    .where('publishedAt', 'is', null)
+    .where('failedAt', 'is', null)
+    .where('availableAt', '<=', sql<Date>`now()`)
+    .orderBy('id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+/** Sets a malformed row aside with the reason; it is never retried. */
+export async function markOutboxFailed(trx: Trx, id: string, error: string): Promise<void> {
+  await trx.updateTable('outbox').set({ failedAt: sql<Date>`now()`, error }).where('id', '=', id).execute();
+}
+
+export async function markOutboxPublished(trx: Trx, ids: string[]): Promise<void> {
+  await trx.updateTable('outbox').set({ publishedAt: sql<Date>`now()` }).where('id', 'in', ids).execute();
+}
+
+/** Deletes rows published more than a week ago (maintenance); returns how many. */
+export async function deletePublishedOutbox(db: Db): Promise<number> {
+  const result = await db.deleteFrom('outbox').where('publishedAt', '<', sql<Date>`now() - interval '7 days'`).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
