@@ -4,15 +4,15 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
-import { sql } from 'kysely';
 import type { Deps } from './composition';
 import { createMetrics } from './http/metrics';
-import { metricsAccess, metricsRefusal } from './http/metrics-endpoint';
+import { metricsAccess, metricsRefusal } from './shared/metrics-endpoint';
 import { mountRoutes } from './http/mount';
 import { buildOpenApiDocument } from './http/openapi';
 import { errorHandler, notFoundHandler } from './http/problem';
 import './http/types';
 import { allRoutes } from './routes';
+import { pingDatabase } from './shared/readiness.repository';
 
 const REQUEST_ID = /^[\w.-]{1,100}$/;
 /** Readiness must answer within a probe's timeout (1 s by default in Kubernetes) even when a backend hangs. */
@@ -79,7 +79,7 @@ function mountOps(app: Express, deps: Deps, registry: ReturnType<typeof createMe
   app.get('/ready', async (_req, res) => {
     // A down Redis does not fail ioredis commands, it queues them until reconnected: hence the timeout.
     const checks = await Promise.all([
-      healthy(sql`SELECT 1`.execute(deps.db).then(() => true), READY_CHECK_TIMEOUT_MS),
+      healthy(pingDatabase(deps.db), READY_CHECK_TIMEOUT_MS),
       healthy(deps.redis.ping().then((r) => r === 'PONG'), READY_CHECK_TIMEOUT_MS),
     ]);
     const [postgres, redis] = checks;
