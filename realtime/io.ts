@@ -4,7 +4,7 @@ import { Server } from 'socket.io';
 import type { Deps } from '../src/composition';
 import { userRoom } from '../src/shared/rooms';
 import { sessionRoom } from '../src/modules/auth';
-import { createProcessRegistry, isMetricsRequest, serveMetrics } from '../src/http/metrics-endpoint';
+import { createProcessRegistry, isMetricsRequest, serveMetrics } from '../src/shared/metrics-endpoint';
 import { createRedis } from '../src/shared/redis';
 import { socketKey } from '../src/shared/socket-key';
 import { handshakeAuth, installSession } from './auth';

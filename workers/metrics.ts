@@ -1,7 +1,7 @@
 import type { Worker } from 'bullmq';
 import { Counter } from 'prom-client';
 import type { Deps } from '../src/composition';
-import { createProcessRegistry, startMetricsServer, type MetricsServer } from '../src/http/metrics-endpoint';
+import { createProcessRegistry, startMetricsServer, type MetricsServer } from '../src/shared/metrics-endpoint';
 
 /**
  * The workers process's `/metrics` on its own small listener (WORKERS_METRICS_PORT): process metrics

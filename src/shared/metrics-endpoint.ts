@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Config } from '../config/config';
-import { AppError } from '../shared/errors';
-import { statusOf, toProblem } from '../shared/problem';
+import { AppError } from './errors';
+import { statusOf, toProblem } from './problem';
 
 /** Who may read `/metrics`: everyone (development/test), bearers of METRICS_TOKEN, or nobody (production without it). */
 export type MetricsAccess = 'allowed' | 'off' | 'unauthorized';
