@@ -1,21 +1,27 @@
 import type { RouteDef } from './http/route';
 import { authRoutes } from './modules/auth/auth.routes';
 import { biddingRoutes } from './modules/bidding/bidding.routes';
-import { categoryRoutes } from './modules/categories';
+import { categoryRoutes } from './modules/categories/categories.routes';
 import { chatRoutes } from './modules/chat/chat.routes';
-import { listingImageRoutes, listingRoutes } from './modules/listings';
+import { listingImageRoutes } from './modules/listings/listing-images.routes';
+import { listingRoutes } from './modules/listings/listings.routes';
 import { deviceRoutes } from './modules/notifications/devices.routes';
 import { notificationRoutes } from './modules/notifications/notifications.routes';
-import { adminRoutes } from './modules/admin';
-import { disputeRoutes } from './modules/disputes';
-import { escrowRoutes as payRoutes } from './modules/escrow';
-import { handoverRoutes } from './modules/handover';
-import { ratingRoutes } from './modules/ratings';
-import { safeZoneRoutes } from './modules/safe-zones';
+import { adminDisputeRoutes } from './modules/admin/admin-disputes.routes';
+import { adminUserRoutes } from './modules/admin/admin-users.routes';
+import { auditLogRoutes } from './modules/admin/audit-log.routes';
+import { disputeRoutes } from './modules/disputes/disputes.routes';
+import { escrowRoutes as payRoutes } from './modules/escrow/escrow.routes';
+import { handoverRoutes } from './modules/handover/handover.routes';
+import { ratingRoutes } from './modules/ratings/ratings.routes';
+import { safeZoneRoutes } from './modules/safe-zones/safe-zones.routes';
 import { transactionRoutes } from './modules/transactions/transactions.routes';
 import { userRoutes } from './modules/users/users.routes';
-import { walletRoutes } from './modules/wallet';
-import { webhookRoutes } from './modules/webhooks';
+import { walletRoutes } from './modules/wallet/wallet.routes';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes';
+
+/** The staff console: disputes, users, the audit log. */
+const adminRoutes: RouteDef[] = [...adminDisputeRoutes, ...adminUserRoutes, ...auditLogRoutes];
 
 /** Transactions, QR handover, disputes, ratings and the staff console. */
 const escrowRoutes: RouteDef[] = [...transactionRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...adminRoutes];
