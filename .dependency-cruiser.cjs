@@ -48,7 +48,7 @@ function assertAcyclic(graph) {
 }
 assertAcyclic(MODULE_DEPS);
 
-const escape = (name) => name.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&');
+const escapeRegex = (name) => name.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&');
 const TEST_ONLY = ['^test/', '\\.test\\.ts$', '\\.test-support\\.ts$', '^tools/', '^bench/'];
 const TRANSPORT_HTTP = ['^src/http/', '^src/app\\.ts$', '^src/routes\\.ts$', '^src/server\\.ts$', '^src/main\\.ts$'];
 
@@ -56,10 +56,10 @@ const moduleRules = Object.entries(MODULE_DEPS).map(([name, deps]) => ({
   name: `module-deps/${name}`,
   comment: `${name} may import only: ${deps.length ? deps.join(', ') : 'no other module'} (MODULE_DEPS)`,
   severity: 'error',
-  from: { path: `^src/modules/${escape(name)}/`, pathNot: TEST_ONLY },
+  from: { path: `^src/modules/${escapeRegex(name)}/`, pathNot: TEST_ONLY },
   to: {
     path: '^src/modules/[^/]+/',
-    pathNot: [`^src/modules/${escape(name)}/`, ...deps.map((d) => `^src/modules/${escape(d)}/index\\.ts$`)],
+    pathNot: [`^src/modules/${escapeRegex(name)}/`, ...deps.map((d) => `^src/modules/${escapeRegex(d)}/index\\.ts$`)],
   },
 }));
 
