@@ -1,9 +1,9 @@
 import type { Deps } from '../../composition';
 import type { Actor } from '../../shared/context';
 import { conflict, forbidden, notFound } from '../../shared/errors';
-import { finalizeListing } from '../auctions/finalize-listing';
-import { auctionStateOf } from '../listings/auction-state';
-import { isBuyNowAvailable } from './engine/engine';
+import { finalizeListing } from '../auctions';
+import { auctionStateOf } from '../auctions';
+import { isBuyNowAvailable } from '../auctions';
 
 /** Buys a listing at its buy-now price, ending it at once (under the listing's row lock). */
 export async function buyNow(deps: Pick<Deps, 'db' | 'config' | 'bidsInFlight'>, actor: Actor, listingId: string): Promise<string> {

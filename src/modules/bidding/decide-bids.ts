@@ -4,15 +4,15 @@ import type { Trx } from '../../../db/connection';
 import type { Listing } from '../../../db/schema';
 import type { Deps } from '../../composition';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
-import { closeJob, endingSoonJob } from '../auctions/auction-jobs';
-import { appendListingEvents, type ListingEventInput } from '../auctions/listing-events';
+import { closeJob, endingSoonJob } from '../auctions';
+import { appendListingEvents, type ListingEventInput } from '../auctions';
 import { userRoom } from '../../shared/rooms';
-import { auctionStateColumns, auctionStateOf } from '../listings/auction-state';
+import { auctionStateColumns, auctionStateOf } from '../auctions';
 import { notificationJob } from '../notifications/notification-jobs';
 import { bidProblem } from './bid-errors';
 import { aliasFor, presentBid } from './bid-presenter';
 import type { BidResult } from './bid-results';
-import { minNextBidCents, placeBid, type AuctionState, type BidRecord } from './engine/engine';
+import { minNextBidCents, placeBid, type AuctionState, type BidRecord } from '../auctions';
 import type { BidJobData } from './submit-bid';
 
 

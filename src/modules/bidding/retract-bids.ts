@@ -3,9 +3,9 @@ import type { Deps } from '../../composition';
 import type { Actor } from '../../shared/context';
 import { conflict, notFound } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
-import { appendListingEvents } from '../auctions/listing-events';
-import { auctionStateColumns, auctionStateOf } from '../listings/auction-state';
-import { canRetract, minNextBidCents, recompute } from './engine/engine';
+import { appendListingEvents } from '../auctions';
+import { auctionStateColumns, auctionStateOf } from '../auctions';
+import { canRetract, minNextBidCents, recompute } from '../auctions';
 
 /**
  * Retracts ALL of the actor's bids on the listing of bid `bidId` (SPEC §2), under the listing's row

@@ -1,7 +1,7 @@
 import type { Deps } from '../../composition';
 import { conflict, notFound } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
-import { appendListingEvents } from '../auctions/listing-events';
+import { appendListingEvents } from '../auctions';
 import { listingsRepository } from './listings.repository';
 import { assertSeller } from './listings.policy';
 import type { Ctx } from '../../shared/context';

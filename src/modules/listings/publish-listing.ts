@@ -1,7 +1,7 @@
 import type { Deps } from '../../composition';
 import { conflict, notFound, unprocessable } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
-import { jobsForPublishedListing } from '../auctions/auction-jobs';
+import { jobsForPublishedListing } from '../auctions';
 import { assertListingRules, assertSellerMayList } from './listing-checks';
 import { listingsRepository, type ListingRow } from './listings.repository';
 import { assertSeller } from './listings.policy';
