@@ -1,8 +1,7 @@
 import type { Config } from './config/config';
 import { createDb } from '../db/connection';
 import { SessionRevocations } from './modules/auth';
-import { BidResults } from './modules/bidding/bid-results';
-import { BidsInFlight } from './modules/bidding/bids-in-flight';
+import { BidResults, BidsInFlight } from './modules/bidding';
 import type { CrashHook } from './modules/escrow';
 import { FirebaseIdentity, type IdentityVerifier } from './providers/identity/firebase-identity';
 import { createPayments } from './providers/payments/create-payments';

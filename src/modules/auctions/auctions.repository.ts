@@ -108,7 +108,10 @@ export async function watchersAndBidders(trx: Trx, listingId: string): Promise<s
 }
 
 /** One UPDATE for all: status, winner, end time, and the seq taken by the `auction_ended` event. */
-export async function markEnded(trx: Trx, rows: Array<{ listingId: string; status: 'ended_sold' | 'ended_unsold'; winnerId: string | null }>): Promise<void> {
+export async function markEnded(
+  trx: Trx,
+  rows: Array<{ listingId: string; status: 'ended_sold' | 'ended_unsold'; winnerId: string | null }>,
+): Promise<void> {
   const values = rows.map((r) => sql`(${r.listingId}::uuid, ${r.status}, ${r.winnerId}::uuid)`);
   await sql`
     UPDATE listings AS l

@@ -1,5 +1,5 @@
 import type { Trx } from '../../../db/connection';
-import type { Listing } from '../../../db/schema';
+import type { Listing, Transaction } from '../../../db/schema';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { listingRoom } from '../../shared/rooms';
 import { createSales, transactionCreatedMessages, type SaleTerms } from '../transactions';
@@ -17,9 +17,9 @@ export interface Ending {
 
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
-/** Ends one listing; see `finalizeListings`. Returns the created transaction id, if sold. */
-export async function finalizeListing(trx: Trx, config: SaleTerms, listing: Listing, finale: Finale): Promise<string | null> {
-  return (await finalizeListings(trx, config, [{ listing, finale }])).get(listing.id) ?? null;
+/** Ends one listing; see `finalizeListings`. Returns the created transaction (as inserted), if sold. */
+export async function finalizeListing(trx: Trx, config: SaleTerms, listing: Listing, finale: Finale): Promise<Transaction | null> {
+  return (await endListings(trx, config, [{ listing, finale }])).get(listing.id) ?? null;
 }
 
 /**
@@ -29,6 +29,12 @@ export async function finalizeListing(trx: Trx, config: SaleTerms, listing: List
  * thousands of auctions can end in the same second. Returns listing id → transaction id (or null).
  */
 export async function finalizeListings(trx: Trx, config: SaleTerms, endings: Ending[]): Promise<Map<string, string | null>> {
+  const sales = await endListings(trx, config, endings);
+  return new Map(endings.map((e) => [e.listing.id, sales.get(e.listing.id)?.id ?? null]));
+}
+
+/** The work of `finalizeListings`; returns listing id → created transaction for the sold ones. */
+async function endListings(trx: Trx, config: SaleTerms, endings: Ending[]): Promise<Map<string, Transaction>> {
   if (endings.length === 0) return new Map();
   await markEnded(trx, endings);
   const sales = await createTransactions(trx, config, endings);
@@ -43,7 +49,7 @@ export async function finalizeListings(trx: Trx, config: SaleTerms, endings: End
     messages.push(...endNotifications(listing, finale, bidders.get(listing.id) ?? []));
   }
   await writeOutbox(trx, messages);
-  return new Map(endings.map((e) => [e.listing.id, sales.get(e.listing.id)?.id ?? null]));
+  return sales;
 }
 
 /** One UPDATE for all: status, winner, end time, and the seq taken by the `auction_ended` event. */
@@ -61,7 +67,17 @@ async function markEnded(trx: Trx, endings: Ending[]): Promise<void> {
 /** The sales of the sold listings, created by the transactions module inside this transaction. */
 function createTransactions(trx: Trx, config: SaleTerms, endings: Ending[]) {
   const sold = endings.flatMap(({ listing, finale }) =>
-    finale.sold ? [{ listingId: listing.id, buyerId: finale.buyerId, sellerId: listing.sellerId, priceCents: finale.priceCents, source: finale.source }] : [],
+    finale.sold
+      ? [
+          {
+            listingId: listing.id,
+            buyerId: finale.buyerId,
+            sellerId: listing.sellerId,
+            priceCents: finale.priceCents,
+            source: finale.source,
+          },
+        ]
+      : [],
   );
   return createSales(trx, config, sold);
 }

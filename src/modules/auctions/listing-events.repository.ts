@@ -17,7 +17,10 @@ export async function reserveEventSeqs(trx: Trx, listingId: string, count: numbe
   return eventSeq;
 }
 
-export async function insertListingEvents(trx: Trx, rows: Array<{ listingId: string; seq: number; type: string; payload: string }>): Promise<void> {
+export async function insertListingEvents(
+  trx: Trx,
+  rows: Array<{ listingId: string; seq: number; type: string; payload: string }>,
+): Promise<void> {
   await trx.insertInto('listingEvents').values(rows).execute();
 }
 

@@ -4,7 +4,14 @@ import { eventFor, type OutboxEvent } from '../../shared/outbox';
 import type { ListingEventBody, ListingEventName } from '../../shared/socket-events';
 
 import { listingRoom } from '../../shared/rooms';
-import { eventsAfter, findEventHead, findLiveListingStatus, insertListingEvents, replayPage, reserveEventSeqs } from './listing-events.repository';
+import {
+  eventsAfter,
+  findEventHead,
+  findLiveListingStatus,
+  insertListingEvents,
+  replayPage,
+  reserveEventSeqs,
+} from './listing-events.repository';
 
 /** A listing event to store and publish: its type and body (listingId and seq are added here). */
 export type ListingEventInput = { [E in ListingEventName]: { type: E; payload: ListingEventBody<E> } }[ListingEventName];
@@ -13,11 +20,7 @@ export type ListingEventInput = { [E in ListingEventName]: { type: E; payload: L
  * Stores listing events with consecutive per-listing seqs and returns them as outbox messages for
  * the listing room. The caller must hold the listing's row lock, which is what makes seqs gapless.
  */
-export async function appendListingEvents(
-  trx: Trx,
-  listingId: string,
-  events: ListingEventInput[],
-): Promise<OutboxEvent[]> {
+export async function appendListingEvents(trx: Trx, listingId: string, events: ListingEventInput[]): Promise<OutboxEvent[]> {
   if (events.length === 0) return [];
   const eventSeq = await reserveEventSeqs(trx, listingId, events.length);
   const first = Number(eventSeq) - events.length + 1;
@@ -34,7 +37,9 @@ export async function listingEventsAfter(deps: { db: Db }, listingId: string, af
   const listing = await findLiveListingStatus(deps.db, listingId);
   if (!listing || listing.status === 'draft') throw notFound('listing');
   const rows = await eventsAfter(deps.db, listingId, after, limit + 1);
-  const page = rows.slice(0, limit).map((r) => ({ seq: Number(r.seq), type: r.type, payload: r.payload, createdAt: r.createdAt.toISOString() }));
+  const page = rows
+    .slice(0, limit)
+    .map((r) => ({ seq: Number(r.seq), type: r.type, payload: r.payload, createdAt: r.createdAt.toISOString() }));
   return { items: page, nextAfter: rows.length > limit ? page[page.length - 1].seq : null };
 }
 

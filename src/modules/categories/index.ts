@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { categoriesRepository } from './categories.repository';
 
-export { categoryRoutes } from './categories.routes';
 export { CategorySlug } from './categories.schemas';
 
 /** True when `slug` names an active category (listings may only be filed under those). */

@@ -84,7 +84,15 @@ export const transactionsRepository = {
 /** A sale row as the auctions module hands it over (fees already worked out by `createSales`). */
 export type NewSaleRow = Pick<
   Transaction,
-  'listingId' | 'buyerId' | 'sellerId' | 'amountCents' | 'commissionBps' | 'commissionCents' | 'escrowFeeCents' | 'sellerPayoutCents' | 'source'
+  | 'listingId'
+  | 'buyerId'
+  | 'sellerId'
+  | 'amountCents'
+  | 'commissionBps'
+  | 'commissionCents'
+  | 'escrowFeeCents'
+  | 'sellerPayoutCents'
+  | 'source'
 >;
 
 /** Inserts sales in one statement inside the caller's transaction; payment is due `paymentDeadlineSec` from now. */
