@@ -1,4 +1,4 @@
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { conflict, notFound, unprocessable } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
 import { jobsForPublishedListing } from '../auctions';
@@ -8,7 +8,7 @@ import { assertSeller } from './listings.policy';
 import { publishSchedule } from './listings.rules';
 import type { Ctx } from '../../shared/context';
 
-type PublishDeps = Pick<Deps, 'db' | 'config' | 'clock'>;
+type PublishDeps = Pick<Platform, 'db' | 'config' | 'clock'>;
 
 /**
  * Publishes a draft under its row lock: every rule is checked again on the final listing, the status
