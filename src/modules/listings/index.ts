@@ -1,2 +1,3 @@
 /** Public surface of the listings module. */
+/** The listing row as other modules read it (columns and type). */
 export { LISTING_COLUMNS, type ListingRow } from './listings.repository';
