@@ -16,7 +16,7 @@ const MODULE_DEPS = {
   categories: [],
   audit: [],
   ledger: [],
-  'safe-zones': [],
+  'safe-zones': ['audit'],
   notifications: ['users'],
   auth: ['users'],
   transactions: ['users', 'ledger'],

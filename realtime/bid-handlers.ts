@@ -1,5 +1,4 @@
-import { PlaceBidBody } from '../src/modules/bidding/bidding.schemas';
-import { errorOf, submitBid } from '../src/modules/bidding/submit-bid';
+import { errorOf, PlaceBidBody, submitBid } from '../src/modules/bidding';
 import { z } from '../src/shared/zod';
 import { onEvent } from './ack';
 import type { BiddtSocket, RealtimeDeps } from './types';

@@ -1,4 +1,5 @@
-import { conflict, notFound } from '../src/shared/errors';
+import { assertWatchable, currentEventSeq, replayEvents } from '../src/modules/auctions';
+import { conflict } from '../src/shared/errors';
 import { listingRoom } from '../src/shared/rooms';
 import { z } from '../src/shared/zod';
 import { onEvent } from './ack';
@@ -26,33 +27,19 @@ const listingRooms = (socket: BiddtSocket) => [...socket.rooms].filter((r) => r.
  */
 async function subscribe(deps: RealtimeDeps, socket: BiddtSocket, listingId: string, afterSeq: number | undefined) {
   const room = listingRoom(listingId);
-  const listing = await deps.db
-    .selectFrom('listings')
-    .select(['status'])
-    .where('id', '=', listingId)
-    .where('deletedAt', 'is', null)
-    .executeTakeFirst();
-  if (!listing || listing.status === 'draft') throw notFound('listing');
+  await assertWatchable(deps, listingId);
   if (!socket.rooms.has(room) && listingRooms(socket) >= MAX_LISTING_SUBSCRIPTIONS) {
     throw conflict('too_many_subscriptions', `A socket may watch at most ${MAX_LISTING_SUBSCRIPTIONS} listings.`);
   }
   await socket.join(room);
   // Read the head first: every event up to it is committed, so the replay below includes it.
-  const head = await deps.db.selectFrom('listings').select('eventSeq').where('id', '=', listingId).executeTakeFirstOrThrow();
-  let currentSeq = Number(head.eventSeq);
+  let currentSeq = await currentEventSeq(deps, listingId);
   let replayed = 0;
   let nextAfter: number | null = null;
   if (afterSeq !== undefined) {
     let after = afterSeq;
     for (;;) {
-      const rows = await deps.db
-        .selectFrom('listingEvents')
-        .select(['seq', 'type', 'payload'])
-        .where('listingId', '=', listingId)
-        .where('seq', '>', String(after))
-        .orderBy('seq')
-        .limit(Math.min(REPLAY_PAGE, MAX_REPLAY - replayed))
-        .execute();
+      const rows = await replayEvents(deps, listingId, after, Math.min(REPLAY_PAGE, MAX_REPLAY - replayed));
       for (const row of rows) socket.emit(row.type, row.payload);
       replayed += rows.length;
       if (rows.length) after = Number(rows[rows.length - 1].seq);

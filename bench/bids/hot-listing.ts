@@ -1,4 +1,4 @@
-import { bidIncrementCents } from '../../src/modules/bidding/engine/engine';
+import { bidIncrementCents } from '../../src/modules/auctions/engine/engine';
 import { percentile, round } from '../support';
 
 export interface HotListingResult {

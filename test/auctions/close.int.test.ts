@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Listing } from '../../db/schema';
 import { closeJob } from '../../src/modules/auctions/auction-jobs';
-import { modelClose } from '../../src/modules/bidding/engine/reference-model.test-support';
+import { modelClose } from '../../src/modules/auctions/engine/reference-model.test-support';
 import { commissionCents } from '../../src/shared/money';
 import type { RunningWorkers } from '../../workers/workers';
 import { decidedCommands, engineConfigOf, replayThroughModel, termsOf } from '../support/bid-replay';

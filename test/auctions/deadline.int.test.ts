@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Listing } from '../../db/schema';
 import { closeJob } from '../../src/modules/auctions/auction-jobs';
-import { modelView } from '../../src/modules/bidding/engine/reference-model.test-support';
+import { modelView } from '../../src/modules/auctions/engine/reference-model.test-support';
 import { bidRequestId } from '../../src/modules/bidding/submit-bid';
 import { commissionCents } from '../../src/shared/money';
 import { bidRowAudit, decidedCommands, engineConfigOf, replayThroughModel, termsOf } from '../support/bid-replay';

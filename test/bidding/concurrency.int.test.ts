@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Listing } from '../../db/schema';
 import type { BidResult } from '../../src/modules/bidding/bid-results';
-import { modelIncrement, modelBid, modelStart, modelView } from '../../src/modules/bidding/engine/reference-model.test-support';
+import { modelIncrement, modelBid, modelStart, modelView } from '../../src/modules/auctions/engine/reference-model.test-support';
 import { bidRequestId } from '../../src/modules/bidding/submit-bid';
 import { bidRowAudit, decidedCommands, engineConfigOf, replayThroughModel, stateVsModel, termsOf } from '../support/bid-replay';
 import { postBid, rng, runLanes, useBiddingOverHttp, type HttpAnswer } from '../support/bidding-http';

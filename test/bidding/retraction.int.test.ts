@@ -3,7 +3,7 @@
  * recomputes the auction from the remaining ones — checked against the reference model.
  */
 import type { Listing } from '../../db/schema';
-import { modelRetract, modelView } from '../../src/modules/bidding/engine/reference-model.test-support';
+import { modelRetract, modelView } from '../../src/modules/auctions/engine/reference-model.test-support';
 import type { RunningWorkers } from '../../workers/workers';
 import { decidedCommands, engineConfigOf, replayThroughModel, termsOf } from '../support/bid-replay';
 import { createActiveListing, withWorkers } from '../support/fixtures';

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import type { Listing } from '../../db/schema';
 import type { Deps } from '../../src/composition';
 import type { BidResult } from '../../src/modules/bidding/bid-results';
-import type { EngineConfig } from '../../src/modules/bidding/engine/engine.types';
-import { modelBid, modelStart, modelView, type Model, type ModelTerms } from '../../src/modules/bidding/engine/reference-model.test-support';
+import type { EngineConfig } from '../../src/modules/auctions/engine/engine.types';
+import { modelBid, modelStart, modelView, type Model, type ModelTerms } from '../../src/modules/auctions/engine/reference-model.test-support';
 
 /** One decided bid command as stored (bid_requests), in decision order. */
 export interface DecidedCommand {

@@ -1,5 +1,5 @@
-import { closeAuction, openAuction, overdueListings } from '../../src/modules/auctions/close-auction';
-import { closeJob, openJob } from '../../src/modules/auctions/auction-jobs';
+import { closeAuction, openAuction, overdueListings } from '../../src/modules/auctions';
+import { closeJob, openJob } from '../../src/modules/auctions';
 import { enqueue, jobId } from '../../src/shared/jobs';
 import type { JobHandler } from '../registry';
 

@@ -1,5 +1,5 @@
 import type { Deps } from '../../src/composition';
-import { BidBatcher } from '../../src/modules/bidding/bid-batcher';
+import { BidBatcher } from '../../src/modules/bidding';
 import type { JobHandler } from '../registry';
 
 const batchers = new WeakMap<Deps, BidBatcher>();

@@ -1,4 +1,4 @@
-import { announceEndingSoon, pushEndingSoon } from '../../src/modules/auctions/ending-soon';
+import { announceEndingSoon, pushEndingSoon } from '../../src/modules/auctions';
 import type { JobHandler } from '../registry';
 
 /** `auction.ending_soon`: the socket event 60 s (ENDING_SOON_LEAD_SEC) before the effective end. */

@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { writeOutbox } from '../../shared/outbox';
 import { CLOSE_LEAD_MS } from './auction-jobs';
 import { CloseBatcher, type FinalizeResult } from './close-batcher';
 import { appendListingEvents } from './listing-events';
+import { decidedRequestIds, findListingEnd, lockListingStart, markActive, overdueActive, overdueScheduled } from './auctions.repository';
 
 export type CloseResult = 'closed' | 'not_active' | 'not_due' | 'gone';
 
@@ -11,7 +11,17 @@ const WAIT_STEP_MS = 10;
 const WAIT_LIMIT_MS = 30_000;
 const STALE_CHECK_EVERY_MS = 200;
 
-type CloseDeps = Pick<Deps, 'db' | 'config' | 'bidsInFlight'>;
+/**
+ * The bidding module's receipt stamps of bids not yet decided (its `BidsInFlight`), as the close
+ * path uses them: the auctions module sits below bidding, so it states the shape it needs.
+ */
+export interface BidsInFlightView {
+  pendingBefore(listingId: string, endsAt: number): Promise<{ now: number; pending: number }>;
+  undecidedBefore(listingId: string, endsAt: number): Promise<string[]>;
+  settle(listingId: string, requestIds: string[]): Promise<void>;
+}
+
+export type CloseDeps = Pick<Platform, 'db' | 'config'> & { bidsInFlight: BidsInFlightView };
 
 /**
  * Closes a listing whose end has passed. Idempotent: a closed listing is left alone, one not yet
@@ -20,7 +30,7 @@ type CloseDeps = Pick<Deps, 'db' | 'config' | 'bidsInFlight'>;
  */
 export async function closeAuction(deps: CloseDeps, listingId: string): Promise<CloseResult> {
   for (let waited = 0; ; waited += WAIT_STEP_MS) {
-    const listing = await deps.db.selectFrom('listings').select(['status', 'endsAt']).where('id', '=', listingId).executeTakeFirst();
+    const listing = await findListingEnd(deps.db, listingId);
     if (!listing) return 'gone';
     if (listing.status !== 'active' || !listing.endsAt) return 'not_active';
     const endsAt = listing.endsAt.getTime();
@@ -49,11 +59,8 @@ export async function closeAuction(deps: CloseDeps, listingId: string): Promise<
 async function clearDecidedMarks(deps: CloseDeps, listingId: string, endsAt: number): Promise<void> {
   const marked = await deps.bidsInFlight.undecidedBefore(listingId, endsAt);
   if (marked.length === 0) return;
-  const decided = await deps.db.selectFrom('bidRequests').select('requestId').where('requestId', 'in', marked).execute();
-  await deps.bidsInFlight.settle(
-    listingId,
-    decided.map((d) => d.requestId),
-  );
+  const decided = await decidedRequestIds(deps.db, marked);
+  await deps.bidsInFlight.settle(listingId, decided);
 }
 
 const batchers = new WeakMap<object, CloseBatcher>();
@@ -69,16 +76,11 @@ function finalizeIfDue(deps: CloseDeps, listingId: string, redisNow: number): Pr
 }
 
 /** Opens a scheduled listing whose start has come (idempotent). */
-export async function openAuction(deps: Pick<Deps, 'db'>, listingId: string): Promise<'opened' | 'skipped'> {
+export async function openAuction(deps: Pick<Platform, 'db'>, listingId: string): Promise<'opened' | 'skipped'> {
   return deps.db.transaction().execute(async (trx) => {
-    const listing = await trx
-      .selectFrom('listings')
-      .select(['status', 'startsAt'])
-      .where('id', '=', listingId)
-      .forUpdate()
-      .executeTakeFirst();
+    const listing = await lockListingStart(trx, listingId);
     if (!listing || listing.status !== 'scheduled' || !listing.startsAt || listing.startsAt.getTime() > Date.now()) return 'skipped';
-    await trx.updateTable('listings').set({ status: 'active' }).where('id', '=', listingId).execute();
+    await markActive(trx, listingId);
     await writeOutbox(
       trx,
       await appendListingEvents(trx, listingId, [{ type: 'auction_started', payload: { startsAt: listing.startsAt.toISOString() } }]),
@@ -88,22 +90,8 @@ export async function openAuction(deps: Pick<Deps, 'db'>, listingId: string): Pr
 }
 
 /** Listings whose end or start passed without their job (a lost Redis job never leaves one open). */
-export async function overdueListings(deps: Pick<Deps, 'db'>, limit = 500) {
-  const due = await deps.db
-    .selectFrom('listings')
-    .select(['id', 'endsAt'])
-    .where('status', '=', 'active')
-    .where('endsAt', '<=', sql<Date>`now()`)
-    .orderBy('endsAt')
-    .limit(limit)
-    .execute();
-  const starting = await deps.db
-    .selectFrom('listings')
-    .select(['id', 'startsAt'])
-    .where('status', '=', 'scheduled')
-    .where('startsAt', '<=', sql<Date>`now()`)
-    .orderBy('startsAt')
-    .limit(limit)
-    .execute();
+export async function overdueListings(deps: Pick<Platform, 'db'>, limit = 500) {
+  const due = await overdueActive(deps.db, limit);
+  const starting = await overdueScheduled(deps.db, limit);
   return { due, starting };
 }

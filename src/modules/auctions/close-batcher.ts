@@ -1,6 +1,7 @@
-import type { Deps } from '../../composition';
-import { closeOutcome } from '../bidding/engine/engine';
-import { auctionStateOf } from '../listings/auction-state';
+import type { Platform } from '../../shared/platform';
+import { lockListings } from './auctions.repository';
+import { closeOutcome } from '../auctions/engine/engine';
+import { auctionStateOf } from './auction-state';
 import { finalizeListings, type Ending } from './finalize-listing';
 
 export type FinalizeResult = 'closed' | 'not_active' | 'gone' | 'retry';
@@ -14,7 +15,7 @@ interface Pending {
 }
 
 const MAX_BATCH = 250;
-type CloseDeps = Pick<Deps, 'db' | 'config'>;
+type CloseDeps = Pick<Platform, 'db' | 'config'>;
 
 /**
  * Finalizes the listings whose close jobs are ready, many per transaction: when thousands of
@@ -71,13 +72,7 @@ async function finalizeBatch(
 ): Promise<Map<string, FinalizeResult>> {
   const checkedAt = new Map(batch.map((p) => [p.listingId, p.checkedAt]));
   return deps.db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .selectFrom('listings')
-      .selectAll()
-      .where('id', 'in', [...checkedAt.keys()])
-      .orderBy('id')
-      .forUpdate()
-      .execute();
+    const rows = await lockListings(trx, [...checkedAt.keys()]);
     const results = new Map<string, FinalizeResult>([...checkedAt.keys()].map((id) => [id, 'gone']));
     const endings: Ending[] = [];
     for (const listing of rows) {

@@ -1,12 +1,11 @@
-import { sql } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Listing, Transaction } from '../../../db/schema';
-import type { Config } from '../../config/config';
-import { commissionCents } from '../../shared/money';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
-import { notificationJob } from '../../shared/jobs';
-import { transactionCreatedMessages } from '../transactions/transaction-events';
 import { listingRoom } from '../../shared/rooms';
+import { createSales, transactionCreatedMessages, type SaleTerms } from '../transactions';
+import { notificationJob } from '../../shared/jobs';
+import { activeBidders, markEnded as markEndedRows } from './auctions.repository';
+import { insertListingEvents } from './listing-events.repository';
 
 export type Finale = { sold: true; buyerId: string; priceCents: number; source: 'auction' | 'buy_now' } | { sold: false };
 
@@ -18,9 +17,9 @@ export interface Ending {
 
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
-/** Ends one listing; see `finalizeListings`. Returns the created transaction id, if sold. */
-export async function finalizeListing(trx: Trx, config: Config, listing: Listing, finale: Finale): Promise<string | null> {
-  return (await finalizeListings(trx, config, [{ listing, finale }])).get(listing.id) ?? null;
+/** Ends one listing; see `finalizeListings`. Returns the created transaction (as inserted), if sold. */
+export async function finalizeListing(trx: Trx, config: SaleTerms, listing: Listing, finale: Finale): Promise<Transaction | null> {
+  return (await endListings(trx, config, [{ listing, finale }])).get(listing.id) ?? null;
 }
 
 /**
@@ -29,7 +28,13 @@ export async function finalizeListing(trx: Trx, config: Config, listing: Listing
  * other bidders — in a fixed number of statements however many listings end together, because
  * thousands of auctions can end in the same second. Returns listing id → transaction id (or null).
  */
-export async function finalizeListings(trx: Trx, config: Config, endings: Ending[]): Promise<Map<string, string | null>> {
+export async function finalizeListings(trx: Trx, config: SaleTerms, endings: Ending[]): Promise<Map<string, string | null>> {
+  const sales = await endListings(trx, config, endings);
+  return new Map(endings.map((e) => [e.listing.id, sales.get(e.listing.id)?.id ?? null]));
+}
+
+/** The work of `finalizeListings`; returns listing id → created transaction for the sold ones. */
+async function endListings(trx: Trx, config: SaleTerms, endings: Ending[]): Promise<Map<string, Transaction>> {
   if (endings.length === 0) return new Map();
   await markEnded(trx, endings);
   const sales = await createTransactions(trx, config, endings);
@@ -44,47 +49,37 @@ export async function finalizeListings(trx: Trx, config: Config, endings: Ending
     messages.push(...endNotifications(listing, finale, bidders.get(listing.id) ?? []));
   }
   await writeOutbox(trx, messages);
-  return new Map(endings.map((e) => [e.listing.id, sales.get(e.listing.id)?.id ?? null]));
+  return sales;
 }
 
 /** One UPDATE for all: status, winner, end time, and the seq taken by the `auction_ended` event. */
 async function markEnded(trx: Trx, endings: Ending[]): Promise<void> {
-  const rows = endings.map(
-    ({ listing, finale }) =>
-      sql`(${listing.id}::uuid, ${finale.sold ? 'ended_sold' : 'ended_unsold'}, ${finale.sold ? finale.buyerId : null}::uuid)`,
+  await markEndedRows(
+    trx,
+    endings.map(({ listing, finale }) => ({
+      listingId: listing.id,
+      status: finale.sold ? 'ended_sold' : 'ended_unsold',
+      winnerId: finale.sold ? finale.buyerId : null,
+    })),
   );
-  await sql`
-    UPDATE listings AS l
-       SET status = v.status, winner_id = v.winner_id, ended_at = now(), event_seq = l.event_seq + 1
-      FROM (VALUES ${sql.join(rows)}) AS v (id, status, winner_id)
-     WHERE l.id = v.id`.execute(trx);
 }
 
-async function createTransactions(trx: Trx, config: Config, endings: Ending[]): Promise<Map<string, Transaction>> {
-  const sold = endings.flatMap(({ listing, finale }) => (finale.sold ? [{ listing, finale }] : []));
-  if (sold.length === 0) return new Map();
-  const created = await trx
-    .insertInto('transactions')
-    .values(
-      sold.map(({ listing, finale }) => {
-        const commission = commissionCents(finale.priceCents, config.fees.commissionBps);
-        return {
-          listingId: listing.id,
-          buyerId: finale.buyerId,
-          sellerId: listing.sellerId,
-          amountCents: finale.priceCents,
-          commissionBps: config.fees.commissionBps,
-          commissionCents: commission,
-          escrowFeeCents: config.fees.escrowFeeCents,
-          sellerPayoutCents: finale.priceCents - commission - config.fees.escrowFeeCents,
-          source: finale.source,
-          paymentDueAt: sql<Date>`now() + make_interval(secs => ${config.timing.paymentDeadlineSec})`,
-        };
-      }),
-    )
-    .returningAll()
-    .execute();
-  return new Map(created.map((tx) => [tx.listingId, tx]));
+/** The sales of the sold listings, created by the transactions module inside this transaction. */
+function createTransactions(trx: Trx, config: SaleTerms, endings: Ending[]) {
+  const sold = endings.flatMap(({ listing, finale }) =>
+    finale.sold
+      ? [
+          {
+            listingId: listing.id,
+            buyerId: finale.buyerId,
+            sellerId: listing.sellerId,
+            priceCents: finale.priceCents,
+            source: finale.source,
+          },
+        ]
+      : [],
+  );
+  return createSales(trx, config, sold);
 }
 
 /** The `auction_ended` events at the seq `markEnded` reserved (the row's seq + 1, under its lock). */
@@ -99,20 +94,15 @@ async function storeEndedEvents(trx: Trx, endings: Ending[]): Promise<OutboxMess
     };
     return { listingId: listing.id, seq, payload };
   });
-  await trx
-    .insertInto('listingEvents')
-    .values(events.map((e) => ({ listingId: e.listingId, seq: e.seq, type: 'auction_ended', payload: JSON.stringify(e.payload) })))
-    .execute();
+  await insertListingEvents(
+    trx,
+    events.map((e) => ({ listingId: e.listingId, seq: e.seq, type: 'auction_ended', payload: JSON.stringify(e.payload) })),
+  );
   return events.map((e) => ({ kind: 'event', rooms: [listingRoom(e.listingId)], event: 'auction_ended', data: e.payload }));
 }
 
 async function biddersOf(trx: Trx, listingIds: string[]): Promise<Map<string, string[]>> {
-  const rows = await trx
-    .selectFrom('listingBidders')
-    .select(['listingId', 'bidderId'])
-    .where('listingId', 'in', listingIds)
-    .where('retractedAt', 'is', null)
-    .execute();
+  const rows = await activeBidders(trx, listingIds);
   const byListing = new Map<string, string[]>();
   for (const r of rows) byListing.set(r.listingId, [...(byListing.get(r.listingId) ?? []), r.bidderId]);
   return byListing;

@@ -1,9 +1,17 @@
-import { sql } from 'kysely';
-import type { Trx } from '../../../db/connection';
+import type { Db, Trx } from '../../../db/connection';
+import { notFound } from '../../shared/errors';
 import { eventFor, type OutboxEvent } from '../../shared/outbox';
 import type { ListingEventBody, ListingEventName } from '../../shared/socket-events';
 
 import { listingRoom } from '../../shared/rooms';
+import {
+  eventsAfter,
+  findEventHead,
+  findLiveListingStatus,
+  insertListingEvents,
+  replayPage,
+  reserveEventSeqs,
+} from './listing-events.repository';
 
 /** A listing event to store and publish: its type and body (listingId and seq are added here). */
 export type ListingEventInput = { [E in ListingEventName]: { type: E; payload: ListingEventBody<E> } }[ListingEventName];
@@ -12,23 +20,41 @@ export type ListingEventInput = { [E in ListingEventName]: { type: E; payload: L
  * Stores listing events with consecutive per-listing seqs and returns them as outbox messages for
  * the listing room. The caller must hold the listing's row lock, which is what makes seqs gapless.
  */
-export async function appendListingEvents(
-  trx: Trx,
-  listingId: string,
-  events: ListingEventInput[],
-): Promise<OutboxEvent[]> {
+export async function appendListingEvents(trx: Trx, listingId: string, events: ListingEventInput[]): Promise<OutboxEvent[]> {
   if (events.length === 0) return [];
-  const { eventSeq } = await trx
-    .updateTable('listings')
-    .set({ eventSeq: sql<string>`event_seq + ${events.length}` })
-    .where('id', '=', listingId)
-    .returning('eventSeq')
-    .executeTakeFirstOrThrow();
+  const eventSeq = await reserveEventSeqs(trx, listingId, events.length);
   const first = Number(eventSeq) - events.length + 1;
   const rows = events.map((e, i) => ({ listingId, seq: first + i, type: e.type, payload: { listingId, ...e.payload, seq: first + i } }));
-  await trx
-    .insertInto('listingEvents')
-    .values(rows.map((r) => ({ listingId: r.listingId, seq: r.seq, type: r.type, payload: JSON.stringify(r.payload) })))
-    .execute();
+  await insertListingEvents(
+    trx,
+    rows.map((r) => ({ listingId: r.listingId, seq: r.seq, type: r.type, payload: JSON.stringify(r.payload) })),
+  );
   return rows.map((r) => eventFor(r.type, [listingRoom(listingId)], r.payload));
+}
+
+/** Stored listing events after `after`, for clients catching up on what they missed. */
+export async function listingEventsAfter(deps: { db: Db }, listingId: string, after: number, limit: number) {
+  const listing = await findLiveListingStatus(deps.db, listingId);
+  if (!listing || listing.status === 'draft') throw notFound('listing');
+  const rows = await eventsAfter(deps.db, listingId, after, limit + 1);
+  const page = rows
+    .slice(0, limit)
+    .map((r) => ({ seq: Number(r.seq), type: r.type, payload: r.payload, createdAt: r.createdAt.toISOString() }));
+  return { items: page, nextAfter: rows.length > limit ? page[page.length - 1].seq : null };
+}
+
+/** Throws 404 unless the listing is published (a socket may watch only those). */
+export async function assertWatchable(deps: { db: Db }, listingId: string): Promise<void> {
+  const listing = await findLiveListingStatus(deps.db, listingId);
+  if (!listing || listing.status === 'draft') throw notFound('listing');
+}
+
+/** The listing's current event seq: every event up to it is committed. */
+export async function currentEventSeq(deps: { db: Db }, listingId: string): Promise<number> {
+  return Number((await findEventHead(deps.db, listingId)).eventSeq);
+}
+
+/** One page (in seq order) of stored events after `after`, for a socket replay. */
+export function replayEvents(deps: { db: Db }, listingId: string, after: number, limit: number) {
+  return replayPage(deps.db, listingId, after, limit);
 }

@@ -1,7 +1,7 @@
 import type { Problem } from '../../shared/problem';
 import { toProblem } from '../../shared/problem';
 import { AppError, type ErrorKind } from '../../shared/errors';
-import type { BidErrorCode } from './engine/engine';
+import type { BidErrorCode } from '../auctions';
 
 const KINDS: Record<BidErrorCode | 'bidder_not_allowed', { kind: ErrorKind; message: string }> = {
   auction_not_active: { kind: 'conflict', message: 'This listing is not taking bids.' },

@@ -1,9 +1,8 @@
 import { accepted, created, defineRoute, ok } from '../../http/route';
 import { readIdempotencyKey } from '../../http/idempotency';
-import { notFound } from '../../shared/errors';
 import { z } from '../../shared/zod';
-import { TransactionSchema } from '../transactions/transactions.schemas';
-import { presentTransaction } from '../transactions/transactions.presenter';
+import { listingEventsAfter } from '../auctions';
+import { presentTransaction, TransactionSchema } from '../transactions';
 import {
   BidAcceptedSchema,
   BidIdParams,
@@ -16,7 +15,7 @@ import {
   PlaceBidBody,
   RetractionResult,
 } from './bidding.schemas';
-import { listingBidHistory, listingEventsAfter, myBids } from './bid-history';
+import { listingBidHistory, myBids } from './bid-history';
 import { buyNow } from './buy-now';
 import { retractBids } from './retract-bids';
 import { errorOf, submitBid } from './submit-bid';
@@ -63,7 +62,14 @@ export const biddingRoutes = [
     async (deps, { actor, params, query }) => ok(await listingBidHistory(deps, params.id, actor?.userId, query.limit, query.cursor)),
   ),
   defineRoute(
-    { method: 'get', path: '/v1/bids/me', summary: 'Your bids', tags, query: HistoryQuery, responses: { 200: { description: 'Newest first', schema: BidPage } } },
+    {
+      method: 'get',
+      path: '/v1/bids/me',
+      summary: 'Your bids',
+      tags,
+      query: HistoryQuery,
+      responses: { 200: { description: 'Newest first', schema: BidPage } },
+    },
     async (deps, { actor, query }) => ok(await myBids(deps, actor.userId, query.limit, query.cursor)),
   ),
   defineRoute(
@@ -85,13 +91,14 @@ export const biddingRoutes = [
       tags,
       params: ListingIdParams,
       idempotent: true,
-      responses: { 201: { description: 'Sold to you', schema: z.object({ transaction: TransactionSchema }).openapi('BuyNowResult') }, 409: { description: 'buy_now_unavailable' } },
+      responses: {
+        201: { description: 'Sold to you', schema: z.object({ transaction: TransactionSchema }).openapi('BuyNowResult') },
+        409: { description: 'buy_now_unavailable' },
+      },
     },
     async (deps, { actor, params }) => {
-      const txId = await buyNow(deps, actor, params.id);
-      const tx = await deps.db.selectFrom('transactions').selectAll().where('id', '=', txId).executeTakeFirst();
-      if (!tx) throw notFound('transaction');
-      return created({ transaction: presentTransaction(tx) });
+      const sale = await buyNow(deps, actor, params.id);
+      return created({ transaction: presentTransaction(sale) });
     },
   ),
   defineRoute(

@@ -1,20 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Listing } from '../../../db/schema';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
-import { closeJob, endingSoonJob } from '../auctions/auction-jobs';
-import { appendListingEvents, type ListingEventInput } from '../auctions/listing-events';
 import { userRoom } from '../../shared/rooms';
-import { auctionStateColumns, auctionStateOf } from '../listings/auction-state';
+import {
+  appendListingEvents,
+  auctionStateColumns,
+  auctionStateOf,
+  closeJob,
+  endingSoonJob,
+  lockListing,
+  minNextBidCents,
+  placeBid,
+  saveAuctionState,
+  type AuctionState,
+  type BidRecord,
+  type ListingEventInput,
+} from '../auctions';
 import { notificationJob } from '../../shared/jobs';
+import {
+  eligibleBidderNames,
+  insertBidRequests,
+  insertBids,
+  listingAliases,
+  storedOutcomes,
+  upsertListingBidders,
+} from './bidding.repository';
 import { bidProblem } from './bid-errors';
 import { aliasFor, presentBid } from './bid-presenter';
 import type { BidResult } from './bid-results';
-import { minNextBidCents, placeBid, type AuctionState, type BidRecord } from './engine/engine';
 import type { BidJobData } from './submit-bid';
-
 
 interface Decided {
   requestId: string;
@@ -23,7 +39,14 @@ interface Decided {
 
 interface BatchWork {
   bidRows: Array<BidRecord & { id: string; requestId: string | null; receivedAt: Date; createdAt: Date }>;
-  requestRows: Array<{ requestId: string; bidderId: string; maxAmountCents: number; receivedAt: Date; accepted: boolean; result: BidResult }>;
+  requestRows: Array<{
+    requestId: string;
+    bidderId: string;
+    maxAmountCents: number;
+    receivedAt: Date;
+    accepted: boolean;
+    result: BidResult;
+  }>;
   events: ListingEventInput[];
   outbox: OutboxMessage[];
   decided: Decided[];
@@ -36,18 +59,18 @@ interface BatchWork {
  * state written once, events and notifications to the outbox. Commands already decided (redelivered
  * jobs) answer their stored outcome.
  */
-export async function decideBids(deps: Pick<Deps, 'db' | 'config'>, listingId: string, commands: BidJobData[]): Promise<Decided[]> {
+export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingId: string, commands: BidJobData[]): Promise<Decided[]> {
   return deps.db.transaction().execute(async (trx) => {
-    const listing = await trx.selectFrom('listings').selectAll().where('id', '=', listingId).forUpdate().executeTakeFirst();
-    const stored = await trx
-      .selectFrom('bidRequests')
-      .select(['requestId', 'result'])
-      .where('requestId', 'in', commands.map((c) => c.requestId))
-      .execute();
+    const listing = await lockListing(trx, listingId);
+    const stored = await storedOutcomes(
+      trx,
+      commands.map((c) => c.requestId),
+    );
     const already = new Map(stored.map((s) => [s.requestId, s.result as unknown as BidResult]));
     const fresh = commands.filter((c) => !already.has(c.requestId));
     // Intake checked the listing exists; if it vanished since, refuse without storing anything.
-    if (!listing) return commands.map((c) => ({ requestId: c.requestId, result: { ok: false, error: bidProblem('auction_not_active') } as BidResult }));
+    if (!listing)
+      return commands.map((c) => ({ requestId: c.requestId, result: { ok: false, error: bidProblem('auction_not_active') } as BidResult }));
     const work: BatchWork = { bidRows: [], requestRows: [], events: [], outbox: [], decided: [], noticeKeys: new Set() };
     if (fresh.length) await decideFresh(deps, trx, listing, fresh, work);
     await persist(trx, listingId, work);
@@ -56,8 +79,17 @@ export async function decideBids(deps: Pick<Deps, 'db' | 'config'>, listingId: s
   });
 }
 
-async function decideFresh(deps: Pick<Deps, 'config'>, trx: Trx, listing: Listing, commands: BidJobData[], work: BatchWork): Promise<void> {
-  const cfg = { softCloseWindowMs: deps.config.timing.softCloseWindowSec * 1000, softCloseExtensionMs: deps.config.timing.softCloseExtensionSec * 1000 };
+async function decideFresh(
+  deps: Pick<Platform, 'config'>,
+  trx: Trx,
+  listing: Listing,
+  commands: BidJobData[],
+  work: BatchWork,
+): Promise<void> {
+  const cfg = {
+    softCloseWindowMs: deps.config.timing.softCloseWindowSec * 1000,
+    softCloseExtensionMs: deps.config.timing.softCloseExtensionSec * 1000,
+  };
   const eligible = await eligibleBidders(trx, commands);
   const aliases = await aliasBook(trx, listing.id);
   const before = auctionStateOf(listing);
@@ -111,13 +143,17 @@ async function decideFresh(deps: Pick<Deps, 'config'>, trx: Trx, listing: Listin
     });
     if (decision.extended) {
       work.events.push({ type: 'auction_extended', payload: { endsAt: new Date(next.endsAt).toISOString() } });
-      work.outbox.push(closeJob(listing.id, new Date(next.endsAt)), endingSoonJob(listing.id, new Date(next.endsAt), deps.config.timing.endingSoonLeadSec));
+      work.outbox.push(
+        closeJob(listing.id, new Date(next.endsAt)),
+        endingSoonJob(listing.id, new Date(next.endsAt), deps.config.timing.endingSoonLeadSec),
+      );
     }
-    if (decision.displaced) notifyOutbid(work, listing, decision.displaced.bidderId, decision.displaced.maxAmountCents, next, cmd.receivedAt);
+    if (decision.displaced)
+      notifyOutbid(work, listing, decision.displaced.bidderId, decision.displaced.maxAmountCents, next, cmd.receivedAt);
     state = next;
   }
   if (state !== before) {
-    await trx.updateTable('listings').set(auctionStateColumns(state)).where('id', '=', listing.id).execute();
+    await saveAuctionState(trx, listing.id, state);
   }
   await aliases.save();
 }
@@ -156,26 +192,26 @@ function refuse(work: BatchWork, cmd: BidJobData, code: Parameters<typeof bidPro
 
 function record(work: BatchWork, cmd: BidJobData, accepted: boolean, result: BidResult): void {
   work.decided.push({ requestId: cmd.requestId, result });
-  work.requestRows.push({ requestId: cmd.requestId, bidderId: cmd.bidderId, maxAmountCents: cmd.maxAmountCents, receivedAt: new Date(cmd.receivedAt), accepted, result });
+  work.requestRows.push({
+    requestId: cmd.requestId,
+    bidderId: cmd.bidderId,
+    maxAmountCents: cmd.maxAmountCents,
+    receivedAt: new Date(cmd.receivedAt),
+    accepted,
+    result,
+  });
 }
 
 /** Bidders allowed to bid now: verified, not suspended, not deleted (re-checked under the lock). */
 async function eligibleBidders(trx: Trx, commands: BidJobData[]): Promise<Map<string, string | null>> {
   const ids = [...new Set(commands.map((c) => c.bidderId))];
-  const rows = await trx
-    .selectFrom('users')
-    .select(['id', 'displayName'])
-    .where('id', 'in', ids)
-    .where('deletedAt', 'is', null)
-    .where('suspendedAt', 'is', null)
-    .where('phoneVerifiedAt', 'is not', null)
-    .execute();
+  const rows = await eligibleBidderNames(trx, ids);
   return new Map(rows.map((r) => [r.id, r.displayName]));
 }
 
 /** Per-listing aliases: existing ones loaded once, new bidders numbered in arrival order. */
 async function aliasBook(trx: Trx, listingId: string) {
-  const rows = await trx.selectFrom('listingBidders').select(['bidderId', 'alias']).where('listingId', '=', listingId).execute();
+  const rows = await listingAliases(trx, listingId);
   const aliases = new Map(rows.map((r) => [r.bidderId, r.alias]));
   const touched = new Map<string, { alias: string; lastBidAt: Date }>();
   return {
@@ -192,40 +228,38 @@ async function aliasBook(trx: Trx, listingId: string) {
     },
     async save(): Promise<void> {
       if (touched.size === 0) return;
-      await trx
-        .insertInto('listingBidders')
-        .values([...touched].map(([bidderId, t]) => ({ listingId, bidderId, alias: t.alias, lastBidAt: t.lastBidAt })))
-        .onConflict((oc) => oc.columns(['listingId', 'bidderId']).doUpdateSet({ lastBidAt: sql`greatest(listing_bidders.last_bid_at, excluded.last_bid_at)`, retractedAt: null }))
-        .execute();
+      await upsertListingBidders(
+        trx,
+        listingId,
+        [...touched].map(([bidderId, t]) => ({ bidderId, alias: t.alias, lastBidAt: t.lastBidAt })),
+      );
     },
   };
 }
 
 async function persist(trx: Trx, listingId: string, work: BatchWork): Promise<void> {
   if (work.bidRows.length) {
-    await trx
-      .insertInto('bids')
-      .values(
-        work.bidRows.map((r) => ({
-          id: r.id,
-          listingId,
-          bidderId: r.bidderId,
-          seq: r.bidSeq,
-          amountCents: r.amountCents,
-          maxAmountCents: r.maxAmountCents,
-          isAutoBid: r.isAutoBid,
-          requestId: r.requestId,
-          receivedAt: r.receivedAt,
-          createdAt: r.createdAt,
-        })),
-      )
-      .execute();
+    await insertBids(
+      trx,
+      work.bidRows.map((r) => ({
+        id: r.id,
+        listingId,
+        bidderId: r.bidderId,
+        seq: r.bidSeq,
+        amountCents: r.amountCents,
+        maxAmountCents: r.maxAmountCents,
+        isAutoBid: r.isAutoBid,
+        requestId: r.requestId,
+        receivedAt: r.receivedAt,
+        createdAt: r.createdAt,
+      })),
+    );
   }
   if (work.requestRows.length) {
-    await trx
-      .insertInto('bidRequests')
-      .values(work.requestRows.map((r) => ({ listingId, ...r, result: JSON.stringify(r.result) })))
-      .execute();
+    await insertBidRequests(
+      trx,
+      work.requestRows.map((r) => ({ listingId, ...r, result: JSON.stringify(r.result) })),
+    );
   }
   const events = await appendListingEvents(trx, listingId, work.events);
   await writeOutbox(trx, [...events, ...work.outbox]);

@@ -1,18 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { sha256 } from '../../shared/crypto';
 import { AppError, forbidden, notFound, unprocessable } from '../../shared/errors';
 import { enqueue, type JobPayload } from '../../shared/jobs';
 import type { BidResult } from './bid-results';
 import { errorOfBidProblem } from './bid-errors';
+import { bidderAndListing, storedOutcome } from './bidding.repository';
+import type { BidResults } from './bid-results';
+import type { BidsInFlight } from './bids-in-flight';
 
 /** One bid command: the `bid.place` payload of the job catalogue. */
 export type BidJobData = JobPayload<'bid.place'>;
 
 export type SubmitOutcome = { decided: true; result: BidResult } | { decided: false; requestId: string };
 
-type SubmitDeps = Pick<Deps, 'db' | 'redis' | 'rateLimits' | 'queues' | 'bidsInFlight' | 'bidResults' | 'config'>;
+export type SubmitDeps = Pick<Platform, 'db' | 'redis' | 'rateLimits' | 'queues' | 'config'> & {
+  bidsInFlight: BidsInFlight;
+  bidResults: BidResults;
+};
 
 /** Request ids are derived from the caller's idempotency key, so a retried bid is the same command. */
 export const bidRequestId = (userId: string, idempotencyKey: string | undefined): string =>
@@ -48,7 +54,13 @@ export async function submitBid(
       return { decided: true, result: stored };
     }
   }
-  const data: BidJobData = { requestId, listingId: input.listingId, bidderId: actor.userId, maxAmountCents: input.maxAmountCents, receivedAt };
+  const data: BidJobData = {
+    requestId,
+    listingId: input.listingId,
+    bidderId: actor.userId,
+    maxAmountCents: input.maxAmountCents,
+    receivedAt,
+  };
   try {
     await enqueue(deps.queues, 'bid.place', data, { jobId: requestId });
   } catch (err) {
@@ -64,7 +76,7 @@ export async function submitBid(
 }
 
 async function storedResult(deps: SubmitDeps, requestId: string): Promise<BidResult | undefined> {
-  const row = await deps.db.selectFrom('bidRequests').select('result').where('requestId', '=', requestId).executeTakeFirst();
+  const row = await storedOutcome(deps.db, requestId);
   return row ? (row.result as unknown as BidResult) : undefined;
 }
 
@@ -87,12 +99,7 @@ async function isRetry(deps: SubmitDeps, requestId: string, input: { listingId: 
 
 /** Cheap refusals before queueing, in one query (the worker re-checks what can change under the lock). */
 async function assertMayBid(deps: SubmitDeps, actor: Actor, listingId: string): Promise<void> {
-  const row = await deps.db
-    .selectFrom('users')
-    .leftJoin('listings', (join) => join.on('listings.id', '=', listingId).on('listings.deletedAt', 'is', null))
-    .select(['users.phoneVerifiedAt', 'users.suspendedAt', 'users.deletedAt', 'listings.sellerId', 'listings.status'])
-    .where('users.id', '=', actor.userId)
-    .executeTakeFirst();
+  const row = await bidderAndListing(deps.db, actor.userId, listingId);
   if (!row?.status || row.status === 'draft') throw notFound('listing');
   if (row.deletedAt || row.suspendedAt || !row.phoneVerifiedAt) {
     throw forbidden('bidder_not_allowed', 'Your account cannot bid right now (suspended, deleted, or phone not verified).');
@@ -104,4 +111,3 @@ async function assertMayBid(deps: SubmitDeps, actor: Actor, listingId: string): 
 export function errorOf(result: BidResult): AppError | undefined {
   return result.ok ? undefined : errorOfBidProblem(result.error);
 }
-

@@ -1,8 +1,9 @@
+/** Public surface of the categories module: which slugs exist and are open for listings. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { categoriesRepository } from './categories.repository';
 
-export { categoryRoutes } from './categories.routes';
+/** The slug rule a listing's category must follow. */
 export { CategorySlug } from './categories.schemas';
 
 /** True when `slug` names an active category (listings may only be filed under those). */

@@ -1,4 +1,4 @@
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { unauthorized } from '../../shared/errors';
 import type { ItemCondition, ListingStatus } from '../../../db/schema';
@@ -44,7 +44,7 @@ export function browseFilter(query: BrowseQueryInput, viewer: Actor | undefined)
 
 /** One page of published listings, keyset-paginated: `nextCursor` is null on the last page. */
 export async function browseListings(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Platform, 'db'>,
   ctx: ViewerCtx,
   query: BrowseQueryInput,
 ): Promise<{ items: ListingDto[]; nextCursor: string | null }> {

@@ -1,12 +1,12 @@
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { conflict, notFound } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
-import { appendListingEvents } from '../auctions/listing-events';
+import { appendListingEvents } from '../auctions';
 import { listingsRepository } from './listings.repository';
 import { assertSeller } from './listings.policy';
 import type { Ctx } from '../../shared/context';
 
-type CancelDeps = Pick<Deps, 'db' | 'clock'>;
+type CancelDeps = Pick<Platform, 'db' | 'clock'>;
 
 export type RemoveOutcome = 'deleted' | 'cancelled' | 'already_cancelled';
 

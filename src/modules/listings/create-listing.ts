@@ -1,11 +1,11 @@
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { assertListingRules, assertSellerMayList, toDate } from './listing-checks';
 import { listingsRepository, type ListingRow } from './listings.repository';
 import { isNewAccount, storedStartingPrice, type PriceTerms } from './listings.rules';
 import type { CreateListingInput } from './listings.schemas';
 import type { Ctx } from '../../shared/context';
 
-type CreateDeps = Pick<Deps, 'db' | 'config' | 'clock' | 'rateLimits'>;
+type CreateDeps = Pick<Platform, 'db' | 'config' | 'clock' | 'rateLimits'>;
 
 /** Creates a draft listing for the signed-in seller (SPEC §2 price rules; §4 new-account limit). */
 export async function createListing(deps: CreateDeps, ctx: Ctx, input: CreateListingInput): Promise<ListingRow> {

@@ -1,5 +1,3 @@
 /** Public surface of the listings module. */
-export { auctionStateColumns, auctionStateOf, type AuctionStateColumns, type AuctionStateRow } from './auction-state';
-export { listingImageRoutes } from './listing-images.routes';
-export { listingRoutes } from './listings.routes';
+/** The listing row as other modules read it (columns and type). */
 export { LISTING_COLUMNS, type ListingRow } from './listings.repository';

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import multer from 'multer';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { created, defineRoute, noContent } from '../../http/route';
 import { DiskStorage } from '../../providers/storage/disk-storage';
 import { AppError, invalid, notFound } from '../../shared/errors';
@@ -36,7 +36,7 @@ const FILE = /^[0-9a-f-]{36}\.(jpg|png|webp)$/;
 const UploadParams = z.object({ listingId: z.uuid(), file: z.string().regex(FILE) });
 
 /** Serves the disk stand-in's files read-only (S3 serves its own); a miss falls through to a 404. */
-function serveUploads(deps: Deps): RequestHandler {
+function serveUploads(deps: Pick<Platform, 'storage'>): RequestHandler {
   const disk = deps.storage instanceof DiskStorage ? deps.storage : undefined;
   return (req, res, next) => {
     const { listingId, file } = req.params;

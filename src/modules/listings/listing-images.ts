@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { AppError, conflict, invalid, notFound, unprocessable } from '../../shared/errors';
 import { sniffImageType } from './image-type';
 import { listingsRepository, type ListingImage } from './listings.repository';
@@ -9,7 +9,7 @@ import type { Ctx } from '../../shared/context';
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 export const MAX_IMAGES_PER_LISTING = 12;
 
-type ImageDeps = Pick<Deps, 'db' | 'storage' | 'logger'>;
+type ImageDeps = Pick<Platform, 'db' | 'storage' | 'logger'>;
 
 const tooMany = () => conflict('too_many_images', `A listing has at most ${MAX_IMAGES_PER_LISTING} images.`);
 

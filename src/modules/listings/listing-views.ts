@@ -1,10 +1,10 @@
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { listingsRepository, type ListingRow } from './listings.repository';
 import { isSeller } from './listings.policy';
 import { presentListing, type ListingDto } from './listings.presenter';
 
-type ViewDeps = Pick<Deps, 'db'>;
+type ViewDeps = Pick<Platform, 'db'>;
 
 /** Presents listings for a viewer, loading images, leader aliases and watch flags in one query each. */
 export async function listingViews(

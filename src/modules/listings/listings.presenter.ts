@@ -1,5 +1,5 @@
-import { isBuyNowAvailable, isReserveMet, minNextBidCents } from '../bidding/engine/engine';
-import { auctionStateOf } from './auction-state';
+import { isBuyNowAvailable, isReserveMet, minNextBidCents } from '../auctions';
+import { auctionStateOf } from '../auctions';
 import type { ListingImage, ListingRow } from './listings.repository';
 
 export interface ListingExtras {

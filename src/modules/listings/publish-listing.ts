@@ -1,14 +1,14 @@
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { conflict, notFound, unprocessable } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
-import { jobsForPublishedListing } from '../auctions/auction-jobs';
+import { jobsForPublishedListing } from '../auctions';
 import { assertListingRules, assertSellerMayList } from './listing-checks';
 import { listingsRepository, type ListingRow } from './listings.repository';
 import { assertSeller } from './listings.policy';
 import { publishSchedule } from './listings.rules';
 import type { Ctx } from '../../shared/context';
 
-type PublishDeps = Pick<Deps, 'db' | 'config' | 'clock'>;
+type PublishDeps = Pick<Platform, 'db' | 'config' | 'clock'>;
 
 /**
  * Publishes a draft under its row lock: every rule is checked again on the final listing, the status

@@ -1,4 +1,4 @@
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { notFound } from '../../shared/errors';
 import { assertListingRules, toDate, type RuleSubject } from './listing-checks';
 import { listingsRepository, type ListingPatch, type ListingRow } from './listings.repository';
@@ -7,7 +7,7 @@ import { storedStartingPrice, type PriceTerms } from './listings.rules';
 import type { UpdateListingInput } from './listings.schemas';
 import type { Ctx } from '../../shared/context';
 
-type UpdateDeps = Pick<Deps, 'db' | 'config' | 'clock'>;
+type UpdateDeps = Pick<Platform, 'db' | 'config' | 'clock'>;
 
 const PRICE_FIELDS: readonly EditableField[] = ['auctionType', 'startingPriceCents', 'reservePriceCents', 'buyNowPriceCents'];
 const time = (d: Date | null) => d?.getTime() ?? null;

@@ -1,10 +1,10 @@
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { conflict } from '../../shared/errors';
 import { getListing } from './get-listing';
 import { listingsRepository } from './listings.repository';
 import type { Ctx } from '../../shared/context';
 
-type WatchDeps = Pick<Deps, 'db'>;
+type WatchDeps = Pick<Platform, 'db'>;
 
 /** Watches a scheduled or active listing (idempotent: watching twice keeps one watch). Sellers may watch their own. */
 export async function watchListing(deps: WatchDeps, ctx: Ctx, id: string): Promise<{ watching: true; watchCount: number }> {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { unprocessable } from '../../shared/errors';
-import { requirePermission } from '../admin';
+import { requireZoneManager } from './safe-zones.policy';
 import { recordAudits } from '../audit';
 import type { Ctx } from './manage-safe-zones';
 import { hoursJson } from './opening-hours';
@@ -17,8 +17,8 @@ const toRow = (zone: CsvZone, by: string | null): NewSafeZone => ({ ...zone, hou
  * active zone, or none does — any bad cell → 422 listing all of them by line and column. One audit row
  * per created zone, in the same transaction.
  */
-export async function importSafeZones(deps: Pick<Deps, 'db'>, ctx: Ctx, csv: string): Promise<{ created: number }> {
-  requirePermission(ctx.actor, 'safe_zones:manage');
+export async function importSafeZones(deps: Pick<Platform, 'db'>, ctx: Ctx, csv: string): Promise<{ created: number }> {
+  requireZoneManager(ctx.actor);
   const read = readZonesCsv(csv);
   if (!read.ok) {
     const count = read.errors.length;

@@ -1,6 +1,8 @@
-/** Public surface of the safe-zones module: its routes and what other modules (listings, seed) need. */
-export { safeZoneRoutes } from './safe-zones.routes';
+/** Public surface of the safe-zones module: what other modules (listings) and the seed need. */
+/** Active zones nearest a point (meetup suggestions). */
 export { nearestActiveZones, NEAREST_ZONES_RADIUS_KM } from './search-safe-zones';
+/** Loading the partner CSV (seed). */
 export { loadSafeZonesCsv } from './import-safe-zones';
+/** The public view of a zone and its OpenAPI schema. */
 export { SafeZoneView as SafeZoneSchema } from './safe-zones.schemas';
 export type { SafeZoneView } from './safe-zones.presenter';

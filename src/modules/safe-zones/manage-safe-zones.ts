@@ -1,7 +1,7 @@
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { invalid, notFound } from '../../shared/errors';
-import { requirePermission } from '../admin';
+import { requireZoneManager } from './safe-zones.policy';
 import { recordAudit, type AuditAction } from '../audit';
 import { hoursJson } from './opening-hours';
 import { auditSnapshot, presentSafeZoneForStaff } from './safe-zones.presenter';
@@ -14,7 +14,7 @@ export interface Ctx {
   requestId: string;
 }
 
-type ManageDeps = Pick<Deps, 'db' | 'clock'>;
+type ManageDeps = Pick<Platform, 'db' | 'clock'>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const encodeCursor = (zone: SafeZone) => Buffer.from(JSON.stringify([zone.name, zone.id])).toString('base64url');
@@ -40,7 +40,7 @@ function decodeCursor(cursor: string): { name: string; id: string } {
 
 /** GET /v1/admin/safe-zones (`safe_zones:manage`): every zone, active or not, by name. */
 export async function listSafeZonesForStaff(deps: ManageDeps, ctx: Ctx, query: AdminSafeZonesInput) {
-  requirePermission(ctx.actor, 'safe_zones:manage');
+  requireZoneManager(ctx.actor);
   const rows = await safeZonesRepository.listForStaff(deps.db, {
     active: query.active === undefined ? undefined : query.active === 'true',
     q: query.q,
@@ -57,7 +57,7 @@ export async function listSafeZonesForStaff(deps: ManageDeps, ctx: Ctx, query: A
 
 /** POST /v1/admin/safe-zones (`safe_zones:manage`, audited with the new zone). */
 export async function createSafeZone(deps: ManageDeps, ctx: Ctx, input: CreateSafeZoneInput) {
-  requirePermission(ctx.actor, 'safe_zones:manage');
+  requireZoneManager(ctx.actor);
   const zone = await deps.db.transaction().execute(async (trx) => {
     const created = await safeZonesRepository.insert(trx, {
       ...input,
@@ -76,7 +76,7 @@ export async function createSafeZone(deps: ManageDeps, ctx: Ctx, input: CreateSa
  * reactivates. Audited with the zone before and after; a patch that changes nothing writes nothing.
  */
 export async function updateSafeZone(deps: ManageDeps, ctx: Ctx, id: string, input: UpdateSafeZoneInput) {
-  requirePermission(ctx.actor, 'safe_zones:manage');
+  requireZoneManager(ctx.actor);
   const { hours, ...rest } = input;
   const patch: SafeZonePatch = { ...rest, ...(hours !== undefined ? { hours: hoursJson(hours) } : {}) };
   return changeZone(deps, ctx, id, patch);
@@ -84,7 +84,7 @@ export async function updateSafeZone(deps: ManageDeps, ctx: Ctx, id: string, inp
 
 /** DELETE /v1/admin/safe-zones/:id (`safe_zones:manage`): deactivates; the zone stays for past meetups. */
 export async function deactivateSafeZone(deps: ManageDeps, ctx: Ctx, id: string) {
-  requirePermission(ctx.actor, 'safe_zones:manage');
+  requireZoneManager(ctx.actor);
   return changeZone(deps, ctx, id, { active: false });
 }
 

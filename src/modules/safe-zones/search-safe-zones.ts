@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { invalid } from '../../shared/errors';
 import { presentSafeZone, type SafeZoneView } from './safe-zones.presenter';
 import { safeZonesRepository } from './safe-zones.repository';
@@ -50,7 +50,7 @@ function decodeCursor(cursor: string, search: { lat: number; lng: number; radius
 
 /** GET /v1/safe-zones: active zones near a point, nearest first, one page at a time. */
 export async function searchSafeZones(
-  deps: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Platform, 'db' | 'clock'>,
   query: SafeZoneSearchInput,
 ): Promise<{ items: SafeZoneView[]; nextCursor: string | null }> {
   const { lat, lng } = query.near;

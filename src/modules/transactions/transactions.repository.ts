@@ -80,3 +80,26 @@ export const transactionsRepository = {
       .executeTakeFirst();
   },
 };
+
+/** A sale row as the auctions module hands it over (fees already worked out by `createSales`). */
+export type NewSaleRow = Pick<
+  Transaction,
+  | 'listingId'
+  | 'buyerId'
+  | 'sellerId'
+  | 'amountCents'
+  | 'commissionBps'
+  | 'commissionCents'
+  | 'escrowFeeCents'
+  | 'sellerPayoutCents'
+  | 'source'
+>;
+
+/** Inserts sales in one statement inside the caller's transaction; payment is due `paymentDeadlineSec` from now. */
+export async function insertSales(trx: Trx, rows: NewSaleRow[], paymentDeadlineSec: number): Promise<Transaction[]> {
+  return trx
+    .insertInto('transactions')
+    .values(rows.map((row) => ({ ...row, paymentDueAt: sql<Date>`now() + make_interval(secs => ${paymentDeadlineSec})` })))
+    .returningAll()
+    .execute();
+}

@@ -1,4 +1,4 @@
-import { initialState, placeBid, type AuctionState } from '../bidding/engine/engine';
+import { initialState, placeBid, type AuctionState } from '../auctions/engine/engine';
 import { auctionStateColumns, auctionStateOf, type AuctionStateRow } from './auction-state';
 
 const startsAt = new Date('2026-11-22T10:00:00Z');

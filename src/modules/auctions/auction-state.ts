@@ -1,5 +1,5 @@
 import type { Listing, ListingStatus } from '../../../db/schema';
-import { isReserveMet, type AuctionState, type Standing } from '../bidding/engine/engine';
+import { isReserveMet, type AuctionState, type Standing } from '../auctions/engine/engine';
 
 /** The listing columns that hold an auction's terms and state. */
 export type AuctionStateRow = Pick<

@@ -1,0 +1,131 @@
+import { sql, type Kysely } from 'kysely';
+import type { Trx } from '../../../db/connection';
+import type { Database, Listing } from '../../../db/schema';
+import { auctionStateColumns } from './auction-state';
+import type { AuctionState } from './engine/engine';
+
+type Reader = Kysely<Database>;
+
+/**
+ * The auction side of `listings` (status after publish, the auction columns, the end) under the
+ * listing's row lock. Reads of `bid_requests`, `listing_bidders` and `watches` are read-only lookups.
+ */
+
+/** Locks one listing row (FOR UPDATE) and returns it whole: every auction decision starts here. */
+export async function lockListing(trx: Trx, listingId: string): Promise<Listing | undefined> {
+  return trx.selectFrom('listings').selectAll().where('id', '=', listingId).forUpdate().executeTakeFirst();
+}
+
+/** Locks one listing row that is not soft-deleted (buy-now). */
+export async function lockLiveListing(trx: Trx, listingId: string): Promise<Listing | undefined> {
+  return trx.selectFrom('listings').selectAll().where('id', '=', listingId).where('deletedAt', 'is', null).forUpdate().executeTakeFirst();
+}
+
+/** Locks listing rows in id order (so concurrent batches never deadlock). */
+export async function lockListings(trx: Trx, listingIds: string[]): Promise<Listing[]> {
+  return trx.selectFrom('listings').selectAll().where('id', 'in', listingIds).orderBy('id').forUpdate().execute();
+}
+
+/** Writes the auction columns of a new engine state (the caller holds the row lock). */
+export async function saveAuctionState(trx: Trx, listingId: string, state: AuctionState): Promise<void> {
+  await trx.updateTable('listings').set(auctionStateColumns(state)).where('id', '=', listingId).execute();
+}
+
+/** Status and end of a listing, unlocked (the close job's first look). */
+export async function findListingEnd(db: Reader, listingId: string) {
+  return db.selectFrom('listings').select(['status', 'endsAt']).where('id', '=', listingId).executeTakeFirst();
+}
+
+/** Status and end of a listing under its row lock. */
+export async function lockListingEnd(trx: Trx, listingId: string) {
+  return trx.selectFrom('listings').select(['status', 'endsAt']).where('id', '=', listingId).forUpdate().executeTakeFirst();
+}
+
+/** Status and start of a listing under its row lock (opening a scheduled listing). */
+export async function lockListingStart(trx: Trx, listingId: string) {
+  return trx.selectFrom('listings').select(['status', 'startsAt']).where('id', '=', listingId).forUpdate().executeTakeFirst();
+}
+
+export async function markActive(trx: Trx, listingId: string): Promise<void> {
+  await trx.updateTable('listings').set({ status: 'active' }).where('id', '=', listingId).execute();
+}
+
+/** Active listings past their end, oldest first. */
+export async function overdueActive(db: Reader, limit: number) {
+  return db
+    .selectFrom('listings')
+    .select(['id', 'endsAt'])
+    .where('status', '=', 'active')
+    .where('endsAt', '<=', sql<Date>`now()`)
+    .orderBy('endsAt')
+    .limit(limit)
+    .execute();
+}
+
+/** Scheduled listings past their start, oldest first. */
+export async function overdueScheduled(db: Reader, limit: number) {
+  return db
+    .selectFrom('listings')
+    .select(['id', 'startsAt'])
+    .where('status', '=', 'scheduled')
+    .where('startsAt', '<=', sql<Date>`now()`)
+    .orderBy('startsAt')
+    .limit(limit)
+    .execute();
+}
+
+/** Which of these bid requests have a stored outcome (read of the bidding module's table). */
+export async function decidedRequestIds(db: Reader, requestIds: string[]): Promise<string[]> {
+  const rows = await db.selectFrom('bidRequests').select('requestId').where('requestId', 'in', requestIds).execute();
+  return rows.map((r) => r.requestId);
+}
+
+/** Whether `ending_soon` was already stored for this end. */
+export async function findEndingSoonEvent(trx: Trx, listingId: string, endsAt: string) {
+  return trx
+    .selectFrom('listingEvents')
+    .select('seq')
+    .where('listingId', '=', listingId)
+    .where('type', '=', 'ending_soon')
+    .where(sql<string>`payload->>'endsAt'`, '=', endsAt)
+    .executeTakeFirst();
+}
+
+/** What the 15-minute push needs of a listing. */
+export async function findListingForPush(trx: Trx, listingId: string) {
+  return trx.selectFrom('listings').select(['status', 'endsAt', 'sellerId', 'title']).where('id', '=', listingId).executeTakeFirst();
+}
+
+/** Everyone watching the listing or bidding on it without having retracted (read-only lookups). */
+export async function watchersAndBidders(trx: Trx, listingId: string): Promise<string[]> {
+  const watchers = trx.selectFrom('watches').select('userId').where('listingId', '=', listingId);
+  const bidders = trx
+    .selectFrom('listingBidders')
+    .select('bidderId as userId')
+    .where('listingId', '=', listingId)
+    .where('retractedAt', 'is', null);
+  return (await watchers.union(bidders).execute()).map((r) => r.userId);
+}
+
+/** One UPDATE for all: status, winner, end time, and the seq taken by the `auction_ended` event. */
+export async function markEnded(
+  trx: Trx,
+  rows: Array<{ listingId: string; status: 'ended_sold' | 'ended_unsold'; winnerId: string | null }>,
+): Promise<void> {
+  const values = rows.map((r) => sql`(${r.listingId}::uuid, ${r.status}, ${r.winnerId}::uuid)`);
+  await sql`
+    UPDATE listings AS l
+       SET status = v.status, winner_id = v.winner_id, ended_at = now(), event_seq = l.event_seq + 1
+      FROM (VALUES ${sql.join(values)}) AS v (id, status, winner_id)
+     WHERE l.id = v.id`.execute(trx);
+}
+
+/** Active (not retracted) bidders of each listing (read of the bidding module's table). */
+export async function activeBidders(trx: Trx, listingIds: string[]) {
+  return trx
+    .selectFrom('listingBidders')
+    .select(['listingId', 'bidderId'])
+    .where('listingId', 'in', listingIds)
+    .where('retractedAt', 'is', null)
+    .execute();
+}

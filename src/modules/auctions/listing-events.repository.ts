@@ -1,0 +1,59 @@
+import { sql, type Kysely } from 'kysely';
+import type { Trx } from '../../../db/connection';
+import type { Database } from '../../../db/schema';
+
+type Reader = Kysely<Database>;
+
+/** The stored, replayable stream of a listing: `listing_events` and the `event_seq` head on `listings`. */
+
+/** Reserves `count` consecutive seqs (caller holds the row lock); returns the new head. */
+export async function reserveEventSeqs(trx: Trx, listingId: string, count: number): Promise<string> {
+  const { eventSeq } = await trx
+    .updateTable('listings')
+    .set({ eventSeq: sql<string>`event_seq + ${count}` })
+    .where('id', '=', listingId)
+    .returning('eventSeq')
+    .executeTakeFirstOrThrow();
+  return eventSeq;
+}
+
+export async function insertListingEvents(
+  trx: Trx,
+  rows: Array<{ listingId: string; seq: number; type: string; payload: string }>,
+): Promise<void> {
+  await trx.insertInto('listingEvents').values(rows).execute();
+}
+
+/** Status of a listing that is not soft-deleted (only published listings have a public stream). */
+export async function findLiveListingStatus(db: Reader, listingId: string) {
+  return db.selectFrom('listings').select(['status']).where('id', '=', listingId).where('deletedAt', 'is', null).executeTakeFirst();
+}
+
+/** The listing's current event head. */
+export async function findEventHead(db: Reader, listingId: string) {
+  return db.selectFrom('listings').select('eventSeq').where('id', '=', listingId).executeTakeFirstOrThrow();
+}
+
+/** Stored events after `after`, in seq order. */
+export async function eventsAfter(db: Reader, listingId: string, after: number, limit: number) {
+  return db
+    .selectFrom('listingEvents')
+    .select(['seq', 'type', 'payload', 'createdAt'])
+    .where('listingId', '=', listingId)
+    .where('seq', '>', String(after))
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}
+
+/** One page of stored events for a socket replay (no timestamps: the payload is what is emitted). */
+export async function replayPage(db: Reader, listingId: string, after: number, limit: number) {
+  return db
+    .selectFrom('listingEvents')
+    .select(['seq', 'type', 'payload'])
+    .where('listingId', '=', listingId)
+    .where('seq', '>', String(after))
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}

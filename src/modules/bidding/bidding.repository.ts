@@ -1,0 +1,196 @@
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type { Trx } from '../../../db/connection';
+import type { BidRequestsTable, BidsTable, Database } from '../../../db/schema';
+
+type Reader = Kysely<Database>;
+
+/**
+ * `bids`, `bid_requests` and `listing_bidders`. Reads of `users` (bidder eligibility) and `listings`
+ * (is the listing visible, who sells it) are read-only lookups.
+ */
+
+/** Stored outcomes of these bid commands (a redelivered job answers its first decision). */
+export async function storedOutcomes(trx: Trx, requestIds: string[]) {
+  return trx.selectFrom('bidRequests').select(['requestId', 'result']).where('requestId', 'in', requestIds).execute();
+}
+
+/** The stored outcome of one bid command. */
+export async function storedOutcome(db: Reader, requestId: string) {
+  return db.selectFrom('bidRequests').select('result').where('requestId', '=', requestId).executeTakeFirst();
+}
+
+/** Bidders allowed to bid now: verified, not suspended, not deleted (read of `users`). */
+export async function eligibleBidderNames(trx: Trx, bidderIds: string[]) {
+  return trx
+    .selectFrom('users')
+    .select(['id', 'displayName'])
+    .where('id', 'in', bidderIds)
+    .where('deletedAt', 'is', null)
+    .where('suspendedAt', 'is', null)
+    .where('phoneVerifiedAt', 'is not', null)
+    .execute();
+}
+
+/** The bidder's account state and the listing's seller and status, in one query (intake checks). */
+export async function bidderAndListing(db: Reader, userId: string, listingId: string) {
+  return db
+    .selectFrom('users')
+    .leftJoin('listings', (join) => join.on('listings.id', '=', listingId).on('listings.deletedAt', 'is', null))
+    .select(['users.phoneVerifiedAt', 'users.suspendedAt', 'users.deletedAt', 'listings.sellerId', 'listings.status'])
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+}
+
+/** A buyer's account state (read of `users`), unless deleted. */
+export async function buyerStanding(db: Reader, userId: string) {
+  return db
+    .selectFrom('users')
+    .select(['phoneVerifiedAt', 'suspendedAt'])
+    .where('id', '=', userId)
+    .where('deletedAt', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Every alias of a listing's bidders. */
+export async function listingAliases(trx: Trx, listingId: string) {
+  return trx.selectFrom('listingBidders').select(['bidderId', 'alias']).where('listingId', '=', listingId).execute();
+}
+
+/** Records bidders' aliases and latest bid times; a new bid un-retracts a bidder. */
+export async function upsertListingBidders(
+  trx: Trx,
+  listingId: string,
+  rows: Array<{ bidderId: string; alias: string; lastBidAt: Date }>,
+): Promise<void> {
+  await trx
+    .insertInto('listingBidders')
+    .values(rows.map((r) => ({ listingId, bidderId: r.bidderId, alias: r.alias, lastBidAt: r.lastBidAt })))
+    .onConflict((oc) =>
+      oc
+        .columns(['listingId', 'bidderId'])
+        .doUpdateSet({ lastBidAt: sql`greatest(listing_bidders.last_bid_at, excluded.last_bid_at)`, retractedAt: null }),
+    )
+    .execute();
+}
+
+export async function insertBids(trx: Trx, rows: Insertable<BidsTable>[]): Promise<void> {
+  await trx.insertInto('bids').values(rows).execute();
+}
+
+export async function insertBidRequests(trx: Trx, rows: Insertable<BidRequestsTable>[]): Promise<void> {
+  await trx.insertInto('bidRequests').values(rows).execute();
+}
+
+/** The listing and bidder of a bid. */
+export async function findBid(db: Reader, bidId: string) {
+  return db.selectFrom('bids').select(['listingId', 'bidderId']).where('id', '=', bidId).executeTakeFirst();
+}
+
+/** A bidder's latest bid time and retraction on a listing. */
+export async function findBidder(trx: Trx, listingId: string, bidderId: string) {
+  return trx
+    .selectFrom('listingBidders')
+    .select(['lastBidAt', 'retractedAt'])
+    .where('listingId', '=', listingId)
+    .where('bidderId', '=', bidderId)
+    .executeTakeFirst();
+}
+
+/** Marks all of a bidder's bids on a listing retracted, and the bidder as retracted. */
+export async function retractBidder(trx: Trx, listingId: string, bidderId: string): Promise<void> {
+  await trx.updateTable('bids').set({ status: 'retracted' }).where('listingId', '=', listingId).where('bidderId', '=', bidderId).execute();
+  await trx
+    .updateTable('listingBidders')
+    .set({ retractedAt: sql<Date>`now()` })
+    .where('listingId', '=', listingId)
+    .where('bidderId', '=', bidderId)
+    .execute();
+}
+
+/** The live (not retracted) own bids of a listing in their original order, for a replay. */
+export async function liveBids(trx: Trx, listingId: string) {
+  return trx
+    .selectFrom('bids')
+    .select(['bidderId', 'maxAmountCents', 'seq'])
+    .where('listingId', '=', listingId)
+    .where('status', '=', 'active')
+    .where('isAutoBid', '=', false)
+    .orderBy('seq')
+    .execute();
+}
+
+/** One bidder's alias on a listing. */
+export async function aliasOf(trx: Trx, listingId: string, bidderId: string) {
+  return (
+    await trx
+      .selectFrom('listingBidders')
+      .select('alias')
+      .where('listingId', '=', listingId)
+      .where('bidderId', '=', bidderId)
+      .executeTakeFirst()
+  )?.alias;
+}
+
+/** Status and seller of a listing that is not soft-deleted (is its bid history visible?). */
+export async function findListingVisibility(db: Reader, listingId: string) {
+  return db
+    .selectFrom('listings')
+    .select(['status', 'sellerId'])
+    .where('id', '=', listingId)
+    .where('deletedAt', 'is', null)
+    .executeTakeFirst();
+}
+
+/** A page of a listing's bids with their aliases, newest first (keyset on the bid seq). */
+export async function listingBidsPage(db: Reader, listingId: string, limit: number, beforeSeq?: number) {
+  let query = db
+    .selectFrom('bids')
+    .innerJoin('listingBidders', (j) =>
+      j.onRef('listingBidders.listingId', '=', 'bids.listingId').onRef('listingBidders.bidderId', '=', 'bids.bidderId'),
+    )
+    .select([
+      'bids.id',
+      'bids.listingId',
+      'bids.bidderId',
+      'bids.amountCents',
+      'bids.maxAmountCents',
+      'bids.isAutoBid',
+      'bids.status',
+      'bids.createdAt',
+      'bids.seq',
+      'listingBidders.alias',
+    ])
+    .where('bids.listingId', '=', listingId)
+    .orderBy('bids.seq', 'desc')
+    .limit(limit);
+  if (beforeSeq !== undefined) query = query.where('bids.seq', '<', beforeSeq);
+  return query.execute();
+}
+
+/** A page of a bidder's own bid commands, newest decision first (keyset on bid_requests.decision_seq). */
+export async function bidderBidsPage(db: Reader, userId: string, limit: number, beforeDecisionSeq?: string) {
+  let query = db
+    .selectFrom('bids')
+    .innerJoin('listingBidders', (j) =>
+      j.onRef('listingBidders.listingId', '=', 'bids.listingId').onRef('listingBidders.bidderId', '=', 'bids.bidderId'),
+    )
+    .innerJoin('bidRequests', 'bidRequests.requestId', 'bids.requestId')
+    .select([
+      'bids.id',
+      'bids.listingId',
+      'bids.bidderId',
+      'bids.amountCents',
+      'bids.maxAmountCents',
+      'bids.isAutoBid',
+      'bids.status',
+      'bids.createdAt',
+      'listingBidders.alias',
+      'bidRequests.decisionSeq',
+    ])
+    .where('bids.bidderId', '=', userId)
+    .where('bids.isAutoBid', '=', false)
+    .orderBy('bidRequests.decisionSeq', 'desc')
+    .limit(limit);
+  if (beforeDecisionSeq !== undefined) query = query.where('bidRequests.decisionSeq', '<', beforeDecisionSeq);
+  return query.execute();
+}
