@@ -10,6 +10,7 @@ import { adminRoutes } from './modules/admin';
 import { disputeRoutes } from './modules/disputes';
 import { escrowRoutes as payRoutes } from './modules/escrow';
 import { handoverRoutes } from './modules/handover';
+import { meetupRoutes } from './modules/meetups/meetups.routes';
 import { ratingRoutes } from './modules/ratings';
 import { safeZoneRoutes } from './modules/safe-zones';
 import { transactionRoutes } from './modules/transactions/transactions.routes';
@@ -18,7 +19,7 @@ import { walletRoutes } from './modules/wallet';
 import { webhookRoutes } from './modules/webhooks';
 
 /** Transactions, QR handover, disputes, ratings and the staff console. */
-const escrowRoutes: RouteDef[] = [...transactionRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...adminRoutes];
+const escrowRoutes: RouteDef[] = [...transactionRoutes, ...meetupRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...adminRoutes];
 
 /** Payments core: pay, the seller's wallet, Stripe webhooks. */
 const paymentRoutes: RouteDef[] = [...payRoutes, ...walletRoutes, ...webhookRoutes];

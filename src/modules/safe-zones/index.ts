@@ -4,3 +4,5 @@ export { nearestActiveZones, NEAREST_ZONES_RADIUS_KM } from './search-safe-zones
 export { loadSafeZonesCsv } from './import-safe-zones';
 export { SafeZoneView as SafeZoneSchema } from './safe-zones.schemas';
 export type { SafeZoneView } from './safe-zones.presenter';
+export { findSafeZone } from './find-safe-zone';
+export type { SafeZone } from './safe-zones.repository';
