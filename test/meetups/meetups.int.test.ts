@@ -12,6 +12,10 @@ const meetupEvents = async (txId: string) => {
     .filter((p) => p.event === 'meetup_updated' && p.data.transactionId === txId);
 };
 
+/** The meetup.remind jobs in the outbox for a transaction, with their run times. */
+const reminders = async (txId: string) =>
+  (await outboxJobs(ctx.env.deps, 'meetup.remind', txId)) as unknown as Array<{ queue: string; jobId: string; data: { kind: string }; runAt?: number }>;
+
 describe('POST /v1/transactions/:id/meetup', () => {
   it('lets either party propose; the proposal shows on the transaction, the timeline and the room', async () => {
     const tx = await funded();
@@ -124,7 +128,7 @@ describe('POST /v1/transactions/:id/meetup/accept', () => {
     expect(await timeline(ctx.env, tx.id, 'meetup_accepted')).toEqual([expect.objectContaining({ actorId: ctx.buyer.id })]);
     expect((await meetupEvents(tx.id)).map((e) => e.data.meetup.status)).toEqual(['proposed', 'accepted']);
 
-    const jobs = (await outboxJobs(ctx.env.deps, 'meetup.remind', tx.id)) as Array<{ jobId: string; data: { kind: string }; runAt?: number }>;
+    const jobs = await reminders(tx.id);
     expect(jobs.map((j) => [j.data.kind, j.runAt])).toEqual([
       ['2h', startsAt.getTime() - 2 * 3600_000],
       ['15m', startsAt.getTime() - 15 * 60_000],
@@ -136,7 +140,7 @@ describe('POST /v1/transactions/:id/meetup/accept', () => {
   it('skips a reminder whose time has already passed (a meetup in an hour gets only the 15-minute one)', async () => {
     const tx = await funded();
     await arranged(ctx.env, tx, ctx.buyer, ctx.seller, await zoneAt(ctx.env), inMinutes(60));
-    const jobs = (await outboxJobs(ctx.env.deps, 'meetup.remind', tx.id)) as Array<{ data: { kind: string } }>;
+    const jobs = await reminders(tx.id);
     expect(jobs.map((j) => j.data.kind)).toEqual(['15m']);
   });
 
