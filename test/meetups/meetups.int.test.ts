@@ -61,6 +61,17 @@ describe('POST /v1/transactions/:id/meetup', () => {
     expect(detail.body.meetup).toMatchObject({ id: res.body.id, safeZone: { id: b }, status: 'proposed', proposedBy: ctx.buyer.id });
   });
 
+  it('keeps exactly one current meetup when both parties propose at the same instant', async () => {
+    const tx = await funded();
+    const zoneId = await zoneAt(ctx.env);
+    const body = { safeZoneId: zoneId, startsAt: inMinutes(400).toISOString() };
+    const answers = await Promise.all([propose(ctx.env, ctx.buyer, tx.id, body), propose(ctx.env, ctx.seller, tx.id, body)]);
+    expect(answers.map((r) => r.status)).toEqual([201, 201]);
+    const rows = await meetupRows(ctx.env, tx.id);
+    expect(rows.map((r) => r.status).sort()).toEqual(['proposed', 'superseded']);
+    expect(await timeline(ctx.env, tx.id, 'meetup_proposed')).toHaveLength(2);
+  });
+
   it('refuses a time in the past (422 meetup_in_past naming startsAt) and writes nothing', async () => {
     const tx = await funded();
     const res = await propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: await zoneAt(ctx.env), startsAt: inMinutes(-1).toISOString() });

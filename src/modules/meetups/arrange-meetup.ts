@@ -17,9 +17,13 @@ export interface MeetupProposal {
   startsAt: Date;
 }
 
-/** Party check outside the lock (stranger → 404, staff → 403), then the row lock and the state check. */
-async function lockedForParty(deps: MeetupDeps, trx: Trx, ctx: Ctx, transactionId: string): Promise<Transaction> {
+/** Only the parties arrange a meetup: a stranger gets 404 (it stays hidden), staff 403. */
+async function assertParty(deps: MeetupDeps, ctx: Ctx, transactionId: string): Promise<void> {
   assertPartyRole(ctx.actor, await findTransaction(deps.db, transactionId), 'party');
+}
+
+/** The transaction under its row lock, in a state that takes meetups (409 otherwise). */
+async function lockedArrangeable(trx: Trx, transactionId: string): Promise<Transaction> {
   const tx = await lockTransaction(trx, transactionId);
   if (!tx) throw notFound('transaction');
   assertArrangeable(tx);
@@ -32,12 +36,12 @@ async function lockedForParty(deps: MeetupDeps, trx: Trx, ctx: Ctx, transactionI
  * meetup, the timeline entry and the room event commit together, under the transaction's row lock.
  */
 export async function proposeMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: string, proposal: MeetupProposal): Promise<MeetupView> {
-  assertPartyRole(ctx.actor, await findTransaction(deps.db, transactionId), 'party');
+  await assertParty(deps, ctx, transactionId);
   assertFuture(proposal.startsAt, deps.clock.now());
   const zone = await findSafeZone(deps.db, proposal.safeZoneId);
   assertZoneActive(zone);
   return deps.db.transaction().execute(async (trx) => {
-    const tx = await lockedForParty(deps, trx, ctx, transactionId);
+    const tx = await lockedArrangeable(trx, transactionId);
     await meetupsRepository.supersedeCurrent(trx, tx.id);
     const meetup = await meetupsRepository.insert(trx, { transactionId: tx.id, safeZoneId: zone.id, startsAt: proposal.startsAt, proposedBy: ctx.actor.userId });
     const view = presentMeetup(meetup, zone);
@@ -52,8 +56,9 @@ export async function proposeMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: s
  * cannot: 403; nothing proposed: 409). Schedules the reminders 2 h and 15 min before it.
  */
 export async function acceptMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: string): Promise<MeetupView> {
+  await assertParty(deps, ctx, transactionId);
   return deps.db.transaction().execute(async (trx) => {
-    const tx = await lockedForParty(deps, trx, ctx, transactionId);
+    const tx = await lockedArrangeable(trx, transactionId);
     const current = await meetupsRepository.current(trx, tx.id);
     if (!current) throw conflict('no_meetup_proposed', 'Nothing has been proposed yet: propose a meetup first.');
     if (current.status === 'accepted') throw conflict('meetup_already_accepted', 'This meetup was already accepted.');
