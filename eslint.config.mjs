@@ -28,6 +28,7 @@ const TABLE_OWNERS = {
   auth: ['phoneOtps', 'refreshTokens'],
   transactions: ['transactions', 'transactionEvents'],
   chat: ['messages', 'messageReads'],
+  meetups: ['meetups'],
   handover: ['pickupTokens'],
   ratings: ['ratings'],
   wallet: ['sellerAccounts'],

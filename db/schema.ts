@@ -230,6 +230,13 @@ export interface TransactionsTable {
   /** Set while a due payout waits for the seller's Connect account to be enabled. */
   payoutWaitingReason: 'qr_verified' | 'dispute_resolved' | null;
   payoutWaitingSince: Timestamp | null;
+  /** Where the scanning phone was at the QR handover (SPEC §9), when it sent a position. */
+  handoverLat: number | null;
+  handoverLng: number | null;
+  /** Metres from the accepted meetup's zone at the handover. */
+  handoverDistanceM: number | null;
+  /** The handover happened more than 500 m from the accepted meetup's zone (never refused). */
+  handoverFlagged: Generated<boolean>;
   createdAt: CreatedAt;
   updatedAt: Generated<Date>;
 }
@@ -386,6 +393,20 @@ export interface SafeZonesTable {
   updatedAt: Generated<Date>;
 }
 
+export type MeetupStatus = 'proposed' | 'accepted' | 'superseded';
+
+export interface MeetupsTable {
+  id: Generated<string>;
+  transactionId: string;
+  safeZoneId: string;
+  startsAt: Timestamp;
+  status: Generated<MeetupStatus>;
+  proposedBy: string;
+  acceptedAt: Timestamp | null;
+  createdAt: CreatedAt;
+  updatedAt: Generated<Date>;
+}
+
 export interface Database {
   users: UsersTable;
   phoneOtps: PhoneOtpsTable;
@@ -415,9 +436,11 @@ export interface Database {
   messages: MessagesTable;
   messageReads: MessageReadsTable;
   safeZones: SafeZonesTable;
+  meetups: MeetupsTable;
 }
 
 export type Listing = Selectable<ListingsTable>;
+export type Meetup = Selectable<MeetupsTable>;
 export type Transaction = Selectable<TransactionsTable>;
 
 export type User = Selectable<UsersTable>;

@@ -15,6 +15,7 @@ import { escrowRoutes as payRoutes } from './modules/escrow/escrow.routes';
 import { handoverRoutes } from './modules/handover/handover.routes';
 import { ratingRoutes } from './modules/ratings/ratings.routes';
 import { safeZoneRoutes } from './modules/safe-zones/safe-zones.routes';
+import { meetupRoutes } from './modules/meetups/meetups.routes';
 import { transactionRoutes } from './modules/transactions/transactions.routes';
 import { userRoutes } from './modules/users/users.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
@@ -24,7 +25,7 @@ import { webhookRoutes } from './modules/webhooks/webhooks.routes';
 const adminRoutes: RouteDef[] = [...adminDisputeRoutes, ...adminUserRoutes, ...auditLogRoutes];
 
 /** Transactions, QR handover, disputes, ratings and the staff console. */
-const escrowRoutes: RouteDef[] = [...transactionRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...adminRoutes];
+const escrowRoutes: RouteDef[] = [...transactionRoutes, ...meetupRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...adminRoutes];
 
 /** Payments core: pay, the seller's wallet, Stripe webhooks. */
 const paymentRoutes: RouteDef[] = [...payRoutes, ...walletRoutes, ...webhookRoutes];

@@ -45,6 +45,17 @@ export const SOCKET_EVENTS = {
   new_message: z.looseObject({ transactionId: z.uuid(), message: z.record(z.string(), z.unknown()) }),
   /** Read receipts up to a message. */
   messages_read: z.looseObject({ transactionId: z.uuid(), readerId: z.uuid(), upToMessageId: z.uuid(), readAt: at }),
+  /** A meetup was proposed, replaced or accepted: the transaction's current meetup (SPEC §9). */
+  meetup_updated: z.looseObject({
+    transactionId: z.uuid(),
+    meetup: z.looseObject({
+      id: z.uuid(),
+      safeZone: z.looseObject({ id: z.uuid(), name: z.string() }),
+      startsAt: at,
+      status: z.enum(['proposed', 'accepted']),
+      proposedBy: z.uuid(),
+    }),
+  }),
 } as const;
 
 export type SocketEventName = keyof typeof SOCKET_EVENTS;

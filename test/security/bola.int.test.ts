@@ -101,6 +101,24 @@ const withTarget = (suspended: boolean) => async (): Promise<Fixture> => {
 };
 const count = async (table: 'pickupTokens' | 'disputes' | 'ratings' | 'messages', txId: string) =>
   (await db().selectFrom(table).select('id').where('transactionId', '=', txId).execute()).length;
+const meetupStatuses = async (txId: string) =>
+  (await db().selectFrom('meetups').select('status').where('transactionId', '=', txId).execute()).map((m) => m.status);
+const withZone = async (): Promise<Fixture> => {
+  const zone = await db()
+    .insertInto('safeZones')
+    .values({ name: `BOLA zone ${Math.random()}`, address: '1 Test St', kind: 'library', lat: 43.65, lng: -79.38, timezone: 'America/Toronto' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { ...(await tx('in_escrow')()), targetId: zone.id };
+};
+const meetupAt = () => new Date(Date.now() + 86_400_000).toISOString();
+/** A transaction with a meetup the seller proposed (so the buyer is the one who may accept). */
+const withProposal = async (): Promise<Fixture> => {
+  const f = await withZone();
+  const res = await env.http.post(`/v1/transactions/${f.tx.id}/meetup`).set(users.seller.auth).send({ safeZoneId: f.targetId, startsAt: meetupAt() });
+  if (res.status !== 201) throw new Error(`meetup proposal failed: ${res.status}`);
+  return f;
+};
 const txRow = (id: string) => db().selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 // Expected statuses. Parties 2xx, strangers 404, staff read-only on transactions, staff-only console.
@@ -149,6 +167,23 @@ const CASES: Case[] = [
     body: (f) => ({ token: f.token }),
     expect: { anonymous: 401, buyer: 403, seller: 200, stranger: 404, support: 403, admin: 403 },
     effect: async (f) => (await txRow(f.tx.id)).verifiedAt !== null,
+  },
+  {
+    method: 'post',
+    route: '/v1/transactions/:id/meetup',
+    setup: withZone,
+    path: (f) => `/v1/transactions/${f.tx.id}/meetup`,
+    body: (f) => ({ safeZoneId: f.targetId, startsAt: meetupAt() }),
+    expect: { anonymous: 401, buyer: 201, seller: 201, stranger: 404, support: 403, admin: 403 },
+    effect: async (f) => (await meetupStatuses(f.tx.id)).length > 0,
+  },
+  {
+    method: 'post',
+    route: '/v1/transactions/:id/meetup/accept',
+    setup: withProposal,
+    path: (f) => `/v1/transactions/${f.tx.id}/meetup/accept`,
+    expect: { anonymous: 401, buyer: 200, seller: 403, stranger: 404, support: 403, admin: 403 },
+    effect: async (f) => (await meetupStatuses(f.tx.id)).includes('accepted'),
   },
   {
     method: 'post',

@@ -5,13 +5,14 @@ import { endingSoon, endingSoonPush } from './ending-soon';
 import * as disputes from './disputes';
 import * as escrow from './escrow';
 import { cleanup } from './maintenance';
+import * as meetups from './meetups';
 import * as notifications from './notifications';
 
 /** queue → job name → handler, for every job of the catalogue (src/shared/jobs/catalogue.ts). */
 export const handlers: HandlerMap = {
   bids: { 'bid.place': bids.placeBid },
   auctions: { 'auction.open': auctions.open, 'auction.close': auctions.close, 'auction.sweep': auctions.sweep, 'auction.ending_soon': endingSoon, 'auction.ending_soon_push': endingSoonPush },
-  notifications: { 'notification.send': notifications.send },
+  notifications: { 'notification.send': notifications.send, 'meetup.remind': meetups.remind },
   maintenance: { 'maintenance.cleanup': cleanup },
   disputes: { 'dispute.escalate': disputes.escalate, 'dispute.sweep': disputes.sweep },
   escrow: {

@@ -152,6 +152,12 @@ export interface MessagesReadEvent {
   readAt: string;
 }
 
+/** A meetup was proposed, replaced or accepted: the transaction's current meetup (SPEC §9). */
+export interface MeetupUpdatedEvent {
+  transactionId: string;
+  meetup: Schemas['Meetup'];
+}
+
 export type ServerToClientEvents = { [K in ListingEventName]: (payload: ListingEvents[K]) => void } & {
   outbid: (payload: OutbidEvent) => void;
   bid_result: (payload: BidResultEvent) => void;
@@ -160,4 +166,5 @@ export type ServerToClientEvents = { [K in ListingEventName]: (payload: ListingE
   session_expired: (payload: SessionExpiredEvent) => void;
   new_message: (payload: NewMessageEvent) => void;
   messages_read: (payload: MessagesReadEvent) => void;
+  meetup_updated: (payload: MeetupUpdatedEvent) => void;
 };

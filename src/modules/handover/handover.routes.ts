@@ -43,7 +43,8 @@ export const handoverRoutes = [
       },
     },
     async (deps, { actor, params, body, requestId }) => {
-      const tx = await verifyPickup(deps, { actor, requestId }, params.id, body.token);
+      const position = body.lat !== undefined && body.lng !== undefined ? { lat: body.lat, lng: body.lng } : undefined;
+      const tx = await verifyPickup(deps, { actor, requestId }, params.id, body.token, position);
       return ok(presentTransactionDetail(tx, actor, undefined));
     },
   ),

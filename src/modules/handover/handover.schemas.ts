@@ -1,7 +1,15 @@
 import { z } from '../../shared/zod';
 
 // Any string up to a sane size reaches the redemption check: a wrong code is a 422, not a 400.
-export const VerifyPickupBody = z.strictObject({ token: z.string().min(1, 'scan the buyer’s code').max(512) }).openapi('VerifyPickup');
+// lat/lng: where the scanning phone is (SPEC §9), optional because a lost GPS fix must not block a sale.
+export const VerifyPickupBody = z
+  .strictObject({
+    token: z.string().min(1, 'scan the buyer’s code').max(512),
+    lat: z.number().min(-90).max(90).optional(),
+    lng: z.number().min(-180).max(180).optional(),
+  })
+  .refine((b) => (b.lat === undefined) === (b.lng === undefined), { path: ['lng'], message: 'send lat and lng together, or neither' })
+  .openapi('VerifyPickup');
 
 export const PickupCodeSchema = z
   .object({

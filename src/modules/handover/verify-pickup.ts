@@ -12,6 +12,7 @@ import { assertPartyRole } from '../transactions/transactions.policy';
 import { transactionsRepository } from '../transactions/transactions.repository';
 import { assertAwaitingHandover, assertNotVerified } from './handover.policy';
 import { pickupTokensRepository } from './pickup-tokens.repository';
+import { recordHandoverPosition, type ScanPosition } from '../meetups';
 
 /**
  * POST /transactions/:id/verify — the seller scans the buyer's code. Under the transaction's row lock:
@@ -20,7 +21,13 @@ import { pickupTokensRepository } from './pickup-tokens.repository';
  * the release job is written to the outbox — all in one commit, so two scans of the same code yield
  * one success (the other finds the token used: 422) and one release job.
  */
-export async function verifyPickup(deps: Pick<Deps, 'db'>, ctx: Ctx, transactionId: string, token: string): Promise<Transaction> {
+export async function verifyPickup(
+  deps: Pick<Deps, 'db'>,
+  ctx: Ctx,
+  transactionId: string,
+  token: string,
+  position?: ScanPosition,
+): Promise<Transaction> {
   assertPartyRole(ctx.actor, await transactionsRepository.findById(deps.db, transactionId), 'seller');
   return deps.db.transaction().execute(async (trx) => {
     const tx = await transactionsRepository.lockById(trx, transactionId);
@@ -39,6 +46,7 @@ export async function verifyPickup(deps: Pick<Deps, 'db'>, ctx: Ctx, transaction
     assertNotVerified(tx);
     const verified = await transactionsRepository.markVerified(trx, tx.id);
     await recordTransactionEvent(trx, tx.id, 'pickup_verified', { pickupTokenId: used.id }, ctx.actor.userId);
+    await recordHandoverPosition(trx, verified, position, ctx.actor.userId);
     const update = { transactionId: tx.id, status: verified.status, verifiedAt: verified.verifiedAt!.toISOString() };
     await writeOutbox(trx, [
       releaseJob(tx.id, 'qr_verified'),

@@ -4,6 +4,7 @@ import { removeListing } from './cancel-listing';
 import { createListing } from './create-listing';
 import { getListing } from './get-listing';
 import { listingView } from './listing-views';
+import { ListingDetailView, nearbySafeZones } from './nearby-safe-zones';
 import { publishListing } from './publish-listing';
 import type { Ctx } from '../../shared/context';
 import { updateListing } from './update-listing';
@@ -56,9 +57,12 @@ export const listingRoutes = [
       tags,
       auth: 'optional',
       params: ListingIdParams,
-      responses: { 200: { description: 'The listing (reservePriceCents only for its seller)', schema: ListingView }, 404: { description: 'Absent, deleted, or another seller’s draft' } },
+      responses: { 200: { description: 'The listing (reservePriceCents only for its seller)', schema: ListingDetailView }, 404: { description: 'Absent, deleted, or another seller’s draft' } },
     },
-    async (deps, input) => ok(await listingView(deps, await getListing(deps, input, input.params.id), input.actor)),
+    async (deps, input) => {
+      const listing = await getListing(deps, input, input.params.id);
+      return ok({ ...(await listingView(deps, listing, input.actor)), nearbySafeZones: await nearbySafeZones(deps, listing) });
+    },
   ),
   defineRoute(
     {

@@ -6,3 +6,5 @@ export { loadSafeZonesCsv } from './import-safe-zones';
 /** The public view of a zone and its OpenAPI schema. */
 export { SafeZoneView as SafeZoneSchema } from './safe-zones.schemas';
 export type { SafeZoneView } from './safe-zones.presenter';
+export { findSafeZone } from './find-safe-zone';
+export type { SafeZone } from './safe-zones.repository';

@@ -1,10 +1,10 @@
 import { defineRoute, ok } from '../../http/route';
-import { getTransaction, myTransactions, transactionTimeline } from './transaction-views';
+import { TransactionDetailWithMeetupSchema, transactionWithMeetup } from '../../flows/transaction-meetup';
+import { myTransactions, transactionTimeline } from './transaction-views';
 import {
   MyTransactionsQuery,
   TimelinePage,
   TimelineQuery,
-  TransactionDetailSchema,
   TransactionIdParams,
   TransactionPage,
 } from './transaction-views.schemas';
@@ -32,9 +32,9 @@ export const transactionRoutes = [
       summary: 'A transaction (buyer, seller, or staff)',
       tags,
       params: TransactionIdParams,
-      responses: { 200: { description: 'The transaction', schema: TransactionDetailSchema }, ...hidden },
+      responses: { 200: { description: 'The transaction', schema: TransactionDetailWithMeetupSchema }, ...hidden },
     },
-    async (deps, { actor, params, requestId }) => ok(await getTransaction(deps, { actor, requestId }, params.id)),
+    async (deps, { actor, params, requestId }) => ok(await transactionWithMeetup(deps, { actor, requestId }, params.id)),
   ),
   defineRoute(
     {

@@ -32,6 +32,7 @@ export const NOTIFICATION_TYPES = [
   'dispute_opened',
   'dispute_resolved',
   'new_message',
+  'meetup_reminder',
 ] as const;
 
 /** Why a payout is released (part of the release job's id, so each reason pays at most once). */
@@ -39,6 +40,17 @@ export const RELEASE_REASONS = ['qr_verified', 'dispute_resolved'] as const;
 
 const ListingRef = z.object({ listingId: z.uuid() });
 const TransactionRef = z.object({ transactionId: z.uuid() });
+/** How long before an accepted meetup each reminder goes out (SPEC §9: 2 h and 15 min). */
+export const MEETUP_REMINDER_KINDS = ['2h', '15m'] as const;
+
+const MeetupRemind = z.object({
+  meetupId: z.uuid(),
+  transactionId: z.uuid(),
+  kind: z.enum(MEETUP_REMINDER_KINDS),
+  /** The meetup time the reminder was scheduled for: a moved meetup makes the old reminder stale. */
+  startsAt: z.iso.datetime(),
+});
+
 /** Repeating jobs carry nothing; a scheduler's job may arrive with no data at all. */
 const NoPayload = z.object({}).default({});
 
@@ -86,6 +98,8 @@ export const CATALOGUE = {
   'auction.ending_soon_push': { queue: 'auctions', schema: ListingRef },
   /** Delivers one notification (in-app row, socket, push, SMS) exactly once per dedupe key. */
   'notification.send': { queue: 'notifications', schema: NotificationSend },
+  /** Reminds both parties of an accepted meetup (a no-op unless it is still the same accepted meetup). */
+  'meetup.remind': { queue: 'notifications', schema: MeetupRemind },
   /** Deletes expired OTPs, old idempotency keys and published outbox rows. */
   'maintenance.cleanup': { queue: 'maintenance', schema: NoPayload, every: { schedulerId: 'maintenance-cleanup', ms: 60 * 60 * 1000 } },
   /** Opens the automatic dispute of a transaction left unverified (re-checked under lock). */

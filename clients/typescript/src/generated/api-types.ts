@@ -624,7 +624,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Listing"];
+                        "application/json": components["schemas"]["ListingDetail"];
                     };
                 };
                 /** @description Absent, deleted, or another seller’s draft */
@@ -2302,7 +2302,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["TransactionDetail"];
+                        "application/json": components["schemas"]["TransactionDetailWithMeetup"];
                     };
                 };
                 /** @description No such transaction, or not yours */
@@ -2386,6 +2386,180 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transactions/{id}/meetup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose a safe zone and a time to meet (replaces the current meetup) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ProposeMeetup"];
+                };
+            };
+            responses: {
+                /** @description The proposal, now the current meetup */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Meetup"];
+                    };
+                };
+                /** @description not_a_party: staff do not arrange meetups */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such transaction, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description transaction_not_in_escrow, already_verified */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description meetup_in_past (startsAt), safe_zone_unavailable (safeZoneId: unknown or inactive) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transactions/{id}/meetup/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept the other party's proposed meetup (reminders 2 h and 15 min before) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The accepted meetup */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Meetup"];
+                    };
+                };
+                /** @description meetup_proposer: the other party accepts; not_a_party: staff */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such transaction, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no_meetup_proposed, meetup_already_accepted, transaction_not_in_escrow, already_verified */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description meetup_in_past (the proposed time has passed), safe_zone_unavailable (the zone was deactivated) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3626,6 +3800,74 @@ export interface components {
             lng: number;
             name: string;
         } | null;
+        ListingDetail: components["schemas"]["Listing"] & {
+            /** @description The 3 nearest active safe zones within 50 km, nearest first; empty without a location */
+            nearbySafeZones: components["schemas"]["SafeZone"][];
+        };
+        SafeZone: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            address: string;
+            /** @enum {string} */
+            kind: "police_station" | "library" | "mall" | "other";
+            lat: number;
+            lng: number;
+            hours: components["schemas"]["WeeklyHours"];
+            timezone: string;
+            phone: string | null;
+            /** @description Null when the hours are not known */
+            openNow: boolean | null;
+            /** @description Great-circle distance from near, km (3 decimals) */
+            distanceKm: number;
+        };
+        /**
+         * @description Opening intervals per weekday in the zone's local time; a day left out is closed
+         * @example {
+         *       "mon": [
+         *         {
+         *           "opens": "09:00",
+         *           "closes": "17:00"
+         *         }
+         *       ],
+         *       "sat": [
+         *         {
+         *           "opens": "10:00",
+         *           "closes": "16:00"
+         *         }
+         *       ]
+         *     }
+         */
+        WeeklyHours: {
+            mon?: {
+                opens: string;
+                closes: string;
+            }[];
+            tue?: {
+                opens: string;
+                closes: string;
+            }[];
+            wed?: {
+                opens: string;
+                closes: string;
+            }[];
+            thu?: {
+                opens: string;
+                closes: string;
+            }[];
+            fri?: {
+                opens: string;
+                closes: string;
+            }[];
+            sat?: {
+                opens: string;
+                closes: string;
+            }[];
+            sun?: {
+                opens: string;
+                closes: string;
+            }[];
+        } | null;
         /** @description Drafts: any field (null clears an optional one). Scheduled/active without bids: title, description, condition, location. With bids: description, location. Anything else → 409 listing_terms_locked. */
         UpdateListing: {
             title?: string;
@@ -3808,70 +4050,6 @@ export interface components {
             items: components["schemas"]["SafeZone"][];
             nextCursor: string | null;
         };
-        SafeZone: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            address: string;
-            /** @enum {string} */
-            kind: "police_station" | "library" | "mall" | "other";
-            lat: number;
-            lng: number;
-            hours: components["schemas"]["WeeklyHours"];
-            timezone: string;
-            phone: string | null;
-            /** @description Null when the hours are not known */
-            openNow: boolean | null;
-            /** @description Great-circle distance from near, km (3 decimals) */
-            distanceKm: number;
-        };
-        /**
-         * @description Opening intervals per weekday in the zone's local time; a day left out is closed
-         * @example {
-         *       "mon": [
-         *         {
-         *           "opens": "09:00",
-         *           "closes": "17:00"
-         *         }
-         *       ],
-         *       "sat": [
-         *         {
-         *           "opens": "10:00",
-         *           "closes": "16:00"
-         *         }
-         *       ]
-         *     }
-         */
-        WeeklyHours: {
-            mon?: {
-                opens: string;
-                closes: string;
-            }[];
-            tue?: {
-                opens: string;
-                closes: string;
-            }[];
-            wed?: {
-                opens: string;
-                closes: string;
-            }[];
-            thu?: {
-                opens: string;
-                closes: string;
-            }[];
-            fri?: {
-                opens: string;
-                closes: string;
-            }[];
-            sat?: {
-                opens: string;
-                closes: string;
-            }[];
-            sun?: {
-                opens: string;
-                closes: string;
-            }[];
-        } | null;
         AdminSafeZonePage: {
             items: components["schemas"]["AdminSafeZone"][];
             nextCursor: string | null;
@@ -3945,15 +4123,8 @@ export interface components {
             myRole: "buyer" | "seller";
             listingTitle: string;
         };
-        TransactionDetail: components["schemas"]["Transaction"] & {
-            refundedCents: number;
-            /** Format: date-time */
-            paidAt: string | null;
-            /** Format: date-time */
-            cancelledAt: string | null;
-            /** @enum {string|null} */
-            myRole: "buyer" | "seller" | null;
-            dispute: components["schemas"]["Dispute"];
+        TransactionDetailWithMeetup: components["schemas"]["TransactionDetail"] & {
+            meetup: components["schemas"]["Meetup"];
         };
         Dispute: {
             /** Format: uuid */
@@ -3979,6 +4150,40 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         } | null;
+        Meetup: {
+            /** Format: uuid */
+            id: string;
+            safeZone: components["schemas"]["MeetupZone"];
+            /** Format: date-time */
+            startsAt: string;
+            /** @enum {string} */
+            status: "proposed" | "accepted";
+            /** Format: uuid */
+            proposedBy: string;
+            /** Format: date-time */
+            acceptedAt: string | null;
+        } | null;
+        MeetupZone: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            address: string;
+            /** @enum {string} */
+            kind: "police_station" | "library" | "mall" | "other";
+            lat: number;
+            lng: number;
+            active: boolean;
+        };
+        TransactionDetail: components["schemas"]["Transaction"] & {
+            refundedCents: number;
+            /** Format: date-time */
+            paidAt: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            /** @enum {string|null} */
+            myRole: "buyer" | "seller" | null;
+            dispute: components["schemas"]["Dispute"];
+        };
         TransactionEventPage: {
             items: components["schemas"]["TransactionEvent"][];
             nextCursor: string | null;
@@ -3994,6 +4199,15 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        ProposeMeetup: {
+            /** Format: uuid */
+            safeZoneId: string;
+            /**
+             * Format: date-time
+             * @description When the parties meet (must be in the future)
+             */
+            startsAt: string;
+        };
         PickupCode: {
             /** @description Single-use, 256-bit, base64url */
             token: string;
@@ -4006,6 +4220,8 @@ export interface components {
         };
         VerifyPickup: {
             token: string;
+            lat?: number;
+            lng?: number;
         };
         OpenDispute: {
             /** @enum {string} */

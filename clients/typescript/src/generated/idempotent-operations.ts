@@ -7,6 +7,8 @@ export const IDEMPOTENT_OPERATIONS: readonly string[] = [
   'POST /v1/listings/{id}/bids',
   'POST /v1/listings/{id}/buy-now',
   'POST /v1/transactions/{id}/dispute',
+  'POST /v1/transactions/{id}/meetup',
+  'POST /v1/transactions/{id}/meetup/accept',
   'POST /v1/transactions/{id}/pay',
   'POST /v1/transactions/{id}/verify',
   'POST /v1/users/me/wallet'

@@ -1,0 +1,18 @@
+import type { Ctx } from '../shared/context';
+import type { Platform } from '../shared/platform';
+import { z } from '../shared/zod';
+import { currentMeetupView, MeetupSchema } from '../modules/meetups';
+import { getTransaction, TransactionDetailSchema } from '../modules/transactions';
+
+/** GET /v1/transactions/:id: the detail plus the current meetup (SPEC §9), `null` when none was proposed. */
+export const TransactionDetailWithMeetupSchema = TransactionDetailSchema.extend({
+  meetup: MeetupSchema.nullable(),
+}).openapi('TransactionDetailWithMeetup');
+
+/** The transaction detail (visibility and staff audit decided by the transactions module) with its meetup. */
+export async function transactionWithMeetup(deps: Pick<Platform, 'db'>, ctx: Ctx, id: string) {
+  const detail = await getTransaction(deps, ctx, id);
+  return { ...detail, meetup: await currentMeetupView(deps.db, detail.id) };
+}
+
+export type TransactionDetailWithMeetup = z.infer<typeof TransactionDetailWithMeetupSchema>;

@@ -1,0 +1,85 @@
+import type { Trx } from '../../../db/connection';
+import type { Meetup, Transaction } from '../../../db/schema';
+import type { Ctx } from '../../shared/context';
+import { conflict, forbidden, notFound } from '../../shared/errors';
+import { writeOutbox } from '../../shared/outbox';
+import { findSafeZone } from '../safe-zones';
+import { assertPartyRole, findTransaction, lockTransaction, recordTransactionEvent } from '../transactions';
+import { assertArrangeable, assertFuture, assertZoneActive } from './meetup-checks';
+import { meetupUpdated, reminderJobs } from './meetup-messages';
+import type { MeetupDeps } from './meetups.deps';
+import { presentMeetup } from './meetups.presenter';
+import { meetupsRepository } from './meetups.repository';
+import type { MeetupView } from './meetups.schemas';
+
+export interface MeetupProposal {
+  safeZoneId: string;
+  startsAt: Date;
+}
+
+/** Only the parties arrange a meetup: a stranger gets 404 (it stays hidden), staff 403. */
+async function assertParty(deps: MeetupDeps, ctx: Ctx, transactionId: string): Promise<void> {
+  assertPartyRole(ctx.actor, await findTransaction(deps.db, transactionId), 'party');
+}
+
+/** The transaction under its row lock, in a state that takes meetups (409 otherwise). */
+async function lockedArrangeable(trx: Trx, transactionId: string): Promise<Transaction> {
+  const tx = await lockTransaction(trx, transactionId);
+  if (!tx) throw notFound('transaction');
+  assertArrangeable(tx);
+  return tx;
+}
+
+/**
+ * POST /transactions/:id/meetup — either party proposes a zone and a time; the proposal replaces the
+ * current meetup (accepted or not), whose reminders then find it superseded and stay silent. The
+ * meetup, the timeline entry and the room event commit together, under the transaction's row lock.
+ */
+export async function proposeMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: string, proposal: MeetupProposal): Promise<MeetupView> {
+  await assertParty(deps, ctx, transactionId);
+  assertFuture(proposal.startsAt, deps.clock.now());
+  const zone = await findSafeZone(deps.db, proposal.safeZoneId);
+  assertZoneActive(zone);
+  return deps.db.transaction().execute(async (trx) => {
+    const tx = await lockedArrangeable(trx, transactionId);
+    await meetupsRepository.supersedeCurrent(trx, tx.id);
+    const meetup = await meetupsRepository.insert(trx, { transactionId: tx.id, safeZoneId: zone.id, startsAt: proposal.startsAt, proposedBy: ctx.actor.userId });
+    const view = presentMeetup(meetup, zone);
+    await recordTransactionEvent(trx, tx.id, 'meetup_proposed', timelineData(meetup, zone.name), ctx.actor.userId);
+    await writeOutbox(trx, [meetupUpdated(tx.id, view)]);
+    return view;
+  });
+}
+
+/**
+ * POST /transactions/:id/meetup/accept — the other party accepts the current proposal (the proposer
+ * cannot: 403; nothing proposed: 409). Schedules the reminders 2 h and 15 min before it.
+ */
+export async function acceptMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: string): Promise<MeetupView> {
+  await assertParty(deps, ctx, transactionId);
+  return deps.db.transaction().execute(async (trx) => {
+    const tx = await lockedArrangeable(trx, transactionId);
+    const current = await meetupsRepository.current(trx, tx.id);
+    if (!current) throw conflict('no_meetup_proposed', 'Nothing has been proposed yet: propose a meetup first.');
+    if (current.status === 'accepted') throw conflict('meetup_already_accepted', 'This meetup was already accepted.');
+    if (current.proposedBy === ctx.actor.userId) {
+      throw forbidden('meetup_proposer', 'The other party accepts a meetup; you proposed this one.');
+    }
+    assertFuture(current.startsAt, deps.clock.now());
+    const zone = await findSafeZone(trx, current.safeZoneId);
+    assertZoneActive(zone);
+    const accepted = await meetupsRepository.accept(trx, current.id);
+    if (!accepted) throw conflict('no_meetup_proposed', 'The proposal changed meanwhile: look at the transaction again.');
+    const view = presentMeetup(accepted, zone);
+    await recordTransactionEvent(trx, tx.id, 'meetup_accepted', timelineData(accepted, zone.name), ctx.actor.userId);
+    await writeOutbox(trx, [meetupUpdated(tx.id, view), ...reminderJobs(accepted, deps.clock.now())]);
+    return view;
+  });
+}
+
+const timelineData = (meetup: Meetup, zoneName: string) => ({
+  meetupId: meetup.id,
+  safeZoneId: meetup.safeZoneId,
+  safeZoneName: zoneName,
+  startsAt: meetup.startsAt.toISOString(),
+});

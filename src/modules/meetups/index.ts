@@ -1,0 +1,8 @@
+/** Public surface of the meetups module (routes are mounted by src/routes.ts from meetups.routes.ts). */
+export { acceptMeetup, proposeMeetup, type MeetupProposal } from './arrange-meetup';
+export { currentMeetupView } from './meetup-views';
+export { sendMeetupReminder, type ReminderOutcome } from './meetup-reminders';
+export { REMINDER_LEAD_MS, type MeetupReminderKind } from './meetup-messages';
+export { HANDOVER_FLAG_DISTANCE_M, recordHandoverPosition, type ScanPosition } from './handover-location';
+export { MeetupSchema, type MeetupView } from './meetups.schemas';
+export type { MeetupDeps, MeetupReminderDeps } from './meetups.deps';

@@ -1,0 +1,27 @@
+import type { Transaction } from '../../../db/schema';
+import { conflict, unprocessable } from '../../shared/errors';
+import type { SafeZone } from '../safe-zones';
+
+/** A meetup is arranged while the money is held and the goods have not changed hands yet. */
+export function assertArrangeable(tx: Transaction): void {
+  if (tx.status !== 'in_escrow') {
+    throw conflict('transaction_not_in_escrow', `A meetup is arranged while the transaction is in escrow; it is ${tx.status}.`);
+  }
+  if (tx.verifiedAt) throw conflict('already_verified', 'The goods were already handed over.');
+}
+
+export function assertFuture(startsAt: Date, now: Date): void {
+  if (startsAt.getTime() <= now.getTime()) {
+    throw unprocessable('meetup_in_past', 'A meetup must be in the future.', {
+      errors: [{ field: 'startsAt', message: 'must be in the future' }],
+    });
+  }
+}
+
+export function assertZoneActive(zone: SafeZone | undefined): asserts zone is SafeZone {
+  if (!zone || !zone.active) {
+    throw unprocessable('safe_zone_unavailable', 'That safe zone does not exist or no longer takes meetups.', {
+      errors: [{ field: 'safeZoneId', message: 'is not an active safe zone' }],
+    });
+  }
+}

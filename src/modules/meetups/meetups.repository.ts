@@ -1,0 +1,49 @@
+import { sql, type Kysely } from 'kysely';
+import type { Trx } from '../../../db/connection';
+import type { Database, Meetup } from '../../../db/schema';
+
+type Reader = Kysely<Database>;
+
+export interface NewMeetup {
+  transactionId: string;
+  safeZoneId: string;
+  startsAt: Date;
+  proposedBy: string;
+}
+
+/** The only Kysely code for meetups. */
+export const meetupsRepository = {
+  /** The transaction's current meetup (proposed or accepted), if any: at most one (a partial unique index). */
+  async current(db: Reader, transactionId: string): Promise<Meetup | undefined> {
+    return db.selectFrom('meetups').selectAll().where('transactionId', '=', transactionId).where('status', '<>', 'superseded').executeTakeFirst();
+  },
+
+  async findById(db: Reader, id: string): Promise<Meetup | undefined> {
+    return db.selectFrom('meetups').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  /** Retires the current meetup so a new proposal can take its place (the caller holds the transaction's lock). */
+  async supersedeCurrent(trx: Trx, transactionId: string): Promise<void> {
+    await trx
+      .updateTable('meetups')
+      .set({ status: 'superseded', updatedAt: sql<Date>`now()` })
+      .where('transactionId', '=', transactionId)
+      .where('status', '<>', 'superseded')
+      .execute();
+  },
+
+  async insert(trx: Trx, meetup: NewMeetup): Promise<Meetup> {
+    return trx.insertInto('meetups').values(meetup).returningAll().executeTakeFirstOrThrow();
+  },
+
+  /** proposed → accepted; answers undefined if it was not proposed any more. */
+  async accept(trx: Trx, id: string): Promise<Meetup | undefined> {
+    return trx
+      .updateTable('meetups')
+      .set({ status: 'accepted', acceptedAt: sql<Date>`now()`, updatedAt: sql<Date>`now()` })
+      .where('id', '=', id)
+      .where('status', '=', 'proposed')
+      .returningAll()
+      .executeTakeFirst();
+  },
+};

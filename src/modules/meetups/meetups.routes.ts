@@ -1,0 +1,48 @@
+import { created, defineRoute, ok } from '../../http/route';
+import { TransactionIdParams } from '../transactions';
+import { acceptMeetup, proposeMeetup } from './arrange-meetup';
+import { MeetupSchema, ProposeMeetupBody } from './meetups.schemas';
+
+const tags = ['meetups'];
+
+/** Arranging where and when the parties meet for the handover (SPEC §9). */
+export const meetupRoutes = [
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/transactions/:id/meetup',
+      summary: 'Propose a safe zone and a time to meet (replaces the current meetup)',
+      tags,
+      params: TransactionIdParams,
+      body: ProposeMeetupBody,
+      idempotent: true,
+      responses: {
+        201: { description: 'The proposal, now the current meetup', schema: MeetupSchema },
+        403: { description: 'not_a_party: staff do not arrange meetups' },
+        404: { description: 'No such transaction, or not yours' },
+        409: { description: 'transaction_not_in_escrow, already_verified' },
+        422: { description: 'meetup_in_past (startsAt), safe_zone_unavailable (safeZoneId: unknown or inactive)' },
+      },
+    },
+    async (deps, { actor, params, body, requestId }) =>
+      created(await proposeMeetup(deps, { actor, requestId }, params.id, { safeZoneId: body.safeZoneId, startsAt: new Date(body.startsAt) })),
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/transactions/:id/meetup/accept',
+      summary: "Accept the other party's proposed meetup (reminders 2 h and 15 min before)",
+      tags,
+      params: TransactionIdParams,
+      idempotent: true,
+      responses: {
+        200: { description: 'The accepted meetup', schema: MeetupSchema },
+        403: { description: 'meetup_proposer: the other party accepts; not_a_party: staff' },
+        404: { description: 'No such transaction, or not yours' },
+        409: { description: 'no_meetup_proposed, meetup_already_accepted, transaction_not_in_escrow, already_verified' },
+        422: { description: 'meetup_in_past (the proposed time has passed), safe_zone_unavailable (the zone was deactivated)' },
+      },
+    },
+    async (deps, { actor, params, requestId }) => ok(await acceptMeetup(deps, { actor, requestId }, params.id)),
+  ),
+];

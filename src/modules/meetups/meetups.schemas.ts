@@ -1,0 +1,34 @@
+import { z } from '../../shared/zod';
+
+export const ProposeMeetupBody = z
+  .strictObject({
+    safeZoneId: z.uuid(),
+    startsAt: z.iso.datetime({ offset: true }).describe('When the parties meet (must be in the future)'),
+  })
+  .openapi('ProposeMeetup');
+
+/** The zone as a meetup shows it: enough to find it, and whether it still takes meetups. */
+export const MeetupZoneSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    address: z.string(),
+    kind: z.enum(['police_station', 'library', 'mall', 'other']),
+    lat: z.number(),
+    lng: z.number(),
+    active: z.boolean(),
+  })
+  .openapi('MeetupZone');
+
+export const MeetupSchema = z
+  .object({
+    id: z.uuid(),
+    safeZone: MeetupZoneSchema,
+    startsAt: z.iso.datetime(),
+    status: z.enum(['proposed', 'accepted']),
+    proposedBy: z.uuid(),
+    acceptedAt: z.iso.datetime().nullable(),
+  })
+  .openapi('Meetup');
+
+export type MeetupView = z.infer<typeof MeetupSchema>;

@@ -1,0 +1,85 @@
+import { createTransaction, useTransactionParties } from '../escrow-handover/support';
+import { expectProblem } from '../support/http';
+import { arranged, CITY_HALL, inMinutes, propose, timeline, zoneAt } from './support';
+
+const ctx = useTransactionParties();
+
+/** ~1.1 km north of City Hall (0.01° of latitude), and ~200 m north of it. */
+const FAR = { lat: CITY_HALL.lat + 0.01, lng: CITY_HALL.lng };
+const NEAR = { lat: CITY_HALL.lat + 0.0018, lng: CITY_HALL.lng };
+
+const funded = () => createTransaction(ctx.env.deps, { buyerId: ctx.buyer.id, sellerId: ctx.seller.id });
+async function scan(txId: string, position: Record<string, unknown> = {}) {
+  const { body } = await ctx.env.http.get(`/v1/transactions/${txId}/qr`).set(ctx.buyer.auth);
+  return ctx.env.http.post(`/v1/transactions/${txId}/verify`).set(ctx.seller.auth).send({ token: body.token, ...position });
+}
+const handoverColumns = (txId: string) =>
+  ctx.env.deps.db
+    .selectFrom('transactions')
+    .select(['handoverLat', 'handoverLng', 'handoverDistanceM', 'handoverFlagged', 'verifiedAt'])
+    .where('id', '=', txId)
+    .executeTakeFirstOrThrow();
+
+describe('QR verify with the scanning phone position (SPEC §9)', () => {
+  it('flags a handover more than 500 m from the accepted meetup zone on the timeline, and still verifies', async () => {
+    const tx = await funded();
+    const zoneId = await zoneAt(ctx.env);
+    const meetupId = await arranged(ctx.env, tx, ctx.seller, ctx.buyer, zoneId, inMinutes(300));
+    const res = await scan(tx.id, FAR);
+    expect(res.status).toBe(200);
+    expect(res.body.verifiedAt).toEqual(expect.any(String));
+    const stored = await handoverColumns(tx.id);
+    expect(stored).toMatchObject({ handoverLat: FAR.lat, handoverLng: FAR.lng, handoverFlagged: true });
+    expect(stored.handoverDistanceM).toBeGreaterThan(1100);
+    expect(stored.handoverDistanceM).toBeLessThan(1125);
+    const [flag] = await timeline(ctx.env, tx.id, 'handover_far_from_zone');
+    expect(flag).toMatchObject({ actorId: ctx.seller.id, data: { distanceM: stored.handoverDistanceM, thresholdM: 500, meetupId, safeZoneId: zoneId } });
+    const events = await ctx.env.http.get(`/v1/transactions/${tx.id}/events`).set(ctx.support.auth);
+    expect(events.body.items.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['pickup_verified', 'handover_far_from_zone']));
+  });
+
+  it('stores the position without a flag within 500 m', async () => {
+    const tx = await funded();
+    await arranged(ctx.env, tx, ctx.buyer, ctx.seller, await zoneAt(ctx.env), inMinutes(300));
+    expect((await scan(tx.id, NEAR)).status).toBe(200);
+    const stored = await handoverColumns(tx.id);
+    expect(stored).toMatchObject({ handoverLat: NEAR.lat, handoverFlagged: false });
+    expect(stored.handoverDistanceM).toBeGreaterThan(190);
+    expect(stored.handoverDistanceM).toBeLessThan(210);
+    expect(await timeline(ctx.env, tx.id, 'handover_far_from_zone')).toHaveLength(0);
+  });
+
+  it('stores and flags nothing without coordinates (a lost GPS fix never blocks a sale)', async () => {
+    const tx = await funded();
+    await arranged(ctx.env, tx, ctx.buyer, ctx.seller, await zoneAt(ctx.env), inMinutes(300));
+    expect((await scan(tx.id)).status).toBe(200);
+    expect(await handoverColumns(tx.id)).toMatchObject({ handoverLat: null, handoverLng: null, handoverDistanceM: null, handoverFlagged: false, verifiedAt: expect.any(Date) });
+    expect(await timeline(ctx.env, tx.id, 'handover_far_from_zone')).toHaveLength(0);
+  });
+
+  it('does not flag when no meetup was accepted (only proposed), but keeps the position', async () => {
+    const tx = await funded();
+    await propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: await zoneAt(ctx.env), startsAt: inMinutes(300).toISOString() });
+    expect((await scan(tx.id, FAR)).status).toBe(200);
+    expect(await handoverColumns(tx.id)).toMatchObject({ handoverLat: FAR.lat, handoverDistanceM: null, handoverFlagged: false });
+    expect(await timeline(ctx.env, tx.id, 'handover_far_from_zone')).toHaveLength(0);
+  });
+
+  it('refuses coordinates out of range or half a position (400 naming the field), consuming nothing', async () => {
+    const tx = await funded();
+    const { body } = await ctx.env.http.get(`/v1/transactions/${tx.id}/qr`).set(ctx.buyer.auth);
+    const verify = (extra: Record<string, unknown>) =>
+      ctx.env.http.post(`/v1/transactions/${tx.id}/verify`).set(ctx.seller.auth).send({ token: body.token, ...extra });
+    for (const [extra, field] of [
+      [{ lat: 91, lng: 0 }, 'lat'],
+      [{ lat: 0, lng: -181 }, 'lng'],
+      [{ lat: 43.6 }, 'lng'],
+      [{ lat: '43.6', lng: -79.3 }, 'lat'],
+    ] as const) {
+      const res = await verify(extra);
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field })]);
+    }
+    expect((await verify(NEAR)).status).toBe(200);
+  });
+});

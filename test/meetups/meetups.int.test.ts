@@ -1,0 +1,182 @@
+import { createTransaction, outboxJobs, useTransactionParties } from '../escrow-handover/support';
+import { expectProblem } from '../support/http';
+import { accept, arranged, inMinutes, meetupRows, propose, timeline, zoneAt } from './support';
+
+const ctx = useTransactionParties();
+const funded = (status?: Parameters<typeof createTransaction>[1]['status']) =>
+  createTransaction(ctx.env.deps, { buyerId: ctx.buyer.id, sellerId: ctx.seller.id, status });
+const meetupEvents = async (txId: string) => {
+  const rows = await ctx.env.deps.db.selectFrom('outbox').select('payload').where('topic', '=', 'event').orderBy('id').execute();
+  return rows
+    .map((r) => r.payload as unknown as { event: string; rooms: string[]; data: { transactionId: string; meetup: Record<string, unknown> } })
+    .filter((p) => p.event === 'meetup_updated' && p.data.transactionId === txId);
+};
+
+/** The meetup.remind jobs in the outbox for a transaction, with their run times. */
+const reminders = async (txId: string) =>
+  (await outboxJobs(ctx.env.deps, 'meetup.remind', txId)) as unknown as Array<{ queue: string; jobId: string; data: { kind: string }; runAt?: number }>;
+
+describe('POST /v1/transactions/:id/meetup', () => {
+  it('lets either party propose; the proposal shows on the transaction, the timeline and the room', async () => {
+    const tx = await funded();
+    const zoneId = await zoneAt(ctx.env);
+    const startsAt = inMinutes(24 * 60);
+    const res = await propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: zoneId, startsAt: startsAt.toISOString() });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      safeZone: { id: zoneId, active: true, name: expect.any(String) },
+      startsAt: startsAt.toISOString(),
+      status: 'proposed',
+      proposedBy: ctx.buyer.id,
+      acceptedAt: null,
+    });
+
+    const detail = await ctx.env.http.get(`/v1/transactions/${tx.id}`).set(ctx.seller.auth);
+    expect(detail.status).toBe(200);
+    expect(detail.body.meetup).toEqual(res.body);
+    const events = await timeline(ctx.env, tx.id, 'meetup_proposed');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actorId: ctx.buyer.id, data: { meetupId: res.body.id, safeZoneId: zoneId, startsAt: startsAt.toISOString() } });
+    const room = await meetupEvents(tx.id);
+    expect(room).toHaveLength(1);
+    expect(room[0]).toMatchObject({ rooms: [`transaction:${tx.id}`], data: { meetup: { id: res.body.id, status: 'proposed' } } });
+  });
+
+  it('shows meetup: null before anything is proposed', async () => {
+    const tx = await funded();
+    const detail = await ctx.env.http.get(`/v1/transactions/${tx.id}`).set(ctx.buyer.auth);
+    expect(detail.status).toBe(200);
+    expect(detail.body.meetup).toBeNull();
+  });
+
+  it('replaces the current meetup with a new proposal (accepted or not), keeping one current row', async () => {
+    const tx = await funded();
+    const [a, b] = await Promise.all([zoneAt(ctx.env), zoneAt(ctx.env, { lat: 43.66, lng: -79.39 })]);
+    await arranged(ctx.env, tx, ctx.seller, ctx.buyer, a, inMinutes(600));
+    const res = await propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: b, startsAt: inMinutes(900).toISOString() });
+    expect(res.status).toBe(201);
+    const rows = await meetupRows(ctx.env, tx.id);
+    expect(rows.map((r) => r.status)).toEqual(['superseded', 'proposed']);
+    const detail = await ctx.env.http.get(`/v1/transactions/${tx.id}`).set(ctx.seller.auth);
+    expect(detail.body.meetup).toMatchObject({ id: res.body.id, safeZone: { id: b }, status: 'proposed', proposedBy: ctx.buyer.id });
+  });
+
+  it('keeps exactly one current meetup when both parties propose at the same instant', async () => {
+    const tx = await funded();
+    const zoneId = await zoneAt(ctx.env);
+    const body = { safeZoneId: zoneId, startsAt: inMinutes(400).toISOString() };
+    const answers = await Promise.all([propose(ctx.env, ctx.buyer, tx.id, body), propose(ctx.env, ctx.seller, tx.id, body)]);
+    expect(answers.map((r) => r.status)).toEqual([201, 201]);
+    const rows = await meetupRows(ctx.env, tx.id);
+    expect(rows.map((r) => r.status).sort()).toEqual(['proposed', 'superseded']);
+    expect(await timeline(ctx.env, tx.id, 'meetup_proposed')).toHaveLength(2);
+  });
+
+  it('refuses a time in the past (422 meetup_in_past naming startsAt) and writes nothing', async () => {
+    const tx = await funded();
+    const res = await propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: await zoneAt(ctx.env), startsAt: inMinutes(-1).toISOString() });
+    expectProblem(res, 422, 'meetup_in_past');
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'startsAt' })]);
+    expect(await meetupRows(ctx.env, tx.id)).toHaveLength(0);
+    expect(await timeline(ctx.env, tx.id, 'meetup_proposed')).toHaveLength(0);
+    expect(await meetupEvents(tx.id)).toHaveLength(0);
+  });
+
+  it('refuses an inactive or unknown zone (422 safe_zone_unavailable naming safeZoneId)', async () => {
+    const tx = await funded();
+    const inactive = await zoneAt(ctx.env, undefined, false);
+    for (const safeZoneId of [inactive, '00000000-0000-4000-8000-000000000000']) {
+      const res = await propose(ctx.env, ctx.seller, tx.id, { safeZoneId, startsAt: inMinutes(60).toISOString() });
+      expectProblem(res, 422, 'safe_zone_unavailable');
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'safeZoneId' })]);
+    }
+    expect(await meetupRows(ctx.env, tx.id)).toHaveLength(0);
+  });
+
+  it('refuses a transaction that is not in escrow (409) or already handed over', async () => {
+    const zoneId = await zoneAt(ctx.env);
+    const body = { safeZoneId: zoneId, startsAt: inMinutes(60).toISOString() };
+    for (const status of ['pending_payment', 'released', 'cancelled', 'refunded'] as const) {
+      const tx = await funded(status);
+      expectProblem(await propose(ctx.env, ctx.buyer, tx.id, body), 409, 'transaction_not_in_escrow');
+      expect(await meetupRows(ctx.env, tx.id)).toHaveLength(0);
+    }
+    const verified = await createTransaction(ctx.env.deps, { buyerId: ctx.buyer.id, sellerId: ctx.seller.id, verified: true });
+    expectProblem(await propose(ctx.env, ctx.buyer, verified.id, body), 409, 'already_verified');
+  });
+
+  it('hides the transaction from a stranger (404, even with bad input), refuses staff (403), anonymous 401', async () => {
+    const tx = await funded();
+    const zoneId = await zoneAt(ctx.env);
+    const body = { safeZoneId: zoneId, startsAt: inMinutes(60).toISOString() };
+    expectProblem(await propose(ctx.env, ctx.stranger, tx.id, body), 404, 'not_found');
+    expectProblem(await propose(ctx.env, ctx.stranger, tx.id, { ...body, startsAt: inMinutes(-5).toISOString() }), 404, 'not_found');
+    expectProblem(await propose(ctx.env, ctx.support, tx.id, body), 403, 'not_a_party');
+    expectProblem(await ctx.env.http.post(`/v1/transactions/${tx.id}/meetup`).send(body), 401);
+    expect(await meetupRows(ctx.env, tx.id)).toHaveLength(0);
+  });
+
+  it('answers 400 naming the field for malformed input', async () => {
+    const tx = await funded();
+    const res = await propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: 'nope', startsAt: 'tomorrow' });
+    expectProblem(res, 400);
+    const fields = (res.body.errors as Array<{ field: string }>).map((e) => e.field).sort();
+    expect(fields).toEqual(['safeZoneId', 'startsAt']);
+  });
+});
+
+describe('POST /v1/transactions/:id/meetup/accept', () => {
+  it('lets the other party accept: status accepted, timeline, room event, reminders 2 h and 15 min before', async () => {
+    const tx = await funded();
+    const zoneId = await zoneAt(ctx.env);
+    const startsAt = inMinutes(180);
+    const proposed = await propose(ctx.env, ctx.seller, tx.id, { safeZoneId: zoneId, startsAt: startsAt.toISOString() });
+    const res = await accept(ctx.env, ctx.buyer, tx.id);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: proposed.body.id, status: 'accepted', proposedBy: ctx.seller.id, acceptedAt: expect.any(String) });
+    const detail = await ctx.env.http.get(`/v1/transactions/${tx.id}`).set(ctx.buyer.auth);
+    expect(detail.body.meetup).toMatchObject({ status: 'accepted', startsAt: startsAt.toISOString(), safeZone: { id: zoneId }, proposedBy: ctx.seller.id });
+    expect(await timeline(ctx.env, tx.id, 'meetup_accepted')).toEqual([expect.objectContaining({ actorId: ctx.buyer.id })]);
+    expect((await meetupEvents(tx.id)).map((e) => e.data.meetup.status)).toEqual(['proposed', 'accepted']);
+
+    const jobs = await reminders(tx.id);
+    expect(jobs.map((j) => [j.data.kind, j.runAt])).toEqual([
+      ['2h', startsAt.getTime() - 2 * 3600_000],
+      ['15m', startsAt.getTime() - 15 * 60_000],
+    ]);
+    expect(jobs[0]).toMatchObject({ queue: 'notifications', data: { meetupId: res.body.id, transactionId: tx.id, startsAt: startsAt.toISOString() } });
+    expect(jobs[0].jobId).toBe(`meetup-remind-${res.body.id}-2h-${startsAt.getTime()}`);
+  });
+
+  it('skips a reminder whose time has already passed (a meetup in an hour gets only the 15-minute one)', async () => {
+    const tx = await funded();
+    await arranged(ctx.env, tx, ctx.buyer, ctx.seller, await zoneAt(ctx.env), inMinutes(60));
+    const jobs = await reminders(tx.id);
+    expect(jobs.map((j) => j.data.kind)).toEqual(['15m']);
+  });
+
+  it('refuses the proposer (403 meetup_proposer), nothing proposed (409), twice (409), stranger 404', async () => {
+    const tx = await funded();
+    expectProblem(await accept(ctx.env, ctx.buyer, tx.id), 409, 'no_meetup_proposed');
+    await propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: await zoneAt(ctx.env), startsAt: inMinutes(300).toISOString() });
+    expectProblem(await accept(ctx.env, ctx.buyer, tx.id), 403, 'meetup_proposer');
+    expectProblem(await accept(ctx.env, ctx.stranger, tx.id), 404, 'not_found');
+    expectProblem(await accept(ctx.env, ctx.support, tx.id), 403, 'not_a_party');
+    expect((await meetupRows(ctx.env, tx.id)).map((r) => r.status)).toEqual(['proposed']);
+    expect((await accept(ctx.env, ctx.seller, tx.id)).status).toBe(200);
+    expectProblem(await accept(ctx.env, ctx.seller, tx.id), 409, 'meetup_already_accepted');
+    expect(await outboxJobs(ctx.env.deps, 'meetup.remind', tx.id)).toHaveLength(2);
+  });
+
+  it('refuses once the transaction left escrow, and a zone deactivated since the proposal', async () => {
+    const tx = await funded();
+    const zoneId = await zoneAt(ctx.env);
+    await propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: zoneId, startsAt: inMinutes(300).toISOString() });
+    await ctx.env.deps.db.updateTable('safeZones').set({ active: false }).where('id', '=', zoneId).execute();
+    expectProblem(await accept(ctx.env, ctx.seller, tx.id), 422, 'safe_zone_unavailable');
+    await ctx.env.deps.db.updateTable('transactions').set({ status: 'refunded' }).where('id', '=', tx.id).execute();
+    expectProblem(await accept(ctx.env, ctx.seller, tx.id), 409, 'transaction_not_in_escrow');
+    expect((await meetupRows(ctx.env, tx.id)).map((r) => r.status)).toEqual(['proposed']);
+    expect(await outboxJobs(ctx.env.deps, 'meetup.remind', tx.id)).toHaveLength(0);
+  });
+});
