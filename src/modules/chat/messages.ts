@@ -3,7 +3,7 @@ import type { Deps } from '../../composition';
 import type { Actor } from '../../shared/context';
 import { notFound } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
-import { notificationJob } from '../notifications/notification-jobs';
+import { notificationJob } from '../../shared/jobs/notification-jobs';
 import { canJoinTransactionRoom, canPostTransactionMessage, transactionFor } from './chat.policy';
 import { transactionRoom } from '../../shared/rooms';
 import { presentMessage, type PresentedMessage } from './chat.presenter';

@@ -1,31 +1,12 @@
 import { sql } from 'kysely';
-import type { Config } from '../../config/config';
 import type { Deps } from '../../composition';
-import { jobId } from '../../shared/jobs';
-import { jobFor, type OutboxJob } from '../../shared/outbox';
 import { transactionsRepository } from '../transactions/transactions.repository';
 import { openDispute } from './open-dispute';
-
-type EscalationConfig = { timing: Pick<Config['timing'], 'disputeEscalationSec'> };
 
 /** When the escrow started: the payment time (set by the payments core), else the creation time. */
 const ESCROW_SINCE = sql<Date>`coalesce(paid_at, created_at)`;
 
 export const ESCALATION_REASON = 'not_verified_in_time';
-
-/**
- * The delayed job that opens a dispute on a transaction still unverified `DISPUTE_ESCALATION_SEC`
- * after it entered escrow. Written to the outbox by whoever moves a transaction to `in_escrow` (the
- * payment webhook), in the same commit. Its handler re-checks everything under the row lock, so a
- * verified, disputed or refunded transaction is left alone; the sweep is the safety net.
- */
-export function escalationJob(transactionId: string, inEscrowAt: Date, config: EscalationConfig): OutboxJob<'dispute.escalate'> {
-  return jobFor(
-    'dispute.escalate',
-    { transactionId },
-    { jobId: jobId('escalate', transactionId), runAt: inEscrowAt.getTime() + config.timing.disputeEscalationSec * 1000 },
-  );
-}
 
 export type EscalationOutcome = 'opened' | 'missing' | 'not_in_escrow' | 'verified' | 'not_due';
 

@@ -3,7 +3,7 @@ export { disputeRoutes } from './disputes.routes';
 export { openDispute, type OpenDisputeInput } from './open-dispute';
 export { openPartyDispute } from './open-party-dispute';
 export { resolveDispute, type ResolveInput } from './resolve-dispute';
-export { escalateTransaction, escalationJob, sweepOverdueEscrows, ESCALATION_REASON, type EscalationOutcome } from './escalation';
+export { escalateTransaction, sweepOverdueEscrows, ESCALATION_REASON, type EscalationOutcome } from './escalation';
 export { assertPartialRefund, sellerPayoutAfterPartialRefund } from './partial-refund';
 export { presentDispute, type DisputeRow, type PresentedDispute } from './disputes.presenter';
 export { disputesRepository } from './disputes.repository';

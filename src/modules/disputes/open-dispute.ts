@@ -3,7 +3,7 @@ import type { Trx } from '../../../db/connection';
 import type { Transaction } from '../../../db/schema';
 import { writeOutbox } from '../../shared/outbox';
 import { userRoom } from '../../shared/rooms';
-import { notificationJob } from '../notifications/notification-jobs';
+import { notificationJob } from '../../shared/jobs/notification-jobs';
 import { recordTransactionEvent } from '../transactions/timeline';
 import { assertTransition } from '../transactions/transactions.state';
 

@@ -6,10 +6,10 @@ import type { DisputeView } from '../../providers/payments/payments';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { openDispute } from '../disputes';
 import { postMovement } from '../ledger/ledger';
-import { notificationJob } from '../notifications/notification-jobs';
+import { notificationJob } from '../../shared/jobs/notification-jobs';
 import { recordTransactionEvent } from '../transactions/timeline';
 import { canTransition } from '../transactions/transactions.state';
-import { refundJob, releaseJob } from './escrow-jobs';
+import { refundJob, releaseJob } from '../../shared/jobs/money-jobs';
 import { chargebackMovement, chargebackWonMovement, partialRefundPayoutCents } from './escrow-money';
 import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.repository';
 

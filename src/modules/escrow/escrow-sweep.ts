@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../composition';
 import { enqueue, jobId } from '../../shared/jobs';
-import { releaseJob, stripeEventJob } from './escrow-jobs';
+import { releaseJob, stripeEventJob } from '../../shared/jobs/money-jobs';
 import { enforcePaymentDeadline } from './payment-deadline';
 
 /** Rows handled per kind in one pass; the next pass takes the rest. */

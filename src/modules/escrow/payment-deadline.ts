@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Deps } from '../../composition';
 import { isPermanent } from '../../providers/payments/payments';
 import { writeOutbox } from '../../shared/outbox';
-import { notificationJob } from '../notifications/notification-jobs';
+import { notificationJob } from '../../shared/jobs/notification-jobs';
 import { recordTransactionEvent } from '../transactions/timeline';
 import { escrowRepository, transactionUpdate } from './escrow.repository';
 import { syncPaymentIntent } from './fund-payment';

@@ -7,7 +7,7 @@ import { unprocessable } from '../../shared/errors';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { balanceOf, LedgerAccount, postMovement } from '../ledger/ledger';
 import { recordTransactionEvent } from '../transactions/timeline';
-import { releaseJob } from './escrow-jobs';
+import { releaseJob } from '../../shared/jobs/money-jobs';
 import { chargebackSettlementMovement, partialRefundPayoutCents, refundMovement, reversalCents, reversalMovement } from './escrow-money';
 import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.repository';
 

@@ -6,9 +6,9 @@ import type { TransferView } from '../../providers/payments/payments';
 import { unprocessable } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
 import { postMovement } from '../ledger/ledger';
-import { notificationJob } from '../notifications/notification-jobs';
+import { notificationJob } from '../../shared/jobs/notification-jobs';
 import { recordTransactionEvent } from '../transactions/timeline';
-import type { ReleaseReason } from './escrow-jobs';
+import type { ReleaseReason } from '../../shared/jobs/money-jobs';
 import { releaseMovement, releasePayoutCents } from './escrow-money';
 import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.repository';
 

@@ -5,7 +5,7 @@ import { notFound, unprocessable } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
 import { userRoom } from '../../shared/rooms';
 import { transactionRoom } from '../../shared/rooms';
-import { releaseJob } from '../escrow/escrow-jobs';
+import { releaseJob } from '../../shared/jobs/money-jobs';
 import { recordTransactionEvent } from '../transactions/timeline';
 import type { Ctx } from '../../shared/context';
 import { assertPartyRole } from '../transactions/transactions.policy';

@@ -1,15 +1,2 @@
-import { jobId, type JobPayload, type NOTIFICATION_TYPES } from '../../shared/jobs';
-import { jobFor, type OutboxJob } from '../../shared/outbox';
-
-export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
-
-/** A notification to deliver: the `notification.send` payload of the job catalogue. */
-export type NotificationInput = JobPayload<'notification.send'>;
-
-/** SPEC §7: these few also go out by SMS because they must not be missed. */
-export const SMS_TYPES: ReadonlySet<NotificationType> = new Set(['won', 'payment_due']);
-
-/** Outbox message that delivers a notification (in-app row + socket + push/SMS) after commit. */
-export function notificationJob(n: NotificationInput): OutboxJob<'notification.send'> {
-  return jobFor('notification.send', { ...n }, { jobId: jobId('notify', n.dedupeKey) });
-}
+/** The notification job is built through the job catalogue in shared (modules that notify import it from there). */
+export { notificationJob, SMS_TYPES, type NotificationInput, type NotificationType } from '../../shared/jobs/notification-jobs';

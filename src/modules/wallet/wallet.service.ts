@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Deps } from '../../composition';
 import { writeOutbox } from '../../shared/outbox';
-import { paymentsUnavailable, releaseJob } from '../escrow';
+import { paymentsUnavailable } from '../escrow';
+import { releaseJob } from '../../shared/jobs/money-jobs';
 import { walletRepository } from './wallet.repository';
 
 export interface WalletAnswer {

@@ -3,7 +3,7 @@ import type { Deps } from '../../composition';
 import { WebhookSignatureError } from '../../providers/payments/payments';
 import { AppError } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
-import { stripeEventJob } from '../escrow';
+import { stripeEventJob } from '../../shared/jobs/money-jobs';
 
 /** The events we act on; any other event is stored (deduped) and acknowledged. */
 export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
