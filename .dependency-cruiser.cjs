@@ -19,7 +19,7 @@ const MODULE_DEPS = {
   'safe-zones': [],
   notifications: ['users'],
   auth: ['users'],
-  transactions: ['users', 'ledger'],
+  transactions: ['users', 'ledger', 'audit'],
   chat: ['transactions'],
   handover: ['transactions'],
   ratings: ['transactions', 'users'],

@@ -20,6 +20,17 @@ export const disputesRepository = {
     return db.selectFrom('disputes').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
+  /** The most recent dispute of the transaction (open or resolved). */
+  async latestForTransaction(db: Reader, transactionId: string): Promise<DisputeRow | undefined> {
+    return db
+      .selectFrom('disputes')
+      .selectAll()
+      .where('transactionId', '=', transactionId)
+      .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+  },
+
   async lockById(trx: Trx, id: string): Promise<DisputeRow | undefined> {
     return trx.selectFrom('disputes').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   },

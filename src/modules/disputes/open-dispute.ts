@@ -4,7 +4,7 @@ import type { Transaction } from '../../../db/schema';
 import { writeOutbox } from '../../shared/outbox';
 import { userRoom } from '../../shared/rooms';
 import { notificationJob } from '../../shared/jobs/notification-jobs';
-import { recordTransactionEvent } from '../transactions/timeline';
+import { recordTransactionEvent } from '../transactions/transactions.repository';
 import { assertTransition } from '../transactions/transactions.state';
 
 export interface OpenDisputeInput {

@@ -8,7 +8,7 @@ import { userRoom } from '../../shared/rooms';
 import { transactionRoom } from '../../shared/rooms';
 import { refundJob, releaseJob } from '../../shared/jobs/money-jobs';
 import { notificationJob } from '../../shared/jobs/notification-jobs';
-import { recordTransactionEvent } from '../transactions/timeline';
+import { recordTransactionEvent } from '../transactions/transactions.repository';
 import type { Ctx } from '../../shared/context';
 import { isParty } from '../transactions/transactions.policy';
 import { transactionsRepository } from '../transactions/transactions.repository';

@@ -5,12 +5,13 @@ import type { Deps } from '../../composition';
 import type { DisputeView } from '../../providers/payments/payments';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { openDispute } from '../disputes';
-import { postMovement } from '../ledger/ledger';
+import { postMovement } from '../ledger';
 import { notificationJob } from '../../shared/jobs/notification-jobs';
-import { recordTransactionEvent } from '../transactions/timeline';
+import { recordTransactionEvent } from '../transactions/transactions.repository';
 import { canTransition } from '../transactions/transactions.state';
 import { refundJob, releaseJob } from '../../shared/jobs/money-jobs';
-import { chargebackMovement, chargebackWonMovement, partialRefundPayoutCents } from './escrow-money';
+import { chargebackMovement, chargebackWonMovement } from './escrow-money';
+import { partialRefundPayoutCents } from '../transactions';
 import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.repository';
 
 type ChargebackDeps = Pick<Deps, 'db' | 'payments' | 'logger'>;

@@ -4,7 +4,7 @@ import type { Database, Transaction, TransactionStatus } from '../../../db/schem
 import type { OutboxEvent } from '../../shared/outbox';
 import { userRoom } from '../../shared/rooms';
 import { transactionRoom } from '../../shared/rooms';
-import { recordTransactionEvent } from '../transactions/timeline';
+import { recordTransactionEvent } from '../transactions/transactions.repository';
 
 type Reader = Kysely<Database> | Trx;
 

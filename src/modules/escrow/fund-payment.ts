@@ -3,9 +3,9 @@ import type { Deps } from '../../composition';
 import type { PaymentIntentView, RefundView } from '../../providers/payments/payments';
 import { writeOutbox } from '../../shared/outbox';
 import { escalationJob } from '../../shared/jobs/money-jobs';
-import { postMovement } from '../ledger/ledger';
+import { postMovement } from '../ledger';
 import { notificationJob } from '../../shared/jobs/notification-jobs';
-import { recordTransactionEvent } from '../transactions/timeline';
+import { recordTransactionEvent } from '../transactions/transactions.repository';
 import { chargeMovement, refundMovement } from './escrow-money';
 import { escrowRepository, transactionUpdate } from './escrow.repository';
 

@@ -1,6 +1,5 @@
 /** Public surface of the escrow (payments core) module. */
 export { escrowRoutes } from './escrow.routes';
-export { partialRefundPayoutCents, releasePayoutCents, settlementFor } from './escrow-money';
 export { payForTransaction, paymentsUnavailable, type PayAnswer } from './pay';
 export { syncPaymentIntent, type PaymentOutcome } from './fund-payment';
 export { releaseEscrow, type ReleaseOutcome } from './release-escrow';

@@ -4,7 +4,7 @@ import type { Deps } from '../../composition';
 import type { Actor } from '../../shared/context';
 import { isPaymentsError, type PaymentIntentView } from '../../providers/payments/payments';
 import { AppError, conflict, unprocessable } from '../../shared/errors';
-import { recordTransactionEvent } from '../transactions/timeline';
+import { recordTransactionEvent } from '../transactions/transactions.repository';
 import { assertPartyRole } from '../transactions/transactions.policy';
 import { escrowRepository } from './escrow.repository';
 

@@ -3,7 +3,7 @@ import type { Deps } from '../../composition';
 import { isPermanent } from '../../providers/payments/payments';
 import { writeOutbox } from '../../shared/outbox';
 import { notificationJob } from '../../shared/jobs/notification-jobs';
-import { recordTransactionEvent } from '../transactions/timeline';
+import { recordTransactionEvent } from '../transactions/transactions.repository';
 import { escrowRepository, transactionUpdate } from './escrow.repository';
 import { syncPaymentIntent } from './fund-payment';
 

@@ -5,10 +5,11 @@ import type { Deps } from '../../composition';
 import { isPermanent, type RefundView, type ReversalView } from '../../providers/payments/payments';
 import { unprocessable } from '../../shared/errors';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
-import { balanceOf, LedgerAccount, postMovement } from '../ledger/ledger';
-import { recordTransactionEvent } from '../transactions/timeline';
+import { balanceOf, LedgerAccount, postMovement } from '../ledger';
+import { recordTransactionEvent } from '../transactions/transactions.repository';
 import { releaseJob } from '../../shared/jobs/money-jobs';
-import { chargebackSettlementMovement, partialRefundPayoutCents, refundMovement, reversalCents, reversalMovement } from './escrow-money';
+import { chargebackSettlementMovement, refundMovement, reversalCents, reversalMovement } from './escrow-money';
+import { partialRefundPayoutCents } from '../transactions';
 import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.repository';
 
 export interface RefundInput {

@@ -5,11 +5,12 @@ import type { Deps } from '../../composition';
 import type { TransferView } from '../../providers/payments/payments';
 import { unprocessable } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
-import { postMovement } from '../ledger/ledger';
+import { postMovement } from '../ledger';
 import { notificationJob } from '../../shared/jobs/notification-jobs';
-import { recordTransactionEvent } from '../transactions/timeline';
+import { recordTransactionEvent } from '../transactions/transactions.repository';
 import type { ReleaseReason } from '../../shared/jobs/money-jobs';
-import { releaseMovement, releasePayoutCents } from './escrow-money';
+import { releaseMovement } from './escrow-money';
+import { releasePayoutCents } from '../transactions';
 import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.repository';
 
 export type ReleaseOutcome = 'released' | 'already_released' | 'waiting_for_wallet' | 'not_ready' | 'nothing_to_pay';

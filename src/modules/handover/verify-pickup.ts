@@ -6,7 +6,7 @@ import { writeOutbox } from '../../shared/outbox';
 import { userRoom } from '../../shared/rooms';
 import { transactionRoom } from '../../shared/rooms';
 import { releaseJob } from '../../shared/jobs/money-jobs';
-import { recordTransactionEvent } from '../transactions/timeline';
+import { recordTransactionEvent } from '../transactions/transactions.repository';
 import type { Ctx } from '../../shared/context';
 import { assertPartyRole } from '../transactions/transactions.policy';
 import { transactionsRepository } from '../transactions/transactions.repository';

@@ -1,10 +1,11 @@
 import { defineRoute, ok } from '../../http/route';
-import { getTransaction, myTransactions, transactionTimeline } from './transaction-views';
+import { getTransaction } from '../../flows/transaction-detail';
+import { TransactionDetailSchema } from '../../flows/transaction-detail.schemas';
+import { myTransactions, transactionTimeline } from './transaction-views';
 import {
   MyTransactionsQuery,
   TimelinePage,
   TimelineQuery,
-  TransactionDetailSchema,
   TransactionIdParams,
   TransactionPage,
 } from './transaction-views.schemas';

@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Database } from '../../../db/schema';
 import type { ConnectAccountView } from '../../providers/payments/payments';
-import { releasePayoutCents } from '../escrow/escrow-money';
-import { LedgerAccount } from '../ledger/ledger';
+import { releasePayoutCents } from '../transactions';
+import { LedgerAccount } from '../ledger';
 
 type Db = Kysely<Database> | Trx;
 

@@ -1,0 +1,33 @@
+/** Public surface of the transactions module (a sale between a buyer and a seller, and its timeline). */
+
+/** Who may see and act on a transaction (pure predicates and assertions). */
+export {
+  assertPartyRole,
+  assertVisible,
+  canViewTransaction,
+  isBuyer,
+  isParty,
+  isSeller,
+  partyRole,
+  viewsAsStaff,
+  type Parties,
+  type PartyRole,
+} from './transactions.policy';
+/** The state table (SPEC §3). */
+export { TRANSITIONS, assertTransition, canTransition } from './transactions.state';
+/** A sale's money split (SPEC §1). */
+export { partialRefundPayoutCents, releasePayoutCents, settlementFor, type FeeFields, type Settlement } from './sale-money';
+/** Reads, locks and the writes other modules make through this module; the timeline. */
+export {
+  recordTransactionEvent,
+  transactionsRepository,
+  type TransactionListFilter,
+  type TransactionParties,
+} from './transactions.repository';
+/** Side effects of a new transaction (rooms, payment reminder and deadline jobs). */
+export { transactionCreatedMessages } from './transaction-events';
+/** Presentation and the views parties and staff read. */
+export { presentTransaction } from './transactions.presenter';
+export { TransactionSchema } from './transactions.schemas';
+export { TransactionIdParams } from './transaction-views.schemas';
+export { myTransactions, transactionTimeline, visibleTransaction, type MyTransactionsQuery } from './transaction-views';
