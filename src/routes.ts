@@ -7,15 +7,15 @@ import { listingImageRoutes, listingRoutes } from './modules/listings';
 import { deviceRoutes } from './modules/devices/devices.routes';
 import { notificationRoutes } from './modules/notifications/notifications.routes';
 import { adminRoutes } from './modules/admin';
-import { disputeRoutes } from './modules/disputes';
-import { escrowRoutes as payRoutes } from './modules/escrow';
-import { handoverRoutes } from './modules/handover';
-import { ratingRoutes } from './modules/ratings';
+import { disputeRoutes } from './modules/disputes/disputes.routes';
+import { escrowRoutes as payRoutes } from './modules/escrow/escrow.routes';
+import { handoverRoutes } from './modules/handover/handover.routes';
+import { ratingRoutes } from './modules/ratings/ratings.routes';
 import { safeZoneRoutes } from './modules/safe-zones';
 import { transactionRoutes } from './modules/transactions/transactions.routes';
 import { userRoutes } from './modules/users/users.routes';
-import { walletRoutes } from './modules/wallet';
-import { webhookRoutes } from './modules/webhooks';
+import { walletRoutes } from './modules/wallet/wallet.routes';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes';
 
 /** Transactions, QR handover, disputes, ratings and the staff console. */
 const escrowRoutes: RouteDef[] = [...transactionRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...adminRoutes];

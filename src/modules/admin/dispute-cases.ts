@@ -3,9 +3,8 @@ import { notFound } from '../../shared/errors';
 import { recordAudit } from '../audit';
 import { disputesRepository, presentDispute } from '../disputes';
 import type { StaffDisputeFilter } from '../disputes/disputes.repository';
-import { presentTransaction } from '../transactions/transactions.presenter';
+import { presentTransaction, transactionsRepository } from '../transactions';
 import type { Ctx } from '../../shared/context';
-import { transactionsRepository } from '../transactions/transactions.repository';
 import { requirePermission } from './admin.policy';
 
 type CaseDeps = Pick<Deps, 'db'>;

@@ -5,7 +5,7 @@ import type { Config } from '../../config/config';
 import { commissionCents } from '../../shared/money';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { notificationJob } from '../notifications/notification-jobs';
-import { transactionCreatedMessages } from '../transactions/transaction-events';
+import { transactionCreatedMessages } from '../transactions';
 import { listingRoom } from '../../shared/rooms';
 
 export type Finale = { sold: true; buyerId: string; priceCents: number; source: 'auction' | 'buy_now' } | { sold: false };

@@ -2,8 +2,7 @@ import { accepted, created, defineRoute, ok } from '../../http/route';
 import { readIdempotencyKey } from '../../http/idempotency';
 import { notFound } from '../../shared/errors';
 import { z } from '../../shared/zod';
-import { TransactionSchema } from '../transactions/transactions.schemas';
-import { presentTransaction } from '../transactions/transactions.presenter';
+import { TransactionSchema, presentTransaction } from '../transactions';
 import {
   BidAcceptedSchema,
   BidIdParams,

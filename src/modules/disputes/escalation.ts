@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../composition';
-import { transactionsRepository } from '../transactions/transactions.repository';
+import { transactionsRepository } from '../transactions';
 import { openDispute } from './open-dispute';
 
 /** When the escrow started: the payment time (set by the payments core), else the creation time. */

@@ -1,5 +1,4 @@
 /** Public surface of the disputes module. */
-export { disputeRoutes } from './disputes.routes';
 export { openDispute, type OpenDisputeInput } from './open-dispute';
 export { openPartyDispute } from './open-party-dispute';
 export { resolveDispute, type ResolveInput } from './resolve-dispute';

@@ -4,8 +4,7 @@ import type { Transaction } from '../../../db/schema';
 import { writeOutbox } from '../../shared/outbox';
 import { userRoom } from '../../shared/rooms';
 import { notificationJob } from '../../shared/jobs/notification-jobs';
-import { recordTransactionEvent } from '../transactions/transactions.repository';
-import { assertTransition } from '../transactions/transactions.state';
+import { recordTransactionEvent, assertTransition } from '../transactions';
 
 export interface OpenDisputeInput {
   source: 'party' | 'chargeback' | 'escalation';

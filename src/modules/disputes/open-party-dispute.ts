@@ -2,8 +2,7 @@ import type { Deps } from '../../composition';
 import { conflict, notFound } from '../../shared/errors';
 import { pickupTokensRepository } from '../handover/pickup-tokens.repository';
 import type { Ctx } from '../../shared/context';
-import { assertPartyRole } from '../transactions/transactions.policy';
-import { transactionsRepository } from '../transactions/transactions.repository';
+import { assertPartyRole, transactionsRepository } from '../transactions';
 import { openDispute } from './open-dispute';
 import type { DISPUTE_REASONS } from './disputes.schemas';
 

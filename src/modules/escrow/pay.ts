@@ -1,11 +1,10 @@
-import { sql } from 'kysely';
 import type { Transaction } from '../../../db/schema';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
+import type { CrashHook } from './crash-points';
 import type { Actor } from '../../shared/context';
 import { isPaymentsError, type PaymentIntentView } from '../../providers/payments/payments';
 import { AppError, conflict, unprocessable } from '../../shared/errors';
-import { recordTransactionEvent } from '../transactions/transactions.repository';
-import { assertPartyRole } from '../transactions/transactions.policy';
+import { recordTransactionEvent, assertPartyRole } from '../transactions';
 import { escrowRepository } from './escrow.repository';
 
 export interface PayAnswer {
@@ -45,7 +44,7 @@ function answer(tx: Transaction, pi: PaymentIntentView): PayAnswer {
  * intent; the id is stored with a conditional update.
  */
 export async function payForTransaction(
-  deps: Pick<Deps, 'db' | 'payments' | 'clock' | 'crashHook'>,
+  deps: Pick<Platform, 'db' | 'payments' | 'clock'> & { crashHook?: CrashHook },
   actor: Actor,
   transactionId: string,
   expectedAmountCents?: number,
@@ -71,12 +70,7 @@ export async function payForTransaction(
       })
       .catch(paymentsUnavailable);
     deps.crashHook?.('pay.after_intent');
-    await trx
-      .updateTable('transactions')
-      .set({ paymentIntentId: pi.id, updatedAt: sql<Date>`now()` })
-      .where('id', '=', tx.id)
-      .where('paymentIntentId', 'is', null)
-      .execute();
+    await escrowRepository.setPaymentIntent(trx, tx.id, pi.id);
     await recordTransactionEvent(trx, tx.id, 'payment_started', { paymentIntentId: pi.id }, actor.userId);
     return answer(tx, pi);
   });

@@ -1,4 +1,3 @@
 /** Public surface of the handover (meetup + QR) module. */
-export { handoverRoutes } from './handover.routes';
 export { issuePickupCode, pickupUri, type PickupCode } from './pickup-code';
 export { verifyPickup } from './verify-pickup';

@@ -6,10 +6,8 @@ import { writeOutbox } from '../../shared/outbox';
 import { userRoom } from '../../shared/rooms';
 import { transactionRoom } from '../../shared/rooms';
 import { releaseJob } from '../../shared/jobs/money-jobs';
-import { recordTransactionEvent } from '../transactions/transactions.repository';
+import { recordTransactionEvent, assertPartyRole, transactionsRepository } from '../transactions';
 import type { Ctx } from '../../shared/context';
-import { assertPartyRole } from '../transactions/transactions.policy';
-import { transactionsRepository } from '../transactions/transactions.repository';
 import { assertAwaitingHandover, assertNotVerified } from './handover.policy';
 import { pickupTokensRepository } from './pickup-tokens.repository';
 

@@ -3,6 +3,6 @@
 /** Accounts and movements (pure). */
 export { LedgerAccount, type LedgerLine, type Movement } from './ledger';
 /** Posting movements and reading balances, in the caller's database transaction. */
-export { balanceOf, postMovement } from './ledger.repository';
+export { balanceOf, latestMovementOf, postMovement } from './ledger.repository';
 /** Ledger ↔ Stripe reconciliation (`npm run reconcile`). */
 export { formatReport, reconcile, type Orphan, type ReconcileReport, type StripeKind } from './reconcile';

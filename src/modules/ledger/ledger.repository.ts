@@ -80,3 +80,14 @@ export async function transferIdOf(db: Pick<Db, 'selectFrom'>, transactionId: st
 export async function transactionIds(db: Pick<Db, 'selectFrom'>): Promise<Set<string>> {
   return new Set((await db.selectFrom('transactions').select('id').execute()).map((t) => t.id));
 }
+
+/** The Stripe object of the transaction's latest movement of `type` (e.g. the chargeback a refund settles against). */
+export async function latestMovementOf(db: Pick<Db, 'selectFrom'>, transactionId: string, type: string) {
+  return db
+    .selectFrom('ledgerEntries')
+    .select('stripeObjectId')
+    .where('transactionId', '=', transactionId)
+    .where('movementType', '=', type)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}

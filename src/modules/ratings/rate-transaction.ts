@@ -1,8 +1,7 @@
 import type { Deps } from '../../composition';
 import { conflict } from '../../shared/errors';
 import type { Ctx } from '../../shared/context';
-import { assertPartyRole, isBuyer } from '../transactions/transactions.policy';
-import { transactionsRepository } from '../transactions/transactions.repository';
+import { assertPartyRole, isBuyer, transactionsRepository } from '../transactions';
 import { ratingsRepository, type RatingRow } from './ratings.repository';
 
 /** A rating as anyone sees it. */
