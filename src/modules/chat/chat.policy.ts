@@ -1,5 +1,5 @@
 import type { Transaction } from '../../../db/schema';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { notFound } from '../../shared/errors';
 import { can } from '../../shared/permissions';
@@ -30,7 +30,7 @@ export function canPostTransactionMessage(actor: Actor, tx: TransactionParties):
  * transaction exists (SPEC §5: another user's private resource → 404).
  */
 export async function transactionFor(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Platform, 'db'>,
   actor: Actor,
   transactionId: string,
   allowed: (actor: Actor, tx: TransactionParties) => boolean,

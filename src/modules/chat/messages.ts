@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { notFound } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
@@ -8,7 +8,7 @@ import { canJoinTransactionRoom, canPostTransactionMessage, transactionFor } fro
 import { transactionRoom } from '../../shared/rooms';
 import { presentMessage, type PresentedMessage } from './chat.presenter';
 
-type ChatDeps = Pick<Deps, 'db'>;
+type ChatDeps = Pick<Platform, 'db'>;
 
 const PREVIEW_CHARS = 120;
 const preview = (content: string) => (content.length > PREVIEW_CHARS ? `${content.slice(0, PREVIEW_CHARS - 1)}…` : content);

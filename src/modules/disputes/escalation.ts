@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { transactionsRepository } from '../transactions';
 import { openDispute } from './open-dispute';
 
@@ -11,7 +11,7 @@ export const ESCALATION_REASON = 'not_verified_in_time';
 export type EscalationOutcome = 'opened' | 'missing' | 'not_in_escrow' | 'verified' | 'not_due';
 
 /** Opens the automatic dispute if the transaction is (still) overdue; idempotent. */
-export async function escalateTransaction(deps: Pick<Deps, 'db' | 'config'>, transactionId: string): Promise<EscalationOutcome> {
+export async function escalateTransaction(deps: Pick<Platform, 'db' | 'config'>, transactionId: string): Promise<EscalationOutcome> {
   const sec = deps.config.timing.disputeEscalationSec;
   return deps.db.transaction().execute(async (trx) => {
     const tx = await transactionsRepository.lockById(trx, transactionId);
@@ -39,7 +39,7 @@ export async function escalateTransaction(deps: Pick<Deps, 'db' | 'config'>, tra
 export const SWEEP_BATCH = 100;
 
 /** Repeating safety net: escalates every overdue, unverified `in_escrow` transaction (a lost job, a restore). */
-export async function sweepOverdueEscrows(deps: Pick<Deps, 'db' | 'config' | 'logger'>) {
+export async function sweepOverdueEscrows(deps: Pick<Platform, 'db' | 'config' | 'logger'>) {
   const rows = await deps.db
     .selectFrom('transactions')
     .select('id')

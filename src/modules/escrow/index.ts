@@ -1,5 +1,5 @@
 /** Public surface of the escrow (payments core) module. */
-export { payForTransaction, paymentsUnavailable, type PayAnswer } from './pay';
+export { payForTransaction, type PayAnswer } from './pay';
 export { syncPaymentIntent, type PaymentOutcome } from './fund-payment';
 export { releaseEscrow, type ReleaseOutcome } from './release-escrow';
 export { refundEscrow, type RefundInput, type RefundOutcome } from './refund-escrow';

@@ -2,7 +2,8 @@ import type { Transaction } from '../../../db/schema';
 import type { Platform } from '../../shared/platform';
 import type { CrashHook } from './crash-points';
 import type { Actor } from '../../shared/context';
-import { isPaymentsError, type PaymentIntentView } from '../../providers/payments/payments';
+import type { PaymentIntentView } from '../../providers/payments/payments';
+import { paymentsUnavailable } from '../../providers/payments/payments-unavailable';
 import { AppError, conflict, unprocessable } from '../../shared/errors';
 import { recordTransactionEvent, assertPartyRole } from '../transactions';
 import { escrowRepository } from './escrow.repository';
@@ -13,15 +14,6 @@ export interface PayAnswer {
   amountCents: number;
   currency: 'CAD';
   status: string;
-}
-
-/** A provider outage is a 503 the client may retry (the Idempotency-Key is released for it). */
-export function paymentsUnavailable(err: unknown): never {
-  if (isPaymentsError(err))
-    throw new AppError('unavailable', 'payments_unavailable', 'The payment provider could not be reached; try again.', {
-      provider: err.code,
-    });
-  throw err;
 }
 
 function assertPayable(tx: Transaction, now: Date): void {

@@ -1,5 +1,5 @@
 import type { Transaction } from '../../../db/schema';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { sha256 } from '../../shared/crypto';
 import { notFound, unprocessable } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
@@ -18,7 +18,7 @@ import { pickupTokensRepository } from './pickup-tokens.repository';
  * the release job is written to the outbox — all in one commit, so two scans of the same code yield
  * one success (the other finds the token used: 422) and one release job.
  */
-export async function verifyPickup(deps: Pick<Deps, 'db'>, ctx: Ctx, transactionId: string, token: string): Promise<Transaction> {
+export async function verifyPickup(deps: Pick<Platform, 'db'>, ctx: Ctx, transactionId: string, token: string): Promise<Transaction> {
   assertPartyRole(ctx.actor, await transactionsRepository.findById(deps.db, transactionId), 'seller');
   return deps.db.transaction().execute(async (trx) => {
     const tx = await transactionsRepository.lockById(trx, transactionId);
