@@ -3,9 +3,10 @@ import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { notFound } from '../../shared/errors';
 import { can } from '../../shared/permissions';
+import { transactionsRepository, type TransactionParties } from '../transactions';
 
 
-export type TransactionParties = Pick<Transaction, 'id' | 'buyerId' | 'sellerId' | 'status'>;
+export type { TransactionParties };
 
 export const isParty = (actor: Actor, tx: Pick<Transaction, 'buyerId' | 'sellerId'>): boolean =>
   actor.userId === tx.buyerId || actor.userId === tx.sellerId;
@@ -35,7 +36,7 @@ export async function transactionFor(
   transactionId: string,
   allowed: (actor: Actor, tx: TransactionParties) => boolean,
 ): Promise<TransactionParties> {
-  const tx = await deps.db.selectFrom('transactions').select(['id', 'buyerId', 'sellerId', 'status']).where('id', '=', transactionId).executeTakeFirst();
+  const tx = await transactionsRepository.parties(deps.db, transactionId);
   if (!tx || !allowed(actor, tx)) throw notFound('transaction');
   return tx;
 }
