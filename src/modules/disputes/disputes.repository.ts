@@ -61,6 +61,18 @@ export const disputesRepository = {
       .execute();
   },
 
+  /** The transaction's open dispute, if any (at most one: a partial unique index). */
+  async openOf(db: Reader, transactionId: string): Promise<DisputeRow | undefined> {
+    return db.selectFrom('disputes').selectAll().where('transactionId', '=', transactionId).where('status', '=', 'open').executeTakeFirst();
+  },
+
+  async insert(
+    trx: Trx,
+    d: { transactionId: string; source: DisputeRow['source']; openedBy: string | null; reason: string; details: string; stripeDisputeId: string | null },
+  ): Promise<DisputeRow> {
+    return trx.insertInto('disputes').values(d).returningAll().executeTakeFirstOrThrow();
+  },
+
   async lockById(trx: Trx, id: string): Promise<DisputeRow | undefined> {
     return trx.selectFrom('disputes').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   },

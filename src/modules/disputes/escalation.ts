@@ -1,10 +1,6 @@
-import { sql } from 'kysely';
 import type { Platform } from '../../shared/platform';
 import { transactionsRepository } from '../transactions';
 import { openDispute } from './open-dispute';
-
-/** When the escrow started: the payment time (set by the payments core), else the creation time. */
-const ESCROW_SINCE = sql<Date>`coalesce(paid_at, created_at)`;
 
 export const ESCALATION_REASON = 'not_verified_in_time';
 
@@ -18,11 +14,7 @@ export async function escalateTransaction(deps: Pick<Platform, 'db' | 'config'>,
     if (!tx) return 'missing';
     if (tx.status !== 'in_escrow') return 'not_in_escrow';
     if (tx.verifiedAt) return 'verified';
-    const { due } = await trx
-      .selectFrom('transactions')
-      .select(sql<boolean>`${ESCROW_SINCE} + make_interval(secs => ${sec}) <= now()`.as('due'))
-      .where('id', '=', tx.id)
-      .executeTakeFirstOrThrow();
+    const due = await transactionsRepository.escrowOverdue(trx, tx.id, sec);
     if (!due) return 'not_due';
     const days = Math.round((sec / 86_400) * 10) / 10;
     await openDispute(trx, tx, {
@@ -40,15 +32,7 @@ export const SWEEP_BATCH = 100;
 
 /** Repeating safety net: escalates every overdue, unverified `in_escrow` transaction (a lost job, a restore). */
 export async function sweepOverdueEscrows(deps: Pick<Platform, 'db' | 'config' | 'logger'>) {
-  const rows = await deps.db
-    .selectFrom('transactions')
-    .select('id')
-    .where('status', '=', 'in_escrow')
-    .where('verifiedAt', 'is', null)
-    .where(sql<boolean>`${ESCROW_SINCE} + make_interval(secs => ${deps.config.timing.disputeEscalationSec}) <= now()`)
-    .orderBy(ESCROW_SINCE)
-    .limit(SWEEP_BATCH)
-    .execute();
+  const rows = await transactionsRepository.overdueUnverified(deps.db, deps.config.timing.disputeEscalationSec, SWEEP_BATCH);
   let opened = 0;
   for (const { id } of rows) {
     try {

@@ -1,6 +1,6 @@
 import type { Platform } from '../../shared/platform';
 import { conflict, notFound } from '../../shared/errors';
-import { pickupTokensRepository } from '../handover/pickup-tokens.repository';
+import { pickupTokensRepository } from '../handover';
 import type { Ctx } from '../../shared/context';
 import { assertPartyRole, transactionsRepository } from '../transactions';
 import { openDispute } from './open-dispute';
