@@ -1,8 +1,7 @@
 import type { Deps } from '../../composition';
 import { notFound } from '../../shared/errors';
 import { recordAudit } from '../audit';
-import { disputesRepository, presentDispute } from '../disputes';
-import type { StaffDisputeFilter } from '../disputes/disputes.repository';
+import { disputesRepository, presentDispute, type StaffDisputeFilter } from '../disputes';
 import { presentTransaction, transactionsRepository } from '../transactions';
 import type { Ctx } from '../../shared/context';
 import { requirePermission } from './admin.policy';
