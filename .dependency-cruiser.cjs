@@ -19,7 +19,7 @@ const MODULE_DEPS = {
   'safe-zones': ['audit'],
   notifications: ['users'],
   auth: ['users'],
-  transactions: ['users', 'ledger'],
+  transactions: ['users', 'ledger', 'audit'],
   chat: ['transactions'],
   meetups: ['transactions', 'safe-zones'],
   handover: ['transactions', 'meetups'],

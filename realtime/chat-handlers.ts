@@ -1,7 +1,5 @@
-import { canJoinTransactionRoom, transactionFor } from '../src/modules/chat/chat.policy';
+import { canJoinTransactionRoom, MessageContent, postMessage, transactionFor } from '../src/modules/chat';
 import { transactionRoom } from '../src/shared/rooms';
-import { MessageContent } from '../src/modules/chat/chat.schemas';
-import { postMessage } from '../src/modules/chat/messages';
 import { z } from '../src/shared/zod';
 import { onEvent } from './ack';
 import type { BiddtSocket, RealtimeDeps } from './types';

@@ -6,7 +6,7 @@
  */
 import { createDb } from '../db/connection';
 import { loadConfigOrExit } from '../src/config/config';
-import { formatReport, reconcile } from '../src/modules/ledger/reconcile';
+import { formatReport, reconcile } from '../src/modules/ledger';
 import { createPayments } from '../src/providers/payments/create-payments';
 
 function sinceFrom(args: string[]): Date | undefined {

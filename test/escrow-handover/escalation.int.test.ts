@@ -1,5 +1,6 @@
 import { writeOutbox } from '../../src/shared/outbox';
-import { escalateTransaction, escalationJob, sweepOverdueEscrows } from '../../src/modules/disputes';
+import { escalateTransaction, sweepOverdueEscrows } from '../../src/modules/disputes';
+import { escalationJob } from '../../src/shared/jobs/money-jobs';
 import type { RunningWorkers } from '../../workers/workers';
 import { eventually, withWorkers } from '../support/fixtures';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';

@@ -1,4 +1,4 @@
-import { recordTransactionEvent } from '../../src/modules/transactions/timeline';
+import { recordTransactionEvent } from '../../src/modules/transactions/transactions.repository';
 import type { Response } from 'supertest';
 import { createUser } from '../support/harness';
 import { expectProblem } from '../support/http';

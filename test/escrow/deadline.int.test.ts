@@ -1,4 +1,4 @@
-import { paymentDeadlineJob } from '../../src/modules/escrow';
+import { paymentDeadlineJob } from '../../src/shared/jobs/money-jobs';
 import { eventually } from '../support/fixtures';
 import { createUser, type TestUser } from '../support/harness';
 import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';

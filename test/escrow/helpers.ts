@@ -1,7 +1,7 @@
 import type { Transaction, TransactionStatus } from '../../db/schema';
 import type { Deps } from '../../src/composition';
-import { refundJob, releaseJob } from '../../src/modules/escrow';
-import { balanceOf, LedgerAccount } from '../../src/modules/ledger/ledger';
+import { refundJob, releaseJob } from '../../src/shared/jobs/money-jobs';
+import { balanceOf, LedgerAccount } from '../../src/modules/ledger';
 import { writeOutbox } from '../../src/shared/outbox';
 import { createActiveListing, eventually } from '../support/fixtures';
 import { createUser, type TestUser } from '../support/harness';

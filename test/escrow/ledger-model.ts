@@ -1,15 +1,7 @@
 import type { TransactionStatus } from '../../db/schema';
-import {
-  chargeMovement,
-  chargebackMovement,
-  chargebackSettlementMovement,
-  chargebackWonMovement,
-  partialRefundPayoutCents,
-  refundMovement,
-  releaseMovement,
-  reversalMovement,
-} from '../../src/modules/escrow/escrow-money';
-import { LedgerAccount, type Movement } from '../../src/modules/ledger/ledger';
+import { chargeMovement, chargebackMovement, chargebackSettlementMovement, chargebackWonMovement, refundMovement, releaseMovement, reversalMovement } from '../../src/modules/escrow/escrow-money';
+import { partialRefundPayoutCents } from '../../src/modules/transactions';
+import { LedgerAccount, type Movement } from '../../src/modules/ledger';
 
 /**
  * A reference model of escrow money: transactions as the workers move them (SPEC §3), and an

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { openDispute } from '../../src/modules/disputes';
-import { closeChargeback, recordChargeback, refundEscrow, releaseEscrow, syncPaymentIntent } from '../../src/modules/escrow';
-import { reconcile } from '../../src/modules/ledger/reconcile';
+import { closeChargeback, recordChargeback } from '../../src/flows/chargeback';
+import { refundEscrow, releaseEscrow, syncPaymentIntent } from '../../src/modules/escrow';
+import { reconcile } from '../../src/modules/ledger';
 import { createUser, type TestUser } from '../support/harness';
 import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
 import { buyNowSale, findTx, openWallet, pay } from './helpers';

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chargeMovement } from '../../src/modules/escrow/escrow-money';
-import { postMovement } from '../../src/modules/ledger/ledger';
-import { reconcile } from '../../src/modules/ledger/reconcile';
+import { postMovement } from '../../src/modules/ledger';
+import { reconcile } from '../../src/modules/ledger';
 import { standInClient } from '../../tools/stripe-standin/src/testing';
 import { buyNowSale, openAndResolveDispute, payAndFund, simulateVerify, useSellerWithWalletAndBuyer, waitForStatus } from './helpers';
 

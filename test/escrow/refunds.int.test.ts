@@ -1,5 +1,5 @@
 import { standInClient } from '../../tools/stripe-standin/src/testing';
-import { balanceOf, LedgerAccount } from '../../src/modules/ledger/ledger';
+import { balanceOf, LedgerAccount } from '../../src/modules/ledger';
 import {
   buyNowSale,
   findTx,

@@ -1,4 +1,5 @@
-import { releaseJob, sweepEscrow, type CrashPoint } from '../../src/modules/escrow';
+import { sweepEscrow, type CrashPoint } from '../../src/modules/escrow';
+import { releaseJob } from '../../src/shared/jobs/money-jobs';
 import { jobId } from '../../src/shared/jobs';
 import { eventually } from '../support/fixtures';
 import { buyNowSale, ledgerOf, payAndFund, simulateVerify, transfersOf, useSellerWithWalletAndBuyer, waitForStatus } from './helpers';

@@ -1,5 +1,5 @@
 import { enforcePaymentDeadline, refundEscrow, releaseEscrow, remindPayment, sweepEscrow } from '../../src/modules/escrow';
-import { processStripeEvent } from '../../src/modules/webhooks';
+import { processStripeEvent } from '../../src/flows/process-stripe-event';
 import type { JobHandler } from '../registry';
 
 /** Pays the seller once (idempotent under retries, crashes and duplicate jobs). */

@@ -1,7 +1,7 @@
 import { z } from '../../shared/zod';
 import { UserSelf } from '../users/users.schemas';
-import { DisputeSchema } from '../disputes/disputes.schemas';
-import { TransactionSchema } from '../transactions/transactions.schemas';
+import { DisputeSchema } from '../disputes';
+import { TransactionSchema } from '../transactions';
 
 const Side = z.enum(['buyer', 'seller', 'staff', 'system']);
 

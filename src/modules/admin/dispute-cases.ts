@@ -1,11 +1,9 @@
 import type { Deps } from '../../composition';
 import { notFound } from '../../shared/errors';
 import { recordAudit } from '../audit';
-import { disputesRepository, presentDispute } from '../disputes';
-import type { StaffDisputeFilter } from '../disputes/disputes.repository';
-import { presentTransaction } from '../transactions/transactions.presenter';
+import { disputesRepository, presentDispute, type StaffDisputeFilter } from '../disputes';
+import { presentTransaction, transactionsRepository } from '../transactions';
 import type { Ctx } from '../../shared/context';
-import { transactionsRepository } from '../transactions/transactions.repository';
 import { requirePermission } from './admin.policy';
 
 type CaseDeps = Pick<Deps, 'db'>;

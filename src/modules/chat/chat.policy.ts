@@ -1,11 +1,12 @@
 import type { Transaction } from '../../../db/schema';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { notFound } from '../../shared/errors';
 import { can } from '../../shared/permissions';
+import { transactionsRepository, type TransactionParties } from '../transactions';
 
 
-export type TransactionParties = Pick<Transaction, 'id' | 'buyerId' | 'sellerId' | 'status'>;
+export type { TransactionParties };
 
 export const isParty = (actor: Actor, tx: Pick<Transaction, 'buyerId' | 'sellerId'>): boolean =>
   actor.userId === tx.buyerId || actor.userId === tx.sellerId;
@@ -30,12 +31,12 @@ export function canPostTransactionMessage(actor: Actor, tx: TransactionParties):
  * transaction exists (SPEC §5: another user's private resource → 404).
  */
 export async function transactionFor(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Platform, 'db'>,
   actor: Actor,
   transactionId: string,
   allowed: (actor: Actor, tx: TransactionParties) => boolean,
 ): Promise<TransactionParties> {
-  const tx = await deps.db.selectFrom('transactions').select(['id', 'buyerId', 'sellerId', 'status']).where('id', '=', transactionId).executeTakeFirst();
+  const tx = await transactionsRepository.parties(deps.db, transactionId);
   if (!tx || !allowed(actor, tx)) throw notFound('transaction');
   return tx;
 }

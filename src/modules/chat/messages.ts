@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { notFound } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
@@ -7,8 +6,9 @@ import { notificationJob } from '../../shared/jobs';
 import { canJoinTransactionRoom, canPostTransactionMessage, transactionFor } from './chat.policy';
 import { transactionRoom } from '../../shared/rooms';
 import { presentMessage, type PresentedMessage } from './chat.presenter';
+import { chatRepository } from './chat.repository';
 
-type ChatDeps = Pick<Deps, 'db'>;
+type ChatDeps = Pick<Platform, 'db'>;
 
 const PREVIEW_CHARS = 120;
 const preview = (content: string) => (content.length > PREVIEW_CHARS ? `${content.slice(0, PREVIEW_CHARS - 1)}…` : content);
@@ -22,11 +22,7 @@ export async function postMessage(deps: ChatDeps, actor: Actor, transactionId: s
   const tx = await transactionFor(deps, actor, transactionId, canPostTransactionMessage);
   const recipientId = actor.userId === tx.buyerId ? tx.sellerId : tx.buyerId;
   return deps.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('messages')
-      .values({ transactionId, senderId: actor.userId, type: 'text', content })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await chatRepository.insertText(trx, transactionId, actor.userId, content);
     const message = presentMessage(row, null);
     await writeOutbox(trx, [
       { kind: 'event', rooms: [transactionRoom(transactionId)], event: 'new_message', data: { transactionId, message } },
@@ -46,23 +42,7 @@ export async function postMessage(deps: ChatDeps, actor: Actor, transactionId: s
 /** A page of the chat, newest first, for whoever may read it (404 otherwise). */
 export async function listMessages(deps: ChatDeps, actor: Actor, transactionId: string, limit: number, cursor?: string) {
   await transactionFor(deps, actor, transactionId, canJoinTransactionRoom);
-  let query = deps.db
-    .selectFrom('messages as m')
-    .selectAll('m')
-    .select((eb) =>
-      eb
-        .selectFrom('messageReads as r')
-        .select((r) => r.fn.min('r.readAt').as('firstRead'))
-        .whereRef('r.messageId', '=', 'm.id')
-        // Receipts of the other party: the sender's own reads (none are written) do not count.
-        .where(sql<boolean>`r.user_id IS DISTINCT FROM m.sender_id`)
-        .as('readAt'),
-    )
-    .where('m.transactionId', '=', transactionId)
-    .orderBy('m.seq', 'desc')
-    .limit(limit + 1);
-  if (cursor) query = query.where('m.seq', '<', cursor as never);
-  const rows = await query.execute();
+  const rows = await chatRepository.page(deps.db, transactionId, limit, cursor);
   const page = rows.slice(0, limit);
   return {
     items: page.map((r) => presentMessage(r, (r.readAt as Date | null) ?? null)),
@@ -79,40 +59,14 @@ export async function markMessagesRead(deps: ChatDeps, actor: Actor, transaction
   return deps.db.transaction().execute(async (trx) => {
     let upToSeq: string | undefined;
     if (upToMessageId) {
-      const upTo = await trx
-        .selectFrom('messages')
-        .select('seq')
-        .where('id', '=', upToMessageId)
-        .where('transactionId', '=', transactionId)
-        .executeTakeFirst();
+      const upTo = await chatRepository.seqOf(trx, upToMessageId, transactionId);
       if (!upTo) throw notFound('message');
       upToSeq = upTo.seq;
     }
-    let unread = trx
-      .selectFrom('messages as m')
-      .select(['m.id', 'm.seq'])
-      .where('m.transactionId', '=', transactionId)
-      .where(sql<boolean>`m.sender_id IS DISTINCT FROM ${actor.userId}`)
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('messageReads as r')
-              .select('r.messageId')
-              .whereRef('r.messageId', '=', 'm.id')
-              .where('r.userId', '=', actor.userId),
-          ),
-        ),
-      );
-    if (upToSeq) unread = unread.where('m.seq', '<=', upToSeq as never);
-    const rows = await unread.orderBy('m.seq').execute();
+    const rows = await chatRepository.unreadBy(trx, transactionId, actor.userId, upToSeq);
     const readAt = new Date();
     if (rows.length === 0) return { read: 0, readAt: readAt.toISOString() };
-    await trx
-      .insertInto('messageReads')
-      .values(rows.map((r) => ({ messageId: r.id, userId: actor.userId, readAt })))
-      .onConflict((oc) => oc.columns(['messageId', 'userId']).doNothing())
-      .execute();
+    await chatRepository.insertReads(trx, rows.map((r) => r.id), actor.userId, readAt);
     const last = rows[rows.length - 1];
     await writeOutbox(trx, [
       {

@@ -3,7 +3,7 @@ import type { Trx } from '../../../db/connection';
 import type { Database, DisputeResolution } from '../../../db/schema';
 import type { DisputeRow } from './disputes.presenter';
 
-type Reader = Kysely<Database>;
+type Reader = Kysely<Database> | Trx;
 
 export interface StaffDisputeFilter {
   status?: 'open' | 'resolved';
@@ -18,6 +18,59 @@ export interface StaffDisputeFilter {
 export const disputesRepository = {
   async findById(db: Reader, id: string): Promise<DisputeRow | undefined> {
     return db.selectFrom('disputes').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  /** The most recent dispute of the transaction (open or resolved). */
+  async latestForTransaction(db: Reader, transactionId: string): Promise<DisputeRow | undefined> {
+    return db
+      .selectFrom('disputes')
+      .selectAll()
+      .where('transactionId', '=', transactionId)
+      .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+  },
+
+  /** The dispute opened for a Stripe chargeback, if any. */
+  async findByStripeId(db: Reader, stripeDisputeId: string): Promise<DisputeRow | undefined> {
+    return db.selectFrom('disputes').selectAll().where('stripeDisputeId', '=', stripeDisputeId).executeTakeFirst();
+  },
+
+  /** The id of the transaction's open dispute, if any (at most one: a partial unique index). */
+  async openIdOf(db: Reader, transactionId: string) {
+    return db.selectFrom('disputes').select('id').where('transactionId', '=', transactionId).where('status', '=', 'open').executeTakeFirst();
+  },
+
+  /** The card issuer decided a chargeback: our dispute follows (no staff decider). */
+  async resolveFromIssuer(
+    trx: Trx,
+    id: string,
+    r: { resolution: DisputeResolution; refundCents: number | null; note: string },
+  ): Promise<void> {
+    await trx
+      .updateTable('disputes')
+      .set({
+        status: 'resolved',
+        resolution: r.resolution,
+        refundCents: r.refundCents,
+        resolutionNote: r.note,
+        resolvedAt: sql<Date>`now()`,
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .execute();
+  },
+
+  /** The transaction's open dispute, if any (at most one: a partial unique index). */
+  async openOf(db: Reader, transactionId: string): Promise<DisputeRow | undefined> {
+    return db.selectFrom('disputes').selectAll().where('transactionId', '=', transactionId).where('status', '=', 'open').executeTakeFirst();
+  },
+
+  async insert(
+    trx: Trx,
+    d: { transactionId: string; source: DisputeRow['source']; openedBy: string | null; reason: string; details: string; stripeDisputeId: string | null },
+  ): Promise<DisputeRow> {
+    return trx.insertInto('disputes').values(d).returningAll().executeTakeFirstOrThrow();
   },
 
   async lockById(trx: Trx, id: string): Promise<DisputeRow | undefined> {

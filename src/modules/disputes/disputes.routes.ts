@@ -1,5 +1,5 @@
 import { created, defineRoute } from '../../http/route';
-import { TransactionIdParams } from '../transactions/transaction-views.schemas';
+import { TransactionIdParams } from '../transactions';
 import { presentDispute } from './disputes.presenter';
 import { DisputeSchema, OpenDisputeBody } from './disputes.schemas';
 import { openPartyDispute } from './open-party-dispute';

@@ -1,47 +1,20 @@
-import { sql } from 'kysely';
-import type { Config } from '../../config/config';
-import type { Deps } from '../../composition';
-import { jobId } from '../../shared/jobs';
-import { jobFor, type OutboxJob } from '../../shared/outbox';
-import { transactionsRepository } from '../transactions/transactions.repository';
+import type { Platform } from '../../shared/platform';
+import { transactionsRepository } from '../transactions';
 import { openDispute } from './open-dispute';
 
-type EscalationConfig = { timing: Pick<Config['timing'], 'disputeEscalationSec'> };
-
-/** When the escrow started: the payment time (set by the payments core), else the creation time. */
-const ESCROW_SINCE = sql<Date>`coalesce(paid_at, created_at)`;
-
 export const ESCALATION_REASON = 'not_verified_in_time';
-
-/**
- * The delayed job that opens a dispute on a transaction still unverified `DISPUTE_ESCALATION_SEC`
- * after it entered escrow. Written to the outbox by whoever moves a transaction to `in_escrow` (the
- * payment webhook), in the same commit. Its handler re-checks everything under the row lock, so a
- * verified, disputed or refunded transaction is left alone; the sweep is the safety net.
- */
-export function escalationJob(transactionId: string, inEscrowAt: Date, config: EscalationConfig): OutboxJob<'dispute.escalate'> {
-  return jobFor(
-    'dispute.escalate',
-    { transactionId },
-    { jobId: jobId('escalate', transactionId), runAt: inEscrowAt.getTime() + config.timing.disputeEscalationSec * 1000 },
-  );
-}
 
 export type EscalationOutcome = 'opened' | 'missing' | 'not_in_escrow' | 'verified' | 'not_due';
 
 /** Opens the automatic dispute if the transaction is (still) overdue; idempotent. */
-export async function escalateTransaction(deps: Pick<Deps, 'db' | 'config'>, transactionId: string): Promise<EscalationOutcome> {
+export async function escalateTransaction(deps: Pick<Platform, 'db' | 'config'>, transactionId: string): Promise<EscalationOutcome> {
   const sec = deps.config.timing.disputeEscalationSec;
   return deps.db.transaction().execute(async (trx) => {
     const tx = await transactionsRepository.lockById(trx, transactionId);
     if (!tx) return 'missing';
     if (tx.status !== 'in_escrow') return 'not_in_escrow';
     if (tx.verifiedAt) return 'verified';
-    const { due } = await trx
-      .selectFrom('transactions')
-      .select(sql<boolean>`${ESCROW_SINCE} + make_interval(secs => ${sec}) <= now()`.as('due'))
-      .where('id', '=', tx.id)
-      .executeTakeFirstOrThrow();
+    const due = await transactionsRepository.escrowOverdue(trx, tx.id, sec);
     if (!due) return 'not_due';
     const days = Math.round((sec / 86_400) * 10) / 10;
     await openDispute(trx, tx, {
@@ -58,16 +31,8 @@ export async function escalateTransaction(deps: Pick<Deps, 'db' | 'config'>, tra
 export const SWEEP_BATCH = 100;
 
 /** Repeating safety net: escalates every overdue, unverified `in_escrow` transaction (a lost job, a restore). */
-export async function sweepOverdueEscrows(deps: Pick<Deps, 'db' | 'config' | 'logger'>) {
-  const rows = await deps.db
-    .selectFrom('transactions')
-    .select('id')
-    .where('status', '=', 'in_escrow')
-    .where('verifiedAt', 'is', null)
-    .where(sql<boolean>`${ESCROW_SINCE} + make_interval(secs => ${deps.config.timing.disputeEscalationSec}) <= now()`)
-    .orderBy(ESCROW_SINCE)
-    .limit(SWEEP_BATCH)
-    .execute();
+export async function sweepOverdueEscrows(deps: Pick<Platform, 'db' | 'config' | 'logger'>) {
+  const rows = await transactionsRepository.overdueUnverified(deps.db, deps.config.timing.disputeEscalationSec, SWEEP_BATCH);
   let opened = 0;
   for (const { id } of rows) {
     try {

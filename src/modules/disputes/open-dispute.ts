@@ -1,11 +1,10 @@
-import { sql } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Transaction } from '../../../db/schema';
 import { writeOutbox } from '../../shared/outbox';
-import { userRoom } from '../../shared/rooms';
+import { disputesRepository } from './disputes.repository';
+import { transactionRoom, userRoom } from '../../shared/rooms';
 import { notificationJob } from '../../shared/jobs';
-import { recordTransactionEvent } from '../transactions/timeline';
-import { assertTransition } from '../transactions/transactions.state';
+import { assertTransition, recordTransactionEvent, transactionsRepository } from '../transactions';
 
 export interface OpenDisputeInput {
   source: 'party' | 'chargeback' | 'escalation';
@@ -22,25 +21,21 @@ export interface OpenDisputeInput {
  * Returns the open dispute (an existing open one if there is already one).
  */
 export async function openDispute(trx: Trx, tx: Transaction, input: OpenDisputeInput) {
-  const existing = await trx.selectFrom('disputes').selectAll().where('transactionId', '=', tx.id).where('status', '=', 'open').executeTakeFirst();
+  const existing = await disputesRepository.openOf(trx, tx.id);
   if (existing) return existing;
   assertTransition(tx.status, 'disputed');
-  const dispute = await trx
-    .insertInto('disputes')
-    .values({
-      transactionId: tx.id,
-      source: input.source,
-      openedBy: input.openedBy,
-      reason: input.reason,
-      details: input.details,
-      stripeDisputeId: input.stripeDisputeId ?? null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await trx.updateTable('transactions').set({ status: 'disputed', updatedAt: sql<Date>`now()` }).where('id', '=', tx.id).execute();
+  const dispute = await disputesRepository.insert(trx, {
+    transactionId: tx.id,
+    source: input.source,
+    openedBy: input.openedBy,
+    reason: input.reason,
+    details: input.details,
+    stripeDisputeId: input.stripeDisputeId ?? null,
+  });
+  await transactionsRepository.markDisputed(trx, tx.id);
   await recordTransactionEvent(trx, tx.id, 'dispute_opened', { disputeId: dispute.id, source: input.source, reason: input.reason }, input.openedBy);
   await writeOutbox(trx, [
-    { kind: 'event', rooms: [`transaction:${tx.id}`, userRoom(tx.buyerId), userRoom(tx.sellerId)], event: 'transaction_update', data: { transactionId: tx.id, status: 'disputed' } },
+    { kind: 'event', rooms: [transactionRoom(tx.id), userRoom(tx.buyerId), userRoom(tx.sellerId)], event: 'transaction_update', data: { transactionId: tx.id, status: 'disputed' } },
     ...[tx.buyerId, tx.sellerId].map((userId) =>
       notificationJob({
         userId,

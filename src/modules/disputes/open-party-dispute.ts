@@ -1,9 +1,8 @@
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { conflict, notFound } from '../../shared/errors';
-import { pickupTokensRepository } from '../handover/pickup-tokens.repository';
+import { pickupTokensRepository } from '../handover';
 import type { Ctx } from '../../shared/context';
-import { assertPartyRole } from '../transactions/transactions.policy';
-import { transactionsRepository } from '../transactions/transactions.repository';
+import { assertPartyRole, transactionsRepository } from '../transactions';
 import { openDispute } from './open-dispute';
 import type { DISPUTE_REASONS } from './disputes.schemas';
 
@@ -17,7 +16,7 @@ export interface PartyDisputeInput {
  * `in_escrow` and before the pickup was verified (409 otherwise). Decided under the transaction's row
  * lock, so it cannot interleave with a QR redemption; live pickup codes are voided with it.
  */
-export async function openPartyDispute(deps: Pick<Deps, 'db'>, ctx: Ctx, transactionId: string, input: PartyDisputeInput) {
+export async function openPartyDispute(deps: Pick<Platform, 'db'>, ctx: Ctx, transactionId: string, input: PartyDisputeInput) {
   assertPartyRole(ctx.actor, await transactionsRepository.findById(deps.db, transactionId), 'party');
   return deps.db.transaction().execute(async (trx) => {
     const tx = await transactionsRepository.lockById(trx, transactionId);

@@ -1,6 +1,6 @@
 import type { Transaction } from '../../../db/schema';
 import { unprocessable } from '../../shared/errors';
-import { partialRefundPayoutCents } from '../escrow';
+import { partialRefundPayoutCents } from '../transactions';
 
 type Fees = Pick<Transaction, 'amountCents' | 'commissionBps' | 'escrowFeeCents' | 'refundedCents'>;
 

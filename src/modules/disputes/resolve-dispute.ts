@@ -1,17 +1,15 @@
 import type { DisputeResolution, Transaction } from '../../../db/schema';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { conflict, forbidden, notFound, unprocessable } from '../../shared/errors';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { can } from '../../shared/permissions';
 import { recordAudit } from '../audit';
 import { userRoom } from '../../shared/rooms';
 import { transactionRoom } from '../../shared/rooms';
-import { refundJob, releaseJob } from '../escrow/escrow-jobs';
+import { refundJob, releaseJob } from '../../shared/jobs/money-jobs';
 import { notificationJob } from '../../shared/jobs';
-import { recordTransactionEvent } from '../transactions/timeline';
+import { recordTransactionEvent, isParty, transactionsRepository } from '../transactions';
 import type { Ctx } from '../../shared/context';
-import { isParty } from '../transactions/transactions.policy';
-import { transactionsRepository } from '../transactions/transactions.repository';
 import { assertPartialRefund } from './partial-refund';
 import { disputesRepository } from './disputes.repository';
 import type { DisputeRow } from './disputes.presenter';
@@ -79,7 +77,7 @@ function resolvedNotifications(tx: Transaction, dispute: DisputeRow, refund: num
  * SPEC §1 (422). The decision, the money job, the timeline, the notifications and the audit row commit
  * together.
  */
-export async function resolveDispute(deps: Pick<Deps, 'db'>, ctx: Ctx, disputeId: string, input: ResolveInput): Promise<DisputeRow> {
+export async function resolveDispute(deps: Pick<Platform, 'db'>, ctx: Ctx, disputeId: string, input: ResolveInput): Promise<DisputeRow> {
   if (!can(ctx.actor.role, 'disputes:resolve')) throw forbidden('missing_permission', 'You may not resolve disputes.');
   const found = await disputesRepository.findById(deps.db, disputeId);
   if (!found) throw notFound('dispute');

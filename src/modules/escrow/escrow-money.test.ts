@@ -1,14 +1,6 @@
 import fc from 'fast-check';
-import {
-  chargeMovement,
-  partialRefundPayoutCents,
-  refundMovement,
-  releaseMovement,
-  releasePayoutCents,
-  reversalCents,
-  reversalMovement,
-  settlementFor,
-} from './escrow-money';
+import { chargeMovement, refundMovement, releaseMovement, reversalCents, reversalMovement } from './escrow-money';
+import { partialRefundPayoutCents, releasePayoutCents, settlementFor } from '../transactions';
 
 const tx = (amountCents: number, refundedCents = 0) => ({ id: 't1', amountCents, refundedCents, commissionBps: 600, escrowFeeCents: 199 });
 const sum = (m: { lines: Array<{ amountCents: number }> }) => m.lines.reduce((acc, l) => acc + l.amountCents, 0);

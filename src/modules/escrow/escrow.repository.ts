@@ -1,12 +1,15 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Database, Transaction, TransactionStatus } from '../../../db/schema';
 import type { OutboxEvent } from '../../shared/outbox';
-import { userRoom } from '../../shared/rooms';
-import { transactionRoom } from '../../shared/rooms';
-import { recordTransactionEvent } from '../transactions/timeline';
+import { transactionRoom, userRoom } from '../../shared/rooms';
+import { recordTransactionEvent } from '../transactions';
+import type { ReleaseReason } from '../../shared/jobs/money-jobs';
 
 type Reader = Kysely<Database> | Trx;
+
+/** How long a step may legitimately be in flight before the sweep assumes its job was lost. */
+const GRACE = sql`interval '2 minutes'`;
 
 /** The payments core's reads and writes of transactions, disputes and seller accounts. */
 export const escrowRepository = {
@@ -57,6 +60,172 @@ export const escrowRepository = {
       .limit(1)
       .executeTakeFirst();
     return row !== undefined;
+  },
+
+  findByCharge(db: Reader, chargeId: string): Promise<Transaction | undefined> {
+    return db.selectFrom('transactions').selectAll().where('chargeId', '=', chargeId).executeTakeFirst();
+  },
+
+  /** `pending_payment → in_escrow` with the charge (conditional: a second delivery changes nothing). */
+  async markFunded(trx: Trx, id: string, chargeId: string, paymentIntentId: string): Promise<void> {
+    await trx
+      .updateTable('transactions')
+      .set({
+        status: 'in_escrow',
+        paidAt: sql<Date>`now()`,
+        chargeId,
+        paymentIntentId: sql<string>`coalesce(payment_intent_id, ${paymentIntentId})`,
+        updatedAt: sql<Date>`now()`,
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'pending_payment')
+      .execute();
+  },
+
+  /** A cancelled transaction's late payment, refunded in full (conditional on no refund yet). */
+  async markLatePaymentRefunded(trx: Trx, id: string, refundId: string, amountCents: number, chargeId: string): Promise<void> {
+    await trx
+      .updateTable('transactions')
+      .set({ refundId, refundedCents: amountCents, chargeId, paidAt: sql<Date>`now()`, updatedAt: sql<Date>`now()` })
+      .where('id', '=', id)
+      .where('refundId', 'is', null)
+      .execute();
+  },
+
+  /** Stores the transaction's one PaymentIntent (conditional: the first stored stays). */
+  async setPaymentIntent(trx: Trx, id: string, paymentIntentId: string): Promise<void> {
+    await trx
+      .updateTable('transactions')
+      .set({ paymentIntentId, updatedAt: sql<Date>`now()` })
+      .where('id', '=', id)
+      .where('paymentIntentId', 'is', null)
+      .execute();
+  },
+
+  /** The payment deadline passed unpaid: `pending_payment → cancelled`. */
+  async markCancelledForDeadline(trx: Trx, id: string): Promise<void> {
+    await trx
+      .updateTable('transactions')
+      .set({ status: 'cancelled', cancelledAt: sql<Date>`now()`, cancelReason: 'payment_deadline', updatedAt: sql<Date>`now()` })
+      .where('id', '=', id)
+      .where('status', '=', 'pending_payment')
+      .execute();
+  },
+
+  /**
+   * SPEC §3: the buyer's non-payment strike, in the deadline's database transaction. The one write of
+   * escrow outside `transactions` (the users module has no public surface for it yet).
+   */
+  async addNonPaymentStrike(trx: Trx, buyerId: string): Promise<void> {
+    await trx
+      .updateTable('users')
+      .set({ nonPaymentStrikes: sql<number>`non_payment_strikes + 1` })
+      .where('id', '=', buyerId)
+      .execute();
+  },
+
+  /** Records the reversal of a released payout (or that none was needed), once. */
+  async setReversal(trx: Trx, id: string, reversalId: string): Promise<void> {
+    await trx
+      .updateTable('transactions')
+      .set({ reversalId, updatedAt: sql<Date>`now()` })
+      .where('id', '=', id)
+      .where('reversalId', 'is', null)
+      .execute();
+  },
+
+  /** The refund committed: id, refunded total and the status it leaves (conditional on no refund yet). */
+  async markRefunded(trx: Trx, id: string, refundId: string, refundedCents: number, status: TransactionStatus): Promise<void> {
+    await trx
+      .updateTable('transactions')
+      .set({ refundId, refundedCents, status, updatedAt: sql<Date>`now()` })
+      .where('id', '=', id)
+      .where('refundId', 'is', null)
+      .execute();
+  },
+
+  /** The payout waits for the seller's wallet (`account.updated` re-queues it). */
+  async markPayoutWaiting(trx: Trx, id: string, reason: ReleaseReason): Promise<void> {
+    await trx
+      .updateTable('transactions')
+      .set({ payoutWaitingReason: reason, payoutWaitingSince: sql<Date>`now()` })
+      .where('id', '=', id)
+      .execute();
+  },
+
+  /** The payout went out: the transfer, the final status, no longer waiting (conditional on no transfer yet). */
+  async markReleased(trx: Trx, id: string, transferId: string, status: TransactionStatus): Promise<void> {
+    await trx
+      .updateTable('transactions')
+      .set({
+        transferId,
+        status,
+        releasedAt: sql<Date>`now()`,
+        payoutWaitingReason: null,
+        payoutWaitingSince: null,
+        updatedAt: sql<Date>`now()`,
+      })
+      .where('id', '=', id)
+      .where('transferId', 'is', null)
+      .execute();
+  },
+
+  async setStatus(trx: Trx, id: string, status: TransactionStatus): Promise<void> {
+    await trx
+      .updateTable('transactions')
+      .set({ status, updatedAt: sql<Date>`now()` })
+      .where('id', '=', id)
+      .execute();
+  },
+
+  /** Unpaid transactions past their deadline (plus the grace), for the sweep. */
+  overduePayments(db: Reader, limit: number): Promise<Array<{ id: string }>> {
+    return db
+      .selectFrom('transactions')
+      .select('id')
+      .where('status', '=', 'pending_payment')
+      .where('paymentDueAt', '<', sql<Date>`now() - ${GRACE}`)
+      .limit(limit)
+      .execute();
+  },
+
+  /** Stored Stripe events still unprocessed after the grace (read-only: the webhooks module stores them). */
+  unprocessedStripeEvents(db: Reader, limit: number): Promise<Array<{ id: string }>> {
+    return db
+      .selectFrom('stripeEvents')
+      .select('id')
+      .where('processedAt', 'is', null)
+      .where('receivedAt', '<', sql<Date>`now() - ${GRACE}`)
+      .limit(limit)
+      .execute();
+  },
+
+  /** Payouts due (verified, or a dispute resolved for the seller) that never went out, for the sweep. */
+  duePayouts(db: Reader, limit: number) {
+    return db
+      .selectFrom('transactions as t')
+      .select(['t.id', 't.status'])
+      .where('t.transferId', 'is', null)
+      .where('t.payoutWaitingReason', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('t.status', '=', 'in_escrow'), eb('t.verifiedAt', '<', sql<Date>`now() - ${GRACE}`)]),
+          eb.and([
+            eb('t.status', '=', 'disputed'),
+            eb.exists(
+              eb
+                .selectFrom('disputes as d')
+                .select('d.id')
+                .whereRef('d.transactionId', '=', 't.id')
+                .where('d.status', '=', 'resolved')
+                .where('d.resolution', '=', 'release')
+                .where('d.resolvedAt', '<', sql<Date>`now() - ${GRACE}`),
+            ),
+          ]),
+        ]),
+      )
+      .limit(limit)
+      .execute();
   },
 };
 

@@ -1,17 +1,16 @@
-import { sql } from 'kysely';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import type { PaymentIntentView, RefundView } from '../../providers/payments/payments';
 import { writeOutbox } from '../../shared/outbox';
-import { escalationJob } from '../disputes';
-import { postMovement } from '../ledger/ledger';
+import { escalationJob } from '../../shared/jobs/money-jobs';
+import { postMovement } from '../ledger';
 import { notificationJob } from '../../shared/jobs';
-import { recordTransactionEvent } from '../transactions/timeline';
+import { recordTransactionEvent, transactionsRepository } from '../transactions';
 import { chargeMovement, refundMovement } from './escrow-money';
 import { escrowRepository, transactionUpdate } from './escrow.repository';
 
 export type PaymentOutcome = 'funded' | 'already_funded' | 'late_refunded' | 'failed_attempt' | 'still_pending' | 'not_ours';
 
-type FundDeps = Pick<Deps, 'db' | 'payments' | 'config' | 'clock' | 'logger'>;
+type FundDeps = Pick<Platform, 'db' | 'payments' | 'config' | 'clock' | 'logger'>;
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 /**
@@ -47,18 +46,7 @@ async function fundTransaction(deps: FundDeps, transactionId: string, pi: Paymen
         );
       return 'already_funded';
     }
-    await trx
-      .updateTable('transactions')
-      .set({
-        status: 'in_escrow',
-        paidAt: sql<Date>`now()`,
-        chargeId,
-        paymentIntentId: sql<string>`coalesce(payment_intent_id, ${pi.id})`,
-        updatedAt: sql<Date>`now()`,
-      })
-      .where('id', '=', tx.id)
-      .where('status', '=', 'pending_payment')
-      .execute();
+    await escrowRepository.markFunded(trx, tx.id, chargeId, pi.id);
     await postMovement(trx, chargeMovement(tx.id, pi.amountCents, chargeId));
     await recordTransactionEvent(trx, tx.id, 'payment_received', { paymentIntentId: pi.id, chargeId, amountCents: pi.amountCents });
     const data = { transactionId: tx.id, listingId: tx.listingId, amountCents: pi.amountCents };
@@ -91,13 +79,7 @@ async function recordFailedAttempt(deps: FundDeps, transactionId: string, pi: Pa
   await deps.db.transaction().execute(async (trx) => {
     const tx = (await escrowRepository.lock(trx, transactionId))!;
     if (tx.status !== 'pending_payment') return;
-    const seen = await trx
-      .selectFrom('transactionEvents')
-      .select('id')
-      .where('transactionId', '=', tx.id)
-      .where('type', '=', 'payment_failed')
-      .where(sql<boolean>`data->>'chargeId' = ${pi.latestChargeId ?? ''}`)
-      .executeTakeFirst();
+    const seen = await transactionsRepository.hasEventWith(trx, tx.id, 'payment_failed', 'chargeId', pi.latestChargeId ?? '');
     if (!seen)
       await recordTransactionEvent(trx, tx.id, 'payment_failed', {
         paymentIntentId: pi.id,
@@ -128,12 +110,7 @@ async function refundLatePayment(deps: FundDeps, transactionId: string, pi: Paym
     if (tx.refundId) return 'late_refunded';
     const refund = await findOrCreateLateRefund(deps, tx.id, pi);
     const chargeId = pi.latestChargeId ?? refund.chargeId ?? pi.id;
-    await trx
-      .updateTable('transactions')
-      .set({ refundId: refund.id, refundedCents: pi.amountCents, chargeId, paidAt: sql<Date>`now()`, updatedAt: sql<Date>`now()` })
-      .where('id', '=', tx.id)
-      .where('refundId', 'is', null)
-      .execute();
+    await escrowRepository.markLatePaymentRefunded(trx, tx.id, refund.id, pi.amountCents, chargeId);
     await postMovement(trx, chargeMovement(tx.id, pi.amountCents, chargeId));
     await postMovement(trx, refundMovement(tx.id, pi.amountCents, refund.id, 'late_payment_refund'));
     await recordTransactionEvent(trx, tx.id, 'late_payment_refunded', {

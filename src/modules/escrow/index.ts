@@ -1,12 +1,17 @@
 /** Public surface of the escrow (payments core) module. */
-export { escrowRoutes } from './escrow.routes';
-export { releaseJob, refundJob, stripeEventJob, paymentDeadlineJob, paymentReminderJob, type ReleaseReason } from './escrow-jobs';
-export { partialRefundPayoutCents, releasePayoutCents, settlementFor } from './escrow-money';
-export { payForTransaction, paymentsUnavailable, type PayAnswer } from './pay';
+
+/** Paying, funding, releasing and refunding a transaction's escrow. */
+export { payForTransaction, type PayAnswer } from './pay';
 export { syncPaymentIntent, type PaymentOutcome } from './fund-payment';
 export { releaseEscrow, type ReleaseOutcome } from './release-escrow';
 export { refundEscrow, type RefundInput, type RefundOutcome } from './refund-escrow';
+/** The payment deadline and its reminder (job handlers). */
 export { enforcePaymentDeadline, remindPayment, RetryLater } from './payment-deadline';
-export { recordChargeback, closeChargeback } from './chargebacks';
+/** Chargeback money; the disputes side comes from the chargeback flow (src/flows/chargeback.ts). */
+export { recordChargeback, closeChargeback, type ChargebackDisputes, type ChargebackOutcome } from './chargebacks';
+/** Staff follow-up entries and the `transaction_update` event, shared with the chargeback flow. */
+export { recordStaffWork, transactionUpdate } from './escrow.repository';
+/** Safety-net sweep (job handler). */
 export { sweepEscrow } from './escrow-sweep';
+/** Crash points for the crash-recovery tests. */
 export type { CrashHook, CrashPoint } from './crash-points';

@@ -1,11 +1,11 @@
-import { sql } from 'kysely';
 import type { Transaction } from '../../../db/schema';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
+import type { CrashHook } from './crash-points';
 import type { Actor } from '../../shared/context';
-import { isPaymentsError, type PaymentIntentView } from '../../providers/payments/payments';
+import type { PaymentIntentView } from '../../providers/payments/payments';
+import { paymentsUnavailable } from '../../providers/payments/payments-unavailable';
 import { AppError, conflict, unprocessable } from '../../shared/errors';
-import { recordTransactionEvent } from '../transactions/timeline';
-import { assertPartyRole } from '../transactions/transactions.policy';
+import { recordTransactionEvent, assertPartyRole } from '../transactions';
 import { escrowRepository } from './escrow.repository';
 
 export interface PayAnswer {
@@ -14,15 +14,6 @@ export interface PayAnswer {
   amountCents: number;
   currency: 'CAD';
   status: string;
-}
-
-/** A provider outage is a 503 the client may retry (the Idempotency-Key is released for it). */
-export function paymentsUnavailable(err: unknown): never {
-  if (isPaymentsError(err))
-    throw new AppError('unavailable', 'payments_unavailable', 'The payment provider could not be reached; try again.', {
-      provider: err.code,
-    });
-  throw err;
 }
 
 function assertPayable(tx: Transaction, now: Date): void {
@@ -45,7 +36,7 @@ function answer(tx: Transaction, pi: PaymentIntentView): PayAnswer {
  * intent; the id is stored with a conditional update.
  */
 export async function payForTransaction(
-  deps: Pick<Deps, 'db' | 'payments' | 'clock' | 'crashHook'>,
+  deps: Pick<Platform, 'db' | 'payments' | 'clock'> & { crashHook?: CrashHook },
   actor: Actor,
   transactionId: string,
   expectedAmountCents?: number,
@@ -71,12 +62,7 @@ export async function payForTransaction(
       })
       .catch(paymentsUnavailable);
     deps.crashHook?.('pay.after_intent');
-    await trx
-      .updateTable('transactions')
-      .set({ paymentIntentId: pi.id, updatedAt: sql<Date>`now()` })
-      .where('id', '=', tx.id)
-      .where('paymentIntentId', 'is', null)
-      .execute();
+    await escrowRepository.setPaymentIntent(trx, tx.id, pi.id);
     await recordTransactionEvent(trx, tx.id, 'payment_started', { paymentIntentId: pi.id }, actor.userId);
     return answer(tx, pi);
   });

@@ -1,13 +1,12 @@
-import { sql } from 'kysely';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { isPermanent } from '../../providers/payments/payments';
 import { writeOutbox } from '../../shared/outbox';
 import { notificationJob } from '../../shared/jobs';
-import { recordTransactionEvent } from '../transactions/timeline';
+import { recordTransactionEvent } from '../transactions';
 import { escrowRepository, transactionUpdate } from './escrow.repository';
 import { syncPaymentIntent } from './fund-payment';
 
-type DeadlineDeps = Pick<Deps, 'db' | 'payments' | 'config' | 'clock' | 'logger'>;
+type DeadlineDeps = Pick<Platform, 'db' | 'payments' | 'config' | 'clock' | 'logger'>;
 export type DeadlineOutcome = 'cancelled' | 'paid' | 'not_pending';
 export type ReminderOutcome = 'reminded' | 'not_pending';
 
@@ -57,17 +56,8 @@ export async function enforcePaymentDeadline(deps: DeadlineDeps, transactionId: 
     if (locked.status !== 'pending_payment') return 'not_pending';
     // The buyer started paying after we looked: cancel that intent on the next attempt.
     if (locked.paymentIntentId !== tx.paymentIntentId) throw new RetryLater(`a PaymentIntent appeared for ${transactionId}`);
-    await trx
-      .updateTable('transactions')
-      .set({ status: 'cancelled', cancelledAt: sql<Date>`now()`, cancelReason: 'payment_deadline', updatedAt: sql<Date>`now()` })
-      .where('id', '=', locked.id)
-      .where('status', '=', 'pending_payment')
-      .execute();
-    await trx
-      .updateTable('users')
-      .set({ nonPaymentStrikes: sql<number>`non_payment_strikes + 1` })
-      .where('id', '=', locked.buyerId)
-      .execute();
+    await escrowRepository.markCancelledForDeadline(trx, locked.id);
+    await escrowRepository.addNonPaymentStrike(trx, locked.buyerId);
     await recordTransactionEvent(trx, locked.id, 'payment_deadline_missed', { paymentIntentId: locked.paymentIntentId });
     const data = { transactionId: locked.id, listingId: locked.listingId };
     await writeOutbox(trx, [
@@ -94,7 +84,7 @@ export async function enforcePaymentDeadline(deps: DeadlineDeps, transactionId: 
 }
 
 /** `escrow.payment_reminder`: six hours before the deadline, an unpaid buyer is reminded (in-app, push, SMS). */
-export async function remindPayment(deps: Pick<Deps, 'db'>, transactionId: string): Promise<ReminderOutcome> {
+export async function remindPayment(deps: Pick<Platform, 'db'>, transactionId: string): Promise<ReminderOutcome> {
   const tx = await escrowRepository.find(deps.db, transactionId);
   if (!tx || tx.status !== 'pending_payment') return 'not_pending';
   await deps.db.transaction().execute(async (trx) => {

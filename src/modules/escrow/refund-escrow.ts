@@ -1,14 +1,14 @@
-import { sql } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Transaction } from '../../../db/schema';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
+import type { CrashHook } from './crash-points';
 import { isPermanent, type RefundView, type ReversalView } from '../../providers/payments/payments';
 import { unprocessable } from '../../shared/errors';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
-import { balanceOf, LedgerAccount, postMovement } from '../ledger/ledger';
-import { recordTransactionEvent } from '../transactions/timeline';
-import { releaseJob } from './escrow-jobs';
-import { chargebackSettlementMovement, partialRefundPayoutCents, refundMovement, reversalCents, reversalMovement } from './escrow-money';
+import { balanceOf, latestMovementOf, LedgerAccount, postMovement } from '../ledger';
+import { partialRefundPayoutCents, recordTransactionEvent, transactionsRepository } from '../transactions';
+import { releaseJob } from '../../shared/jobs/money-jobs';
+import { chargebackSettlementMovement, refundMovement, reversalCents, reversalMovement } from './escrow-money';
 import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.repository';
 
 export interface RefundInput {
@@ -19,7 +19,7 @@ export interface RefundInput {
 
 export type RefundOutcome = 'refunded' | 'already_refunded' | 'reversal_failed' | 'blocked_by_chargeback' | 'not_ready';
 
-type RefundDeps = Pick<Deps, 'db' | 'payments' | 'logger' | 'crashHook'>;
+type RefundDeps = Pick<Platform, 'db' | 'payments' | 'logger'> & { crashHook?: CrashHook };
 
 /** The job must match a resolved refund decision of that dispute (a worker never invents an amount). */
 async function assertDecided(deps: RefundDeps, tx: Transaction, input: RefundInput): Promise<void> {
@@ -58,12 +58,7 @@ async function reverseRelease(deps: RefundDeps, input: RefundInput): Promise<'re
       }
     }
     deps.crashHook?.('refund.after_reversal');
-    await trx
-      .updateTable('transactions')
-      .set({ reversalId: reversal?.id ?? `none-${key}`, updatedAt: sql<Date>`now()` })
-      .where('id', '=', tx.id)
-      .where('reversalId', 'is', null)
-      .execute();
+    await escrowRepository.setReversal(trx, tx.id, reversal?.id ?? `none-${key}`);
     await postMovement(trx, reversalMovement(tx, input.amountCents, reversal?.id ?? null));
     await recordTransactionEvent(trx, tx.id, 'transfer_reversed', {
       transferId: tx.transferId,
@@ -75,13 +70,7 @@ async function reverseRelease(deps: RefundDeps, input: RefundInput): Promise<'re
 }
 
 async function recordReversalFailure(trx: Trx, tx: Transaction, input: RefundInput, amount: number, error: string): Promise<void> {
-  const seen = await trx
-    .selectFrom('transactionEvents')
-    .select('id')
-    .where('transactionId', '=', tx.id)
-    .where('type', '=', 'reversal_failed')
-    .where(sql<boolean>`data->>'disputeId' = ${input.disputeId}`)
-    .executeTakeFirst();
+  const seen = await transactionsRepository.hasEventWith(trx, tx.id, 'reversal_failed', 'disputeId', input.disputeId);
   if (!seen)
     await recordStaffWork(trx, tx.id, 'reversal_failed', {
       disputeId: input.disputeId,
@@ -114,13 +103,7 @@ async function findOrCreateRefund(deps: RefundDeps, tx: Transaction, input: Refu
  */
 async function settleAgainstChargeback(trx: Trx, tx: Transaction, input: RefundInput): Promise<string | null> {
   const held = await balanceOf(trx, LedgerAccount.chargeback(tx.id));
-  const chargeback = await trx
-    .selectFrom('ledgerEntries')
-    .select('stripeObjectId')
-    .where('transactionId', '=', tx.id)
-    .where('movementType', '=', 'chargeback')
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
+  const chargeback = await latestMovementOf(trx, tx.id, 'chargeback');
   if (held < input.amountCents || !chargeback?.stripeObjectId) {
     await recordStaffWork(trx, tx.id, 'refund_blocked_by_chargeback', {
       disputeId: input.disputeId,
@@ -138,12 +121,7 @@ async function markRefunded(trx: Trx, tx: Transaction, input: RefundInput, refun
   const total = tx.refundedCents + input.amountCents;
   const full = total >= tx.amountCents;
   const status = full ? 'refunded' : tx.transferId ? 'partially_refunded' : tx.status;
-  await trx
-    .updateTable('transactions')
-    .set({ refundId, refundedCents: total, status, updatedAt: sql<Date>`now()` })
-    .where('id', '=', tx.id)
-    .where('refundId', 'is', null)
-    .execute();
+  await escrowRepository.markRefunded(trx, tx.id, refundId, total, status);
   await recordTransactionEvent(trx, tx.id, 'refunded', { refundId, amountCents: input.amountCents, disputeId: input.disputeId });
   const messages: OutboxMessage[] = [transactionUpdate(tx, status, { refundedCents: total })];
   if (!full && !tx.transferId) messages.push(releaseJob(tx.id, 'dispute_resolved', input.disputeId));

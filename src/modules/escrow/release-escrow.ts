@@ -1,20 +1,20 @@
-import { sql } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Transaction } from '../../../db/schema';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
+import type { CrashHook } from './crash-points';
 import type { TransferView } from '../../providers/payments/payments';
 import { unprocessable } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
-import { postMovement } from '../ledger/ledger';
+import { postMovement } from '../ledger';
 import { notificationJob } from '../../shared/jobs';
-import { recordTransactionEvent } from '../transactions/timeline';
-import type { ReleaseReason } from './escrow-jobs';
-import { releaseMovement, releasePayoutCents } from './escrow-money';
+import { recordTransactionEvent, releasePayoutCents } from '../transactions';
+import type { ReleaseReason } from '../../shared/jobs/money-jobs';
+import { releaseMovement } from './escrow-money';
 import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.repository';
 
 export type ReleaseOutcome = 'released' | 'already_released' | 'waiting_for_wallet' | 'not_ready' | 'nothing_to_pay';
 
-type ReleaseDeps = Pick<Deps, 'db' | 'payments' | 'logger' | 'crashHook'>;
+type ReleaseDeps = Pick<Platform, 'db' | 'payments' | 'logger'> & { crashHook?: CrashHook };
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 const isDone = (tx: Transaction) => tx.transferId !== null && (tx.status === 'released' || tx.status === 'partially_refunded');
@@ -31,11 +31,7 @@ async function isReady(trx: Trx, tx: Transaction, reason: ReleaseReason): Promis
 /** The payout stays due; the seller is told (once) to finish the wallet; `account.updated` re-queues it. */
 async function waitForWallet(trx: Trx, tx: Transaction, reason: ReleaseReason, payoutCents: number): Promise<ReleaseOutcome> {
   if (tx.payoutWaitingReason) return 'waiting_for_wallet';
-  await trx
-    .updateTable('transactions')
-    .set({ payoutWaitingReason: reason, payoutWaitingSince: sql<Date>`now()` })
-    .where('id', '=', tx.id)
-    .execute();
+  await escrowRepository.markPayoutWaiting(trx, tx.id, reason);
   await recordTransactionEvent(trx, tx.id, 'payout_waiting_for_wallet', { reason, payoutCents });
   await writeOutbox(trx, [
     notificationJob({
@@ -67,19 +63,7 @@ async function findOrCreateTransfer(deps: ReleaseDeps, tx: Transaction, payoutCe
 
 async function markReleased(trx: Trx, tx: Transaction, transfer: TransferView, payoutCents: number): Promise<void> {
   const status = tx.refundedCents > 0 ? 'partially_refunded' : 'released';
-  await trx
-    .updateTable('transactions')
-    .set({
-      transferId: transfer.id,
-      status,
-      releasedAt: sql<Date>`now()`,
-      payoutWaitingReason: null,
-      payoutWaitingSince: null,
-      updatedAt: sql<Date>`now()`,
-    })
-    .where('id', '=', tx.id)
-    .where('transferId', 'is', null)
-    .execute();
+  await escrowRepository.markReleased(trx, tx.id, transfer.id, status);
   await postMovement(trx, releaseMovement(tx, transfer.id));
   await recordTransactionEvent(trx, tx.id, 'escrow_released', { transferId: transfer.id, payoutCents, refundedCents: tx.refundedCents });
   await writeOutbox(trx, [
@@ -98,11 +82,7 @@ async function markReleased(trx: Trx, tx: Transaction, transfer: TransferView, p
 /** A chargeback on a released transaction was decided for the seller: the payout already went out. */
 async function confirmEarlierRelease(trx: Trx, tx: Transaction): Promise<ReleaseOutcome> {
   const status = tx.refundedCents > 0 ? 'partially_refunded' : 'released';
-  await trx
-    .updateTable('transactions')
-    .set({ status, updatedAt: sql<Date>`now()` })
-    .where('id', '=', tx.id)
-    .execute();
+  await escrowRepository.setStatus(trx, tx.id, status);
   await recordTransactionEvent(trx, tx.id, 'escrow_release_confirmed', { transferId: tx.transferId });
   await writeOutbox(trx, [transactionUpdate(tx, status)]);
   return 'already_released';

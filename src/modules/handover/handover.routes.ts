@@ -1,6 +1,7 @@
 import { defineRoute, ok } from '../../http/route';
-import { TransactionDetailSchema, TransactionIdParams } from '../transactions/transaction-views.schemas';
-import { presentTransactionDetail } from '../transactions/transaction-views';
+import { presentTransactionDetail } from '../../flows/transaction-detail';
+import { TransactionDetailSchema } from '../../flows/transaction-detail.schemas';
+import { TransactionIdParams } from '../transactions';
 import { PickupCodeSchema, VerifyPickupBody } from './handover.schemas';
 import { issuePickupCode } from './pickup-code';
 import { verifyPickup } from './verify-pickup';

@@ -1,9 +1,8 @@
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { randomToken, sha256 } from '../../shared/crypto';
 import { notFound } from '../../shared/errors';
 import type { Ctx } from '../../shared/context';
-import { assertPartyRole } from '../transactions/transactions.policy';
-import { transactionsRepository } from '../transactions/transactions.repository';
+import { assertPartyRole, transactionsRepository } from '../transactions';
 import { assertAwaitingHandover, assertNotVerified } from './handover.policy';
 import { pickupTokensRepository } from './pickup-tokens.repository';
 import { qrPngDataUrl } from './qr-png';
@@ -27,7 +26,7 @@ export interface PickupCode {
  * only as a hash, bound to the transaction and its buyer, valid `QR_TOKEN_TTL_SEC`. Issuing one voids
  * the earlier live tokens, so only the code on the buyer's screen now can be redeemed.
  */
-export async function issuePickupCode(deps: Pick<Deps, 'db' | 'config'>, ctx: Ctx, transactionId: string): Promise<PickupCode> {
+export async function issuePickupCode(deps: Pick<Platform, 'db' | 'config'>, ctx: Ctx, transactionId: string): Promise<PickupCode> {
   assertPartyRole(ctx.actor, await transactionsRepository.findById(deps.db, transactionId), 'buyer');
   const token = randomToken(TOKEN_BYTES);
   const issued = await deps.db.transaction().execute(async (trx) => {

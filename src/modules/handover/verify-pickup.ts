@@ -1,15 +1,13 @@
 import type { Transaction } from '../../../db/schema';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { sha256 } from '../../shared/crypto';
 import { notFound, unprocessable } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
 import { userRoom } from '../../shared/rooms';
 import { transactionRoom } from '../../shared/rooms';
-import { releaseJob } from '../escrow/escrow-jobs';
-import { recordTransactionEvent } from '../transactions/timeline';
+import { releaseJob } from '../../shared/jobs/money-jobs';
+import { recordTransactionEvent, assertPartyRole, transactionsRepository } from '../transactions';
 import type { Ctx } from '../../shared/context';
-import { assertPartyRole } from '../transactions/transactions.policy';
-import { transactionsRepository } from '../transactions/transactions.repository';
 import { assertAwaitingHandover, assertNotVerified } from './handover.policy';
 import { pickupTokensRepository } from './pickup-tokens.repository';
 import { recordHandoverPosition, type ScanPosition } from '../meetups';
@@ -22,7 +20,7 @@ import { recordHandoverPosition, type ScanPosition } from '../meetups';
  * one success (the other finds the token used: 422) and one release job.
  */
 export async function verifyPickup(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Platform, 'db'>,
   ctx: Ctx,
   transactionId: string,
   token: string,

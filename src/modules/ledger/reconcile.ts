@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { isPermanent, type Payments } from '../../providers/payments/payments';
-import { LedgerAccount } from './ledger';
+import { ledgerMovements, transactionIds, transferIdOf, type LedgerMovement } from './ledger.repository';
 
 export type StripeKind = 'charge' | 'transfer' | 'refund' | 'reversal' | 'dispute';
 
@@ -31,33 +30,6 @@ const MOVEMENT_KINDS: Record<string, { kind: StripeKind; amountSign: 1 | -1 }> =
   chargeback: { kind: 'dispute', amountSign: -1 },
 };
 
-interface LedgerMovement {
-  type: string;
-  stripeObjectId: string;
-  transactionId: string | null;
-  /** Its `stripe_balance` line (0 when it has none). */
-  stripeCents: number;
-}
-
-async function ledgerMovements(deps: Pick<Deps, 'db'>): Promise<LedgerMovement[]> {
-  const rows = await deps.db
-    .selectFrom('ledgerEntries')
-    .select([
-      'movementType as type',
-      'stripeObjectId',
-      'transactionId',
-      sql<string>`coalesce(sum(amount_cents) filter (where account_code = ${LedgerAccount.stripeBalance}), 0)`.as('stripeCents'),
-    ])
-    .where('stripeObjectId', 'is not', null)
-    .groupBy(['movementId', 'movementType', 'stripeObjectId', 'transactionId'])
-    .execute();
-  return rows.map((r) => ({
-    type: r.type,
-    stripeObjectId: r.stripeObjectId!,
-    transactionId: r.transactionId,
-    stripeCents: Number(r.stripeCents),
-  }));
-}
 
 /** The Stripe amount of a ledger movement's object, or null when Stripe does not know it. */
 async function stripeAmount(
@@ -80,12 +52,9 @@ async function stripeAmount(
   }
 }
 
-async function checkLedgerSide(deps: Pick<Deps, 'db' | 'payments'>, movements: LedgerMovement[]): Promise<Orphan[]> {
+async function checkLedgerSide(deps: Pick<Platform, 'db' | 'payments'>, movements: LedgerMovement[]): Promise<Orphan[]> {
   const orphans: Orphan[] = [];
-  const transferOf = async (txId: string | null) =>
-    txId
-      ? ((await deps.db.selectFrom('transactions').select('transferId').where('id', '=', txId).executeTakeFirst())?.transferId ?? null)
-      : null;
+  const transferOf = async (txId: string | null) => (txId ? transferIdOf(deps.db, txId) : null);
   for (const m of movements) {
     const spec = MOVEMENT_KINDS[m.type];
     if (!spec) continue;
@@ -100,11 +69,11 @@ async function checkLedgerSide(deps: Pick<Deps, 'db' | 'payments'>, movements: L
 
 /** Stripe objects that name one of our transactions (transfer group or metadata) but have no ledger movement. */
 async function checkStripeSide(
-  deps: Pick<Deps, 'db' | 'payments'>,
+  deps: Pick<Platform, 'db' | 'payments'>,
   recorded: Set<string>,
   since: Date | undefined,
 ): Promise<{ orphans: Orphan[]; checked: number }> {
-  const known = new Set((await deps.db.selectFrom('transactions').select('id').execute()).map((t) => t.id));
+  const known = await transactionIds(deps.db);
   const orphans: Orphan[] = [];
   let checked = 0;
   const check = (kind: StripeKind, id: string, txId: string | null, detail: string) => {
@@ -135,8 +104,8 @@ async function checkStripeSide(
  * one of our transactions must have its movement. A lost webhook or a manual dashboard action
  * shows up here.
  */
-export async function reconcile(deps: Pick<Deps, 'db' | 'payments'>, opts: { since?: Date } = {}): Promise<ReconcileReport> {
-  const movements = await ledgerMovements(deps);
+export async function reconcile(deps: Pick<Platform, 'db' | 'payments'>, opts: { since?: Date } = {}): Promise<ReconcileReport> {
+  const movements = await ledgerMovements(deps.db);
   const ledgerOrphans = await checkLedgerSide(deps, movements);
   const stripe = await checkStripeSide(deps, new Set(movements.map((m) => m.stripeObjectId)), opts.since);
   return { movementsChecked: movements.length, stripeObjectsChecked: stripe.checked, orphans: [...ledgerOrphans, ...stripe.orphans] };

@@ -1,3 +1,4 @@
 /** Public surface of the ratings module. */
-export { ratingRoutes } from './ratings.routes';
+
+/** Rating the other party of a completed transaction. */
 export { presentRating, rateTransaction } from './rate-transaction';

@@ -1,8 +1,7 @@
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { conflict } from '../../shared/errors';
 import type { Ctx } from '../../shared/context';
-import { assertPartyRole, isBuyer } from '../transactions/transactions.policy';
-import { transactionsRepository } from '../transactions/transactions.repository';
+import { assertPartyRole, isBuyer, transactionsRepository } from '../transactions';
 import { ratingsRepository, type RatingRow } from './ratings.repository';
 
 /** A rating as anyone sees it. */
@@ -20,7 +19,7 @@ export const presentRating = (r: RatingRow) => ({
  * POST /transactions/:id/rating — after the release, each party rates the other once (SPEC §3). The
  * unique (transaction, rater) index makes a concurrent double submit answer 409 `already_rated`.
  */
-export async function rateTransaction(deps: Pick<Deps, 'db'>, ctx: Ctx, transactionId: string, input: { score: number; comment?: string }) {
+export async function rateTransaction(deps: Pick<Platform, 'db'>, ctx: Ctx, transactionId: string, input: { score: number; comment?: string }) {
   const tx = await transactionsRepository.findById(deps.db, transactionId);
   assertPartyRole(ctx.actor, tx, 'party');
   if (tx.status !== 'released')

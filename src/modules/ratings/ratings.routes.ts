@@ -1,5 +1,5 @@
 import { created, defineRoute } from '../../http/route';
-import { TransactionIdParams } from '../transactions/transaction-views.schemas';
+import { TransactionIdParams } from '../transactions';
 import { rateTransaction } from './rate-transaction';
 import { RateBody, RatingSchema } from './ratings.schemas';
 

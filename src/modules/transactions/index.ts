@@ -1,17 +1,42 @@
-/** Public surface of the transactions module (what other modules, flows and transports use). */
-/** Sales created by the auctions module inside its own database transaction (fees fixed at creation). */
-export { createSales, type NewSale, type SaleTerms } from './create-sales';
-/** Outbox messages announcing a new sale. */
+import { transactionsRepository } from './transactions.repository';
+
+/** Public surface of the transactions module (a sale between a buyer and a seller, and its timeline). */
+
+/** Who may see and act on a transaction (pure predicates and assertions). */
+export {
+  assertPartyRole,
+  assertVisible,
+  canViewTransaction,
+  isBuyer,
+  isParty,
+  isSeller,
+  partyRole,
+  viewsAsStaff,
+  type Parties,
+  type PartyRole,
+} from './transactions.policy';
+/** The state table (SPEC §3). */
+export { TRANSITIONS, assertTransition, canTransition } from './transactions.state';
+/** A sale's money split (SPEC §1). */
+export { partialRefundPayoutCents, releasePayoutCents, settlementFor, type FeeFields, type Settlement } from './sale-money';
+/** Reads, locks and the writes other modules make through this module; the timeline. */
+export {
+  recordTransactionEvent,
+  transactionsRepository,
+  type TransactionListFilter,
+  type TransactionParties,
+} from './transactions.repository';
+/** Side effects of a new transaction (rooms, payment reminder and deadline jobs). */
 export { transactionCreatedMessages } from './transaction-events';
-/** The public view of a transaction and its OpenAPI schema (the buy-now answer). */
+/** Presentation and the views parties and staff read. */
 export { presentTransaction } from './transactions.presenter';
 export { TransactionSchema } from './transactions.schemas';
-export { assertPartyRole, assertVisible, isParty, partyRole, type PartyRole } from './transactions.policy';
-export { recordTransactionEvent } from './timeline';
-export { getTransaction } from './transaction-views';
-export { TransactionDetailSchema, TransactionIdParams } from './transaction-views.schemas';
+export { TransactionIdParams } from './transaction-views.schemas';
+export { myTransactions, transactionTimeline, visibleTransaction, type MyTransactionsQuery } from './transaction-views';
+/** Sales created by the auctions module inside its own database transaction (fees fixed at creation). */
+export { createSales, type NewSale, type SaleTerms } from './create-sales';
+/** Where the seller scanned the buyer's QR code (SPEC §9), written by the handover flow. */
 export { recordHandoverLocation, type HandoverLocation } from './handover-location.repository';
-import { transactionsRepository } from './transactions.repository';
 
 /** A transaction by id (no visibility check: callers apply the policy above). */
 export const findTransaction = transactionsRepository.findById;

@@ -1,7 +1,7 @@
 import type { Transaction } from '../../../db/schema';
 import type { OutboxMessage } from '../../shared/outbox';
 import { userRoom } from '../../shared/rooms';
-import { paymentDeadlineJob, paymentReminderJob } from '../escrow/escrow-jobs';
+import { paymentDeadlineJob, paymentReminderJob } from '../../shared/jobs/money-jobs';
 
 /**
  * Side effects of a new transaction (pending payment): both parties' rooms hear about it, the buyer

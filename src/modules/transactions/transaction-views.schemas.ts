@@ -1,20 +1,9 @@
 import { z } from '../../shared/zod';
-import { DisputeSchema } from '../disputes/disputes.schemas';
 import { TransactionSchema } from './transactions.schemas';
 
 const STATUSES = ['pending_payment', 'in_escrow', 'released', 'cancelled', 'disputed', 'refunded', 'partially_refunded'] as const;
 
 export const TransactionIdParams = z.object({ id: z.uuid() });
-
-export const TransactionDetailSchema = TransactionSchema.extend({
-  refundedCents: z.number().int(),
-  paidAt: z.iso.datetime().nullable(),
-  cancelledAt: z.iso.datetime().nullable(),
-  /** Your side of it; `null` for staff. */
-  myRole: z.enum(['buyer', 'seller']).nullable(),
-  /** The latest dispute (open or resolved), if there ever was one. */
-  dispute: DisputeSchema.nullable(),
-}).openapi('TransactionDetail');
 
 export const TransactionListItemSchema = TransactionSchema.extend({
   myRole: z.enum(['buyer', 'seller']),

@@ -1,43 +1,21 @@
-import type { Deps } from '../../composition';
-import type { Actor, Ctx } from '../../shared/context';
 import type { Transaction } from '../../../db/schema';
+import type { Ctx } from '../../shared/context';
+import type { Platform } from '../../shared/platform';
 import { recordAudit } from '../audit';
-import { presentDispute, type DisputeRow } from '../disputes/disputes.presenter';
 import { assertVisible, partyRole, viewsAsStaff } from './transactions.policy';
 import { presentTransaction } from './transactions.presenter';
 import { transactionsRepository } from './transactions.repository';
 
-
-type ViewDeps = Pick<Deps, 'db'>;
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-/** The transaction with what its viewer needs next: refunds, payment time, their role, the dispute. */
-export function presentTransactionDetail(tx: Transaction, actor: Actor, dispute: DisputeRow | undefined) {
-  return {
-    ...presentTransaction(tx),
-    refundedCents: tx.refundedCents,
-    paidAt: iso(tx.paidAt),
-    cancelledAt: iso(tx.cancelledAt),
-    myRole: partyRole(actor, tx) ?? null,
-    dispute: dispute ? presentDispute(dispute) : null,
-  };
-}
+type ViewDeps = Pick<Platform, 'db'>;
 
 /** Loads a transaction the actor may see (404 otherwise); staff reads are audited. */
-async function visibleTransaction(deps: ViewDeps, ctx: Ctx, id: string, action: 'transaction.viewed' | 'transaction.events_viewed') {
+export async function visibleTransaction(deps: ViewDeps, ctx: Ctx, id: string, action: 'transaction.viewed' | 'transaction.events_viewed') {
   const tx = await transactionsRepository.findById(deps.db, id);
   assertVisible(ctx.actor, tx);
   if (viewsAsStaff(ctx.actor, tx)) {
     await recordAudit(deps.db, { actorId: ctx.actor.userId, action, targetType: 'transaction', targetId: tx.id, requestId: ctx.requestId });
   }
   return tx;
-}
-
-/** GET /transactions/:id — buyer, seller, or staff with `transactions:read`. */
-export async function getTransaction(deps: ViewDeps, ctx: Ctx, id: string) {
-  const tx = await visibleTransaction(deps, ctx, id, 'transaction.viewed');
-  return presentTransactionDetail(tx, ctx.actor, await transactionsRepository.latestDispute(deps.db, tx.id));
 }
 
 /** GET /transactions/:id/events — the timeline, oldest first, paged by event id. */

@@ -2,7 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Database, Transaction, TransactionStatus } from '../../../db/schema';
 
-type Reader = Kysely<Database>;
+type Reader = Kysely<Database> | Trx;
+
+/** A transaction's parties and status (room and chat access). */
+export type TransactionParties = Pick<Transaction, 'id' | 'buyerId' | 'sellerId' | 'status'>;
+
+/** When the escrow started: the payment time (set by the payments core), else the creation time. */
+const ESCROW_SINCE = sql<Date>`coalesce(paid_at, created_at)`;
 
 export interface TransactionListFilter {
   userId: string;
@@ -69,15 +75,49 @@ export const transactionsRepository = {
     return db.selectFrom('disputes').selectAll().where('transactionId', '=', transactionId).where('status', '=', 'open').executeTakeFirst();
   },
 
-  /** The most recent dispute of the transaction (open or resolved). */
-  async latestDispute(db: Reader, transactionId: string) {
+  /** Freezes the escrow: the caller holds the row lock and has checked the transition (opening a dispute). */
+  async markDisputed(trx: Trx, id: string): Promise<void> {
+    await trx.updateTable('transactions').set({ status: 'disputed', updatedAt: sql<Date>`now()` }).where('id', '=', id).execute();
+  },
+
+  /** Buyer, seller and status only: what room and chat access is decided on (SPEC §6). */
+  async parties(db: Reader, id: string): Promise<TransactionParties | undefined> {
+    return db.selectFrom('transactions').select(['id', 'buyerId', 'sellerId', 'status']).where('id', '=', id).executeTakeFirst();
+  },
+
+  /** Whether the transaction has been in escrow (since payment, else creation) for `sec` seconds. */
+  async escrowOverdue(trx: Trx, id: string, sec: number): Promise<boolean> {
+    const { due } = await trx
+      .selectFrom('transactions')
+      .select(sql<boolean>`${ESCROW_SINCE} + make_interval(secs => ${sec}) <= now()`.as('due'))
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    return due;
+  },
+
+  /** Unverified `in_escrow` transactions in escrow for `sec` seconds or more, most overdue first. */
+  async overdueUnverified(db: Reader, sec: number, limit: number): Promise<Array<{ id: string }>> {
     return db
-      .selectFrom('disputes')
-      .selectAll()
+      .selectFrom('transactions')
+      .select('id')
+      .where('status', '=', 'in_escrow')
+      .where('verifiedAt', 'is', null)
+      .where(sql<boolean>`${ESCROW_SINCE} + make_interval(secs => ${sec}) <= now()`)
+      .orderBy(ESCROW_SINCE)
+      .limit(limit)
+      .execute();
+  },
+
+  /** Whether the timeline already has a `type` entry whose `data.<key>` is `value` (an entry recorded once). */
+  async hasEventWith(db: Reader, transactionId: string, type: string, key: string, value: string): Promise<boolean> {
+    const seen = await db
+      .selectFrom('transactionEvents')
+      .select('id')
       .where('transactionId', '=', transactionId)
-      .orderBy('createdAt', 'desc')
-      .orderBy('id', 'desc')
+      .where('type', '=', type)
+      .where(sql<boolean>`data->>${sql.lit(key)} = ${value}`)
       .executeTakeFirst();
+    return seen !== undefined;
   },
 };
 
@@ -102,4 +142,15 @@ export async function insertSales(trx: Trx, rows: NewSaleRow[], paymentDeadlineS
     .values(rows.map((row) => ({ ...row, paymentDueAt: sql<Date>`now() + make_interval(secs => ${paymentDeadlineSec})` })))
     .returningAll()
     .execute();
+}
+
+/** Appends to a transaction's timeline (GET /v1/transactions/:id/events) in the caller's database transaction. */
+export async function recordTransactionEvent(
+  trx: Trx,
+  transactionId: string,
+  type: string,
+  data: Record<string, unknown> = {},
+  actorId: string | null = null,
+): Promise<void> {
+  await trx.insertInto('transactionEvents').values({ transactionId, type, actorId, data: JSON.stringify(data) }).execute();
 }

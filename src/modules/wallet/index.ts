@@ -1,3 +1,4 @@
 /** Public surface of the wallet (seller payouts) module. */
-export { walletRoutes } from './wallet.routes';
+
+/** The seller's Stripe Connect account, balance and `account.updated` sync. */
 export { openWallet, walletBalance, syncConnectAccount, type WalletAnswer, type WalletBalance } from './wallet.service';

@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Database } from '../../../db/schema';
 import type { ConnectAccountView } from '../../providers/payments/payments';
-import { releasePayoutCents } from '../escrow/escrow-money';
-import { LedgerAccount } from '../ledger/ledger';
+import { releasePayoutCents } from '../transactions';
+import { LedgerAccount } from '../ledger';
 
 type Db = Kysely<Database> | Trx;
 
@@ -16,6 +16,34 @@ const flags = (a: ConnectAccountView) => ({
 
 /** Seller accounts (Stripe Connect) and the sums behind a seller's wallet balance. */
 export const walletRepository = {
+  /** One account creation per user at a time: a concurrent duplicate waits and finds the row. */
+  async lockUser(trx: Trx, userId: string): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`wallet:${userId}`}))`.execute(trx);
+  },
+
+  userEmail(db: Db, userId: string) {
+    return db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow();
+  },
+
+  async userExists(db: Db, userId: string): Promise<boolean> {
+    return (await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst()) !== undefined;
+  },
+
+  findByStripeAccount(db: Db, stripeAccountId: string) {
+    return db.selectFrom('sellerAccounts').select('userId').where('stripeAccountId', '=', stripeAccountId).executeTakeFirst();
+  },
+
+  /** The seller's payouts that waited for an enabled account (read-only: escrow writes them). */
+  payoutsWaiting(db: Db, sellerId: string) {
+    return db
+      .selectFrom('transactions')
+      .select(['id', 'payoutWaitingReason'])
+      .where('sellerId', '=', sellerId)
+      .where('payoutWaitingReason', 'is not', null)
+      .where('transferId', 'is', null)
+      .execute();
+  },
+
   find(db: Db, userId: string) {
     return db.selectFrom('sellerAccounts').selectAll().where('userId', '=', userId).executeTakeFirst();
   },

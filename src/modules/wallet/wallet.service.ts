@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Trx } from '../../../db/connection';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { writeOutbox } from '../../shared/outbox';
-import { paymentsUnavailable, releaseJob } from '../escrow';
+import { paymentsUnavailable } from '../../providers/payments/payments-unavailable';
+import { releaseJob } from '../../shared/jobs/money-jobs';
 import { walletRepository } from './wallet.repository';
 
 export interface WalletAnswer {
@@ -23,7 +23,7 @@ export interface WalletBalance {
   payoutsEnabled: boolean;
 }
 
-type WalletDeps = Pick<Deps, 'db' | 'payments' | 'config'>;
+type WalletDeps = Pick<Platform, 'db' | 'payments' | 'config'>;
 
 /**
  * POST /users/me/wallet — the seller's Stripe Connect Express account, created once (Stripe key
@@ -36,10 +36,10 @@ export async function openWallet(deps: WalletDeps, userId: string): Promise<{ cr
   if (!accountId) {
     // One creation per user at a time: a concurrent duplicate waits and finds the row (Stripe would answer it 409).
     ({ created, accountId } = await deps.db.transaction().execute(async (trx) => {
-      await sql`SELECT pg_advisory_xact_lock(hashtext(${`wallet:${userId}`}))`.execute(trx);
+      await walletRepository.lockUser(trx, userId);
       const row = await walletRepository.find(trx, userId);
       if (row) return { created: false, accountId: row.stripeAccountId };
-      const user = await trx.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow();
+      const user = await walletRepository.userEmail(trx, userId);
       const account = await deps.payments.createConnectAccount({ userId, email: user.email }).catch(paymentsUnavailable);
       await walletRepository.insertIfAbsent(trx, userId, account);
       return { created: true, accountId: account.id };
@@ -73,7 +73,7 @@ export async function openWallet(deps: WalletDeps, userId: string): Promise<{ cr
  * by the buyer; `inEscrowCents` = payouts of paid sales not yet released (in escrow or disputed);
  * `paidOutCents` = what was transferred to the wallet, less reversals (from the ledger).
  */
-export async function walletBalance(deps: Pick<Deps, 'db'>, userId: string): Promise<WalletBalance> {
+export async function walletBalance(deps: Pick<Platform, 'db'>, userId: string): Promise<WalletBalance> {
   const [sums, paidOut, account] = await Promise.all([
     walletRepository.payoutSums(deps.db, userId),
     walletRepository.paidOutCents(deps.db, userId),
@@ -93,14 +93,14 @@ export async function walletBalance(deps: Pick<Deps, 'db'>, userId: string): Pro
  * enabled, every payout that was waiting for the wallet is queued again, in the same commit.
  */
 export async function syncConnectAccount(
-  deps: Pick<Deps, 'db' | 'payments'>,
+  deps: Pick<Platform, 'db' | 'payments'>,
   accountId: string,
   eventId: string,
 ): Promise<'updated' | 'not_ours'> {
   const account = await deps.payments.retrieveAccount(accountId);
-  const known = await deps.db.selectFrom('sellerAccounts').select('userId').where('stripeAccountId', '=', accountId).executeTakeFirst();
+  const known = await walletRepository.findByStripeAccount(deps.db, accountId);
   const userId = known?.userId ?? account.userId;
-  if (!userId || !(await deps.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst())) return 'not_ours';
+  if (!userId || !(await walletRepository.userExists(deps.db, userId))) return 'not_ours';
   await deps.db.transaction().execute(async (trx) => {
     await walletRepository.upsert(trx, userId, account);
     if (account.payoutsEnabled) await requeueWaitingPayouts(trx, userId, `wallet-${eventId}`);
@@ -110,13 +110,7 @@ export async function syncConnectAccount(
 
 /** Queues again every payout of the seller that waited for an enabled account (the release is idempotent). */
 async function requeueWaitingPayouts(trx: Trx, sellerId: string, discriminator: string): Promise<void> {
-  const waiting = await trx
-    .selectFrom('transactions')
-    .select(['id', 'payoutWaitingReason'])
-    .where('sellerId', '=', sellerId)
-    .where('payoutWaitingReason', 'is not', null)
-    .where('transferId', 'is', null)
-    .execute();
+  const waiting = await walletRepository.payoutsWaiting(trx, sellerId);
   await writeOutbox(
     trx,
     waiting.map((t) => releaseJob(t.id, t.payoutWaitingReason!, discriminator)),

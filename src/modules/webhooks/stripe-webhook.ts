@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
-import type { Deps } from '../../composition';
 import { WebhookSignatureError } from '../../providers/payments/payments';
 import { AppError } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
-import { stripeEventJob } from '../escrow';
+import type { Platform } from '../../shared/platform';
+import { webhooksRepository } from './webhooks.repository';
+import { stripeEventJob } from '../../shared/jobs/money-jobs';
 
 /** The events we act on; any other event is stored (deduped) and acknowledged. */
 export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
@@ -26,7 +26,7 @@ const badSignature = (message: string) => new AppError('invalid', 'invalid_signa
  * nothing and a redelivery (Stripe sends at least once) is acknowledged and ignored.
  */
 export async function receiveStripeWebhook(
-  deps: Pick<Deps, 'db' | 'payments'>,
+  deps: Pick<Platform, 'db' | 'payments'>,
   rawBody: Buffer | undefined,
   signature: string | string[] | undefined,
 ): Promise<WebhookReceipt> {
@@ -41,12 +41,7 @@ export async function receiveStripeWebhook(
   }
   const handled = HANDLED_EVENTS.has(event.type);
   const stored = await deps.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('stripeEvents')
-      .values({ id: event.id, type: event.type, objectId: event.objectId, processedAt: handled ? null : sql<Date>`now()` })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const row = await webhooksRepository.storeOnce(trx, { id: event.id, type: event.type, objectId: event.objectId, processed: !handled });
     if (row && handled) await writeOutbox(trx, [stripeEventJob(event.id)]);
     return row !== undefined;
   });

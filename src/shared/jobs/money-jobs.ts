@@ -1,5 +1,6 @@
-import { jobId, type RELEASE_REASONS } from '../../shared/jobs';
-import { jobFor, type OutboxJob } from '../../shared/outbox';
+import type { RELEASE_REASONS } from './catalogue';
+import { jobId } from './queues';
+import { jobFor, type OutboxJob } from '../outbox';
 
 /**
  * Jobs that move money. Each is queued through the outbox in the same database transaction as the
@@ -43,5 +44,23 @@ export function paymentReminderJob(transactionId: string, paymentDueAt: Date): O
     'escrow.payment_reminder',
     { transactionId },
     { jobId: jobId('payment-reminder', transactionId), runAt: paymentDueAt.getTime() - PAYMENT_REMINDER_LEAD_MS },
+  );
+}
+
+/**
+ * The delayed job that opens a dispute on a transaction still unverified `DISPUTE_ESCALATION_SEC`
+ * after it entered escrow. Written to the outbox by whoever moves a transaction to `in_escrow` (the
+ * payment webhook), in the same commit. Its handler re-checks everything under the row lock, so a
+ * verified, disputed or refunded transaction is left alone; the sweep is the safety net.
+ */
+export function escalationJob(
+  transactionId: string,
+  inEscrowAt: Date,
+  config: { timing: { disputeEscalationSec: number } },
+): OutboxJob<'dispute.escalate'> {
+  return jobFor(
+    'dispute.escalate',
+    { transactionId },
+    { jobId: jobId('escalate', transactionId), runAt: inEscrowAt.getTime() + config.timing.disputeEscalationSec * 1000 },
   );
 }

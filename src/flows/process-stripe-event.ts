@@ -1,26 +1,23 @@
-import { sql } from 'kysely';
-import type { Deps } from '../../composition';
-import { closeChargeback, recordChargeback, syncPaymentIntent } from '../escrow';
-import { syncConnectAccount } from '../wallet';
+import { syncPaymentIntent } from '../modules/escrow';
+import { syncConnectAccount } from '../modules/wallet';
+import { stripeEvents } from '../modules/webhooks';
+import type { Platform } from '../shared/platform';
+import { closeChargeback, recordChargeback } from './chargeback';
 
-type EventDeps = Pick<Deps, 'db' | 'payments' | 'config' | 'clock' | 'logger'>;
+type EventDeps = Pick<Platform, 'db' | 'payments' | 'config' | 'clock' | 'logger'>;
 
 /**
- * `escrow.stripe_event`: acts on a stored event by re-fetching its object from Stripe, so the order
+ * `escrow.stripe_event` (a flow: the webhooks module stores events, escrow / wallet / the chargeback
+ * flow act on them): acts on a stored event by re-fetching its object from Stripe, so the order
  * and number of deliveries do not matter — each handler only moves state forward and is idempotent.
  * `processed_at` is set last; a crash before it re-runs a handler that then finds nothing to do.
  */
 export async function processStripeEvent(deps: EventDeps, eventId: string): Promise<string> {
-  const event = await deps.db.selectFrom('stripeEvents').selectAll().where('id', '=', eventId).executeTakeFirst();
+  const event = await stripeEvents.find(deps.db, eventId);
   if (!event) return 'unknown_event';
   if (event.processedAt) return 'already_processed';
   const outcome = event.objectId ? await dispatch(deps, event.type, event.objectId, event.id) : 'no_object';
-  await deps.db
-    .updateTable('stripeEvents')
-    .set({ processedAt: sql<Date>`now()` })
-    .where('id', '=', event.id)
-    .where('processedAt', 'is', null)
-    .execute();
+  await stripeEvents.markProcessed(deps.db, event.id);
   return outcome;
 }
 

@@ -1,0 +1,9 @@
+/** Public surface of the chat module (a transaction's messages and read receipts). */
+
+/** Who may join a transaction's room, read and post in its chat (SPEC §6). */
+export { canJoinTransactionRoom, canPostTransactionMessage, isParty, transactionFor, type TransactionParties } from './chat.policy';
+/** Posting, paging and read receipts. */
+export { listMessages, markMessagesRead, postMessage } from './messages';
+export { chatRepository } from './chat.repository';
+export { presentMessage, type PresentedMessage } from './chat.presenter';
+export { MAX_MESSAGE_CHARS, MessageContent, MessageSchema, PostMessageBody } from './chat.schemas';

@@ -1,0 +1,29 @@
+import { sql } from 'kysely';
+import type { Db, Trx } from '../../../db/connection';
+
+/** The only Kysely code for `stripe_events` (the webhook inbox). */
+export const webhooksRepository = {
+  /** Stores an event once; undefined when it was already stored (a redelivery). */
+  async storeOnce(trx: Trx, e: { id: string; type: string; objectId: string | null; processed: boolean }) {
+    return trx
+      .insertInto('stripeEvents')
+      .values({ id: e.id, type: e.type, objectId: e.objectId, processedAt: e.processed ? sql<Date>`now()` : null })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+  },
+
+  async find(db: Db, id: string) {
+    return db.selectFrom('stripeEvents').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  /** Set last, once: a crash before it re-runs a handler that then finds nothing to do. */
+  async markProcessed(db: Db, id: string): Promise<void> {
+    await db
+      .updateTable('stripeEvents')
+      .set({ processedAt: sql<Date>`now()` })
+      .where('id', '=', id)
+      .where('processedAt', 'is', null)
+      .execute();
+  },
+};
