@@ -25,7 +25,7 @@ const MODULE_DEPS = {
   handover: ['transactions', 'meetups'],
   ratings: ['transactions', 'users'],
   wallet: ['ledger', 'transactions'],
-  escrow: ['transactions', 'ledger', 'wallet'],
+  escrow: ['transactions', 'ledger', 'wallet', 'users', 'audit'],
   disputes: ['transactions', 'handover', 'chat', 'audit'],
   auctions: ['transactions'],
   bidding: ['auctions', 'transactions'],

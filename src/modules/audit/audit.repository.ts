@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { Db } from '../../../db/connection';
+import type { Db, Trx } from '../../../db/connection';
 import type { AuditLogTable } from '../../../db/schema';
 
 // The only Kysely code for `audit_log`. It joins `users` read-only, for the actor's display name.
@@ -67,4 +67,18 @@ export async function latestAuditEntry(db: Db, target: { targetType: string; tar
     .where('action', '=', target.action)
     .orderBy('id', 'desc')
     .executeTakeFirst();
+}
+
+/**
+ * A system row (no acting person): work the money paths could not finish on their own, left for staff
+ * in the caller's database transaction.
+ */
+export async function insertSystemAuditRow(
+  trx: Trx,
+  row: { action: string; targetType: string; targetId: string; details: Record<string, unknown> },
+): Promise<void> {
+  await trx
+    .insertInto('auditLog')
+    .values({ actorId: null, action: row.action, targetType: row.targetType, targetId: row.targetId, details: JSON.stringify(row.details), requestId: null })
+    .execute();
 }

@@ -6,3 +6,5 @@ export { recordAudit, recordAudits, type AuditAction, type AuditEntry, type Audi
 /** Reading the log: pages, CSV export windows, and the latest entry of an action on one target. */
 export { auditLogCsv, auditLogPage, AUDIT_EXPORT_MAX_ROWS, type AuditFilter } from './audit-log';
 export { latestAuditEntry } from './audit.repository';
+/** Work the system left for staff (no acting person), written with the state change that found it. */
+export { insertSystemAuditRow as recordSystemAudit } from './audit.repository';

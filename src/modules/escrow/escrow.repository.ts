@@ -3,6 +3,7 @@ import type { Trx } from '../../../db/connection';
 import type { Database, Transaction, TransactionStatus } from '../../../db/schema';
 import type { OutboxEvent } from '../../shared/outbox';
 import { transactionRoom, userRoom } from '../../shared/rooms';
+import { recordSystemAudit } from '../audit';
 import { recordTransactionEvent } from '../transactions';
 import type { ReleaseReason } from '../../shared/jobs/money-jobs';
 
@@ -109,18 +110,6 @@ export const escrowRepository = {
       .set({ status: 'cancelled', cancelledAt: sql<Date>`now()`, cancelReason: 'payment_deadline', updatedAt: sql<Date>`now()` })
       .where('id', '=', id)
       .where('status', '=', 'pending_payment')
-      .execute();
-  },
-
-  /**
-   * SPEC §3: the buyer's non-payment strike, in the deadline's database transaction. The one write of
-   * escrow outside `transactions` (the users module has no public surface for it yet).
-   */
-  async addNonPaymentStrike(trx: Trx, buyerId: string): Promise<void> {
-    await trx
-      .updateTable('users')
-      .set({ nonPaymentStrikes: sql<number>`non_payment_strikes + 1` })
-      .where('id', '=', buyerId)
       .execute();
   },
 
@@ -254,15 +243,5 @@ export async function recordStaffWork(
   data: Record<string, unknown>,
 ): Promise<void> {
   await recordTransactionEvent(trx, transactionId, type, { ...data, needsStaff: true });
-  await trx
-    .insertInto('auditLog')
-    .values({
-      actorId: null,
-      action: `escrow.${type}`,
-      targetType: 'transaction',
-      targetId: transactionId,
-      details: JSON.stringify(data),
-      requestId: null,
-    })
-    .execute();
+  await recordSystemAudit(trx, { action: `escrow.${type}`, targetType: 'transaction', targetId: transactionId, details: data });
 }

@@ -2,6 +2,7 @@
 
 /** Reading and writing accounts (a `Trx` may be passed wherever a `Db` is taken). */
 export {
+  addNonPaymentStrike,
   findLivePhoneNumber,
   findOrCreateUserByPhone,
   findUserById,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../../../db/connection';
+import type { Db, Trx } from '../../../db/connection';
 import type { User, UserUpdate } from '../../../db/schema';
 
 // The only Kysely code for users. Soft-deleted users behave as absent (staff views excepted); a
@@ -82,3 +82,12 @@ export const usersRepository = {
   ratingSummary: userRatingSummary,
   update: updateUser,
 };
+
+/** SPEC §3: a buyer's non-payment strike, inside the caller's database transaction (the payment deadline's). */
+export async function addNonPaymentStrike(trx: Trx, userId: string): Promise<void> {
+  await trx
+    .updateTable('users')
+    .set({ nonPaymentStrikes: sql<number>`non_payment_strikes + 1` })
+    .where('id', '=', userId)
+    .execute();
+}
