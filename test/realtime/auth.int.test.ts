@@ -100,3 +100,14 @@ describe('socket handshake and session', () => {
     expect(ackError(await client.ack('whatever', { a: 1 }))).toMatchObject({ status: 404, code: 'unknown_event' });
   });
 });
+
+describe('realtime metrics', () => {
+  it('serves its own /metrics (open in test mode), counting connected sockets', async () => {
+    await openClient(rt.port, tokenFor(user, 60));
+    const res = await fetch(`http://127.0.0.1:${rt.port}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/^realtime_connected_sockets \d+$/m);
+    expect(Number(/^realtime_connected_sockets (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+  });
+});
