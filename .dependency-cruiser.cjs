@@ -18,9 +18,9 @@ const MODULE_DEPS = {
   ledger: [],
   'safe-zones': [],
   notifications: ['users'],
-  auth: ['users'],
+  auth: ['users', 'audit'],
   transactions: ['users', 'ledger'],
-  chat: ['transactions'],
+  chat: ['transactions', 'audit'],
   handover: ['transactions'],
   ratings: ['transactions', 'users'],
   wallet: ['ledger', 'transactions'],
@@ -30,7 +30,7 @@ const MODULE_DEPS = {
   bidding: ['auctions', 'transactions'],
   listings: ['auctions', 'categories', 'users', 'safe-zones'],
   webhooks: [],
-  admin: ['audit', 'disputes', 'transactions', 'users', 'listings', 'chat'],
+  admin: ['audit', 'disputes', 'transactions', 'users', 'listings', 'chat', 'categories'],
 };
 
 /** Fails at load time if MODULE_DEPS has a cycle or names an unknown module. */

@@ -6,6 +6,8 @@ import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { sql } from 'kysely';
 import type { Deps } from './composition';
+import { mountQueueBoard } from './http/admin-queues';
+import { mountConsole } from './http/console-assets';
 import { createMetrics } from './http/metrics';
 import { metricsAccess, metricsRefusal } from './http/metrics-endpoint';
 import { mountRoutes } from './http/mount';
@@ -64,6 +66,8 @@ export function buildApp(deps: Deps): Express {
   );
 
   mountOps(app, deps, metrics.registry);
+  mountQueueBoard(app, deps);
+  mountConsole(app);
   const router = express.Router();
   mountRoutes(router, deps, allRoutes);
   app.use(router);

@@ -6,7 +6,7 @@ import { chatRoutes } from './modules/chat/chat.routes';
 import { listingImageRoutes, listingRoutes } from './modules/listings';
 import { deviceRoutes } from './modules/devices/devices.routes';
 import { notificationRoutes } from './modules/notifications/notifications.routes';
-import { adminRoutes } from './modules/admin';
+import { adminRoutes } from './modules/admin/admin.routes';
 import { disputeRoutes } from './modules/disputes';
 import { escrowRoutes as payRoutes } from './modules/escrow';
 import { handoverRoutes } from './modules/handover';

@@ -9,7 +9,8 @@ import { startWorkers } from '../../workers/workers';
 import { DEFAULT_STANDIN_PORT, startStripeStandIn, type StripeStandIn } from '../../tools/stripe-standin/src';
 import { LocalServiceError, startEmbeddedPostgres, startRedisServer, type LocalService } from './local-services';
 
-const DEV_TEST_PHONES = '+15555550100:123456,+15555550101:123456,+15555550102:123456';
+/** The last two are the DEV_STAFF_PHONES defaults (support and admin) so the console can be tried at once. */
+const DEV_TEST_PHONES = '+15555550100:123456,+15555550101:123456,+15555550102:123456,+15555550198:123456,+15555550199:123456';
 /** The stand-in accepts any test key; the API verifies its webhooks with this secret unless told otherwise. */
 const STANDIN_SECRET_KEY = 'sk_test_biddt_standin';
 const DEV_WEBHOOK_SECRET = 'whsec_biddt_development_only';

@@ -7,6 +7,7 @@ import { socketEmitter } from '../../shared/socket-emitter';
 import { usersRepository } from '../users/users.repository';
 import { presentSelf } from '../users/users.presenter';
 import { signAccessToken } from './access-tokens';
+import { applyDevStaffRole } from './dev-staff';
 import { phoneCountryNotSupported, smsCountryAllowed } from '../../providers/sms/guarded-sms';
 import { consumeOtp, issueOtp } from './otp';
 import { sessionRoom } from './revocations';
@@ -47,7 +48,7 @@ export async function verifyCode(deps: AuthDeps, phoneNumber: string, code: stri
   await deps.rateLimits.consume('authIp', ip);
   await consumeOtp(deps.db, otpOptions(deps), phoneNumber, code);
   const { user } = await usersRepository.findOrCreateByPhone(deps.db, phoneNumber);
-  return openSession(deps, user);
+  return openSession(deps, await applyDevStaffRole(deps, user));
 }
 
 /** Signs in with a Firebase ID token obtained by phone sign-in on the device. */
@@ -62,7 +63,7 @@ export async function exchangeFirebaseToken(deps: AuthDeps, idToken: string, ip:
     throw new AppError('unauthorized', 'invalid_id_token', 'The Firebase ID token is not valid.');
   }
   const { user } = await usersRepository.findOrCreateByPhone(deps.db, phoneNumber);
-  return openSession(deps, user);
+  return openSession(deps, await applyDevStaffRole(deps, user));
 }
 
 /** Rotates a refresh token into a new pair. */

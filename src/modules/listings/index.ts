@@ -3,3 +3,4 @@ export { auctionStateColumns, auctionStateOf, type AuctionStateColumns, type Auc
 export { listingImageRoutes } from './listing-images.routes';
 export { listingRoutes } from './listings.routes';
 export { LISTING_COLUMNS, type ListingRow } from './listings.repository';
+export { takeDownListing, type TakedownResult } from './take-down-listing';

@@ -32,6 +32,7 @@ export const NOTIFICATION_TYPES = [
   'dispute_opened',
   'dispute_resolved',
   'new_message',
+  'listing_cancelled',
 ] as const;
 
 /** Why a payout is released (part of the release job's id, so each reason pays at most once). */
