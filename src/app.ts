@@ -67,7 +67,7 @@ export function buildApp(deps: Deps): Express {
 
   mountOps(app, deps, metrics.registry);
   mountQueueBoard(app, deps);
-  mountConsole(app);
+  mountConsole(app, deps.config.realtimePort);
   const router = express.Router();
   mountRoutes(router, deps, allRoutes);
   app.use(router);

@@ -14,9 +14,14 @@ export function consoleDistDir(): string | undefined {
  * The support console's static build at /console (SPEC §9). Client-side routes (/console/disputes/…)
  * fall back to index.html. Without a build the path answers the usual 404 problem.
  */
-export function mountConsole(app: Express): void {
+export function mountConsole(app: Express, realtimePort: number): void {
   const dir = consoleDistDir();
   if (!dir) return;
+  // The Socket.IO server listens on its own port; the console asks where (same host as the page).
+  app.get(`${CONSOLE_PATH}/runtime.json`, (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ realtimeUrl: `${req.protocol}://${req.hostname}:${realtimePort}` });
+  });
   app.use(CONSOLE_PATH, express.static(dir, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForIndex }));
   app.get(`${CONSOLE_PATH}/{*rest}`, (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');

@@ -20,6 +20,7 @@ const CaseTransaction = z.object({
   buyerId: z.uuid(),
   sellerId: z.uuid(),
   amountCents: z.number().int(),
+  commissionBps: z.number().int(),
   commissionCents: z.number().int(),
   escrowFeeCents: z.number().int(),
   sellerPayoutCents: z.number().int(),

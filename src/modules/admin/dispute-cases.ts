@@ -52,6 +52,8 @@ function presentCaseTransaction(tx: Transaction) {
     buyerId: tx.buyerId,
     sellerId: tx.sellerId,
     amountCents: tx.amountCents,
+    // The console previews a partial refund's split with the same rule the refund worker pays by.
+    commissionBps: tx.commissionBps,
     commissionCents: tx.commissionCents,
     escrowFeeCents: tx.escrowFeeCents,
     sellerPayoutCents: tx.sellerPayoutCents,

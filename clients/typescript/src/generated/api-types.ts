@@ -4593,6 +4593,7 @@ export interface components {
                 /** Format: uuid */
                 sellerId: string;
                 amountCents: number;
+                commissionBps: number;
                 commissionCents: number;
                 escrowFeeCents: number;
                 sellerPayoutCents: number;

@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * The support console, built to static files the api serves at /console (src/http/console-assets.ts).
+ * JSX is compiled by Vite's own transformer (automatic runtime); no React plugin is needed for a
+ * production build, and `vite dev` is not part of the workflow (the api serves the build).
+ */
+export default defineConfig({
+  root,
+  base: '/console/',
+  oxc: { jsx: { runtime: 'automatic' } },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1000 },
+});
