@@ -97,11 +97,12 @@ async function disputedSale() {
 
 describe('support console in Chromium', () => {
   it('support resolves a dispute with a partial refund: chat and evidence read, split shown, transaction, ledger and audit log agree', async () => {
-    const { tx, disputeId } = await disputedSale();
     const page = await signedIn(supportPhone);
     await page.getByRole('heading', { name: /Dispute queue/ }).waitFor();
-    const row = page.getByRole('link', { name: 'Vintage road bike' }).first();
-    await row.waitFor();
+    await page.getByText('● live').waitFor();
+    // Opened while the queue is on screen: it appears through the staff room, not a reload or a poll.
+    const { tx, disputeId } = await disputedSale();
+    await page.getByRole('link', { name: 'Vintage road bike' }).first().waitFor({ timeout: 5_000 });
     await shot(page, 'dispute-queue');
 
     await page.goto(`${env.apiUrl}/console/disputes/${disputeId}`);

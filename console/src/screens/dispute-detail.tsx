@@ -197,14 +197,14 @@ export function DisputeDetail() {
     const socket = rt.socket as unknown as { on(e: string, f: () => void): void; off(e: string, f: () => void): void };
     const refresh = () => void queryClient.invalidateQueries({ queryKey: ['case', id] });
     socket.on('new_message', refresh);
-    socket.on('transaction_updated', refresh);
+    socket.on('transaction_update', refresh);
     void rt
       .connect()
       .then(() => rt.request('join_chat', { transactionId }))
       .catch(() => undefined);
     return () => {
       socket.off('new_message', refresh);
-      socket.off('transaction_updated', refresh);
+      socket.off('transaction_update', refresh);
     };
   }, [transactionId, disputed, id, queryClient]);
 

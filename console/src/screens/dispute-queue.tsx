@@ -1,7 +1,7 @@
-import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { api, money, problemText, unwrap } from '../api';
+import { api, biddt, money, problemText, unwrap } from '../api';
 import { ErrorBanner, Select } from '../field';
 
 /** Support's SLA: answer within a day; past three days a case is overdue. */
@@ -14,13 +14,37 @@ export function slaOf(createdAt: string, now = Date.now()): { label: string; ton
   return { label, hours, tone: hours >= SLA_BREACH_H ? 'breach' : hours >= SLA_WARN_H ? 'warn' : 'ok' };
 }
 
-/** How often the queue refreshes itself (no socket event announces new disputes to staff yet). */
-const REFRESH_MS = 10_000;
+/** Fallback refresh while the socket is down. */
+const REFRESH_MS = 15_000;
+
+/** Live: staff sockets are in the staff room, which hears `transaction_update` whenever a dispute opens or is decided. */
+export function useLiveDisputes(): boolean {
+  const queryClient = useQueryClient();
+  const [live, setLive] = useState(false);
+  useEffect(() => {
+    const rt = biddt().realtime();
+    const socket = rt.socket as unknown as { on(e: string, f: () => void): void; off(e: string, f: () => void): void };
+    const refresh = () => void queryClient.invalidateQueries({ queryKey: ['disputes'] });
+    const up = () => setLive(true);
+    const down = () => setLive(false);
+    socket.on('transaction_update', refresh);
+    socket.on('connect', up);
+    socket.on('disconnect', down);
+    rt.connect().then(up, down);
+    return () => {
+      socket.off('transaction_update', refresh);
+      socket.off('connect', up);
+      socket.off('disconnect', down);
+    };
+  }, [queryClient]);
+  return live;
+}
 
 export function DisputeQueue() {
   const [status, setStatus] = useState<'open' | 'resolved' | ''>('open');
   const [source, setSource] = useState<'party' | 'chargeback' | 'escalation' | ''>('');
   const [sort, setSort] = useState<'oldest' | 'newest'>('oldest');
+  const live = useLiveDisputes();
   const q = useQuery({
     queryKey: ['disputes', status, source, sort],
     queryFn: async () =>
@@ -29,13 +53,13 @@ export function DisputeQueue() {
           params: { query: { status: status || undefined, source: source || undefined, sort, limit: 100 } },
         }),
       ),
-    refetchInterval: REFRESH_MS,
+    refetchInterval: live ? false : REFRESH_MS,
   });
 
   return (
     <section aria-labelledby="queue-title">
       <h1 id="queue-title">
-        Dispute queue <span className="live on">● refreshes every {REFRESH_MS / 1000} s</span>
+        Dispute queue <span className={`live ${live ? 'on' : 'off'}`}>{live ? '● live' : `○ refreshing every ${REFRESH_MS / 1000} s`}</span>
       </h1>
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <Select label="Status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>

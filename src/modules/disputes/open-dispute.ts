@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Transaction } from '../../../db/schema';
 import { writeOutbox } from '../../shared/outbox';
-import { userRoom } from '../../shared/rooms';
+import { STAFF_ROOM, userRoom } from '../../shared/rooms';
 import { notificationJob } from '../notifications/notification-jobs';
 import { recordTransactionEvent } from '../transactions/timeline';
 import { assertTransition } from '../transactions/transactions.state';
@@ -40,7 +40,7 @@ export async function openDispute(trx: Trx, tx: Transaction, input: OpenDisputeI
   await trx.updateTable('transactions').set({ status: 'disputed', updatedAt: sql<Date>`now()` }).where('id', '=', tx.id).execute();
   await recordTransactionEvent(trx, tx.id, 'dispute_opened', { disputeId: dispute.id, source: input.source, reason: input.reason }, input.openedBy);
   await writeOutbox(trx, [
-    { kind: 'event', rooms: [`transaction:${tx.id}`, userRoom(tx.buyerId), userRoom(tx.sellerId)], event: 'transaction_update', data: { transactionId: tx.id, status: 'disputed' } },
+    { kind: 'event', rooms: [`transaction:${tx.id}`, userRoom(tx.buyerId), userRoom(tx.sellerId), STAFF_ROOM], event: 'transaction_update', data: { transactionId: tx.id, status: 'disputed' } },
     ...[tx.buyerId, tx.sellerId].map((userId) =>
       notificationJob({
         userId,
