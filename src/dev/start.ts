@@ -33,7 +33,7 @@ function ensureConsoleBuilt(): void {
   if (existsSync(path.join(root, 'console/dist/index.html'))) return;
   say('building the support console (console/dist) — once; npm run build:console rebuilds it');
   const vite = path.join(root, 'node_modules/vite/bin/vite.js');
-  const run = spawnSync(process.execPath, [vite, 'build', '--config', path.join(root, 'console/vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, [vite, 'build', '--config', path.join(root, 'console/vite.config.mts'), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   if (run.status !== 0) say('the console build failed: /console will answer 404 (the API works without it)');
 }
 const say = (line: string) => process.stderr.write(`[biddt] ${line}\n`);

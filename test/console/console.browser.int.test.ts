@@ -33,7 +33,7 @@ const plainPhone = newPhone();
 /** The api serves console/dist; build it once when this checkout has none. */
 function ensureConsoleBuild(): void {
   if (existsSync(join(ROOT, 'console', 'dist', 'index.html'))) return;
-  const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'console/vite.config.ts'), '--logLevel', 'error'], {
+  const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'console/vite.config.mts'), '--logLevel', 'error'], {
     cwd: ROOT,
     encoding: 'utf8',
   });
