@@ -55,9 +55,15 @@ export function fieldErrors(err: unknown): Record<string, string> {
 }
 
 export const problemText = (err: unknown): string =>
-  err instanceof BiddtApiError ? `${err.problem.detail ?? err.problem.title} (${err.code})` : err instanceof Error ? err.message : String(err);
+  err instanceof BiddtApiError
+    ? `${err.problem.detail ?? err.problem.title} (${err.code})`
+    : err instanceof Error
+      ? err.message
+      : String(err);
 
 export const money = (cents: number | null | undefined): string =>
-  cents === null || cents === undefined ? '—' : `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  cents === null || cents === undefined
+    ? '—'
+    : `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 export const when = (iso: string | null | undefined): string => (iso ? new Date(iso).toLocaleString() : '—');

@@ -64,7 +64,14 @@ function Shell() {
           <Route path="/safe-zones" element={<SafeZones />} />
           <Route path="/categories" element={<Categories />} />
           <Route path="/audit-log" element={<AuditLog />} />
-          <Route path="*" element={<p>Nothing here. <NavLink to="/disputes">Back to the queue</NavLink></p>} />
+          <Route
+            path="*"
+            element={
+              <p>
+                Nothing here. <NavLink to="/disputes">Back to the queue</NavLink>
+              </p>
+            }
+          />
         </Routes>
       </main>
     </div>
@@ -73,7 +80,12 @@ function Shell() {
 
 export function App() {
   const { me, loading } = useAuth();
-  if (loading) return <p className="centered" role="status">Loading…</p>;
+  if (loading)
+    return (
+      <p className="centered" role="status">
+        Loading…
+      </p>
+    );
   if (!me) return <SignIn />;
   if (!isStaff(me)) return <Refused />;
   return <Shell />;

@@ -52,7 +52,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     loading,
     signedIn: load,
     async signOut() {
-      await biddt().signOut().catch(() => biddt().session.set(null));
+      await biddt()
+        .signOut()
+        .catch(() => biddt().session.set(null));
       setMe(null);
     },
   };

@@ -42,13 +42,21 @@ const outboxJobs = async (type: string, key: string, value: string) => {
 
 describe('GET /v1/admin/users?q=', () => {
   it('finds by phone prefix (with or without +) and by part of the name, audited', async () => {
-    const byPhone = await env.http.get('/v1/admin/users').query({ q: watcher.phone.slice(0, -2) }).set(support.auth);
+    const byPhone = await env.http
+      .get('/v1/admin/users')
+      .query({ q: watcher.phone.slice(0, -2) })
+      .set(support.auth);
     expect(byPhone.status).toBe(200);
     expect(byPhone.body.items.map((u: { id: string }) => u.id)).toContain(watcher.id);
-    const digits = await env.http.get('/v1/admin/users').query({ q: watcher.phone.slice(1) }).set(support.auth);
+    const digits = await env.http
+      .get('/v1/admin/users')
+      .query({ q: watcher.phone.slice(1) })
+      .set(support.auth);
     expect(digits.body.items.map((u: { id: string }) => u.id)).toEqual([watcher.id]);
     const byName = await env.http.get('/v1/admin/users').query({ q: 'walt' }).set(support.auth);
-    expect(byName.body.items).toEqual([expect.objectContaining({ id: watcher.id, displayName: 'Walt Watcher', phoneNumber: watcher.phone, suspended: false })]);
+    expect(byName.body.items).toEqual([
+      expect.objectContaining({ id: watcher.id, displayName: 'Walt Watcher', phoneNumber: watcher.phone, suspended: false }),
+    ]);
     expect((await audit('users.searched')).map((r) => (r.details as { q: string }).q)).toEqual(
       expect.arrayContaining([watcher.phone.slice(0, -2), 'walt']),
     );
@@ -83,47 +91,83 @@ describe('suspend and unsuspend', () => {
     expect(u.body.suspension).toBeNull();
     const [row] = await audit('user.unsuspended', target.id);
     expect(row).toMatchObject({ actorId: admin.id, details: { reason: 'Appeal upheld' } });
-    expectProblem(await env.http.post(`/v1/admin/users/${target.id}/suspend`).set(support.auth).send({ reason: 'No rights' }), 403, 'missing_permission');
+    expectProblem(
+      await env.http.post(`/v1/admin/users/${target.id}/suspend`).set(support.auth).send({ reason: 'No rights' }),
+      403,
+      'missing_permission',
+    );
   });
 
   it('shows the profile with latest listings and transactions', async () => {
     const listing = await createActiveListing(env.deps, seller.id, { title: 'Profile bike' });
     const res = await env.http.get(`/v1/admin/users/${seller.id}`).set(support.auth);
     expect(res.status).toBe(200);
-    expect(res.body.recentListings).toEqual(expect.arrayContaining([expect.objectContaining({ id: listing.id, title: 'Profile bike', status: 'active' })]));
+    expect(res.body.recentListings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: listing.id, title: 'Profile bike', status: 'active' })]),
+    );
   });
 });
 
 describe('POST /v1/admin/listings/:id/cancel', () => {
   it('takes down a listing with bids under its lock: cancelled, event to the room, seller, bidders and watchers told, audited', async () => {
     const listing = await createActiveListing(env.deps, seller.id, { title: 'Counterfeit watch' });
-    await env.deps.db.insertInto('listingBidders').values({ listingId: listing.id, bidderId: bidder.id, alias: 'b***1', lastBidAt: new Date() }).execute();
+    await env.deps.db
+      .insertInto('listingBidders')
+      .values({ listingId: listing.id, bidderId: bidder.id, alias: 'b***1', lastBidAt: new Date() })
+      .execute();
     await env.deps.db.updateTable('listings').set({ bidCount: 1 }).where('id', '=', listing.id).execute();
     expect((await env.http.post(`/v1/listings/${listing.id}/watch`).set(watcher.auth)).status).toBeLessThan(300);
 
     const res = await env.http.post(`/v1/admin/listings/${listing.id}/cancel`).set(support.auth).send({ reason: 'Counterfeit goods' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ listingId: listing.id, title: 'Counterfeit watch', status: 'cancelled', previousStatus: 'active', notified: { bidders: 1, watchers: 1 } });
-    const row = await env.deps.db.selectFrom('listings').select(['status', 'cancelledAt']).where('id', '=', listing.id).executeTakeFirstOrThrow();
+    expect(res.body).toEqual({
+      listingId: listing.id,
+      title: 'Counterfeit watch',
+      status: 'cancelled',
+      previousStatus: 'active',
+      notified: { bidders: 1, watchers: 1 },
+    });
+    const row = await env.deps.db
+      .selectFrom('listings')
+      .select(['status', 'cancelledAt'])
+      .where('id', '=', listing.id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('cancelled');
     expect(row.cancelledAt).not.toBeNull();
     const events = await env.deps.db.selectFrom('listingEvents').selectAll().where('listingId', '=', listing.id).execute();
-    expect(events).toEqual([expect.objectContaining({ type: 'auction_ended', payload: expect.objectContaining({ outcome: 'cancelled' }) })]);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'auction_ended', payload: expect.objectContaining({ outcome: 'cancelled' }) }),
+    ]);
     expect((await outboxJobs('listing_cancelled', 'listingId', listing.id)).sort()).toEqual([seller.id, bidder.id, watcher.id].sort());
     const [entry] = await audit('listing.taken_down', listing.id);
-    expect(entry).toMatchObject({ actorId: support.id, details: { reason: 'Counterfeit goods', previousStatus: 'active', bidders: 1, watchers: 1 } });
+    expect(entry).toMatchObject({
+      actorId: support.id,
+      details: { reason: 'Counterfeit goods', previousStatus: 'active', bidders: 1, watchers: 1 },
+    });
 
-    expectProblem(await env.http.post(`/v1/admin/listings/${listing.id}/cancel`).set(support.auth).send({ reason: 'again' }), 409, 'listing_already_cancelled');
+    expectProblem(
+      await env.http.post(`/v1/admin/listings/${listing.id}/cancel`).set(support.auth).send({ reason: 'again' }),
+      409,
+      'listing_already_cancelled',
+    );
   });
 
   it('refuses an ended listing (409), a missing reason (400 naming reason) and a plain user (403)', async () => {
     const ended = await createActiveListing(env.deps, seller.id, { status: 'ended_sold' });
-    expectProblem(await env.http.post(`/v1/admin/listings/${ended.id}/cancel`).set(admin.auth).send({ reason: 'Too late' }), 409, 'listing_ended');
+    expectProblem(
+      await env.http.post(`/v1/admin/listings/${ended.id}/cancel`).set(admin.auth).send({ reason: 'Too late' }),
+      409,
+      'listing_ended',
+    );
     const live = await createActiveListing(env.deps, seller.id);
     const noReason = await env.http.post(`/v1/admin/listings/${live.id}/cancel`).set(admin.auth).send({});
     expectProblem(noReason, 400);
     expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
-    expectProblem(await env.http.post(`/v1/admin/listings/${live.id}/cancel`).set(user.auth).send({ reason: 'Not mine' }), 403, 'staff_only');
+    expectProblem(
+      await env.http.post(`/v1/admin/listings/${live.id}/cancel`).set(user.auth).send({ reason: 'Not mine' }),
+      403,
+      'staff_only',
+    );
   });
 });
 
@@ -149,7 +193,10 @@ describe('/v1/admin/categories', () => {
     const dup = await env.http.post('/v1/admin/categories').set(admin.auth).send({ slug: 'bikes', name: 'Bikes again' });
     expectProblem(dup, 409, 'category_exists');
     expect(dup.body.errors).toEqual([expect.objectContaining({ field: 'slug' })]);
-    const orphan = await env.http.post('/v1/admin/categories').set(admin.auth).send({ slug: 'ebikes', name: 'E-bikes', parentSlug: 'nowhere' });
+    const orphan = await env.http
+      .post('/v1/admin/categories')
+      .set(admin.auth)
+      .send({ slug: 'ebikes', name: 'E-bikes', parentSlug: 'nowhere' });
     expectProblem(orphan, 422, 'invalid_parent_category');
     expect(orphan.body.errors).toEqual([expect.objectContaining({ field: 'parentSlug' })]);
     expectProblem(await env.http.get('/v1/admin/categories').set(support.auth), 403, 'staff_only');
@@ -170,7 +217,10 @@ describe('staff in a disputed chat', () => {
 
   it('posts a staff message both parties are notified of, audited; the case shows it as staff', async () => {
     const { tx, disputeId } = await disputed();
-    const res = await env.http.post(`/v1/admin/disputes/${disputeId}/messages`).set(support.auth).send({ content: 'Please send a photo of the lens.' });
+    const res = await env.http
+      .post(`/v1/admin/disputes/${disputeId}/messages`)
+      .set(support.auth)
+      .send({ content: 'Please send a photo of the lens.' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ transactionId: tx.id, senderId: support.id, type: 'text' });
     expect((await outboxJobs('new_message', 'messageId', res.body.id)).sort()).toEqual([bidder.id, seller.id].sort());
@@ -192,7 +242,11 @@ describe('staff in a disputed chat', () => {
   it('refuses a staff message once the transaction is no longer disputed (409 not_disputed)', async () => {
     const { tx, disputeId } = await disputed();
     await env.deps.db.updateTable('transactions').set({ status: 'refunded' }).where('id', '=', tx.id).execute();
-    expectProblem(await env.http.post(`/v1/admin/disputes/${disputeId}/messages`).set(support.auth).send({ content: 'Late' }), 409, 'not_disputed');
+    expectProblem(
+      await env.http.post(`/v1/admin/disputes/${disputeId}/messages`).set(support.auth).send({ content: 'Late' }),
+      409,
+      'not_disputed',
+    );
   });
 });
 
@@ -233,7 +287,10 @@ describe('DEV_STAFF_PHONES', () => {
   it('makes a listed test phone staff when it signs in (audited); other phones stay users', async () => {
     const staffPhone = newPhone();
     const plainPhone = newPhone();
-    const devEnv = await createTestEnv({ DEV_STAFF_PHONES: `${staffPhone}:admin`, AUTH_TEST_PHONE_CODES: `${staffPhone}:123456,${plainPhone}:123456` });
+    const devEnv = await createTestEnv({
+      DEV_STAFF_PHONES: `${staffPhone}:admin`,
+      AUTH_TEST_PHONE_CODES: `${staffPhone}:123456,${plainPhone}:123456`,
+    });
     try {
       const signIn = async (phoneNumber: string) => {
         await devEnv.http.post('/v1/auth/phone/send-code').send({ phoneNumber });
@@ -243,7 +300,9 @@ describe('DEV_STAFF_PHONES', () => {
       expect(staff.body.user.role).toBe('admin');
       expect((await signIn(plainPhone)).body.user.role).toBe('user');
       const rows = await devEnv.deps.db.selectFrom('auditLog').selectAll().where('action', '=', 'user.role_granted').execute();
-      expect(rows).toEqual([expect.objectContaining({ targetId: staff.body.user.id, details: { operator: 'DEV_STAFF_PHONES', from: 'user', to: 'admin' } })]);
+      expect(rows).toEqual([
+        expect.objectContaining({ targetId: staff.body.user.id, details: { operator: 'DEV_STAFF_PHONES', from: 'user', to: 'admin' } }),
+      ]);
     } finally {
       await devEnv.close();
     }

@@ -33,10 +33,14 @@ const plainPhone = newPhone();
 /** The api serves console/dist; build it once when this checkout has none. */
 function ensureConsoleBuild(): void {
   if (existsSync(join(ROOT, 'console', 'dist', 'index.html'))) return;
-  const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'console/vite.config.mts'), '--logLevel', 'error'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'console/vite.config.mts'), '--logLevel', 'error'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   if (run.status !== 0) throw new Error(`console build failed:\n${run.stdout}\n${run.stderr}`);
 }
 
@@ -52,7 +56,10 @@ beforeAll(async () => {
     },
   });
   rt = await startRealtime(await env.sibling(), realtimePort);
-  [seller, buyer] = await Promise.all([createUser(env.deps, { displayName: 'Selma Seller' }), createUser(env.deps, { displayName: 'Bruno Buyer' })]);
+  [seller, buyer] = await Promise.all([
+    createUser(env.deps, { displayName: 'Selma Seller' }),
+    createUser(env.deps, { displayName: 'Bruno Buyer' }),
+  ]);
   await openWallet(env, seller);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] });
 }, 120_000);
@@ -81,7 +88,10 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `
 async function disputedSale() {
   const sale = await buyNowSale(env, seller, buyer, 10_000);
   const tx = await payAndFund(env, buyer, sale.id);
-  const say = await env.http.post(`/v1/transactions/${tx.id}/messages`).set(buyer.auth).send({ content: 'The lens arrived scratched, photo attached.' });
+  const say = await env.http
+    .post(`/v1/transactions/${tx.id}/messages`)
+    .set(buyer.auth)
+    .send({ content: 'The lens arrived scratched, photo attached.' });
   expect(say.status).toBe(201);
   // Evidence photos are image messages in the chat (SPEC §9); this one is a PNG as a data URL.
   // A small QR code keeps the data URL within the 2,000 characters a message holds.
@@ -138,7 +148,12 @@ describe('support console in Chromium', () => {
     }, 20_000);
     expect(ledger.movements.every((m) => m.sum === 0)).toBe(true);
     const support = await env.deps.db.selectFrom('users').select('id').where('phoneNumber', '=', supportPhone).executeTakeFirstOrThrow();
-    const resolved = await env.deps.db.selectFrom('auditLog').selectAll().where('action', '=', 'dispute.resolved').where('targetId', '=', disputeId).execute();
+    const resolved = await env.deps.db
+      .selectFrom('auditLog')
+      .selectAll()
+      .where('action', '=', 'dispute.resolved')
+      .where('targetId', '=', disputeId)
+      .execute();
     expect(resolved).toEqual([expect.objectContaining({ actorId: support.id })]);
 
     await page.reload();

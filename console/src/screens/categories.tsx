@@ -44,8 +44,21 @@ export function Categories() {
       <form className="card grid-form" onSubmit={submit} noValidate aria-label="Add a category">
         <Field label="Slug" name="slug" value={form.slug} onChange={set('slug')} error={errors.slug} />
         <Field label="Name" name="name" value={form.name} onChange={set('name')} error={errors.name} />
-        <Field label="Parent slug (optional)" name="parentSlug" value={form.parentSlug} onChange={set('parentSlug')} error={errors.parentSlug} />
-        <Field label="Sort order" name="sortOrder" inputMode="numeric" value={form.sortOrder} onChange={set('sortOrder')} error={errors.sortOrder} />
+        <Field
+          label="Parent slug (optional)"
+          name="parentSlug"
+          value={form.parentSlug}
+          onChange={set('parentSlug')}
+          error={errors.parentSlug}
+        />
+        <Field
+          label="Sort order"
+          name="sortOrder"
+          inputMode="numeric"
+          value={form.sortOrder}
+          onChange={set('sortOrder')}
+          error={errors.sortOrder}
+        />
         <button type="submit" disabled={create.isPending}>
           Add category
         </button>
@@ -70,7 +83,12 @@ export function Categories() {
               <td>{c.parentSlug ?? '—'}</td>
               <td>{c.sortOrder}</td>
               <td>
-                <button type="button" className="link" onClick={() => toggle.mutate(c)} aria-label={`${c.active ? 'Deactivate' : 'Reactivate'} ${c.name}`}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => toggle.mutate(c)}
+                  aria-label={`${c.active ? 'Deactivate' : 'Reactivate'} ${c.name}`}
+                >
                   {c.active ? 'Deactivate' : 'Reactivate'}
                 </button>
               </td>

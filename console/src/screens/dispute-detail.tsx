@@ -56,7 +56,8 @@ function StaffMessage({ disputeId, disabled }: { disputeId: string; disabled: bo
   const queryClient = useQueryClient();
   const [content, setContent] = useState('');
   const send = useMutation({
-    mutationFn: async () => unwrap(await api().POST('/v1/admin/disputes/{id}/messages', { params: { path: { id: disputeId } }, body: { content } })),
+    mutationFn: async () =>
+      unwrap(await api().POST('/v1/admin/disputes/{id}/messages', { params: { path: { id: disputeId } }, body: { content } })),
     onSuccess: () => {
       setContent('');
       void queryClient.invalidateQueries({ queryKey: ['case', disputeId] });
@@ -71,7 +72,15 @@ function StaffMessage({ disputeId, disabled }: { disputeId: string; disabled: bo
         if (content.trim()) send.mutate();
       }}
     >
-      <TextArea label="Message both parties" name="content" rows={2} value={content} onChange={(e) => setContent(e.target.value)} error={errors.content} disabled={disabled} />
+      <TextArea
+        label="Message both parties"
+        name="content"
+        rows={2}
+        value={content}
+        onChange={(e) => setContent(e.target.value)}
+        error={errors.content}
+        disabled={disabled}
+      />
       {send.error && !errors.content && <ErrorBanner error={problemText(send.error)} />}
       <button type="submit" disabled={disabled || send.isPending || !content.trim()}>
         Send as Biddt support
@@ -132,8 +141,8 @@ function Resolve({ kase }: { kase: Case }) {
       <h2 id="resolve-title">Resolve</h2>
       {stale && (
         <p className="banner error" role="alert">
-          Someone resolved or changed this dispute meanwhile ({resolve.error instanceof BiddtApiError ? resolve.error.code : ''}). Nothing was done twice;
-          the case below is current.
+          Someone resolved or changed this dispute meanwhile ({resolve.error instanceof BiddtApiError ? resolve.error.code : ''}). Nothing
+          was done twice; the case below is current.
         </p>
       )}
       <form onSubmit={review} noValidate className="stack">
@@ -141,7 +150,16 @@ function Resolve({ kase }: { kase: Case }) {
           <legend>Decision</legend>
           {(['release', 'refund', 'partial_refund'] as const).map((r) => (
             <label key={r} className="radio">
-              <input type="radio" name="resolution" value={r} checked={resolution === r} onChange={() => { setResolution(r); setConfirming(false); }} />
+              <input
+                type="radio"
+                name="resolution"
+                value={r}
+                checked={resolution === r}
+                onChange={() => {
+                  setResolution(r);
+                  setConfirming(false);
+                }}
+              />
               {r === 'release' ? 'Release to the seller' : r === 'refund' ? 'Refund the buyer in full' : 'Refund part of it'}
             </label>
           ))}
@@ -152,12 +170,25 @@ function Resolve({ kase }: { kase: Case }) {
             name="amountCents"
             inputMode="decimal"
             value={amount}
-            onChange={(e) => { setAmount(e.target.value); setConfirming(false); }}
+            onChange={(e) => {
+              setAmount(e.target.value);
+              setConfirming(false);
+            }}
             error={errors.amountCents}
             hint={`Sale ${money(tx.amountCents)}; already refunded ${money(tx.refundedCents)}`}
           />
         )}
-        <TextArea label="Note to the parties" name="note" rows={2} value={note} onChange={(e) => { setNote(e.target.value); setConfirming(false); }} error={errors.note} />
+        <TextArea
+          label="Note to the parties"
+          name="note"
+          rows={2}
+          value={note}
+          onChange={(e) => {
+            setNote(e.target.value);
+            setConfirming(false);
+          }}
+          error={errors.note}
+        />
         {!confirming ? (
           <button type="submit">Review the money split</button>
         ) : (
@@ -186,7 +217,10 @@ function Resolve({ kase }: { kase: Case }) {
 export function DisputeDetail() {
   const { id = '' } = useParams();
   const queryClient = useQueryClient();
-  const q = useQuery({ queryKey: ['case', id], queryFn: async () => unwrap(await api().GET('/v1/admin/disputes/{id}', { params: { path: { id } } })) });
+  const q = useQuery({
+    queryKey: ['case', id],
+    queryFn: async () => unwrap(await api().GET('/v1/admin/disputes/{id}', { params: { path: { id } } })),
+  });
   const transactionId = q.data?.transaction.id;
   const disputed = q.data?.transaction.status === 'disputed';
 
@@ -221,7 +255,8 @@ export function DisputeDetail() {
         {kase.listing?.title ?? 'Listing'} · {money(tx.amountCents)} <span className="tag">{tx.status}</span>
       </h1>
       <p className="lead">
-        <strong>{kase.dispute.reason.replace(/_/g, ' ')}</strong> — opened by the {kase.evidence.openedBy} {when(kase.dispute.createdAt)}: “{kase.evidence.details}”
+        <strong>{kase.dispute.reason.replace(/_/g, ' ')}</strong> — opened by the {kase.evidence.openedBy} {when(kase.dispute.createdAt)}: “
+        {kase.evidence.details}”
       </p>
       <div className="columns">
         <div className="stack">
@@ -251,7 +286,8 @@ export function DisputeDetail() {
             <ol className="timeline">
               {kase.timeline.map((e) => (
                 <li key={e.id} className={e.data && (e.data as { far?: boolean }).far ? 'flag' : undefined}>
-                  <time dateTime={e.createdAt}>{when(e.createdAt)}</time> <strong>{e.type.replace(/_/g, ' ')}</strong> <span className="meta">by {e.actor}</span>
+                  <time dateTime={e.createdAt}>{when(e.createdAt)}</time> <strong>{e.type.replace(/_/g, ' ')}</strong>{' '}
+                  <span className="meta">by {e.actor}</span>
                   {Object.keys(e.data).length > 0 && <code className="data">{JSON.stringify(e.data)}</code>}
                 </li>
               ))}

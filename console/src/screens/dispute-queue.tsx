@@ -10,7 +10,8 @@ const SLA_BREACH_H = 72;
 
 export function slaOf(createdAt: string, now = Date.now()): { label: string; tone: 'ok' | 'warn' | 'breach'; hours: number } {
   const hours = (now - new Date(createdAt).getTime()) / 3_600_000;
-  const label = hours < 1 ? `${Math.max(1, Math.round(hours * 60))} min` : hours < 48 ? `${Math.round(hours)} h` : `${Math.round(hours / 24)} d`;
+  const label =
+    hours < 1 ? `${Math.max(1, Math.round(hours * 60))} min` : hours < 48 ? `${Math.round(hours)} h` : `${Math.round(hours / 24)} d`;
   return { label, hours, tone: hours >= SLA_BREACH_H ? 'breach' : hours >= SLA_WARN_H ? 'warn' : 'ok' };
 }
 
@@ -89,7 +90,9 @@ export function DisputeQueue() {
               <th scope="col">Listing</th>
               <th scope="col">Reason</th>
               <th scope="col">Source</th>
-              <th scope="col" className="num">Amount</th>
+              <th scope="col" className="num">
+                Amount
+              </th>
               <th scope="col">Status</th>
             </tr>
           </thead>
@@ -99,7 +102,10 @@ export function DisputeQueue() {
               return (
                 <tr key={d.id}>
                   <td>
-                    <span className={`sla ${d.status === 'open' ? sla.tone : 'done'}`} title={`Opened ${new Date(d.createdAt).toLocaleString()}`}>
+                    <span
+                      className={`sla ${d.status === 'open' ? sla.tone : 'done'}`}
+                      title={`Opened ${new Date(d.createdAt).toLocaleString()}`}
+                    >
                       {sla.label}
                     </span>
                   </td>

@@ -69,7 +69,13 @@ export function Listings() {
                 takedown.mutate();
               }}
             >
-              <Field label="Reason for the takedown" name="reason" value={reason} onChange={(e) => setReason(e.target.value)} error={errors.reason} />
+              <Field
+                label="Reason for the takedown"
+                name="reason"
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                error={errors.reason}
+              />
               {takedown.error && !errors.reason && <ErrorBanner error={problemText(takedown.error)} />}
               <button type="submit" className="danger" disabled={takedown.isPending}>
                 Take down

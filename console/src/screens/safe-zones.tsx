@@ -4,20 +4,40 @@ import { api, fieldErrors, problemText, unwrap } from '../api';
 import { ErrorBanner, Field, Select } from '../field';
 
 const KINDS = ['police_station', 'library', 'mall', 'other'] as const;
-const empty = { name: '', address: '', kind: 'library' as (typeof KINDS)[number], lat: '', lng: '', timezone: 'America/Toronto', phone: '' };
+const empty = {
+  name: '',
+  address: '',
+  kind: 'library' as (typeof KINDS)[number],
+  lat: '',
+  lng: '',
+  timezone: 'America/Toronto',
+  phone: '',
+};
 
 /** Safe zones: a map-free list with coordinates; add, (de)activate. */
 export function SafeZones() {
   const queryClient = useQueryClient();
   const [form, setForm] = useState(empty);
   const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
-  const zones = useQuery({ queryKey: ['zones'], queryFn: async () => unwrap(await api().GET('/v1/admin/safe-zones', { params: { query: { limit: 100 } } })) });
+  const zones = useQuery({
+    queryKey: ['zones'],
+    queryFn: async () => unwrap(await api().GET('/v1/admin/safe-zones', { params: { query: { limit: 100 } } })),
+  });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['zones'] });
   const create = useMutation({
     mutationFn: async () =>
       unwrap(
         await api().POST('/v1/admin/safe-zones', {
-          body: { name: form.name, address: form.address, kind: form.kind, lat: Number(form.lat), lng: Number(form.lng), timezone: form.timezone, phone: form.phone || null, active: true },
+          body: {
+            name: form.name,
+            address: form.address,
+            kind: form.kind,
+            lat: Number(form.lat),
+            lng: Number(form.lng),
+            timezone: form.timezone,
+            phone: form.phone || null,
+            active: true,
+          },
         }),
       ),
     onSuccess: () => {
@@ -89,7 +109,12 @@ export function SafeZones() {
               </td>
               <td>{z.openNow === null ? '—' : z.openNow ? 'yes' : 'no'}</td>
               <td>
-                <button type="button" className="link" onClick={() => toggle.mutate(z)} aria-label={`${z.active ? 'Deactivate' : 'Reactivate'} ${z.name}`}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => toggle.mutate(z)}
+                  aria-label={`${z.active ? 'Deactivate' : 'Reactivate'} ${z.name}`}
+                >
                   {z.active ? 'Deactivate' : 'Reactivate'}
                 </button>
               </td>

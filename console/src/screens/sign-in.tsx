@@ -54,7 +54,16 @@ export function SignIn() {
       <ErrorBanner error={error} />
       {!sent ? (
         <form onSubmit={sendCode} noValidate>
-          <Field label="Phone number" name="phoneNumber" type="tel" autoComplete="tel" value={phone} onChange={(e) => setPhone(e.target.value.trim())} error={errors.phoneNumber} autoFocus />
+          <Field
+            label="Phone number"
+            name="phoneNumber"
+            type="tel"
+            autoComplete="tel"
+            value={phone}
+            onChange={(e) => setPhone(e.target.value.trim())}
+            error={errors.phoneNumber}
+            autoFocus
+          />
           <button type="submit" disabled={busy}>
             Send code
           </button>
@@ -62,7 +71,16 @@ export function SignIn() {
       ) : (
         <form onSubmit={verify} noValidate>
           <p>We texted a 6-digit code to {phone}.</p>
-          <Field label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value.trim())} error={errors.code} autoFocus />
+          <Field
+            label="Code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            value={code}
+            onChange={(e) => setCode(e.target.value.trim())}
+            error={errors.code}
+            autoFocus
+          />
           <button type="submit" disabled={busy}>
             Sign in
           </button>

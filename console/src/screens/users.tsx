@@ -68,7 +68,10 @@ export function UserProfile() {
   const queryClient = useQueryClient();
   const [reason, setReason] = useState('');
   const [clientError, setClientError] = useState<string | undefined>();
-  const q = useQuery({ queryKey: ['user', id], queryFn: async () => unwrap(await api().GET('/v1/admin/users/{id}', { params: { path: { id } } })) });
+  const q = useQuery({
+    queryKey: ['user', id],
+    queryFn: async () => unwrap(await api().GET('/v1/admin/users/{id}', { params: { path: { id } } })),
+  });
   const suspend = useMutation({
     mutationFn: async (on: boolean) =>
       unwrap(
@@ -128,7 +131,13 @@ export function UserProfile() {
         {me?.role === 'admin' && (
           <section className="card" aria-labelledby="standing-title">
             <h2 id="standing-title">{u.suspension ? 'Lift the suspension' : 'Suspend'}</h2>
-            <Field label="Reason" name="reason" value={reason} onChange={(e) => setReason(e.target.value)} error={clientError ?? errors.reason} />
+            <Field
+              label="Reason"
+              name="reason"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              error={clientError ?? errors.reason}
+            />
             {suspend.error && !errors.reason && <ErrorBanner error={problemText(suspend.error)} />}
             {u.suspension ? (
               <button type="button" onClick={() => act(false)} disabled={suspend.isPending}>
@@ -148,7 +157,9 @@ export function UserProfile() {
           <tr>
             <th scope="col">Title</th>
             <th scope="col">Status</th>
-            <th scope="col" className="num">Price</th>
+            <th scope="col" className="num">
+              Price
+            </th>
             <th scope="col">Bids</th>
             <th scope="col">Ends</th>
           </tr>
@@ -173,7 +184,9 @@ export function UserProfile() {
           <tr>
             <th scope="col">Listing</th>
             <th scope="col">As</th>
-            <th scope="col" className="num">Amount</th>
+            <th scope="col" className="num">
+              Amount
+            </th>
             <th scope="col">Status</th>
             <th scope="col">Date</th>
           </tr>

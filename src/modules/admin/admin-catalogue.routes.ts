@@ -92,7 +92,11 @@ export const adminCatalogueRoutes = [
       tags,
       roles: admins,
       params: CategorySlugParams,
-      responses: { 200: { description: 'The deactivated category', schema: StaffCategory }, ...adminOnly, 404: { description: 'No such category' } },
+      responses: {
+        200: { description: 'The deactivated category', schema: StaffCategory },
+        ...adminOnly,
+        404: { description: 'No such category' },
+      },
     },
     async (deps, { actor, params, requestId }) => ok(await changeCategory(deps, { actor, requestId }, params.slug, { active: false })),
   ),

@@ -1,6 +1,13 @@
 import type { Ctx } from '../../shared/context';
 import { recordAudit } from '../audit';
-import { createCategory, listAllCategories, presentCategoryForStaff, updateCategory, type CategoryInput, type CategoryPatch } from '../categories';
+import {
+  createCategory,
+  listAllCategories,
+  presentCategoryForStaff,
+  updateCategory,
+  type CategoryInput,
+  type CategoryPatch,
+} from '../categories';
 import type { AdminDeps } from './admin.deps';
 import { requirePermission } from './admin.policy';
 

@@ -17,7 +17,13 @@ export async function takeDown(deps: AdminDeps, ctx: Ctx, listingId: string, rea
       action: 'listing.taken_down',
       targetType: 'listing',
       targetId: listingId,
-      details: { reason, previousStatus: r.previousStatus, sellerId: r.sellerId, bidders: r.bidderIds.length, watchers: r.watcherIds.length },
+      details: {
+        reason,
+        previousStatus: r.previousStatus,
+        sellerId: r.sellerId,
+        bidders: r.bidderIds.length,
+        watchers: r.watcherIds.length,
+      },
       requestId: ctx.requestId,
     }),
   );

@@ -12,7 +12,13 @@ export const adminRepository = {
   },
 
   async transactionEvents(db: Db, transactionId: string, limit: number) {
-    const rows = await db.selectFrom('transactionEvents').selectAll().where('transactionId', '=', transactionId).orderBy('id', 'desc').limit(limit).execute();
+    const rows = await db
+      .selectFrom('transactionEvents')
+      .selectAll()
+      .where('transactionId', '=', transactionId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
     return rows.reverse();
   },
 
@@ -34,7 +40,9 @@ export const adminRepository = {
         'u.nonPaymentStrikes',
         sql<string | null>`(SELECT round(avg(r.score), 1) FROM ratings r WHERE r.ratee_id = u.id)`.as('ratingAverage'),
         sql<string>`(SELECT count(*) FROM ratings r WHERE r.ratee_id = u.id)`.as('ratingCount'),
-        sql<string>`(SELECT count(*) FROM disputes d JOIN transactions t ON t.id = d.transaction_id WHERE t.buyer_id = u.id OR t.seller_id = u.id)`.as('disputes'),
+        sql<string>`(SELECT count(*) FROM disputes d JOIN transactions t ON t.id = d.transaction_id WHERE t.buyer_id = u.id OR t.seller_id = u.id)`.as(
+          'disputes',
+        ),
         sql<string>`(SELECT count(*) FROM transactions t WHERE t.buyer_id = u.id)`.as('asBuyer'),
         sql<string>`(SELECT count(*) FROM transactions t WHERE t.seller_id = u.id)`.as('asSeller'),
       ])

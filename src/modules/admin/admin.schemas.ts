@@ -175,7 +175,14 @@ export const TakedownResult = z
 const Slug = z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be 2–40 lowercase letters, digits or dashes');
 export const CategorySlugParams = z.object({ slug: Slug });
 export const StaffCategory = z
-  .object({ slug: z.string(), name: z.string(), parentSlug: z.string().nullable(), sortOrder: z.number().int(), active: z.boolean(), updatedAt: z.iso.datetime() })
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    parentSlug: z.string().nullable(),
+    sortOrder: z.number().int(),
+    active: z.boolean(),
+    updatedAt: z.iso.datetime(),
+  })
   .openapi('StaffCategory');
 export const StaffCategoryList = z.object({ items: z.array(StaffCategory), nextCursor: z.null() }).openapi('StaffCategoryList');
 export const CreateCategoryBody = z

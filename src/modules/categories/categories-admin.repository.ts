@@ -15,7 +15,12 @@ export const categoriesAdminRepository = {
 
   /** Inserts unless the slug is taken (answers undefined then). */
   async insert(db: Kysely<Database>, values: Insertable<CategoriesTable>): Promise<Category | undefined> {
-    return db.insertInto('categories').values(values).onConflict((oc) => oc.column('slug').doNothing()).returningAll().executeTakeFirst();
+    return db
+      .insertInto('categories')
+      .values(values)
+      .onConflict((oc) => oc.column('slug').doNothing())
+      .returningAll()
+      .executeTakeFirst();
   },
 
   async update(db: Kysely<Database>, slug: string, patch: Updateable<CategoriesTable>): Promise<Category | undefined> {

@@ -46,12 +46,19 @@ export async function createCategory(db: Kysely<Database>, input: CategoryInput)
     sortOrder: input.sortOrder ?? 0,
     active: input.active ?? true,
   });
-  if (!row) throw conflict('category_exists', `A category "${input.slug}" already exists.`, { errors: [{ field: 'slug', message: 'already exists' }] });
+  if (!row)
+    throw conflict('category_exists', `A category "${input.slug}" already exists.`, {
+      errors: [{ field: 'slug', message: 'already exists' }],
+    });
   return row;
 }
 
 /** Changes a category; answers the rows before and after (for the audit entry). */
-export async function updateCategory(db: Kysely<Database>, slug: string, patch: CategoryPatch): Promise<{ before: Category; after: Category }> {
+export async function updateCategory(
+  db: Kysely<Database>,
+  slug: string,
+  patch: CategoryPatch,
+): Promise<{ before: Category; after: Category }> {
   const before = await categoriesAdminRepository.find(db, slug);
   if (!before) throw notFound('category');
   await checkParent(db, slug, patch.parentSlug);

@@ -53,12 +53,13 @@ export async function takeDownListing(
         jobFor(
           'notification.send',
           {
-          userId,
-          type: 'listing_cancelled',
-          dedupeKey: `takedown-${listingId}-${userId}`,
-          title: 'Listing cancelled',
-          body: userId === listing.sellerId ? `"${listing.title}" was taken down: ${reason}` : `"${listing.title}" was cancelled by Biddt.`,
-          data: { listingId },
+            userId,
+            type: 'listing_cancelled',
+            dedupeKey: `takedown-${listingId}-${userId}`,
+            title: 'Listing cancelled',
+            body:
+              userId === listing.sellerId ? `"${listing.title}" was taken down: ${reason}` : `"${listing.title}" was cancelled by Biddt.`,
+            data: { listingId },
           },
           { jobId: jobId('notify', `takedown-${listingId}-${userId}`) },
         ),

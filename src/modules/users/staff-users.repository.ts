@@ -36,7 +36,11 @@ export const staffUsersRepository = {
         eb.or([eb('createdAt', '<', after.createdAt), eb.and([eb('createdAt', '=', after.createdAt), eb('id', '<', after.id)])]),
       );
     }
-    return query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    return query
+      .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
   },
 
   /** Suspends (keeping the first time) or lifts; a deleted account is absent. */
