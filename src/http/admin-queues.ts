@@ -32,7 +32,13 @@ function queuesGate(deps: Deps): RequestHandler {
     const actor = await actorFromToken(deps, token);
     if (!can(actor.role, 'queues:view')) throw forbidden('missing_permission', 'The queue dashboard is for admins.');
     if (req.method === 'GET' && (req.path === '/' || req.path === '')) {
-      await recordAudit(deps.db, { actorId: actor.userId, action: 'queues.viewed', targetType: 'queues', targetId: '*', requestId: req.id });
+      await recordAudit(deps.db, {
+        actorId: actor.userId,
+        action: 'queues.viewed',
+        targetType: 'queues',
+        targetId: '*',
+        requestId: req.id,
+      });
     }
     next();
   };
@@ -42,6 +48,10 @@ function queuesGate(deps: Deps): RequestHandler {
 export function mountQueueBoard(app: Express, deps: Deps): void {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUES_PATH);
-  createBullBoard({ queues: Object.values(deps.queues).map((q) => new BullMQAdapter(q)), serverAdapter, options: { uiConfig: { boardTitle: 'Biddt queues' } } });
+  createBullBoard({
+    queues: Object.values(deps.queues).map((q) => new BullMQAdapter(q)),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'Biddt queues' } },
+  });
   app.use(QUEUES_PATH, queuesGate(deps), serverAdapter.getRouter() as RequestHandler);
 }
