@@ -18,9 +18,9 @@ const MODULE_DEPS = {
   ledger: [],
   'safe-zones': ['audit'],
   notifications: ['users'],
-  auth: ['users'],
+  auth: ['users', 'audit'],
   transactions: ['users', 'ledger', 'audit'],
-  chat: ['transactions'],
+  chat: ['transactions', 'audit'],
   meetups: ['transactions', 'safe-zones'],
   handover: ['transactions', 'meetups'],
   ratings: ['transactions', 'users'],
@@ -31,7 +31,7 @@ const MODULE_DEPS = {
   bidding: ['auctions', 'transactions'],
   listings: ['auctions', 'categories', 'users', 'safe-zones'],
   webhooks: [],
-  admin: ['audit', 'disputes', 'transactions', 'users', 'listings', 'chat'],
+  admin: ['audit', 'disputes', 'transactions', 'users', 'listings', 'chat', 'categories'],
 };
 
 /** Fails at load time if MODULE_DEPS has a cycle or names an unknown module. */

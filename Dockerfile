@@ -28,6 +28,7 @@ RUN npm run build \
  && test -f dist/realtime/main.js \
  && test -f dist/workers/main.js \
  && test -f dist/db/migrate-cli.js \
+ && test -f console/dist/index.html \
  && test ! -e dist/src/dev \
  && test ! -e dist/tools
 
@@ -44,6 +45,8 @@ RUN npm ci --omit=dev \
  && mkdir -p /app/.data/uploads \
  && chown -R node:node /app/.data
 COPY --from=build /app/dist ./dist
+# The support console: static files the api serves at /console (src/http/console-assets.ts).
+COPY --from=build /app/console/dist ./console/dist
 USER node
 EXPOSE 3000 3001
 # For the api role. docker-compose.yml overrides it for realtime and disables it for workers/migrate.

@@ -57,7 +57,7 @@ const writesOnlyOwnTables = (tables) => [
 const commonJsGlobals = { module: 'writable', exports: 'writable', require: 'readonly', __dirname: 'readonly', __filename: 'readonly' };
 
 export default defineConfig([
-  globalIgnores(['dist/', 'node_modules/', 'coverage/', '.data/']),
+  globalIgnores(['dist/', 'node_modules/', 'coverage/', '.data/', 'console/dist/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

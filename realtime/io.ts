@@ -2,7 +2,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { Gauge } from 'prom-client';
 import { Server } from 'socket.io';
 import type { Deps } from '../src/composition';
-import { userRoom } from '../src/shared/rooms';
+import { STAFF_ROOM, userRoom } from '../src/shared/rooms';
+import { isStaff } from '../src/shared/permissions';
 import { sessionRoom } from '../src/modules/auth';
 import { createProcessRegistry, isMetricsRequest, serveMetrics } from '../src/shared/metrics-endpoint';
 import { createRedis } from '../src/shared/redis';
@@ -83,6 +84,8 @@ export async function startRealtime(deps: Deps, port = deps.config.realtimePort)
   io.use(handshakeAuth(deps));
   io.on('connection', (socket: BiddtSocket) => {
     void socket.join([userRoom(socket.data.actor.userId), sessionRoom(socket.data.actor.sid)]);
+    // The console's dispute queue updates live from the staff room.
+    if (isStaff(socket.data.actor.role)) void socket.join(STAFF_ROOM);
     installGuards(socket, CLIENT_EVENTS, deps.logger);
     installSession(deps, socket);
     registerListingHandlers(deps, socket);

@@ -5,6 +5,8 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Deps } from './composition';
+import { mountQueueBoard } from './http/admin-queues';
+import { mountConsole } from './http/console-assets';
 import { createMetrics } from './http/metrics';
 import { metricsAccess, metricsRefusal } from './shared/metrics-endpoint';
 import { mountRoutes } from './http/mount';
@@ -64,6 +66,8 @@ export function buildApp(deps: Deps): Express {
   );
 
   mountOps(app, deps, metrics.registry);
+  mountQueueBoard(app, deps);
+  mountConsole(app, deps.config.realtimePort);
   const router = express.Router();
   mountRoutes(router, deps, allRoutes);
   app.use(router);

@@ -7,9 +7,7 @@ import { listingImageRoutes } from './modules/listings/listing-images.routes';
 import { listingRoutes } from './modules/listings/listings.routes';
 import { deviceRoutes } from './modules/notifications/devices.routes';
 import { notificationRoutes } from './modules/notifications/notifications.routes';
-import { adminDisputeRoutes } from './modules/admin/admin-disputes.routes';
-import { adminUserRoutes } from './modules/admin/admin-users.routes';
-import { auditLogRoutes } from './modules/admin/audit-log.routes';
+import { adminRoutes } from './modules/admin/admin.routes';
 import { disputeRoutes } from './modules/disputes/disputes.routes';
 import { escrowRoutes as payRoutes } from './modules/escrow/escrow.routes';
 import { handoverRoutes } from './modules/handover/handover.routes';
@@ -21,8 +19,6 @@ import { userRoutes } from './modules/users/users.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes';
 
-/** The staff console: disputes, users, the audit log. */
-const adminRoutes: RouteDef[] = [...adminDisputeRoutes, ...adminUserRoutes, ...auditLogRoutes];
 
 /** Transactions, QR handover, disputes, ratings and the staff console. */
 const escrowRoutes: RouteDef[] = [...transactionRoutes, ...meetupRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...adminRoutes];

@@ -154,3 +154,18 @@ describe('loadConfig', () => {
     expect(config.auth.testPhoneCodes.size).toBe(0);
   });
 });
+
+describe('DEV_STAFF_PHONES', () => {
+  it('defaults to the two fictional staff phones in development, is empty in test unless set, and is ignored in production', () => {
+    expect([...loadConfig(DEVELOPMENT).auth.devStaffPhones]).toEqual([
+      ['+15555550198', 'support'],
+      ['+15555550199', 'admin'],
+    ]);
+    expect(loadConfig({ NODE_ENV: 'test' }).auth.devStaffPhones.size).toBe(0);
+    expect(loadConfig({ ...PRODUCTION, DEV_STAFF_PHONES: '+15555550199:admin' }).auth.devStaffPhones.size).toBe(0);
+  });
+
+  it('refuses an entry that is not "+E164:support|admin"', () => {
+    expect(named(configErrorFor({ ...DEVELOPMENT, DEV_STAFF_PHONES: '+15555550199:root' }))).toEqual(['DEV_STAFF_PHONES']);
+  });
+});

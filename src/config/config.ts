@@ -29,6 +29,8 @@ export interface Config {
     otpTtlSec: number;
     otpMaxAttempts: number;
     testPhoneCodes: ReadonlyMap<string, string>;
+    /** Development/test only: phones made staff when they sign in (`DEV_STAFF_PHONES`); empty in production. */
+    devStaffPhones: ReadonlyMap<string, 'support' | 'admin'>;
   };
   twilio: { accountSid: string; authToken: string; fromNumber: string; statusCallbackUrl?: string } | undefined;
   sms: { allowedCountryCodes: string[]; dailyLimit: number };
@@ -76,6 +78,21 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** SPEC §9: the two fictional staff numbers sign in as staff in development unless told otherwise. */
+export const DEFAULT_DEV_STAFF_PHONES = '+15555550198:support,+15555550199:admin';
+
+/** `DEV_STAFF_PHONES` parsed (its format was checked by envSchema): development defaults it, test reads it, production ignores it. */
+function devStaffPhonesOf(e: Env): Map<string, 'support' | 'admin'> {
+  const staff = new Map<string, 'support' | 'admin'>();
+  if (e.NODE_ENV === 'production') return staff;
+  const raw = e.DEV_STAFF_PHONES ?? (e.NODE_ENV === 'development' ? DEFAULT_DEV_STAFF_PHONES : '');
+  for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [phone, role] = pair.split(':');
+    staff.set(phone, role as 'support' | 'admin');
+  }
+  return staff;
 }
 
 /** Parses `AUTH_TEST_PHONE_CODES` ("+15555550100:123456,…"); its format was checked by envSchema. */
@@ -129,6 +146,7 @@ function toConfig(e: Env): Config {
       otpTtlSec: e.OTP_TTL_SEC,
       otpMaxAttempts: e.OTP_MAX_ATTEMPTS,
       testPhoneCodes: devConveniences ? parseTestPhoneCodes(e.AUTH_TEST_PHONE_CODES) : new Map(),
+      devStaffPhones: devStaffPhonesOf(e),
     },
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM_NUMBER

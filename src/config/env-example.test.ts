@@ -5,8 +5,9 @@ import { envSchema } from './env';
 /** Variables read outside the zod schema that `.env.example` must document too. */
 const READ_ELSEWHERE = ['EMBEDDED_PG_PORT', 'SEED_DEMO', 'STRIPE_STANDIN_PORT'];
 /** Where the example deliberately shows a value other than the schema default (explained in its comment). */
+// DEV_STAFF_PHONES: the example shows the development default (the schema has none: unset differs per mode).
 // NODE_ENV: the example shows development (what `npm start` uses); unset means production.
-const NOT_THE_DEFAULT = ['AUTH_TEST_PHONE_CODES', 'NODE_ENV'];
+const NOT_THE_DEFAULT = ['AUTH_TEST_PHONE_CODES', 'DEV_STAFF_PHONES', 'NODE_ENV'];
 
 const EXAMPLE_PATH = join(__dirname, '..', '..', '.env.example');
 

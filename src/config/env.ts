@@ -37,6 +37,14 @@ const REQUIRED_IN_PRODUCTION = [
   'FIREBASE_PROJECT_ID',
 ] as const;
 
+/** The entries of `DEV_STAFF_PHONES` ("+15555550198:support,…") that are not "+E164:support|admin". */
+export function malformedDevStaffPhones(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s && !/^\+[1-9]\d{6,14}:(support|admin)$/.test(s));
+}
+
 /** The entries of `AUTH_TEST_PHONE_CODES` ("+15555550100:123456,…") that are not "+E164:6digits". */
 export function malformedTestPhoneCodes(raw: string): string[] {
   const pairs = raw
@@ -76,6 +84,7 @@ export const envSchema = z
     OTP_TTL_SEC: int(300),
     OTP_MAX_ATTEMPTS: int(5),
     AUTH_TEST_PHONE_CODES: z.string().default(''),
+    DEV_STAFF_PHONES: optionalText,
 
     TWILIO_ACCOUNT_SID: optionalText,
     TWILIO_AUTH_TOKEN: optionalText,
@@ -137,6 +146,9 @@ export const envSchema = z
       if (value && value.length < 32) ctx.addIssue({ code: 'custom', path: [name], message: 'must be at least 32 characters' });
     }
     // Checked here rather than while building Config so the error lists it with every other bad variable.
+    for (const pair of malformedDevStaffPhones(String(env.DEV_STAFF_PHONES ?? ''))) {
+      ctx.addIssue({ code: 'custom', path: ['DEV_STAFF_PHONES'], message: `"${pair}" is not "+E164:support" or "+E164:admin"` });
+    }
     for (const pair of malformedTestPhoneCodes(String(env.AUTH_TEST_PHONE_CODES ?? ''))) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_TEST_PHONE_CODES'], message: `"${pair}" is not "+E164:6digits"` });
     }

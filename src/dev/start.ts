@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { loadConfigOrExit } from '../config/config';
 import { createDeps } from '../composition';
 import { migrateToLatest } from '../../db/migrate';
@@ -9,7 +12,8 @@ import { startWorkers } from '../../workers/workers';
 import { DEFAULT_STANDIN_PORT, startStripeStandIn, type StripeStandIn } from '../../tools/stripe-standin/src';
 import { LocalServiceError, startEmbeddedPostgres, startRedisServer, type LocalService } from './local-services';
 
-const DEV_TEST_PHONES = '+15555550100:123456,+15555550101:123456,+15555550102:123456';
+/** The last two are the DEV_STAFF_PHONES defaults (support and admin) so the console can be tried at once. */
+const DEV_TEST_PHONES = '+15555550100:123456,+15555550101:123456,+15555550102:123456,+15555550198:123456,+15555550199:123456';
 /** The stand-in accepts any test key; the API verifies its webhooks with this secret unless told otherwise. */
 const STANDIN_SECRET_KEY = 'sk_test_biddt_standin';
 const DEV_WEBHOOK_SECRET = 'whsec_biddt_development_only';
@@ -19,6 +23,19 @@ const DEV_WEBHOOK_SECRET = 'whsec_biddt_development_only';
  * workers — on an embedded PostgreSQL and a spawned redis-server unless DATABASE_URL / REDIS_URL say otherwise.
  */
 const services: LocalService[] = [];
+
+/**
+ * The support console is static files the api serves at /console. `npm start` builds it once when no
+ * build exists (a fresh checkout), so one command is enough; `npm run build:console` rebuilds it.
+ */
+function ensureConsoleBuilt(): void {
+  const root = path.resolve(__dirname, '../..');
+  if (existsSync(path.join(root, 'console/dist/index.html'))) return;
+  say('building the support console (console/dist) — once; npm run build:console rebuilds it');
+  const vite = path.join(root, 'node_modules/vite/bin/vite.js');
+  const run = spawnSync(process.execPath, [vite, 'build', '--config', path.join(root, 'console/vite.config.mts'), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  if (run.status !== 0) say('the console build failed: /console will answer 404 (the API works without it)');
+}
 const say = (line: string) => process.stderr.write(`[biddt] ${line}\n`);
 
 async function main(): Promise<void> {
@@ -55,6 +72,7 @@ async function main(): Promise<void> {
     services.push({ url: standIn.url, stop: () => standIn!.close() });
   }
 
+  ensureConsoleBuilt();
   const config = loadConfigOrExit();
   const deps = await createDeps(config, 'all');
   await migrateToLatest(deps.db);
@@ -73,6 +91,7 @@ async function main(): Promise<void> {
   say(`Socket.IO: http://${config.host}:${realtime.port}`);
   say(`Docs:      ${base}/docs   (OpenAPI ${base}/openapi.json)`);
   say(`Metrics:   ${base}/metrics`);
+  say(`Console:   ${base}/console   (staff; in development +15555550198 is support, +15555550199 admin, code 123456)`);
   if (standIn) {
     standIn.setWebhookUrl(`${base}/v1/webhooks/stripe`);
     say(`Stripe:    local stand-in at ${standIn.url} (webhooks → ${base}/v1/webhooks/stripe; set STRIPE_SECRET_KEY for real Stripe)`);

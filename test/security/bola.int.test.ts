@@ -282,6 +282,24 @@ const CASES: Case[] = [
   },
   { method: 'get', route: '/v1/admin/audit-log', setup: tx(), path: () => '/v1/admin/audit-log', expect: staffOnly },
   {
+    method: 'post',
+    route: '/v1/admin/disputes/:id/messages',
+    setup: disputed,
+    path: (f) => `/v1/admin/disputes/${f.disputeId}/messages`,
+    body: () => ({ content: 'Please send a photo.' }),
+    expect: { ...staffOnly, support: 201, admin: 201 },
+    effect: async (f) =>
+      (
+        await db()
+          .selectFrom('messages')
+          .select('id')
+          .where('transactionId', '=', f.tx.id)
+          .where('content', '=', 'Please send a photo.')
+          .execute()
+      ).length > 0,
+  },
+  { method: 'get', route: '/v1/admin/users', setup: tx(), path: () => '/v1/admin/users', expect: staffOnly },
+  {
     method: 'get',
     route: '/v1/admin/users/:id',
     setup: withTarget(false),
@@ -297,6 +315,16 @@ const CASES: Case[] = [
     expect: { anonymous: 401, buyer: 403, seller: 403, stranger: 403, support: 403, admin: 200 },
     effect: async (f) =>
       (await db().selectFrom('users').select('suspendedAt').where('id', '=', f.targetId!).executeTakeFirstOrThrow()).suspendedAt !== null,
+  },
+  {
+    method: 'post',
+    route: '/v1/admin/users/:id/unsuspend',
+    setup: withTarget(true),
+    path: (f) => `/v1/admin/users/${f.targetId}/unsuspend`,
+    body: () => ({ reason: 'Appeal upheld' }),
+    expect: { anonymous: 401, buyer: 403, seller: 403, stranger: 403, support: 403, admin: 200 },
+    effect: async (f) =>
+      (await db().selectFrom('users').select('suspendedAt').where('id', '=', f.targetId!).executeTakeFirstOrThrow()).suspendedAt === null,
   },
   {
     method: 'delete',

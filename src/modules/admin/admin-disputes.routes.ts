@@ -1,8 +1,8 @@
 import type { Role } from '../../../db/schema';
-import { defineRoute, ok } from '../../http/route';
+import { created, defineRoute, ok } from '../../http/route';
 import { DisputeIdParams, DisputeSchema, presentDispute, resolveDispute, ResolveDisputeBody } from '../disputes';
-import { DisputeCaseSchema, StaffDisputePage, StaffDisputesQuery } from './admin.schemas';
-import { getDisputeCase, listDisputes } from './dispute-cases';
+import { DisputeCaseSchema, StaffDisputePage, StaffDisputesQuery, StaffMessageBody, StaffMessageSchema } from './admin.schemas';
+import { getDisputeCase, listDisputes, messageParties } from './dispute-cases';
 
 const tags = ['admin'];
 const staff: { roles: Role[] } = { roles: ['support', 'admin'] };
@@ -60,5 +60,23 @@ export const adminDisputeRoutes = [
     },
     async (deps, { actor, params, body, requestId }) =>
       ok(presentDispute(await resolveDispute(deps, { actor, requestId }, params.id, body))),
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/admin/disputes/:id/messages',
+      summary: "A staff message to both parties in the transaction's chat while it is disputed (audited)",
+      tags,
+      ...staff,
+      params: DisputeIdParams,
+      body: StaffMessageBody,
+      responses: {
+        201: { description: 'Stored and sent to both parties', schema: StaffMessageSchema },
+        ...forbidden,
+        404: { description: 'No such dispute' },
+        409: { description: 'not_disputed' },
+      },
+    },
+    async (deps, { actor, params, body, requestId }) => created(await messageParties(deps, { actor, requestId }, params.id, body.content)),
   ),
 ];

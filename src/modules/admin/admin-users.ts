@@ -1,63 +1,109 @@
-import { sql } from 'kysely';
 import type { User } from '../../../db/schema';
-import type { Deps } from '../../composition';
-import { notFound, unprocessable } from '../../shared/errors';
-import { recordAudit } from '../audit';
+import { invalid, notFound, unprocessable } from '../../shared/errors';
 import type { Ctx } from '../../shared/context';
-import { presentSelf } from '../users/users.presenter';
-import { usersRepository } from '../users/users.repository';
+import { auditLogPage, recordAudit } from '../audit';
+import { presentSelf, staffUsersRepository, usersRepository } from '../users';
+import type { AdminDeps } from './admin.deps';
+import { adminRepository } from './admin.repository';
 import { requirePermission } from './admin.policy';
 
-type AdminDeps = Pick<Deps, 'db'>;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+/** How many of a user's listings and transactions the staff profile shows. */
+const PROFILE_ROWS = 20;
 
-/** A user as staff see them: contact details, standing, and activity counts. */
+/** The reason and author of the suspension in force: the latest `user.suspended` audit entry. */
+async function suspensionOf(deps: AdminDeps, user: User) {
+  if (!user.suspendedAt) return null;
+  const { items } = await auditLogPage(deps.db, { targetType: 'user', targetId: user.id, action: 'user.suspended', limit: 1 });
+  const entry = items[0];
+  return {
+    since: user.suspendedAt.toISOString(),
+    reason: (entry?.details as { reason?: unknown } | undefined)?.reason?.toString() ?? null,
+    by: entry?.actorId ?? null,
+  };
+}
+
+/** A user as staff see them: contact details, standing, activity counts and latest listings and sales. */
 async function presentForStaff(deps: AdminDeps, user: User) {
-  const [rating, counts, suspension] = await Promise.all([
+  const [rating, counts, suspension, listings, transactions] = await Promise.all([
     usersRepository.ratingSummary(deps.db, user.id),
-    deps.db
-      .selectFrom('transactions')
-      .select([
-        sql<string>`count(*) FILTER (WHERE buyer_id = ${user.id})`.as('asBuyer'),
-        sql<string>`count(*) FILTER (WHERE seller_id = ${user.id})`.as('asSeller'),
-      ])
-      .where((eb) => eb.or([eb('buyerId', '=', user.id), eb('sellerId', '=', user.id)]))
-      .executeTakeFirstOrThrow(),
-    user.suspendedAt
-      ? deps.db
-          .selectFrom('auditLog')
-          .select(['details', 'actorId'])
-          .where('targetType', '=', 'user')
-          .where('targetId', '=', user.id)
-          .where('action', '=', 'user.suspended')
-          .orderBy('id', 'desc')
-          .executeTakeFirst()
-      : undefined,
+    staffUsersRepository.transactionCounts(deps.db, user.id),
+    suspensionOf(deps, user),
+    adminRepository.listingsOf(deps.db, user.id, PROFILE_ROWS),
+    adminRepository.transactionsOf(deps.db, user.id, PROFILE_ROWS),
   ]);
   return {
     ...presentSelf(user),
     deletedAt: iso(user.deletedAt),
     nonPaymentStrikes: user.nonPaymentStrikes,
-    suspension: user.suspendedAt
-      ? {
-          since: user.suspendedAt.toISOString(),
-          reason: (suspension?.details as { reason?: string } | undefined)?.reason ?? null,
-          by: suspension?.actorId ?? null,
-        }
-      : null,
+    suspension,
     ratingAverage: rating.average,
     ratingCount: rating.count,
-    transactions: { asBuyer: Number(counts.asBuyer), asSeller: Number(counts.asSeller) },
+    transactions: counts,
+    recentListings: listings.map((l) => ({
+      id: l.id,
+      title: l.title,
+      status: l.status,
+      currentPriceCents: l.currentPriceCents,
+      bidCount: l.bidCount,
+      endsAt: iso(l.endsAt),
+      createdAt: l.createdAt.toISOString(),
+      deleted: l.deletedAt !== null,
+    })),
+    recentTransactions: transactions.map((t) => ({
+      id: t.id,
+      listingId: t.listingId,
+      listingTitle: t.listingTitle,
+      role: t.buyerId === user.id ? ('buyer' as const) : ('seller' as const),
+      amountCents: t.amountCents,
+      status: t.status,
+      createdAt: t.createdAt.toISOString(),
+    })),
   };
 }
 
-/** Staff see soft-deleted accounts too (support cases outlive a deletion); everyone else does not. */
-const findAny = (deps: AdminDeps, id: string) => deps.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+/** A row of the user search: enough to pick the right person. */
+const presentSearchRow = (u: User) => ({
+  ...presentSelf(u),
+  suspended: u.suspendedAt !== null,
+  deleted: u.deletedAt !== null,
+});
+
+const cursorOf = (u: User) => Buffer.from(JSON.stringify([u.createdAt.toISOString(), u.id])).toString('base64url');
+
+/** Decodes a search cursor; a forged one → 400 naming `cursor`. */
+function afterOf(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
+  if (!cursor) return undefined;
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    const createdAt = new Date(at);
+    if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
+    return { createdAt, id };
+  } catch {
+    throw invalid([{ field: 'cursor', message: 'must be a cursor from a previous page' }]);
+  }
+}
+
+/** GET /admin/users?q= — by phone prefix or part of the name, newest accounts first (audited). */
+export async function searchUsers(deps: AdminDeps, ctx: Ctx, q: { q: string; limit: number; cursor?: string }) {
+  requirePermission(ctx.actor, 'users:read');
+  const rows = await staffUsersRepository.search(deps.db, q.q, q.limit, afterOf(q.cursor));
+  const page = rows.slice(0, q.limit);
+  await recordAudit(deps.db, {
+    actorId: ctx.actor.userId,
+    action: 'users.searched',
+    targetType: 'user',
+    targetId: '*',
+    details: { q: q.q, cursor: q.cursor ?? null, count: page.length },
+    requestId: ctx.requestId,
+  });
+  return { items: page.map(presentSearchRow), nextCursor: rows.length > q.limit ? cursorOf(page[page.length - 1]) : null };
+}
 
 /** GET /admin/users/:id (`users:read`, audited). */
 export async function getUserForStaff(deps: AdminDeps, ctx: Ctx, userId: string) {
   requirePermission(ctx.actor, 'users:read');
-  const user = await findAny(deps, userId);
+  const user = await staffUsersRepository.findAny(deps.db, userId);
   if (!user) throw notFound('user');
   await recordAudit(deps.db, {
     actorId: ctx.actor.userId,
@@ -70,10 +116,11 @@ export async function getUserForStaff(deps: AdminDeps, ctx: Ctx, userId: string)
 }
 
 /**
- * POST /admin/users/:id/suspend (`users:suspend`): a suspended account cannot bid, buy or list (its
- * open transactions go on). Repeating it keeps the original time; every call is audited with its reason.
+ * POST /admin/users/:id/suspend and …/unsuspend (`users:suspend`): a suspended account cannot bid,
+ * buy or list (its open transactions go on). Repeating it keeps the original time; every call is
+ * audited with its reason, in the same database transaction as the change.
  */
-export async function setSuspension(deps: AdminDeps, ctx: Ctx, userId: string, suspend: { reason: string } | null) {
+export async function setSuspension(deps: AdminDeps, ctx: Ctx, userId: string, suspend: boolean, reason: string | null) {
   requirePermission(ctx.actor, 'users:suspend');
   if (suspend && userId === ctx.actor.userId) {
     throw unprocessable('cannot_suspend_self', 'You cannot suspend your own account.', {
@@ -81,20 +128,14 @@ export async function setSuspension(deps: AdminDeps, ctx: Ctx, userId: string, s
     });
   }
   const user = await deps.db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('users')
-      .set({ suspendedAt: suspend ? sql<Date>`coalesce(suspended_at, now())` : null })
-      .where('id', '=', userId)
-      .where('deletedAt', 'is', null)
-      .returningAll()
-      .executeTakeFirst();
+    const updated = await staffUsersRepository.setSuspended(trx, userId, suspend);
     if (!updated) throw notFound('user');
     await recordAudit(trx, {
       actorId: ctx.actor.userId,
       action: suspend ? 'user.suspended' : 'user.unsuspended',
       targetType: 'user',
       targetId: userId,
-      details: suspend ? { reason: suspend.reason } : {},
+      details: reason === null ? {} : { reason },
       requestId: ctx.requestId,
     });
     return updated;

@@ -1,7 +1,29 @@
 import { z } from '../../shared/zod';
-import { UserSelf } from '../users/users.schemas';
+import { UserSelf } from '../users';
 import { DisputeSchema } from '../disputes';
-import { TransactionSchema } from '../transactions';
+
+const TransactionStatus = z.enum(['pending_payment', 'in_escrow', 'released', 'cancelled', 'disputed', 'refunded', 'partially_refunded']);
+
+/** The transaction on a case: the parties' view plus what was paid and refunded. */
+const CaseTransaction = z.object({
+  id: z.uuid(),
+  listingId: z.uuid(),
+  buyerId: z.uuid(),
+  sellerId: z.uuid(),
+  amountCents: z.number().int(),
+  commissionBps: z.number().int(),
+  commissionCents: z.number().int(),
+  escrowFeeCents: z.number().int(),
+  sellerPayoutCents: z.number().int(),
+  status: TransactionStatus,
+  source: z.enum(['auction', 'buy_now']),
+  paymentDueAt: z.iso.datetime(),
+  verifiedAt: z.iso.datetime().nullable(),
+  releasedAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  refundedCents: z.number().int(),
+  paidAt: z.iso.datetime().nullable(),
+});
 
 const Side = z.enum(['buyer', 'seller', 'staff', 'system']);
 
@@ -32,12 +54,23 @@ export const StaffDisputePage = z
   })
   .openapi('StaffDisputePage');
 
-const Person = z.object({ id: z.uuid(), displayName: z.string().nullable(), suspended: z.boolean(), deleted: z.boolean() });
+const Person = z.object({
+  id: z.uuid(),
+  displayName: z.string().nullable(),
+  suspended: z.boolean(),
+  deleted: z.boolean(),
+  memberSince: z.iso.datetime().nullable(),
+  nonPaymentStrikes: z.number().int(),
+  ratingAverage: z.number().nullable(),
+  ratingCount: z.number().int(),
+  disputes: z.number().int(),
+  transactions: z.object({ asBuyer: z.number().int(), asSeller: z.number().int() }),
+});
 
 export const DisputeCaseSchema = z
   .object({
     dispute: DisputeSchema,
-    transaction: TransactionSchema.extend({ refundedCents: z.number().int(), paidAt: z.iso.datetime().nullable() }),
+    transaction: CaseTransaction,
     listing: z.object({ id: z.uuid(), title: z.string() }).nullable(),
     parties: z.object({ buyer: Person, seller: Person }),
     timeline: z.array(
@@ -78,7 +111,94 @@ export const StaffUserSchema = UserSelf.extend({
   ratingAverage: z.number().nullable(),
   ratingCount: z.number().int(),
   transactions: z.object({ asBuyer: z.number().int(), asSeller: z.number().int() }),
+  recentListings: z.array(
+    z.object({
+      id: z.uuid(),
+      title: z.string(),
+      status: z.string(),
+      currentPriceCents: z.number().int(),
+      bidCount: z.number().int(),
+      endsAt: z.iso.datetime().nullable(),
+      createdAt: z.iso.datetime(),
+      deleted: z.boolean(),
+    }),
+  ),
+  recentTransactions: z.array(
+    z.object({
+      id: z.uuid(),
+      listingId: z.uuid(),
+      listingTitle: z.string(),
+      role: z.enum(['buyer', 'seller']),
+      amountCents: z.number().int(),
+      status: TransactionStatus,
+      createdAt: z.iso.datetime(),
+    }),
+  ),
 }).openapi('StaffUser');
+
+export const StaffUsersQuery = z.object({
+  q: z.string().trim().max(100).default(''),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(200).optional(),
+});
+
+export const StaffUserPage = z
+  .object({
+    items: z.array(UserSelf.extend({ suspended: z.boolean(), deleted: z.boolean() })),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi('StaffUserPage');
+
+export const ReasonBody = z.strictObject({ reason: z.string().trim().min(3).max(1000) }).openapi('StaffReason');
+export const OptionalReasonBody = z.strictObject({ reason: z.string().trim().min(3).max(1000).optional() }).openapi('StaffOptionalReason');
+
+export const ListingIdParams = z.object({ id: z.uuid() });
+export const TakedownResult = z
+  .object({
+    listingId: z.uuid(),
+    title: z.string(),
+    status: z.literal('cancelled'),
+    previousStatus: z.string(),
+    notified: z.object({ bidders: z.number().int(), watchers: z.number().int() }),
+  })
+  .openapi('TakedownResult');
+
+const Slug = z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be 2–40 lowercase letters, digits or dashes');
+export const CategorySlugParams = z.object({ slug: Slug });
+export const StaffCategory = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    parentSlug: z.string().nullable(),
+    sortOrder: z.number().int(),
+    active: z.boolean(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi('StaffCategory');
+export const StaffCategoryList = z.object({ items: z.array(StaffCategory), nextCursor: z.null() }).openapi('StaffCategoryList');
+export const CreateCategoryBody = z
+  .strictObject({
+    slug: Slug,
+    name: z.string().trim().min(2).max(60),
+    parentSlug: Slug.nullable().optional(),
+    sortOrder: z.number().int().min(0).max(10000).optional(),
+    active: z.boolean().optional(),
+  })
+  .openapi('CreateCategory');
+export const UpdateCategoryBody = CreateCategoryBody.omit({ slug: true }).partial().openapi('UpdateCategory');
+
+export const StaffMessageBody = z.strictObject({ content: z.string().trim().min(1).max(2000) }).openapi('StaffMessage');
+export const StaffMessageSchema = z
+  .object({
+    id: z.uuid(),
+    transactionId: z.uuid(),
+    senderId: z.uuid().nullable(),
+    type: z.enum(['text', 'image', 'system']),
+    content: z.string(),
+    createdAt: z.iso.datetime(),
+    readAt: z.iso.datetime().nullable(),
+  })
+  .openapi('StaffChatMessage');
 
 export const AuditLogQuery = z.object({
   actorId: z.uuid().optional(),

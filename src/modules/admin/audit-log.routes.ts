@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Deps } from '../../composition';
+import type { Platform } from '../../shared/platform';
 import { defineRoute, ok, signInRequired } from '../../http/route';
 import { parseInput } from '../../shared/validation';
 import type { z } from '../../shared/zod';
@@ -26,7 +26,7 @@ const filterDetails = (q: Query) => ({ ...q, format: undefined });
  * `?format=csv` is answered here, before the JSON handler: route replies are JSON-encoded by the
  * mount, and a CSV export is plain text (a spreadsheet download with `Content-Disposition`).
  */
-function csvExport(deps: Deps): RequestHandler {
+function csvExport(deps: Pick<Platform, 'db'>): RequestHandler {
   return async (req, res, next) => {
     if (req.query.format !== 'csv') return next();
     const actor = req.actor;

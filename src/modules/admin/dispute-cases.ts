@@ -1,18 +1,26 @@
-import type { Deps } from '../../composition';
+import type { Transaction } from '../../../db/schema';
 import { notFound } from '../../shared/errors';
-import { recordAudit } from '../audit';
-import { disputesRepository, presentDispute, type StaffDisputeFilter } from '../disputes';
-import { presentTransaction, transactionsRepository } from '../transactions';
 import type { Ctx } from '../../shared/context';
+import { recordAudit } from '../audit';
+import { postStaffMessage } from '../chat';
+import { disputesRepository, presentDispute } from '../disputes';
+import type { AdminDeps } from './admin.deps';
+import { adminRepository } from './admin.repository';
 import { requirePermission } from './admin.policy';
-
-type CaseDeps = Pick<Deps, 'db'>;
 
 /** Most timeline entries and chat messages shown on one case (the newest are kept). */
 const CASE_LIMIT = 500;
 
+export interface StaffDisputeFilter {
+  status?: 'open' | 'resolved';
+  source?: 'party' | 'chargeback' | 'escalation';
+  sort: 'oldest' | 'newest';
+  limit: number;
+  afterId?: string;
+}
+
 /** GET /admin/disputes — the support queue (audited, like every staff read). */
-export async function listDisputes(deps: CaseDeps, ctx: Ctx, f: StaffDisputeFilter) {
+export async function listDisputes(deps: AdminDeps, ctx: Ctx, f: StaffDisputeFilter) {
   requirePermission(ctx.actor, 'disputes:read');
   const rows = await disputesRepository.listForStaff(deps.db, f);
   const page = rows.slice(0, f.limit);
@@ -34,37 +42,78 @@ export async function listDisputes(deps: CaseDeps, ctx: Ctx, f: StaffDisputeFilt
 }
 
 type Side = 'buyer' | 'seller' | 'staff' | 'system';
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The transaction as staff see it on a case: the party view plus what was paid and refunded. */
+function presentCaseTransaction(tx: Transaction) {
+  return {
+    id: tx.id,
+    listingId: tx.listingId,
+    buyerId: tx.buyerId,
+    sellerId: tx.sellerId,
+    amountCents: tx.amountCents,
+    // The console previews a partial refund's split with the same rule the refund worker pays by.
+    commissionBps: tx.commissionBps,
+    commissionCents: tx.commissionCents,
+    escrowFeeCents: tx.escrowFeeCents,
+    sellerPayoutCents: tx.sellerPayoutCents,
+    status: tx.status,
+    source: tx.source,
+    paymentDueAt: tx.paymentDueAt.toISOString(),
+    verifiedAt: iso(tx.verifiedAt),
+    releasedAt: iso(tx.releasedAt),
+    createdAt: tx.createdAt.toISOString(),
+    refundedCents: tx.refundedCents,
+    paidAt: iso(tx.paidAt),
+  };
+}
+
+type HistoryRow = Awaited<ReturnType<typeof adminRepository.history>>[number];
+
+/** A party on a case, with the history support weighs: account age, strikes, ratings, past disputes. */
+function presentParty(id: string, rows: HistoryRow[]) {
+  const p = rows.find((u) => u.id === id);
+  return {
+    id,
+    displayName: p?.displayName ?? null,
+    suspended: Boolean(p?.suspendedAt),
+    deleted: Boolean(p?.deletedAt),
+    memberSince: p ? p.createdAt.toISOString() : null,
+    nonPaymentStrikes: p?.nonPaymentStrikes ?? 0,
+    ratingAverage: p?.ratingAverage == null ? null : Number(p.ratingAverage),
+    ratingCount: Number(p?.ratingCount ?? 0),
+    disputes: Number(p?.disputes ?? 0),
+    transactions: { asBuyer: Number(p?.asBuyer ?? 0), asSeller: Number(p?.asSeller ?? 0) },
+  };
+}
 
 /**
  * GET /admin/disputes/:id — everything support needs to decide: the dispute, the transaction, both
- * parties, the timeline, the chat, and the evidence (the opener's account and the photos sent in the
- * chat). Every view is written to the audit log.
+ * parties and their history, the timeline, the chat, and the evidence (the opener's account and the
+ * photos sent in the chat). Every view is written to the audit log (it includes a read of the chat).
  */
-export async function getDisputeCase(deps: CaseDeps, ctx: Ctx, disputeId: string) {
+export async function getDisputeCase(deps: AdminDeps, ctx: Ctx, disputeId: string) {
   requirePermission(ctx.actor, 'disputes:read');
   const dispute = await disputesRepository.findById(deps.db, disputeId);
   if (!dispute) throw notFound('dispute');
-  const tx = (await transactionsRepository.findById(deps.db, dispute.transactionId))!;
+  const tx = await adminRepository.transaction(deps.db, dispute.transactionId);
+  if (!tx) throw notFound('transaction');
   const [events, messages, people, listing] = await Promise.all([
-    transactionsRepository.events(deps.db, tx.id, undefined, CASE_LIMIT),
+    adminRepository.transactionEvents(deps.db, tx.id, CASE_LIMIT),
     disputesRepository.messages(deps.db, tx.id, CASE_LIMIT),
-    disputesRepository.people(deps.db, [tx.buyerId, tx.sellerId]),
-    deps.db.selectFrom('listings').select(['id', 'title']).where('id', '=', tx.listingId).executeTakeFirst(),
+    adminRepository.history(deps.db, [tx.buyerId, tx.sellerId]),
+    adminRepository.listingTitle(deps.db, tx.listingId),
   ]);
   await recordAudit(deps.db, {
     actorId: ctx.actor.userId,
     action: 'dispute.viewed',
     targetType: 'dispute',
     targetId: dispute.id,
-    details: { transactionId: tx.id },
+    details: { transactionId: tx.id, chatMessages: messages.length },
     requestId: ctx.requestId,
   });
   const sideOf = (id: string | null): Side =>
     id === null ? 'system' : id === tx.buyerId ? 'buyer' : id === tx.sellerId ? 'seller' : 'staff';
-  const person = (id: string) => {
-    const p = people.find((u) => u.id === id);
-    return { id, displayName: p?.displayName ?? null, suspended: Boolean(p?.suspendedAt), deleted: Boolean(p?.deletedAt) };
-  };
   const chat = messages.map((m) => ({
     id: m.id,
     senderId: m.senderId,
@@ -75,9 +124,9 @@ export async function getDisputeCase(deps: CaseDeps, ctx: Ctx, disputeId: string
   }));
   return {
     dispute: presentDispute(dispute),
-    transaction: { ...presentTransaction(tx), refundedCents: tx.refundedCents, paidAt: tx.paidAt ? tx.paidAt.toISOString() : null },
+    transaction: presentCaseTransaction(tx),
     listing: listing ?? null,
-    parties: { buyer: person(tx.buyerId), seller: person(tx.sellerId) },
+    parties: { buyer: presentParty(tx.buyerId, people), seller: presentParty(tx.sellerId, people) },
     timeline: events.map((e) => ({
       id: e.id,
       type: e.type,
@@ -95,4 +144,24 @@ export async function getDisputeCase(deps: CaseDeps, ctx: Ctx, disputeId: string
         .map((m) => ({ messageId: m.id, sender: m.sender, url: m.content, createdAt: m.createdAt })),
     },
   };
+}
+
+/**
+ * POST /admin/disputes/:id/messages — staff write to both parties in the transaction's chat while the
+ * dispute is open (`disputes:resolve`); audited in the same database transaction as the message.
+ */
+export async function messageParties(deps: AdminDeps, ctx: Ctx, disputeId: string, content: string) {
+  requirePermission(ctx.actor, 'disputes:resolve');
+  const dispute = await disputesRepository.findById(deps.db, disputeId);
+  if (!dispute) throw notFound('dispute');
+  return postStaffMessage(deps, ctx.actor, dispute.transactionId, content, (trx, message) =>
+    recordAudit(trx, {
+      actorId: ctx.actor.userId,
+      action: 'dispute.message_sent',
+      targetType: 'dispute',
+      targetId: disputeId,
+      details: { transactionId: dispute.transactionId, messageId: message.id },
+      requestId: ctx.requestId,
+    }),
+  );
 }

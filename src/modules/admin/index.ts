@@ -1,9 +1,7 @@
 /** Public surface of the admin (staff console) module. */
-import { adminDisputeRoutes } from './admin-disputes.routes';
-import { adminUserRoutes } from './admin-users.routes';
-import { auditLogRoutes } from './audit-log.routes';
-
-export const adminRoutes = [...adminDisputeRoutes, ...adminUserRoutes, ...auditLogRoutes];
-export { getDisputeCase, listDisputes } from './dispute-cases';
-export { getUserForStaff, setSuspension } from './admin-users';
+export { getDisputeCase, listDisputes, messageParties } from './dispute-cases';
+export { getUserForStaff, searchUsers, setSuspension } from './admin-users';
+export { takeDown } from './admin-listings';
+export { addCategory, changeCategory, listCategories } from './admin-categories';
 export { requirePermission } from './admin.policy';
+export { grantRole } from './grant-role';

@@ -16,12 +16,21 @@ export type AuditAction =
   | 'safe_zone.created'
   | 'safe_zone.updated'
   | 'safe_zone.deactivated'
-  | 'safe_zone.reactivated';
+  | 'safe_zone.reactivated'
+  | 'users.searched'
+  | 'user.role_granted'
+  | 'listing.taken_down'
+  | 'category.created'
+  | 'category.updated'
+  | 'dispute.message_sent'
+  | 'chat.viewed'
+  | 'queues.viewed';
 
-export type AuditTargetType = 'transaction' | 'dispute' | 'user' | 'audit_log' | 'safe_zone';
+export type AuditTargetType = 'transaction' | 'dispute' | 'user' | 'audit_log' | 'safe_zone' | 'listing' | 'category' | 'queues';
 
 export interface AuditEntry {
-  actorId: string;
+  /** Null for an operator action outside the API (e.g. `npm run grant-role`): `details.operator` says who. */
+  actorId: string | null;
   action: AuditAction;
   targetType: AuditTargetType;
   targetId: string;

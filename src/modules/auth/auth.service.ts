@@ -6,6 +6,7 @@ import { AppError, unauthorized } from '../../shared/errors';
 import { socketEmitter } from '../../shared/socket-emitter';
 import { findOrCreateUserByPhone, findUserById, presentSelf } from '../users';
 import { signAccessToken } from './access-tokens';
+import { applyDevStaffRole } from './dev-staff';
 import { phoneCountryNotSupported, smsCountryAllowed } from '../../providers/sms/guarded-sms';
 import { consumeOtp, issueOtp } from './otp';
 import { sessionRoom, type SessionRevocations } from './revocations';
@@ -46,7 +47,7 @@ export async function verifyCode(deps: AuthDeps, phoneNumber: string, code: stri
   await deps.rateLimits.consume('authIp', ip);
   await consumeOtp(deps.db, otpOptions(deps), phoneNumber, code);
   const { user } = await findOrCreateUserByPhone(deps.db, phoneNumber);
-  return openSession(deps, user);
+  return openSession(deps, await applyDevStaffRole(deps, user));
 }
 
 /** Signs in with a Firebase ID token obtained by phone sign-in on the device. */
@@ -61,7 +62,7 @@ export async function exchangeFirebaseToken(deps: AuthDeps, idToken: string, ip:
     throw new AppError('unauthorized', 'invalid_id_token', 'The Firebase ID token is not valid.');
   }
   const { user } = await findOrCreateUserByPhone(deps.db, phoneNumber);
-  return openSession(deps, user);
+  return openSession(deps, await applyDevStaffRole(deps, user));
 }
 
 /** Rotates a refresh token into a new pair. */

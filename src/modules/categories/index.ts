@@ -10,3 +10,4 @@ export { CategorySlug } from './categories.schemas';
 export async function isActiveCategory(db: Kysely<Database>, slug: string): Promise<boolean> {
   return (await categoriesRepository.findActive(db, slug)) !== undefined;
 }
+export { createCategory, listAllCategories, presentCategoryForStaff, updateCategory, type CategoryInput, type CategoryPatch } from './manage-categories';

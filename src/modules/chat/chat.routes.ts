@@ -25,7 +25,7 @@ export const chatRoutes = [
       query: MessagesQuery,
       responses: { 200: { description: 'A page of messages', schema: MessagePage }, ...hidden },
     },
-    async (deps, { actor, params, query }) => ok(await listMessages(deps, actor, params.id, query.limit, query.cursor)),
+    async (deps, { actor, params, query, requestId }) => ok(await listMessages(deps, actor, params.id, query.limit, query.cursor, requestId)),
   ),
   defineRoute(
     {

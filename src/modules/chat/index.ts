@@ -7,3 +7,5 @@ export { listMessages, markMessagesRead, postMessage } from './messages';
 export { chatRepository } from './chat.repository';
 export { presentMessage, type PresentedMessage } from './chat.presenter';
 export { MAX_MESSAGE_CHARS, MessageContent, MessageSchema, PostMessageBody } from './chat.schemas';
+/** Staff messages to the parties of a disputed transaction. */
+export { postStaffMessage } from './staff-messages';

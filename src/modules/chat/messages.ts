@@ -3,7 +3,8 @@ import type { Actor } from '../../shared/context';
 import { notFound } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
 import { notificationJob } from '../../shared/jobs';
-import { canJoinTransactionRoom, canPostTransactionMessage, transactionFor } from './chat.policy';
+import { recordAudit } from '../audit';
+import { canJoinTransactionRoom, canPostTransactionMessage, isParty, transactionFor } from './chat.policy';
 import { transactionRoom } from '../../shared/rooms';
 import { presentMessage, type PresentedMessage } from './chat.presenter';
 import { chatRepository } from './chat.repository';
@@ -40,8 +41,19 @@ export async function postMessage(deps: ChatDeps, actor: Actor, transactionId: s
 }
 
 /** A page of the chat, newest first, for whoever may read it (404 otherwise). */
-export async function listMessages(deps: ChatDeps, actor: Actor, transactionId: string, limit: number, cursor?: string) {
-  await transactionFor(deps, actor, transactionId, canJoinTransactionRoom);
+export async function listMessages(deps: ChatDeps, actor: Actor, transactionId: string, limit: number, cursor?: string, requestId?: string) {
+  const tx = await transactionFor(deps, actor, transactionId, canJoinTransactionRoom);
+  // SPEC §9: a staff read of a chat is audited like any staff action (the parties' own reads are not).
+  if (!isParty(actor, tx)) {
+    await recordAudit(deps.db, {
+      actorId: actor.userId,
+      action: 'chat.viewed',
+      targetType: 'transaction',
+      targetId: transactionId,
+      details: { cursor: cursor ?? null },
+      requestId: requestId ?? null,
+    });
+  }
   const rows = await chatRepository.page(deps.db, transactionId, limit, cursor);
   const page = rows.slice(0, limit);
   return {

@@ -2,7 +2,7 @@ import type { Trx } from '../../../db/connection';
 import type { Transaction } from '../../../db/schema';
 import { writeOutbox } from '../../shared/outbox';
 import { disputesRepository } from './disputes.repository';
-import { transactionRoom, userRoom } from '../../shared/rooms';
+import { STAFF_ROOM, transactionRoom, userRoom } from '../../shared/rooms';
 import { notificationJob } from '../../shared/jobs';
 import { assertTransition, recordTransactionEvent, transactionsRepository } from '../transactions';
 
@@ -35,7 +35,7 @@ export async function openDispute(trx: Trx, tx: Transaction, input: OpenDisputeI
   await transactionsRepository.markDisputed(trx, tx.id);
   await recordTransactionEvent(trx, tx.id, 'dispute_opened', { disputeId: dispute.id, source: input.source, reason: input.reason }, input.openedBy);
   await writeOutbox(trx, [
-    { kind: 'event', rooms: [transactionRoom(tx.id), userRoom(tx.buyerId), userRoom(tx.sellerId)], event: 'transaction_update', data: { transactionId: tx.id, status: 'disputed' } },
+    { kind: 'event', rooms: [transactionRoom(tx.id), userRoom(tx.buyerId), userRoom(tx.sellerId), STAFF_ROOM], event: 'transaction_update', data: { transactionId: tx.id, status: 'disputed' } },
     ...[tx.buyerId, tx.sellerId].map((userId) =>
       notificationJob({
         userId,

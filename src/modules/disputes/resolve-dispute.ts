@@ -5,7 +5,7 @@ import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { can } from '../../shared/permissions';
 import { recordAudit } from '../audit';
 import { userRoom } from '../../shared/rooms';
-import { transactionRoom } from '../../shared/rooms';
+import { STAFF_ROOM, transactionRoom } from '../../shared/rooms';
 import { refundJob, releaseJob } from '../../shared/jobs/money-jobs';
 import { notificationJob } from '../../shared/jobs';
 import { recordTransactionEvent, isParty, transactionsRepository } from '../transactions';
@@ -114,7 +114,7 @@ export async function resolveDispute(deps: Pick<Platform, 'db'>, ctx: Ctx, dispu
       moneyJob(tx, resolved, refund),
       {
         kind: 'event',
-        rooms: [transactionRoom(tx.id), userRoom(tx.buyerId), userRoom(tx.sellerId)],
+        rooms: [transactionRoom(tx.id), userRoom(tx.buyerId), userRoom(tx.sellerId), STAFF_ROOM],
         event: 'transaction_update',
         data: { transactionId: tx.id, status: tx.status, dispute: { id: dispute.id, status: 'resolved', resolution: input.resolution } },
       },

@@ -1,3 +1,4 @@
 /** Public surface of the listings module. */
 /** The listing row as other modules read it (columns and type). */
 export { LISTING_COLUMNS, type ListingRow } from './listings.repository';
+export { takeDownListing, type TakedownResult } from './take-down-listing';

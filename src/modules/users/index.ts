@@ -18,3 +18,8 @@ export { presentProfile, presentSelf } from './users.presenter';
 
 /** The API schemas of those views (other modules embed them in theirs). */
 export { PublicProfile, UserSelf } from './users.schemas';
+
+/** Staff search and the staff view of an account (support console). */
+export { staffUsersRepository } from './staff-users.repository';
+/** The account queries as one object (kept for the staff views that take them together). */
+export { usersRepository } from './users.repository';

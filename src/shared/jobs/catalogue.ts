@@ -33,6 +33,7 @@ export const NOTIFICATION_TYPES = [
   'dispute_resolved',
   'new_message',
   'meetup_reminder',
+  'listing_cancelled',
 ] as const;
 
 /** Why a payout is released (part of the release job's id, so each reason pays at most once). */

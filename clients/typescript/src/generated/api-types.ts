@@ -3101,6 +3101,151 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/disputes/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A staff message to both parties in the transaction's chat while it is disputed (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["StaffMessage"];
+                };
+            };
+            responses: {
+                /** @description Stored and sent to both parties */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffChatMessage"];
+                    };
+                };
+                /** @description staff_only, missing_permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such dispute */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not_disputed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find users by phone prefix or part of the name, newest accounts first (audited) */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of users */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffUserPage"];
+                    };
+                };
+                /** @description validation_failed (field cursor) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description staff_only, missing_permission (users:read) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/users/{id}": {
         parameters: {
             query?: never;
@@ -3108,7 +3253,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A user as staff see them (audited) */
+        /** A user as staff see them, with latest listings and transactions (audited) */
         get: {
             parameters: {
                 query?: never;
@@ -3238,7 +3383,7 @@ export interface paths {
                 };
             };
         };
-        /** Lift a suspension (admins; audited) */
+        /** Lift a suspension (admins; audited). Same as POST …/unsuspend without a reason */
         delete: {
             parameters: {
                 query?: never;
@@ -3291,6 +3436,394 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/users/{id}/unsuspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift a suspension, optionally saying why (admins; audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["StaffOptionalReason"];
+                };
+            };
+            responses: {
+                /** @description The user */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffUser"];
+                    };
+                };
+                /** @description staff_only, missing_permission (users:suspend) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such user */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/listings/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a listing down at any time, bids or not; the seller, bidders and watchers are told (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["StaffReason"];
+                };
+            };
+            responses: {
+                /** @description Cancelled */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TakedownResult"];
+                    };
+                };
+                /** @description staff_only, missing_permission (listings:moderate) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such listing */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description listing_already_cancelled, listing_ended */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every category, inactive ones too (admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description All categories */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffCategoryList"];
+                    };
+                };
+                /** @description staff_only, missing_permission (categories:manage) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a category (admins; audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateCategory"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffCategory"];
+                    };
+                };
+                /** @description staff_only, missing_permission (categories:manage) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description category_exists (field slug) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description invalid_parent_category (field parentSlug) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/categories/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deactivate a category: existing listings keep it, new ones cannot use it (admins; audited) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The deactivated category */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffCategory"];
+                    };
+                };
+                /** @description staff_only, missing_permission (categories:manage) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such category */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename, move, reorder or (de)activate a category (admins; audited with before and after) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateCategory"];
+                };
+            };
+            responses: {
+                /** @description The category */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffCategory"];
+                    };
+                };
+                /** @description staff_only, missing_permission (categories:manage) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such category */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description invalid_parent_category (field parentSlug) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/admin/audit-log": {
@@ -4266,7 +4799,32 @@ export interface components {
         };
         DisputeCase: {
             dispute: components["schemas"]["Dispute"];
-            transaction: components["schemas"]["Transaction"] & {
+            transaction: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                listingId: string;
+                /** Format: uuid */
+                buyerId: string;
+                /** Format: uuid */
+                sellerId: string;
+                amountCents: number;
+                commissionBps: number;
+                commissionCents: number;
+                escrowFeeCents: number;
+                sellerPayoutCents: number;
+                /** @enum {string} */
+                status: "pending_payment" | "in_escrow" | "released" | "cancelled" | "disputed" | "refunded" | "partially_refunded";
+                /** @enum {string} */
+                source: "auction" | "buy_now";
+                /** Format: date-time */
+                paymentDueAt: string;
+                /** Format: date-time */
+                verifiedAt: string | null;
+                /** Format: date-time */
+                releasedAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
                 refundedCents: number;
                 /** Format: date-time */
                 paidAt: string | null;
@@ -4283,6 +4841,16 @@ export interface components {
                     displayName: string | null;
                     suspended: boolean;
                     deleted: boolean;
+                    /** Format: date-time */
+                    memberSince: string | null;
+                    nonPaymentStrikes: number;
+                    ratingAverage: number | null;
+                    ratingCount: number;
+                    disputes: number;
+                    transactions: {
+                        asBuyer: number;
+                        asSeller: number;
+                    };
                 };
                 seller: {
                     /** Format: uuid */
@@ -4290,6 +4858,16 @@ export interface components {
                     displayName: string | null;
                     suspended: boolean;
                     deleted: boolean;
+                    /** Format: date-time */
+                    memberSince: string | null;
+                    nonPaymentStrikes: number;
+                    ratingAverage: number | null;
+                    ratingCount: number;
+                    disputes: number;
+                    transactions: {
+                        asBuyer: number;
+                        asSeller: number;
+                    };
                 };
             };
             timeline: {
@@ -4339,6 +4917,31 @@ export interface components {
             amountCents?: number;
             note: string;
         };
+        StaffChatMessage: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            transactionId: string;
+            /** Format: uuid */
+            senderId: string | null;
+            /** @enum {string} */
+            type: "text" | "image" | "system";
+            content: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            readAt: string | null;
+        };
+        StaffMessage: {
+            content: string;
+        };
+        StaffUserPage: {
+            items: (components["schemas"]["UserSelf"] & {
+                suspended: boolean;
+                deleted: boolean;
+            })[];
+            nextCursor: string | null;
+        };
         StaffUser: components["schemas"]["UserSelf"] & {
             /** Format: date-time */
             deletedAt: string | null;
@@ -4356,9 +4959,80 @@ export interface components {
                 asBuyer: number;
                 asSeller: number;
             };
+            recentListings: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                status: string;
+                currentPriceCents: number;
+                bidCount: number;
+                /** Format: date-time */
+                endsAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                deleted: boolean;
+            }[];
+            recentTransactions: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                listingId: string;
+                listingTitle: string;
+                /** @enum {string} */
+                role: "buyer" | "seller";
+                amountCents: number;
+                /** @enum {string} */
+                status: "pending_payment" | "in_escrow" | "released" | "cancelled" | "disputed" | "refunded" | "partially_refunded";
+                /** Format: date-time */
+                createdAt: string;
+            }[];
         };
         SuspendUser: {
             reason: string;
+        };
+        StaffOptionalReason: {
+            reason?: string;
+        };
+        TakedownResult: {
+            /** Format: uuid */
+            listingId: string;
+            title: string;
+            /** @enum {string} */
+            status: "cancelled";
+            previousStatus: string;
+            notified: {
+                bidders: number;
+                watchers: number;
+            };
+        };
+        StaffReason: {
+            reason: string;
+        };
+        StaffCategoryList: {
+            items: components["schemas"]["StaffCategory"][];
+            nextCursor: null;
+        };
+        StaffCategory: {
+            slug: string;
+            name: string;
+            parentSlug: string | null;
+            sortOrder: number;
+            active: boolean;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreateCategory: {
+            slug: string;
+            name: string;
+            parentSlug?: string | null;
+            sortOrder?: number;
+            active?: boolean;
+        };
+        UpdateCategory: {
+            name?: string;
+            parentSlug?: string | null;
+            sortOrder?: number;
+            active?: boolean;
         };
         AuditLogPage: {
             items: components["schemas"]["AuditEntry"][];

@@ -1,0 +1,127 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, fieldErrors, problemText, unwrap } from '../api';
+import { ErrorBanner, Field, Select } from '../field';
+
+const KINDS = ['police_station', 'library', 'mall', 'other'] as const;
+const empty = {
+  name: '',
+  address: '',
+  kind: 'library' as (typeof KINDS)[number],
+  lat: '',
+  lng: '',
+  timezone: 'America/Toronto',
+  phone: '',
+};
+
+/** Safe zones: a map-free list with coordinates; add, (de)activate. */
+export function SafeZones() {
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState(empty);
+  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
+  const zones = useQuery({
+    queryKey: ['zones'],
+    queryFn: async () => unwrap(await api().GET('/v1/admin/safe-zones', { params: { query: { limit: 100 } } })),
+  });
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['zones'] });
+  const create = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api().POST('/v1/admin/safe-zones', {
+          body: {
+            name: form.name,
+            address: form.address,
+            kind: form.kind,
+            lat: Number(form.lat),
+            lng: Number(form.lng),
+            timezone: form.timezone,
+            phone: form.phone || null,
+            active: true,
+          },
+        }),
+      ),
+    onSuccess: () => {
+      setForm(empty);
+      refresh();
+    },
+  });
+  const toggle = useMutation({
+    mutationFn: async (z: { id: string; active: boolean }) =>
+      unwrap(await api().PATCH('/v1/admin/safe-zones/{id}', { params: { path: { id: z.id } }, body: { active: !z.active } })),
+    onSuccess: refresh,
+  });
+  const errors = { ...fieldErrors(create.error), ...clientErrors };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    if (!form.name.trim()) errs.name = 'Required';
+    if (!form.address.trim()) errs.address = 'Required';
+    const lat = Number(form.lat);
+    const lng = Number(form.lng);
+    if (form.lat === '' || !(lat >= -90 && lat <= 90)) errs.lat = 'Between -90 and 90';
+    if (form.lng === '' || !(lng >= -180 && lng <= 180)) errs.lng = 'Between -180 and 180';
+    setClientErrors(errs);
+    if (Object.keys(errs).length === 0) create.mutate();
+  };
+  const set = (k: keyof typeof empty) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  return (
+    <section aria-labelledby="zones-title">
+      <h1 id="zones-title">Safe zones</h1>
+      <form className="card grid-form" onSubmit={submit} noValidate aria-label="Add a safe zone">
+        <Field label="Name" name="name" value={form.name} onChange={set('name')} error={errors.name} />
+        <Field label="Address" name="address" value={form.address} onChange={set('address')} error={errors.address} />
+        <Select label="Kind" value={form.kind} onChange={set('kind')} error={errors.kind}>
+          {KINDS.map((k) => (
+            <option key={k} value={k}>
+              {k.replace('_', ' ')}
+            </option>
+          ))}
+        </Select>
+        <Field label="Latitude" name="lat" inputMode="decimal" value={form.lat} onChange={set('lat')} error={errors.lat} />
+        <Field label="Longitude" name="lng" inputMode="decimal" value={form.lng} onChange={set('lng')} error={errors.lng} />
+        <Field label="Time zone" name="timezone" value={form.timezone} onChange={set('timezone')} error={errors.timezone} />
+        <Field label="Phone (optional)" name="phone" value={form.phone} onChange={set('phone')} error={errors.phone} />
+        <button type="submit" disabled={create.isPending}>
+          Add zone
+        </button>
+        {create.error && Object.keys(fieldErrors(create.error)).length === 0 && <ErrorBanner error={problemText(create.error)} />}
+      </form>
+      <ErrorBanner error={zones.error ? problemText(zones.error) : toggle.error ? problemText(toggle.error) : null} />
+      <table className="grid">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Address</th>
+            <th scope="col">Coordinates</th>
+            <th scope="col">Open now</th>
+            <th scope="col">Active</th>
+          </tr>
+        </thead>
+        <tbody>
+          {zones.data?.items.map((z) => (
+            <tr key={z.id} className={z.active ? undefined : 'muted'}>
+              <td>{z.name}</td>
+              <td>{z.kind.replace('_', ' ')}</td>
+              <td>{z.address}</td>
+              <td>
+                {z.lat.toFixed(4)}, {z.lng.toFixed(4)}
+              </td>
+              <td>{z.openNow === null ? '—' : z.openNow ? 'yes' : 'no'}</td>
+              <td>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => toggle.mutate(z)}
+                  aria-label={`${z.active ? 'Deactivate' : 'Reactivate'} ${z.name}`}
+                >
+                  {z.active ? 'Deactivate' : 'Reactivate'}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,34 @@
+import type { Insertable, Kysely, Updateable } from 'kysely';
+import type { CategoriesTable, Database } from '../../../db/schema';
+import type { Category } from './categories.repository';
+
+/** Staff edits of categories (the categories module is the table's only writer). */
+export const categoriesAdminRepository = {
+  /** Every category, active or not, in display order. */
+  async listAll(db: Kysely<Database>): Promise<Category[]> {
+    return db.selectFrom('categories').selectAll().orderBy('sortOrder').orderBy('name').execute();
+  },
+
+  async find(db: Kysely<Database>, slug: string): Promise<Category | undefined> {
+    return db.selectFrom('categories').selectAll().where('slug', '=', slug).executeTakeFirst();
+  },
+
+  /** Inserts unless the slug is taken (answers undefined then). */
+  async insert(db: Kysely<Database>, values: Insertable<CategoriesTable>): Promise<Category | undefined> {
+    return db
+      .insertInto('categories')
+      .values(values)
+      .onConflict((oc) => oc.column('slug').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+  },
+
+  async update(db: Kysely<Database>, slug: string, patch: Updateable<CategoriesTable>): Promise<Category | undefined> {
+    return db
+      .updateTable('categories')
+      .set({ ...patch, updatedAt: new Date() })
+      .where('slug', '=', slug)
+      .returningAll()
+      .executeTakeFirst();
+  },
+};

@@ -1,0 +1,68 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema';
+import { conflict, notFound, unprocessable } from '../../shared/errors';
+import { categoriesAdminRepository } from './categories-admin.repository';
+import type { Category } from './categories.repository';
+
+export interface CategoryInput {
+  slug: string;
+  name: string;
+  parentSlug?: string | null;
+  sortOrder?: number;
+  active?: boolean;
+}
+export type CategoryPatch = Partial<Omit<CategoryInput, 'slug'>>;
+
+/** A staff view of a category: the public fields plus whether listings may use it. */
+export const presentCategoryForStaff = (c: Category) => ({
+  slug: c.slug,
+  name: c.name,
+  parentSlug: c.parentSlug,
+  sortOrder: c.sortOrder,
+  active: c.active,
+  updatedAt: c.updatedAt.toISOString(),
+});
+
+/** A parent must exist and must not be the category itself (one level of nesting is what the app shows). */
+async function checkParent(db: Kysely<Database>, slug: string, parentSlug: string | null | undefined): Promise<void> {
+  if (parentSlug === undefined || parentSlug === null) return;
+  const fieldError = (message: string) =>
+    unprocessable('invalid_parent_category', `The parent category ${message}.`, { errors: [{ field: 'parentSlug', message }] });
+  if (parentSlug === slug) throw fieldError('cannot be the category itself');
+  const parent = await categoriesAdminRepository.find(db, parentSlug);
+  if (!parent) throw fieldError('does not exist');
+  if (parent.parentSlug !== null) throw fieldError('is itself a subcategory');
+}
+
+export const listAllCategories = (db: Kysely<Database>) => categoriesAdminRepository.listAll(db);
+
+/** Creates a category; a taken slug → 409 `category_exists` (field slug). */
+export async function createCategory(db: Kysely<Database>, input: CategoryInput): Promise<Category> {
+  await checkParent(db, input.slug, input.parentSlug);
+  const row = await categoriesAdminRepository.insert(db, {
+    slug: input.slug,
+    name: input.name,
+    parentSlug: input.parentSlug ?? null,
+    sortOrder: input.sortOrder ?? 0,
+    active: input.active ?? true,
+  });
+  if (!row)
+    throw conflict('category_exists', `A category "${input.slug}" already exists.`, {
+      errors: [{ field: 'slug', message: 'already exists' }],
+    });
+  return row;
+}
+
+/** Changes a category; answers the rows before and after (for the audit entry). */
+export async function updateCategory(
+  db: Kysely<Database>,
+  slug: string,
+  patch: CategoryPatch,
+): Promise<{ before: Category; after: Category }> {
+  const before = await categoriesAdminRepository.find(db, slug);
+  if (!before) throw notFound('category');
+  await checkParent(db, slug, patch.parentSlug);
+  const after = await categoriesAdminRepository.update(db, slug, patch);
+  if (!after) throw notFound('category');
+  return { before, after };
+}

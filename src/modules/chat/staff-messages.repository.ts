@@ -1,0 +1,13 @@
+import type { Db, Trx } from '../../../db/connection';
+import type { Message } from '../../../db/schema';
+
+/** Staff writes to a transaction's chat (the chat module owns `messages`). */
+export const staffMessagesRepository = {
+  async insertText(trx: Trx, transactionId: string, senderId: string, content: string): Promise<Message> {
+    return trx.insertInto('messages').values({ transactionId, senderId, type: 'text', content }).returningAll().executeTakeFirstOrThrow();
+  },
+
+  async parties(db: Db, transactionId: string) {
+    return db.selectFrom('transactions').select(['id', 'buyerId', 'sellerId', 'status']).where('id', '=', transactionId).executeTakeFirst();
+  },
+};

@@ -1,0 +1,56 @@
+import type { Trx } from '../../../db/connection';
+import type { Actor } from '../../shared/context';
+import { conflict, forbidden, notFound } from '../../shared/errors';
+import { jobId } from '../../shared/jobs';
+import { eventFor, jobFor, writeOutbox } from '../../shared/outbox';
+import { can } from '../../shared/permissions';
+import type { Platform } from '../../shared/platform';
+import { transactionRoom } from '../../shared/rooms';
+import { presentMessage, type PresentedMessage } from './chat.presenter';
+import { staffMessagesRepository } from './staff-messages.repository';
+
+const PREVIEW_CHARS = 120;
+const preview = (content: string) => (content.length > PREVIEW_CHARS ? `${content.slice(0, PREVIEW_CHARS - 1)}…` : content);
+
+/**
+ * A staff message in a disputed transaction's chat (SPEC §9 "messaging the parties"): stored as a
+ * text message whose sender is the staff member (shown as "staff" to both sides), fanned out as
+ * `new_message` to the transaction room and as a notification to both parties. Only while the
+ * transaction is disputed (409 `not_disputed` otherwise). `record` writes the caller's audit entry in
+ * the same database transaction.
+ */
+export async function postStaffMessage(
+  deps: Pick<Platform, 'db'>,
+  actor: Actor,
+  transactionId: string,
+  content: string,
+  record: (trx: Trx, message: PresentedMessage) => Promise<void>,
+): Promise<PresentedMessage> {
+  if (!can(actor.role, 'disputes:resolve')) throw forbidden('missing_permission', 'This needs the disputes:resolve permission.');
+  const tx = await staffMessagesRepository.parties(deps.db, transactionId);
+  if (!tx) throw notFound('transaction');
+  if (tx.status !== 'disputed') throw conflict('not_disputed', 'Staff write to a chat only while its transaction is disputed.');
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await staffMessagesRepository.insertText(trx, transactionId, actor.userId, content);
+    const message = presentMessage(row, null);
+    await writeOutbox(trx, [
+      eventFor('new_message', [transactionRoom(transactionId)], { transactionId, message }),
+      ...[tx.buyerId, tx.sellerId].map((userId) =>
+        jobFor(
+          'notification.send',
+          {
+            userId,
+            type: 'new_message',
+            dedupeKey: `message-${row.id}-${userId}`,
+            title: 'Message from Biddt support',
+            body: preview(content),
+            data: { transactionId, messageId: row.id },
+          },
+          { jobId: jobId('notify', `message-${row.id}-${userId}`) },
+        ),
+      ),
+    ]);
+    await record(trx, message);
+    return message;
+  });
+}

@@ -1,0 +1,71 @@
+import type { Trx } from '../../../db/connection';
+import type { Platform } from '../../shared/platform';
+import { conflict, notFound } from '../../shared/errors';
+import { jobId } from '../../shared/jobs';
+import { jobFor, writeOutbox } from '../../shared/outbox';
+import { appendListingEvents } from '../auctions';
+import { listingsRepository } from './listings.repository';
+import { takedownRepository } from './takedown.repository';
+
+type TakedownDeps = Pick<Platform, 'db' | 'clock'>;
+
+export interface TakedownResult {
+  listingId: string;
+  title: string;
+  sellerId: string;
+  previousStatus: string;
+  bidderIds: string[];
+  watcherIds: string[];
+}
+
+/**
+ * Staff takedown (SPEC §2 "admin any time"): cancels a draft, scheduled or active listing even with
+ * bids, under the same row lock as every other auction command, so no bid or close interleaves. The
+ * listing room gets `auction_ended {outcome: 'cancelled'}`; the seller, every bidder and every watcher
+ * get a `listing_cancelled` notification (their user rooms hear it live). `record` runs in the same
+ * transaction (the caller's audit entry commits with the cancellation, or neither does).
+ * An ended listing → 409 `listing_ended` (a sale exists: that is a dispute, not a takedown).
+ */
+export async function takeDownListing(
+  deps: TakedownDeps,
+  listingId: string,
+  reason: string,
+  record: (trx: Trx, result: TakedownResult) => Promise<void>,
+): Promise<TakedownResult> {
+  return deps.db.transaction().execute(async (trx) => {
+    const listing = await listingsRepository.lockById(trx, listingId);
+    if (!listing) throw notFound('listing');
+    if (listing.status === 'cancelled') throw conflict('listing_already_cancelled', 'The listing is already cancelled.');
+    if (listing.status !== 'draft' && listing.status !== 'scheduled' && listing.status !== 'active') {
+      throw conflict('listing_ended', `The listing has already ended (${listing.status}).`);
+    }
+    await listingsRepository.update(trx, listingId, { status: 'cancelled', cancelledAt: deps.clock.now() });
+    const { bidderIds, watcherIds } = await takedownRepository.audience(trx, listingId);
+    const result = { listingId, title: listing.title, sellerId: listing.sellerId, previousStatus: listing.status, bidderIds, watcherIds };
+    const events =
+      listing.status === 'draft'
+        ? []
+        : await appendListingEvents(trx, listingId, [{ type: 'auction_ended', payload: { outcome: 'cancelled', finalPriceCents: null } }]);
+    const recipients = [...new Set([listing.sellerId, ...bidderIds, ...watcherIds])];
+    await writeOutbox(trx, [
+      ...events,
+      ...recipients.map((userId) =>
+        jobFor(
+          'notification.send',
+          {
+            userId,
+            type: 'listing_cancelled',
+            dedupeKey: `takedown-${listingId}-${userId}`,
+            title: 'Listing cancelled',
+            body:
+              userId === listing.sellerId ? `"${listing.title}" was taken down: ${reason}` : `"${listing.title}" was cancelled by Biddt.`,
+            data: { listingId },
+          },
+          { jobId: jobId('notify', `takedown-${listingId}-${userId}`) },
+        ),
+      ),
+    ]);
+    await record(trx, result);
+    return result;
+  });
+}

@@ -1,0 +1,310 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createActiveListing } from '../support/fixtures';
+import { createTestEnv, createUser, newPhone, type TestEnv, type TestUser } from '../support/harness';
+import { expectProblem } from '../support/http';
+import { createTransaction } from '../escrow-handover/support';
+
+let env: TestEnv;
+let admin: TestUser;
+let support: TestUser;
+let user: TestUser;
+let seller: TestUser;
+let bidder: TestUser;
+let watcher: TestUser;
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  [admin, support, user, seller, bidder, watcher] = await Promise.all([
+    createUser(env.deps, { role: 'admin', displayName: 'Ada Admin' }),
+    createUser(env.deps, { role: 'support', displayName: 'Sam Support' }),
+    createUser(env.deps, { displayName: 'Quentin Plain' }),
+    createUser(env.deps, { displayName: 'Selma Seller' }),
+    createUser(env.deps, { displayName: 'Bea Bidder' }),
+    createUser(env.deps, { displayName: 'Walt Watcher' }),
+  ]);
+});
+afterAll(() => env.close());
+
+const audit = (action: string, targetId?: string) => {
+  let q = env.deps.db.selectFrom('auditLog').selectAll().where('action', '=', action);
+  if (targetId) q = q.where('targetId', '=', targetId);
+  return q.orderBy('id').execute();
+};
+
+const outboxJobs = async (type: string, key: string, value: string) => {
+  const rows = await env.deps.db.selectFrom('outbox').select('payload').where('topic', '=', 'job').orderBy('id').execute();
+  return rows
+    .map((r) => r.payload as unknown as { name: string; data: { type: string; userId: string; data: Record<string, unknown> } })
+    .filter((p) => p.name === 'notification.send' && p.data.type === type && p.data.data[key] === value)
+    .map((p) => p.data.userId);
+};
+
+describe('GET /v1/admin/users?q=', () => {
+  it('finds by phone prefix (with or without +) and by part of the name, audited', async () => {
+    const byPhone = await env.http
+      .get('/v1/admin/users')
+      .query({ q: watcher.phone.slice(0, -2) })
+      .set(support.auth);
+    expect(byPhone.status).toBe(200);
+    expect(byPhone.body.items.map((u: { id: string }) => u.id)).toContain(watcher.id);
+    const digits = await env.http
+      .get('/v1/admin/users')
+      .query({ q: watcher.phone.slice(1) })
+      .set(support.auth);
+    expect(digits.body.items.map((u: { id: string }) => u.id)).toEqual([watcher.id]);
+    const byName = await env.http.get('/v1/admin/users').query({ q: 'walt' }).set(support.auth);
+    expect(byName.body.items).toEqual([
+      expect.objectContaining({ id: watcher.id, displayName: 'Walt Watcher', phoneNumber: watcher.phone, suspended: false }),
+    ]);
+    expect((await audit('users.searched')).map((r) => (r.details as { q: string }).q)).toEqual(
+      expect.arrayContaining([watcher.phone.slice(0, -2), 'walt']),
+    );
+  });
+
+  it('pages with a cursor, newest accounts first, and refuses a forged cursor (400, field cursor)', async () => {
+    const first = await env.http.get('/v1/admin/users').query({ limit: 2 }).set(support.auth);
+    expect(first.body.items).toHaveLength(2);
+    const second = await env.http.get('/v1/admin/users').query({ limit: 2, cursor: first.body.nextCursor }).set(support.auth);
+    expect(second.body.items).toHaveLength(2);
+    const ids = [...first.body.items, ...second.body.items].map((u: { id: string }) => u.id);
+    expect(new Set(ids).size).toBe(4);
+    const bad = await env.http.get('/v1/admin/users').query({ cursor: 'nope' }).set(support.auth);
+    expectProblem(bad, 400, 'validation_failed');
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+  });
+
+  it('is staff only (anonymous 401, user 403)', async () => {
+    expectProblem(await env.http.get('/v1/admin/users'), 401);
+    expectProblem(await env.http.get('/v1/admin/users').set(user.auth), 403, 'staff_only');
+  });
+});
+
+describe('suspend and unsuspend', () => {
+  it('suspends with a reason and lifts it with POST …/unsuspend, both audited with the reason', async () => {
+    const target = await createUser(env.deps);
+    const s = await env.http.post(`/v1/admin/users/${target.id}/suspend`).set(admin.auth).send({ reason: 'Shill bidding' });
+    expect(s.status).toBe(200);
+    expect(s.body.suspension).toMatchObject({ reason: 'Shill bidding', by: admin.id });
+    const u = await env.http.post(`/v1/admin/users/${target.id}/unsuspend`).set(admin.auth).send({ reason: 'Appeal upheld' });
+    expect(u.status).toBe(200);
+    expect(u.body.suspension).toBeNull();
+    const [row] = await audit('user.unsuspended', target.id);
+    expect(row).toMatchObject({ actorId: admin.id, details: { reason: 'Appeal upheld' } });
+    expectProblem(
+      await env.http.post(`/v1/admin/users/${target.id}/suspend`).set(support.auth).send({ reason: 'No rights' }),
+      403,
+      'missing_permission',
+    );
+  });
+
+  it('shows the profile with latest listings and transactions', async () => {
+    const listing = await createActiveListing(env.deps, seller.id, { title: 'Profile bike' });
+    const res = await env.http.get(`/v1/admin/users/${seller.id}`).set(support.auth);
+    expect(res.status).toBe(200);
+    expect(res.body.recentListings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: listing.id, title: 'Profile bike', status: 'active' })]),
+    );
+  });
+});
+
+describe('POST /v1/admin/listings/:id/cancel', () => {
+  it('takes down a listing with bids under its lock: cancelled, event to the room, seller, bidders and watchers told, audited', async () => {
+    const listing = await createActiveListing(env.deps, seller.id, { title: 'Counterfeit watch' });
+    await env.deps.db
+      .insertInto('listingBidders')
+      .values({ listingId: listing.id, bidderId: bidder.id, alias: 'b***1', lastBidAt: new Date() })
+      .execute();
+    await env.deps.db.updateTable('listings').set({ bidCount: 1 }).where('id', '=', listing.id).execute();
+    expect((await env.http.post(`/v1/listings/${listing.id}/watch`).set(watcher.auth)).status).toBeLessThan(300);
+
+    const res = await env.http.post(`/v1/admin/listings/${listing.id}/cancel`).set(support.auth).send({ reason: 'Counterfeit goods' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      listingId: listing.id,
+      title: 'Counterfeit watch',
+      status: 'cancelled',
+      previousStatus: 'active',
+      notified: { bidders: 1, watchers: 1 },
+    });
+    const row = await env.deps.db
+      .selectFrom('listings')
+      .select(['status', 'cancelledAt'])
+      .where('id', '=', listing.id)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('cancelled');
+    expect(row.cancelledAt).not.toBeNull();
+    const events = await env.deps.db.selectFrom('listingEvents').selectAll().where('listingId', '=', listing.id).execute();
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'auction_ended', payload: expect.objectContaining({ outcome: 'cancelled' }) }),
+    ]);
+    expect((await outboxJobs('listing_cancelled', 'listingId', listing.id)).sort()).toEqual([seller.id, bidder.id, watcher.id].sort());
+    const [entry] = await audit('listing.taken_down', listing.id);
+    expect(entry).toMatchObject({
+      actorId: support.id,
+      details: { reason: 'Counterfeit goods', previousStatus: 'active', bidders: 1, watchers: 1 },
+    });
+
+    expectProblem(
+      await env.http.post(`/v1/admin/listings/${listing.id}/cancel`).set(support.auth).send({ reason: 'again' }),
+      409,
+      'listing_already_cancelled',
+    );
+  });
+
+  it('refuses an ended listing (409), a missing reason (400 naming reason) and a plain user (403)', async () => {
+    const ended = await createActiveListing(env.deps, seller.id, { status: 'ended_sold' });
+    expectProblem(
+      await env.http.post(`/v1/admin/listings/${ended.id}/cancel`).set(admin.auth).send({ reason: 'Too late' }),
+      409,
+      'listing_ended',
+    );
+    const live = await createActiveListing(env.deps, seller.id);
+    const noReason = await env.http.post(`/v1/admin/listings/${live.id}/cancel`).set(admin.auth).send({});
+    expectProblem(noReason, 400);
+    expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
+    expectProblem(
+      await env.http.post(`/v1/admin/listings/${live.id}/cancel`).set(user.auth).send({ reason: 'Not mine' }),
+      403,
+      'staff_only',
+    );
+  });
+});
+
+describe('/v1/admin/categories', () => {
+  it('creates, edits and deactivates (admins only, audited); the public list follows', async () => {
+    const created = await env.http.post('/v1/admin/categories').set(admin.auth).send({ slug: 'drones', name: 'Drones', sortOrder: 5 });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ slug: 'drones', name: 'Drones', parentSlug: null, active: true });
+    const patched = await env.http.patch('/v1/admin/categories/drones').set(admin.auth).send({ name: 'Drones & RC' });
+    expect(patched.body.name).toBe('Drones & RC');
+    const publicList = async () => (await env.http.get('/v1/categories')).body.items.map((c: { slug: string }) => c.slug);
+    expect(await publicList()).toContain('drones');
+    expect((await env.http.delete('/v1/admin/categories/drones').set(admin.auth)).body.active).toBe(false);
+    expect(await publicList()).not.toContain('drones');
+    const all = await env.http.get('/v1/admin/categories').set(admin.auth);
+    expect(all.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ slug: 'drones', active: false })]));
+    expect((await audit('category.created', 'drones')).length).toBe(1);
+    const updates = await audit('category.updated', 'drones');
+    expect(updates.map((r) => (r.details as { after: { active: boolean } }).after.active)).toEqual([true, false]);
+  });
+
+  it('names the field on a taken slug (409 slug) or an unknown parent (422 parentSlug); support and users are refused', async () => {
+    const dup = await env.http.post('/v1/admin/categories').set(admin.auth).send({ slug: 'bikes', name: 'Bikes again' });
+    expectProblem(dup, 409, 'category_exists');
+    expect(dup.body.errors).toEqual([expect.objectContaining({ field: 'slug' })]);
+    const orphan = await env.http
+      .post('/v1/admin/categories')
+      .set(admin.auth)
+      .send({ slug: 'ebikes', name: 'E-bikes', parentSlug: 'nowhere' });
+    expectProblem(orphan, 422, 'invalid_parent_category');
+    expect(orphan.body.errors).toEqual([expect.objectContaining({ field: 'parentSlug' })]);
+    expectProblem(await env.http.get('/v1/admin/categories').set(support.auth), 403, 'staff_only');
+    expectProblem(await env.http.post('/v1/admin/categories').set(user.auth).send({ slug: 'x-y', name: 'Nope' }), 403, 'staff_only');
+  });
+});
+
+describe('staff in a disputed chat', () => {
+  async function disputed() {
+    const tx = await createTransaction(env.deps, { buyerId: bidder.id, sellerId: seller.id });
+    const res = await env.http
+      .post(`/v1/transactions/${tx.id}/dispute`)
+      .set(bidder.auth)
+      .send({ reason: 'item_not_as_described', details: 'Scratched lens.' });
+    expect(res.status).toBe(201);
+    return { tx, disputeId: res.body.id as string };
+  }
+
+  it('posts a staff message both parties are notified of, audited; the case shows it as staff', async () => {
+    const { tx, disputeId } = await disputed();
+    const res = await env.http
+      .post(`/v1/admin/disputes/${disputeId}/messages`)
+      .set(support.auth)
+      .send({ content: 'Please send a photo of the lens.' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ transactionId: tx.id, senderId: support.id, type: 'text' });
+    expect((await outboxJobs('new_message', 'messageId', res.body.id)).sort()).toEqual([bidder.id, seller.id].sort());
+    expect(await audit('dispute.message_sent', disputeId)).toEqual([expect.objectContaining({ actorId: support.id })]);
+    const kase = await env.http.get(`/v1/admin/disputes/${disputeId}`).set(support.auth);
+    expect(kase.body.messages).toEqual(expect.arrayContaining([expect.objectContaining({ id: res.body.id, sender: 'staff' })]));
+    expect(kase.body.parties.buyer).toMatchObject({ id: bidder.id, disputes: expect.any(Number), nonPaymentStrikes: 0 });
+    expectProblem(await env.http.post(`/v1/admin/disputes/${disputeId}/messages`).set(user.auth).send({ content: 'hi' }), 403);
+  });
+
+  it("audits a staff read of the chat, not a party's", async () => {
+    const { tx } = await disputed();
+    expect((await env.http.get(`/v1/transactions/${tx.id}/messages`).set(bidder.auth)).status).toBe(200);
+    expect(await audit('chat.viewed', tx.id)).toEqual([]);
+    expect((await env.http.get(`/v1/transactions/${tx.id}/messages`).set(support.auth)).status).toBe(200);
+    expect(await audit('chat.viewed', tx.id)).toEqual([expect.objectContaining({ actorId: support.id, targetType: 'transaction' })]);
+  });
+
+  it('refuses a staff message once the transaction is no longer disputed (409 not_disputed)', async () => {
+    const { tx, disputeId } = await disputed();
+    await env.deps.db.updateTable('transactions').set({ status: 'refunded' }).where('id', '=', tx.id).execute();
+    expectProblem(
+      await env.http.post(`/v1/admin/disputes/${disputeId}/messages`).set(support.auth).send({ content: 'Late' }),
+      409,
+      'not_disputed',
+    );
+  });
+});
+
+describe('/admin/queues (Bull Board)', () => {
+  it('answers 401 anonymous, 403 support and users, and the board to an admin by bearer or cookie (audited)', async () => {
+    expectProblem(await env.http.get('/admin/queues'), 401);
+    expectProblem(await env.http.get('/admin/queues').set(support.auth), 403, 'missing_permission');
+    expectProblem(await env.http.get('/admin/queues').set(user.auth), 403, 'missing_permission');
+    const bearer = await env.http.get('/admin/queues').set(admin.auth);
+    expect(bearer.status).toBe(200);
+    expect(bearer.text).toContain('<html');
+    const cookie = await env.http.get('/admin/queues/api/queues').set('Cookie', `biddt_staff_token=${admin.accessToken}`);
+    expect(cookie.status).toBe(200);
+    expect(cookie.body.queues.length).toBeGreaterThan(0);
+    expect((await audit('queues.viewed')).length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+const run = promisify(execFile);
+
+describe('npm run grant-role', () => {
+  it('gives a registered user a role through DATABASE_URL, audited as an operator action; refuses an unknown phone', async () => {
+    const target = await createUser(env.deps);
+    const cliEnv = { ...process.env, NODE_ENV: 'test', DATABASE_URL: env.databaseUrl, BIDDT_OPERATOR: 'ops-alice' };
+    const out = await run('npx', ['tsx', 'scripts/grant-role.ts', target.phone, 'support'], { env: cliEnv });
+    expect(out.stdout).toContain('user → support');
+    const row = await env.deps.db.selectFrom('users').select('role').where('id', '=', target.id).executeTakeFirstOrThrow();
+    expect(row.role).toBe('support');
+    expect(await audit('user.role_granted', target.id)).toEqual([
+      expect.objectContaining({ actorId: null, details: { operator: 'ops-alice', from: 'user', to: 'support' } }),
+    ]);
+    await expect(run('npx', ['tsx', 'scripts/grant-role.ts', newPhone(), 'admin'], { env: cliEnv })).rejects.toMatchObject({ code: 1 });
+    await expect(run('npx', ['tsx', 'scripts/grant-role.ts', target.phone, 'root'], { env: cliEnv })).rejects.toMatchObject({ code: 1 });
+  }, 60_000);
+});
+
+describe('DEV_STAFF_PHONES', () => {
+  it('makes a listed test phone staff when it signs in (audited); other phones stay users', async () => {
+    const staffPhone = newPhone();
+    const plainPhone = newPhone();
+    const devEnv = await createTestEnv({
+      DEV_STAFF_PHONES: `${staffPhone}:admin`,
+      AUTH_TEST_PHONE_CODES: `${staffPhone}:123456,${plainPhone}:123456`,
+    });
+    try {
+      const signIn = async (phoneNumber: string) => {
+        await devEnv.http.post('/v1/auth/phone/send-code').send({ phoneNumber });
+        return devEnv.http.post('/v1/auth/phone/verify').send({ phoneNumber, code: '123456' });
+      };
+      const staff = await signIn(staffPhone);
+      expect(staff.body.user.role).toBe('admin');
+      expect((await signIn(plainPhone)).body.user.role).toBe('user');
+      const rows = await devEnv.deps.db.selectFrom('auditLog').selectAll().where('action', '=', 'user.role_granted').execute();
+      expect(rows).toEqual([
+        expect.objectContaining({ targetId: staff.body.user.id, details: { operator: 'DEV_STAFF_PHONES', from: 'user', to: 'admin' } }),
+      ]);
+    } finally {
+      await devEnv.close();
+    }
+  });
+});

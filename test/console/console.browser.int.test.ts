@@ -1,0 +1,224 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import QRCode from 'qrcode';
+import { startRealtime, type RealtimeServer } from '../../realtime/io';
+import { freePort } from '../../src/dev/local-services';
+import { buyNowSale, ledgerOf, openWallet, payAndFund } from '../escrow/helpers';
+import { closeAllClients, openClient } from '../realtime/realtime-support';
+import { createActiveListing, eventually } from '../support/fixtures';
+import { createUser, newPhone, type TestUser } from '../support/harness';
+import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
+
+/**
+ * The support console in a real browser (Debian's Chromium driven by playwright-core) against a
+ * platform this file starts: api (serving the console build), realtime, workers and the Stripe
+ * stand-in. Screenshots of each screen go to docs/console/ (shown in the README).
+ */
+const ROOT = join(__dirname, '..', '..');
+const SHOTS = join(ROOT, 'docs', 'console');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CODE = '123456';
+
+let env: StripeTestEnv;
+let rt: RealtimeServer;
+let browser: Browser;
+let seller: TestUser;
+let buyer: TestUser;
+const supportPhone = newPhone();
+const adminPhone = newPhone();
+const plainPhone = newPhone();
+
+/** The api serves console/dist; build it once when this checkout has none. */
+function ensureConsoleBuild(): void {
+  if (existsSync(join(ROOT, 'console', 'dist', 'index.html'))) return;
+  const run = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'console/vite.config.mts'), '--logLevel', 'error'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  if (run.status !== 0) throw new Error(`console build failed:\n${run.stdout}\n${run.stderr}`);
+}
+
+beforeAll(async () => {
+  ensureConsoleBuild();
+  mkdirSync(SHOTS, { recursive: true });
+  const realtimePort = await freePort();
+  env = await createStripeTestEnv({
+    env: {
+      REALTIME_PORT: String(realtimePort),
+      AUTH_TEST_PHONE_CODES: [supportPhone, adminPhone, plainPhone].map((p) => `${p}:${CODE}`).join(','),
+      DEV_STAFF_PHONES: `${supportPhone}:support,${adminPhone}:admin`,
+    },
+  });
+  rt = await startRealtime(await env.sibling(), realtimePort);
+  [seller, buyer] = await Promise.all([
+    createUser(env.deps, { displayName: 'Selma Seller' }),
+    createUser(env.deps, { displayName: 'Bruno Buyer' }),
+  ]);
+  await openWallet(env, seller);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] });
+}, 120_000);
+
+afterAll(async () => {
+  closeAllClients();
+  await browser?.close();
+  await rt?.stop();
+  await env?.close();
+});
+
+async function signedIn(phone: string, width = 1280): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${env.apiUrl}/console/`);
+  await page.getByLabel('Phone number').fill(phone);
+  await page.getByRole('button', { name: 'Send code' }).click();
+  await page.getByLabel('Code').fill(CODE);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return page;
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+/** A paid sale the buyer disputes through the API, with a chat message and an evidence photo. */
+async function disputedSale() {
+  const sale = await buyNowSale(env, seller, buyer, 10_000);
+  const tx = await payAndFund(env, buyer, sale.id);
+  const say = await env.http
+    .post(`/v1/transactions/${tx.id}/messages`)
+    .set(buyer.auth)
+    .send({ content: 'The lens arrived scratched, photo attached.' });
+  expect(say.status).toBe(201);
+  // Evidence photos are image messages in the chat (SPEC §9); this one is a PNG as a data URL.
+  // A small QR code keeps the data URL within the 2,000 characters a message holds.
+  const photo = await QRCode.toDataURL('scratch', { scale: 4, margin: 1, errorCorrectionLevel: 'L' });
+  await env.deps.db.insertInto('messages').values({ transactionId: tx.id, senderId: buyer.id, type: 'image', content: photo }).execute();
+  const opened = await env.http
+    .post(`/v1/transactions/${tx.id}/dispute`)
+    .set(buyer.auth)
+    .send({ reason: 'item_not_as_described', details: 'Deep scratch across the front element.' });
+  expect(opened.status).toBe(201);
+  return { tx, disputeId: opened.body.id as string };
+}
+
+describe('support console in Chromium', () => {
+  it('support resolves a dispute with a partial refund: chat and evidence read, split shown, transaction, ledger and audit log agree', async () => {
+    const page = await signedIn(supportPhone);
+    await page.getByRole('heading', { name: /Dispute queue/ }).waitFor();
+    await page.getByText('● live').waitFor();
+    // Opened while the queue is on screen: it appears through the staff room, not a reload or a poll.
+    const { tx, disputeId } = await disputedSale();
+    await page.getByRole('link', { name: 'Vintage road bike' }).first().waitFor({ timeout: 5_000 });
+    await shot(page, 'dispute-queue');
+
+    await page.goto(`${env.apiUrl}/console/disputes/${disputeId}`);
+    await page.getByText('The lens arrived scratched, photo attached.').waitFor();
+    const evidence = page.getByAltText('Evidence photo from the buyer');
+    await evidence.waitFor();
+    // The root tsconfig has no DOM types: the element is described by the two fields read.
+    expect(await evidence.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth > 0)).toBe(true);
+    await shot(page, 'dispute-detail');
+
+    await page.getByLabel('Refund part of it').check();
+    await page.getByLabel('Refund to the buyer (USD)').fill('100.00');
+    await page.getByLabel('Note to the parties').fill('Partial refund for the scratch.');
+    await page.getByRole('button', { name: 'Review the money split' }).click();
+    await page.getByText(/Must be less than the sale amount/).waitFor();
+    await page.getByLabel('Refund to the buyer (USD)').fill('30.00');
+    await page.getByRole('button', { name: 'Review the money split' }).click();
+    // SPEC §1: the seller keeps 7000 − commission 420 − escrow fee 199.
+    expect(await page.getByTestId('buyer-refund').textContent()).toBe('$30.00');
+    expect(await page.getByTestId('seller-payout').textContent()).toBe('$63.81');
+    await shot(page, 'dispute-resolve-confirm');
+    await page.getByRole('button', { name: 'Confirm partial refund' }).click();
+    await page.getByRole('heading', { name: 'Resolved' }).waitFor();
+
+    const done = await eventually(async () => {
+      const row = await env.deps.db.selectFrom('transactions').selectAll().where('id', '=', tx.id).executeTakeFirstOrThrow();
+      return row.refundedCents === 3_000 ? row : undefined;
+    }, 20_000);
+    expect(done.refundedCents).toBe(3_000);
+    const ledger = await eventually(async () => {
+      const l = await ledgerOf(env.deps, tx.id);
+      return l.movements.some((m) => m.type === 'refund') ? l : undefined;
+    }, 20_000);
+    expect(ledger.movements.every((m) => m.sum === 0)).toBe(true);
+    const support = await env.deps.db.selectFrom('users').select('id').where('phoneNumber', '=', supportPhone).executeTakeFirstOrThrow();
+    const resolved = await env.deps.db
+      .selectFrom('auditLog')
+      .selectAll()
+      .where('action', '=', 'dispute.resolved')
+      .where('targetId', '=', disputeId)
+      .execute();
+    expect(resolved).toEqual([expect.objectContaining({ actorId: support.id })]);
+
+    await page.reload();
+    await page.getByTestId('refunded').getByText('$30.00').waitFor();
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByLabel('Action').fill('dispute.resolved');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('cell', { name: 'dispute.resolved' }).first().waitFor();
+    await shot(page, 'audit-log');
+
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByLabel('Phone prefix or name').fill('Bruno');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'Bruno Buyer' }).click();
+    await page.getByRole('heading', { name: 'Latest transactions' }).waitFor();
+    await shot(page, 'user-profile');
+    await page.context().close();
+  }, 120_000);
+
+  it('refuses a plain user after sign-in with a clear page', async () => {
+    const page = await signedIn(plainPhone);
+    await page.getByRole('heading', { name: 'This console is for Biddt staff' }).waitFor();
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    await shot(page, 'refused');
+    await page.context().close();
+  }, 60_000);
+
+  it('an admin takes a listing down and a watcher hears it on their socket; safe zones and categories render', async () => {
+    const watcher = await createUser(env.deps, { displayName: 'Walt Watcher' });
+    const listing = await createActiveListing(env.deps, seller.id, { title: 'Suspicious camera' });
+    expect((await env.http.post(`/v1/listings/${listing.id}/watch`).set(watcher.auth)).status).toBeLessThan(300);
+    const socket = await openClient(rt.port, watcher.accessToken);
+
+    const page = await signedIn(adminPhone);
+    await page.getByRole('link', { name: 'Listings' }).click();
+    await page.getByLabel('Listing id').fill(listing.id);
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('heading', { name: 'Suspicious camera' }).waitFor();
+    await page.getByRole('button', { name: 'Take down' }).click();
+    await page.getByText('Say why').waitFor();
+    await page.getByLabel('Reason for the takedown').fill('Stolen goods report');
+    await page.getByRole('button', { name: 'Take down' }).click();
+    await page.getByText(/Taken down\. Told 0 bidder\(s\) and 1 watcher\(s\)/).waitFor();
+    await page.getByTestId('listing-status').getByText('cancelled').waitFor();
+    await shot(page, 'listing-takedown');
+
+    const [event] = await socket.waitFor('notification', 1, undefined, 15_000);
+    expect(event).toMatchObject({ notification: expect.objectContaining({ type: 'listing_cancelled', data: { listingId: listing.id } }) });
+
+    await page.getByRole('link', { name: 'Safe zones' }).click();
+    await page.getByRole('button', { name: 'Add zone' }).click();
+    await page.getByText('Between -90 and 90').waitFor();
+    await shot(page, 'safe-zones');
+    await page.getByRole('link', { name: 'Categories' }).click();
+    await page.getByRole('cell', { name: 'bikes', exact: true }).waitFor();
+    await page.getByLabel('Slug', { exact: true }).fill('bikes');
+    await page.getByLabel('Name', { exact: true }).fill('Bikes again');
+    await page.getByRole('button', { name: 'Add category' }).click();
+    await page.getByText('already exists').waitFor();
+    await shot(page, 'categories');
+
+    const tablet = await signedIn(adminPhone, 820);
+    await tablet.getByRole('heading', { name: /Dispute queue/ }).waitFor();
+    await shot(tablet, 'dispute-queue-tablet');
+    await tablet.context().close();
+    await page.context().close();
+  }, 120_000);
+});
