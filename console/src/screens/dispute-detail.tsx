@@ -166,7 +166,7 @@ function Resolve({ kase }: { kase: Case }) {
         </fieldset>
         {resolution === 'partial_refund' && (
           <Field
-            label="Refund to the buyer (USD)"
+            label="Refund to the buyer (CAD)"
             name="amountCents"
             inputMode="decimal"
             value={amount}
