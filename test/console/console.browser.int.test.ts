@@ -124,11 +124,11 @@ describe('support console in Chromium', () => {
     await shot(page, 'dispute-detail');
 
     await page.getByLabel('Refund part of it').check();
-    await page.getByLabel('Refund to the buyer (USD)').fill('100.00');
+    await page.getByLabel('Refund to the buyer (CAD)').fill('100.00');
     await page.getByLabel('Note to the parties').fill('Partial refund for the scratch.');
     await page.getByRole('button', { name: 'Review the money split' }).click();
     await page.getByText(/Must be less than the sale amount/).waitFor();
-    await page.getByLabel('Refund to the buyer (USD)').fill('30.00');
+    await page.getByLabel('Refund to the buyer (CAD)').fill('30.00');
     await page.getByRole('button', { name: 'Review the money split' }).click();
     // SPEC §1: the seller keeps 7000 − commission 420 − escrow fee 199.
     expect(await page.getByTestId('buyer-refund').textContent()).toBe('$30.00');
