@@ -28,7 +28,7 @@ const MODULE_DEPS = {
   escrow: ['transactions', 'ledger', 'wallet', 'users', 'audit'],
   disputes: ['transactions', 'handover', 'chat', 'audit'],
   auctions: ['transactions'],
-  bidding: ['auctions', 'transactions'],
+  bidding: ['auctions', 'transactions', 'users'],
   listings: ['auctions', 'categories', 'users', 'safe-zones'],
   webhooks: [],
   admin: ['audit', 'disputes', 'transactions', 'users', 'listings', 'chat'],

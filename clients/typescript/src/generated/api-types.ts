@@ -316,7 +316,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["UserSelf"];
+                        "application/json": components["schemas"]["UserMe"];
                     };
                 };
                 /** @description RFC 9457 problem */
@@ -3674,6 +3674,15 @@ export interface components {
         };
         Refresh: {
             refreshToken: string;
+        };
+        UserMe: components["schemas"]["UserSelf"] & {
+            /** @description Non-payment strikes within the last 90 days */
+            strikes: number;
+            /**
+             * Format: date-time
+             * @description With 2 strikes within 90 days, bids and buy-now are refused until then
+             */
+            biddingSuspendedUntil: string | null;
         };
         UpdateMe: {
             displayName?: string;
