@@ -29,7 +29,7 @@ const MODULE_DEPS = {
   disputes: ['transactions', 'handover', 'chat', 'audit'],
   auctions: ['transactions'],
   bidding: ['auctions', 'transactions', 'users'],
-  listings: ['auctions', 'categories', 'users', 'safe-zones'],
+  listings: ['auctions', 'categories', 'users', 'safe-zones', 'transactions'],
   webhooks: [],
   admin: ['audit', 'disputes', 'transactions', 'users', 'listings', 'chat'],
 };
