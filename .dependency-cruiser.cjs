@@ -28,8 +28,8 @@ const MODULE_DEPS = {
   escrow: ['transactions', 'ledger', 'wallet', 'users', 'audit'],
   disputes: ['transactions', 'handover', 'chat', 'audit'],
   auctions: ['transactions'],
-  bidding: ['auctions', 'transactions'],
-  listings: ['auctions', 'categories', 'users', 'safe-zones'],
+  bidding: ['auctions', 'transactions', 'users'],
+  listings: ['auctions', 'categories', 'users', 'safe-zones', 'transactions'],
   webhooks: [],
   admin: ['audit', 'disputes', 'transactions', 'users', 'listings', 'chat', 'categories'],
 };

@@ -19,7 +19,7 @@ const nodeGlobals = {
  * money moves of that state table). See docs/ARCHITECTURE.md.
  */
 const TABLE_OWNERS = {
-  users: ['users'],
+  users: ['users', 'nonPaymentStrikes'],
   categories: ['categories'],
   audit: ['auditLog'],
   ledger: ['ledgerAccounts', 'ledgerEntries'],

@@ -407,6 +407,14 @@ export interface MeetupsTable {
   updatedAt: Generated<Date>;
 }
 
+/** A buyer's non-payment strike (SPEC §9), one per sale cancelled at the payment deadline. */
+export interface NonPaymentStrikesTable {
+  id: Generated<string>;
+  userId: string;
+  transactionId: string | null;
+  createdAt: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   phoneOtps: PhoneOtpsTable;
@@ -437,6 +445,7 @@ export interface Database {
   messageReads: MessageReadsTable;
   safeZones: SafeZonesTable;
   meetups: MeetupsTable;
+  nonPaymentStrikes: NonPaymentStrikesTable;
 }
 
 export type Listing = Selectable<ListingsTable>;

@@ -59,6 +59,9 @@ describe('payment deadline', () => {
     const again = await env.deps.queues.escrow.add(job.name, job.data, { jobId: `${job.jobId}-again` });
     await eventually(async () => (await again.isCompleted()) || undefined);
     expect(await strikes(buyer.id)).toBe(1);
+    // The dated strike (SPEC §9), once for this sale however often the deadline job runs.
+    const dated = await env.deps.db.selectFrom('nonPaymentStrikes').select(['transactionId']).where('userId', '=', buyer.id).execute();
+    expect(dated).toEqual([{ transactionId: tx.id }]);
   });
 
   it('cancels a transaction nobody started paying', async () => {

@@ -31,6 +31,9 @@ describe('GET /v1/users/me', () => {
       avatarUrl: null,
       role: 'user',
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      // SPEC §9: the non-payment standing (test/strikes covers strikes and suspension).
+      strikes: 0,
+      biddingSuspendedUntil: null,
     });
   });
 

@@ -4,6 +4,7 @@ import type { Actor } from '../../shared/context';
 import { conflict, forbidden, notFound } from '../../shared/errors';
 import { auctionStateOf, finalizeListing, isBuyNowAvailable, lockLiveListing } from '../auctions';
 import { buyerStanding } from './bidding.repository';
+import { assertNotStrikeSuspended } from './strike-suspension';
 import type { BidsInFlight } from './bids-in-flight';
 
 /**
@@ -17,6 +18,7 @@ export async function buyNow(
 ): Promise<Transaction> {
   const buyer = await buyerStanding(deps.db, actor.userId);
   if (!buyer || buyer.suspendedAt || !buyer.phoneVerifiedAt) throw forbidden('bidder_not_allowed', 'Your account cannot buy right now.');
+  await assertNotStrikeSuspended(deps.db, actor.userId);
   const now = await deps.bidsInFlight.now();
   return deps.db.transaction().execute(async (trx) => {
     const listing = await lockLiveListing(trx, listingId);

@@ -7,6 +7,7 @@ import { enqueue, type JobPayload } from '../../shared/jobs';
 import type { BidResult } from './bid-results';
 import { errorOfBidProblem } from './bid-errors';
 import { bidderAndListing, storedOutcome } from './bidding.repository';
+import { assertNotStrikeSuspended } from './strike-suspension';
 import type { BidResults } from './bid-results';
 import type { BidsInFlight } from './bids-in-flight';
 
@@ -105,6 +106,7 @@ async function assertMayBid(deps: SubmitDeps, actor: Actor, listingId: string): 
     throw forbidden('bidder_not_allowed', 'Your account cannot bid right now (suspended, deleted, or phone not verified).');
   }
   if (row.sellerId === actor.userId) throw forbidden('own_listing', 'You cannot bid on your own listing.');
+  await assertNotStrikeSuspended(deps.db, actor.userId);
 }
 
 /** Turns a decided result into the AppError a transport should answer with (undefined when accepted). */

@@ -58,7 +58,7 @@ export async function enforcePaymentDeadline(deps: DeadlineDeps, transactionId: 
     // The buyer started paying after we looked: cancel that intent on the next attempt.
     if (locked.paymentIntentId !== tx.paymentIntentId) throw new RetryLater(`a PaymentIntent appeared for ${transactionId}`);
     await escrowRepository.markCancelledForDeadline(trx, locked.id);
-    await addNonPaymentStrike(trx, locked.buyerId);
+    await addNonPaymentStrike(trx, locked.buyerId, locked.id);
     await recordTransactionEvent(trx, locked.id, 'payment_deadline_missed', { paymentIntentId: locked.paymentIntentId });
     const data = { transactionId: locked.id, listingId: locked.listingId };
     await writeOutbox(trx, [

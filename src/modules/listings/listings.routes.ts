@@ -6,6 +6,7 @@ import { getListing } from './get-listing';
 import { listingView } from './listing-views';
 import { ListingDetailView, nearbySafeZones } from './nearby-safe-zones';
 import { publishListing } from './publish-listing';
+import { relistListing } from './relist-listing';
 import type { Ctx } from '../../shared/context';
 import { updateListing } from './update-listing';
 import { unwatchListing, watchListing } from './watch-listing';
@@ -113,6 +114,22 @@ export const listingRoutes = [
       },
     },
     async (deps, input) => ok(await listingView(deps, await publishListing(deps, ctxOf(input), input.params.id), input.actor)),
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/listings/:id/relist',
+      summary: 'After a non-payment, relist: a new draft copied from this listing (publish it as usual)',
+      tags,
+      params: ListingIdParams,
+      responses: {
+        201: { description: 'The new draft', schema: ListingView },
+        403: { description: 'not_listing_seller / phone_not_verified / account_suspended' },
+        404: { description: 'No such listing visible to you' },
+        409: { description: 'not_relistable: the sale was not cancelled for non-payment' },
+      },
+    },
+    async (deps, input) => created(await listingView(deps, await relistListing(deps, ctxOf(input), input.params.id), input.actor)),
   ),
   defineRoute(
     {

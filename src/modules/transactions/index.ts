@@ -40,5 +40,7 @@ export { recordHandoverLocation, type HandoverLocation } from './handover-locati
 
 /** A transaction by id (no visibility check: callers apply the policy above). */
 export const findTransaction = transactionsRepository.findById;
+/** The newest sale of a listing, if any. */
+export const latestSaleOfListing = transactionsRepository.latestForListing;
 /** `SELECT … FOR UPDATE` on a transaction: decisions about it are taken under this lock. */
 export const lockTransaction = transactionsRepository.lockById;

@@ -25,6 +25,11 @@ export const transactionsRepository = {
     return db.selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
+  /** The newest sale of a listing (a listing whose buyer did not pay may be sold again). */
+  async latestForListing(db: Reader, listingId: string): Promise<Transaction | undefined> {
+    return db.selectFrom('transactions').selectAll().where('listingId', '=', listingId).orderBy('createdAt', 'desc').limit(1).executeTakeFirst();
+  },
+
   /** `SELECT … FOR UPDATE`: every decision about a transaction's escrow is taken under this lock. */
   async lockById(trx: Trx, id: string): Promise<Transaction | undefined> {
     return trx.selectFrom('transactions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();

@@ -9,9 +9,13 @@ export {
   findUserIncludingDeleted,
   isLiveUser,
   setUserSuspended,
+  strikeStanding,
+  STRIKE_WINDOW_DAYS,
+  STRIKES_TO_SUSPEND,
   updateUser,
   userRatingSummary,
 } from './users.repository';
+export type { StrikeStanding } from './users.repository';
 
 /** How an account is shown: to its owner, and to anyone. */
 export { presentProfile, presentSelf } from './users.presenter';

@@ -83,11 +83,51 @@ export const usersRepository = {
   update: updateUser,
 };
 
-/** SPEC §3: a buyer's non-payment strike, inside the caller's database transaction (the payment deadline's). */
-export async function addNonPaymentStrike(trx: Trx, userId: string): Promise<void> {
+/**
+ * SPEC §3/§9: a buyer's non-payment strike for a sale cancelled at its payment deadline, inside the
+ * caller's database transaction (the payment deadline's): the dated strike and the lifetime counter.
+ * Once per sale: a second call for the same transaction changes nothing.
+ */
+export async function addNonPaymentStrike(trx: Trx, userId: string, transactionId: string): Promise<void> {
+  const strike = await trx
+    .insertInto('nonPaymentStrikes')
+    .values({ userId, transactionId })
+    .onConflict((oc) => oc.column('transactionId').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!strike) return;
   await trx
     .updateTable('users')
     .set({ nonPaymentStrikes: sql<number>`non_payment_strikes + 1` })
     .where('id', '=', userId)
     .execute();
+}
+
+/** How long a strike counts towards a bidding suspension (SPEC §9). */
+export const STRIKE_WINDOW_DAYS = 90;
+/** Strikes within the window that suspend bidding. */
+export const STRIKES_TO_SUSPEND = 2;
+
+export interface StrikeStanding {
+  /** Strikes younger than the window. */
+  recent: number;
+  /** Until when bids and buy-now are refused (the older counted strike turning 90 days old), or null. */
+  biddingSuspendedUntil: Date | null;
+}
+
+/**
+ * A user's strikes within the last 90 days (database clock, as the strikes are dated by it). With two
+ * or more, bidding is suspended until the older of the two most recent is 90 days old: from then on
+ * fewer than two remain in the window.
+ */
+export async function strikeStanding(db: Db, userId: string): Promise<StrikeStanding> {
+  const rows = await db
+    .selectFrom('nonPaymentStrikes')
+    .select(sql<Date>`created_at + make_interval(days => ${STRIKE_WINDOW_DAYS})`.as('expiresAt'))
+    .where('userId', '=', userId)
+    .where('createdAt', '>', sql<Date>`now() - make_interval(days => ${STRIKE_WINDOW_DAYS})`)
+    .orderBy('createdAt', 'desc')
+    .execute();
+  const deciding = rows[STRIKES_TO_SUSPEND - 1];
+  return { recent: rows.length, biddingSuspendedUntil: deciding ? deciding.expiresAt : null };
 }

@@ -1,18 +1,23 @@
 import { defineRoute, ok } from '../../http/route';
 import { notFound } from '../../shared/errors';
-import { usersRepository } from './users.repository';
+import { strikeStanding, usersRepository } from './users.repository';
 import { presentProfile, presentSelf } from './users.presenter';
-import { PublicProfile, UpdateMeBody, UserIdParams, UserSelf } from './users.schemas';
+import { PublicProfile, UpdateMeBody, UserIdParams, UserMe, UserSelf } from './users.schemas';
 
 const tags = ['users'];
 
 export const userRoutes = [
   defineRoute(
-    { method: 'get', path: '/v1/users/me', summary: 'The signed-in user', tags, responses: { 200: { description: 'You', schema: UserSelf } } },
+    { method: 'get', path: '/v1/users/me', summary: 'The signed-in user', tags, responses: { 200: { description: 'You', schema: UserMe } } },
     async (deps, { actor }) => {
       const user = await usersRepository.findById(deps.db, actor.userId);
       if (!user) throw notFound('user');
-      return ok(presentSelf(user));
+      const standing = await strikeStanding(deps.db, user.id);
+      return ok({
+        ...presentSelf(user),
+        strikes: standing.recent,
+        biddingSuspendedUntil: standing.biddingSuspendedUntil?.toISOString() ?? null,
+      });
     },
   ),
   defineRoute(

@@ -12,6 +12,15 @@ export const UserSelf = z
   })
   .openapi('UserSelf');
 
+/** `GET /v1/users/me`: the account with its non-payment standing (SPEC §9). */
+export const UserMe = UserSelf.extend({
+  strikes: z.number().int().describe('Non-payment strikes within the last 90 days'),
+  biddingSuspendedUntil: z.iso
+    .datetime()
+    .nullable()
+    .describe('With 2 strikes within 90 days, bids and buy-now are refused until then'),
+}).openapi('UserMe');
+
 export const PublicProfile = z
   .object({
     id: z.uuid(),

@@ -316,7 +316,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["UserSelf"];
+                        "application/json": components["schemas"]["UserMe"];
                     };
                 };
                 /** @description RFC 9457 problem */
@@ -805,6 +805,80 @@ export interface paths {
                 };
                 /** @description listing_rules_violated (e.g. endsAt missing or too close) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/listings/{id}/relist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** After a non-payment, relist: a new draft copied from this listing (publish it as usual) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The new draft */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Listing"];
+                    };
+                };
+                /** @description not_listing_seller / phone_not_verified / account_suspended */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such listing visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not_relistable: the sale was not cancelled for non-payment */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4207,6 +4281,15 @@ export interface components {
         };
         Refresh: {
             refreshToken: string;
+        };
+        UserMe: components["schemas"]["UserSelf"] & {
+            /** @description Non-payment strikes within the last 90 days */
+            strikes: number;
+            /**
+             * Format: date-time
+             * @description With 2 strikes within 90 days, bids and buy-now are refused until then
+             */
+            biddingSuspendedUntil: string | null;
         };
         UpdateMe: {
             displayName?: string;
