@@ -369,6 +369,15 @@ export interface DevicesTable {
   lastSeenAt: DefaultedTimestamp;
 }
 
+/** A user's saved on/off choice for one notification type on one channel (no row: on). */
+export interface NotificationPreferencesTable {
+  userId: string;
+  type: string;
+  channel: 'push' | 'sms';
+  enabled: boolean;
+  updatedAt: DefaultedTimestamp;
+}
+
 export type SafeZoneKind = 'police_station' | 'library' | 'mall' | 'other';
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 /** Opening intervals per weekday in the zone's local time ("09:00"–"17:00"); a missing day is closed. */
@@ -425,6 +434,7 @@ export interface Database {
   transactions: TransactionsTable;
   notifications: NotificationsTable;
   devices: DevicesTable;
+  notificationPreferences: NotificationPreferencesTable;
   sellerAccounts: SellerAccountsTable;
   transactionEvents: TransactionEventsTable;
   pickupTokens: PickupTokensTable;

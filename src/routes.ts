@@ -7,6 +7,7 @@ import { listingImageRoutes } from './modules/listings/listing-images.routes';
 import { listingRoutes } from './modules/listings/listings.routes';
 import { deviceRoutes } from './modules/notifications/devices.routes';
 import { notificationRoutes } from './modules/notifications/notifications.routes';
+import { preferenceRoutes } from './modules/notifications/preferences.routes';
 import { adminDisputeRoutes } from './modules/admin/admin-disputes.routes';
 import { adminUserRoutes } from './modules/admin/admin-users.routes';
 import { auditLogRoutes } from './modules/admin/audit-log.routes';
@@ -31,4 +32,4 @@ const escrowRoutes: RouteDef[] = [...transactionRoutes, ...meetupRoutes, ...hand
 const paymentRoutes: RouteDef[] = [...payRoutes, ...walletRoutes, ...webhookRoutes];
 
 /** Every REST route of the API, in one list: mounted by the app and documented by OpenAPI. */
-export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...categoryRoutes, ...listingRoutes, ...listingImageRoutes, ...biddingRoutes, ...notificationRoutes, ...deviceRoutes, ...chatRoutes, ...safeZoneRoutes, ...escrowRoutes, ...paymentRoutes];
+export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...categoryRoutes, ...listingRoutes, ...listingImageRoutes, ...biddingRoutes, ...notificationRoutes, ...preferenceRoutes, ...deviceRoutes, ...chatRoutes, ...safeZoneRoutes, ...escrowRoutes, ...paymentRoutes];

@@ -1,4 +1,4 @@
-import type { NotificationInput, NotificationType } from '../../shared/jobs';
+import type { NotificationInput } from '../../shared/jobs';
 import { isAppError } from '../../shared/errors';
 import type { Platform } from '../../shared/platform';
 import { socketEmitter } from '../../shared/socket-emitter';
@@ -7,16 +7,15 @@ import { findLivePhoneNumber } from '../users';
 import { deleteDeviceToken, deviceTokensOf } from './devices.repository';
 import { getNotificationByDedupeKey, insertNotificationOnce, markDelivered } from './notifications.repository';
 import { presentNotification } from './notifications.presenter';
+import { preferencesOf, SMS_TYPES } from './preferences';
 
 /** What delivering a notification uses of the platform. */
 export type SendDeps = Pick<Platform, 'db' | 'redis' | 'config' | 'sms' | 'push' | 'logger'>;
 
-/** SPEC §7: these few also go out by SMS because they must not be missed. */
-export const SMS_TYPES: ReadonlySet<NotificationType> = new Set(['won', 'payment_due']);
-
 /**
  * Delivers one notification: the in-app row (unique by dedupe key) and its socket event once, then
- * push to every registered device and SMS for the types that must not be missed. A failed push/SMS
+ * push to every registered device and SMS for the types that must not be missed, each only when the
+ * user's preferences allow that channel (the in-app row is always written). A failed push/SMS
  * throws so the job retries with backoff; `delivered_at` stops a retry from re-sending after success.
  */
 export async function sendNotification(deps: SendDeps, n: NotificationInput): Promise<'sent' | 'duplicate'> {
@@ -24,8 +23,9 @@ export async function sendNotification(deps: SendDeps, n: NotificationInput): Pr
   if (inserted) socketEmitter(deps).to(userRoom(n.userId)).emit('notification', { notification: presentNotification(inserted) });
   const row = inserted ?? (await getNotificationByDedupeKey(deps.db, n.dedupeKey));
   if (row.deliveredAt) return 'duplicate';
-  await pushToDevices(deps, n);
-  if (SMS_TYPES.has(n.type)) await textUser(deps, n);
+  const prefs = (await preferencesOf(deps.db, n.userId))[n.type];
+  if (prefs.push) await pushToDevices(deps, n);
+  if (SMS_TYPES.has(n.type) && prefs.sms) await textUser(deps, n);
   await markDelivered(deps.db, row.id);
   return 'sent';
 }
