@@ -24,10 +24,21 @@ export async function sendNotification(deps: SendDeps, n: NotificationInput): Pr
   const row = inserted ?? (await getNotificationByDedupeKey(deps.db, n.dedupeKey));
   if (row.deliveredAt) return 'duplicate';
   const prefs = (await preferencesOf(deps.db, n.userId))[n.type];
-  if (prefs.push) await pushToDevices(deps, n);
+  if (prefs.push && (await pushWindowOpen(deps, n, row.id))) await pushToDevices(deps, n);
   if (SMS_TYPES.has(n.type) && prefs.sms) await textUser(deps, n);
   await markDelivered(deps.db, row.id);
   return 'sent';
+}
+
+/**
+ * Whether this notification may push under its throttle: the first of a window claims it (the
+ * claim names the notification, so a retry of the same one after a failed push still may).
+ */
+async function pushWindowOpen(deps: SendDeps, n: NotificationInput, notificationId: string): Promise<boolean> {
+  if (!n.pushThrottle) return true;
+  const key = `${deps.config.redisPrefix}:push-throttle:${n.pushThrottle.key}`;
+  const holder = await deps.redis.set(key, notificationId, 'EX', n.pushThrottle.windowSec, 'NX', 'GET');
+  return holder === null || holder === notificationId;
 }
 
 async function pushToDevices(deps: SendDeps, n: NotificationInput): Promise<void> {

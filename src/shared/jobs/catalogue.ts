@@ -72,6 +72,11 @@ const NotificationSend = z.object({
   title: z.string(),
   body: z.string(),
   data: z.record(z.string(), z.unknown()),
+  /**
+   * At most one push per `key` per `windowSec` (a bidding war displaces a bidder many times a
+   * minute); the in-app row and socket event are never throttled.
+   */
+  pushThrottle: z.object({ key: z.string().min(1), windowSec: z.number().int().positive() }).optional(),
 });
 
 interface JobSpec {
