@@ -33,6 +33,10 @@ export const NOTIFICATION_TYPES = [
   'dispute_resolved',
   'new_message',
   'meetup_reminder',
+  /** The buyer's purchase was cancelled (missed payment deadline): in-app and push, not texted. */
+  'purchase_cancelled',
+  /** The seller's sale was cancelled because the buyer did not pay (not `unsold`: there was a winner). */
+  'buyer_did_not_pay',
 ] as const;
 
 /** Why a payout is released (part of the release job's id, so each reason pays at most once). */

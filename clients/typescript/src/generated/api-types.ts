@@ -4130,6 +4130,12 @@ export interface components {
                 meetup_reminder: {
                     push: boolean;
                 };
+                purchase_cancelled: {
+                    push: boolean;
+                };
+                buyer_did_not_pay: {
+                    push: boolean;
+                };
             };
         };
         /** @description Only the types and channels to change; the others keep their value. */
@@ -4174,6 +4180,12 @@ export interface components {
                     push?: boolean;
                 };
                 meetup_reminder?: {
+                    push?: boolean;
+                };
+                purchase_cancelled?: {
+                    push?: boolean;
+                };
+                buyer_did_not_pay?: {
                     push?: boolean;
                 };
             };
