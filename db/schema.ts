@@ -378,6 +378,13 @@ export interface NotificationPreferencesTable {
   updatedAt: DefaultedTimestamp;
 }
 
+/** One device a notification's push reached (so a retry skips it). */
+export interface NotificationDeliveriesTable {
+  notificationId: string;
+  deviceToken: string;
+  deliveredAt: DefaultedTimestamp;
+}
+
 export type SafeZoneKind = 'police_station' | 'library' | 'mall' | 'other';
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 /** Opening intervals per weekday in the zone's local time ("09:00"–"17:00"); a missing day is closed. */
@@ -435,6 +442,7 @@ export interface Database {
   notifications: NotificationsTable;
   devices: DevicesTable;
   notificationPreferences: NotificationPreferencesTable;
+  notificationDeliveries: NotificationDeliveriesTable;
   sellerAccounts: SellerAccountsTable;
   transactionEvents: TransactionEventsTable;
   pickupTokens: PickupTokensTable;

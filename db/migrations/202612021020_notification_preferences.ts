@@ -15,8 +15,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (user_id, type, channel)
     )`.execute(db);
+  // The devices a notification's push reached: a retried job pushes only to the others.
+  await sql`
+    CREATE TABLE notification_deliveries (
+      notification_id uuid NOT NULL REFERENCES notifications (id) ON DELETE CASCADE,
+      device_token text NOT NULL,
+      delivered_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (notification_id, device_token)
+    )`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`DROP TABLE IF EXISTS notification_deliveries`.execute(db);
   await sql`DROP TABLE IF EXISTS notification_preferences`.execute(db);
 }

@@ -5,7 +5,7 @@ import { socketEmitter } from '../../shared/socket-emitter';
 import { userRoom } from '../../shared/rooms';
 import { findLivePhoneNumber } from '../users';
 import { deleteDeviceToken, deviceTokensOf } from './devices.repository';
-import { getNotificationByDedupeKey, insertNotificationOnce, markDelivered } from './notifications.repository';
+import { getNotificationByDedupeKey, insertNotificationOnce, markDelivered, reachedDevices, recordReachedDevice } from './notifications.repository';
 import { presentNotification } from './notifications.presenter';
 import { preferencesOf, SMS_TYPES } from './preferences';
 
@@ -24,7 +24,7 @@ export async function sendNotification(deps: SendDeps, n: NotificationInput): Pr
   const row = inserted ?? (await getNotificationByDedupeKey(deps.db, n.dedupeKey));
   if (row.deliveredAt) return 'duplicate';
   const prefs = (await preferencesOf(deps.db, n.userId))[n.type];
-  if (prefs.push && (await pushWindowOpen(deps, n, row.id))) await pushToDevices(deps, n);
+  if (prefs.push && (await pushWindowOpen(deps, n, row.id))) await pushToDevices(deps, n, row.id);
   if (SMS_TYPES.has(n.type) && prefs.sms) await textUser(deps, n);
   await markDelivered(deps.db, row.id);
   return 'sent';
@@ -41,12 +41,15 @@ async function pushWindowOpen(deps: SendDeps, n: NotificationInput, notification
   return holder === null || holder === notificationId;
 }
 
-async function pushToDevices(deps: SendDeps, n: NotificationInput): Promise<void> {
+/** Pushes to each registered device this notification has not reached yet (a retry skips the others). */
+async function pushToDevices(deps: SendDeps, n: NotificationInput, notificationId: string): Promise<void> {
   const tokens = await deviceTokensOf(deps.db, n.userId);
+  const reached = await reachedDevices(deps.db, notificationId);
   const data = Object.fromEntries(Object.entries({ type: n.type, ...n.data }).map(([k, v]) => [k, String(v)]));
-  for (const token of tokens) {
+  for (const token of tokens.filter((t) => !reached.has(t))) {
     const outcome = await deps.push.send({ token, title: n.title, body: n.body, data });
     if (outcome === 'invalid') await deleteDeviceToken(deps.db, token);
+    else await recordReachedDevice(deps.db, notificationId, token);
   }
 }
 
