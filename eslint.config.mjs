@@ -24,7 +24,7 @@ const TABLE_OWNERS = {
   audit: ['auditLog'],
   ledger: ['ledgerAccounts', 'ledgerEntries'],
   'safe-zones': ['safeZones'],
-  notifications: ['notifications', 'devices'],
+  notifications: ['notifications', 'devices', 'notificationPreferences', 'notificationDeliveries'],
   auth: ['phoneOtps', 'refreshTokens'],
   transactions: ['transactions', 'transactionEvents'],
   chat: ['messages', 'messageReads'],

@@ -369,6 +369,22 @@ export interface DevicesTable {
   lastSeenAt: DefaultedTimestamp;
 }
 
+/** A user's saved on/off choice for one notification type on one channel (no row: on). */
+export interface NotificationPreferencesTable {
+  userId: string;
+  type: string;
+  channel: 'push' | 'sms';
+  enabled: boolean;
+  updatedAt: DefaultedTimestamp;
+}
+
+/** One device a notification's push reached (so a retry skips it). */
+export interface NotificationDeliveriesTable {
+  notificationId: string;
+  deviceToken: string;
+  deliveredAt: DefaultedTimestamp;
+}
+
 export type SafeZoneKind = 'police_station' | 'library' | 'mall' | 'other';
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 /** Opening intervals per weekday in the zone's local time ("09:00"–"17:00"); a missing day is closed. */
@@ -433,6 +449,8 @@ export interface Database {
   transactions: TransactionsTable;
   notifications: NotificationsTable;
   devices: DevicesTable;
+  notificationPreferences: NotificationPreferencesTable;
+  notificationDeliveries: NotificationDeliveriesTable;
   sellerAccounts: SellerAccountsTable;
   transactionEvents: TransactionEventsTable;
   pickupTokens: PickupTokensTable;

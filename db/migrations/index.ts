@@ -9,6 +9,7 @@ import * as m202611220010 from './202611220010_escrow_payouts';
 import * as m202611220011 from './202611220011_outbox_failures';
 import * as m202612020745 from './202612020745_safe_zones';
 import * as m202612020900 from './202612020900_meetups';
+import * as m202612021020 from './202612021020_notification_preferences';
 import * as m202612021040 from './202612021040_non_payment_strikes';
 
 /** Every migration, in order. A static list works the same under tsx, Jest and the compiled build. */
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
   '202611220011_outbox_failures': m202611220011,
   '202612020745_safe_zones': m202612020745,
   '202612020900_meetups': m202612020900,
+  '202612021020_notification_preferences': m202612021020,
   '202612021040_non_payment_strikes': m202612021040,
 };

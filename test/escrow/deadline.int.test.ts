@@ -48,8 +48,8 @@ describe('payment deadline', () => {
     expect(cancelled.cancelledAt).not.toBeNull();
     expect(env.standIn.listObjects('payment_intent').find((pi) => pi.id === body.paymentIntentId)?.status).toBe('canceled');
     expect(await strikes(buyer.id)).toBe(1);
-    await notification(buyer.id, 'payment_due', `payment-deadline-${tx.id}`);
-    await notification(seller.id, 'unsold', `payment-deadline-${tx.id}`);
+    await notification(buyer.id, 'purchase_cancelled', `payment-deadline-${tx.id}`);
+    await notification(seller.id, 'buyer_did_not_pay', `payment-deadline-${tx.id}`);
     const late = await pay(env, buyer, tx.id);
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('transaction_cancelled');

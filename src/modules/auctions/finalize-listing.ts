@@ -46,7 +46,7 @@ async function endListings(trx: Trx, config: SaleTerms, endings: Ending[]): Prom
   for (const { listing, finale } of endings) {
     const sale = sales.get(listing.id);
     if (sale) messages.push(...transactionCreatedMessages(sale, listing.title));
-    messages.push(...endNotifications(listing, finale, bidders.get(listing.id) ?? []));
+    messages.push(...endNotifications(listing, finale, bidders.get(listing.id) ?? [], config.timing.paymentDeadlineSec));
   }
   await writeOutbox(trx, messages);
   return sales;
@@ -108,7 +108,7 @@ async function biddersOf(trx: Trx, listingIds: string[]): Promise<Map<string, st
   return byListing;
 }
 
-function endNotifications(listing: Listing, finale: Finale, bidders: string[]): OutboxMessage[] {
+function endNotifications(listing: Listing, finale: Finale, bidders: string[], paymentDeadlineSec: number): OutboxMessage[] {
   const key = (who: string, type: string) => `${type}-${listing.id}-${who}`;
   const title = `"${listing.title}"`;
   const data = { listingId: listing.id };
@@ -142,7 +142,7 @@ function endNotifications(listing: Listing, finale: Finale, bidders: string[]): 
       type: 'won',
       dedupeKey: key(finale.buyerId, 'won'),
       title: 'You won!',
-      body: `You won ${title} for ${price}. Pay within 48 hours.`,
+      body: `You won ${title} for ${price}. Pay within ${spellDuration(paymentDeadlineSec)}.`,
       data: sale,
     }),
     notificationJob({
@@ -166,4 +166,13 @@ function endNotifications(listing: Listing, finale: Finale, bidders: string[]): 
         }),
       ),
   ];
+}
+
+/** The configured payment deadline as the winner reads it ("48 hours", "90 minutes", "2 seconds"). */
+export function spellDuration(sec: number): string {
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (sec >= 7 * 86_400 && sec % 86_400 === 0) return unit(sec / 86_400, 'day');
+  if (sec >= 3600 && sec % 3600 === 0) return unit(sec / 3600, 'hour');
+  if (sec >= 60 && sec % 60 === 0) return unit(sec / 60, 'minute');
+  return unit(sec, 'second');
 }

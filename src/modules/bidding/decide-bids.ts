@@ -149,7 +149,7 @@ async function decideFresh(
       );
     }
     if (decision.displaced)
-      notifyOutbid(work, listing, decision.displaced.bidderId, decision.displaced.maxAmountCents, next, cmd.receivedAt);
+      notifyOutbid(work, listing, decision.displaced.bidderId, decision.displaced.maxAmountCents, next, cmd.requestId);
     state = next;
   }
   if (state !== before) {
@@ -158,20 +158,20 @@ async function decideFresh(
   await aliases.save();
 }
 
-/** One outbid notification (in-app row, push) per bidder per listing per window; the socket event is always sent. */
-const OUTBID_NOTICE_WINDOW_MS = 60_000;
+/** At most one outbid push per bidder per listing per window; the in-app row and socket event always go. */
+const OUTBID_PUSH_WINDOW_SEC = 60;
 
-function notifyOutbid(work: BatchWork, listing: Listing, bidderId: string, maxCents: number, next: AuctionState, receivedAt: number): void {
+function notifyOutbid(work: BatchWork, listing: Listing, bidderId: string, maxCents: number, next: AuctionState, requestId: string): void {
   work.outbox.push({
     kind: 'event',
     rooms: [userRoom(bidderId)],
     event: 'outbid',
     data: { listingId: listing.id, yourMaxBidCents: maxCents, currentPriceCents: next.currentPriceCents },
   });
-  // In a bidding war a bidder is displaced many times a minute; one push per window is enough and
-  // keeps a hot listing from flooding phones and the notification queue. The key derives from the
-  // receipt time, so a redelivered batch produces the same one.
-  const dedupeKey = `outbid-${listing.id}-${bidderId}-${Math.floor(receivedAt / OUTBID_NOTICE_WINDOW_MS)}`;
+  // SPEC §7: the in-app row is written every time, so the key names this displacement (the bid
+  // request that caused it, so a redelivered batch produces the same one). In a bidding war a bidder
+  // is displaced many times a minute: the sender throttles the push alone, to one per window.
+  const dedupeKey = `outbid-${listing.id}-${bidderId}-${requestId}`;
   if (work.noticeKeys.has(dedupeKey)) return;
   work.noticeKeys.add(dedupeKey);
   work.outbox.push(
@@ -182,6 +182,7 @@ function notifyOutbid(work: BatchWork, listing: Listing, bidderId: string, maxCe
       title: 'You have been outbid',
       body: `Someone outbid you on "${listing.title}". Current price: $${(next.currentPriceCents / 100).toFixed(2)}.`,
       data: { listingId: listing.id, currentPriceCents: next.currentPriceCents },
+      pushThrottle: { key: `outbid-${listing.id}-${bidderId}`, windowSec: OUTBID_PUSH_WINDOW_SEC },
     }),
   );
 }

@@ -65,7 +65,7 @@ export async function enforcePaymentDeadline(deps: DeadlineDeps, transactionId: 
       transactionUpdate(locked, 'cancelled', { cancelReason: 'payment_deadline' }),
       notificationJob({
         userId: locked.buyerId,
-        type: 'payment_due',
+        type: 'purchase_cancelled',
         dedupeKey: `payment-deadline-${locked.id}-buyer`,
         title: 'Purchase cancelled',
         body: 'You did not pay within the deadline, so the purchase was cancelled and a non-payment strike was added to your account.',
@@ -73,7 +73,7 @@ export async function enforcePaymentDeadline(deps: DeadlineDeps, transactionId: 
       }),
       notificationJob({
         userId: locked.sellerId,
-        type: 'unsold',
+        type: 'buyer_did_not_pay',
         dedupeKey: `payment-deadline-${locked.id}-seller`,
         title: 'The buyer did not pay',
         body: 'The buyer missed the payment deadline, so the sale was cancelled. You can list the item again.',

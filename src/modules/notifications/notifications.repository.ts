@@ -76,3 +76,14 @@ export async function getNotificationByDedupeKey(db: Db, dedupeKey: string): Pro
 export async function markDelivered(db: Db, id: string): Promise<void> {
   await db.updateTable('notifications').set({ deliveredAt: sql<Date>`now()` }).where('id', '=', id).execute();
 }
+
+/** The device tokens this notification's push already reached. */
+export async function reachedDevices(db: Db, notificationId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('notificationDeliveries').select('deviceToken').where('notificationId', '=', notificationId).execute();
+  return new Set(rows.map((r) => r.deviceToken));
+}
+
+/** Records that the push reached one device. */
+export async function recordReachedDevice(db: Db, notificationId: string, deviceToken: string): Promise<void> {
+  await db.insertInto('notificationDeliveries').values({ notificationId, deviceToken }).onConflict((oc) => oc.doNothing()).execute();
+}

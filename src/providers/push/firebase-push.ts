@@ -3,7 +3,18 @@ import { getMessaging } from 'firebase-admin/messaging';
 import type { FirebaseOptions } from '../identity/firebase-identity';
 import type { PushMessage, PushOutcome, PushSender } from './push';
 
-const INVALID_TOKEN_CODES = new Set(['messaging/registration-token-not-registered', 'messaging/invalid-registration-token', 'messaging/invalid-argument']);
+/**
+ * Only these say the token itself is dead (app uninstalled, token rotated or malformed). Anything
+ * else, `messaging/invalid-argument` included (a payload FCM refused), is our message's problem or a
+ * transient one: the device stays registered and the error is thrown so the job retries.
+ */
+const INVALID_TOKEN_CODES = new Set(['messaging/registration-token-not-registered', 'messaging/invalid-registration-token']);
+
+/** What a firebase-admin send error means for the device: forget it, or rethrow. */
+export function pushOutcomeOfError(err: unknown): 'invalid' | 'rethrow' {
+  const code = (err as { code?: string } | null)?.code;
+  return code && INVALID_TOKEN_CODES.has(code) ? 'invalid' : 'rethrow';
+}
 
 /** Firebase Cloud Messaging through firebase-admin. */
 export class FirebasePush implements PushSender {
@@ -29,8 +40,7 @@ export class FirebasePush implements PushSender {
       await getMessaging(this.app).send({ token: message.token, notification: { title: message.title, body: message.body }, data: message.data });
       return 'sent';
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code && INVALID_TOKEN_CODES.has(code)) return 'invalid';
+      if (pushOutcomeOfError(err) === 'invalid') return 'invalid';
       throw err;
     }
   }

@@ -34,6 +34,10 @@ export const NOTIFICATION_TYPES = [
   'new_message',
   'meetup_reminder',
   'listing_cancelled',
+  /** The buyer's purchase was cancelled (missed payment deadline): in-app and push, not texted. */
+  'purchase_cancelled',
+  /** The seller's sale was cancelled because the buyer did not pay (not `unsold`: there was a winner). */
+  'buyer_did_not_pay',
 ] as const;
 
 /** Why a payout is released (part of the release job's id, so each reason pays at most once). */
@@ -73,6 +77,11 @@ const NotificationSend = z.object({
   title: z.string(),
   body: z.string(),
   data: z.record(z.string(), z.unknown()),
+  /**
+   * At most one push per `key` per `windowSec` (a bidding war displaces a bidder many times a
+   * minute); the in-app row and socket event are never throttled.
+   */
+  pushThrottle: z.object({ key: z.string().min(1), windowSec: z.number().int().positive() }).optional(),
 });
 
 interface JobSpec {

@@ -1677,6 +1677,93 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/users/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which notifications reach you by push and SMS (in-app ones always do) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every type and channel */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationPreferences"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Switch notifications on or off per type and channel */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferencesUpdate"];
+                };
+            };
+            responses: {
+                /** @description Every type and channel after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationPreferences"];
+                    };
+                };
+                /** @description `won` or `payment_due` switched off on every channel (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/me/devices": {
         parameters: {
             query?: never;
@@ -4615,6 +4702,109 @@ export interface components {
             readAt: string | null;
             /** Format: date-time */
             createdAt: string;
+        };
+        NotificationPreferences: {
+            preferences: {
+                outbid: {
+                    push: boolean;
+                };
+                won: {
+                    push: boolean;
+                    sms: boolean;
+                };
+                lost: {
+                    push: boolean;
+                };
+                sold: {
+                    push: boolean;
+                };
+                unsold: {
+                    push: boolean;
+                };
+                ending_soon: {
+                    push: boolean;
+                };
+                payment_due: {
+                    push: boolean;
+                    sms: boolean;
+                };
+                payment_received: {
+                    push: boolean;
+                };
+                escrow_released: {
+                    push: boolean;
+                };
+                dispute_opened: {
+                    push: boolean;
+                };
+                dispute_resolved: {
+                    push: boolean;
+                };
+                new_message: {
+                    push: boolean;
+                };
+                meetup_reminder: {
+                    push: boolean;
+                };
+                purchase_cancelled: {
+                    push: boolean;
+                };
+                buyer_did_not_pay: {
+                    push: boolean;
+                };
+            };
+        };
+        /** @description Only the types and channels to change; the others keep their value. */
+        NotificationPreferencesUpdate: {
+            preferences: {
+                outbid?: {
+                    push?: boolean;
+                };
+                won?: {
+                    push?: boolean;
+                    sms?: boolean;
+                };
+                lost?: {
+                    push?: boolean;
+                };
+                sold?: {
+                    push?: boolean;
+                };
+                unsold?: {
+                    push?: boolean;
+                };
+                ending_soon?: {
+                    push?: boolean;
+                };
+                payment_due?: {
+                    push?: boolean;
+                    sms?: boolean;
+                };
+                payment_received?: {
+                    push?: boolean;
+                };
+                escrow_released?: {
+                    push?: boolean;
+                };
+                dispute_opened?: {
+                    push?: boolean;
+                };
+                dispute_resolved?: {
+                    push?: boolean;
+                };
+                new_message?: {
+                    push?: boolean;
+                };
+                meetup_reminder?: {
+                    push?: boolean;
+                };
+                purchase_cancelled?: {
+                    push?: boolean;
+                };
+                buyer_did_not_pay?: {
+                    push?: boolean;
+                };
+            };
         };
         Device: {
             token: string;

@@ -1,0 +1,81 @@
+import { NOTIFICATION_TYPES, type NotificationType } from '../../shared/jobs';
+import { unprocessable } from '../../shared/errors';
+import type { Db } from '../../../db/connection';
+import { savedPreferencesOf, savePreferences } from './preferences.repository';
+
+/** SPEC §7: these few also go out by SMS because they must not be missed. */
+export const SMS_TYPES: ReadonlySet<NotificationType> = new Set(['won', 'payment_due']);
+
+/**
+ * SPEC §9: these cannot be silenced on every channel at once (the in-app row alone is not enough
+ * for a sale the user must act on).
+ */
+const MUST_REACH: ReadonlySet<NotificationType> = new Set(['won', 'payment_due']);
+
+export type Channel = 'push' | 'sms';
+
+/** On/off per channel for one type; `sms` exists only for the types that are texted at all. */
+export interface ChannelChoices {
+  push: boolean;
+  sms?: boolean;
+}
+
+export type Preferences = Record<NotificationType, ChannelChoices>;
+
+/** A partial update: for some types, some channels. */
+export type PreferencesPatch = Partial<Record<NotificationType, Partial<ChannelChoices>>>;
+
+/** The channels a type can go out on besides in-app. */
+export function channelsOf(type: NotificationType): Channel[] {
+  return SMS_TYPES.has(type) ? ['push', 'sms'] : ['push'];
+}
+
+function defaults(): Preferences {
+  const prefs = {} as Preferences;
+  for (const type of NOTIFICATION_TYPES) prefs[type] = SMS_TYPES.has(type) ? { push: true, sms: true } : { push: true };
+  return prefs;
+}
+
+/** The user's preferences: every type and channel, the defaults (on) where nothing was saved. */
+export async function preferencesOf(db: Db, userId: string): Promise<Preferences> {
+  const prefs = defaults();
+  for (const row of await savedPreferencesOf(db, userId)) {
+    const type = row.type as NotificationType;
+    // A saved row for a type or channel that no longer exists is ignored rather than trusted.
+    if (prefs[type] && channelsOf(type).includes(row.channel)) prefs[type][row.channel] = row.enabled;
+  }
+  return prefs;
+}
+
+/** Whether the user lets this type go out on this channel. */
+export async function allows(db: Db, userId: string, type: NotificationType, channel: Channel): Promise<boolean> {
+  const prefs = await preferencesOf(db, userId);
+  return prefs[type][channel] ?? false;
+}
+
+/**
+ * Applies a partial update and returns the result; refuses (422 naming the field) to switch off
+ * every channel of a type that must reach the user.
+ */
+export async function updatePreferences(db: Db, userId: string, patch: PreferencesPatch): Promise<Preferences> {
+  const prefs = await preferencesOf(db, userId);
+  const choices: { type: string; channel: Channel; enabled: boolean }[] = [];
+  for (const type of NOTIFICATION_TYPES) {
+    const change = patch[type];
+    if (!change) continue;
+    for (const channel of channelsOf(type)) {
+      const enabled = change[channel];
+      if (enabled === undefined) continue;
+      prefs[type][channel] = enabled;
+      choices.push({ type, channel, enabled });
+    }
+  }
+  const silenced = [...MUST_REACH].filter((type) => channelsOf(type).every((channel) => prefs[type][channel] === false));
+  if (silenced.length > 0) {
+    throw unprocessable('notification_cannot_be_silenced', 'These notifications must stay on for at least one channel (push or SMS).', {
+      errors: silenced.map((type) => ({ field: `preferences.${type}`, message: 'cannot be switched off on every channel' })),
+    });
+  }
+  await savePreferences(db, userId, choices);
+  return prefs;
+}

@@ -1,0 +1,52 @@
+import { sendNotification } from '../../src/modules/notifications';
+import { pushOutcomeOfError } from '../../src/providers/push/firebase-push';
+import type { PushMessage, PushOutcome, PushSender } from '../../src/providers/push/push';
+import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
+
+/** Push stand-in that fails once for one token, like a transient FCM error for one device. */
+class FlakyPush implements PushSender {
+  readonly sent: PushMessage[] = [];
+  failOnceFor = new Set<string>();
+  async send(message: PushMessage): Promise<PushOutcome> {
+    if (this.failOnceFor.delete(message.token)) throw Object.assign(new Error('FCM unavailable'), { code: 'messaging/internal-error' });
+    this.sent.push(message);
+    return 'sent';
+  }
+}
+
+let env: TestEnv;
+let user: TestUser;
+const push = new FlakyPush();
+
+beforeAll(async () => {
+  env = await createTestEnv({}, { push });
+  user = await createUser(env.deps);
+});
+afterAll(() => env.close());
+
+describe('push delivery', () => {
+  it('a retry re-sends only to the devices not reached yet', async () => {
+    for (const token of ['phone-one-token-1', 'phone-two-token-2']) {
+      expect((await env.http.post('/v1/users/me/devices').set(user.auth).send({ token, platform: 'android' })).status).toBe(200);
+    }
+    push.failOnceFor.add('phone-two-token-2');
+    const n = { userId: user.id, type: 'outbid' as const, dedupeKey: 'retry-1', title: 'T', body: 'B', data: {} };
+    await expect(sendNotification(env.deps, n)).rejects.toThrow('FCM unavailable');
+    expect(await sendNotification(env.deps, n)).toBe('sent');
+    const tokens = push.sent.map((m) => m.token);
+    expect(tokens.filter((t) => t === 'phone-one-token-1')).toHaveLength(1);
+    expect(tokens.filter((t) => t === 'phone-two-token-2')).toHaveLength(1);
+    // Both devices stay registered: a transient error is not a dead token.
+    const left = await env.deps.db.selectFrom('devices').select('token').where('userId', '=', user.id).orderBy('token').execute();
+    expect(left.map((d) => d.token)).toEqual(['phone-one-token-1', 'phone-two-token-2']);
+  });
+
+  it('firebase-admin errors: only dead-token codes forget the device; a payload error is rethrown', () => {
+    expect(pushOutcomeOfError({ code: 'messaging/registration-token-not-registered' })).toBe('invalid');
+    expect(pushOutcomeOfError({ code: 'messaging/invalid-registration-token' })).toBe('invalid');
+    expect(pushOutcomeOfError({ code: 'messaging/invalid-argument' })).toBe('rethrow');
+    expect(pushOutcomeOfError({ code: 'messaging/internal-error' })).toBe('rethrow');
+    expect(pushOutcomeOfError(new Error('socket hang up'))).toBe('rethrow');
+    expect(pushOutcomeOfError(null)).toBe('rethrow');
+  });
+});
