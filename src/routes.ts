@@ -5,6 +5,7 @@ import { categoryRoutes } from './modules/categories/categories.routes';
 import { chatRoutes } from './modules/chat/chat.routes';
 import { listingImageRoutes } from './modules/listings/listing-images.routes';
 import { listingRoutes } from './modules/listings/listings.routes';
+import { watchlistRoutes } from './modules/listings/watchlist.routes';
 import { deviceRoutes } from './modules/notifications/devices.routes';
 import { notificationRoutes } from './modules/notifications/notifications.routes';
 import { adminDisputeRoutes } from './modules/admin/admin-disputes.routes';
@@ -31,4 +32,4 @@ const escrowRoutes: RouteDef[] = [...transactionRoutes, ...meetupRoutes, ...hand
 const paymentRoutes: RouteDef[] = [...payRoutes, ...walletRoutes, ...webhookRoutes];
 
 /** Every REST route of the API, in one list: mounted by the app and documented by OpenAPI. */
-export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...categoryRoutes, ...listingRoutes, ...listingImageRoutes, ...biddingRoutes, ...notificationRoutes, ...deviceRoutes, ...chatRoutes, ...safeZoneRoutes, ...escrowRoutes, ...paymentRoutes];
+export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...categoryRoutes, ...listingRoutes, ...listingImageRoutes, ...watchlistRoutes, ...biddingRoutes, ...notificationRoutes, ...deviceRoutes, ...chatRoutes, ...safeZoneRoutes, ...escrowRoutes, ...paymentRoutes];
