@@ -1269,7 +1269,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your bids */
+        /** The listings you bid on, one row each, with where you stand */
         get: {
             parameters: {
                 query?: {
@@ -1282,13 +1282,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Newest first */
+                /** @description Most recently bid first */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["BidPage"];
+                        "application/json": components["schemas"]["MyBidPage"];
                     };
                 };
                 /** @description RFC 9457 problem */
@@ -3988,6 +3988,28 @@ export interface components {
         BidPage: {
             items: components["schemas"]["Bid"][];
             nextCursor: string | null;
+        };
+        MyBidPage: {
+            items: components["schemas"]["MyBid"][];
+            nextCursor: string | null;
+        };
+        MyBid: {
+            /** Format: uuid */
+            listingId: string;
+            title: string;
+            /** @description The listing's first image */
+            image: {
+                /** Format: uuid */
+                id: string;
+                url: string;
+            } | null;
+            /** Format: date-time */
+            endsAt: string | null;
+            currentPriceCents: number;
+            /** @description Your maximum on this listing */
+            maxAmountCents: number;
+            /** @enum {string} */
+            state: "leading" | "outbid" | "won" | "lost";
         };
         RetractionResult: {
             /** Format: uuid */
