@@ -15,6 +15,7 @@ import { disputeRoutes } from './modules/disputes/disputes.routes';
 import { escrowRoutes as payRoutes } from './modules/escrow/escrow.routes';
 import { handoverRoutes } from './modules/handover/handover.routes';
 import { ratingRoutes } from './modules/ratings/ratings.routes';
+import { reviewRoutes } from './modules/ratings/reviews.routes';
 import { safeZoneRoutes } from './modules/safe-zones/safe-zones.routes';
 import { meetupRoutes } from './modules/meetups/meetups.routes';
 import { transactionRoutes } from './modules/transactions/transactions.routes';
@@ -26,7 +27,7 @@ import { webhookRoutes } from './modules/webhooks/webhooks.routes';
 const adminRoutes: RouteDef[] = [...adminDisputeRoutes, ...adminUserRoutes, ...auditLogRoutes];
 
 /** Transactions, QR handover, disputes, ratings and the staff console. */
-const escrowRoutes: RouteDef[] = [...transactionRoutes, ...meetupRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...adminRoutes];
+const escrowRoutes: RouteDef[] = [...transactionRoutes, ...meetupRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...reviewRoutes, ...adminRoutes];
 
 /** Payments core: pay, the seller's wallet, Stripe webhooks. */
 const paymentRoutes: RouteDef[] = [...payRoutes, ...walletRoutes, ...webhookRoutes];

@@ -2944,6 +2944,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's reviews, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page; pass nextCursor back as cursor */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewPage"];
+                    };
+                };
+                /** @description No such user, or deleted */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/disputes": {
         parameters: {
             query?: never;
@@ -4324,6 +4383,23 @@ export interface components {
         Rate: {
             score: number;
             comment?: string;
+        };
+        ReviewPage: {
+            items: components["schemas"]["Review"][];
+            nextCursor: string | null;
+        };
+        Review: {
+            /** Format: uuid */
+            id: string;
+            score: number;
+            comment: string | null;
+            /**
+             * @description The side the reviewer was on in the sale
+             * @enum {string}
+             */
+            reviewerRole: "buyer" | "seller";
+            /** Format: date-time */
+            createdAt: string;
         };
         StaffDisputePage: {
             items: (components["schemas"]["Dispute"] & {
