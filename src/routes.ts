@@ -5,6 +5,7 @@ import { categoryRoutes } from './modules/categories/categories.routes';
 import { chatRoutes } from './modules/chat/chat.routes';
 import { listingImageRoutes } from './modules/listings/listing-images.routes';
 import { listingRoutes } from './modules/listings/listings.routes';
+import { watchlistRoutes } from './modules/listings/watchlist.routes';
 import { deviceRoutes } from './modules/notifications/devices.routes';
 import { notificationRoutes } from './modules/notifications/notifications.routes';
 import { adminRoutes } from './modules/admin/admin.routes';
@@ -13,6 +14,7 @@ import { disputeRoutes } from './modules/disputes/disputes.routes';
 import { escrowRoutes as payRoutes } from './modules/escrow/escrow.routes';
 import { handoverRoutes } from './modules/handover/handover.routes';
 import { ratingRoutes } from './modules/ratings/ratings.routes';
+import { reviewRoutes } from './modules/ratings/reviews.routes';
 import { safeZoneRoutes } from './modules/safe-zones/safe-zones.routes';
 import { meetupRoutes } from './modules/meetups/meetups.routes';
 import { transactionRoutes } from './modules/transactions/transactions.routes';
@@ -22,10 +24,10 @@ import { webhookRoutes } from './modules/webhooks/webhooks.routes';
 
 
 /** Transactions, QR handover, disputes, ratings and the staff console. */
-const escrowRoutes: RouteDef[] = [...transactionRoutes, ...meetupRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...adminRoutes];
+const escrowRoutes: RouteDef[] = [...transactionRoutes, ...meetupRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...reviewRoutes, ...adminRoutes];
 
 /** Payments core: pay, the seller's wallet, Stripe webhooks. */
 const paymentRoutes: RouteDef[] = [...payRoutes, ...walletRoutes, ...webhookRoutes];
 
 /** Every REST route of the API, in one list: mounted by the app and documented by OpenAPI. */
-export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...categoryRoutes, ...listingRoutes, ...listingImageRoutes, ...biddingRoutes, ...notificationRoutes, ...preferenceRoutes, ...deviceRoutes, ...chatRoutes, ...safeZoneRoutes, ...escrowRoutes, ...paymentRoutes];
+export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...categoryRoutes, ...listingRoutes, ...listingImageRoutes, ...watchlistRoutes, ...biddingRoutes, ...notificationRoutes, ...preferenceRoutes, ...deviceRoutes, ...chatRoutes, ...safeZoneRoutes, ...escrowRoutes, ...paymentRoutes];

@@ -18,7 +18,7 @@ const ProblemSchema = z
  * The API document's semantic version (CHANGELOG.md). Below 1.0 a minor bump may break; a breaking
  * change to openapi/openapi.json fails CI unless this moves (scripts/check-openapi-compat.mts).
  */
-export const API_VERSION = '0.2.0';
+export const API_VERSION = '0.3.0';
 
 /** `/v1/listings/:id` → `/v1/listings/{id}`. */
 const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');

@@ -25,6 +25,7 @@ afterAll(async () => {
 
 const bid = (user: TestUser, listingId: string, maxAmountCents: number) =>
   env.http.post(`/v1/listings/${listingId}/bids`).set(user.auth).send({ maxAmountCents });
+type MyBid = { listingId: string; maxAmountCents: number; state: string };
 type Item = { id: string; alias: string; amountCents: number; maxAmountCents?: number; isAutoBid: boolean; listingId: string };
 
 describe('bid rate limit (RATE_LIMIT_BIDS_PER_USER_PER_MIN=10)', () => {
@@ -79,7 +80,7 @@ describe('bid history and your own bids', () => {
     expect(page3.body.nextCursor).toBeNull();
   });
 
-  it('GET /v1/bids/me lists only the caller’s own bid commands, with their maxima, across pages', async () => {
+  it('GET /v1/bids/me lists only the caller’s listings, one row each with their maximum and standing, across pages', async () => {
     const [one, two] = await Promise.all([createActiveListing(env.deps, seller.id), createActiveListing(env.deps, seller.id)]);
     const [dana, erin] = await Promise.all(['Dana', 'Erin'].map((displayName) => createUser(env.deps, { displayName })));
     for (const [user, listingId, max] of [
@@ -91,31 +92,35 @@ describe('bid history and your own bids', () => {
     ] as const) {
       expect((await bid(user, listingId, max)).status).toBe(201);
     }
-    const mine = await env.deps.db
-      .selectFrom('bids')
-      .select(['id', 'maxAmountCents'])
-      .where('bidderId', '=', dana.id)
-      .where('isAutoBid', '=', false)
-      .execute();
-    expect(mine).toHaveLength(3);
+    const prices = await env.deps.db.selectFrom('listings').select(['id', 'currentPriceCents']).where('id', 'in', [one.id, two.id]).execute();
+    const priceOf = (id: string) => prices.find((p) => p.id === id)!.currentPriceCents;
     const res = await env.http.get('/v1/bids/me').set(dana.auth);
     expect(res.status).toBe(200);
-    const items: Item[] = res.body.items;
-    expect(items.map((i) => i.id).sort()).toEqual(mine.map((b) => b.id).sort());
-    expect(items.map((i) => i.maxAmountCents)).toEqual([4000, 700, 1000]); // newest first
-    expect(items.every((i) => !i.isAutoBid)).toBe(true);
+    // Newest own bid first: Dana's last command was on `one`.
+    expect(res.body).toEqual({
+      items: [
+        { listingId: one.id, title: one.title, image: null, endsAt: one.endsAt!.toISOString(), currentPriceCents: priceOf(one.id), maxAmountCents: 4000, state: 'leading' },
+        { listingId: two.id, title: two.title, image: null, endsAt: two.endsAt!.toISOString(), currentPriceCents: priceOf(two.id), maxAmountCents: 700, state: 'outbid' },
+      ],
+      nextCursor: null,
+    });
+    expect((await env.http.get('/v1/bids/me').set(erin.auth)).body.items.map((i: MyBid) => [i.listingId, i.maxAmountCents, i.state])).toEqual([
+      [two.id, 900, 'leading'],
+      [one.id, 3000, 'outbid'],
+    ]);
 
-    // Two commands decided in one batch share created_at; paging must still return each once.
+    // Two commands decided in one batch share created_at; paging must still return each listing once.
     await sql`UPDATE bids SET created_at = '2026-01-01T00:00:00Z' WHERE bidder_id = ${dana.id}`.execute(env.deps.db);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
       const page: Response = await env.http.get(`/v1/bids/me?limit=1${cursor ? `&cursor=${cursor}` : ''}`).set(dana.auth);
       expect(page.status).toBe(200);
-      seen.push(...page.body.items.map((i: Item) => i.id));
+      expect(page.body.items).toHaveLength(1);
+      seen.push(...page.body.items.map((i: MyBid) => i.listingId));
       cursor = page.body.nextCursor;
     } while (cursor && seen.length < 10);
-    expect(seen.sort()).toEqual(mine.map((b) => b.id).sort());
+    expect(seen).toEqual([one.id, two.id]);
     expect((await env.http.get('/v1/bids/me')).status).toBe(401);
   });
 });

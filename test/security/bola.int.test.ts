@@ -258,6 +258,23 @@ const CASES: Case[] = [
       else expect(ids).not.toContain(f.tx.id);
     },
   },
+  {
+    method: 'get',
+    route: '/v1/users/me/watchlist',
+    setup: async () => {
+      const f = await tx()();
+      await db().insertInto('watches').values({ userId: users.buyer.id, listingId: f.tx.listingId }).execute();
+      return f;
+    },
+    path: () => '/v1/users/me/watchlist',
+    query: { limit: '50' },
+    expect: everyUser,
+    check: (who, f, res) => {
+      const ids = res.body.items.map((i: { id: string }) => i.id);
+      if (who === 'buyer') expect(ids).toContain(f.tx.listingId);
+      else expect(ids).not.toContain(f.tx.listingId);
+    },
+  },
   { method: 'get', route: '/v1/users/me/wallet/balance', setup: tx(), path: () => '/v1/users/me/wallet/balance', expect: everyUser },
   {
     method: 'post',
@@ -337,7 +354,7 @@ const CASES: Case[] = [
   },
 ];
 
-const PROTECTED = /^\/v1\/(transactions\/|users\/me\/(transactions|wallet)|admin\/(disputes|users|audit-log))/;
+const PROTECTED = /^\/v1\/(transactions\/|users\/me\/(transactions|wallet|watchlist)|admin\/(disputes|users|audit-log))/;
 
 it('covers every transaction, dispute, wallet, rating, message and staff route that exists', () => {
   const declared = allRoutes.filter((r) => PROTECTED.test(r.spec.path)).map((r) => `${r.spec.method.toUpperCase()} ${r.spec.path}`);

@@ -167,30 +167,3 @@ export async function listingBidsPage(db: Reader, listingId: string, limit: numb
   return query.execute();
 }
 
-/** A page of a bidder's own bid commands, newest decision first (keyset on bid_requests.decision_seq). */
-export async function bidderBidsPage(db: Reader, userId: string, limit: number, beforeDecisionSeq?: string) {
-  let query = db
-    .selectFrom('bids')
-    .innerJoin('listingBidders', (j) =>
-      j.onRef('listingBidders.listingId', '=', 'bids.listingId').onRef('listingBidders.bidderId', '=', 'bids.bidderId'),
-    )
-    .innerJoin('bidRequests', 'bidRequests.requestId', 'bids.requestId')
-    .select([
-      'bids.id',
-      'bids.listingId',
-      'bids.bidderId',
-      'bids.amountCents',
-      'bids.maxAmountCents',
-      'bids.isAutoBid',
-      'bids.status',
-      'bids.createdAt',
-      'listingBidders.alias',
-      'bidRequests.decisionSeq',
-    ])
-    .where('bids.bidderId', '=', userId)
-    .where('bids.isAutoBid', '=', false)
-    .orderBy('bidRequests.decisionSeq', 'desc')
-    .limit(limit);
-  if (beforeDecisionSeq !== undefined) query = query.where('bidRequests.decisionSeq', '<', beforeDecisionSeq);
-  return query.execute();
-}

@@ -12,10 +12,12 @@ import {
   HistoryQuery,
   ListingEventPage,
   ListingIdParams,
+  MyBidPage,
   PlaceBidBody,
   RetractionResult,
 } from './bidding.schemas';
-import { listingBidHistory, myBids } from './bid-history';
+import { listingBidHistory } from './bid-history';
+import { myBids } from './my-bids';
 import { buyNow } from './buy-now';
 import { retractBids } from './retract-bids';
 import { errorOf, submitBid } from './submit-bid';
@@ -65,10 +67,10 @@ export const biddingRoutes = [
     {
       method: 'get',
       path: '/v1/bids/me',
-      summary: 'Your bids',
+      summary: 'The listings you bid on, one row each, with where you stand',
       tags,
       query: HistoryQuery,
-      responses: { 200: { description: 'Newest first', schema: BidPage } },
+      responses: { 200: { description: 'Most recently bid first', schema: MyBidPage } },
     },
     async (deps, { actor, query }) => ok(await myBids(deps, actor.userId, query.limit, query.cursor)),
   ),

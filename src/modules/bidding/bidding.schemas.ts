@@ -40,6 +40,20 @@ export const HistoryQuery = z.object({
 
 export const BidPage = z.object({ items: z.array(BidSchema), nextCursor: z.string().nullable() }).openapi('BidPage');
 
+export const MyBidSchema = z
+  .object({
+    listingId: z.uuid(),
+    title: z.string(),
+    image: z.object({ id: z.uuid(), url: z.string() }).nullable().describe('The listing\'s first image'),
+    endsAt: z.iso.datetime().nullable(),
+    currentPriceCents: z.number().int(),
+    maxAmountCents: z.number().int().describe('Your maximum on this listing'),
+    state: z.enum(['leading', 'outbid', 'won', 'lost']),
+  })
+  .openapi('MyBid');
+
+export const MyBidPage = z.object({ items: z.array(MyBidSchema), nextCursor: z.string().nullable() }).openapi('MyBidPage');
+
 export const RetractionResult = z
   .object({ listingId: z.uuid(), currentPriceCents: z.number().int(), bidCount: z.number().int(), minNextBidCents: z.number().int(), leaderAlias: z.string().nullable() })
   .openapi('RetractionResult');

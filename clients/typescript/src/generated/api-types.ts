@@ -1165,6 +1165,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/me/watchlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Listings you watch, most recently watched first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page; pass nextCursor back as cursor for the next */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListingPage"];
+                    };
+                };
+                /** @description cursor is not from this list */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/listings/{id}/bids": {
         parameters: {
             query?: never;
@@ -1286,7 +1343,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your bids */
+        /** The listings you bid on, one row each, with where you stand */
         get: {
             parameters: {
                 query?: {
@@ -1299,13 +1356,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Newest first */
+                /** @description Most recently bid first */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["BidPage"];
+                        "application/json": components["schemas"]["MyBidPage"];
                     };
                 };
                 /** @description RFC 9457 problem */
@@ -3048,6 +3105,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's reviews, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page; pass nextCursor back as cursor */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewPage"];
+                    };
+                };
+                /** @description No such user, or deleted */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/disputes": {
         parameters: {
             query?: never;
@@ -4635,6 +4751,28 @@ export interface components {
             items: components["schemas"]["Bid"][];
             nextCursor: string | null;
         };
+        MyBidPage: {
+            items: components["schemas"]["MyBid"][];
+            nextCursor: string | null;
+        };
+        MyBid: {
+            /** Format: uuid */
+            listingId: string;
+            title: string;
+            /** @description The listing's first image */
+            image: {
+                /** Format: uuid */
+                id: string;
+                url: string;
+            } | null;
+            /** Format: date-time */
+            endsAt: string | null;
+            currentPriceCents: number;
+            /** @description Your maximum on this listing */
+            maxAmountCents: number;
+            /** @enum {string} */
+            state: "leading" | "outbid" | "won" | "lost";
+        };
         RetractionResult: {
             /** Format: uuid */
             listingId: string;
@@ -5051,6 +5189,23 @@ export interface components {
         Rate: {
             score: number;
             comment?: string;
+        };
+        ReviewPage: {
+            items: components["schemas"]["Review"][];
+            nextCursor: string | null;
+        };
+        Review: {
+            /** Format: uuid */
+            id: string;
+            score: number;
+            comment: string | null;
+            /**
+             * @description The side the reviewer was on in the sale
+             * @enum {string}
+             */
+            reviewerRole: "buyer" | "seller";
+            /** Format: date-time */
+            createdAt: string;
         };
         StaffDisputePage: {
             items: (components["schemas"]["Dispute"] & {
