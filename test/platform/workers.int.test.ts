@@ -20,6 +20,7 @@ afterAll(() => env.close());
 const withCleanup = (probe: JobHandler<'maintenance.cleanup'>): HandlerMap => ({
   ...defaultHandlers,
   maintenance: {
+    ...defaultHandlers.maintenance,
     'maintenance.cleanup': (deps, payload, job) =>
       job.data?.probe ? probe(deps, payload, job) : defaultHandlers.maintenance['maintenance.cleanup'](deps, payload, job),
   },

@@ -1,3 +1,6 @@
 /** Public surface of the listings module. */
 /** The listing row as other modules read it (columns and type). */
 export { LISTING_COLUMNS, type ListingRow } from './listings.repository';
+
+/** A seller's listings as their account is deleted, restored or exported (SPEC §9). */
+export { restoreSellerListings, sellerHasLiveAuctionWithBids, sellerListingsForExport, softDeleteSellerListings } from './account-listings.repository';
