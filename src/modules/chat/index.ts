@@ -9,4 +9,4 @@ export { presentMessage, type PresentedMessage } from './chat.presenter';
 export { MAX_MESSAGE_CHARS, MessageContent, MessageSchema, PostMessageBody } from './chat.schemas';
 
 /** A user's messages for export, and their text erased by the purge of a deleted account (SPEC §9). */
-export { eraseMessagesBySender, messagesBySender } from './account-messages.repository';
+export { ERASED_MESSAGE, eraseMessagesBySender, messagesBySender } from './account-messages.repository';
