@@ -31,6 +31,7 @@ describe('GET /v1/users/me', () => {
       avatarUrl: null,
       role: 'user',
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      deletedAt: null,
     });
   });
 
