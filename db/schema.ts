@@ -27,6 +27,8 @@ export interface UsersTable {
   suspendedAt: Date | null;
   nonPaymentStrikes: Generated<number>;
   deletedAt: Date | null;
+  /** Set when the purge removed the personal data of a deleted account (never restorable after). */
+  purgedAt: Date | null;
   createdAt: CreatedAt;
   updatedAt: Generated<Date>;
 }

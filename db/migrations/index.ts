@@ -9,6 +9,7 @@ import * as m202611220010 from './202611220010_escrow_payouts';
 import * as m202611220011 from './202611220011_outbox_failures';
 import * as m202612020745 from './202612020745_safe_zones';
 import * as m202612020900 from './202612020900_meetups';
+import * as m202612021010 from './202612021010_account_purge';
 import * as m202612021020 from './202612021020_notification_preferences';
 import * as m202612021040 from './202612021040_non_payment_strikes';
 
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '202611220011_outbox_failures': m202611220011,
   '202612020745_safe_zones': m202612020745,
   '202612020900_meetups': m202612020900,
+  '202612021010_account_purge': m202612021010,
   '202612021020_notification_preferences': m202612021020,
   '202612021040_non_payment_strikes': m202612021040,
 };

@@ -11,7 +11,7 @@ export function mountRoutes(router: Router, deps: Deps, routes: RouteDef[]): voi
     const { spec } = route;
     const chain: RequestHandler[] = [];
     const auth = spec.auth ?? 'required';
-    if (auth !== 'none') chain.push(authenticate(deps, auth));
+    if (auth !== 'none') chain.push(authenticate(deps, auth, { allowRestoreScope: spec.allowDeletedAccount === true }));
     if (spec.roles) {
       const roles = spec.roles;
       chain.push((req, _res, next) => {

@@ -46,6 +46,8 @@ export interface RouteSpec<B extends Schema, Q extends ObjectSchema, P extends O
   params?: P;
   /** Accepts an Idempotency-Key header (same key + same body → same stored answer). */
   idempotent?: boolean;
+  /** Also accept the restore-only session of a deleted account (SPEC §9: restore and export). */
+  allowDeletedAccount?: boolean;
   /** Documents an Idempotency-Key header that the handler itself honours (no stored-response wrapper). */
   idempotencyHeader?: boolean;
   /** Extra middlewares (rate limits, raw body parsers) that run before validation. */

@@ -6,6 +6,11 @@ export interface Actor {
   role: Role;
   /** Refresh-token family (session) the access token belongs to. */
   sid: string;
+  /**
+   * `restore`: the session of a deleted account signing in within its 30 days (SPEC §9), good only for
+   * the routes that restore or export the account; absent on an ordinary session.
+   */
+  scope?: 'restore';
 }
 
 /** Who acts, and the request it belongs to (audit rows carry the request id). STYLE: ctx first. */

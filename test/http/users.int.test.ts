@@ -34,6 +34,7 @@ describe('GET /v1/users/me', () => {
       // SPEC §9: the non-payment standing (test/strikes covers strikes and suspension).
       strikes: 0,
       biddingSuspendedUntil: null,
+      deletedAt: null,
     });
   });
 

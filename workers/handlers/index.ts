@@ -4,6 +4,7 @@ import * as bids from './bids';
 import { endingSoon, endingSoonPush } from './ending-soon';
 import * as disputes from './disputes';
 import * as escrow from './escrow';
+import { purgeAccounts } from './account-purge';
 import { cleanup } from './maintenance';
 import * as meetups from './meetups';
 import * as notifications from './notifications';
@@ -13,7 +14,7 @@ export const handlers: HandlerMap = {
   bids: { 'bid.place': bids.placeBid },
   auctions: { 'auction.open': auctions.open, 'auction.close': auctions.close, 'auction.sweep': auctions.sweep, 'auction.ending_soon': endingSoon, 'auction.ending_soon_push': endingSoonPush },
   notifications: { 'notification.send': notifications.send, 'meetup.remind': meetups.remind },
-  maintenance: { 'maintenance.cleanup': cleanup },
+  maintenance: { 'maintenance.cleanup': cleanup, 'maintenance.purge_accounts': purgeAccounts },
   disputes: { 'dispute.escalate': disputes.escalate, 'dispute.sweep': disputes.sweep },
   escrow: {
     'escrow.release': escrow.release,

@@ -30,7 +30,7 @@ function keyOf(secret: string): KeyObject {
 
 /** Signs short-lived access tokens carrying the user's id, role and session (refresh family). */
 export function signAccessToken(opts: AccessTokenOptions, actor: Actor): string {
-  return jwt.sign({ role: actor.role, sid: actor.sid }, keyOf(opts.secret), {
+  return jwt.sign({ role: actor.role, sid: actor.sid, ...(actor.scope ? { scope: actor.scope } : {}) }, keyOf(opts.secret), {
     algorithm: ALGORITHM,
     header: { alg: ALGORITHM, typ: TOKEN_TYPE },
     subject: actor.userId,
@@ -59,7 +59,8 @@ export function verifyAccessToken(opts: AccessTokenOptions, token: string): Acto
   if (decoded.header.typ !== TOKEN_TYPE || !payload.sub || typeof payload.sid !== 'string' || !role) {
     throw unauthorized('invalid_token', 'The access token is not valid.');
   }
-  return { userId: payload.sub, role, sid: payload.sid };
+  if (payload.scope !== undefined && payload.scope !== 'restore') throw unauthorized('invalid_token', 'The access token is not valid.');
+  return { userId: payload.sub, role, sid: payload.sid, ...(payload.scope === 'restore' ? { scope: 'restore' as const } : {}) };
 }
 
 /** Extracts the bearer token from an Authorization header. */

@@ -22,5 +22,7 @@ export const TokenPair = z
     tokenType: z.literal('Bearer'),
     expiresIn: z.number().int(),
     user: UserSelf,
+    /** True when the account is deleted but still restorable: the session can only restore or export it. */
+    restorable: z.boolean().optional(),
   })
   .openapi('TokenPair');

@@ -4,7 +4,7 @@ import type { Platform } from '../../shared/platform';
 import { toProblem } from '../../shared/problem';
 import { AppError, unauthorized } from '../../shared/errors';
 import { socketEmitter } from '../../shared/socket-emitter';
-import { findOrCreateUserByPhone, findUserById, presentSelf } from '../users';
+import { findOrCreateUserByPhone, findRestorableAccountByPhone, findUserById, presentSelf, restoreCutoff } from '../users';
 import { signAccessToken } from './access-tokens';
 import { applyDevStaffRole } from './dev-staff';
 import { phoneCountryNotSupported, smsCountryAllowed } from '../../providers/sms/guarded-sms';
@@ -12,7 +12,7 @@ import { consumeOtp, issueOtp } from './otp';
 import { sessionRoom, type SessionRevocations } from './revocations';
 import { revokeFamily, rotateSession, startSession } from './sessions';
 
-type AuthDeps = Pick<Platform, 'db' | 'redis' | 'config' | 'rateLimits' | 'sms' | 'identity'> & { revocations: SessionRevocations };
+type AuthDeps = Pick<Platform, 'db' | 'redis' | 'config' | 'clock' | 'rateLimits' | 'sms' | 'identity'> & { revocations: SessionRevocations };
 
 const otpOptions = (deps: AuthDeps) => ({
   secret: deps.config.auth.otpSecret,
@@ -46,8 +46,7 @@ export async function sendCode(deps: AuthDeps, phoneNumber: string, ip: string):
 export async function verifyCode(deps: AuthDeps, phoneNumber: string, code: string, ip: string) {
   await deps.rateLimits.consume('authIp', ip);
   await consumeOtp(deps.db, otpOptions(deps), phoneNumber, code);
-  const { user } = await findOrCreateUserByPhone(deps.db, phoneNumber);
-  return openSession(deps, await applyDevStaffRole(deps, user));
+  return signInByPhone(deps, phoneNumber);
 }
 
 /** Signs in with a Firebase ID token obtained by phone sign-in on the device. */
@@ -61,6 +60,16 @@ export async function exchangeFirebaseToken(deps: AuthDeps, idToken: string, ip:
   } catch {
     throw new AppError('unauthorized', 'invalid_id_token', 'The Firebase ID token is not valid.');
   }
+  return signInByPhone(deps, phoneNumber);
+}
+
+/**
+ * SPEC §9: a phone whose account was deleted less than 30 days ago signs back into that account with a
+ * restore-only session (`restorable: true`); otherwise the live account, created on first use.
+ */
+async function signInByPhone(deps: AuthDeps, phoneNumber: string) {
+  const deleted = await findRestorableAccountByPhone(deps.db, phoneNumber, restoreCutoff(deps.clock.now()));
+  if (deleted) return { ...(await openSession(deps, deleted, 'restore')), restorable: true };
   const { user } = await findOrCreateUserByPhone(deps.db, phoneNumber);
   return openSession(deps, await applyDevStaffRole(deps, user));
 }
@@ -87,13 +96,14 @@ export async function logout(deps: AuthDeps, actor: Actor): Promise<void> {
   emitter.in(room).disconnectSockets(true);
 }
 
-async function openSession(deps: AuthDeps, user: User) {
+/** A new session for a user; `restore` makes it the restore-only session of a deleted account. */
+export async function openSession(deps: Pick<Platform, 'db' | 'config'>, user: User, scope?: 'restore') {
   const { refreshToken, familyId } = await startSession(deps.db, user.id, deps.config.auth.refreshTtlSec);
-  return tokenPair(deps, user, familyId, refreshToken);
+  return tokenPair(deps, user, familyId, refreshToken, scope);
 }
 
-function tokenPair(deps: AuthDeps, user: User, familyId: string, refreshToken: string) {
-  const accessToken = signAccessToken(accessOptions(deps), { userId: user.id, role: user.role, sid: familyId });
+function tokenPair(deps: Pick<Platform, 'config'>, user: User, familyId: string, refreshToken: string, scope?: 'restore') {
+  const accessToken = signAccessToken(accessOptions(deps), { userId: user.id, role: user.role, sid: familyId, ...(scope ? { scope } : {}) });
   return { accessToken, refreshToken, tokenType: 'Bearer' as const, expiresIn: deps.config.auth.accessTtlSec, user: presentSelf(user) };
 }
 

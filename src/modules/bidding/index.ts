@@ -9,3 +9,6 @@ export { BidBatcher, type BidBatcherDeps } from './bid-batcher';
 /** Receipt stamps of bids in flight, and decided results published to waiting callers (built by the composition root). */
 export { BidsInFlight } from './bids-in-flight';
 export { BidResults, type BidAccepted, type BidResult } from './bid-results';
+
+/** A bidder's bids for a privacy access request (SPEC §9 export). */
+export { bidsOfBidder } from './account-bids.repository';

@@ -9,3 +9,6 @@ export { presentMessage, type PresentedMessage } from './chat.presenter';
 export { MAX_MESSAGE_CHARS, MessageContent, MessageSchema, PostMessageBody } from './chat.schemas';
 /** Staff messages to the parties of a disputed transaction. */
 export { postStaffMessage } from './staff-messages';
+
+/** A user's messages for export, and their text erased by the purge of a deleted account (SPEC §9). */
+export { ERASED_MESSAGE, eraseMessagesBySender, messagesBySender } from './account-messages.repository';

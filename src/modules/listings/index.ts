@@ -2,3 +2,6 @@
 /** The listing row as other modules read it (columns and type). */
 export { LISTING_COLUMNS, type ListingRow } from './listings.repository';
 export { takeDownListing, type TakedownResult } from './take-down-listing';
+
+/** A seller's listings as their account is deleted, restored or exported (SPEC §9). */
+export { restoreSellerListings, sellerHasLiveAuctionWithBids, sellerListingsForExport, softDeleteSellerListings } from './account-listings.repository';

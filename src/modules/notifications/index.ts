@@ -8,3 +8,6 @@ export { SMS_TYPES } from './preferences';
 
 /** How a notification is shown to its recipient (also the socket `notification` event's payload). */
 export { presentNotification } from './notifications.presenter';
+
+/** A user's notifications and devices for export, and deleted by the purge of a deleted account (SPEC §9). */
+export { deleteNotificationDataOf, devicesOfUser, notificationsOfUser } from './account-data.repository';

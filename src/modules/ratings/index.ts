@@ -2,3 +2,6 @@
 
 /** Rating the other party of a completed transaction. */
 export { presentRating, rateTransaction } from './rate-transaction';
+
+/** Ratings given and received, for a privacy access request (SPEC §9 export). */
+export { ratingsOfUser } from './account-ratings.repository';

@@ -44,3 +44,6 @@ export const findTransaction = transactionsRepository.findById;
 export const latestSaleOfListing = transactionsRepository.latestForListing;
 /** `SELECT … FOR UPDATE` on a transaction: decisions about it are taken under this lock. */
 export const lockTransaction = transactionsRepository.lockById;
+
+/** Account deletion and export (SPEC §9): open obligations refuse a deletion; a party's sales for export. */
+export { hasOpenTransaction, OPEN_OBLIGATION_STATUSES, transactionsOfParty } from './account-transactions.repository';

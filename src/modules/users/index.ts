@@ -17,6 +17,18 @@ export {
 } from './users.repository';
 export type { StrikeStanding } from './users.repository';
 
+/** Account deletion, restore and purge (SPEC §4, §9). */
+export {
+  anonymizeAccount,
+  claimAccountsDueForPurge,
+  findRestorableAccountByPhone,
+  lockAccount,
+  phoneTakenByLiveAccount,
+  softDeleteAccount,
+  undeleteAccount,
+} from './account.repository';
+export { ACCOUNT_RESTORE_DAYS, restoreCutoff } from './account-window';
+
 /** How an account is shown: to its owner, and to anyone. */
 export { presentProfile, presentSelf } from './users.presenter';
 

@@ -10,6 +10,7 @@ export function presentSelf(user: User) {
     avatarUrl: user.avatarUrl,
     role: user.role,
     createdAt: user.createdAt.toISOString(),
+    deletedAt: user.deletedAt?.toISOString() ?? null,
   };
 }
 

@@ -9,6 +9,8 @@ export const UserSelf = z
     avatarUrl: z.string().nullable(),
     role: z.enum(['user', 'support', 'admin']),
     createdAt: z.iso.datetime(),
+    /** Set on a deleted account signing in within its restore window (SPEC §9). */
+    deletedAt: z.iso.datetime().nullable(),
   })
   .openapi('UserSelf');
 

@@ -112,6 +112,8 @@ export const CATALOGUE = {
   'meetup.remind': { queue: 'notifications', schema: MeetupRemind },
   /** Deletes expired OTPs, old idempotency keys and published outbox rows. */
   'maintenance.cleanup': { queue: 'maintenance', schema: NoPayload, every: { schedulerId: 'maintenance-cleanup', ms: 60 * 60 * 1000 } },
+  /** Purges the personal data of accounts deleted more than 30 days ago (batched, idempotent; SPEC §9). */
+  'maintenance.purge_accounts': { queue: 'maintenance', schema: NoPayload, every: { schedulerId: 'account-purge', ms: 60 * 60 * 1000 } },
   /** Opens the automatic dispute of a transaction left unverified (re-checked under lock). */
   'dispute.escalate': { queue: 'disputes', schema: TransactionRef },
   /** Safety net for overdue unverified escrows whose delayed job was lost. */

@@ -332,7 +332,43 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete your account (restorable for 30 days by signing in again) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted; every session and socket of the account ended */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description account_has_open_obligations: a sale pending payment, in escrow or disputed, or a live auction with bids */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         /** Update your profile */
@@ -397,6 +433,114 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PublicProfile"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/me/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore your deleted account (within 30 days; with the session sign-in answered `restorable: true`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Restored with its listings; a new ordinary session */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TokenPair"];
+                    };
+                };
+                /** @description Past the restore window or purged */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description account_not_deleted */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every personal record of yours as JSON (a privacy access request) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Your records */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountExport"];
                     };
                 };
                 /** @description RFC 9457 problem */
@@ -4461,6 +4605,7 @@ export interface components {
             tokenType: "Bearer";
             expiresIn: number;
             user: components["schemas"]["UserSelf"];
+            restorable?: boolean;
         };
         UserSelf: {
             /** Format: uuid */
@@ -4473,6 +4618,8 @@ export interface components {
             role: "user" | "support" | "admin";
             /** Format: date-time */
             createdAt: string;
+            /** Format: date-time */
+            deletedAt: string | null;
         };
         VerifyCode: {
             /** @example +15555550100 */
@@ -4510,6 +4657,36 @@ export interface components {
             ratingCount: number;
             /** Format: date-time */
             memberSince: string;
+        };
+        AccountExport: {
+            /** Format: date-time */
+            exportedAt: string;
+            profile: components["schemas"]["UserSelf"] & {
+                /** Format: date-time */
+                phoneVerifiedAt: string | null;
+                nonPaymentStrikes: number;
+            };
+            listings: {
+                [key: string]: unknown;
+            }[];
+            bids: {
+                [key: string]: unknown;
+            }[];
+            transactions: {
+                [key: string]: unknown;
+            }[];
+            messages: {
+                [key: string]: unknown;
+            }[];
+            ratings: {
+                [key: string]: unknown;
+            }[];
+            notifications: {
+                [key: string]: unknown;
+            }[];
+            devices: {
+                [key: string]: unknown;
+            }[];
         };
         CategoryList: {
             items: components["schemas"]["Category"][];
@@ -5371,8 +5548,6 @@ export interface components {
             nextCursor: string | null;
         };
         StaffUser: components["schemas"]["UserSelf"] & {
-            /** Format: date-time */
-            deletedAt: string | null;
             nonPaymentStrikes: number;
             suspension: {
                 /** Format: date-time */

@@ -1,0 +1,129 @@
+import type { User } from '../../db/schema';
+import { openSession, revokeEverySession, type SessionRevocations } from '../modules/auth';
+import { bidsOfBidder } from '../modules/bidding';
+import { eraseMessagesBySender, messagesBySender } from '../modules/chat';
+import { restoreSellerListings, sellerHasLiveAuctionWithBids, sellerListingsForExport, softDeleteSellerListings } from '../modules/listings';
+import { deleteNotificationDataOf, devicesOfUser, notificationsOfUser } from '../modules/notifications';
+import { ratingsOfUser } from '../modules/ratings';
+import { hasOpenTransaction, transactionsOfParty } from '../modules/transactions';
+import {
+  anonymizeAccount,
+  claimAccountsDueForPurge,
+  findUserIncludingDeleted,
+  lockAccount,
+  phoneTakenByLiveAccount,
+  presentSelf,
+  restoreCutoff,
+  softDeleteAccount,
+  undeleteAccount,
+} from '../modules/users';
+import type { Actor } from '../shared/context';
+import { conflict, notFound } from '../shared/errors';
+import type { Platform } from '../shared/platform';
+
+/**
+ * Account deletion, restore, purge and export (SPEC §4, §9). A flow because it spans the account
+ * (users), its sessions (auth), its listings, its sales (transactions) and its personal records in
+ * chat, ratings, bidding and notifications.
+ */
+
+type SessionDeps = Pick<Platform, 'db' | 'redis' | 'config'> & { revocations: SessionRevocations };
+
+/**
+ * DELETE /users/me: soft-deletes the account and its listings in one transaction (the listings carry
+ * the account's deletion time, which is how a restore finds them), refused while the user still owes
+ * or is owed something; then ends every session and socket of the user at once.
+ */
+export async function deleteAccount(deps: SessionDeps, actor: Actor): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    // The account row lock serializes a deletion with another deletion or a restore of the same account.
+    const user = await lockAccount(trx, actor.userId);
+    if (!user || user.deletedAt) throw notFound('user');
+    const open = (await hasOpenTransaction(trx, user.id)) || (await sellerHasLiveAuctionWithBids(trx, user.id));
+    if (open) {
+      throw conflict(
+        'account_has_open_obligations',
+        'The account has a sale awaiting payment, in escrow or disputed, or a live auction with bids; settle them first.',
+      );
+    }
+    const deletedAt = await softDeleteAccount(trx, user.id);
+    if (!deletedAt) throw notFound('user');
+    await softDeleteSellerListings(trx, user.id, deletedAt);
+  });
+  await revokeEverySession(deps, actor.userId);
+}
+
+/**
+ * POST /users/me/restore: within the restore window, the account and the listings deleted with it come
+ * back (ratings and history never left). The restore-only session ends and an ordinary one is opened.
+ */
+export async function restoreAccount(deps: SessionDeps & Pick<Platform, 'clock'>, actor: Actor) {
+  const restored = await deps.db.transaction().execute(async (trx): Promise<User> => {
+    const user = await lockAccount(trx, actor.userId);
+    if (!user || user.purgedAt) throw notFound('user');
+    if (!user.deletedAt) throw conflict('account_not_deleted', 'This account is not deleted.');
+    if (user.deletedAt <= restoreCutoff(deps.clock.now())) throw notFound('user');
+    if (await phoneTakenByLiveAccount(trx, user.phoneNumber, user.id)) throw notFound('user');
+    const deletedAt = user.deletedAt;
+    const back = await undeleteAccount(trx, user.id);
+    if (!back) throw notFound('user');
+    await restoreSellerListings(trx, user.id, deletedAt);
+    return back;
+  });
+  // Ends the restore-only session (and any other) before the ordinary one is opened.
+  await revokeEverySession(deps, restored.id);
+  return openSession(deps, restored);
+}
+
+/** Accounts purged per database transaction: each batch commits on its own, so a crash loses no finished work. */
+export const PURGE_BATCH_SIZE = 100;
+
+/**
+ * The purge job (SPEC §9): accounts deleted more than 30 days before `now` lose their personal data
+ * (phone, name, e-mail, avatar, devices, notifications, chat text). Transactions and ledger entries stay,
+ * pointing at the anonymized row. Idempotent (`purged_at`), batched, and safe to run on several workers
+ * at once (claimed rows are skipped by the others).
+ */
+export async function purgeDeletedAccounts(deps: Pick<Platform, 'db'>, now: Date, batchSize = PURGE_BATCH_SIZE): Promise<{ purged: number }> {
+  const deletedBefore = restoreCutoff(now);
+  let purged = 0;
+  for (;;) {
+    const count = await deps.db.transaction().execute(async (trx) => {
+      const ids = await claimAccountsDueForPurge(trx, deletedBefore, batchSize);
+      for (const id of ids) {
+        await deleteNotificationDataOf(trx, id);
+        await eraseMessagesBySender(trx, id);
+        await anonymizeAccount(trx, id, now);
+      }
+      return ids.length;
+    });
+    purged += count;
+    if (count < batchSize) return { purged };
+  }
+}
+
+/** GET /users/me/export: every personal record of the caller (a privacy access request), their own only. */
+export async function exportAccount(deps: Pick<Platform, 'db' | 'clock'>, actor: Actor) {
+  const user = await findUserIncludingDeleted(deps.db, actor.userId);
+  if (!user || user.purgedAt) throw notFound('user');
+  const [listings, bids, transactions, messages, ratings, notifications, devices] = await Promise.all([
+    sellerListingsForExport(deps.db, user.id, user.deletedAt),
+    bidsOfBidder(deps.db, user.id),
+    transactionsOfParty(deps.db, user.id),
+    messagesBySender(deps.db, user.id),
+    ratingsOfUser(deps.db, user.id),
+    notificationsOfUser(deps.db, user.id),
+    devicesOfUser(deps.db, user.id),
+  ]);
+  return {
+    exportedAt: deps.clock.now().toISOString(),
+    profile: { ...presentSelf(user), phoneVerifiedAt: user.phoneVerifiedAt?.toISOString() ?? null, nonPaymentStrikes: user.nonPaymentStrikes },
+    listings,
+    bids,
+    transactions,
+    messages,
+    ratings,
+    notifications,
+    devices,
+  };
+}

@@ -1,0 +1,18 @@
+import type { Db, Trx } from '../../../db/connection';
+
+/** Every notification of the user, for a privacy access request. */
+export async function notificationsOfUser(db: Db, userId: string) {
+  return db.selectFrom('notifications').selectAll().where('userId', '=', userId).orderBy('createdAt').execute();
+}
+
+/** Every push device of the user, for a privacy access request. */
+export async function devicesOfUser(db: Db, userId: string) {
+  return db.selectFrom('devices').selectAll().where('userId', '=', userId).orderBy('createdAt').execute();
+}
+
+/** The purge of a deleted account: its devices and notification texts go. */
+export async function deleteNotificationDataOf(trx: Trx, userId: string): Promise<{ devices: number; notifications: number }> {
+  const devices = await trx.deleteFrom('devices').where('userId', '=', userId).returning('token').execute();
+  const notifications = await trx.deleteFrom('notifications').where('userId', '=', userId).returning('id').execute();
+  return { devices: devices.length, notifications: notifications.length };
+}

@@ -1,0 +1,209 @@
+import { startRealtime, type RealtimeServer } from '../../realtime/io';
+import { purgeDeletedAccounts } from '../../src/flows/account-lifecycle';
+import { ERASED_MESSAGE } from '../../src/modules/chat';
+import { SCHEDULES } from '../../src/shared/jobs/catalogue';
+import { buyNowSale, ledgerOf, openWallet, payAndFund, simulateVerify, waitForStatus } from '../escrow/helpers';
+import { createActiveListing, eventually } from '../support/fixtures';
+import { createUser, newPhone, openSession, type TestUser } from '../support/harness';
+import { expectProblem, lastCodeFor } from '../support/http';
+import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
+import { closeAllClients, openClient, refusal } from '../realtime/realtime-support';
+
+let env: StripeTestEnv;
+let rt: RealtimeServer;
+
+beforeAll(async () => {
+  env = await createStripeTestEnv({ env: { SOFT_CLOSE_WINDOW_SEC: '0' } });
+  rt = await startRealtime(await env.sibling(), 0);
+});
+afterAll(async () => {
+  closeAllClients();
+  await rt.stop();
+  await env.close();
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+async function signIn(phoneNumber: string) {
+  expect((await env.http.post('/v1/auth/phone/send-code').send({ phoneNumber })).status).toBe(202);
+  const code = lastCodeFor(env.sms, phoneNumber)!;
+  const res = await env.http.post('/v1/auth/phone/verify').send({ phoneNumber, code });
+  expect(res.status).toBe(200);
+  return res.body as { accessToken: string; refreshToken: string; restorable?: boolean; user: { id: string; deletedAt: string | null } };
+}
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+async function releasedSale(seller: TestUser, buyer: TestUser) {
+  await openWallet(env, seller);
+  const tx = await buyNowSale(env, seller, buyer, 10_000);
+  await payAndFund(env, buyer, tx.id);
+  await simulateVerify(env.deps, tx.id);
+  return waitForStatus(env.deps, tx.id, 'released');
+}
+
+describe('DELETE /v1/users/me: refused while obligations are open', () => {
+  it('answers 409 account_has_open_obligations to both parties of a sale awaiting payment', async () => {
+    const seller = await createUser(env.deps);
+    const buyer = await createUser(env.deps);
+    await buyNowSale(env, seller, buyer, 5_000);
+    expectProblem(await env.http.delete('/v1/users/me').set(buyer.auth), 409, 'account_has_open_obligations');
+    expectProblem(await env.http.delete('/v1/users/me').set(seller.auth), 409, 'account_has_open_obligations');
+    expect((await env.http.get('/v1/users/me').set(buyer.auth)).status).toBe(200);
+  });
+
+  it('answers 409 to a seller whose auction is live with bids', async () => {
+    const seller = await createUser(env.deps);
+    const bidder = await createUser(env.deps);
+    const listing = await createActiveListing(env.deps, seller.id, { startingPriceCents: 1_000 });
+    expect((await env.http.post(`/v1/listings/${listing.id}/bids`).set(bidder.auth).send({ maxAmountCents: 1_500 })).status).toBe(201);
+    expectProblem(await env.http.delete('/v1/users/me').set(seller.auth), 409, 'account_has_open_obligations');
+    expect((await env.http.get(`/v1/listings/${listing.id}`)).status).toBe(200);
+  });
+});
+
+describe('DELETE /v1/users/me → 404 everywhere, every session and socket cut, restore within 30 days', () => {
+  it('deletes, then signs back in with a restore-only session and restores the account and its listings', async () => {
+    const phone = newPhone();
+    const first = await signIn(phone);
+    const userId = first.user.id;
+    const second = await openSession(env.deps, { id: userId, role: 'user' });
+    const listing = await createActiveListing(env.deps, userId);
+    const viewer = await createUser(env.deps);
+    const socket = await openClient(rt.port, first.accessToken);
+    const otherSocket = await openClient(rt.port, second.accessToken);
+    const disconnected = new Promise<string>((resolve) => socket.socket.once('disconnect', (reason) => resolve(reason)));
+    const otherDisconnected = new Promise<string>((resolve) => otherSocket.socket.once('disconnect', (reason) => resolve(reason)));
+
+    expect((await env.http.delete('/v1/users/me').set(bearer(first.accessToken))).status).toBe(204);
+    expect(await disconnected).toBe('io server disconnect');
+    expect(await otherDisconnected).toBe('io server disconnect');
+    expect(socket.events('session_expired')).toEqual([{ error: expect.objectContaining({ status: 401, code: 'session_revoked' }) }]);
+
+    // Every session: both access tokens refused at once, both refresh tokens dead, no socket reopens.
+    expectProblem(await env.http.get('/v1/users/me').set(bearer(first.accessToken)), 401, 'session_revoked');
+    expectProblem(await env.http.get('/v1/users/me').set(second.auth), 401, 'session_revoked');
+    expectProblem(await env.http.post('/v1/auth/refresh').send({ refreshToken: second.refreshToken }), 401);
+    expect(await refusal(rt.port, first.accessToken)).toMatchObject({ status: 401, code: 'session_revoked' });
+
+    // The user, their listing and their public profile are absent.
+    expectProblem(await env.http.get(`/v1/users/${userId}/profile`).set(viewer.auth), 404);
+    expectProblem(await env.http.get(`/v1/listings/${listing.id}`), 404);
+    expectProblem(await env.http.get(`/v1/listings/${listing.id}`).set(viewer.auth), 404);
+
+    // Signing in again within 30 days: the deleted account, restorable, with a session good only for restore and export.
+    const back = await signIn(phone);
+    expect(back).toMatchObject({ restorable: true, user: { id: userId, deletedAt: expect.any(String) } });
+    expectProblem(await env.http.get('/v1/users/me').set(bearer(back.accessToken)), 403, 'account_deleted');
+    expectProblem(await env.http.get(`/v1/listings/${listing.id}`).set(bearer(back.accessToken)), 403, 'account_deleted');
+    expect(await refusal(rt.port, back.accessToken)).toMatchObject({ status: 403, code: 'account_deleted' });
+    const exported = await env.http.get('/v1/users/me/export').set(bearer(back.accessToken));
+    expect(exported.status).toBe(200);
+    expect(exported.body.listings.map((l: { id: string }) => l.id)).toEqual([listing.id]);
+
+    const restored = await env.http.post('/v1/users/me/restore').set(bearer(back.accessToken)).send({});
+    expect(restored.status).toBe(200);
+    expect(restored.body).toMatchObject({ user: { id: userId, deletedAt: null } });
+    expect(restored.body.restorable).toBeUndefined();
+    // The restore-only session ended; the new ordinary one works everywhere.
+    expectProblem(await env.http.get('/v1/users/me/export').set(bearer(back.accessToken)), 401, 'session_revoked');
+    const me = await env.http.get('/v1/users/me').set(bearer(restored.body.accessToken));
+    expect(me.body).toMatchObject({ id: userId, phoneNumber: phone, deletedAt: null });
+    expect((await env.http.get(`/v1/listings/${listing.id}`)).status).toBe(200);
+    expect((await env.http.get(`/v1/users/${userId}/profile`).set(viewer.auth)).status).toBe(200);
+    expectProblem(await env.http.post('/v1/users/me/restore').set(bearer(restored.body.accessToken)).send({}), 409, 'account_not_deleted');
+  });
+
+  it('keeps a listing deleted on its own deleted after a restore (only the account’s own deletion is undone)', async () => {
+    const phone = newPhone();
+    const first = await signIn(phone);
+    const gone = await createActiveListing(env.deps, first.user.id, { status: 'draft' });
+    await env.deps.db.updateTable('listings').set({ deletedAt: new Date(Date.now() - DAY_MS) }).where('id', '=', gone.id).execute();
+    expect((await env.http.delete('/v1/users/me').set(bearer(first.accessToken))).status).toBe(204);
+    const back = await signIn(phone);
+    expect((await env.http.post('/v1/users/me/restore').set(bearer(back.accessToken)).send({})).status).toBe(200);
+    const row = await env.deps.db.selectFrom('listings').select('deletedAt').where('id', '=', gone.id).executeTakeFirstOrThrow();
+    expect(row.deletedAt).not.toBeNull();
+  });
+});
+
+describe('the purge after 30 days', () => {
+  it('is a scheduled job of the catalogue', () => {
+    expect(SCHEDULES).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'maintenance.purge_accounts', queue: 'maintenance' })]));
+  });
+
+  it('removes personal data, keeps the released sale with an anonymous party and a balanced ledger; a new sign-up is a new account', async () => {
+    const phone = newPhone();
+    const signedIn = await signIn(phone);
+    const seller: TestUser = { id: signedIn.user.id, phone, role: 'user', ...signedIn, auth: bearer(signedIn.accessToken) };
+    const buyer = await createUser(env.deps);
+    expect((await env.http.patch('/v1/users/me').set(seller.auth).send({ displayName: 'Sally Seller' })).status).toBe(200);
+    const sale = await releasedSale(seller, buyer);
+    expect((await env.http.post(`/v1/transactions/${sale.id}/messages`).set(seller.auth).send({ content: 'Thanks, my number is 555-0100' })).status).toBe(201);
+    expect((await env.http.post('/v1/users/me/devices').set(seller.auth).send({ token: 'device-token-of-sally', platform: 'ios' })).status).toBeLessThan(300);
+    const before = await ledgerOf(env.deps, sale.id);
+
+    expect((await env.http.delete('/v1/users/me').set(seller.auth)).status).toBe(204);
+    // Inside the window nothing is purged.
+    expect(await purgeDeletedAccounts(env.deps, new Date(Date.now() + 29 * DAY_MS))).toEqual({ purged: 0 });
+    const later = new Date(Date.now() + 31 * DAY_MS);
+    const first = await purgeDeletedAccounts(env.deps, later, 1);
+    expect(first.purged).toBeGreaterThanOrEqual(1);
+    expect(await purgeDeletedAccounts(env.deps, later)).toEqual({ purged: 0 });
+
+    const row = await env.deps.db.selectFrom('users').selectAll().where('id', '=', seller.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ phoneNumber: `purged:${seller.id}`, displayName: null, email: null, avatarUrl: null, purgedAt: later });
+    expect(await env.deps.db.selectFrom('devices').select('token').where('userId', '=', seller.id).execute()).toEqual([]);
+    const texts = await env.deps.db.selectFrom('messages').select('content').where('senderId', '=', seller.id).execute();
+    expect(texts).toEqual([{ content: ERASED_MESSAGE }]);
+
+    // Money records stay, pointing at the anonymized party, and still balance.
+    const tx = await env.deps.db.selectFrom('transactions').selectAll().where('id', '=', sale.id).executeTakeFirstOrThrow();
+    expect(tx).toMatchObject({ sellerId: seller.id, status: 'released', amountCents: 10_000 });
+    const after = await ledgerOf(env.deps, sale.id);
+    expect(after).toEqual(before);
+    expect(after.escrow).toBe(0);
+    for (const movement of after.movements) expect(movement.sum).toBe(0);
+
+    const again = await signIn(phone);
+    expect(again.user.id).not.toBe(seller.id);
+    expect(again.restorable).toBeUndefined();
+    expect((await env.http.get('/v1/users/me').set(bearer(again.accessToken))).body).toMatchObject({ id: again.user.id, displayName: null, deletedAt: null });
+  });
+});
+
+describe('GET /v1/users/me/export', () => {
+  it('holds every personal record of the caller, and only the caller’s', async () => {
+    const seller = await createUser(env.deps, { displayName: 'Exporting Ella' });
+    const buyer = await createUser(env.deps, { displayName: 'Other Otto' });
+    const listing = await createActiveListing(env.deps, seller.id, { startingPriceCents: 1_000 });
+    expect((await env.http.post(`/v1/listings/${listing.id}/bids`).set(buyer.auth).send({ maxAmountCents: 1_200 })).status).toBe(201);
+    const sale = await buyNowSale(env, seller, buyer, 3_000);
+    expect((await env.http.post(`/v1/transactions/${sale.id}/messages`).set(buyer.auth).send({ content: 'See you at noon' })).status).toBe(201);
+    expect((await env.http.post('/v1/users/me/devices').set(buyer.auth).send({ token: 'device-token-of-otto', platform: 'android' })).status).toBeLessThan(300);
+    await eventually(() => env.deps.db.selectFrom('notifications').select('id').where('userId', '=', buyer.id).executeTakeFirst());
+
+    const mine = await env.http.get('/v1/users/me/export').set(buyer.auth);
+    expect(mine.status).toBe(200);
+    expect(mine.body.profile).toMatchObject({ id: buyer.id, phoneNumber: buyer.phone, displayName: 'Other Otto' });
+    expect(mine.body.bids).toEqual([expect.objectContaining({ listingId: listing.id, bidderId: buyer.id })]);
+    expect(mine.body.transactions).toEqual([expect.objectContaining({ id: sale.id, buyerId: buyer.id })]);
+    expect(mine.body.messages).toEqual([expect.objectContaining({ content: 'See you at noon', senderId: buyer.id })]);
+    expect(mine.body.devices).toEqual([expect.objectContaining({ token: 'device-token-of-otto' })]);
+    expect(mine.body.notifications.length).toBeGreaterThan(0);
+    expect(mine.body.notifications.every((n: { userId: string }) => n.userId === buyer.id)).toBe(true);
+    expect(mine.body.listings).toEqual([]);
+    expect(mine.body.ratings).toEqual([]);
+
+    // BOLA: the seller's export has the seller's listings and sale, none of the buyer's private records.
+    const theirs = await env.http.get('/v1/users/me/export').set(seller.auth);
+    expect(theirs.body.profile).toMatchObject({ id: seller.id, phoneNumber: seller.phone });
+    expect(theirs.body.listings.map((l: { id: string }) => l.id)).toEqual(expect.arrayContaining([listing.id]));
+    expect(theirs.body.bids).toEqual([]);
+    expect(theirs.body.messages).toEqual([]);
+    expect(theirs.body.devices).toEqual([]);
+    expect(JSON.stringify(theirs.body)).not.toContain('device-token-of-otto');
+    expect(theirs.body.notifications.every((n: { userId: string }) => n.userId === seller.id)).toBe(true);
+    expectProblem(await env.http.get('/v1/users/me/export'), 401);
+  });
+});
