@@ -143,7 +143,7 @@ export const escrowRepository = {
   },
 
   /** The payout went out: the transfer, the final status, no longer waiting (conditional on no transfer yet). */
-  async markReleased(trx: Trx, id: string, transferId: string, status: TransactionStatus): Promise<void> {
+  async markReleased(trx: Trx, id: string, transferId: string | null, status: TransactionStatus): Promise<void> {
     await trx
       .updateTable('transactions')
       .set({
