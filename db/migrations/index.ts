@@ -9,6 +9,7 @@ import * as m202611220010 from './202611220010_escrow_payouts';
 import * as m202611220011 from './202611220011_outbox_failures';
 import * as m202612020745 from './202612020745_safe_zones';
 import * as m202612020900 from './202612020900_meetups';
+import * as m202612021050 from './202612021050_claim_lease_and_event_backoff';
 
 /** Every migration, in order. A static list works the same under tsx, Jest and the compiled build. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '202611220011_outbox_failures': m202611220011,
   '202612020745_safe_zones': m202612020745,
   '202612020900_meetups': m202612020900,
+  '202612021050_claim_lease_and_event_backoff': m202612021050,
 };

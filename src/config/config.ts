@@ -65,6 +65,8 @@ export interface Config {
     endingSoonLeadSec: number;
     bidWaitMs: number;
     shutdownTimeoutMs: number;
+    /** An unfinished Idempotency-Key claim older than this belongs to a dead request: a retry may take it over. */
+    idempotencyLeaseMs: number;
     /** BullMQ job lock and stalled-job check period (a dead worker's jobs are retried after these). */
     jobLockDurationMs: number;
     jobStalledIntervalMs: number;
@@ -179,6 +181,7 @@ function toConfig(e: Env): Config {
       endingSoonLeadSec: e.ENDING_SOON_LEAD_SEC,
       bidWaitMs: e.BID_WAIT_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
       jobLockDurationMs: e.BULLMQ_LOCK_DURATION_MS,
       jobStalledIntervalMs: e.BULLMQ_STALLED_INTERVAL_MS,
     },
