@@ -89,6 +89,8 @@ export const envSchema = z
 
     STRIPE_SECRET_KEY: optionalText,
     STRIPE_WEBHOOK_SECRET: optionalText,
+    // Stripe signs events of connected accounts (`account.updated`, …) on a Connect endpoint with its own secret.
+    STRIPE_CONNECT_WEBHOOK_SECRET: optionalText,
     STRIPE_API_BASE: optionalText,
 
     METRICS_TOKEN: optionalText,
