@@ -185,6 +185,9 @@ export const escrowRepository = {
       .select('id')
       .where('processedAt', 'is', null)
       .where('receivedAt', '<', sql<Date>`now() - ${GRACE}`)
+      // A failing event waits out its backoff; one marked failed is left to staff.
+      .where('failedAt', 'is', null)
+      .where((eb) => eb.or([eb('nextAttemptAt', 'is', null), eb('nextAttemptAt', '<=', sql<Date>`now()`)]))
       .limit(limit)
       .execute();
   },
