@@ -61,6 +61,8 @@ export interface IdempotencyKeysTable {
   statusCode: number | null;
   responseBody: Json | null;
   createdAt: CreatedAt;
+  /** When the current holder claimed the key; an unfinished claim older than the lease may be taken over. */
+  claimedAt: Generated<Date>;
   completedAt: Date | null;
 }
 
@@ -309,6 +311,11 @@ export interface StripeEventsTable {
   objectId: string | null;
   receivedAt: CreatedAt;
   processedAt: Timestamp | null;
+  /** Failed processing attempts; the sweep retries at `nextAttemptAt`, and gives up (`failedAt`) after a threshold. */
+  attempts: Generated<number>;
+  nextAttemptAt: Timestamp | null;
+  failedAt: Timestamp | null;
+  lastError: string | null;
 }
 
 export interface LedgerAccountsTable {

@@ -40,7 +40,13 @@ export interface Config {
   docsEnabled: boolean;
   firebase: { projectId: string; clientEmail?: string; privateKey?: string } | undefined;
   /** `apiBase`: where the SDK sends requests (unset: api.stripe.com); development points it at the local stand-in. */
-  stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiBase: string | undefined };
+  stripe: {
+    secretKey: string | undefined;
+    webhookSecret: string | undefined;
+    /** The signing secret of the Connect endpoint (events of connected accounts); either secret verifies. */
+    connectWebhookSecret: string | undefined;
+    apiBase: string | undefined;
+  };
   storage: {
     driver: 'disk' | 's3';
     dir: string;
@@ -67,6 +73,8 @@ export interface Config {
     endingSoonLeadSec: number;
     bidWaitMs: number;
     shutdownTimeoutMs: number;
+    /** An unfinished Idempotency-Key claim older than this belongs to a dead request: a retry may take it over. */
+    idempotencyLeaseMs: number;
     /** BullMQ job lock and stalled-job check period (a dead worker's jobs are retried after these). */
     jobLockDurationMs: number;
     jobStalledIntervalMs: number;
@@ -163,7 +171,12 @@ function toConfig(e: Env): Config {
     firebase: e.FIREBASE_PROJECT_ID
       ? { projectId: e.FIREBASE_PROJECT_ID, clientEmail: e.FIREBASE_CLIENT_EMAIL, privateKey: e.FIREBASE_PRIVATE_KEY }
       : undefined,
-    stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
+    stripe: {
+      secretKey: e.STRIPE_SECRET_KEY,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      connectWebhookSecret: e.STRIPE_CONNECT_WEBHOOK_SECRET,
+      apiBase: e.STRIPE_API_BASE,
+    },
     storage: {
       driver: e.STORAGE_DRIVER,
       dir: e.STORAGE_DIR,
@@ -197,6 +210,7 @@ function toConfig(e: Env): Config {
       endingSoonLeadSec: e.ENDING_SOON_LEAD_SEC,
       bidWaitMs: e.BID_WAIT_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
       jobLockDurationMs: e.BULLMQ_LOCK_DURATION_MS,
       jobStalledIntervalMs: e.BULLMQ_STALLED_INTERVAL_MS,
     },

@@ -98,6 +98,8 @@ export const envSchema = z
 
     STRIPE_SECRET_KEY: optionalText,
     STRIPE_WEBHOOK_SECRET: optionalText,
+    // Stripe signs events of connected accounts (`account.updated`, …) on a Connect endpoint with its own secret.
+    STRIPE_CONNECT_WEBHOOK_SECRET: optionalText,
     STRIPE_API_BASE: optionalText,
 
     METRICS_TOKEN: optionalText,
@@ -133,6 +135,8 @@ export const envSchema = z
     ENDING_SOON_LEAD_SEC: int(60),
     BID_WAIT_MS: int(2000),
     SHUTDOWN_TIMEOUT_MS: int(10000),
+    // An Idempotency-Key whose request died mid-flight is free for a retry after this lease.
+    IDEMPOTENCY_LEASE_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(1000).default(60000)),
     // BullMQ: how long a worker's lock on a job lasts, and how often workers look for jobs whose lock
     // expired (their worker died). Lower them to recover from a killed worker faster (tests do).
     BULLMQ_LOCK_DURATION_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(500).default(30000)),

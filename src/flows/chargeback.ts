@@ -50,7 +50,7 @@ async function resolveFromIssuer(trx: Trx, tx: Transaction, d: DisputeView, won:
   }
   const remaining = tx.amountCents - tx.refundedCents;
   const full = d.amountCents >= remaining;
-  if (!won && !full && partialRefundPayoutCents(tx, d.amountCents) <= 0) {
+  if (!won && !full && partialRefundPayoutCents(tx, d.amountCents) < 0) {
     await recordStaffWork(trx, tx.id, 'chargeback_lost', { stripeDisputeId: d.id, amountCents: d.amountCents });
     return [];
   }

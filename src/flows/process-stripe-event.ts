@@ -16,9 +16,26 @@ export async function processStripeEvent(deps: EventDeps, eventId: string): Prom
   const event = await stripeEvents.find(deps.db, eventId);
   if (!event) return 'unknown_event';
   if (event.processedAt) return 'already_processed';
-  const outcome = event.objectId ? await dispatch(deps, event.type, event.objectId, event.id) : 'no_object';
+  if (event.failedAt) return 'failed';
+  let outcome: string;
+  try {
+    outcome = event.objectId ? await dispatch(deps, event.type, event.objectId, event.id) : 'no_object';
+  } catch (err) {
+    await recordFailure(deps, event.id, err);
+    throw err;
+  }
   await stripeEvents.markProcessed(deps.db, event.id);
   return outcome;
+}
+
+/** Attempts before an event is marked failed (with backoff, about 17 hours of retries). */
+export const STRIPE_EVENT_MAX_ATTEMPTS = 10;
+
+/** Backoff for the sweep, and after the last attempt a failed event staff can see (an error log, `failed_at`). */
+async function recordFailure(deps: EventDeps, eventId: string, err: unknown): Promise<void> {
+  const message = err instanceof Error ? err.message : String(err);
+  const row = await stripeEvents.recordFailure(deps.db, eventId, message, STRIPE_EVENT_MAX_ATTEMPTS);
+  if (row?.failedAt) deps.logger.error({ err, eventId, attempts: row.attempts }, 'stripe event failed for good: staff must look at it');
 }
 
 async function dispatch(deps: EventDeps, type: string, objectId: string, eventId: string): Promise<string> {

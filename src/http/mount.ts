@@ -48,6 +48,7 @@ function handlerFor(deps: Deps, route: RouteDef): RequestHandler {
             key,
             { params: call.params, body: call.body },
             run,
+            deps.config.timing.idempotencyLeaseMs,
           )
         : await run();
     send(res, reply);

@@ -18,6 +18,25 @@ export async function claimIdempotencyKey(db: Db, scope: string, key: string, re
   return Boolean(claimed);
 }
 
+/**
+ * Takes over (scope, key) for a retry of the same request when the holder's claim is older than
+ * `leaseMs` and never completed: that request died mid-flight (crash, deploy), and without this the
+ * key would answer 409 until pruned a week later. The claim time restarts, so only one retry wins.
+ */
+export async function takeOverStaleIdempotencyKey(db: Db, scope: string, key: string, requestHash: string, leaseMs: number): Promise<boolean> {
+  const taken = await db
+    .updateTable('idempotencyKeys')
+    .set({ claimedAt: sql<Date>`now()` })
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .where('requestHash', '=', requestHash)
+    .where('completedAt', 'is', null)
+    .where('claimedAt', '<', sql<Date>`now() - ${leaseMs} * interval '1 millisecond'`)
+    .returning('key')
+    .executeTakeFirst();
+  return Boolean(taken);
+}
+
 /** Stores the reply of the request that holds (scope, key), for its replays. */
 export async function completeIdempotencyKey(db: Db, scope: string, key: string, reply: { statusCode: number; responseBody: string }): Promise<void> {
   await db

@@ -10,13 +10,15 @@ describe('partial refund rule (SPEC §1)', () => {
     expect(sellerPayoutAfterPartialRefund(tx, 9999)).toBe(-198);
   });
 
-  it('accepts 0 < x < amount with a positive payout', () => {
+  it('accepts 0 < x < amount with a payout of at least 0', () => {
     expect(assertPartialRefund(tx, 3000)).toBe(6381);
     // kept 213 → commission 13 → 213 − 13 − 199 = 1: the smallest positive payout
     expect(assertPartialRefund(tx, 9787)).toBe(1);
+    // kept 212 → commission 13 → 212 − 13 − 199 = 0: SPEC §1 refuses only a negative payout
+    expect(assertPartialRefund(tx, 9788)).toBe(0);
   });
 
-  it.each([[undefined], [0], [-5], [10_000], [12_000], [9788], [9999]])('refuses %p with a 422 naming amountCents', (x) => {
+  it.each([[undefined], [0], [-5], [10_000], [12_000], [9789], [9999]])('refuses %p with a 422 naming amountCents', (x) => {
     expect(() => assertPartialRefund(tx, x)).toThrow(
       expect.objectContaining({
         kind: 'unprocessable',

@@ -12,7 +12,7 @@ type Fees = Pick<Transaction, 'amountCents' | 'commissionBps' | 'escrowFeeCents'
  */
 export const sellerPayoutAfterPartialRefund = (tx: Fees, refundCents: number): number => partialRefundPayoutCents(tx, refundCents);
 
-/** Throws 422 (naming `amountCents`) unless `0 < x < amount` and the seller is still paid something. */
+/** Throws 422 (naming `amountCents`) unless `0 < x < amount` and the seller's payout is not negative (SPEC §1: exactly 0 is allowed). */
 export function assertPartialRefund(tx: Fees, refundCents: number | undefined): number {
   const refuse = (message: string) =>
     unprocessable('invalid_partial_refund', `A partial refund ${message}.`, { errors: [{ field: 'amountCents', message }] });
@@ -21,6 +21,6 @@ export function assertPartialRefund(tx: Fees, refundCents: number | undefined): 
     throw refuse(`must be more than 0 and less than the sale amount (${tx.amountCents} cents)`);
   }
   const payout = sellerPayoutAfterPartialRefund(tx, refundCents);
-  if (payout <= 0) throw refuse(`of ${refundCents} cents would leave the seller ${payout} cents after fees; refund fully instead`);
+  if (payout < 0) throw refuse(`of ${refundCents} cents would leave the seller ${payout} cents after fees; refund fully instead`);
   return payout;
 }

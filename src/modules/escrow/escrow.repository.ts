@@ -143,7 +143,7 @@ export const escrowRepository = {
   },
 
   /** The payout went out: the transfer, the final status, no longer waiting (conditional on no transfer yet). */
-  async markReleased(trx: Trx, id: string, transferId: string, status: TransactionStatus): Promise<void> {
+  async markReleased(trx: Trx, id: string, transferId: string | null, status: TransactionStatus): Promise<void> {
     await trx
       .updateTable('transactions')
       .set({
@@ -185,6 +185,9 @@ export const escrowRepository = {
       .select('id')
       .where('processedAt', 'is', null)
       .where('receivedAt', '<', sql<Date>`now() - ${GRACE}`)
+      // A failing event waits out its backoff; one marked failed is left to staff.
+      .where('failedAt', 'is', null)
+      .where((eb) => eb.or([eb('nextAttemptAt', 'is', null), eb('nextAttemptAt', '<=', sql<Date>`now()`)]))
       .limit(limit)
       .execute();
   },

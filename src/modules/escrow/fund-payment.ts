@@ -8,7 +8,14 @@ import { recordTransactionEvent, transactionsRepository } from '../transactions'
 import { chargeMovement, refundMovement } from './escrow-money';
 import { escrowRepository, transactionUpdate } from './escrow.repository';
 
-export type PaymentOutcome = 'funded' | 'already_funded' | 'late_refunded' | 'failed_attempt' | 'still_pending' | 'not_ours';
+export type PaymentOutcome =
+  | 'funded'
+  | 'already_funded'
+  | 'late_refunded'
+  | 'extra_payment_refunded'
+  | 'failed_attempt'
+  | 'still_pending'
+  | 'not_ours';
 
 type FundDeps = Pick<Platform, 'db' | 'payments' | 'config' | 'clock' | 'logger'>;
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
@@ -24,7 +31,11 @@ export async function syncPaymentIntent(deps: FundDeps, intentId: string): Promi
     ? await escrowRepository.find(deps.db, pi.transactionId)
     : await escrowRepository.findByPaymentIntent(deps.db, pi.id);
   if (!tx) return 'not_ours';
-  if (pi.status === 'succeeded') return tx.status === 'cancelled' ? refundLatePayment(deps, tx.id, pi) : fundTransaction(deps, tx.id, pi);
+  if (pi.status === 'succeeded') {
+    if (tx.status !== 'cancelled') return fundTransaction(deps, tx.id, pi);
+    // The cancelled transaction's first late payment is recorded on it; any other is an extra payment.
+    return !tx.chargeId || tx.chargeId === pi.latestChargeId ? refundLatePayment(deps, tx.id, pi) : refundExtraPayment(deps, tx.id, pi);
+  }
   if (pi.status === 'requires_payment_method' && pi.lastErrorCode && tx.status === 'pending_payment') {
     await recordFailedAttempt(deps, tx.id, pi);
     return 'failed_attempt';
@@ -36,16 +47,9 @@ export async function syncPaymentIntent(deps: FundDeps, intentId: string): Promi
 async function fundTransaction(deps: FundDeps, transactionId: string, pi: PaymentIntentView): Promise<PaymentOutcome> {
   if (!pi.latestChargeId) throw new Error(`succeeded PaymentIntent ${pi.id} has no charge`);
   const chargeId = pi.latestChargeId;
-  return deps.db.transaction().execute(async (trx): Promise<PaymentOutcome> => {
+  const outcome = await deps.db.transaction().execute(async (trx): Promise<PaymentOutcome | 'not_payable'> => {
     const tx = (await escrowRepository.lock(trx, transactionId))!;
-    if (tx.status !== 'pending_payment') {
-      if (tx.chargeId !== chargeId)
-        deps.logger.warn(
-          { transactionId, paymentIntentId: pi.id, status: tx.status },
-          'payment succeeded for a transaction that is not payable',
-        );
-      return 'already_funded';
-    }
+    if (tx.status !== 'pending_payment') return tx.chargeId === chargeId ? 'already_funded' : 'not_payable';
     await escrowRepository.markFunded(trx, tx.id, chargeId, pi.id);
     await postMovement(trx, chargeMovement(tx.id, pi.amountCents, chargeId));
     await recordTransactionEvent(trx, tx.id, 'payment_received', { paymentIntentId: pi.id, chargeId, amountCents: pi.amountCents });
@@ -72,6 +76,10 @@ async function fundTransaction(deps: FundDeps, transactionId: string, pi: Paymen
     ]);
     return 'funded';
   });
+  if (outcome !== 'not_payable') return outcome;
+  // Cancelled meanwhile (deadline), or a second payment of a transaction already paid: SPEC §3 refunds it.
+  const now = (await escrowRepository.find(deps.db, transactionId))!;
+  return now.status === 'cancelled' && !now.chargeId ? refundLatePayment(deps, transactionId, pi) : refundExtraPayment(deps, transactionId, pi);
 }
 
 /** A decline: the transaction stays payable (the buyer may try another card); the timeline notes each failed charge once. */
@@ -105,10 +113,11 @@ async function findOrCreateLateRefund(deps: FundDeps, transactionId: string, pi:
  * charge and its refund together.
  */
 async function refundLatePayment(deps: FundDeps, transactionId: string, pi: PaymentIntentView): Promise<PaymentOutcome> {
+  // Stripe is called outside the database transaction; the refund's key makes a concurrent duplicate the same refund.
+  const refund = await findOrCreateLateRefund(deps, transactionId, pi);
   return deps.db.transaction().execute(async (trx): Promise<PaymentOutcome> => {
     const tx = (await escrowRepository.lock(trx, transactionId))!;
     if (tx.refundId) return 'late_refunded';
-    const refund = await findOrCreateLateRefund(deps, tx.id, pi);
     const chargeId = pi.latestChargeId ?? refund.chargeId ?? pi.id;
     await escrowRepository.markLatePaymentRefunded(trx, tx.id, refund.id, pi.amountCents, chargeId);
     await postMovement(trx, chargeMovement(tx.id, pi.amountCents, chargeId));
@@ -120,5 +129,35 @@ async function refundLatePayment(deps: FundDeps, transactionId: string, pi: Paym
     });
     await writeOutbox(trx, [transactionUpdate(tx, 'cancelled', { refundedCents: pi.amountCents })]);
     return 'late_refunded';
+  });
+}
+
+/**
+ * SPEC §3: a payment that succeeds on a transaction no longer payable — a second PaymentIntent of a
+ * transaction already paid, or a further one after a late payment was refunded — is refunded in full
+ * under a key of that intent (`extra-payment-refund-<pi>`), Stripe first and outside the database
+ * transaction; then, once per intent, the ledger records its charge and refund and the timeline shows it.
+ */
+async function refundExtraPayment(deps: FundDeps, transactionId: string, pi: PaymentIntentView): Promise<PaymentOutcome> {
+  const key = `extra-payment-refund-${pi.id}`;
+  const existing = (await deps.payments.listRefunds(pi.id)).find((r) => r.key === key);
+  const refund =
+    existing ??
+    (await deps.payments.createRefund({ key, paymentIntentId: pi.id, amountCents: pi.amountCents, transactionId, reason: 'late_payment' }));
+  const chargeId = pi.latestChargeId ?? refund.chargeId ?? pi.id;
+  return deps.db.transaction().execute(async (trx): Promise<PaymentOutcome> => {
+    const tx = (await escrowRepository.lock(trx, transactionId))!;
+    if (await transactionsRepository.hasEventWith(trx, tx.id, 'extra_payment_refunded', 'paymentIntentId', pi.id)) return 'extra_payment_refunded';
+    await postMovement(trx, chargeMovement(tx.id, pi.amountCents, chargeId));
+    await postMovement(trx, refundMovement(tx.id, pi.amountCents, refund.id, 'late_payment_refund'));
+    await recordTransactionEvent(trx, tx.id, 'extra_payment_refunded', {
+      paymentIntentId: pi.id,
+      chargeId,
+      refundId: refund.id,
+      amountCents: pi.amountCents,
+      status: tx.status,
+    });
+    deps.logger.warn({ transactionId, paymentIntentId: pi.id, refundId: refund.id }, 'payment on a transaction not payable: refunded');
+    return 'extra_payment_refunded';
   });
 }

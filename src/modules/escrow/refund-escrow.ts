@@ -145,9 +145,9 @@ export async function refundEscrow(deps: RefundDeps, input: RefundInput): Promis
     !first.transferId &&
     first.refundedCents === 0 &&
     input.amountCents < first.amountCents &&
-    partialRefundPayoutCents(first, input.amountCents) <= 0
+    partialRefundPayoutCents(first, input.amountCents) < 0
   ) {
-    throw unprocessable('partial_refund_leaves_nothing', 'This partial refund leaves the seller nothing after fees.');
+    throw unprocessable('partial_refund_leaves_nothing', 'This partial refund leaves the seller a negative payout after fees.');
   }
   if (first.transferId && (await reverseRelease(deps, input)) === 'reversal_failed') return 'reversal_failed';
   return deps.db.transaction().execute(async (trx): Promise<RefundOutcome> => {

@@ -10,7 +10,7 @@ import { notificationJob } from '../../shared/jobs';
 import { recordTransactionEvent, releasePayoutCents } from '../transactions';
 import type { ReleaseReason } from '../../shared/jobs/money-jobs';
 import { releaseMovement } from './escrow-money';
-import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.repository';
+import { escrowRepository, transactionUpdate } from './escrow.repository';
 
 export type ReleaseOutcome = 'released' | 'already_released' | 'waiting_for_wallet' | 'not_ready' | 'nothing_to_pay';
 
@@ -79,6 +79,19 @@ async function markReleased(trx: Trx, tx: Transaction, transfer: TransferView, p
   ]);
 }
 
+/**
+ * SPEC §1 allows a partial refund that leaves the seller exactly 0: the sale closes without a Stripe
+ * transfer (Stripe refuses 0-amount transfers), our fees move out of escrow, and no "you got paid" notice.
+ */
+async function closeWithoutPayout(trx: Trx, tx: Transaction, reason: ReleaseReason): Promise<ReleaseOutcome> {
+  const status = tx.refundedCents > 0 ? 'partially_refunded' : 'released';
+  await escrowRepository.markReleased(trx, tx.id, null, status);
+  await postMovement(trx, { ...releaseMovement(tx, ''), stripeObjectId: null });
+  await recordTransactionEvent(trx, tx.id, 'escrow_released', { transferId: null, payoutCents: 0, refundedCents: tx.refundedCents, reason });
+  await writeOutbox(trx, [transactionUpdate(tx, status)]);
+  return 'nothing_to_pay';
+}
+
 /** A chargeback on a released transaction was decided for the seller: the payout already went out. */
 async function confirmEarlierRelease(trx: Trx, tx: Transaction): Promise<ReleaseOutcome> {
   const status = tx.refundedCents > 0 ? 'partially_refunded' : 'released';
@@ -104,10 +117,8 @@ export async function releaseEscrow(deps: ReleaseDeps, transactionId: string, re
     if (!(await isReady(trx, tx, reason))) return 'not_ready';
     if (tx.transferId) return confirmEarlierRelease(trx, tx);
     const payoutCents = releasePayoutCents(tx);
-    if (payoutCents <= 0) {
-      await recordStaffWork(trx, tx.id, 'nothing_to_release', { reason, refundedCents: tx.refundedCents });
-      return 'nothing_to_pay';
-    }
+    // `settlementFor` never pays less than 0, so 0 is the only "nothing to pay" case.
+    if (payoutCents === 0) return closeWithoutPayout(trx, tx, reason);
     const account = await escrowRepository.sellerAccount(trx, tx.sellerId);
     if (!account?.payoutsEnabled) return waitForWallet(trx, tx, reason, payoutCents);
     if (!tx.chargeId) throw unprocessable('no_charge', `Transaction ${tx.id} has no Stripe charge to fund its payout.`);

@@ -35,7 +35,7 @@ export function releasePayoutCents(tx: FeeFields & Pick<Transaction, 'refundedCe
 
 /**
  * The seller's payout after a partial refund of `refundCents` (SPEC §1:
- * `(amount − x) − commission(amount − x) − escrowFee`); a resolution that makes it ≤ 0 is refused (422).
+ * `(amount − x) − commission(amount − x) − escrowFee`); a resolution that makes it negative is refused (422); exactly 0 is allowed.
  */
 export function partialRefundPayoutCents(tx: FeeFields & Partial<Pick<Transaction, 'refundedCents'>>, refundCents: number): number {
   const kept = tx.amountCents - (tx.refundedCents ?? 0) - refundCents;

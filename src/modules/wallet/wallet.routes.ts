@@ -1,6 +1,6 @@
 import { created, defineRoute, ok } from '../../http/route';
-import { openWallet, walletBalance } from './wallet.service';
-import { Wallet, WalletBalance } from './wallet.schemas';
+import { finishOnboarding, openWallet, refreshOnboarding, walletBalance } from './wallet.service';
+import { OnboardingQuery, OnboardingStatus, Wallet, WalletBalance } from './wallet.schemas';
 
 const tags = ['wallet'];
 
@@ -32,5 +32,37 @@ export const walletRoutes = [
       responses: { 200: { description: 'Balance in cents (CAD)', schema: WalletBalance } },
     },
     async (deps, { actor }) => ok(await walletBalance(deps, actor.userId)),
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/v1/wallet/onboarding/return',
+      summary: "Stripe onboarding's return_url (browser, signed link, no sign-in): re-reads the Connect account",
+      tags,
+      auth: 'none',
+      query: OnboardingQuery,
+      responses: {
+        200: { description: 'The account as Stripe reports it now', schema: OnboardingStatus },
+        403: { description: 'invalid_onboarding_link or onboarding_link_expired' },
+        503: { description: 'payments_unavailable (retry)' },
+      },
+    },
+    async (deps, { query }) => ok(await finishOnboarding(deps, query)),
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/v1/wallet/onboarding/refresh',
+      summary: "Stripe onboarding's refresh_url (browser, signed link, no sign-in): redirects to a fresh link",
+      tags,
+      auth: 'none',
+      query: OnboardingQuery,
+      responses: {
+        302: { description: 'Location: a new Stripe account link' },
+        403: { description: 'invalid_onboarding_link or onboarding_link_expired' },
+        503: { description: 'payments_unavailable (retry)' },
+      },
+    },
+    async (deps, { query }) => ({ status: 302, headers: { Location: await refreshOnboarding(deps, query) } }),
   ),
 ];

@@ -20,3 +20,18 @@ export const WalletBalance = z
     payoutsEnabled: z.boolean(),
   })
   .openapi('WalletBalance');
+
+export const OnboardingQuery = z.object({
+  account: z.string().min(1).max(255),
+  expires: z.coerce.number().int().positive(),
+  sig: z.string().min(1).max(128),
+});
+
+export const OnboardingStatus = z
+  .object({
+    accountId: z.string(),
+    payoutsEnabled: z.boolean(),
+    chargesEnabled: z.boolean(),
+    detailsSubmitted: z.boolean(),
+  })
+  .openapi('WalletOnboardingStatus');

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Trx } from '../../../db/connection';
 import type { Platform } from '../../shared/platform';
+import { notFound } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
 import { paymentsUnavailable } from '../../providers/payments/payments-unavailable';
 import { releaseJob } from '../../shared/jobs/money-jobs';
+import { onboardingUrls, verifyOnboardingProof, type OnboardingProof } from './onboarding-links';
 import { walletRepository } from './wallet.repository';
 
 export interface WalletAnswer {
@@ -23,7 +25,7 @@ export interface WalletBalance {
   payoutsEnabled: boolean;
 }
 
-type WalletDeps = Pick<Platform, 'db' | 'payments' | 'config'>;
+type WalletDeps = Pick<Platform, 'db' | 'payments' | 'config' | 'clock'>;
 
 /**
  * POST /users/me/wallet — the seller's Stripe Connect Express account, created once (Stripe key
@@ -45,16 +47,8 @@ export async function openWallet(deps: WalletDeps, userId: string): Promise<{ cr
       return { created: true, accountId: account.id };
     }));
   }
-  const base = deps.config.publicBaseUrl.replace(/\/$/, '');
-  const link = await deps.payments
-    .createAccountLink(accountId, { refreshUrl: `${base}/v1/wallet/onboarding/refresh`, returnUrl: `${base}/v1/wallet/onboarding/return` })
-    .catch(paymentsUnavailable);
-  const account = await deps.payments.retrieveAccount(accountId).catch(paymentsUnavailable);
-  await deps.db.transaction().execute(async (trx) => {
-    await walletRepository.updateFlags(trx, account);
-    // Normally `account.updated` does this; the route may see the account enabled first.
-    if (account.payoutsEnabled) await requeueWaitingPayouts(trx, userId, `wallet-open-${randomUUID()}`);
-  });
+  const link = await deps.payments.createAccountLink(accountId, onboardingUrls(deps.config, accountId, deps.clock.now())).catch(paymentsUnavailable);
+  const account = await resyncAccount(deps, userId, accountId);
   return {
     created,
     wallet: {
@@ -66,6 +60,55 @@ export async function openWallet(deps: WalletDeps, userId: string): Promise<{ cr
       detailsSubmitted: account.detailsSubmitted,
     },
   };
+}
+
+/** The account's flags as Stripe reports them now; Stripe is called before the database transaction. */
+async function resyncAccount(deps: Pick<Platform, 'db' | 'payments'>, userId: string, accountId: string) {
+  const account = await deps.payments.retrieveAccount(accountId).catch(paymentsUnavailable);
+  await deps.db.transaction().execute(async (trx) => {
+    await walletRepository.updateFlags(trx, account);
+    // Normally `account.updated` does this; the route may see the account enabled first.
+    if (account.payoutsEnabled) await requeueWaitingPayouts(trx, userId, `wallet-open-${randomUUID()}`);
+  });
+  return account;
+}
+
+async function ourAccount(deps: WalletDeps, proof: OnboardingProof) {
+  const accountId = verifyOnboardingProof(deps.config, proof, deps.clock.now());
+  const row = await walletRepository.findByStripeAccount(deps.db, accountId);
+  if (!row) throw notFound('wallet');
+  return { userId: row.userId, stripeAccountId: accountId };
+}
+
+export interface OnboardingStatus {
+  accountId: string;
+  payoutsEnabled: boolean;
+  chargesEnabled: boolean;
+  detailsSubmitted: boolean;
+}
+
+/**
+ * GET /v1/wallet/onboarding/return — where Stripe sends the seller's browser after onboarding: the
+ * account is re-read from Stripe at once (not only when `account.updated` arrives) and its state shown.
+ */
+export async function finishOnboarding(deps: WalletDeps, proof: OnboardingProof): Promise<OnboardingStatus> {
+  const row = await ourAccount(deps, proof);
+  const account = await resyncAccount(deps, row.userId, row.stripeAccountId);
+  return {
+    accountId: row.stripeAccountId,
+    payoutsEnabled: account.payoutsEnabled,
+    chargesEnabled: account.chargesEnabled,
+    detailsSubmitted: account.detailsSubmitted,
+  };
+}
+
+/** GET /v1/wallet/onboarding/refresh — the link expired or was used: a fresh account link to redirect to. */
+export async function refreshOnboarding(deps: WalletDeps, proof: OnboardingProof): Promise<string> {
+  const row = await ourAccount(deps, proof);
+  const link = await deps.payments
+    .createAccountLink(row.stripeAccountId, onboardingUrls(deps.config, row.stripeAccountId, deps.clock.now()))
+    .catch(paymentsUnavailable);
+  return link.url;
 }
 
 /**

@@ -17,6 +17,25 @@ export const webhooksRepository = {
     return db.selectFrom('stripeEvents').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
+  /**
+   * A failed processing attempt (e.g. the Stripe object cannot be fetched): the sweep retries it after
+   * 2^attempts minutes (at most 6 h), and after `maxAttempts` it is marked failed for staff instead.
+   */
+  async recordFailure(db: Db, id: string, error: string, maxAttempts: number) {
+    return db
+      .updateTable('stripeEvents')
+      .set({
+        attempts: sql<number>`attempts + 1`,
+        lastError: error.slice(0, 2000),
+        nextAttemptAt: sql<Date>`now() + least(power(2, attempts), 360) * interval '1 minute'`,
+        failedAt: sql<Date | null>`CASE WHEN attempts + 1 >= ${maxAttempts} THEN now() END`,
+      })
+      .where('id', '=', id)
+      .where('processedAt', 'is', null)
+      .returning(['attempts', 'failedAt'])
+      .executeTakeFirst();
+  },
+
   /** Set last, once: a crash before it re-runs a handler that then finds nothing to do. */
   async markProcessed(db: Db, id: string): Promise<void> {
     await db

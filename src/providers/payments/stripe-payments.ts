@@ -27,6 +27,11 @@ export const WEBHOOK_TOLERANCE_SEC = 300;
 export interface StripePaymentsOptions {
   secretKey: string;
   webhookSecret: string;
+  /**
+   * The Connect endpoint's secret: Stripe signs events of connected accounts on a separate endpoint
+   * with its own secret, so a delivery signed with either secret is genuine.
+   */
+  connectWebhookSecret?: string;
   /** An origin (`http://127.0.0.1:12111`) to talk to instead of api.stripe.com: the local stand-in in development. */
   apiBase?: string;
   /** 0 in tests: a retry is our job (same idempotency key), not the SDK's. */
@@ -290,13 +295,22 @@ export class StripePayments implements Payments {
   }
 
   constructWebhookEvent(rawBody: Buffer | string, signature: string): WebhookEvent {
-    let event: Stripe.Event;
-    try {
-      event = this.stripe.webhooks.constructEvent(rawBody, signature, this.options.webhookSecret, WEBHOOK_TOLERANCE_SEC);
-    } catch (err) {
-      throw new WebhookSignatureError(err instanceof Error ? err.message : String(err));
-    }
+    const event = this.verifiedEvent(rawBody, signature);
     const object = event.data?.object as { id?: unknown } | undefined;
     return { id: event.id, type: event.type, objectId: typeof object?.id === 'string' ? object.id : null };
+  }
+
+  /** The event, when its signature verifies with the platform secret or else the Connect secret. */
+  private verifiedEvent(rawBody: Buffer | string, signature: string): Stripe.Event {
+    const secrets = [this.options.webhookSecret, this.options.connectWebhookSecret].filter((s): s is string => Boolean(s));
+    let firstError: unknown;
+    for (const secret of secrets) {
+      try {
+        return this.stripe.webhooks.constructEvent(rawBody, signature, secret, WEBHOOK_TOLERANCE_SEC);
+      } catch (err) {
+        firstError ??= err;
+      }
+    }
+    throw new WebhookSignatureError(firstError instanceof Error ? firstError.message : String(firstError));
   }
 }

@@ -4519,6 +4519,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/wallet/onboarding/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stripe onboarding's return_url (browser, signed link, no sign-in): re-reads the Connect account */
+        get: {
+            parameters: {
+                query: {
+                    account: string;
+                    expires: number;
+                    sig: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The account as Stripe reports it now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WalletOnboardingStatus"];
+                    };
+                };
+                /** @description invalid_onboarding_link or onboarding_link_expired */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description payments_unavailable (retry) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/wallet/onboarding/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stripe onboarding's refresh_url (browser, signed link, no sign-in): redirects to a fresh link */
+        get: {
+            parameters: {
+                query: {
+                    account: string;
+                    expires: number;
+                    sig: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Location: a new Stripe account link */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description invalid_onboarding_link or onboarding_link_expired */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description payments_unavailable (retry) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/stripe": {
         parameters: {
             query?: never;
@@ -5061,6 +5193,9 @@ export interface components {
                 meetup_reminder: {
                     push: boolean;
                 };
+                listing_cancelled: {
+                    push: boolean;
+                };
                 purchase_cancelled: {
                     push: boolean;
                 };
@@ -5111,6 +5246,9 @@ export interface components {
                     push?: boolean;
                 };
                 meetup_reminder?: {
+                    push?: boolean;
+                };
+                listing_cancelled?: {
                     push?: boolean;
                 };
                 purchase_cancelled?: {
@@ -5687,6 +5825,12 @@ export interface components {
             /** @enum {string} */
             currency: "CAD";
             payoutsEnabled: boolean;
+        };
+        WalletOnboardingStatus: {
+            accountId: string;
+            payoutsEnabled: boolean;
+            chargesEnabled: boolean;
+            detailsSubmitted: boolean;
         };
         WebhookReceipt: {
             /** @enum {boolean} */
