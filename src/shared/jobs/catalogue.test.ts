@@ -33,6 +33,7 @@ describe('job catalogue', () => {
     expect(SCHEDULES).toEqual([
       { name: 'auction.sweep', queue: 'auctions', schedulerId: 'auction-sweep', ms: 5000 },
       { name: 'maintenance.cleanup', queue: 'maintenance', schedulerId: 'maintenance-cleanup', ms: 3_600_000 },
+      { name: 'maintenance.purge_accounts', queue: 'maintenance', schedulerId: 'account-purge', ms: 3_600_000 },
       { name: 'dispute.sweep', queue: 'disputes', schedulerId: 'dispute-sweep', ms: 60_000 },
       { name: 'escrow.sweep', queue: 'escrow', schedulerId: 'escrow-sweep', ms: 60_000 },
     ]);
