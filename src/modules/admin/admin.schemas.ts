@@ -1,26 +1,13 @@
 import { z } from '../../shared/zod';
 import { UserSelf } from '../users';
 import { DisputeSchema } from '../disputes';
+import { TransactionSchema } from '../transactions';
 
 const TransactionStatus = z.enum(['pending_payment', 'in_escrow', 'released', 'cancelled', 'disputed', 'refunded', 'partially_refunded']);
 
 /** The transaction on a case: the parties' view plus what was paid and refunded. */
-const CaseTransaction = z.object({
-  id: z.uuid(),
-  listingId: z.uuid(),
-  buyerId: z.uuid(),
-  sellerId: z.uuid(),
-  amountCents: z.number().int(),
+const CaseTransaction = TransactionSchema.extend({
   commissionBps: z.number().int(),
-  commissionCents: z.number().int(),
-  escrowFeeCents: z.number().int(),
-  sellerPayoutCents: z.number().int(),
-  status: TransactionStatus,
-  source: z.enum(['auction', 'buy_now']),
-  paymentDueAt: z.iso.datetime(),
-  verifiedAt: z.iso.datetime().nullable(),
-  releasedAt: z.iso.datetime().nullable(),
-  createdAt: z.iso.datetime(),
   refundedCents: z.number().int(),
   paidAt: z.iso.datetime().nullable(),
 });

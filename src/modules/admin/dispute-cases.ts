@@ -4,6 +4,7 @@ import type { Ctx } from '../../shared/context';
 import { recordAudit } from '../audit';
 import { postStaffMessage } from '../chat';
 import { disputesRepository, presentDispute } from '../disputes';
+import { presentTransaction } from '../transactions';
 import type { AdminDeps } from './admin.deps';
 import { adminRepository } from './admin.repository';
 import { requirePermission } from './admin.policy';
@@ -47,22 +48,9 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** The transaction as staff see it on a case: the party view plus what was paid and refunded. */
 function presentCaseTransaction(tx: Transaction) {
   return {
-    id: tx.id,
-    listingId: tx.listingId,
-    buyerId: tx.buyerId,
-    sellerId: tx.sellerId,
-    amountCents: tx.amountCents,
+    ...presentTransaction(tx),
     // The console previews a partial refund's split with the same rule the refund worker pays by.
     commissionBps: tx.commissionBps,
-    commissionCents: tx.commissionCents,
-    escrowFeeCents: tx.escrowFeeCents,
-    sellerPayoutCents: tx.sellerPayoutCents,
-    status: tx.status,
-    source: tx.source,
-    paymentDueAt: tx.paymentDueAt.toISOString(),
-    verifiedAt: iso(tx.verifiedAt),
-    releasedAt: iso(tx.releasedAt),
-    createdAt: tx.createdAt.toISOString(),
     refundedCents: tx.refundedCents,
     paidAt: iso(tx.paidAt),
   };

@@ -5542,32 +5542,8 @@ export interface components {
         };
         DisputeCase: {
             dispute: components["schemas"]["Dispute"];
-            transaction: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                listingId: string;
-                /** Format: uuid */
-                buyerId: string;
-                /** Format: uuid */
-                sellerId: string;
-                amountCents: number;
+            transaction: components["schemas"]["Transaction"] & {
                 commissionBps: number;
-                commissionCents: number;
-                escrowFeeCents: number;
-                sellerPayoutCents: number;
-                /** @enum {string} */
-                status: "pending_payment" | "in_escrow" | "released" | "cancelled" | "disputed" | "refunded" | "partially_refunded";
-                /** @enum {string} */
-                source: "auction" | "buy_now";
-                /** Format: date-time */
-                paymentDueAt: string;
-                /** Format: date-time */
-                verifiedAt: string | null;
-                /** Format: date-time */
-                releasedAt: string | null;
-                /** Format: date-time */
-                createdAt: string;
                 refundedCents: number;
                 /** Format: date-time */
                 paidAt: string | null;
