@@ -54,7 +54,14 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
   if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (npm start provides an embedded PostgreSQL)');
   if (!config.redisUrl) throw new Error('REDIS_URL is not set (npm start spawns a local redis-server)');
   const logger = overrides.logger ?? createLogger(config.logLevel, { role });
-  const db = createDb(config.databaseUrl, config.databasePoolMax, (err) => logger.warn({ err }, 'idle database connection lost'));
+  let closing = false;
+  // pg's pool.end() returns before its clients have said goodbye: a database stopped right after
+  // (npm start's embedded one) ends them with 57P01, which is expected then and worth a line otherwise.
+  const db = createDb(config.databaseUrl, config.databasePoolMax, (err) => {
+    if (closing) return;
+    const { code, message } = err as Error & { code?: string };
+    logger.warn({ code, message }, 'idle database connection lost');
+  });
   const redis = createRedis(config.redisUrl);
   const queues = createQueues(redis, config.redisPrefix);
   const bidResults = new BidResults(redis, config.redisPrefix);
@@ -81,6 +88,7 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
     bidResults,
     crashHook: overrides.crashHook,
     async close() {
+      closing = true;
       await bidResults.close();
       await Promise.allSettled(Object.values(queues).map((q) => q.close()));
       await Promise.allSettled([db.destroy(), closeRedis(redis)]);
