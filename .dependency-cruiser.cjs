@@ -18,7 +18,7 @@ const MODULE_DEPS = {
   ledger: [],
   'safe-zones': ['audit'],
   notifications: ['users'],
-  auth: ['users', 'audit'],
+  auth: ['users', 'audit', 'notifications'],
   transactions: ['users', 'ledger', 'audit'],
   chat: ['transactions', 'audit'],
   meetups: ['transactions', 'safe-zones'],

@@ -24,7 +24,7 @@ const TABLE_OWNERS = {
   audit: ['auditLog'],
   ledger: ['ledgerAccounts', 'ledgerEntries'],
   'safe-zones': ['safeZones'],
-  notifications: ['notifications', 'devices', 'notificationPreferences', 'notificationDeliveries'],
+  notifications: ['notifications', 'devices', 'notificationPreferences', 'notificationDeliveries', 'smsOptOuts'],
   auth: ['phoneOtps', 'refreshTokens'],
   transactions: ['transactions', 'transactionEvents'],
   chat: ['messages', 'messageReads'],

@@ -29,6 +29,8 @@ export interface UsersTable {
   deletedAt: Date | null;
   /** Set when the purge removed the personal data of a deleted account (never restorable after). */
   purgedAt: Date | null;
+  /** The language of every text sent to the user (SPEC §9): set from Accept-Language at sign-up. */
+  locale: Generated<'en' | 'fr'>;
   createdAt: CreatedAt;
   updatedAt: Generated<Date>;
 }
@@ -440,6 +442,12 @@ export interface NonPaymentStrikesTable {
   createdAt: CreatedAt;
 }
 
+/** Phones that replied STOP to our texts (Twilio opt-out keywords): no SMS until they reply START. */
+export interface SmsOptOutsTable {
+  phoneNumber: string;
+  optedOutAt: DefaultedTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   phoneOtps: PhoneOtpsTable;
@@ -460,6 +468,7 @@ export interface Database {
   devices: DevicesTable;
   notificationPreferences: NotificationPreferencesTable;
   notificationDeliveries: NotificationDeliveriesTable;
+  smsOptOuts: SmsOptOutsTable;
   sellerAccounts: SellerAccountsTable;
   transactionEvents: TransactionEventsTable;
   pickupTokens: PickupTokensTable;

@@ -10,6 +10,7 @@ import { deviceRoutes } from './modules/notifications/devices.routes';
 import { notificationRoutes } from './modules/notifications/notifications.routes';
 import { adminRoutes } from './modules/admin/admin.routes';
 import { preferenceRoutes } from './modules/notifications/preferences.routes';
+import { smsWebhookRoutes } from './modules/notifications/sms-webhook.routes';
 import { disputeRoutes } from './modules/disputes/disputes.routes';
 import { escrowRoutes as payRoutes } from './modules/escrow/escrow.routes';
 import { handoverRoutes } from './modules/handover/handover.routes';
@@ -28,7 +29,7 @@ import { webhookRoutes } from './modules/webhooks/webhooks.routes';
 const escrowRoutes: RouteDef[] = [...transactionRoutes, ...meetupRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...reviewRoutes, ...adminRoutes];
 
 /** Payments core: pay, the seller's wallet, Stripe webhooks. */
-const paymentRoutes: RouteDef[] = [...payRoutes, ...walletRoutes, ...webhookRoutes];
+const paymentRoutes: RouteDef[] = [...payRoutes, ...walletRoutes, ...webhookRoutes, ...smsWebhookRoutes];
 
 /** Every REST route of the API, in one list: mounted by the app and documented by OpenAPI. */
 export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...accountRoutes, ...categoryRoutes, ...listingRoutes, ...listingImageRoutes, ...watchlistRoutes, ...biddingRoutes, ...notificationRoutes, ...preferenceRoutes, ...deviceRoutes, ...chatRoutes, ...safeZoneRoutes, ...escrowRoutes, ...paymentRoutes];

@@ -67,10 +67,7 @@ async function resolveFromIssuer(trx: Trx, tx: Transaction, d: DisputeView, won:
       userId,
       type: 'dispute_resolved',
       dedupeKey: `dispute-resolved-${ours.id}-${userId}`,
-      title: 'The chargeback was decided',
-      body: won
-        ? 'The card issuer decided for the seller: the payment is released.'
-        : 'The card issuer decided for the buyer: the payment is returned.',
+      text: { key: 'chargeback_decided', params: { sellerWon: won } },
       data: { transactionId: tx.id, disputeId: ours.id, resolution },
     }),
   );

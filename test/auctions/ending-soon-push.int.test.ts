@@ -38,7 +38,7 @@ it('pushes once to each watcher and bidder, not to the seller', async () => {
   expect(await pushEndingSoon(env.deps, listing.id)).toBe(3);
   const notices = await queuedNotices(listing.id);
   expect(notices.map((n) => n.userId).sort()).toEqual([watcher.id, bidder.id, both.id].sort());
-  expect(notices[0].body).toMatch(/ends in 15 minutes/);
+  expect(notices[0].text).toEqual({ key: 'ending_soon', params: { listingTitle: listing.title, minutes: 15 } });
 
   // A redelivered job queues the same dedupe keys again: delivery still happens once per user.
   await pushEndingSoon(env.deps, listing.id);

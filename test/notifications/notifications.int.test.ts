@@ -30,8 +30,7 @@ const note = (dedupeKey: string, type: 'outbid' | 'won' = 'outbid') => ({
   userId: user.id,
   type,
   dedupeKey,
-  title: 'You have been outbid',
-  body: 'Someone outbid you.',
+  text: { key: 'outbid' as const, params: { listingTitle: 'Lamp', currentPriceCents: 900 } },
   data: { listingId: 'l1', currentPriceCents: 900 },
 });
 
@@ -61,7 +60,7 @@ describe('notifications', () => {
 
   it('texts the winner (SMS for notifications that must not be missed)', async () => {
     await sendNotification(env.deps, note('n3', 'won'));
-    expect(env.sms.sent.some((m) => m.to === user.phone && m.body.includes('Someone outbid you.'))).toBe(true);
+    expect(env.sms.sent.some((m) => m.to === user.phone && m.body === 'Biddt: Someone outbid you on "Lamp". Current price: $9.00.')).toBe(true);
   });
 
   it('lists, counts and marks notifications read, only for their owner', async () => {

@@ -27,8 +27,8 @@ const note = (dedupeKey: string, type: 'outbid' | 'won') => ({
   userId: user.id,
   type,
   dedupeKey,
-  title: 'Title',
-  body: `Body of ${dedupeKey}`,
+  // new_message's template shows its preview verbatim: the body names the notification.
+  text: { key: 'new_message' as const, params: { preview: `Body of ${dedupeKey}` } },
   data: { listingId: 'l1' },
 });
 

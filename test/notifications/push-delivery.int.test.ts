@@ -30,7 +30,7 @@ describe('push delivery', () => {
       expect((await env.http.post('/v1/users/me/devices').set(user.auth).send({ token, platform: 'android' })).status).toBe(200);
     }
     push.failOnceFor.add('phone-two-token-2');
-    const n = { userId: user.id, type: 'outbid' as const, dedupeKey: 'retry-1', title: 'T', body: 'B', data: {} };
+    const n = { userId: user.id, type: 'outbid' as const, dedupeKey: 'retry-1', text: { key: 'new_message' as const, params: { preview: 'B' } }, data: {} };
     await expect(sendNotification(env.deps, n)).rejects.toThrow('FCM unavailable');
     expect(await sendNotification(env.deps, n)).toBe('sent');
     const tokens = push.sent.map((m) => m.token);

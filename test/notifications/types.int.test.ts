@@ -1,4 +1,4 @@
-import { spellDuration } from '../../src/modules/auctions/finalize-listing';
+import { formattersFor } from '../../src/modules/notifications';
 import { eventually } from '../support/fixtures';
 import { createUser, type TestUser } from '../support/harness';
 import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
@@ -18,12 +18,15 @@ afterAll(() => env.close());
 const rowsOf = (userId: string) => env.deps.db.selectFrom('notifications').select(['type', 'title', 'body', 'dedupeKey']).where('userId', '=', userId).execute();
 
 describe('notification types', () => {
-  it('spells the configured payment deadline', () => {
-    expect(spellDuration(172_800)).toBe('48 hours');
-    expect(spellDuration(3600)).toBe('1 hour');
-    expect(spellDuration(5400)).toBe('90 minutes');
-    expect(spellDuration(14 * 86_400)).toBe('14 days');
-    expect(spellDuration(2)).toBe('2 seconds');
+  it('spells the configured payment deadline, in each language', () => {
+    const { duration } = formattersFor('en');
+    expect(duration(172_800)).toBe('48 hours');
+    expect(duration(3600)).toBe('1 hour');
+    expect(duration(5400)).toBe('90 minutes');
+    expect(duration(14 * 86_400)).toBe('14 days');
+    expect(duration(2)).toBe('2 seconds');
+    expect(formattersFor('fr').duration(172_800)).toBe('48 heures');
+    expect(formattersFor('fr').duration(60)).toBe('1 minute');
   });
 
   it('tells the winner the configured deadline, and types a missed payment as its own kinds, not texted as payment_due', async () => {

@@ -15,7 +15,6 @@ export interface Ending {
   finale: Finale;
 }
 
-const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 /** Ends one listing; see `finalizeListings`. Returns the created transaction (as inserted), if sold. */
 export async function finalizeListing(trx: Trx, config: SaleTerms, listing: Listing, finale: Finale): Promise<Transaction | null> {
@@ -110,7 +109,7 @@ async function biddersOf(trx: Trx, listingIds: string[]): Promise<Map<string, st
 
 function endNotifications(listing: Listing, finale: Finale, bidders: string[], paymentDeadlineSec: number): OutboxMessage[] {
   const key = (who: string, type: string) => `${type}-${listing.id}-${who}`;
-  const title = `"${listing.title}"`;
+  const listingTitle = listing.title;
   const data = { listingId: listing.id };
   if (!finale.sold) {
     return [
@@ -118,61 +117,36 @@ function endNotifications(listing: Listing, finale: Finale, bidders: string[], p
         userId: listing.sellerId,
         type: 'unsold',
         dedupeKey: key(listing.sellerId, 'unsold'),
-        title: 'Your auction ended unsold',
-        body: `${title} ended without a winning bid.`,
+        text: { key: 'unsold', params: { listingTitle } },
         data,
       }),
       ...bidders.map((b) =>
-        notificationJob({
-          userId: b,
-          type: 'lost',
-          dedupeKey: key(b, 'lost'),
-          title: 'Auction ended',
-          body: `${title} ended without a sale.`,
-          data,
-        }),
+        notificationJob({ userId: b, type: 'lost', dedupeKey: key(b, 'lost'), text: { key: 'lost_no_sale', params: { listingTitle } }, data }),
       ),
     ];
   }
-  const price = dollars(finale.priceCents);
-  const sale = { ...data, priceCents: finale.priceCents };
+  const priceCents = finale.priceCents;
+  const sale = { ...data, priceCents };
   return [
     notificationJob({
       userId: finale.buyerId,
       type: 'won',
       dedupeKey: key(finale.buyerId, 'won'),
-      title: 'You won!',
-      body: `You won ${title} for ${price}. Pay within ${spellDuration(paymentDeadlineSec)}.`,
+      text: { key: 'won', params: { listingTitle, priceCents, paymentDeadlineSec } },
       data: sale,
     }),
     notificationJob({
       userId: listing.sellerId,
       type: 'sold',
       dedupeKey: key(listing.sellerId, 'sold'),
-      title: 'Sold!',
-      body: `${title} sold for ${price}.`,
+      text: { key: 'sold', params: { listingTitle, priceCents } },
       data: sale,
     }),
     ...bidders
       .filter((b) => b !== finale.buyerId)
       .map((b) =>
-        notificationJob({
-          userId: b,
-          type: 'lost',
-          dedupeKey: key(b, 'lost'),
-          title: 'Auction ended',
-          body: `${title} sold to another bidder for ${price}.`,
-          data,
-        }),
+        notificationJob({ userId: b, type: 'lost', dedupeKey: key(b, 'lost'), text: { key: 'lost', params: { listingTitle, priceCents } }, data }),
       ),
   ];
 }
 
-/** The configured payment deadline as the winner reads it ("48 hours", "90 minutes", "2 seconds"). */
-export function spellDuration(sec: number): string {
-  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (sec >= 7 * 86_400 && sec % 86_400 === 0) return unit(sec / 86_400, 'day');
-  if (sec >= 3600 && sec % 3600 === 0) return unit(sec / 3600, 'hour');
-  if (sec >= 60 && sec % 60 === 0) return unit(sec / 60, 'minute');
-  return unit(sec, 'second');
-}

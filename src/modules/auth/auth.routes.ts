@@ -1,5 +1,6 @@
 import { accepted, defineRoute, noContent, ok } from '../../http/route';
 import { FirebaseBody, RefreshBody, SendCodeAccepted, SendCodeBody, TokenPair, VerifyBody } from './auth.schemas';
+import { localeFromAcceptLanguage } from '../../shared/locale';
 import { exchangeFirebaseToken, logout, refresh, sendCode, verifyCode } from './auth.service';
 
 const tags = ['auth'];
@@ -20,7 +21,7 @@ export const authRoutes = [
         503: { description: 'sms_unavailable: the platform-wide daily SMS budget is spent (Retry-After: seconds to the next UTC midnight)' },
       },
     },
-    async (deps, { body, ip }) => accepted(await sendCode(deps, body.phoneNumber, ip)),
+    async (deps, { body, ip, headers }) => accepted(await sendCode(deps, body.phoneNumber, ip, localeFromAcceptLanguage(headers['accept-language']))),
   ),
   defineRoute(
     {
@@ -32,7 +33,8 @@ export const authRoutes = [
       body: VerifyBody,
       responses: { 200: { description: 'Signed in', schema: TokenPair }, 401: { description: 'invalid_code' } },
     },
-    async (deps, { body, ip }) => ok(await verifyCode(deps, body.phoneNumber, body.code, ip)),
+    async (deps, { body, ip, headers }) =>
+      ok(await verifyCode(deps, body.phoneNumber, body.code, ip, localeFromAcceptLanguage(headers['accept-language']))),
   ),
   defineRoute(
     {
@@ -44,7 +46,8 @@ export const authRoutes = [
       body: FirebaseBody,
       responses: { 200: { description: 'Signed in', schema: TokenPair }, 501: { description: 'Firebase not configured' } },
     },
-    async (deps, { body, ip }) => ok(await exchangeFirebaseToken(deps, body.idToken, ip)),
+    async (deps, { body, ip, headers }) =>
+      ok(await exchangeFirebaseToken(deps, body.idToken, ip, localeFromAcceptLanguage(headers['accept-language']))),
   ),
   defineRoute(
     {

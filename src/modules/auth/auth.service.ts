@@ -9,6 +9,8 @@ import { signAccessToken } from './access-tokens';
 import { applyDevStaffRole } from './dev-staff';
 import { phoneCountryNotSupported, smsCountryAllowed } from '../../providers/sms/guarded-sms';
 import { consumeOtp, issueOtp } from './otp';
+import { DEFAULT_LOCALE, type Locale } from '../../shared/locale';
+import { isSmsOptedOut, otpText, smsOptedOut } from '../notifications';
 import { sessionRoom, type SessionRevocations } from './revocations';
 import { revokeFamily, rotateSession, startSession } from './sessions';
 
@@ -28,29 +30,35 @@ const accessOptions = (deps: Pick<Platform, 'config'>) => ({
   ttlSec: deps.config.auth.accessTtlSec,
 });
 
-/** Texts a sign-in code. Answers the same whether or not the number has an account. */
-export async function sendCode(deps: AuthDeps, phoneNumber: string, ip: string): Promise<{ status: 'sent'; expiresInSec: number }> {
+/**
+ * Texts a sign-in code, in the request's language (`Accept-Language`: the number may have no account
+ * yet, and answering in the account's language would tell who has one). Answers the same whether or
+ * not the number has an account. A number that replied STOP gets 409 `sms_opted_out` rather than a
+ * code that would never arrive (Twilio blocks texts to it until it replies START).
+ */
+export async function sendCode(deps: AuthDeps, phoneNumber: string, ip: string, locale: Locale = DEFAULT_LOCALE): Promise<{ status: 'sent'; expiresInSec: number }> {
   // Refused up front (the sender would refuse it too) so no code is issued for a number we cannot text.
   const { allowedCountryCodes } = deps.config.sms;
   if (!smsCountryAllowed(allowedCountryCodes, phoneNumber)) throw phoneCountryNotSupported(allowedCountryCodes);
   await deps.rateLimits.consume('sendCodeIp', ip);
   await deps.rateLimits.consume('sendCodePhoneInterval', phoneNumber);
   await deps.rateLimits.consume('sendCodePhone', phoneNumber);
+  const testNumber = deps.config.auth.testPhoneCodes.has(phoneNumber);
+  if (!testNumber && (await isSmsOptedOut(deps.db, phoneNumber))) throw smsOptedOut();
   const code = await issueOtp(deps.db, otpOptions(deps), phoneNumber);
-  const minutes = Math.max(1, Math.ceil(deps.config.auth.otpTtlSec / 60));
-  if (code) await deps.sms.send(phoneNumber, `Your Biddt code is ${code}. It expires in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+  if (code) await deps.sms.send(phoneNumber, otpText(locale, code, deps.config.auth.otpTtlSec));
   return { status: 'sent', expiresInSec: deps.config.auth.otpTtlSec };
 }
 
-/** Signs in with a code, creating the account on first use. */
-export async function verifyCode(deps: AuthDeps, phoneNumber: string, code: string, ip: string) {
+/** Signs in with a code, creating the account (in `locale`) on first use. */
+export async function verifyCode(deps: AuthDeps, phoneNumber: string, code: string, ip: string, locale: Locale = DEFAULT_LOCALE) {
   await deps.rateLimits.consume('authIp', ip);
   await consumeOtp(deps.db, otpOptions(deps), phoneNumber, code);
-  return signInByPhone(deps, phoneNumber);
+  return signInByPhone(deps, phoneNumber, locale);
 }
 
 /** Signs in with a Firebase ID token obtained by phone sign-in on the device. */
-export async function exchangeFirebaseToken(deps: AuthDeps, idToken: string, ip: string) {
+export async function exchangeFirebaseToken(deps: AuthDeps, idToken: string, ip: string, locale: Locale = DEFAULT_LOCALE) {
   if (!deps.identity)
     throw new AppError('not_implemented', 'firebase_not_configured', 'Firebase sign-in is not configured on this server.');
   await deps.rateLimits.consume('authIp', ip);
@@ -60,17 +68,17 @@ export async function exchangeFirebaseToken(deps: AuthDeps, idToken: string, ip:
   } catch {
     throw new AppError('unauthorized', 'invalid_id_token', 'The Firebase ID token is not valid.');
   }
-  return signInByPhone(deps, phoneNumber);
+  return signInByPhone(deps, phoneNumber, locale);
 }
 
 /**
  * SPEC §9: a phone whose account was deleted less than 30 days ago signs back into that account with a
  * restore-only session (`restorable: true`); otherwise the live account, created on first use.
  */
-async function signInByPhone(deps: AuthDeps, phoneNumber: string) {
+async function signInByPhone(deps: AuthDeps, phoneNumber: string, locale: Locale) {
   const deleted = await findRestorableAccountByPhone(deps.db, phoneNumber, restoreCutoff(deps.clock.now()));
   if (deleted) return { ...(await openSession(deps, deleted, 'restore')), restorable: true };
-  const { user } = await findOrCreateUserByPhone(deps.db, phoneNumber);
+  const { user } = await findOrCreateUserByPhone(deps.db, phoneNumber, locale);
   return openSession(deps, await applyDevStaffRole(deps, user));
 }
 

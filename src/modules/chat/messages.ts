@@ -31,8 +31,7 @@ export async function postMessage(deps: ChatDeps, actor: Actor, transactionId: s
         userId: recipientId,
         type: 'new_message',
         dedupeKey: `message-${row.id}-${recipientId}`,
-        title: 'New message',
-        body: preview(content),
+        text: { key: 'new_message', params: { preview: preview(content) } },
         data: { transactionId, messageId: row.id },
       }),
     ]);

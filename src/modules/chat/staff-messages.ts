@@ -1,8 +1,8 @@
 import type { Trx } from '../../../db/connection';
 import type { Actor } from '../../shared/context';
 import { conflict, forbidden, notFound } from '../../shared/errors';
-import { jobId } from '../../shared/jobs';
-import { eventFor, jobFor, writeOutbox } from '../../shared/outbox';
+import { notificationJob } from '../../shared/jobs';
+import { eventFor, writeOutbox } from '../../shared/outbox';
 import { can } from '../../shared/permissions';
 import type { Platform } from '../../shared/platform';
 import { transactionRoom } from '../../shared/rooms';
@@ -36,18 +36,13 @@ export async function postStaffMessage(
     await writeOutbox(trx, [
       eventFor('new_message', [transactionRoom(transactionId)], { transactionId, message }),
       ...[tx.buyerId, tx.sellerId].map((userId) =>
-        jobFor(
-          'notification.send',
-          {
-            userId,
-            type: 'new_message',
-            dedupeKey: `message-${row.id}-${userId}`,
-            title: 'Message from Biddt support',
-            body: preview(content),
-            data: { transactionId, messageId: row.id },
-          },
-          { jobId: jobId('notify', `message-${row.id}-${userId}`) },
-        ),
+        notificationJob({
+          userId,
+          type: 'new_message',
+          dedupeKey: `message-${row.id}-${userId}`,
+          text: { key: 'staff_message', params: { preview: preview(content) } },
+          data: { transactionId, messageId: row.id },
+        }),
       ),
     ]);
     await record(trx, message);

@@ -21,8 +21,6 @@ export interface ResolveInput {
   note: string;
 }
 
-const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
-
 /** What the buyer gets back (null for a release); 422 naming `amountCents` when the amount breaks SPEC §1. */
 function refundFor(tx: Transaction, input: ResolveInput): number | null {
   if (input.resolution !== 'partial_refund' && input.amountCents !== undefined) {
@@ -42,29 +40,14 @@ function moneyJob(tx: Transaction, dispute: DisputeRow, refund: number | null) {
 }
 
 function resolvedNotifications(tx: Transaction, dispute: DisputeRow, refund: number | null): OutboxMessage[] {
-  const text: Record<DisputeResolution, Record<'buyer' | 'seller', string>> = {
-    release: {
-      buyer: 'Support decided in favour of the seller: the payment is released to them.',
-      seller: 'Support decided in your favour: your payout is on its way.',
-    },
-    refund: {
-      buyer: `Support decided in your favour: ${dollars(refund ?? 0)} is refunded to you.`,
-      seller: 'Support refunded the buyer in full.',
-    },
-    partial_refund: {
-      buyer: `Support refunded ${dollars(refund ?? 0)} to you.`,
-      seller: `Support refunded ${dollars(refund ?? 0)} to the buyer; you are paid for the rest, minus fees.`,
-    },
-  };
-  const resolution = dispute.resolution ?? 'release';
+  const resolution: DisputeResolution = dispute.resolution ?? 'release';
   return (['buyer', 'seller'] as const).map((side) => {
     const userId = side === 'buyer' ? tx.buyerId : tx.sellerId;
     return notificationJob({
       userId,
       type: 'dispute_resolved',
       dedupeKey: `dispute-resolved-${dispute.id}-${userId}`,
-      title: 'Your dispute was resolved',
-      body: text[resolution][side],
+      text: { key: 'dispute_resolved', params: { resolution, side, refundCents: refund } },
       data: { transactionId: tx.id, disputeId: dispute.id, resolution: dispute.resolution, refundCents: refund },
     });
   });

@@ -18,7 +18,6 @@ export type PaymentOutcome =
   | 'not_ours';
 
 type FundDeps = Pick<Platform, 'db' | 'payments' | 'config' | 'clock' | 'logger'>;
-const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 /**
  * Moves a transaction forward from the PaymentIntent as Stripe reports it now (re-fetched, so
@@ -60,16 +59,14 @@ async function fundTransaction(deps: FundDeps, transactionId: string, pi: Paymen
         userId: tx.sellerId,
         type: 'payment_received',
         dedupeKey: `payment-received-${tx.id}-seller`,
-        title: 'Payment received',
-        body: `The buyer paid ${dollars(pi.amountCents)} into escrow. Meet at a safe zone and scan their QR code to get paid.`,
+        text: { key: 'payment_received_seller', params: { amountCents: pi.amountCents } },
         data,
       }),
       notificationJob({
         userId: tx.buyerId,
         type: 'payment_received',
         dedupeKey: `payment-received-${tx.id}-buyer`,
-        title: 'Payment confirmed',
-        body: `Your ${dollars(pi.amountCents)} is held in escrow until you pick the item up.`,
+        text: { key: 'payment_received_buyer', params: { amountCents: pi.amountCents } },
         data,
       }),
       escalationJob(tx.id, deps.clock.now(), deps.config),

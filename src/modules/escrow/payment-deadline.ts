@@ -67,16 +67,14 @@ export async function enforcePaymentDeadline(deps: DeadlineDeps, transactionId: 
         userId: locked.buyerId,
         type: 'purchase_cancelled',
         dedupeKey: `payment-deadline-${locked.id}-buyer`,
-        title: 'Purchase cancelled',
-        body: 'You did not pay within the deadline, so the purchase was cancelled and a non-payment strike was added to your account.',
+        text: { key: 'purchase_cancelled', params: {} },
         data,
       }),
       notificationJob({
         userId: locked.sellerId,
         type: 'buyer_did_not_pay',
         dedupeKey: `payment-deadline-${locked.id}-seller`,
-        title: 'The buyer did not pay',
-        body: 'The buyer missed the payment deadline, so the sale was cancelled. You can list the item again.',
+        text: { key: 'buyer_did_not_pay', params: {} },
         data,
       }),
     ]);
@@ -94,8 +92,7 @@ export async function remindPayment(deps: Pick<Platform, 'db'>, transactionId: s
         userId: tx.buyerId,
         type: 'payment_due',
         dedupeKey: `payment-due-${tx.id}`,
-        title: 'Payment due soon',
-        body: `Pay for your purchase by ${tx.paymentDueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC or it will be cancelled.`,
+        text: { key: 'payment_due', params: { paymentDueAt: tx.paymentDueAt.toISOString(), amountCents: tx.amountCents } },
         data: { transactionId: tx.id, paymentDueAt: tx.paymentDueAt.toISOString(), amountCents: tx.amountCents },
       }),
     ]);

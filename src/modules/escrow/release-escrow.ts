@@ -15,7 +15,6 @@ import { escrowRepository, transactionUpdate } from './escrow.repository';
 export type ReleaseOutcome = 'released' | 'already_released' | 'waiting_for_wallet' | 'not_ready' | 'nothing_to_pay';
 
 type ReleaseDeps = Pick<Platform, 'db' | 'payments' | 'logger'> & { crashHook?: CrashHook };
-const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 const isDone = (tx: Transaction) => tx.transferId !== null && (tx.status === 'released' || tx.status === 'partially_refunded');
 
@@ -38,8 +37,7 @@ async function waitForWallet(trx: Trx, tx: Transaction, reason: ReleaseReason, p
       userId: tx.sellerId,
       type: 'escrow_released',
       dedupeKey: `wallet-needed-${tx.id}`,
-      title: 'Set up your wallet to get paid',
-      body: `Your payout of ${dollars(payoutCents)} is ready. Set up your Biddt wallet (Stripe) and it goes out right away.`,
+      text: { key: 'wallet_needed', params: { payoutCents } },
       data: { transactionId: tx.id, payoutCents, action: 'setup_wallet' },
     }),
   ]);
@@ -72,8 +70,7 @@ async function markReleased(trx: Trx, tx: Transaction, transfer: TransferView, p
       userId: tx.sellerId,
       type: 'escrow_released',
       dedupeKey: `escrow-released-${tx.id}`,
-      title: 'You got paid',
-      body: `${dollars(payoutCents)} is on its way to your wallet.`,
+      text: { key: 'escrow_released', params: { payoutCents } },
       data: { transactionId: tx.id, payoutCents, transferId: transfer.id },
     }),
   ]);

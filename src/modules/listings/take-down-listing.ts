@@ -1,8 +1,8 @@
 import type { Trx } from '../../../db/connection';
 import type { Platform } from '../../shared/platform';
 import { conflict, notFound } from '../../shared/errors';
-import { jobId } from '../../shared/jobs';
-import { jobFor, writeOutbox } from '../../shared/outbox';
+import { notificationJob } from '../../shared/jobs';
+import { writeOutbox } from '../../shared/outbox';
 import { appendListingEvents } from '../auctions';
 import { listingsRepository } from './listings.repository';
 import { takedownRepository } from './takedown.repository';
@@ -50,19 +50,16 @@ export async function takeDownListing(
     await writeOutbox(trx, [
       ...events,
       ...recipients.map((userId) =>
-        jobFor(
-          'notification.send',
-          {
-            userId,
-            type: 'listing_cancelled',
-            dedupeKey: `takedown-${listingId}-${userId}`,
-            title: 'Listing cancelled',
-            body:
-              userId === listing.sellerId ? `"${listing.title}" was taken down: ${reason}` : `"${listing.title}" was cancelled by Biddt.`,
-            data: { listingId },
-          },
-          { jobId: jobId('notify', `takedown-${listingId}-${userId}`) },
-        ),
+        notificationJob({
+          userId,
+          type: 'listing_cancelled',
+          dedupeKey: `takedown-${listingId}-${userId}`,
+          text:
+            userId === listing.sellerId
+              ? { key: 'listing_taken_down', params: { listingTitle: listing.title, reason } }
+              : { key: 'listing_cancelled', params: { listingTitle: listing.title, by: 'staff' } },
+          data: { listingId },
+        }),
       ),
     ]);
     await record(trx, result);

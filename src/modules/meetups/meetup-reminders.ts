@@ -1,12 +1,10 @@
-import { enqueue, jobId, type JobPayload } from '../../shared/jobs';
+import { enqueue, jobId, notificationPayload, type JobPayload } from '../../shared/jobs';
 import { findTransaction } from '../transactions';
 import { findSafeZone } from '../safe-zones';
 import type { MeetupReminderDeps } from './meetups.deps';
 import { meetupsRepository } from './meetups.repository';
 
 export type ReminderOutcome = 'reminded' | 'stale' | 'not_needed';
-
-const LEAD_TEXT = { '2h': 'in 2 hours', '15m': 'in 15 minutes' } as const;
 
 /**
  * `meetup.remind`: push + in-app to both parties before an accepted meetup. Re-reads everything, so
@@ -20,21 +18,19 @@ export async function sendMeetupReminder(deps: MeetupReminderDeps, job: JobPaylo
   const tx = await findTransaction(deps.db, meetup.transactionId);
   if (!tx || tx.status !== 'in_escrow' || tx.verifiedAt) return 'not_needed';
   const zone = await findSafeZone(deps.db, meetup.safeZoneId);
-  const where = zone ? ` at ${zone.name}, ${zone.address}` : '';
   const startsAt = meetup.startsAt.toISOString();
   for (const userId of [tx.buyerId, tx.sellerId]) {
     const dedupeKey = `meetup-reminder-${meetup.id}-${meetup.startsAt.getTime()}-${job.kind}-${userId}`;
     await enqueue(
       deps.queues,
       'notification.send',
-      {
+      notificationPayload({
         userId,
         type: 'meetup_reminder',
         dedupeKey,
-        title: 'Meetup reminder',
-        body: `Your meetup is ${LEAD_TEXT[job.kind]}${where}.`,
+        text: { key: 'meetup_reminder', params: { lead: job.kind, placeName: zone?.name ?? null, placeAddress: zone?.address ?? null } },
         data: { transactionId: tx.id, meetupId: meetup.id, safeZoneId: meetup.safeZoneId, startsAt, kind: job.kind },
-      },
+      }),
       { jobId: jobId('notify', dedupeKey) },
     );
   }

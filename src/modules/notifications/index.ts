@@ -11,3 +11,10 @@ export { presentNotification } from './notifications.presenter';
 
 /** A user's notifications and devices for export, and deleted by the purge of a deleted account (SPEC §9). */
 export { deleteNotificationDataOf, devicesOfUser, notificationsOfUser } from './account-data.repository';
+
+/** SMS opt-out (Twilio STOP/START): send-code refuses an opted-out phone rather than text it (SPEC §9). */
+export { isSmsOptedOut } from './sms-opt-outs.repository';
+export { smsOptedOut } from './sms-opt-out';
+
+/** Texts in the user's language: the sign-in code SMS (the notifications render their own). */
+export { otpText, formattersFor, renderText } from './templates/render';

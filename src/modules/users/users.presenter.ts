@@ -9,6 +9,7 @@ export function presentSelf(user: User) {
     email: user.email,
     avatarUrl: user.avatarUrl,
     role: user.role,
+    locale: user.locale,
     createdAt: user.createdAt.toISOString(),
     deletedAt: user.deletedAt?.toISOString() ?? null,
   };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../../db/connection';
 import type { User, UserUpdate } from '../../../db/schema';
+import { DEFAULT_LOCALE, type Locale } from '../../shared/locale';
 
 // The only Kysely code for users. Soft-deleted users behave as absent (staff views excepted); a
 // transaction (`Trx`) is a `Db` too, so every function runs inside the caller's transaction when given one.
@@ -21,16 +22,24 @@ export async function findLivePhoneNumber(db: Db, id: string): Promise<string | 
   return user?.phoneNumber;
 }
 
+/** Where and how to reach a live account: its phone (for SMS) and its language (for every text). */
+export async function findLiveContact(db: Db, id: string): Promise<{ phoneNumber: string; locale: Locale } | undefined> {
+  return db.selectFrom('users').select(['phoneNumber', 'locale']).where('id', '=', id).where('deletedAt', 'is', null).executeTakeFirst();
+}
+
 /** Staff see soft-deleted accounts too (support cases outlive a deletion); everyone else does not. */
 export async function findUserIncludingDeleted(db: Db, id: string): Promise<User | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Finds the live account for a phone number, creating it (verified) on first sign-in. */
-export async function findOrCreateUserByPhone(db: Db, phoneNumber: string): Promise<{ user: User; created: boolean }> {
+/**
+ * Finds the live account for a phone number, creating it (verified) on first sign-in in `locale`
+ * (the sign-up request's language; an existing account keeps the one it has).
+ */
+export async function findOrCreateUserByPhone(db: Db, phoneNumber: string, locale: Locale = DEFAULT_LOCALE): Promise<{ user: User; created: boolean }> {
   const inserted = await db
     .insertInto('users')
-    .values({ phoneNumber, phoneVerifiedAt: sql<Date>`now()` })
+    .values({ phoneNumber, phoneVerifiedAt: sql<Date>`now()`, locale })
     .onConflict((oc) => oc.column('phoneNumber').where('deletedAt', 'is', null).doNothing())
     .returningAll()
     .executeTakeFirst();

@@ -1,4 +1,5 @@
 import { z } from '../../shared/zod';
+import { LOCALES } from '../../shared/locale';
 
 export const UserSelf = z
   .object({
@@ -8,6 +9,7 @@ export const UserSelf = z
     email: z.string().nullable(),
     avatarUrl: z.string().nullable(),
     role: z.enum(['user', 'support', 'admin']),
+    locale: z.enum(LOCALES).describe('Language of every notification, push and SMS: set from Accept-Language at sign-up'),
     createdAt: z.iso.datetime(),
     /** Set on a deleted account signing in within its restore window (SPEC §9). */
     deletedAt: z.iso.datetime().nullable(),
@@ -39,6 +41,7 @@ export const UpdateMeBody = z
     displayName: z.string().trim().min(2).max(50).optional(),
     email: z.email().max(254).nullable().optional(),
     avatarUrl: z.url({ protocol: /^https?$/ }).max(2048).nullable().optional(),
+    locale: z.enum(LOCALES).optional(),
   })
   .openapi('UpdateMe');
 

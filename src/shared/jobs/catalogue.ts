@@ -1,5 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from '../zod';
+import { TextRefSchema } from './notification-texts';
 
 /**
  * The one list of background jobs: for each job name, the queue that carries it, the zod schema of
@@ -38,6 +39,14 @@ export const NOTIFICATION_TYPES = [
   'purchase_cancelled',
   /** The seller's sale was cancelled because the buyer did not pay (not `unsold`: there was a winner). */
   'buyer_did_not_pay',
+  /** The bidder leads because the former leader retracted (SPEC §2 retraction). */
+  'now_leading',
+  /** The leader's retraction took effect (someone else leads now). */
+  'bids_retracted',
+  /** A refund decided in a dispute reached the buyer's card. */
+  'refund_issued',
+  /** The other party of a sale rated the user. */
+  'rating_received',
 ] as const;
 
 /** Why a payout is released (part of the release job's id, so each reason pays at most once). */
@@ -74,8 +83,8 @@ const NotificationSend = z.object({
   type: z.enum(NOTIFICATION_TYPES),
   /** Makes delivery exactly-once per logical notification, whatever the job retries do. */
   dedupeKey: z.string().min(1),
-  title: z.string(),
-  body: z.string(),
+  /** What it says: a named text and its parameters, rendered in the recipient's language on delivery. */
+  text: TextRefSchema,
   data: z.record(z.string(), z.unknown()),
   /**
    * At most one push per `key` per `windowSec` (a bidding war displaces a bidder many times a

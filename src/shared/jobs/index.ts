@@ -20,4 +20,5 @@ export {
 } from './catalogue';
 export { addParsed, enqueue, MalformedJobError, type EnqueueOptions } from './enqueue';
 export { createQueues, jobId, type Queues } from './queues';
-export { notificationJob, type NotificationInput, type NotificationType } from './notification-job';
+export { notificationJob, notificationPayload, type NotificationDraft, type NotificationInput, type NotificationType } from './notification-job';
+export { NOTIFICATION_TEXTS, TEXT_KEYS, textParams, type TextKey, type TextParams, type TextRef } from './notification-texts';

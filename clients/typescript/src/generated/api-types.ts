@@ -4705,6 +4705,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/twilio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Twilio inbound SMS webhook (signed): STOP opts the phone out of every Biddt text, START opts it back in */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/x-www-form-urlencoded": components["schemas"]["TwilioInboundSms"];
+                };
+            };
+            responses: {
+                /** @description Received (Twilio sends its own opt-out confirmation; nothing to reply) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description invalid_signature: nothing was done */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4748,6 +4804,11 @@ export interface components {
             avatarUrl: string | null;
             /** @enum {string} */
             role: "user" | "support" | "admin";
+            /**
+             * @description Language of every notification, push and SMS: set from Accept-Language at sign-up
+             * @enum {string}
+             */
+            locale: "en" | "fr";
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -4779,6 +4840,8 @@ export interface components {
             email?: string | null;
             /** Format: uri */
             avatarUrl?: string | null;
+            /** @enum {string} */
+            locale?: "en" | "fr";
         };
         PublicProfile: {
             /** Format: uuid */
@@ -5202,6 +5265,18 @@ export interface components {
                 buyer_did_not_pay: {
                     push: boolean;
                 };
+                now_leading: {
+                    push: boolean;
+                };
+                bids_retracted: {
+                    push: boolean;
+                };
+                refund_issued: {
+                    push: boolean;
+                };
+                rating_received: {
+                    push: boolean;
+                };
             };
         };
         /** @description Only the types and channels to change; the others keep their value. */
@@ -5255,6 +5330,18 @@ export interface components {
                     push?: boolean;
                 };
                 buyer_did_not_pay?: {
+                    push?: boolean;
+                };
+                now_leading?: {
+                    push?: boolean;
+                };
+                bids_retracted?: {
+                    push?: boolean;
+                };
+                refund_issued?: {
+                    push?: boolean;
+                };
+                rating_received?: {
                     push?: boolean;
                 };
             };
@@ -5813,6 +5900,13 @@ export interface components {
             received: true;
             duplicate: boolean;
             eventId: string;
+        };
+        TwilioInboundSms: {
+            From: string;
+            Body?: string;
+            OptOutType?: string;
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: never;

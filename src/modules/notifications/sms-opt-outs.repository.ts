@@ -1,0 +1,19 @@
+import type { Db } from '../../../db/connection';
+
+// The only Kysely code for `sms_opt_outs` (phones that replied STOP).
+
+/** Records that a phone opted out of our texts (keeps the first time on a repeated STOP). */
+export async function optOutPhone(db: Db, phoneNumber: string): Promise<void> {
+  await db.insertInto('smsOptOuts').values({ phoneNumber }).onConflict((oc) => oc.column('phoneNumber').doNothing()).execute();
+}
+
+/** A phone replied START: it may be texted again. */
+export async function optInPhone(db: Db, phoneNumber: string): Promise<void> {
+  await db.deleteFrom('smsOptOuts').where('phoneNumber', '=', phoneNumber).execute();
+}
+
+/** Whether the phone replied STOP (and not START since). */
+export async function isSmsOptedOut(db: Db, phoneNumber: string): Promise<boolean> {
+  const row = await db.selectFrom('smsOptOuts').select('phoneNumber').where('phoneNumber', '=', phoneNumber).executeTakeFirst();
+  return Boolean(row);
+}
