@@ -1,0 +1,89 @@
+import twilio from 'twilio';
+import { DEV_SECRET } from '../../src/config/env';
+import { sendNotification } from '../../src/modules/notifications';
+import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
+import { expectProblem } from '../support/http';
+
+const PATH = '/v1/webhooks/twilio';
+let env: TestEnv;
+let user: TestUser;
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  user = await createUser(env.deps);
+});
+afterAll(() => env.close());
+
+/** Posts an inbound SMS as Twilio does: form-encoded, signed over the public URL and every parameter. */
+function inbound(from: string, body: string, extra: Record<string, string> = {}, token = DEV_SECRET) {
+  const params = { MessageSid: 'SM00000000000000000000000000000009', AccountSid: 'AC00000000000000000000000000000000', From: from, To: '+15145550000', Body: body, ...extra };
+  const signature = twilio.getExpectedTwilioSignature(token, `${env.config.publicBaseUrl}${PATH}`, params);
+  return env.http.post(PATH).type('form').set('X-Twilio-Signature', signature).send(params);
+}
+
+const won = (dedupeKey: string) => ({
+  userId: user.id,
+  type: 'won' as const,
+  dedupeKey,
+  text: { key: 'won' as const, params: { listingTitle: 'Kayak', priceCents: 40_000, paymentDeadlineSec: 172_800 } },
+  data: {},
+});
+const textsToUser = () => env.sms.sent.filter((m) => m.to === user.phone).length;
+
+describe('SMS STOP / START (Twilio inbound webhook)', () => {
+  it('refuses an unsigned or wrongly signed request and changes nothing', async () => {
+    const unsigned = await env.http.post(PATH).type('form').send({ From: user.phone, Body: 'STOP' });
+    expectProblem(unsigned, 403, 'invalid_signature');
+    expectProblem(await inbound(user.phone, 'STOP', {}, 'not-the-auth-token'), 403, 'invalid_signature');
+    // A signature over other parameters does not cover this body.
+    const params = { From: user.phone, Body: 'STOP' };
+    const signature = twilio.getExpectedTwilioSignature(DEV_SECRET, `${env.config.publicBaseUrl}${PATH}`, { ...params, Body: 'hello' });
+    expectProblem(await env.http.post(PATH).type('form').set('X-Twilio-Signature', signature).send(params), 403, 'invalid_signature');
+
+    await sendNotification(env.deps, won('before-stop'));
+    expect(textsToUser()).toBe(1);
+  });
+
+  it('STOP (any case, any opt-out keyword) stops every notification SMS; in-app and push go on', async () => {
+    expect((await inbound(user.phone, '  stop ')).status).toBe(204);
+    const before = textsToUser();
+    expect(await sendNotification(env.deps, won('after-stop'))).toBe('sent');
+    expect(textsToUser()).toBe(before);
+    const row = await env.deps.db.selectFrom('notifications').select(['deliveredAt']).where('dedupeKey', '=', 'after-stop').executeTakeFirstOrThrow();
+    expect(row.deliveredAt).not.toBeNull();
+
+    const other = await createUser(env.deps);
+    expect((await inbound(other.phone, 'UNSUBSCRIBE')).status).toBe(204);
+    expect((await inbound(other.phone, 'Arrêt')).status).toBe(204);
+    const optedOut = await env.deps.db.selectFrom('smsOptOuts').select('phoneNumber').execute();
+    expect(optedOut.map((r) => r.phoneNumber).sort()).toEqual([user.phone, other.phone].sort());
+  });
+
+  it('a sign-in code to an opted-out phone is refused with a problem saying how to opt back in', async () => {
+    const res = await env.http.post('/v1/auth/phone/send-code').send({ phoneNumber: user.phone });
+    expectProblem(res, 409, 'sms_opted_out');
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'phoneNumber' })]);
+  });
+
+  it('an ordinary message changes nothing; START opts back in', async () => {
+    expect((await inbound(user.phone, 'Is the kayak still there?')).status).toBe(204);
+    await sendNotification(env.deps, won('still-stopped'));
+    const before = textsToUser();
+    expect(before).toBe(1);
+
+    expect((await inbound(user.phone, 'Start')).status).toBe(204);
+    await sendNotification(env.deps, won('after-start'));
+    expect(textsToUser()).toBe(2);
+    expect((await env.http.post('/v1/auth/phone/send-code').send({ phoneNumber: user.phone })).status).toBe(202);
+  });
+
+  it("honours Twilio's own classification (OptOutType) whatever the wording", async () => {
+    expect((await inbound(user.phone, 'please stop texting me', { OptOutType: 'STOP' })).status).toBe(204);
+    const before = textsToUser();
+    await sendNotification(env.deps, won('optouttype-stop'));
+    expect(textsToUser()).toBe(before);
+    expect((await inbound(user.phone, 'ok', { OptOutType: 'START' })).status).toBe(204);
+    await sendNotification(env.deps, won('optouttype-start'));
+    expect(textsToUser()).toBe(before + 1);
+  });
+});
