@@ -1,10 +1,48 @@
 import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { conflict, notFound } from '../../shared/errors';
-import { writeOutbox } from '../../shared/outbox';
+import { notificationJob } from '../../shared/jobs';
+import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { appendListingEvents, auctionStateOf, canRetract, lockListing, minNextBidCents, recompute, saveAuctionState } from '../auctions';
 import { aliasOf, findBid, findBidder, liveBids, retractBidder } from './bidding.repository';
 import type { BidsInFlight } from './bids-in-flight';
+
+/**
+ * When the retraction moved the lead (the leader retracted), the new leader learns they lead and the
+ * former leader that their retraction took effect; a retraction below the leader notifies nobody.
+ */
+function leaderChangeNotices(
+  listing: { id: string; title: string },
+  before: string | undefined,
+  after: string | undefined,
+  currentPriceCents: number,
+  at: number,
+): OutboxMessage[] {
+  if (!before || before === after) return [];
+  const listingTitle = listing.title;
+  const data = { listingId: listing.id, currentPriceCents };
+  const notices: OutboxMessage[] = [
+    notificationJob({
+      userId: before,
+      type: 'bids_retracted',
+      dedupeKey: `retracted-${listing.id}-${before}-${at}`,
+      text: { key: 'bids_retracted', params: { listingTitle, currentPriceCents, hasNewLeader: Boolean(after) } },
+      data,
+    }),
+  ];
+  if (after) {
+    notices.push(
+      notificationJob({
+        userId: after,
+        type: 'now_leading',
+        dedupeKey: `now-leading-${listing.id}-${after}-${at}`,
+        text: { key: 'now_leading', params: { listingTitle, currentPriceCents } },
+        data,
+      }),
+    );
+  }
+  return notices;
+}
 
 /**
  * Retracts ALL of the actor's bids on the listing of bid `bidId` (SPEC §2), under the listing's row
@@ -39,7 +77,8 @@ export async function retractBids(deps: Pick<Platform, 'db'> & { bidsInFlight: P
       minNextBidCents: minNextBidCents(next),
       leaderAlias,
     };
-    await writeOutbox(trx, await appendListingEvents(trx, listing.id, [{ type: 'bids_retracted', payload: summary }]));
+    const events = await appendListingEvents(trx, listing.id, [{ type: 'bids_retracted', payload: summary }]);
+    await writeOutbox(trx, [...events, ...leaderChangeNotices(listing, state.leader?.bidderId, next.leader?.bidderId, next.currentPriceCents, now)]);
     return { listingId: listing.id, ...summary };
   });
 }

@@ -7,6 +7,7 @@ import { notificationJob } from '../../shared/jobs';
 import { recordTransactionEvent, transactionsRepository } from '../transactions';
 import { chargeMovement, refundMovement } from './escrow-money';
 import { escrowRepository, transactionUpdate } from './escrow.repository';
+import { refundNotice } from './refund-escrow';
 
 export type PaymentOutcome =
   | 'funded'
@@ -124,7 +125,10 @@ async function refundLatePayment(deps: FundDeps, transactionId: string, pi: Paym
       refundId: refund.id,
       amountCents: pi.amountCents,
     });
-    await writeOutbox(trx, [transactionUpdate(tx, 'cancelled', { refundedCents: pi.amountCents })]);
+    await writeOutbox(trx, [
+      transactionUpdate(tx, 'cancelled', { refundedCents: pi.amountCents }),
+      refundNotice(tx, pi.amountCents, true, 'late-payment'),
+    ]);
     return 'late_refunded';
   });
 }

@@ -8,6 +8,7 @@ import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { balanceOf, latestMovementOf, LedgerAccount, postMovement } from '../ledger';
 import { partialRefundPayoutCents, recordTransactionEvent, transactionsRepository } from '../transactions';
 import { releaseJob } from '../../shared/jobs/money-jobs';
+import { notificationJob } from '../../shared/jobs';
 import { chargebackSettlementMovement, refundMovement, reversalCents, reversalMovement } from './escrow-money';
 import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.repository';
 
@@ -116,6 +117,17 @@ async function settleAgainstChargeback(trx: Trx, tx: Transaction, input: RefundI
   return `chargeback-${chargeback.stripeObjectId}`;
 }
 
+/** Tells the buyer their refund went out (once per dispute decision). */
+export function refundNotice(tx: Transaction, amountCents: number, full: boolean, reasonKey: string): OutboxMessage {
+  return notificationJob({
+    userId: tx.buyerId,
+    type: 'refund_issued',
+    dedupeKey: `refund-issued-${tx.id}-${reasonKey}`,
+    text: { key: 'refund_issued', params: { amountCents, full } },
+    data: { transactionId: tx.id, listingId: tx.listingId, amountCents },
+  });
+}
+
 /** Refund committed: full → `refunded`; partial → the rest is released (or, after a payout, `partially_refunded`). */
 async function markRefunded(trx: Trx, tx: Transaction, input: RefundInput, refundId: string): Promise<void> {
   const total = tx.refundedCents + input.amountCents;
@@ -123,7 +135,7 @@ async function markRefunded(trx: Trx, tx: Transaction, input: RefundInput, refun
   const status = full ? 'refunded' : tx.transferId ? 'partially_refunded' : tx.status;
   await escrowRepository.markRefunded(trx, tx.id, refundId, total, status);
   await recordTransactionEvent(trx, tx.id, 'refunded', { refundId, amountCents: input.amountCents, disputeId: input.disputeId });
-  const messages: OutboxMessage[] = [transactionUpdate(tx, status, { refundedCents: total })];
+  const messages: OutboxMessage[] = [transactionUpdate(tx, status, { refundedCents: total }), refundNotice(tx, input.amountCents, full, input.disputeId)];
   if (!full && !tx.transferId) messages.push(releaseJob(tx.id, 'dispute_resolved', input.disputeId));
   await writeOutbox(trx, messages);
 }

@@ -1,9 +1,11 @@
 import type { Platform } from '../../shared/platform';
 import { conflict, notFound } from '../../shared/errors';
+import { notificationJob } from '../../shared/jobs';
 import { writeOutbox } from '../../shared/outbox';
 import { appendListingEvents } from '../auctions';
 import { listingsRepository } from './listings.repository';
 import { assertSeller } from './listings.policy';
+import { takedownRepository } from './takedown.repository';
 import type { Ctx } from '../../shared/context';
 
 type CancelDeps = Pick<Platform, 'db' | 'clock'>;
@@ -13,7 +15,8 @@ export type RemoveOutcome = 'deleted' | 'cancelled' | 'already_cancelled';
 /**
  * DELETE on a listing, decided under its row lock: a draft is soft-deleted; a scheduled or active
  * listing without bids is cancelled (an `auction_ended {outcome: 'cancelled'}` event goes out through
- * the outbox in the same transaction); with bids → 409 `listing_has_bids`; an ended one → 409.
+ * the outbox in the same transaction, with a `listing_cancelled` notification to each watcher); with
+ * bids → 409 `listing_has_bids`; an ended one → 409.
  */
 export async function removeListing(deps: CancelDeps, ctx: Ctx, id: string): Promise<RemoveOutcome> {
   return deps.db.transaction().execute(async (trx) => {
@@ -33,7 +36,20 @@ export async function removeListing(deps: CancelDeps, ctx: Ctx, id: string): Pro
         if (listing.bidCount > 0) throw conflict('listing_has_bids', 'A listing with bids cannot be cancelled.');
         await listingsRepository.update(trx, id, { status: 'cancelled', cancelledAt: now });
         const events = await appendListingEvents(trx, id, [{ type: 'auction_ended', payload: { outcome: 'cancelled', finalPriceCents: null } }]);
-        await writeOutbox(trx, events);
+        const { bidderIds, watcherIds } = await takedownRepository.audience(trx, id);
+        const audience = [...new Set([...bidderIds, ...watcherIds])].filter((userId) => userId !== listing.sellerId);
+        await writeOutbox(trx, [
+          ...events,
+          ...audience.map((userId) =>
+            notificationJob({
+              userId,
+              type: 'listing_cancelled',
+              dedupeKey: `cancelled-${id}-${userId}`,
+              text: { key: 'listing_cancelled', params: { listingTitle: listing.title, by: 'seller' } },
+              data: { listingId: id },
+            }),
+          ),
+        ]);
         return 'cancelled';
       }
       default:

@@ -1,5 +1,7 @@
 import type { Platform } from '../../shared/platform';
 import { conflict } from '../../shared/errors';
+import { notificationJob } from '../../shared/jobs';
+import { writeOutbox } from '../../shared/outbox';
 import type { Ctx } from '../../shared/context';
 import { assertPartyRole, isBuyer, transactionsRepository } from '../transactions';
 import { ratingsRepository, type RatingRow } from './ratings.repository';
@@ -17,7 +19,8 @@ export const presentRating = (r: RatingRow) => ({
 
 /**
  * POST /transactions/:id/rating — after the release, each party rates the other once (SPEC §3). The
- * unique (transaction, rater) index makes a concurrent double submit answer 409 `already_rated`.
+ * unique (transaction, rater) index makes a concurrent double submit answer 409 `already_rated`. The
+ * rated user is notified (`rating_received`).
  */
 export async function rateTransaction(deps: Pick<Platform, 'db'>, ctx: Ctx, transactionId: string, input: { score: number; comment?: string }) {
   const tx = await transactionsRepository.findById(deps.db, transactionId);
@@ -28,12 +31,20 @@ export async function rateTransaction(deps: Pick<Platform, 'db'>, ctx: Ctx, tran
     });
   const rateeId = isBuyer(ctx.actor, tx) ? tx.sellerId : tx.buyerId;
   const comment = input.comment ? input.comment : null;
-  const row = await ratingsRepository.insertOnce(deps.db, {
-    transactionId: tx.id,
-    raterId: ctx.actor.userId,
-    rateeId,
-    score: input.score,
-    comment,
+  // The rating and the rated user's notification commit together (or neither does).
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const inserted = await ratingsRepository.insertOnce(trx, { transactionId: tx.id, raterId: ctx.actor.userId, rateeId, score: input.score, comment });
+    if (!inserted) return undefined;
+    await writeOutbox(trx, [
+      notificationJob({
+        userId: rateeId,
+        type: 'rating_received',
+        dedupeKey: `rating-received-${inserted.id}`,
+        text: { key: 'rating_received', params: { score: inserted.score, hasComment: inserted.comment !== null } },
+        data: { transactionId: tx.id, ratingId: inserted.id, score: inserted.score },
+      }),
+    ]);
+    return inserted;
   });
   if (!row) throw conflict('already_rated', 'You already rated this transaction.');
   return presentRating(row);
