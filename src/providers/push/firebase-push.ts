@@ -1,4 +1,5 @@
-import { cert, getApps, initializeApp, type App } from 'firebase-admin/app';
+import type { Agent } from 'node:http';
+import { cert, getApps, initializeApp, type App, type Credential } from 'firebase-admin/app';
 import { getMessaging } from 'firebase-admin/messaging';
 import type { FirebaseOptions } from '../identity/firebase-identity';
 import type { PushMessage, PushOutcome, PushSender } from './push';
@@ -16,21 +17,34 @@ export function pushOutcomeOfError(err: unknown): 'invalid' | 'rethrow' {
   return code && INVALID_TOKEN_CODES.has(code) ? 'invalid' : 'rethrow';
 }
 
+/**
+ * firebase-admin's own hooks for where its HTTP requests go and how it gets an access token (tests
+ * point them at a local server standing in for fcm.googleapis.com, as the Twilio adapter's test
+ * does with Twilio's `httpClient`).
+ */
+export interface FirebaseTransport {
+  /** Every firebase-admin request goes through this agent (its `createConnection` decides where). */
+  httpAgent: Agent;
+  credential: Credential;
+  /** Distinguishes this app from others of the same project (firebase-admin keeps apps by name). */
+  name: string;
+}
+
 /** Firebase Cloud Messaging through firebase-admin. */
 export class FirebasePush implements PushSender {
   private readonly app: App;
 
-  constructor(options: FirebaseOptions) {
-    const name = `biddt-push-${options.projectId}`;
+  constructor(options: FirebaseOptions, transport?: FirebaseTransport) {
+    const name = `biddt-push-${options.projectId}${transport ? `-${transport.name}` : ''}`;
+    const credential =
+      transport?.credential ??
+      (options.clientEmail && options.privateKey
+        ? cert({ projectId: options.projectId, clientEmail: options.clientEmail, privateKey: options.privateKey.replace(/\\n/g, '\n') })
+        : undefined);
     this.app =
       getApps().find((a) => a.name === name) ??
       initializeApp(
-        {
-          projectId: options.projectId,
-          ...(options.clientEmail && options.privateKey
-            ? { credential: cert({ projectId: options.projectId, clientEmail: options.clientEmail, privateKey: options.privateKey.replace(/\\n/g, '\n') }) }
-            : {}),
-        },
+        { projectId: options.projectId, ...(credential ? { credential } : {}), ...(transport ? { httpAgent: transport.httpAgent } : {}) },
         name,
       );
   }
