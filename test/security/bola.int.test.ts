@@ -1,6 +1,8 @@
 /**
  * BOLA / broken function-level authorization matrix (SPEC §4–5): every transaction, dispute, wallet,
- * rating, message and staff route × {anonymous, buyer, seller, stranger, support, admin}. Each cell
+ * rating, message and staff route, and the account routes of SPEC §9 (export, delete/restore,
+ * notification preferences, watchlist, my bids, reviews, devices) × {anonymous, buyer, seller,
+ * stranger, support, admin}. Each cell
  * gets a fresh transaction in the state the route needs, so cells cannot leak into each other; a
  * refused cell must also leave no trace (no token, dispute, rating, message, suspension…).
  * Expected: 401 anonymous; 404 for another user's private resource; 403 for a party acting outside
@@ -13,6 +15,8 @@ import { allRoutes } from '../../src/routes';
 import { createTransaction } from '../escrow-handover/support';
 import type { TestUser } from '../support/harness';
 import { createUser } from '../support/harness';
+import { createActiveListing } from '../support/fixtures';
+import { lastCodeFor } from '../support/http';
 import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
 
 type Who = 'anonymous' | 'buyer' | 'seller' | 'stranger' | 'support' | 'admin';
@@ -26,7 +30,7 @@ interface Fixture {
 }
 
 interface Case {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** The route as declared (checked against src/routes.ts for coverage). */
   route: string;
   /** Variant label when one route is tested in two states. */
@@ -118,6 +122,48 @@ const withProposal = async (): Promise<Fixture> => {
   const res = await env.http.post(`/v1/transactions/${f.tx.id}/meetup`).set(users.seller.auth).send({ safeZoneId: f.targetId, startsAt: meetupAt() });
   if (res.status !== 201) throw new Error(`meetup proposal failed: ${res.status}`);
   return f;
+};
+/** An active listing of the seller on which the buyer holds the lead (one bid, seeded as the engine stores it). */
+const withBuyerBid = async (): Promise<Fixture> => {
+  const f = await tx()();
+  const listing = await createActiveListing(env.deps, users.seller.id, { title: 'BOLA bid', endsInMs: 48 * 3_600_000 });
+  const requestId = `bola-${listing.id}`;
+  const now = new Date();
+  await db()
+    .insertInto('bidRequests')
+    .values({ requestId, listingId: listing.id, bidderId: users.buyer.id, maxAmountCents: 900, receivedAt: now, accepted: true, result: JSON.stringify({ ok: true }) })
+    .execute();
+  const bid = await db()
+    .insertInto('bids')
+    .values({ listingId: listing.id, bidderId: users.buyer.id, seq: 1, amountCents: 500, maxAmountCents: 900, isAutoBid: false, requestId, receivedAt: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db().insertInto('listingBidders').values({ listingId: listing.id, bidderId: users.buyer.id, alias: 'b***1', lastBidAt: now }).execute();
+  await db()
+    .updateTable('listings')
+    .set({ leaderId: users.buyer.id, leaderMaxCents: 900, leaderSeq: 1, bidCount: 1 })
+    .where('id', '=', listing.id)
+    .execute();
+  return { ...f, targetId: bid.id, token: listing.id };
+};
+const withBuyerDevice = async (): Promise<Fixture> => {
+  const token = `bola-device-${Math.random().toString(36).slice(2)}-buyer`;
+  await db().insertInto('devices').values({ token, userId: users.buyer.id, platform: 'ios' }).execute();
+  return { ...(await tx()()), token };
+};
+const withSellerReview = async (): Promise<Fixture> => {
+  const f = await tx('released')();
+  await db().insertInto('ratings').values({ transactionId: f.tx.id, raterId: users.buyer.id, rateeId: users.seller.id, score: 4, comment: 'Fine' }).execute();
+  return f;
+};
+/** The buyer has switched `sold` pushes off: only the buyer may read that choice back. */
+const withBuyerPreference = async (): Promise<Fixture> => {
+  await db()
+    .insertInto('notificationPreferences')
+    .values({ userId: users.buyer.id, type: 'sold', channel: 'push', enabled: false })
+    .onConflict((oc) => oc.columns(['userId', 'type', 'channel']).doNothing())
+    .execute();
+  return tx()();
 };
 const txRow = (id: string) => db().selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
@@ -275,6 +321,99 @@ const CASES: Case[] = [
       else expect(ids).not.toContain(f.tx.listingId);
     },
   },
+  {
+    method: 'get',
+    route: '/v1/users/me',
+    setup: tx(),
+    path: () => '/v1/users/me',
+    expect: everyUser,
+    check: (who, _f, res) => expect(res.body.id).toBe(users[who as Exclude<Who, 'anonymous'>].id),
+  },
+  {
+    method: 'patch',
+    route: '/v1/users/me',
+    setup: tx(),
+    path: () => '/v1/users/me',
+    body: () => ({ locale: 'en' }),
+    expect: everyUser,
+    check: (who, _f, res) => expect(res.body.id).toBe(users[who as Exclude<Who, 'anonymous'>].id),
+  },
+  {
+    method: 'get',
+    route: '/v1/users/me/export',
+    setup: tx(),
+    path: () => '/v1/users/me/export',
+    expect: everyUser,
+    check: (who, f, res) => {
+      expect(res.body.profile.id).toBe(users[who as Exclude<Who, 'anonymous'>].id);
+      const ids = res.body.transactions.map((t: { id: string }) => t.id);
+      if (who === 'buyer' || who === 'seller') expect(ids).toContain(f.tx.id);
+      else expect(ids).not.toContain(f.tx.id);
+    },
+  },
+  {
+    method: 'get',
+    route: '/v1/users/me/notification-preferences',
+    setup: withBuyerPreference,
+    path: () => '/v1/users/me/notification-preferences',
+    expect: everyUser,
+    check: (who, _f, res) => expect(res.body.preferences.sold.push).toBe(who !== 'buyer'),
+  },
+  {
+    method: 'put',
+    route: '/v1/users/me/notification-preferences',
+    setup: tx(),
+    path: () => '/v1/users/me/notification-preferences',
+    body: () => ({ preferences: { ending_soon: { push: false } } }),
+    expect: everyUser,
+    check: (_who, _f, res) => expect(res.body.preferences.ending_soon).toEqual({ push: false }),
+  },
+  {
+    method: 'get',
+    route: '/v1/bids/me',
+    setup: withBuyerBid,
+    path: () => '/v1/bids/me',
+    query: { limit: '100' },
+    expect: everyUser,
+    check: (who, f, res) => {
+      const listings = res.body.items.map((i: { listingId: string }) => i.listingId);
+      if (who === 'buyer') expect(listings).toContain(f.token);
+      else expect(listings).not.toContain(f.token);
+    },
+  },
+  {
+    method: 'delete',
+    route: '/v1/bids/:id',
+    setup: withBuyerBid,
+    path: (f) => `/v1/bids/${f.targetId}`,
+    expect: { anonymous: 401, buyer: 200, seller: 404, stranger: 404, support: 404, admin: 404 },
+    effect: async (f) =>
+      (await db().selectFrom('listingBidders').select('retractedAt').where('listingId', '=', f.token!).executeTakeFirstOrThrow()).retractedAt !== null,
+  },
+  {
+    method: 'get',
+    route: '/v1/users/:id/reviews',
+    setup: withSellerReview,
+    path: () => `/v1/users/${users.seller.id}/reviews`,
+    expect: everyUser,
+    check: (_who, f, res) => expect(res.body.items.length).toBeGreaterThan(0),
+  },
+  {
+    method: 'post',
+    route: '/v1/users/me/devices',
+    setup: tx(),
+    path: () => '/v1/users/me/devices',
+    body: () => ({ token: `bola-device-${Math.random().toString(36).slice(2)}-new`, platform: 'android' }),
+    expect: everyUser,
+  },
+  {
+    method: 'delete',
+    route: '/v1/users/me/devices/:token',
+    setup: withBuyerDevice,
+    path: (f) => `/v1/users/me/devices/${f.token}`,
+    expect: { anonymous: 401, buyer: 204, seller: 404, stranger: 404, support: 404, admin: 404 },
+    effect: async (f) => (await db().selectFrom('devices').select('token').where('token', '=', f.token!).executeTakeFirst()) === undefined,
+  },
   { method: 'get', route: '/v1/users/me/wallet/balance', setup: tx(), path: () => '/v1/users/me/wallet/balance', expect: everyUser },
   {
     method: 'post',
@@ -354,11 +493,15 @@ const CASES: Case[] = [
   },
 ];
 
-const PROTECTED = /^\/v1\/(transactions\/|users\/me\/(transactions|wallet|watchlist)|admin\/(disputes|users|audit-log))/;
+const PROTECTED =
+  /^\/v1\/(transactions\/|users\/me($|\/(transactions|wallet|watchlist|export|restore|notification-preferences|devices))|users\/:id\/reviews|bids\/|admin\/(disputes|users|audit-log))/;
 
-it('covers every transaction, dispute, wallet, rating, message and staff route that exists', () => {
+/** The account's own deletion and restore: one account per cell (below), not the shared parties. */
+const ACCOUNT_LIFECYCLE = ['DELETE /v1/users/me', 'POST /v1/users/me/restore'];
+
+it('covers every transaction, dispute, wallet, rating, message, account and staff route that exists', () => {
   const declared = allRoutes.filter((r) => PROTECTED.test(r.spec.path)).map((r) => `${r.spec.method.toUpperCase()} ${r.spec.path}`);
-  const covered = new Set(CASES.map((c) => `${c.method.toUpperCase()} ${c.route}`));
+  const covered = new Set([...CASES.map((c) => `${c.method.toUpperCase()} ${c.route}`), ...ACCOUNT_LIFECYCLE]);
   expect(declared.filter((r) => !covered.has(r))).toEqual([]);
 });
 
@@ -387,3 +530,39 @@ for (const c of CASES) {
     }
   });
 }
+
+/** Signs a phone in through the real OTP routes (a deleted account within 30 days gets a restore-only session). */
+async function signIn(phone: string) {
+  expect((await env.http.post('/v1/auth/phone/send-code').send({ phoneNumber: phone })).status).toBe(202);
+  const res = await env.http.post('/v1/auth/phone/verify').send({ phoneNumber: phone, code: lastCodeFor(env.sms, phone) });
+  expect(res.status).toBe(200);
+  return { Authorization: `Bearer ${res.body.accessToken as string}` };
+}
+const isLive = async (id: string) => Boolean(await db().selectFrom('users').select('id').where('id', '=', id).where('deletedAt', 'is', null).executeTakeFirst());
+
+describe('DELETE /v1/users/me and POST /v1/users/me/restore act on the caller’s own account only', () => {
+  it('anonymous → 401 on both', async () => {
+    expect((await env.http.delete('/v1/users/me')).status).toBe(401);
+    expect((await env.http.post('/v1/users/me/restore')).status).toBe(401);
+  });
+
+  it('a deletion removes the caller alone: every other account stays live and visible', async () => {
+    const [caller, other] = await Promise.all([createUser(env.deps), createUser(env.deps)]);
+    expect((await env.http.delete('/v1/users/me').set(caller.auth)).status).toBe(204);
+    expect(await isLive(caller.id)).toBe(false);
+    expect(await isLive(other.id)).toBe(true);
+    expect((await env.http.get('/v1/users/me').set(other.auth)).status).toBe(200);
+    expect((await env.http.get(`/v1/users/${caller.id}/profile`).set(other.auth)).status).toBe(404);
+  });
+
+  it('a restore brings back the caller’s account alone, never another deleted one; a live account has nothing to restore', async () => {
+    const [first, second] = await Promise.all([createUser(env.deps), createUser(env.deps)]);
+    for (const u of [first, second]) expect((await env.http.delete('/v1/users/me').set(u.auth)).status).toBe(204);
+    const restoreSession = await signIn(first.phone);
+    expect((await env.http.post('/v1/users/me/restore').set(restoreSession)).status).toBe(200);
+    expect(await isLive(first.id)).toBe(true);
+    expect(await isLive(second.id)).toBe(false);
+    const live = await env.http.post('/v1/users/me/restore').set(users.stranger.auth);
+    expect({ status: live.status, code: live.body.code }).toEqual({ status: 409, code: 'account_not_deleted' });
+  });
+});
