@@ -110,10 +110,10 @@ describe('notification texts per locale', () => {
   it('dates the payment reminder in the locale', () => {
     const params = { paymentDueAt: '2026-12-03T14:05:00.000Z', amountCents: 2_500 };
     expect(renderText('en', { key: 'payment_due', params }).body).toBe(
-      'Pay $25.00 for your purchase by Dec 3, 2026, 2:05 p.m. UTC or it will be cancelled.',
+      'Pay for your purchase ($25.00) by Dec 3, 2026, 2:05 p.m. UTC or it will be cancelled.',
     );
     expect(renderText('fr', { key: 'payment_due', params }).body).toBe(
-      `Payez 25,00${NBSP}$ pour votre achat avant le 3 déc. 2026, 14 h 05 UTC, sinon il sera annulé.`,
+      `Payez votre achat (25,00${NBSP}$) avant le 3 déc. 2026, 14 h 05 UTC, sinon il sera annulé.`,
     );
   });
 

@@ -27,7 +27,7 @@ export const en: LocaleTemplates = {
     ending_soon: (p) => ({ title: 'Ending soon', body: `${q(p.listingTitle)} ends in ${p.minutes} minute${p.minutes === 1 ? '' : 's'}.` }),
     payment_due: (p, f) => ({
       title: 'Payment due soon',
-      body: `Pay ${f.price(p.amountCents)} for your purchase by ${f.dateTime(p.paymentDueAt)} or it will be cancelled.`,
+      body: `Pay for your purchase (${f.price(p.amountCents)}) by ${f.dateTime(p.paymentDueAt)} or it will be cancelled.`,
     }),
     payment_received_seller: (p, f) => ({
       title: 'Payment received',

@@ -33,7 +33,7 @@ export const fr: LocaleTemplates = {
     ending_soon: (p) => ({ title: 'Fin imminente', body: `${q(p.listingTitle)} se termine dans ${p.minutes} minute${p.minutes === 1 ? '' : 's'}.` }),
     payment_due: (p, f) => ({
       title: 'Paiement bientôt dû',
-      body: `Payez ${f.price(p.amountCents)} pour votre achat avant le ${f.dateTime(p.paymentDueAt)}, sinon il sera annulé.`,
+      body: `Payez votre achat (${f.price(p.amountCents)}) avant le ${f.dateTime(p.paymentDueAt)}, sinon il sera annulé.`,
     }),
     payment_received_seller: (p, f) => ({
       title: 'Paiement reçu',
