@@ -44,7 +44,8 @@ export function startProcess(entry: string, env: Record<string, string>, readyLi
     // BENCH_APP_DIR runs another checkout (e.g. the baseline commit) under the same load generator.
     const cwd = process.env.BENCH_APP_DIR ?? process.cwd();
     const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => reject(new Error(`${label} did not start within 30 s`)), 30_000);
+    const startMs = Number(process.env.BENCH_START_TIMEOUT_MS ?? 120_000); // a busy shared host starts slowly
+    const timer = setTimeout(() => reject(new Error(`${label} did not start within ${startMs} ms`)), startMs);
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
       if (/"level":(50|60)/.test(text) || process.env.BENCH_VERBOSE) process.stderr.write(`[${label}] ${text}`);

@@ -10,26 +10,9 @@ type Reader = Kysely<Database>;
  * (is the listing visible, who sells it) are read-only lookups.
  */
 
-/** Stored outcomes of these bid commands (a redelivered job answers its first decision). */
-export async function storedOutcomes(trx: Trx, requestIds: string[]) {
-  return trx.selectFrom('bidRequests').select(['requestId', 'result']).where('requestId', 'in', requestIds).execute();
-}
-
 /** The stored outcome of one bid command. */
 export async function storedOutcome(db: Reader, requestId: string) {
   return db.selectFrom('bidRequests').select('result').where('requestId', '=', requestId).executeTakeFirst();
-}
-
-/** Bidders allowed to bid now: verified, not suspended, not deleted (read of `users`). */
-export async function eligibleBidderNames(trx: Trx, bidderIds: string[]) {
-  return trx
-    .selectFrom('users')
-    .select(['id', 'displayName'])
-    .where('id', 'in', bidderIds)
-    .where('deletedAt', 'is', null)
-    .where('suspendedAt', 'is', null)
-    .where('phoneVerifiedAt', 'is not', null)
-    .execute();
 }
 
 /** The bidder's account state and the listing's seller and status, in one query (intake checks). */
@@ -52,34 +35,8 @@ export async function buyerStanding(db: Reader, userId: string) {
     .executeTakeFirst();
 }
 
-/** Every alias of a listing's bidders. */
-export async function listingAliases(trx: Trx, listingId: string) {
-  return trx.selectFrom('listingBidders').select(['bidderId', 'alias']).where('listingId', '=', listingId).execute();
-}
-
-/** Records bidders' aliases and latest bid times; a new bid un-retracts a bidder. */
-export async function upsertListingBidders(
-  trx: Trx,
-  listingId: string,
-  rows: Array<{ bidderId: string; alias: string; lastBidAt: Date }>,
-): Promise<void> {
-  await trx
-    .insertInto('listingBidders')
-    .values(rows.map((r) => ({ listingId, bidderId: r.bidderId, alias: r.alias, lastBidAt: r.lastBidAt })))
-    .onConflict((oc) =>
-      oc
-        .columns(['listingId', 'bidderId'])
-        .doUpdateSet({ lastBidAt: sql`greatest(listing_bidders.last_bid_at, excluded.last_bid_at)`, retractedAt: null }),
-    )
-    .execute();
-}
-
 export async function insertBids(trx: Trx, rows: Insertable<BidsTable>[]): Promise<void> {
   await trx.insertInto('bids').values(rows).execute();
-}
-
-export async function insertBidRequests(trx: Trx, rows: Insertable<BidRequestsTable>[]): Promise<void> {
-  await trx.insertInto('bidRequests').values(rows).execute();
 }
 
 /** The listing and bidder of a bid. */
