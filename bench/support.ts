@@ -41,8 +41,11 @@ export async function benchDatabase(adminUrl: string, name: string): Promise<{ u
 export function startProcess(entry: string, env: Record<string, string>, readyLine: RegExp, label: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => reject(new Error(`${label} did not start within 30 s`)), 30_000);
+    // BENCH_APP_DIR runs another checkout (e.g. the baseline commit) under the same load generator.
+    const cwd = process.env.BENCH_APP_DIR ?? process.cwd();
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const startMs = Number(process.env.BENCH_START_TIMEOUT_MS ?? 120_000); // a busy shared host starts slowly
+    const timer = setTimeout(() => reject(new Error(`${label} did not start within ${startMs} ms`)), startMs);
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
       if (/"level":(50|60)/.test(text) || process.env.BENCH_VERBOSE) process.stderr.write(`[${label}] ${text}`);

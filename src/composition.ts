@@ -84,7 +84,8 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
     payments: overrides.payments ?? createPayments(config),
     identity: overrides.identity ?? (config.firebase ? new FirebaseIdentity(config.firebase) : undefined),
     storage: overrides.storage ?? createStorage(config),
-    bidsInFlight: new BidsInFlight(redis, config.redisPrefix),
+    // The close asks the bids queue whether an old undecided mark still has a job that will decide it.
+    bidsInFlight: new BidsInFlight(redis, config.redisPrefix, (requestId) => queues.bids.getJobState(requestId)),
     bidResults,
     crashHook: overrides.crashHook,
     async close() {

@@ -3,6 +3,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Config } from '../config/config';
 import { AppError } from './errors';
+import { registerBidMetrics } from './bid-stage-metrics';
 import { statusOf, toProblem } from './problem';
 
 /** Who may read `/metrics`: everyone (development/test), bearers of METRICS_TOKEN, or nobody (production without it). */
@@ -33,6 +34,7 @@ export function metricsRefusal(access: Exclude<MetricsAccess, 'allowed'>): AppEr
 export function createProcessRegistry(): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registerBidMetrics(registry);
   return registry;
 }
 

@@ -78,7 +78,7 @@ export function useBiddingOverHttp(bidderCount: number, extraEnv: Record<string,
     ctx.bidders = await Promise.all(
       Array.from({ length: bidderCount }, (_, i) => createUser(ctx.env.deps, { displayName: `Bidder ${i}` })),
     );
-  }, 60_000);
+  }, 30_000 + Number(process.env.WORKER_START_TIMEOUT_MS ?? 30_000)); // worker processes boot within that
   afterAll(async () => {
     await Promise.all(ctx.workers.map((w) => w.stop()));
     await api?.stop();

@@ -106,13 +106,15 @@ async function waitForWorkers(
   count: number,
   procs: WorkerProcess[],
 ): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  // WORKER_START_TIMEOUT_MS: a host shared with many jobs can take longer than 30 s to boot tsx workers.
+  const limitMs = Number(process.env.WORKER_START_TIMEOUT_MS ?? 30_000);
+  const deadline = Date.now() + limitMs;
   for (;;) {
     const [bids, auctions] = await Promise.all([env.deps.queues.bids.getWorkersCount(), env.deps.queues.auctions.getWorkersCount()]);
     if (bids >= before.bids + count && auctions >= before.auctions + count) return;
     const dead = procs.find((p) => p.child.exitCode !== null || p.child.signalCode !== null);
     if (dead) throw new Error(`worker process ${dead.pid} exited during start-up:\n${dead.stderr()}`);
-    if (Date.now() > deadline) throw new Error(`workers did not start within 30 s:\n${procs.map((p) => p.stderr()).join('\n')}`);
+    if (Date.now() > deadline) throw new Error(`workers did not start within ${limitMs} ms:\n${procs.map((p) => p.stderr()).join('\n')}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -19,6 +19,8 @@ export interface BidsInFlightView {
   pendingBefore(listingId: string, endsAt: number): Promise<{ now: number; pending: number }>;
   undecidedBefore(listingId: string, endsAt: number): Promise<string[]>;
   settle(listingId: string, requestIds: string[]): Promise<void>;
+  /** Clears marks no job will ever decide (an intake that died between stamp and enqueue). */
+  clearAbandoned(listingId: string, endsAt: number): Promise<string[]>;
 }
 
 export type CloseDeps = Pick<Platform, 'db' | 'config'> & { bidsInFlight: BidsInFlightView };
@@ -26,7 +28,9 @@ export type CloseDeps = Pick<Platform, 'db' | 'config'> & { bidsInFlight: BidsIn
 /**
  * Closes a listing whose end has passed. Idempotent: a closed listing is left alone, one not yet
  * due (soft close moved its end) is left to the job for the new end. It never finalizes while a bid
- * stamped before the deadline is still undecided: it waits for the bids worker to decide it.
+ * stamped before the deadline is still undecided: it waits for the bids worker to decide it, however
+ * long that takes (after WAIT_LIMIT_MS the job fails and is retried, and the overdue sweep re-drives
+ * it), so a bid received in time is decided as in time even after a long worker outage.
  */
 export async function closeAuction(deps: CloseDeps, listingId: string): Promise<CloseResult> {
   for (let waited = 0; ; waited += WAIT_STEP_MS) {
@@ -55,12 +59,14 @@ export async function closeAuction(deps: CloseDeps, listingId: string): Promise<
 /**
  * A duplicate intake of a retried request can mark a bid again after the worker already decided and
  * settled it; its stored outcome proves it is decided, so the mark is cleared instead of waited out.
+ * A mark no job will ever decide (its intake died before enqueueing) is cleared too.
  */
 async function clearDecidedMarks(deps: CloseDeps, listingId: string, endsAt: number): Promise<void> {
   const marked = await deps.bidsInFlight.undecidedBefore(listingId, endsAt);
   if (marked.length === 0) return;
   const decided = await decidedRequestIds(deps.db, marked);
   await deps.bidsInFlight.settle(listingId, decided);
+  if (decided.length < marked.length) await deps.bidsInFlight.clearAbandoned(listingId, endsAt);
 }
 
 const batchers = new WeakMap<object, CloseBatcher>();

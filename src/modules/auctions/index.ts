@@ -35,6 +35,7 @@ export {
   currentEventSeq,
   listingEventsAfter,
   replayEvents,
+  saveStateWithEvents,
   type ListingEventInput,
 } from './listing-events';
 /** Opening, closing and ending listings (jobs and buy-now). */

@@ -57,3 +57,31 @@ export async function replayPage(db: Reader, listingId: string, after: number, l
     .limit(limit)
     .execute();
 }
+
+/**
+ * One statement for a decided bid batch: the new auction columns and event head written in ONE
+ * update of the listing row (not two), and the events inserted, in one round trip. The caller holds
+ * the row lock and read `event_seq` under it, so it numbers the events itself.
+ */
+export async function saveStateAndInsertEvents(
+  trx: Trx,
+  listingId: string,
+  columns: Record<string, unknown> | undefined,
+  head: number,
+  rows: Array<{ listingId: string; seq: number; type: string; payload: string }>,
+): Promise<void> {
+  if (!columns && rows.length === 0) return;
+  const update = trx
+    .updateTable('listings')
+    .set({ ...(columns ?? {}), eventSeq: head })
+    .where('id', '=', listingId);
+  if (rows.length === 0) {
+    await update.execute();
+    return;
+  }
+  await trx
+    .with('head', () => update.returning('id'))
+    .insertInto('listingEvents')
+    .values(rows)
+    .execute();
+}

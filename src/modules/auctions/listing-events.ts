@@ -11,7 +11,10 @@ import {
   insertListingEvents,
   replayPage,
   reserveEventSeqs,
+  saveStateAndInsertEvents,
 } from './listing-events.repository';
+import { auctionStateColumns } from './auction-state';
+import type { AuctionState } from './engine/engine.types';
 
 /** A listing event to store and publish: its type and body (listingId and seq are added here). */
 export type ListingEventInput = { [E in ListingEventName]: { type: E; payload: ListingEventBody<E> } }[ListingEventName];
@@ -30,6 +33,29 @@ export async function appendListingEvents(trx: Trx, listingId: string, events: L
     rows.map((r) => ({ listingId: r.listingId, seq: r.seq, type: r.type, payload: JSON.stringify(r.payload) })),
   );
   return rows.map((r) => eventFor(r.type, [listingRoom(listingId)], r.payload));
+}
+
+/**
+ * A bid batch's whole write to the auctions side in one round trip: the engine's new state (if it
+ * changed) and the batch's events with consecutive seqs after `eventSeq` (the head read under the row
+ * lock the caller holds), returned as outbox messages for the listing room.
+ */
+export async function saveStateWithEvents(
+  trx: Trx,
+  listing: { id: string; eventSeq: string },
+  state: AuctionState | undefined,
+  events: ListingEventInput[],
+): Promise<OutboxEvent[]> {
+  const first = Number(listing.eventSeq) + 1;
+  const rows = events.map((e, i) => ({ listingId: listing.id, seq: first + i, type: e.type, payload: { listingId: listing.id, ...e.payload, seq: first + i } }));
+  await saveStateAndInsertEvents(
+    trx,
+    listing.id,
+    state ? { ...auctionStateColumns(state) } : undefined,
+    first - 1 + events.length,
+    rows.map((r) => ({ listingId: r.listingId, seq: r.seq, type: r.type, payload: JSON.stringify(r.payload) })),
+  );
+  return rows.map((r) => eventFor(r.type, [listingRoom(listing.id)], r.payload));
 }
 
 /** Stored listing events after `after`, for clients catching up on what they missed. */

@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Trx } from '../../../db/connection';
 import type { BidRequestsTable, BidsTable, Database } from '../../../db/schema';
 
@@ -9,26 +10,9 @@ type Reader = Kysely<Database>;
  * (is the listing visible, who sells it) are read-only lookups.
  */
 
-/** Stored outcomes of these bid commands (a redelivered job answers its first decision). */
-export async function storedOutcomes(trx: Trx, requestIds: string[]) {
-  return trx.selectFrom('bidRequests').select(['requestId', 'result']).where('requestId', 'in', requestIds).execute();
-}
-
 /** The stored outcome of one bid command. */
 export async function storedOutcome(db: Reader, requestId: string) {
   return db.selectFrom('bidRequests').select('result').where('requestId', '=', requestId).executeTakeFirst();
-}
-
-/** Bidders allowed to bid now: verified, not suspended, not deleted (read of `users`). */
-export async function eligibleBidderNames(trx: Trx, bidderIds: string[]) {
-  return trx
-    .selectFrom('users')
-    .select(['id', 'displayName'])
-    .where('id', 'in', bidderIds)
-    .where('deletedAt', 'is', null)
-    .where('suspendedAt', 'is', null)
-    .where('phoneVerifiedAt', 'is not', null)
-    .execute();
 }
 
 /** The bidder's account state and the listing's seller and status, in one query (intake checks). */
@@ -51,34 +35,8 @@ export async function buyerStanding(db: Reader, userId: string) {
     .executeTakeFirst();
 }
 
-/** Every alias of a listing's bidders. */
-export async function listingAliases(trx: Trx, listingId: string) {
-  return trx.selectFrom('listingBidders').select(['bidderId', 'alias']).where('listingId', '=', listingId).execute();
-}
-
-/** Records bidders' aliases and latest bid times; a new bid un-retracts a bidder. */
-export async function upsertListingBidders(
-  trx: Trx,
-  listingId: string,
-  rows: Array<{ bidderId: string; alias: string; lastBidAt: Date }>,
-): Promise<void> {
-  await trx
-    .insertInto('listingBidders')
-    .values(rows.map((r) => ({ listingId, bidderId: r.bidderId, alias: r.alias, lastBidAt: r.lastBidAt })))
-    .onConflict((oc) =>
-      oc
-        .columns(['listingId', 'bidderId'])
-        .doUpdateSet({ lastBidAt: sql`greatest(listing_bidders.last_bid_at, excluded.last_bid_at)`, retractedAt: null }),
-    )
-    .execute();
-}
-
 export async function insertBids(trx: Trx, rows: Insertable<BidsTable>[]): Promise<void> {
   await trx.insertInto('bids').values(rows).execute();
-}
-
-export async function insertBidRequests(trx: Trx, rows: Insertable<BidRequestsTable>[]): Promise<void> {
-  await trx.insertInto('bidRequests').values(rows).execute();
 }
 
 /** The listing and bidder of a bid. */
@@ -167,3 +125,58 @@ export async function listingBidsPage(db: Reader, listingId: string, limit: numb
   return query.execute();
 }
 
+
+/**
+ * Everything a bid batch reads under the listing's lock, in one round trip: stored outcomes of its
+ * commands (redeliveries), which of its bidders may bid (read of `users`), and the listing's aliases.
+ * It runs after the lock is taken, so it sees every batch committed before ours.
+ */
+export async function batchInputs(trx: Trx, listingId: string, requestIds: string[], bidderIds: string[]) {
+  const row = await trx
+    .selectNoFrom((eb) => [
+      jsonArrayFrom(eb.selectFrom('bidRequests').select(['requestId', 'result']).where('requestId', 'in', requestIds)).as('stored'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('users')
+          .select(['id', 'displayName'])
+          .where('id', 'in', bidderIds)
+          .where('deletedAt', 'is', null)
+          .where('suspendedAt', 'is', null)
+          .where('phoneVerifiedAt', 'is not', null),
+      ).as('eligible'),
+      jsonArrayFrom(eb.selectFrom('listingBidders').select(['bidderId', 'alias']).where('listingId', '=', listingId)).as('aliases'),
+    ])
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+/**
+ * A bid batch's whole write to the bidding tables in one statement (data-modifying CTEs): history
+ * rows, stored outcomes, and the bidders' aliases / latest bid times.
+ */
+export async function insertBatch(
+  trx: Trx,
+  listingId: string,
+  bids: Insertable<BidsTable>[],
+  requests: Insertable<BidRequestsTable>[],
+  bidders: Array<{ bidderId: string; alias: string; lastBidAt: Date }>,
+): Promise<void> {
+  if (requests.length === 0) return;
+  // Only accepted bids write history and aliases (an all-refused batch stores its outcomes alone).
+  if (bids.length === 0 || bidders.length === 0) {
+    await trx.insertInto('bidRequests').values(requests).execute();
+    if (bids.length) await insertBids(trx, bids);
+    return;
+  }
+  await trx
+    .with('requests', (db) => db.insertInto('bidRequests').values(requests))
+    .with('history', (db) => db.insertInto('bids').values(bids))
+    .insertInto('listingBidders')
+    .values(bidders.map((r) => ({ listingId, bidderId: r.bidderId, alias: r.alias, lastBidAt: r.lastBidAt })))
+    .onConflict((oc) =>
+      oc
+        .columns(['listingId', 'bidderId'])
+        .doUpdateSet({ lastBidAt: sql`greatest(listing_bidders.last_bid_at, excluded.last_bid_at)`, retractedAt: null }),
+    )
+    .execute();
+}

@@ -19,21 +19,34 @@ redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('PEXPIRE', KEYS[1], 86400000)
 return now`;
 
+// Every mark stamped before the end counts, however old: a bid whose job waited out a long worker
+// outage is still in time (SPEC §2). Only `clearAbandoned` removes a mark that no job will decide.
 const PENDING_BEFORE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local endsAt = tonumber(ARGV[1])
 if now < endsAt then return {now, -1} end
-local count = redis.call('ZCOUNT', KEYS[1], now - tonumber(ARGV[2]), '(' .. endsAt)
+local count = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. endsAt)
 return {now, count}`;
 
-/** A stamp older than this belongs to an intake that died before enqueueing; the close stops waiting for it. */
-const ABANDONED_AFTER_MS = 120_000;
+/**
+ * An intake stamps, then enqueues within milliseconds. A mark this old with no job behind it belongs
+ * to an intake that died in between (or its enqueue failed and the settle did too): nothing will
+ * ever decide it, so the close stops waiting for it. Generous, so a paused intake is never mistaken.
+ */
+export const INTAKE_GRACE_MS = 30_000;
+
+/** BullMQ states of a bid job that will still be decided (anything else: completed, failed, gone). */
+const WILL_RUN = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+
+/** The state of the bid job with this id in the `bids` queue (BullMQ's `getJobState`). */
+export type BidJobState = (requestId: string) => Promise<string>;
 
 export class BidsInFlight {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly jobState?: BidJobState,
   ) {}
 
   private key(listingId: string): string {
@@ -60,8 +73,23 @@ export class BidsInFlight {
    * the deadline has not passed yet.
    */
   async pendingBefore(listingId: string, endsAt: number): Promise<{ now: number; pending: number }> {
-    const [now, pending] = (await this.redis.eval(PENDING_BEFORE, 1, this.key(listingId), String(endsAt), String(ABANDONED_AFTER_MS))) as [number, number];
+    const [now, pending] = (await this.redis.eval(PENDING_BEFORE, 1, this.key(listingId), String(endsAt))) as [number, number];
     return { now: Number(now), pending: Number(pending) };
+  }
+
+  /**
+   * Clears marks (stamped before `endsAt`) that no job will ever decide: older than the intake grace
+   * and with no waiting, delayed or active job behind them. Returns the request ids cleared. A mark
+   * with a job is kept however old it is, so a worker outage only delays the close.
+   */
+  async clearAbandoned(listingId: string, endsAt: number): Promise<string[]> {
+    if (!this.jobState) return [];
+    const now = await this.now();
+    const old = await this.redis.zrangebyscore(this.key(listingId), '-inf', `(${Math.min(endsAt, now - INTAKE_GRACE_MS)}`);
+    const states = await Promise.all(old.map((id) => this.jobState!(id)));
+    const abandoned = old.filter((_, i) => !WILL_RUN.has(states[i]));
+    await this.settle(listingId, abandoned);
+    return abandoned;
   }
 
   /** Redis server time in epoch ms: the one clock receipt stamps and deadlines are compared on. */

@@ -5,7 +5,6 @@ import type { Platform } from '../../shared/platform';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { userRoom } from '../../shared/rooms';
 import {
-  appendListingEvents,
   auctionStateColumns,
   auctionStateOf,
   closeJob,
@@ -13,20 +12,13 @@ import {
   lockListing,
   minNextBidCents,
   placeBid,
-  saveAuctionState,
+  saveStateWithEvents,
   type AuctionState,
   type BidRecord,
   type ListingEventInput,
 } from '../auctions';
 import { notificationJob } from '../../shared/jobs';
-import {
-  eligibleBidderNames,
-  insertBidRequests,
-  insertBids,
-  listingAliases,
-  storedOutcomes,
-  upsertListingBidders,
-} from './bidding.repository';
+import { batchInputs, insertBatch } from './bidding.repository';
 import { bidProblem } from './bid-errors';
 import { aliasFor, presentBid } from './bid-presenter';
 import type { BidResult } from './bid-results';
@@ -51,7 +43,12 @@ interface BatchWork {
   outbox: OutboxMessage[];
   decided: Decided[];
   noticeKeys: Set<string>;
+  /** The engine state after the batch, when it changed. */
+  state?: AuctionState;
+  bidders: Array<{ bidderId: string; alias: string; lastBidAt: Date }>;
 }
+
+type BatchInputs = Awaited<ReturnType<typeof batchInputs>>;
 
 /**
  * Decides a batch of bid commands for ONE listing in one transaction under the listing's row lock:
@@ -62,36 +59,34 @@ interface BatchWork {
 export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingId: string, commands: BidJobData[]): Promise<Decided[]> {
   return deps.db.transaction().execute(async (trx) => {
     const listing = await lockListing(trx, listingId);
-    const stored = await storedOutcomes(
-      trx,
-      commands.map((c) => c.requestId),
-    );
-    const already = new Map(stored.map((s) => [s.requestId, s.result as unknown as BidResult]));
-    const fresh = commands.filter((c) => !already.has(c.requestId));
     // Intake checked the listing exists; if it vanished since, refuse without storing anything.
     if (!listing)
       return commands.map((c) => ({ requestId: c.requestId, result: { ok: false, error: bidProblem('auction_not_active') } as BidResult }));
-    const work: BatchWork = { bidRows: [], requestRows: [], events: [], outbox: [], decided: [], noticeKeys: new Set() };
-    if (fresh.length) await decideFresh(deps, trx, listing, fresh, work);
-    await persist(trx, listingId, work);
+    // Round trips per batch, whatever its size: lock, this read, one write per module, outbox.
+    const inputs = await batchInputs(
+      trx,
+      listingId,
+      commands.map((c) => c.requestId),
+      [...new Set(commands.map((c) => c.bidderId))],
+    );
+    const already = new Map(inputs.stored.map((s) => [s.requestId, s.result as unknown as BidResult]));
+    const fresh = commands.filter((c) => !already.has(c.requestId));
+    const work: BatchWork = { bidRows: [], requestRows: [], events: [], outbox: [], decided: [], noticeKeys: new Set(), bidders: [] };
+    if (fresh.length) decideFresh(deps, listing, fresh, inputs, work);
+    await persist(trx, listing, work);
     const decided = new Map(work.decided.map((d) => [d.requestId, d.result]));
     return commands.map((c) => ({ requestId: c.requestId, result: already.get(c.requestId) ?? decided.get(c.requestId)! }));
   });
 }
 
-async function decideFresh(
-  deps: Pick<Platform, 'config'>,
-  trx: Trx,
-  listing: Listing,
-  commands: BidJobData[],
-  work: BatchWork,
-): Promise<void> {
+/** Runs the batch's fresh commands through the engine in order (pure: no I/O). */
+function decideFresh(deps: Pick<Platform, 'config'>, listing: Listing, commands: BidJobData[], inputs: BatchInputs, work: BatchWork): void {
   const cfg = {
     softCloseWindowMs: deps.config.timing.softCloseWindowSec * 1000,
     softCloseExtensionMs: deps.config.timing.softCloseExtensionSec * 1000,
   };
-  const eligible = await eligibleBidders(trx, commands);
-  const aliases = await aliasBook(trx, listing.id);
+  const eligible = new Map(inputs.eligible.map((r) => [r.id, r.displayName]));
+  const aliases = aliasBook(inputs.aliases);
   const before = auctionStateOf(listing);
   let state = before;
   const now = new Date();
@@ -106,7 +101,7 @@ async function decideFresh(
       refuse(work, cmd, decision.error.code, decision.error.minNextBidCents);
       continue;
     }
-    const alias = await aliases.aliasOf(cmd.bidderId, eligible.get(cmd.bidderId) ?? null, new Date(cmd.receivedAt));
+    const alias = aliases.aliasOf(cmd.bidderId, eligible.get(cmd.bidderId) ?? null, new Date(cmd.receivedAt));
     const rows = decision.records.map((r) => ({
       ...r,
       id: randomUUID(),
@@ -152,10 +147,8 @@ async function decideFresh(
       notifyOutbid(work, listing, decision.displaced.bidderId, decision.displaced.maxAmountCents, next, cmd.requestId);
     state = next;
   }
-  if (state !== before) {
-    await saveAuctionState(trx, listing.id, state);
-  }
-  await aliases.save();
+  if (state !== before) work.state = state;
+  work.bidders = aliases.touched();
 }
 
 /** At most one outbid push per bidder per listing per window; the in-app row and socket event always go. */
@@ -202,22 +195,14 @@ function record(work: BatchWork, cmd: BidJobData, accepted: boolean, result: Bid
   });
 }
 
-/** Bidders allowed to bid now: verified, not suspended, not deleted (re-checked under the lock). */
-async function eligibleBidders(trx: Trx, commands: BidJobData[]): Promise<Map<string, string | null>> {
-  const ids = [...new Set(commands.map((c) => c.bidderId))];
-  const rows = await eligibleBidderNames(trx, ids);
-  return new Map(rows.map((r) => [r.id, r.displayName]));
-}
-
-/** Per-listing aliases: existing ones loaded once, new bidders numbered in arrival order. */
-async function aliasBook(trx: Trx, listingId: string) {
-  const rows = await listingAliases(trx, listingId);
+/** Per-listing aliases: existing ones as read, new bidders numbered in arrival order. */
+function aliasBook(rows: Array<{ bidderId: string; alias: string }>) {
   const aliases = new Map(rows.map((r) => [r.bidderId, r.alias]));
   const touched = new Map<string, { alias: string; lastBidAt: Date }>();
   return {
     known: (bidderId: string) => aliases.get(bidderId) ?? null,
     /** The bidder's alias (assigned on first bid); records `at` as their latest bid time. */
-    async aliasOf(bidderId: string, displayName: string | null, at: Date): Promise<string> {
+    aliasOf(bidderId: string, displayName: string | null, at: Date): string {
       let alias = aliases.get(bidderId);
       if (!alias) {
         alias = aliasFor(displayName, aliases.size + 1);
@@ -226,41 +211,30 @@ async function aliasBook(trx: Trx, listingId: string) {
       touched.set(bidderId, { alias, lastBidAt: at });
       return alias;
     },
-    async save(): Promise<void> {
-      if (touched.size === 0) return;
-      await upsertListingBidders(
-        trx,
-        listingId,
-        [...touched].map(([bidderId, t]) => ({ bidderId, alias: t.alias, lastBidAt: t.lastBidAt })),
-      );
-    },
+    /** The bidders who bid in this batch, to store (alias, latest bid time). */
+    touched: () => [...touched].map(([bidderId, t]) => ({ bidderId, alias: t.alias, lastBidAt: t.lastBidAt })),
   };
 }
 
-async function persist(trx: Trx, listingId: string, work: BatchWork): Promise<void> {
-  if (work.bidRows.length) {
-    await insertBids(
-      trx,
-      work.bidRows.map((r) => ({
-        id: r.id,
-        listingId,
-        bidderId: r.bidderId,
-        seq: r.bidSeq,
-        amountCents: r.amountCents,
-        maxAmountCents: r.maxAmountCents,
-        isAutoBid: r.isAutoBid,
-        requestId: r.requestId,
-        receivedAt: r.receivedAt,
-        createdAt: r.createdAt,
-      })),
-    );
-  }
-  if (work.requestRows.length) {
-    await insertBidRequests(
-      trx,
-      work.requestRows.map((r) => ({ listingId, ...r, result: JSON.stringify(r.result) })),
-    );
-  }
-  const events = await appendListingEvents(trx, listingId, work.events);
+async function persist(trx: Trx, listing: Listing, work: BatchWork): Promise<void> {
+  await insertBatch(
+    trx,
+    listing.id,
+    work.bidRows.map((r) => ({
+      id: r.id,
+      listingId: listing.id,
+      bidderId: r.bidderId,
+      seq: r.bidSeq,
+      amountCents: r.amountCents,
+      maxAmountCents: r.maxAmountCents,
+      isAutoBid: r.isAutoBid,
+      requestId: r.requestId,
+      receivedAt: r.receivedAt,
+      createdAt: r.createdAt,
+    })),
+    work.requestRows.map((r) => ({ listingId: listing.id, ...r, result: JSON.stringify(r.result) })),
+    work.bidders,
+  );
+  const events = await saveStateWithEvents(trx, listing, work.state, work.events);
   await writeOutbox(trx, [...events, ...work.outbox]);
 }

@@ -4,6 +4,7 @@ import type { Actor } from '../../shared/context';
 import { sha256 } from '../../shared/crypto';
 import { AppError, forbidden, notFound, unprocessable } from '../../shared/errors';
 import { enqueue, type JobPayload } from '../../shared/jobs';
+import { observeStage } from '../../shared/bid-stage-metrics';
 import type { BidResult } from './bid-results';
 import { errorOfBidProblem } from './bid-errors';
 import { bidderAndListing, storedOutcome } from './bidding.repository';
@@ -34,6 +35,7 @@ export async function submitBid(
   actor: Actor,
   input: { listingId: string; maxAmountCents: number; idempotencyKey?: string },
 ): Promise<SubmitOutcome> {
+  const t0 = performance.now();
   await deps.rateLimits.consume('bidsUser', actor.userId);
   const requestId = bidRequestId(actor.userId, input.idempotencyKey);
   const retry = input.idempotencyKey ? await isRetry(deps, requestId, input) : false;
@@ -45,8 +47,12 @@ export async function submitBid(
   }
 
   const waiting = deps.bidResults.wait(requestId, deps.config.timing.bidWaitMs);
+  const checked = performance.now();
+  observeStage('intake_checks', checked - t0);
   // A retry of a command still in flight keeps its first stamp, and the same job id adds nothing.
   const receivedAt = await deps.bidsInFlight.stamp(input.listingId, requestId);
+  const stamped = performance.now();
+  observeStage('intake_stamp', stamped - checked);
   if (retry) {
     // The first may have been decided (and its mark settled) since we looked: don't leave a new mark.
     const stored = await storedResult(deps, requestId);
@@ -68,8 +74,13 @@ export async function submitBid(
     await deps.bidsInFlight.settle(input.listingId, [requestId]);
     throw err;
   }
+  const queued = performance.now();
+  observeStage('intake_enqueue', queued - stamped);
 
   const result = await waiting;
+  const answered = performance.now();
+  observeStage('intake_wait_decision', answered - queued);
+  observeStage('intake_total', answered - t0);
   if (result) return { decided: true, result };
   // The answer may have been published just before we listened; the stored outcome is authoritative.
   const late = await storedResult(deps, requestId);
@@ -100,13 +111,16 @@ async function isRetry(deps: SubmitDeps, requestId: string, input: { listingId: 
 
 /** Cheap refusals before queueing, in one query (the worker re-checks what can change under the lock). */
 async function assertMayBid(deps: SubmitDeps, actor: Actor, listingId: string): Promise<void> {
+  // Both reads at once (two pool connections): the answer waits for one round trip, not two.
+  const suspended = assertNotStrikeSuspended(deps.db, actor.userId);
+  suspended.catch(() => undefined); // observed below, after the cheaper refusals
   const row = await bidderAndListing(deps.db, actor.userId, listingId);
   if (!row?.status || row.status === 'draft') throw notFound('listing');
   if (row.deletedAt || row.suspendedAt || !row.phoneVerifiedAt) {
     throw forbidden('bidder_not_allowed', 'Your account cannot bid right now (suspended, deleted, or phone not verified).');
   }
   if (row.sellerId === actor.userId) throw forbidden('own_listing', 'You cannot bid on your own listing.');
-  await assertNotStrikeSuspended(deps.db, actor.userId);
+  await suspended;
 }
 
 /** Turns a decided result into the AppError a transport should answer with (undefined when accepted). */
