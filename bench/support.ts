@@ -37,11 +37,17 @@ export async function benchDatabase(adminUrl: string, name: string): Promise<{ u
   };
 }
 
+/**
+ * Stripe settings every process needs to start (the product never runs without them); the benchmarks
+ * never reach Stripe, so the key is unused and the base points at a closed port.
+ */
+const UNUSED_STRIPE = { STRIPE_SECRET_KEY: 'sk_test_biddt_unused', STRIPE_WEBHOOK_SECRET: 'whsec_biddt_unused', STRIPE_API_BASE: 'http://127.0.0.1:9' };
+
 /** Starts `npx tsx <entry>` as a child process and resolves once `readyLine` appears in its output. */
 export function startProcess(entry: string, env: Record<string, string>, readyLine: RegExp, label: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], { env: { ...process.env, ...UNUSED_STRIPE, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const timer = setTimeout(() => reject(new Error(`${label} did not start within 30 s`)), 30_000);
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
