@@ -12,12 +12,15 @@ export function percentile(sorted: number[], p: number): number {
 
 export const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
-/** A fresh, migrated database for one benchmark run (dropped by `drop`). */
-export async function benchDatabase(adminUrl: string, name: string): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
+/**
+ * A fresh, migrated database for one benchmark run (dropped by `drop`); a copy of `template` when
+ * given (a database seeded before, migrated to this checkout's latest on top).
+ */
+export async function benchDatabase(adminUrl: string, name: string, template?: string): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   await admin.end();
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
@@ -48,7 +51,8 @@ export function startProcess(entry: string, env: Record<string, string>, readyLi
   return new Promise((resolve, reject) => {
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
     const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], { env: { ...process.env, ...UNUSED_STRIPE, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => reject(new Error(`${label} did not start within 30 s`)), 30_000);
+    const startLimitMs = Number(process.env.BENCH_START_TIMEOUT_MS ?? 120_000);
+    const timer = setTimeout(() => reject(new Error(`${label} did not start within ${startLimitMs} ms`)), startLimitMs);
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
       if (/"level":(50|60)/.test(text) || process.env.BENCH_VERBOSE) process.stderr.write(`[${label}] ${text}`);

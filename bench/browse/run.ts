@@ -10,7 +10,7 @@ import { freePort } from '../../src/dev/local-services';
 import { benchDatabase, round, startProcess, stopProcess } from '../support';
 import { recordPlans } from './explain';
 import { driveBrowse, type LoadResult } from './load';
-import { seedCatalogue } from './seed';
+import { catalogueOf, seedCatalogue } from './seed';
 
 /**
  * `npx tsx bench/browse/run.ts` — `GET /v1/listings` on a 100,000-listing catalogue: seeds a
@@ -25,6 +25,8 @@ const LISTINGS = Number(process.env.BENCH_LISTINGS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const PLAN_SAMPLES = Number(process.env.BENCH_PLAN_SAMPLES ?? 20);
+/** A database seeded before (`seedCatalogue`) to clone instead of seeding again: A/B runs on the same data. */
+const TEMPLATE = process.env.BENCH_TEMPLATE;
 const SECRET = 'bench-secret-bench-secret-bench-secret-000';
 const say = (line: string) => process.stderr.write(`[browse] ${line}\n`);
 
@@ -53,14 +55,14 @@ async function backendPids(db: Db, name: string): Promise<number[]> {
 
 async function main(): Promise<void> {
   const dbName = `biddt_browse_${Date.now().toString(36)}`;
-  const bench = await benchDatabase(PG, dbName);
+  const bench = await benchDatabase(PG, dbName, TEMPLATE);
   const { db } = bench;
   const children: ChildProcess[] = [];
   try {
     let t = Date.now();
-    const { bidderIds } = await seedCatalogue(db, LISTINGS);
+    const { bidderIds } = TEMPLATE ? await catalogueOf(db) : await seedCatalogue(db, LISTINGS);
     const seedSeconds = round((Date.now() - t) / 1000);
-    say(`seeded ${LISTINGS} listings in ${seedSeconds} s`);
+    say(`${TEMPLATE ? `cloned ${TEMPLATE}, migrated and analyzed` : `seeded ${LISTINGS} listings`} in ${seedSeconds} s`);
 
     t = Date.now();
     const plans = await recordPlans(db, PLAN_SAMPLES);

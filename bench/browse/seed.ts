@@ -147,3 +147,10 @@ export async function seedCatalogue(db: Db, count: number): Promise<{ bidderIds:
   await sql`VACUUM ANALYZE`.execute(db);
   return { bidderIds: bidders };
 }
+
+/** The bidders of a catalogue cloned from a seeded template (the ids `seedCatalogue` answered), after ANALYZE. */
+export async function catalogueOf(db: Db): Promise<{ bidderIds: string[] }> {
+  await sql`VACUUM ANALYZE`.execute(db);
+  const { rows } = await sql<{ id: string }>`SELECT id FROM users ORDER BY phone_number OFFSET 3000`.execute(db);
+  return { bidderIds: rows.map((r) => r.id) };
+}
