@@ -26,18 +26,19 @@ export async function benchDatabase(adminUrl: string, name: string, template?: s
   u.pathname = `/${name}`;
   const url = u.toString();
   const db = createDb(url, 20);
-  await migrateToLatest(db);
-  return {
-    url,
-    db,
-    async drop() {
-      await db.destroy();
-      const c = new Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
+  const drop = async () => {
+    await db.destroy();
+    const c = new Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
   };
+  // A failed migration must not leave the database behind (nobody holds `drop` yet).
+  await migrateToLatest(db).catch(async (err: unknown) => {
+    await drop();
+    throw err;
+  });
+  return { url, db, drop };
 }
 
 /**
