@@ -12,30 +12,40 @@ export function percentile(sorted: number[], p: number): number {
 
 export const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
-/** A fresh, migrated database for one benchmark run (dropped by `drop`). */
-export async function benchDatabase(adminUrl: string, name: string): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
+/**
+ * A fresh, migrated database for one benchmark run (dropped by `drop`); a copy of `template` when
+ * given (a database seeded before, migrated to this checkout's latest on top).
+ */
+export async function benchDatabase(adminUrl: string, name: string, template?: string): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   await admin.end();
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
   const url = u.toString();
   const db = createDb(url, 20);
-  await migrateToLatest(db);
-  return {
-    url,
-    db,
-    async drop() {
-      await db.destroy();
-      const c = new Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
+  const drop = async () => {
+    await db.destroy();
+    const c = new Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
   };
+  // A failed migration must not leave the database behind (nobody holds `drop` yet).
+  await migrateToLatest(db).catch(async (err: unknown) => {
+    await drop();
+    throw err;
+  });
+  return { url, db, drop };
 }
+
+/**
+ * Stripe settings every process needs to start (the product never runs without them); the benchmarks
+ * never reach Stripe, so the key is unused and the base points at a closed port.
+ */
+const UNUSED_STRIPE = { STRIPE_SECRET_KEY: 'sk_test_biddt_unused', STRIPE_WEBHOOK_SECRET: 'whsec_biddt_unused', STRIPE_API_BASE: 'http://127.0.0.1:9' };
 
 /** Starts `npx tsx <entry>` as a child process and resolves once `readyLine` appears in its output. */
 export function startProcess(entry: string, env: Record<string, string>, readyLine: RegExp, label: string): Promise<ChildProcess> {
@@ -43,7 +53,7 @@ export function startProcess(entry: string, env: Record<string, string>, readyLi
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
     // BENCH_APP_DIR runs another checkout (e.g. the baseline commit) under the same load generator.
     const cwd = process.env.BENCH_APP_DIR ?? process.cwd();
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], { cwd, env: { ...process.env, ...UNUSED_STRIPE, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const startMs = Number(process.env.BENCH_START_TIMEOUT_MS ?? 120_000); // a busy shared host starts slowly
     const timer = setTimeout(() => reject(new Error(`${label} did not start within ${startMs} ms`)), startMs);
     const onData = (chunk: Buffer) => {

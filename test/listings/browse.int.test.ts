@@ -204,6 +204,41 @@ describe('GET /v1/listings', () => {
     expect((await env.http.get('/v1/listings').query({ mine: 'true' })).status).toBe(401);
   });
 
+  it("shows each listing's images in order, its leader's alias and, signed in, the watch flag (one page, one statement)", async () => {
+    const target = seeded.find((s) => s.status === 'active' && !s.deleted && s.category === 'computers')!;
+    const other = seeded.find((s) => s.status === 'active' && !s.deleted && s.category === 'computers' && s.id !== target.id)!;
+    const bidder = await createUser(env.deps);
+    const watcher = await createUser(env.deps);
+    const db = env.deps.db;
+    await db
+      .insertInto('listingImages')
+      .values([1, 0].map((position) => ({ listingId: target.id, storageKey: `k${position}`, url: `https://img/${position}.jpg`, contentType: 'image/jpeg', sizeBytes: 100 + position, position })))
+      .execute();
+    await db.insertInto('listingBidders').values({ listingId: target.id, bidderId: bidder.id, alias: 'Bidder 7', lastBidAt: new Date() }).execute();
+    await db.updateTable('listings').set({ leaderId: bidder.id, leaderMaxCents: target.price + 500, leaderSeq: 1, bidCount: 1 }).where('id', '=', target.id).execute();
+    await db.insertInto('watches').values({ userId: watcher.id, listingId: target.id }).execute();
+    try {
+      const view = (res: { body: { items: Array<Record<string, unknown>> } }, id: string) => res.body.items.find((i) => i.id === id)!;
+      const anonymous = await env.http.get('/v1/listings').query({ category: 'computers', limit: 50 });
+      expect(view(anonymous, target.id)).toMatchObject({
+        images: [
+          { url: 'https://img/0.jpg', position: 0, sizeBytes: 100, contentType: 'image/jpeg' },
+          { url: 'https://img/1.jpg', position: 1, sizeBytes: 101 },
+        ],
+        leaderAlias: 'Bidder 7',
+      });
+      expect(view(anonymous, target.id)).not.toHaveProperty('isWatching');
+      expect(view(anonymous, other.id)).toMatchObject({ images: [], leaderAlias: null });
+      const signedIn = await env.http.get('/v1/listings').query({ category: 'computers', limit: 50 }).set(watcher.auth);
+      expect([view(signedIn, target.id).isWatching, view(signedIn, other.id).isWatching]).toEqual([true, false]);
+    } finally {
+      await db.deleteFrom('watches').where('listingId', '=', target.id).execute();
+      await db.updateTable('listings').set({ leaderId: null, leaderMaxCents: null, leaderSeq: null, bidCount: 0 }).where('id', '=', target.id).execute();
+      await db.deleteFrom('listingBidders').where('listingId', '=', target.id).execute();
+      await db.deleteFrom('listingImages').where('listingId', '=', target.id).execute();
+    }
+  });
+
   it('refuses malformed queries with 400 naming the parameter', async () => {
     const cases: Array<[Query, string]> = [
       [{ sort: 'distance' }, 'sort'],

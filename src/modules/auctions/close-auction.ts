@@ -33,8 +33,8 @@ export type CloseDeps = Pick<Platform, 'db' | 'config'> & { bidsInFlight: BidsIn
  * it), so a bid received in time is decided as in time even after a long worker outage.
  */
 export async function closeAuction(deps: CloseDeps, listingId: string): Promise<CloseResult> {
+  let listing = await findListingEnd(deps.db, listingId);
   for (let waited = 0; ; waited += WAIT_STEP_MS) {
-    const listing = await findListingEnd(deps.db, listingId);
     if (!listing) return 'gone';
     if (listing.status !== 'active' || !listing.endsAt) return 'not_active';
     const endsAt = listing.endsAt.getTime();
@@ -42,17 +42,21 @@ export async function closeAuction(deps: CloseDeps, listingId: string): Promise<
     if (pending < 0) {
       // Early by design: wait for the deadline. Much earlier means the end moved; its own job will come.
       if (endsAt - now > CLOSE_LEAD_MS * 2) return 'not_due';
+      // No second read after the wait: the batch re-checks the end under the row lock (→ 'retry').
       await new Promise((resolve) => setTimeout(resolve, endsAt - now));
       continue;
     }
     if (pending === 0) {
       const result = await finalizeIfDue(deps, listingId, now);
       if (result !== 'retry') return result;
+      listing = await findListingEnd(deps.db, listingId);
+      continue;
     } else if (waited > 0 && waited % STALE_CHECK_EVERY_MS === 0) {
       await clearDecidedMarks(deps, listingId, endsAt);
     }
     if (waited >= WAIT_LIMIT_MS) throw new Error(`close of ${listingId} still waiting for bids in flight after ${WAIT_LIMIT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
+    listing = await findListingEnd(deps.db, listingId);
   }
 }
 

@@ -15,39 +15,53 @@ interface Pending {
 }
 
 const MAX_BATCH = 250;
+/**
+ * Batches in flight at once. One at a time, a listing ready just after a batch began waited for that
+ * whole transaction (round trips and the commit's WAL flush) before its own could start; with two,
+ * the next batch starts while the previous one commits. More would only split the batches smaller.
+ */
+const MAX_IN_FLIGHT = 2;
 type CloseDeps = Pick<Platform, 'db' | 'config'>;
 
 /**
  * Finalizes the listings whose close jobs are ready, many per transaction: when thousands of
- * auctions end in the same second, the ones ready while a batch commits go together in the next
+ * auctions end in the same second, the ones ready while batches commit go together in the next
  * (rows locked in id order, so concurrent batches never deadlock). If a batch fails, each of its
  * listings is retried alone, so one bad listing cannot hold the others back.
  */
 export class CloseBatcher {
   private readonly pending: Pending[] = [];
-  private draining = false;
+  private inFlight = 0;
 
   constructor(private readonly deps: CloseDeps) {}
 
   finalize(listingId: string, checkedAt: number): Promise<FinalizeResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ listingId, checkedAt, resolve, reject });
-      if (!this.draining) void this.drain();
+      this.pump();
     });
   }
 
-  private async drain(): Promise<void> {
-    this.draining = true;
-    while (this.pending.length) {
+  /** Starts batches while fewer than MAX_IN_FLIGHT run and listings wait. */
+  private pump(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.pending.length) {
       const batch = this.takeBatch();
-      try {
-        const results = await finalizeBatch(this.deps, batch);
-        batch.forEach((p) => p.resolve(results.get(p.listingId)!));
-      } catch {
-        for (const p of batch) await finalizeBatch(this.deps, [p]).then((r) => p.resolve(r.get(p.listingId)!), p.reject);
-      }
+      if (batch.length === 0) return;
+      this.inFlight += 1;
+      void this.run(batch).finally(() => {
+        this.inFlight -= 1;
+        this.pump();
+      });
     }
-    this.draining = false;
+  }
+
+  private async run(batch: Pending[]): Promise<void> {
+    try {
+      const results = await finalizeBatch(this.deps, batch);
+      batch.forEach((p) => p.resolve(results.get(p.listingId)!));
+    } catch {
+      for (const p of batch) await finalizeBatch(this.deps, [p]).then((r) => p.resolve(r.get(p.listingId)!), p.reject);
+    }
   }
 
   /** Up to MAX_BATCH distinct listings; a duplicate (a second close job) waits for the next round. */

@@ -2,10 +2,11 @@ import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { unauthorized } from '../../shared/errors';
 import type { ItemCondition, ListingStatus } from '../../../db/schema';
-import { browse, type BrowseFilter } from './browse.repository';
+import { browse, type BrowseFilter, type BrowseRow } from './browse.repository';
 import { decodeCursor, encodeCursor } from './browse-cursor';
-import { listingViews } from './listing-views';
-import type { ListingDto } from './listings.presenter';
+import { listingsRepository } from './listings.repository';
+import { isSeller } from './listings.policy';
+import { presentListing, type ListingDto } from './listings.presenter';
 import type { BrowseQueryInput } from './listings.schemas';
 import type { ViewerCtx } from '../../shared/context';
 
@@ -42,6 +43,20 @@ export function browseFilter(query: BrowseQueryInput, viewer: Actor | undefined)
   };
 }
 
+/** The page as its viewer sees it: rows come with images and aliases; only watch flags need a query. */
+async function presentPage(deps: Pick<Platform, 'db'>, rows: BrowseRow[], viewer: Actor | undefined): Promise<ListingDto[]> {
+  const watched = viewer ? await listingsRepository.watchedBy(deps.db, viewer.userId, rows.map((r) => r.id)) : undefined;
+  return rows.map((row) =>
+    presentListing(row, {
+      images: row.images,
+      leaderAlias: row.leaderAlias,
+      sellerView: isSeller(row, viewer),
+      isWatching: watched ? watched.has(row.id) : undefined,
+      distanceKm: row.distanceKm,
+    }),
+  );
+}
+
 /** One page of published listings, keyset-paginated: `nextCursor` is null on the last page. */
 export async function browseListings(
   deps: Pick<Platform, 'db'>,
@@ -50,8 +65,7 @@ export async function browseListings(
 ): Promise<{ items: ListingDto[]; nextCursor: string | null }> {
   const filter = browseFilter(query, ctx.actor);
   const { rows, hasMore } = await browse(deps.db, filter);
-  const distances = new Map(rows.map((r) => [r.id, r.distanceKm]));
-  const items = await listingViews(deps, rows, ctx.actor, distances);
+  const items = await presentPage(deps, rows, ctx.actor);
   const last = rows.at(-1);
   const nextCursor = hasMore && last ? encodeCursor({ sort: filter.sort, key: last.sortKey, id: last.id }) : null;
   return { items, nextCursor };

@@ -2,8 +2,11 @@ import { isBuyNowAvailable, isReserveMet, minNextBidCents } from '../auctions';
 import { auctionStateOf } from '../auctions';
 import type { ListingImage, ListingRow } from './listings.repository';
 
+/** What an image shows of itself. */
+export type ImageView = Pick<ListingImage, 'id' | 'url' | 'contentType' | 'sizeBytes' | 'position'>;
+
 export interface ListingExtras {
-  images: ListingImage[];
+  images: ImageView[];
   leaderAlias: string | null;
   /** The viewer is the seller: the only one who sees the reserve price. */
   sellerView: boolean;
@@ -21,7 +24,7 @@ function engineFacts(listing: ListingRow) {
   return { minNextBidCents: minNextBidCents(state), buyNowAvailable: isBuyNowAvailable(state), reserveMet: isReserveMet(state) };
 }
 
-export function presentImage(image: ListingImage) {
+export function presentImage(image: ImageView) {
   return { id: image.id, url: image.url, contentType: image.contentType, sizeBytes: image.sizeBytes, position: image.position };
 }
 
