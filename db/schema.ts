@@ -320,6 +320,34 @@ export interface StripeEventsTable {
   lastError: string | null;
 }
 
+export type MoneyIntentKind = 'release' | 'refund';
+export type MoneyIntentStatus = 'pending' | 'running' | 'succeeded' | 'failing' | 'waiting_for_wallet' | 'skipped';
+
+/** A durable money effect (issue #10): the row is the truth, the job only a wake-up. */
+export interface MoneyIntentsTable {
+  id: Generated<string>;
+  /** Deterministic (`release-<txId>`, `refund-<txId>-<disputeId>`): the dedupe key and the Stripe key's root. */
+  key: string;
+  kind: MoneyIntentKind;
+  transactionId: string;
+  amountCents: number | null;
+  /** The job payload the effect runs with. */
+  payload: Json<Record<string, unknown>>;
+  status: ColumnType<MoneyIntentStatus, MoneyIntentStatus | undefined, MoneyIntentStatus>;
+  attempts: Generated<number>;
+  nextAttemptAt: DefaultedTimestamp;
+  /** While `running`: the claim holds until then; an expired lease is taken over by the sweep. */
+  leaseUntil: Timestamp | null;
+  claimedAt: Timestamp | null;
+  /** Last time a producer asked for the effect (a wake-up while running re-runs it). */
+  requestedAt: DefaultedTimestamp;
+  lastError: string | null;
+  lastOutcome: string | null;
+  createdAt: CreatedAt;
+  updatedAt: DefaultedTimestamp;
+  completedAt: Timestamp | null;
+}
+
 export interface LedgerAccountsTable {
   code: string;
   balanceCents: ColumnType<string, string | number | undefined, string | number>;
@@ -482,6 +510,7 @@ export interface Database {
   safeZones: SafeZonesTable;
   meetups: MeetupsTable;
   nonPaymentStrikes: NonPaymentStrikesTable;
+  moneyIntents: MoneyIntentsTable;
 }
 
 export type Listing = Selectable<ListingsTable>;

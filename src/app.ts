@@ -53,7 +53,7 @@ export function buildApp(deps: Deps): Express {
   );
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(cors({ origin: deps.config.corsOrigins === '*' ? true : deps.config.corsOrigins, exposedHeaders: ['Retry-After', 'X-Request-Id'] }));
-  const metrics = createMetrics();
+  const metrics = createMetrics(deps.db);
   app.use(metrics.middleware);
   app.use(
     express.json({

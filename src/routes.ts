@@ -13,6 +13,7 @@ import { preferenceRoutes } from './modules/notifications/preferences.routes';
 import { smsWebhookRoutes } from './modules/notifications/sms-webhook.routes';
 import { disputeRoutes } from './modules/disputes/disputes.routes';
 import { escrowRoutes as payRoutes } from './modules/escrow/escrow.routes';
+import { moneyJobRoutes } from './modules/escrow/money-jobs.routes';
 import { handoverRoutes } from './modules/handover/handover.routes';
 import { ratingRoutes } from './modules/ratings/ratings.routes';
 import { reviewRoutes } from './modules/ratings/reviews.routes';
@@ -29,7 +30,7 @@ import { webhookRoutes } from './modules/webhooks/webhooks.routes';
 const escrowRoutes: RouteDef[] = [...transactionRoutes, ...meetupRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...reviewRoutes, ...adminRoutes];
 
 /** Payments core: pay, the seller's wallet, Stripe webhooks. */
-const paymentRoutes: RouteDef[] = [...payRoutes, ...walletRoutes, ...webhookRoutes, ...smsWebhookRoutes];
+const paymentRoutes: RouteDef[] = [...payRoutes, ...moneyJobRoutes, ...walletRoutes, ...webhookRoutes, ...smsWebhookRoutes];
 
 /** Every REST route of the API, in one list: mounted by the app and documented by OpenAPI. */
 export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...accountRoutes, ...categoryRoutes, ...listingRoutes, ...listingImageRoutes, ...watchlistRoutes, ...biddingRoutes, ...notificationRoutes, ...preferenceRoutes, ...deviceRoutes, ...chatRoutes, ...safeZoneRoutes, ...escrowRoutes, ...paymentRoutes];

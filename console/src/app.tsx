@@ -5,6 +5,7 @@ import { Categories } from './screens/categories';
 import { DisputeDetail } from './screens/dispute-detail';
 import { DisputeQueue } from './screens/dispute-queue';
 import { Listings } from './screens/listings';
+import { MoneyJobs } from './screens/money-jobs';
 import { SafeZones } from './screens/safe-zones';
 import { SignIn } from './screens/sign-in';
 import { UserProfile, Users } from './screens/users';
@@ -39,6 +40,7 @@ function Shell() {
           <NavLink to="/listings">Listings</NavLink>
           {admin && <NavLink to="/safe-zones">Safe zones</NavLink>}
           {admin && <NavLink to="/categories">Categories</NavLink>}
+          <NavLink to="/money-jobs">Money jobs</NavLink>
           <NavLink to="/audit-log">Audit log</NavLink>
           {admin && (
             <a href="/admin/queues" target="_blank" rel="noreferrer">
@@ -63,6 +65,7 @@ function Shell() {
           <Route path="/listings" element={<Listings />} />
           <Route path="/safe-zones" element={<SafeZones />} />
           <Route path="/categories" element={<Categories />} />
+          <Route path="/money-jobs" element={<MoneyJobs />} />
           <Route path="/audit-log" element={<AuditLog />} />
           <Route
             path="*"

@@ -13,6 +13,7 @@ import * as m202612021010 from './202612021010_account_purge';
 import * as m202612021020 from './202612021020_notification_preferences';
 import * as m202612021040 from './202612021040_non_payment_strikes';
 import * as m202612021050 from './202612021050_claim_lease_and_event_backoff';
+import * as m202612021100 from './202612021100_money_intents';
 import * as m202612021400 from './202612021400_browse_indexes';
 import * as m202612021600 from './202612021600_locale_and_sms_opt_outs';
 
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '202612021020_notification_preferences': m202612021020,
   '202612021040_non_payment_strikes': m202612021040,
   '202612021050_claim_lease_and_event_backoff': m202612021050,
+  '202612021100_money_intents': m202612021100,
   '202612021400_browse_indexes': m202612021400,
   '202612021600_locale_and_sms_opt_outs': m202612021600,
 };

@@ -79,6 +79,8 @@ export interface Config {
     jobLockDurationMs: number;
     jobStalledIntervalMs: number;
   };
+  /** Durable money intents: when one counts as failing, how retries back off (for days), how long a claim holds. */
+  moneyIntents: { failingAfterAttempts: number; backoffBaseMs: number; backoffMaxMs: number; leaseMs: number };
 }
 
 export class ConfigError extends Error {
@@ -213,6 +215,12 @@ function toConfig(e: Env): Config {
       idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
       jobLockDurationMs: e.BULLMQ_LOCK_DURATION_MS,
       jobStalledIntervalMs: e.BULLMQ_STALLED_INTERVAL_MS,
+    },
+    moneyIntents: {
+      failingAfterAttempts: e.MONEY_INTENT_FAILING_AFTER,
+      backoffBaseMs: e.MONEY_INTENT_BACKOFF_BASE_MS,
+      backoffMaxMs: e.MONEY_INTENT_BACKOFF_MAX_MS,
+      leaseMs: e.MONEY_INTENT_LEASE_MS,
     },
   };
 }

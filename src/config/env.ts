@@ -137,6 +137,11 @@ export const envSchema = z
     SHUTDOWN_TIMEOUT_MS: int(10000),
     // An Idempotency-Key whose request died mid-flight is free for a retry after this lease.
     IDEMPOTENCY_LEASE_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(1000).default(60000)),
+    /** Money intents (issue #10): failed attempts before an intent shows as failing, its retry backoff (base, cap) and claim lease. */
+    MONEY_INTENT_FAILING_AFTER: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).default(10)),
+    MONEY_INTENT_BACKOFF_BASE_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).default(1000)),
+    MONEY_INTENT_BACKOFF_MAX_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).default(3_600_000)),
+    MONEY_INTENT_LEASE_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(1000).default(300_000)),
     // BullMQ: how long a worker's lock on a job lasts, and how often workers look for jobs whose lock
     // expired (their worker died). Lower them to recover from a killed worker faster (tests do).
     BULLMQ_LOCK_DURATION_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(500).default(30000)),

@@ -1,9 +1,44 @@
 import type { RequestHandler } from 'express';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { registerBidMetrics } from '../shared/bid-stage-metrics';
+import type { Db } from '../../db/connection';
+import { moneyIntentsRepository } from '../shared/money-intents.repository';
 
-/** Per-app Prometheus registry with process metrics and request latency by route. */
-export function createMetrics() {
+const MONEY_INTENT_STATUSES = ['pending', 'running', 'succeeded', 'failing', 'waiting_for_wallet', 'skipped'];
+
+/**
+ * Money intents as the rows say (every process agrees, whichever worker ran them): how many are in
+ * each status — alert on `money_intents{status="failing"} > 0` — and the attempts made so far.
+ */
+function registerMoneyIntentMetrics(registry: Registry, db: Db): void {
+  new Gauge({
+    name: 'money_intents',
+    help: 'Money intents (payouts, refunds) by status; failing ones need staff (GET /v1/admin/money-jobs?status=failing)',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const counts = await moneyIntentsRepository.countByStatus(db).catch(() => null);
+      if (!counts) return;
+      for (const status of MONEY_INTENT_STATUSES) this.set({ status }, counts[status] ?? 0);
+    },
+  });
+  new Counter({
+    name: 'money_intent_attempts_total',
+    help: 'Attempts made to carry out money intents, by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+    async collect() {
+      const sums = await moneyIntentsRepository.attemptsByKind(db).catch(() => null);
+      if (!sums) return;
+      // A counter read from the rows: reset and set to the stored total (it only grows).
+      this.reset();
+      for (const kind of ['release', 'refund']) this.inc({ kind }, sums[kind] ?? 0);
+    },
+  });
+}
+
+/** Per-app Prometheus registry with process metrics, request latency by route and (given the db) money intents. */
+export function createMetrics(db?: Db) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerBidMetrics(registry);
@@ -15,6 +50,7 @@ export function createMetrics() {
     registers: [registry],
   });
   const errors = new Counter({ name: 'http_server_errors_total', help: '5xx responses', labelNames: ['route'], registers: [registry] });
+  if (db) registerMoneyIntentMetrics(registry, db);
 
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();

@@ -1,5 +1,7 @@
 import type { Trx } from '../../db/connection';
 import { isJobName, parsePayload, queueOf, type JobInput, type JobName, type JobPayload, type QueueName } from './jobs/catalogue';
+import { isMoneyIntentJob, moneyIntentOf } from './jobs/money-intent-key';
+import { upsertMoneyIntents } from './money-intents.repository';
 import { insertOutboxRows, OUTBOX_CHANNEL } from './outbox.repository';
 import { isSocketEventName, SOCKET_EVENTS, type SocketEventName, type SocketEventPayload } from './socket-events';
 import { z } from './zod';
@@ -93,9 +95,15 @@ export function parseOutboxRow(payload: unknown): { ok: true; message: RelayedMe
 /**
  * Writes side effects in the same transaction as the state change that implies them, and wakes the
  * relay (NOTIFY is delivered only on commit, so a rolled-back change never publishes anything).
+ * A money job (payout, refund) also records its durable intent (`money_intents`): the job is only
+ * the prompt; the row is what the sweep re-drives until the effect happened, for days if need be.
  */
 export async function writeOutbox(trx: Trx, messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
+  await upsertMoneyIntents(
+    trx,
+    messages.flatMap((m) => (m.kind === 'job' && isMoneyIntentJob(m.name) ? [moneyIntentOf(m.name, m.data as never)] : [])),
+  );
   await insertOutboxRows(
     trx,
     messages.map((m) => ({ topic: m.kind, payload: JSON.stringify(m) })),

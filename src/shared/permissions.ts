@@ -11,11 +11,13 @@ export type Permission =
   | 'categories:manage'
   | 'audit:read'
   | 'queues:view'
-  | 'transactions:read';
+  | 'transactions:read'
+  | 'money_jobs:read'
+  | 'money_jobs:retry';
 
 const GRANTS: Record<Role, string[]> = {
   user: [],
-  support: ['disputes:*', 'users:read', 'transactions:read', 'audit:read', 'listings:moderate'],
+  support: ['disputes:*', 'users:read', 'transactions:read', 'audit:read', 'listings:moderate', 'money_jobs:*'],
   admin: ['*'],
 };
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Deps } from '../../src/composition';
+import type { Deps, DepsOverrides } from '../../src/composition';
 import { startStripeStandIn, type StripeStandIn, type StripeStandInOptions } from '../../tools/stripe-standin/src';
 import { startApi, type ApiServer } from '../../src/server';
 import { startWorkers, type RunningWorkers } from '../../workers/workers';
@@ -26,6 +26,8 @@ export interface StripeTestOptions {
   standIn?: Partial<Omit<StripeStandInOptions, 'webhookSecret' | 'webhookUrl' | 'port'>>;
   /** Start workers (default true). */
   workers?: boolean;
+  /** Overrides for every process's deps (e.g. a fake `clock` shared by the api and the workers). */
+  deps?: DepsOverrides;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function createStripeTestEnv(opts: StripeTestOptions = {}): Promise
   const crashPoints = new CrashPoints();
   const env = await createTestEnv(
     { STRIPE_SECRET_KEY: 'sk_test_biddt_standin', STRIPE_API_BASE: standIn.url, STRIPE_WEBHOOK_SECRET: webhookSecret, ...opts.env },
-    { crashHook: crashPoints.hook },
+    { crashHook: crashPoints.hook, ...opts.deps },
   );
   const api = await startApi(env.deps, 0);
   const apiUrl = `http://127.0.0.1:${api.port}`;

@@ -1,12 +1,12 @@
-import { enforcePaymentDeadline, refundEscrow, releaseEscrow, remindPayment, sweepEscrow } from '../../src/modules/escrow';
+import { enforcePaymentDeadline, remindPayment, runMoneyIntent, sweepEscrow } from '../../src/modules/escrow';
 import { processStripeEvent } from '../../src/flows/process-stripe-event';
 import type { JobHandler } from '../registry';
 
-/** Pays the seller once (idempotent under retries, crashes and duplicate jobs). */
-export const release: JobHandler<'escrow.release'> = async (deps, { transactionId, reason }) => releaseEscrow(deps, transactionId, reason);
+/** Pays the seller once: runs the payout's durable intent (idempotent under retries, crashes and duplicate jobs). */
+export const release: JobHandler<'escrow.release'> = async (deps, payload) => runMoneyIntent(deps, 'escrow.release', payload);
 
-/** Refunds the buyer as a dispute decided (reversal first after a payout). */
-export const refund: JobHandler<'escrow.refund'> = async (deps, payload) => refundEscrow(deps, payload);
+/** Refunds the buyer as a dispute decided (reversal first after a payout): runs the refund's durable intent. */
+export const refund: JobHandler<'escrow.refund'> = async (deps, payload) => runMoneyIntent(deps, 'escrow.refund', payload);
 
 /** Acts on a stored Stripe webhook event. */
 export const stripeEvent: JobHandler<'escrow.stripe_event'> = async (deps, { eventId }) => processStripeEvent(deps, eventId);
@@ -17,5 +17,5 @@ export const paymentDeadline: JobHandler<'escrow.payment_deadline'> = async (dep
 /** Reminds the buyer six hours before the deadline. */
 export const paymentReminder: JobHandler<'escrow.payment_reminder'> = async (deps, { transactionId }) => remindPayment(deps, transactionId);
 
-/** Safety net: overdue deadlines, unprocessed webhook events, payouts whose job was lost. */
+/** Safety net: overdue deadlines, unprocessed webhook events, money intents due again or whose job was lost. */
 export const sweep: JobHandler<'escrow.sweep'> = async (deps) => sweepEscrow(deps);

@@ -1,13 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { api, problemText, unwrap, when } from '../api';
 import { ErrorBanner, Field } from '../field';
 
 const blank = { action: '', targetType: '', targetId: '', actorId: '' };
 
 export function AuditLog() {
-  const [draft, setDraft] = useState(blank);
-  const [filter, setFilter] = useState(blank);
+  // Other screens link here filtered on one target (e.g. a money job's transaction).
+  const [params] = useSearchParams();
+  const initial = { ...blank, targetId: params.get('targetId') ?? '' };
+  const [draft, setDraft] = useState(initial);
+  const [filter, setFilter] = useState(initial);
   const [cursor, setCursor] = useState<string | undefined>();
   const q = useQuery({
     queryKey: ['audit', filter, cursor],

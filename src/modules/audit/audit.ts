@@ -24,9 +24,11 @@ export type AuditAction =
   | 'category.updated'
   | 'dispute.message_sent'
   | 'chat.viewed'
-  | 'queues.viewed';
+  | 'queues.viewed'
+  | 'money_jobs.listed'
+  | 'money_job.retried';
 
-export type AuditTargetType = 'transaction' | 'dispute' | 'user' | 'audit_log' | 'safe_zone' | 'listing' | 'category' | 'queues';
+export type AuditTargetType = 'transaction' | 'dispute' | 'user' | 'audit_log' | 'safe_zone' | 'listing' | 'category' | 'queues' | 'money_job';
 
 export interface AuditEntry {
   /** Null for an operator action outside the API (e.g. `npm run grant-role`): `details.operator` says who. */

@@ -199,6 +199,18 @@ export const escrowRepository = {
       .select(['t.id', 't.status'])
       .where('t.transferId', 'is', null)
       .where('t.payoutWaitingReason', 'is', null)
+      // A payout whose intent is still owed is driven by its own backoff, not re-requested every pass.
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('moneyIntents as mi')
+              .select('mi.id')
+              .whereRef('mi.transactionId', '=', 't.id')
+              .where('mi.kind', '=', 'release')
+              .where('mi.status', 'in', ['pending', 'running', 'failing', 'succeeded']),
+          ),
+        ),
+      )
       .where((eb) =>
         eb.or([
           eb.and([eb('t.status', '=', 'in_escrow'), eb('t.verifiedAt', '<', sql<Date>`now() - ${GRACE}`)]),

@@ -11,6 +11,8 @@ export { enforcePaymentDeadline, remindPayment, RetryLater } from './payment-dea
 export { recordChargeback, closeChargeback, type ChargebackDisputes, type ChargebackOutcome } from './chargebacks';
 /** Staff follow-up entries and the `transaction_update` event, shared with the chargeback flow. */
 export { recordStaffWork, transactionUpdate } from './escrow.repository';
+/** Durable money intents: the runner (job handlers) and the staff list / retry. */
+export { runMoneyIntent } from './money-intents';
 /** Safety-net sweep (job handler). */
 export { sweepEscrow } from './escrow-sweep';
 /** Crash points for the crash-recovery tests. */

@@ -30,10 +30,10 @@ function answer(tx: Transaction, pi: PaymentIntentView): PayAnswer {
 }
 
 /**
- * POST /transactions/:id/pay — the buyer's one PaymentIntent for the transaction. Decided under the
- * transaction's row lock, so a concurrent duplicate waits for the first and finds its intent; the
- * Stripe key `pay-<txId>` makes a retry after a crash between Stripe and our commit find the same
- * intent; the id is stored with a conditional update.
+ * POST /transactions/:id/pay — the buyer's one PaymentIntent for the transaction. No Stripe call
+ * under a lock: the intent is created outside any transaction under the Stripe key `pay-<txId>` (a
+ * concurrent duplicate or a retry after a crash gets the same intent from Stripe), then stored in a
+ * short transaction with a conditional update (the first stored stays; a late loser answers with it).
  */
 export async function payForTransaction(
   deps: Pick<Platform, 'db' | 'payments' | 'clock'> & { crashHook?: CrashHook },
@@ -49,21 +49,26 @@ export async function payForTransaction(
     });
   }
   assertPayable(found, deps.clock.now());
-  return deps.db.transaction().execute(async (trx) => {
+  if (found.paymentIntentId) return answer(found, await deps.payments.retrievePaymentIntent(found.paymentIntentId).catch(paymentsUnavailable));
+  const pi = await deps.payments
+    .createPaymentIntent(found.id, found.amountCents, {
+      buyerId: found.buyerId,
+      sellerId: found.sellerId,
+      listingId: found.listingId,
+      description: `Biddt purchase ${found.id}`,
+    })
+    .catch(paymentsUnavailable);
+  deps.crashHook?.('pay.after_intent');
+  const stored = await deps.db.transaction().execute(async (trx) => {
     const tx = (await escrowRepository.lock(trx, transactionId))!;
+    if (tx.paymentIntentId) return tx.paymentIntentId;
+    // Re-checked at the commit: a deadline that passed while Stripe answered cancels nothing here
+    // (the deadline job cancels the stored intent), but no intent is stored on a closed transaction.
     assertPayable(tx, deps.clock.now());
-    if (tx.paymentIntentId) return answer(tx, await deps.payments.retrievePaymentIntent(tx.paymentIntentId).catch(paymentsUnavailable));
-    const pi = await deps.payments
-      .createPaymentIntent(tx.id, tx.amountCents, {
-        buyerId: tx.buyerId,
-        sellerId: tx.sellerId,
-        listingId: tx.listingId,
-        description: `Biddt purchase ${tx.id}`,
-      })
-      .catch(paymentsUnavailable);
-    deps.crashHook?.('pay.after_intent');
     await escrowRepository.setPaymentIntent(trx, tx.id, pi.id);
     await recordTransactionEvent(trx, tx.id, 'payment_started', { paymentIntentId: pi.id }, actor.userId);
-    return answer(tx, pi);
+    return pi.id;
   });
+  if (stored === pi.id) return answer(found, pi);
+  return answer(found, await deps.payments.retrievePaymentIntent(stored).catch(paymentsUnavailable));
 }

@@ -38,27 +38,32 @@ async function assertDecided(deps: RefundDeps, tx: Transaction, input: RefundInp
 
 /**
  * Refund after the payout went out: first take the seller's share of the refunded part back from
- * the connected account. Stripe may refuse (the seller already paid it out): then staff take over —
- * a `reversal_failed` timeline entry and a system audit row — and nothing is refunded automatically.
+ * the connected account — Stripe called outside any transaction, the reversal recorded after in a
+ * short one (conditional on none yet). Stripe may refuse (the seller already paid it out): then
+ * staff see it — a `reversal_failed` timeline entry and a system audit row — and the intent runner
+ * keeps it `failing` and retrying (a later attempt succeeds once the connected account has funds).
  */
 async function reverseRelease(deps: RefundDeps, input: RefundInput): Promise<'reversed' | 'reversal_failed'> {
-  return deps.db.transaction().execute(async (trx) => {
-    const tx = (await escrowRepository.lock(trx, input.transactionId))!;
-    if (tx.reversalId || tx.refundId) return 'reversed';
-    const key = `reversal-${tx.id}-${input.disputeId}`;
-    const amount = reversalCents(tx, input.amountCents);
-    let reversal: ReversalView | null = null;
-    if (amount > 0) {
-      try {
-        const existing = (await deps.payments.listTransferReversals(tx.transferId!)).find((r) => r.key === key);
-        reversal = existing ?? (await deps.payments.createTransferReversal(tx.transferId!, amount, key, tx.id));
-      } catch (err) {
-        if (!isPermanent(err)) throw err;
-        await recordReversalFailure(trx, tx, input, amount, err instanceof Error ? err.message : String(err));
-        return 'reversal_failed';
-      }
+  const tx = (await escrowRepository.find(deps.db, input.transactionId))!;
+  if (tx.reversalId || tx.refundId) return 'reversed';
+  const key = `reversal-${tx.id}-${input.disputeId}`;
+  const amount = reversalCents(tx, input.amountCents);
+  let reversal: ReversalView | null = null;
+  if (amount > 0) {
+    try {
+      const existing = (await deps.payments.listTransferReversals(tx.transferId!)).find((r) => r.key === key);
+      reversal = existing ?? (await deps.payments.createTransferReversal(tx.transferId!, amount, key, tx.id));
+    } catch (err) {
+      if (!isPermanent(err)) throw err;
+      const error = err instanceof Error ? err.message : String(err);
+      await deps.db.transaction().execute((trx) => recordReversalFailure(trx, tx, input, amount, error));
+      return 'reversal_failed';
     }
-    deps.crashHook?.('refund.after_reversal');
+  }
+  deps.crashHook?.('refund.after_reversal');
+  await deps.db.transaction().execute(async (trx) => {
+    const locked = (await escrowRepository.lock(trx, tx.id))!;
+    if (locked.reversalId) return;
     await escrowRepository.setReversal(trx, tx.id, reversal?.id ?? `none-${key}`);
     await postMovement(trx, reversalMovement(tx, input.amountCents, reversal?.id ?? null));
     await recordTransactionEvent(trx, tx.id, 'transfer_reversed', {
@@ -66,8 +71,8 @@ async function reverseRelease(deps: RefundDeps, input: RefundInput): Promise<'re
       reversalId: reversal?.id ?? null,
       amountCents: amount,
     });
-    return 'reversed';
   });
+  return 'reversed';
 }
 
 async function recordReversalFailure(trx: Trx, tx: Transaction, input: RefundInput, amount: number, error: string): Promise<void> {
@@ -106,6 +111,8 @@ async function settleAgainstChargeback(trx: Trx, tx: Transaction, input: RefundI
   const held = await balanceOf(trx, LedgerAccount.chargeback(tx.id));
   const chargeback = await latestMovementOf(trx, tx.id, 'chargeback');
   if (held < input.amountCents || !chargeback?.stripeObjectId) {
+    // Noted once per decision: the intent is retried (and listed as failing) until it can settle.
+    if (await transactionsRepository.hasEventWith(trx, tx.id, 'refund_blocked_by_chargeback', 'disputeId', input.disputeId)) return null;
     await recordStaffWork(trx, tx.id, 'refund_blocked_by_chargeback', {
       disputeId: input.disputeId,
       refundCents: input.amountCents,
@@ -140,10 +147,37 @@ async function markRefunded(trx: Trx, tx: Transaction, input: RefundInput, refun
   await writeOutbox(trx, messages);
 }
 
+/** A charged-back charge is settled against the chargeback's funds, under the row lock (no Stripe call inside). */
+async function settleChargedBack(deps: RefundDeps, input: RefundInput): Promise<RefundOutcome> {
+  return deps.db.transaction().execute(async (trx): Promise<RefundOutcome> => {
+    const tx = (await escrowRepository.lock(trx, input.transactionId))!;
+    if (tx.refundId) return 'already_refunded';
+    if (tx.status !== 'disputed') return 'not_ready';
+    const refundId = await settleAgainstChargeback(trx, tx, input);
+    if (!refundId) return 'blocked_by_chargeback';
+    await markRefunded(trx, tx, input, refundId);
+    return 'refunded';
+  });
+}
+
+/** Step 3 of a card refund: the refund Stripe made, recorded once (conditional on no refund yet) with the ledger. */
+async function recordRefund(deps: RefundDeps, input: RefundInput, refund: RefundView): Promise<RefundOutcome> {
+  return deps.db.transaction().execute(async (trx): Promise<RefundOutcome> => {
+    const tx = (await escrowRepository.lock(trx, input.transactionId))!;
+    if (tx.refundId) return 'already_refunded';
+    // The money went back to the buyer whatever happened meanwhile: it is recorded, never dropped.
+    await postMovement(trx, refundMovement(tx.id, input.amountCents, refund.id));
+    await markRefunded(trx, tx, input, refund.id);
+    return 'refunded';
+  });
+}
+
 /**
- * `escrow.refund` (a dispute's refund decision): reversal first if the payout already went out, then
- * one Stripe refund (`refund-<txId>-<disputeId>`), with the refund id, amount, status, ledger and the
- * follow-up release of a partial refund's remainder committed together. Idempotent end to end.
+ * `escrow.refund` (a dispute's refund decision, run by the money-intent runner): reversal first if
+ * the payout already went out, then one Stripe refund (`refund-<txId>-<disputeId>`). No Stripe call
+ * under a lock: the decision is the committed intent; Stripe is called outside any transaction; the
+ * refund id, amount, status, ledger and the follow-up release of a partial refund's remainder (its
+ * own intent) commit together in a second short transaction. Idempotent end to end.
  */
 export async function refundEscrow(deps: RefundDeps, input: RefundInput): Promise<RefundOutcome> {
   const first = await escrowRepository.find(deps.db, input.transactionId);
@@ -162,22 +196,9 @@ export async function refundEscrow(deps: RefundDeps, input: RefundInput): Promis
     throw unprocessable('partial_refund_leaves_nothing', 'This partial refund leaves the seller a negative payout after fees.');
   }
   if (first.transferId && (await reverseRelease(deps, input)) === 'reversal_failed') return 'reversal_failed';
-  return deps.db.transaction().execute(async (trx): Promise<RefundOutcome> => {
-    const tx = (await escrowRepository.lock(trx, input.transactionId))!;
-    if (tx.refundId) return 'already_refunded';
-    if (tx.status !== 'disputed') return 'not_ready';
-    const charge = await deps.payments.retrieveCharge(tx.chargeId!);
-    let refundId: string | null;
-    if (charge.disputed) {
-      refundId = await settleAgainstChargeback(trx, tx, input);
-      if (!refundId) return 'blocked_by_chargeback';
-    } else {
-      const refund = await findOrCreateRefund(deps, tx, input);
-      deps.crashHook?.('refund.after_refund');
-      await postMovement(trx, refundMovement(tx.id, input.amountCents, refund.id));
-      refundId = refund.id;
-    }
-    await markRefunded(trx, tx, input, refundId);
-    return 'refunded';
-  });
+  const charge = await deps.payments.retrieveCharge(first.chargeId);
+  if (charge.disputed) return settleChargedBack(deps, input);
+  const refund = await findOrCreateRefund(deps, first, input);
+  deps.crashHook?.('refund.after_refund');
+  return recordRefund(deps, input, refund);
 }

@@ -59,8 +59,11 @@ async function findOrCreateTransfer(deps: ReleaseDeps, tx: Transaction, payoutCe
   return deps.payments.createTransfer({ transactionId: tx.id, amountCents: payoutCents, destination, sourceCharge: tx.chargeId! });
 }
 
-async function markReleased(trx: Trx, tx: Transaction, transfer: TransferView, payoutCents: number): Promise<void> {
-  const status = tx.refundedCents > 0 ? 'partially_refunded' : 'released';
+async function markReleased(trx: Trx, tx: Transaction, transfer: TransferView, payoutCents: number, reason: ReleaseReason): Promise<void> {
+  // A chargeback may have frozen a QR-released sale while Stripe made the transfer: the payout is
+  // recorded (the money left), the dispute keeps the transaction `disputed` until it is decided.
+  const frozen = reason === 'qr_verified' && tx.status === 'disputed';
+  const status = frozen ? 'disputed' : tx.refundedCents > 0 ? 'partially_refunded' : 'released';
   await escrowRepository.markReleased(trx, tx.id, transfer.id, status);
   await postMovement(trx, releaseMovement(tx, transfer.id));
   await recordTransactionEvent(trx, tx.id, 'escrow_released', { transferId: transfer.id, payoutCents, refundedCents: tx.refundedCents });
@@ -98,32 +101,52 @@ async function confirmEarlierRelease(trx: Trx, tx: Transaction): Promise<Release
   return 'already_released';
 }
 
+/** What the locked decision leaves to do outside the transaction: nothing, or this transfer. */
+type ReleasePlan = { done: ReleaseOutcome } | { tx: Transaction; payoutCents: number; destination: string };
+
+/** Step 1, under the row lock: everything that needs no Stripe call is decided and committed here. */
+async function decideRelease(deps: ReleaseDeps, transactionId: string, reason: ReleaseReason): Promise<ReleasePlan> {
+  return deps.db.transaction().execute(async (trx): Promise<ReleasePlan> => {
+    const tx = (await escrowRepository.lock(trx, transactionId))!;
+    if (isDone(tx)) return { done: 'already_released' };
+    if (!(await isReady(trx, tx, reason))) return { done: 'not_ready' };
+    if (tx.transferId) return { done: await confirmEarlierRelease(trx, tx) };
+    const payoutCents = releasePayoutCents(tx);
+    // `settlementFor` never pays less than 0, so 0 is the only "nothing to pay" case.
+    if (payoutCents === 0) return { done: await closeWithoutPayout(trx, tx, reason) };
+    const account = await escrowRepository.sellerAccount(trx, tx.sellerId);
+    if (!account?.payoutsEnabled) return { done: await waitForWallet(trx, tx, reason, payoutCents) };
+    if (!tx.chargeId) throw unprocessable('no_charge', `Transaction ${tx.id} has no Stripe charge to fund its payout.`);
+    return { tx, payoutCents, destination: account.stripeAccountId };
+  });
+}
+
+/** Step 3, a second short transaction: the transfer Stripe made is recorded once (conditional on no transfer yet). */
+async function recordTransfer(deps: ReleaseDeps, transactionId: string, transfer: TransferView, payoutCents: number, reason: ReleaseReason) {
+  return deps.db.transaction().execute(async (trx): Promise<ReleaseOutcome> => {
+    const tx = (await escrowRepository.lock(trx, transactionId))!;
+    if (tx.transferId) return 'already_released';
+    await markReleased(trx, tx, transfer, payoutCents, reason);
+    return 'released';
+  });
+}
+
 /**
- * `escrow.release`: pays the seller exactly once. Decided under the transaction's row lock (one
- * release at a time), the transfer is looked up before it is created and created under a key
- * derived from the transaction, and its id, the status and the ledger commit together. A crash
- * before Stripe, between Stripe and the commit, or after the commit all end in one transfer.
+ * `escrow.release` (run by the money-intent runner): pays the seller exactly once, with no Stripe
+ * call under a lock — decide under the row lock and commit (step 1), find or create the transfer
+ * under the key `release-<txId>` outside any transaction (step 2), record it in a second short
+ * transaction (step 3). A crash before Stripe, between Stripe and the record, or after it all end
+ * in one transfer: the retry finds the transfer by `transfer_group` or replays the key.
  */
 export async function releaseEscrow(deps: ReleaseDeps, transactionId: string, reason: ReleaseReason): Promise<ReleaseOutcome> {
   const first = await escrowRepository.find(deps.db, transactionId);
   if (!first) return 'not_ready';
   if (isDone(first)) return 'already_released';
-  const outcome = await deps.db.transaction().execute(async (trx): Promise<ReleaseOutcome> => {
-    const tx = (await escrowRepository.lock(trx, transactionId))!;
-    if (isDone(tx)) return 'already_released';
-    if (!(await isReady(trx, tx, reason))) return 'not_ready';
-    if (tx.transferId) return confirmEarlierRelease(trx, tx);
-    const payoutCents = releasePayoutCents(tx);
-    // `settlementFor` never pays less than 0, so 0 is the only "nothing to pay" case.
-    if (payoutCents === 0) return closeWithoutPayout(trx, tx, reason);
-    const account = await escrowRepository.sellerAccount(trx, tx.sellerId);
-    if (!account?.payoutsEnabled) return waitForWallet(trx, tx, reason, payoutCents);
-    if (!tx.chargeId) throw unprocessable('no_charge', `Transaction ${tx.id} has no Stripe charge to fund its payout.`);
-    const transfer = await findOrCreateTransfer(deps, tx, payoutCents, account.stripeAccountId);
-    deps.crashHook?.('release.after_transfer');
-    await markReleased(trx, tx, transfer, payoutCents);
-    return 'released';
-  });
+  const plan = await decideRelease(deps, transactionId, reason);
+  if ('done' in plan) return plan.done;
+  const transfer = await findOrCreateTransfer(deps, plan.tx, plan.payoutCents, plan.destination);
+  deps.crashHook?.('release.after_transfer');
+  const outcome = await recordTransfer(deps, transactionId, transfer, plan.payoutCents, reason);
   if (outcome === 'released') deps.crashHook?.('release.after_commit');
   return outcome;
 }

@@ -36,13 +36,14 @@ export async function openWallet(deps: WalletDeps, userId: string): Promise<{ cr
   let created = false;
   let accountId = existing?.stripeAccountId;
   if (!accountId) {
-    // One creation per user at a time: a concurrent duplicate waits and finds the row (Stripe would answer it 409).
+    // No Stripe call under a lock: Stripe's key `acct-<userId>` makes a concurrent duplicate the same
+    // account; the row is inserted once (the first stays) in a short transaction after.
+    const user = await walletRepository.userEmail(deps.db, userId);
+    const account = await deps.payments.createConnectAccount({ userId, email: user.email }).catch(paymentsUnavailable);
     ({ created, accountId } = await deps.db.transaction().execute(async (trx) => {
       await walletRepository.lockUser(trx, userId);
       const row = await walletRepository.find(trx, userId);
       if (row) return { created: false, accountId: row.stripeAccountId };
-      const user = await walletRepository.userEmail(trx, userId);
-      const account = await deps.payments.createConnectAccount({ userId, email: user.email }).catch(paymentsUnavailable);
       await walletRepository.insertIfAbsent(trx, userId, account);
       return { created: true, accountId: account.id };
     }));

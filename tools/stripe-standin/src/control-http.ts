@@ -71,6 +71,7 @@ function controlRoutes(controls: StandInControls): ControlRoute[] {
   return [
     { method: 'GET', pattern: '/_standin/health', run: () => ({ ok: true }) },
     { method: 'POST', pattern: '/_standin/fail-next', run: ({ body }) => (controls.failNext(parseFaultSpec(body)), { ok: true }) },
+    { method: 'POST', pattern: '/_standin/clear-faults', run: () => (controls.clearFaults(), { ok: true }) },
     {
       method: 'POST',
       pattern: '/_standin/disputes',

@@ -12,6 +12,8 @@ import type { DeliveryOptions, DeliveryRecord, WebhookDispatcher } from './webho
 export interface StandInControls {
   /** Arms a fault for the next matching `/v1` request(s). */
   failNext(spec: FaultSpec): void;
+  /** Disarms every fault still armed ("Stripe is back"), keeping objects and logs. */
+  clearFaults(): void;
   /** Opens a chargeback on a succeeded charge (`charge.dispute.created`). */
   createDispute(chargeId: string, input?: DisputeInput): DisputeObj;
   /** Closes a dispute as won or lost (`charge.dispute.closed`). */
@@ -60,6 +62,7 @@ export function createControls(deps: ControlDeps): StandInControls {
   const { engine, dispatcher } = deps;
   return {
     failNext: (spec) => deps.faults.add(spec),
+    clearFaults: () => deps.faults.clear(),
     createDispute: (chargeId, input) => snapshot(createDispute(engine, chargeId, input)),
     closeDispute: (disputeId, status) => snapshot(closeDispute(engine, disputeId, status)),
     confirmPaymentIntent: (id, paymentMethod) => confirmAsDevice(engine, id, paymentMethod),

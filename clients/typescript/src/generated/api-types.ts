@@ -4409,6 +4409,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/money-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Money intents (payouts, refunds), newest first — `?status=failing` for the ones staff must look at */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "running" | "succeeded" | "failing" | "waiting_for_wallet" | "skipped";
+                    transactionId?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of money jobs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MoneyJobPage"];
+                    };
+                };
+                /** @description A bad filter (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description staff_only, missing_permission (money_jobs:read) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/money-jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-run a money job now (audited); it runs in the background — poll the list for its outcome */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued again */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MoneyJob"];
+                    };
+                };
+                /** @description staff_only, missing_permission (money_jobs:retry) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such money job */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description money_job_succeeded (nothing to re-run) or money_job_running */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/me/wallet": {
         parameters: {
             query?: never;
@@ -5867,6 +6009,36 @@ export interface components {
         };
         PayRequest: {
             expectedAmountCents?: number;
+        };
+        MoneyJobPage: {
+            items: components["schemas"]["MoneyJob"][];
+            /** Format: uuid */
+            nextCursor: string | null;
+        };
+        MoneyJob: {
+            /** Format: uuid */
+            id: string;
+            /** @description Deterministic: the root of the Stripe idempotency key */
+            key: string;
+            /** @enum {string} */
+            kind: "release" | "refund";
+            /** Format: uuid */
+            transactionId: string;
+            /** @description The refund amount; a payout is computed when it runs */
+            amountCents: number | null;
+            /** @enum {string} */
+            status: "pending" | "running" | "succeeded" | "failing" | "waiting_for_wallet" | "skipped";
+            attempts: number;
+            lastError: string | null;
+            lastOutcome: string | null;
+            /** Format: date-time */
+            nextAttemptAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
         };
         Wallet: {
             accountId: string;

@@ -1,0 +1,123 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { api, money, problemText, unwrap, when, type Schemas } from '../api';
+import { ErrorBanner } from '../field';
+
+type MoneyJob = Schemas['MoneyJob'];
+type Status = NonNullable<MoneyJob['status']>;
+const STATUSES: Status[] = ['failing', 'pending', 'running', 'waiting_for_wallet', 'skipped', 'succeeded'];
+
+/** How long the effect has been owed, in words a person scans quickly. */
+function age(iso: string): string {
+  const minutes = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} d`;
+}
+
+/** One intent's Retry: asks first, then shows the answer (queued again, or the server's problem). */
+function RetryButton({ job }: { job: MoneyJob }) {
+  const queryClient = useQueryClient();
+  const retry = useMutation({
+    mutationFn: async () => unwrap(await api().POST('/v1/admin/money-jobs/{id}/retry', { params: { path: { id: job.id } } })),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['money-jobs'] }),
+  });
+  if (job.status === 'succeeded') return null;
+  return (
+    <span>
+      <button
+        type="button"
+        disabled={retry.isPending}
+        onClick={() => {
+          if (window.confirm(`Re-run the ${job.kind} of transaction ${job.transactionId} now?`)) retry.mutate();
+        }}
+      >
+        Retry
+      </button>
+      {retry.isSuccess && (
+        <span role="status" className="ok">
+          Queued again
+        </span>
+      )}
+      {retry.error && (
+        <span role="alert" className="error">
+          {problemText(retry.error)}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/**
+ * Money jobs (issue #10): payouts and refunds that are owed; by default the failing ones — what
+ * Stripe refused or could not do for a while — with their last error, and a Retry for each.
+ */
+export function MoneyJobs() {
+  const [status, setStatus] = useState<Status>('failing');
+  const jobs = useQuery({
+    queryKey: ['money-jobs', status],
+    // Retries run in the background: poll so a retried job is seen succeeding.
+    refetchInterval: 3_000,
+    queryFn: async () => unwrap(await api().GET('/v1/admin/money-jobs', { params: { query: { status, limit: 100 } } })),
+  });
+  return (
+    <section aria-labelledby="money-jobs-title">
+      <h1 id="money-jobs-title">Money jobs</h1>
+      <div className="filters">
+        <label>
+          Status{' '}
+          <select name="status" value={status} onChange={(e) => setStatus(e.target.value as Status)}>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.replaceAll('_', ' ')}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ErrorBanner error={jobs.error ? problemText(jobs.error) : null} />
+      {jobs.data && jobs.data.items.length === 0 && <p role="status">No {status.replaceAll('_', ' ')} money jobs.</p>}
+      {jobs.data && jobs.data.items.length > 0 && (
+        <table className="grid" data-testid="money-jobs">
+          <thead>
+            <tr>
+              <th scope="col">Transaction</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Amount</th>
+              <th scope="col">Status</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">Last error</th>
+              <th scope="col">Age</th>
+              <th scope="col">Next attempt</th>
+              <th scope="col">
+                Actions
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.data.items.map((job) => (
+              <tr key={job.id} data-job-id={job.id}>
+                <td>
+                  <Link to={`/audit-log?targetId=${job.transactionId}`} title="Staff actions on this transaction">
+                    <code>{job.transactionId.slice(0, 8)}</code>
+                  </Link>
+                </td>
+                <td>{job.kind}</td>
+                <td>{job.kind === 'refund' ? money(job.amountCents) : 'payout'}</td>
+                <td data-testid="money-job-status">{job.status.replaceAll('_', ' ')}</td>
+                <td>{job.attempts}</td>
+                <td>{job.lastError ?? '—'}</td>
+                <td>{age(job.createdAt)}</td>
+                <td>{job.status === 'succeeded' ? when(job.completedAt) : when(job.nextAttemptAt)}</td>
+                <td>
+                  <RetryButton job={job} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
