@@ -61,7 +61,7 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
     if (closing) return;
     const { code, message } = err as Error & { code?: string };
     logger.warn({ code, message }, 'idle database connection lost');
-  });
+  }, config.databaseTimeouts);
   const redis = createRedis(config.redisUrl);
   const queues = createQueues(redis, config.redisPrefix);
   const bidResults = new BidResults(redis, config.redisPrefix);
