@@ -9,11 +9,45 @@ export type Db = Kysely<Database>;
 /** A database transaction; the word "transaction" alone means the sale (`Transaction` in schema.ts). */
 export type Trx = Transaction<Database>;
 
-/** Opens a Kysely instance over a pg pool. */
-export function createDb(connectionString: string, max = 10, onIdleError: (err: Error) => void = () => undefined): Db {
-  const pool = new Pool({ connectionString, max, application_name: 'biddt' });
+/** Bounds of the pool, in ms; 0 (or absent) means none. */
+export interface PoolTimeouts {
+  /** Waiting for a connection (a new one, or a pool slot): an unreachable or hung server fails fast. */
+  connectMs?: number;
+  /** An unused connection is closed after this long. */
+  idleMs?: number;
+  /** PostgreSQL `statement_timeout`: a runaway statement (or one stuck behind a lock) is cancelled. */
+  statementMs?: number;
+  /**
+   * PostgreSQL `idle_in_transaction_session_timeout`: a transaction left open (its process stuck on
+   * something else) is rolled back and its locks released instead of freezing every writer behind it.
+   */
+  idleInTransactionMs?: number;
+}
+
+/** Opens a Kysely instance over a pg pool. Scripts and migrations pass no timeouts: they may run long. */
+export function createDb(
+  connectionString: string,
+  max = 10,
+  onIdleError: (err: Error) => void = () => undefined,
+  timeouts: PoolTimeouts = {},
+): Db {
+  const pool = new Pool({
+    connectionString,
+    max,
+    application_name: 'biddt',
+    connectionTimeoutMillis: timeouts.connectMs ?? 0,
+    idleTimeoutMillis: timeouts.idleMs ?? 10_000,
+    // Sent as startup parameters, so they hold for every statement on the connection; 0 = none.
+    ...(timeouts.statementMs ? { statement_timeout: timeouts.statementMs } : {}),
+    ...(timeouts.idleInTransactionMs ? { idle_in_transaction_session_timeout: timeouts.idleInTransactionMs } : {}),
+  });
   // An idle client losing its connection (server restart, shutdown) must not crash the process;
   // the pool replaces it and the next query reports any lasting outage.
   pool.on('error', onIdleError);
+  // The pool listens for errors only while a client is idle. A checked-out client whose connection
+  // the server ends between two queries (idle-in-transaction timeout, restart) would emit an 'error'
+  // nobody hears, which crashes the process; heard here, the client turns unqueryable instead, its next
+  // query fails, and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', onIdleError));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
 }

@@ -3,6 +3,7 @@ import { toProblem, type Problem } from '../src/shared/problem';
 import { parseInput } from '../src/shared/validation';
 import { AppError } from '../src/shared/errors';
 import type { Logger } from '../src/shared/logger';
+import { DependencyUnavailableError, isOutage } from '../src/shared/outage';
 import type { BiddtSocket } from './types';
 
 /** Every client event is answered through its ack: `{ok: true, data}` or `{ok: false, error: <problem>}`. */
@@ -19,9 +20,12 @@ const INTERNAL: Problem = {
 
 /**
  * The problem document for any error: AppErrors as their RFC 9457 body (an ack has no headers, so a
- * rate limit carries `retryAfterSec` in the body), anything else as an opaque 500 — never internals.
+ * rate limit carries `retryAfterSec` in the body), a dependency outage as a 503, anything else as an
+ * opaque 500 — never internals.
  */
 export function problemOf(err: unknown, logger: Logger, context: Record<string, unknown> = {}): Problem {
+  // PostgreSQL or Redis out: a retryable 503, like the HTTP api answers.
+  if (isOutage(err) && !(err instanceof AppError)) return problemOf(new DependencyUnavailableError(), logger);
   if (err instanceof AppError) {
     const problem = toProblem(err);
     return err.details.retryAfterSec === undefined

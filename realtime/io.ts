@@ -13,6 +13,7 @@ import { createCoalescingAdapter } from './coalescing';
 import { registerBidHandlers } from './bid-handlers';
 import { registerChatHandlers } from './chat-handlers';
 import { registerListingHandlers } from './listing-handlers';
+import { installDependencyGuard, refuseHandshakeWhileDown } from './dependency-guard';
 import { installGuards } from './socket-limits';
 import type { BiddtServer, BiddtSocket } from './types';
 
@@ -62,6 +63,15 @@ export async function startRealtime(deps: Deps, port = deps.config.realtimePort)
   // No auto-pipelining on the subscriber: on close the adapter fires (and never awaits) UNSUBSCRIBEs,
   // which an auto-pipeline would still hold when QUIT ends the connection — an unhandled rejection.
   const sub = pub.duplicate({ enableAutoPipelining: false });
+  // Each failed reconnect while Redis is down emits an error: logged once, not printed per attempt.
+  let lastRedisWarning = 0;
+  const onRedisError = (err: Error) => {
+    if (Date.now() - lastRedisWarning < 10_000) return;
+    lastRedisWarning = Date.now();
+    deps.logger.warn({ message: err.message }, 'realtime adapter redis connection error');
+  };
+  pub.on('error', onRedisError);
+  sub.on('error', onRedisError);
   const io: BiddtServer = new Server(http, {
     cors: { origin: deps.config.corsOrigins === '*' ? true : deps.config.corsOrigins },
     maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
@@ -81,12 +91,14 @@ export async function startRealtime(deps: Deps, port = deps.config.realtimePort)
       this.set(io.engine.clientsCount);
     },
   });
+  io.use(refuseHandshakeWhileDown(deps.health, deps.logger));
   io.use(handshakeAuth(deps));
   io.on('connection', (socket: BiddtSocket) => {
     void socket.join([userRoom(socket.data.actor.userId), sessionRoom(socket.data.actor.sid)]);
     // The console's dispute queue updates live from the staff room.
     if (isStaff(socket.data.actor.role)) void socket.join(STAFF_ROOM);
     installGuards(socket, CLIENT_EVENTS, deps.logger);
+    installDependencyGuard(socket, deps.health, deps.logger);
     installSession(deps, socket);
     registerListingHandlers(deps, socket);
     registerBidHandlers(deps, socket);

@@ -6,6 +6,7 @@ import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Deps } from './composition';
 import { mountQueueBoard } from './http/admin-queues';
+import { dependencyGate } from './http/dependency-gate';
 import { mountConsole } from './http/console-assets';
 import { createMetrics } from './http/metrics';
 import { metricsAccess, metricsRefusal } from './shared/metrics-endpoint';
@@ -70,9 +71,9 @@ export function buildApp(deps: Deps): Express {
   mountConsole(app, deps.config.realtimePort);
   const router = express.Router();
   mountRoutes(router, deps, allRoutes);
-  app.use(router);
+  app.use(dependencyGate(deps.health), router);
   app.use(notFoundHandler);
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, deps.health));
   return app;
 }
 

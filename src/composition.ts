@@ -20,7 +20,10 @@ import { createLogger, type Logger } from './shared/logger';
 import { createQueues } from './shared/jobs';
 import type { Platform } from './shared/platform';
 import { RateLimits } from './shared/rate-limits';
-import { closeRedis, createRedis } from './shared/redis';
+import { DependencyHealth } from './shared/dependency-health';
+import { DatabaseProbe } from './shared/readiness.repository';
+import { closeRedis, createRedis, failFastOptions, whenReady } from './shared/redis';
+import { withTimeout } from './shared/timeout';
 
 export type Role = 'api' | 'realtime' | 'workers' | 'all' | 'test';
 
@@ -35,8 +38,13 @@ export interface Deps extends Platform {
   bidResults: BidResults;
   /** Tests only: throws at named points of the money paths to simulate a crash there. */
   crashHook?: CrashHook;
+  /** What the request path knows of PostgreSQL and Redis (fast 503s while one is down). */
+  health: DependencyHealth;
   close(): Promise<void>;
 }
+
+/** Longest a process start waits for Redis; past it, it starts anyway and answers 503 until Redis is up. */
+const REDIS_START_WAIT_MS = 5000;
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -61,9 +69,25 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
     if (closing) return;
     const { code, message } = err as Error & { code?: string };
     logger.warn({ code, message }, 'idle database connection lost');
-  });
-  const redis = createRedis(config.redisUrl);
+  }, config.databaseTimeouts);
+  // Workers wait out a Redis blip (their jobs hold no caller); every other role serves callers and
+  // must answer them promptly, so its connection fails fast (docs/ARCHITECTURE.md "Failure behaviour").
+  const redis = createRedis(config.redisUrl, role === 'workers' ? {} : failFastOptions(config.redisCommandTimeoutMs));
+  // Without an offline queue a command sent before the first connect fails: let it connect first.
+  if (role !== 'workers') await whenReady(redis, REDIS_START_WAIT_MS);
+  const probe = new DatabaseProbe(config.databaseUrl);
+  const health = new DependencyHealth(
+    {
+      postgres: (ms) => probe.ping(ms),
+      redis: (ms) => withTimeout(redis.ping(), ms).then(() => undefined),
+    },
+    logger,
+  );
   const queues = createQueues(redis, config.redisPrefix);
+  // Unheard, each failed reconnect is printed to stderr (ioredis) or thrown (an EventEmitter 'error').
+  const reportRedisError = throttledWarning(logger, 'redis connection error (requests answer 503 until it is back)');
+  redis.on('error', reportRedisError);
+  for (const queue of Object.values(queues)) queue.on('error', reportRedisError);
   const bidResults = new BidResults(redis, config.redisPrefix);
   const clock = overrides.clock ?? systemClock;
   // Processes that take bids wait for their outcome.
@@ -88,14 +112,27 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
     bidsInFlight: new BidsInFlight(redis, config.redisPrefix, (requestId) => queues.bids.getJobState(requestId)),
     bidResults,
     crashHook: overrides.crashHook,
+    health,
     async close() {
       closing = true;
+      await health.close();
+      probe.close();
       await bidResults.close();
       await Promise.allSettled(Object.values(queues).map((q) => q.close()));
       await Promise.allSettled([db.destroy(), closeRedis(redis)]);
     },
   };
   return deps;
+}
+
+/** A warning logged at most every 10 s: a dependency down fails every reconnect attempt, several a second. */
+function throttledWarning(logger: Logger, message: string): (err: Error) => void {
+  let last = 0;
+  return (err) => {
+    if (Date.now() - last < 10_000) return;
+    last = Date.now();
+    logger.warn({ message: err.message }, message);
+  };
 }
 
 function createPush(config: Config): PushSender {

@@ -2,43 +2,68 @@ import { Client } from 'pg';
 import type { Deps } from '../src/composition';
 import { addParsed } from '../src/shared/jobs';
 import { OUTBOX_CHANNEL, parseOutboxRow, type RelayedMessage } from '../src/shared/outbox';
-import { claimOutboxBatch, markOutboxFailed, markOutboxPublished } from '../src/shared/outbox.repository';
-import { socketEmitter } from '../src/shared/socket-emitter';
+import { claimOutboxBatch, markOutboxFailed, markOutboxPublished, tryLockOutboxPublishing } from '../src/shared/outbox.repository';
+import { trackedEmitter } from '../src/shared/socket-emitter';
 
 const BATCH = 200;
 const POLL_MS = 1000;
+/** While another relay holds the publishing lock, look again this soon (its pass may end before our rows). */
+const BUSY_RETRY_MS = 50;
+const RECONNECT_MIN_MS = 100;
+const RECONNECT_MAX_MS = 5000;
+
+export interface OutboxRelayOptions {
+  /** The safety poll (a lost notification, a listener reconnecting); tests lengthen it to prove LISTEN works. */
+  pollMs?: number;
+}
 
 /**
- * Moves committed outbox rows to BullMQ and Socket.IO rooms. Rows are claimed with SKIP LOCKED, so
- * any number of relays can run; a crash between publish and mark re-publishes (at least once), and
- * the stable job id makes BullMQ drop the duplicate job. LISTEN wakes it right after each commit; a
- * slow poll catches anything a lost notification would leave behind. Each row is checked against
- * the job catalogue first: a malformed one (which no retry could fix) is marked failed with the
- * reason and skipped, so it neither blocks the rows behind it nor reaches a worker.
+ * Moves committed outbox rows to BullMQ and Socket.IO rooms. Any number of relays can run; one at a
+ * time publishes (a transaction-scoped advisory lock), in `id` order, and a batch is marked published
+ * only once Redis has taken every event of it — so the events of a listing leave in `seq` order
+ * whichever relay sends them. A crash between publish and mark re-publishes (at least once); the
+ * stable job id makes BullMQ drop a duplicate job, clients drop an event whose `seq` they have seen.
+ * LISTEN wakes it right after each commit, and the listening connection is re-opened (with backoff)
+ * whenever PostgreSQL drops it; a slow poll catches anything a lost notification would leave behind.
+ * Each row is checked against the job catalogue first: a malformed one (which no retry could fix) is
+ * marked failed with the reason and skipped, so it neither blocks the rows behind it nor reaches a worker.
  */
 export class OutboxRelay {
   private listener?: Client;
   private timer?: NodeJS.Timeout;
+  private reconnectTimer?: NodeJS.Timeout;
+  private busyTimer?: NodeJS.Timeout;
   private running = false;
   private again = false;
   private stopped = false;
+  private readonly events: ReturnType<typeof trackedEmitter>;
 
-  constructor(private readonly deps: Deps) {}
+  constructor(
+    private readonly deps: Deps,
+    private readonly options: OutboxRelayOptions = {},
+  ) {
+    this.events = trackedEmitter(deps.redis, deps.config.redisPrefix);
+  }
 
   async start(): Promise<void> {
-    this.listener = new Client({ connectionString: this.deps.config.databaseUrl });
-    this.listener.on('error', (err) => this.deps.logger.warn({ err }, 'outbox listener error'));
-    await this.listener.connect();
-    this.listener.on('notification', () => void this.kick());
-    await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    this.timer = setInterval(() => void this.kick(), POLL_MS);
+    await this.listen();
+    this.timer = setInterval(() => void this.kick(), this.options.pollMs ?? POLL_MS);
     await this.kick();
+  }
+
+  /** True while the LISTEN connection is up (notifications wake the relay at once). */
+  get listening(): boolean {
+    return this.listener !== undefined;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.listener?.end().catch(() => undefined);
+    clearInterval(this.timer);
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.busyTimer);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
     while (this.running) await new Promise((r) => setTimeout(r, 10));
   }
 
@@ -53,7 +78,9 @@ export class OutboxRelay {
     try {
       do {
         this.again = false;
-        while ((await this.drainBatch()) === BATCH);
+        let claimed: number | 'busy';
+        while ((claimed = await this.drainBatch()) === BATCH);
+        if (claimed === 'busy') this.retryWhenFree();
       } while (this.again && !this.stopped);
     } catch (err) {
       this.deps.logger.error({ err }, 'outbox relay pass failed; will retry');
@@ -62,8 +89,59 @@ export class OutboxRelay {
     }
   }
 
-  private async drainBatch(): Promise<number> {
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.deps.config.databaseUrl, application_name: 'biddt-outbox-listener' });
+    client.on('error', (err) => this.listenerLost(client, err));
+    client.on('end', () => this.listenerLost(client));
+    try {
+      await client.connect();
+      client.on('notification', () => void this.kick());
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    this.listener = client;
+  }
+
+  /** The LISTEN connection died (PostgreSQL restarted, network cut): open a new one, with backoff. */
+  private listenerLost(client: Client, err?: Error): void {
+    if (client !== this.listener) return; // an attempt still connecting, or one already replaced
+    this.listener = undefined;
+    void client.end().catch(() => undefined);
+    if (this.stopped) return;
+    this.deps.logger.warn({ message: err?.message }, 'outbox listener lost; reconnecting (polling meanwhile)');
+    this.reconnect(0);
+  }
+
+  private reconnect(attempt: number): void {
+    if (this.stopped || this.reconnectTimer) return;
+    const delay = Math.min(RECONNECT_MIN_MS * 2 ** attempt, RECONNECT_MAX_MS);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.stopped) return;
+      this.listen().then(
+        () => {
+          this.deps.logger.info('outbox listener reconnected');
+          void this.kick(); // rows committed while nobody listened
+        },
+        () => this.reconnect(attempt + 1),
+      );
+    }, delay);
+  }
+
+  private retryWhenFree(): void {
+    if (this.busyTimer || this.stopped) return;
+    this.busyTimer = setTimeout(() => {
+      this.busyTimer = undefined;
+      void this.kick();
+    }, BUSY_RETRY_MS);
+  }
+
+  /** One batch under the publishing lock: its row count, or 'busy' when another relay is publishing. */
+  private async drainBatch(): Promise<number | 'busy'> {
     return this.deps.db.transaction().execute(async (trx) => {
+      if (!(await tryLockOutboxPublishing(trx))) return 'busy';
       const rows = await claimOutboxBatch(trx, BATCH);
       if (rows.length === 0) return 0;
       const published: string[] = [];
@@ -77,6 +155,8 @@ export class OutboxRelay {
         await this.publish(row.id, parsed.message);
         published.push(row.id);
       }
+      // Redis has every event of the batch before the lock goes: the next relay's events come after.
+      await this.events.settle();
       if (published.length) await markOutboxPublished(trx, published);
       return rows.length;
     });
@@ -84,7 +164,7 @@ export class OutboxRelay {
 
   private async publish(id: string, message: RelayedMessage): Promise<void> {
     if (message.kind === 'event') {
-      socketEmitter(this.deps).to(message.rooms).emit(message.event, message.data);
+      this.events.emitter.to(message.rooms).emit(message.event, message.data);
       return;
     }
     const delay = message.runAt ? Math.max(0, message.runAt - Date.now()) : undefined;

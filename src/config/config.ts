@@ -17,7 +17,11 @@ export interface Config {
   corsOrigins: string[] | '*';
   databaseUrl: string | undefined;
   databasePoolMax: number;
+  /** PostgreSQL bounds in ms (0 = none): wait for a connection, keep an idle one, run a statement, sit idle inside a transaction. */
+  databaseTimeouts: { connectMs: number; idleMs: number; statementMs: number; idleInTransactionMs: number };
   redisUrl: string | undefined;
+  /** A Redis command on the request path fails after this long instead of waiting for a hung server. */
+  redisCommandTimeoutMs: number;
   redisPrefix: string;
   auth: {
     jwtSecret: string;
@@ -46,6 +50,9 @@ export interface Config {
     /** The signing secret of the Connect endpoint (events of connected accounts); either secret verifies. */
     connectWebhookSecret: string | undefined;
     apiBase: string | undefined;
+    /** Per-request timeout of the SDK, and how many times the SDK itself retries a failed request. */
+    timeoutMs: number;
+    maxNetworkRetries: number;
   };
   storage: {
     driver: 'disk' | 's3';
@@ -144,7 +151,14 @@ function toConfig(e: Env): Config {
     corsOrigins: e.CORS_ORIGINS === '*' ? '*' : e.CORS_ORIGINS.split(',').map((s) => s.trim()),
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
+    databaseTimeouts: {
+      connectMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      idleMs: e.DATABASE_IDLE_TIMEOUT_MS,
+      statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
     redisUrl: e.REDIS_URL,
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     redisPrefix: e.REDIS_PREFIX,
     auth: {
       jwtSecret: e.JWT_SECRET,
@@ -178,6 +192,8 @@ function toConfig(e: Env): Config {
       webhookSecret: e.STRIPE_WEBHOOK_SECRET,
       connectWebhookSecret: e.STRIPE_CONNECT_WEBHOOK_SECRET,
       apiBase: e.STRIPE_API_BASE,
+      timeoutMs: e.STRIPE_TIMEOUT_MS,
+      maxNetworkRetries: e.STRIPE_MAX_NETWORK_RETRIES ?? (e.NODE_ENV === 'test' ? 0 : 2),
     },
     storage: {
       driver: e.STORAGE_DRIVER,

@@ -69,7 +69,13 @@ export const envSchema = z
 
     DATABASE_URL: optionalText,
     DATABASE_POOL_MAX: int(10),
+    // Failure bounds (docs/ARCHITECTURE.md "Failure behaviour"); 0 disables a PostgreSQL timeout.
+    DATABASE_CONNECT_TIMEOUT_MS: int(750),
+    DATABASE_IDLE_TIMEOUT_MS: int(10000),
+    DATABASE_STATEMENT_TIMEOUT_MS: int(30000),
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(60000),
     REDIS_URL: optionalText,
+    REDIS_COMMAND_TIMEOUT_MS: z.preprocess(blankAsUnset, z.coerce.number().int().positive().default(500)),
     REDIS_PREFIX: z
       .string()
       .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ and - only')
@@ -101,6 +107,9 @@ export const envSchema = z
     // Stripe signs events of connected accounts (`account.updated`, …) on a Connect endpoint with its own secret.
     STRIPE_CONNECT_WEBHOOK_SECRET: optionalText,
     STRIPE_API_BASE: optionalText,
+    STRIPE_TIMEOUT_MS: z.preprocess(blankAsUnset, z.coerce.number().int().positive().default(10000)),
+    // Unset: 2, or 0 under NODE_ENV=test (tests count each call; the product retries its jobs itself).
+    STRIPE_MAX_NETWORK_RETRIES: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(10).optional()),
 
     METRICS_TOKEN: optionalText,
     WORKERS_METRICS_PORT: port(9464),

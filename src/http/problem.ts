@@ -1,7 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from '../shared/errors';
 import { toProblem } from '../shared/problem';
+import type { DependencyHealth } from '../shared/dependency-health';
 import type { Logger } from '../shared/logger';
+import { DependencyUnavailableError, isOutage } from '../shared/outage';
 
 /** Maps body-parser and other framework errors to AppErrors. */
 function normalize(err: unknown): AppError | undefined {
@@ -26,9 +28,20 @@ export function sendProblem(res: Parameters<RequestHandler>[1], err: AppError, i
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
 }
 
-/** The single place where errors become HTTP: known ones as problems, the rest as an opaque 500. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/**
+ * The single place where errors become HTTP: known ones as problems, a dependency outage as a 503
+ * (and a nudge to the health probe), the rest as an opaque 500.
+ */
+export function errorHandler(logger: Logger, health?: DependencyHealth): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    // Already answered 503 by the dependency gate: the handler's late outcome has nowhere to go.
+    if (res.locals.abandoned) return;
+    if (isOutage(err)) {
+      health?.suspect();
+      logger.warn({ requestId: req.id, message: (err as Error).message }, 'dependency unavailable: answered 503');
+      if (res.headersSent) return res.end();
+      return sendProblem(res, err instanceof DependencyUnavailableError ? err : new DependencyUnavailableError(), req.originalUrl);
+    }
     const known = normalize(err);
     if (known) return sendProblem(res, known, req.originalUrl);
     logger.error({ err, requestId: req.id }, 'unhandled error');

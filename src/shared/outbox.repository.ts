@@ -14,6 +14,17 @@ export async function insertOutboxRows(trx: Trx, rows: Array<{ topic: string; pa
 }
 
 /**
+ * One relay at a time publishes: the transaction-scoped lock is taken before claiming and released by
+ * the commit that marks the batch published, so however many relays run, rows leave in `id` order —
+ * which, for the events of one listing, is their `seq` order (both are taken under the listing's lock).
+ * False when another relay holds it (that relay is draining; it will see the rows too).
+ */
+export async function tryLockOutboxPublishing(trx: Trx): Promise<boolean> {
+  const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext('biddt:outbox-relay')) AS locked`.execute(trx);
+  return rows[0]?.locked === true;
+}
+
+/**
  * Up to `limit` publishable rows (not published, not failed, due), oldest first, locked for this
  * transaction; rows another relay holds are skipped, not waited for.
  */

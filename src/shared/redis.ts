@@ -12,6 +12,41 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
 }
 
 /**
+ * The request path's connection: a command fails at once while Redis is unreachable (no offline queue,
+ * no re-sending after a reconnect) and after `commandTimeoutMs` when Redis hangs, so a request answers
+ * 503 instead of waiting for a Redis that may never come back. BullMQ workers and subscribers keep the
+ * patient defaults (BullMQ requires maxRetriesPerRequest: null on its blocking connections).
+ */
+export function failFastOptions(commandTimeoutMs: number): RedisOptions {
+  return {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    commandTimeout: commandTimeoutMs,
+    // Back within half a second of Redis: requests are refused, not queued, while reconnecting.
+    retryStrategy: (attempt) => Math.min(attempt * 50, 500),
+  };
+}
+
+/** Undoes `failFastOptions` for a `duplicate()` that must wait for Redis instead (a pub/sub subscriber). */
+export const PATIENT_OPTIONS: RedisOptions = { enableOfflineQueue: true, maxRetriesPerRequest: null, autoResendUnfulfilledCommands: true, commandTimeout: undefined };
+
+/** Resolves true once `redis` is ready, or false after `ms` (the caller goes on; requests answer 503 until it is). */
+export function whenReady(redis: Redis, ms: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    redis.on('ready', onReady);
+  });
+}
+
+/**
  * Closes a connection without hanging: QUIT when connected (pending replies arrive first), otherwise
  * a hard disconnect, because ioredis queues QUIT until a reconnect that may never come.
  */

@@ -1,5 +1,5 @@
 import type { Problem } from '../../shared/problem';
-import { closeRedis, type Redis } from '../../shared/redis';
+import { closeRedis, PATIENT_OPTIONS, type Redis } from '../../shared/redis';
 
 /** What a decided bid command answers: the 201 body, or the problem it was refused with. */
 export type BidResult = { ok: true; data: BidAccepted } | { ok: false; error: Problem };
@@ -49,7 +49,8 @@ export class BidResults {
   /** Subscribes this process (api/realtime) to results. */
   async listen(): Promise<void> {
     if (this.subscriber) return;
-    this.subscriber = this.redis.duplicate();
+    // A subscription waits out a Redis outage (ioredis re-subscribes) rather than failing fast.
+    this.subscriber = this.redis.duplicate(PATIENT_OPTIONS);
     this.subscriber.on('message', (_channel: string, message: string) => this.dispatch(message));
     await this.subscriber.subscribe(this.channel);
   }
