@@ -37,6 +37,7 @@ const TABLE_OWNERS = {
   auctions: ['listings', 'listingEvents'],
   bidding: ['bids', 'bidRequests', 'listingBidders'],
   listings: ['listings', 'listingImages', 'watches'],
+  offers: ['secondChanceOffers'],
   webhooks: ['stripeEvents'],
   admin: [],
 };

@@ -216,7 +216,7 @@ export interface TransactionsTable {
   escrowFeeCents: number;
   sellerPayoutCents: number;
   status: Generated<TransactionStatus>;
-  source: 'auction' | 'buy_now';
+  source: TransactionSource;
   paymentDueAt: Timestamp;
   verifiedAt: Timestamp | null;
   releasedAt: Timestamp | null;
@@ -440,6 +440,27 @@ export interface NonPaymentStrikesTable {
   createdAt: CreatedAt;
 }
 
+/** How a sale came about: an auction's close, a buy-now, or an accepted second-chance offer (SPEC §9). */
+export type TransactionSource = 'auction' | 'buy_now' | 'second_chance';
+
+export type SecondChanceStatus = 'pending' | 'accepted' | 'declined' | 'expired';
+
+/** An offer of an unpaid item to the runner-up at their own maximum (SPEC §9), one per unpaid sale. */
+export interface SecondChanceOffersTable {
+  id: Generated<string>;
+  listingId: string;
+  unpaidTransactionId: string;
+  sellerId: string;
+  bidderId: string;
+  amountCents: number;
+  status: Generated<SecondChanceStatus>;
+  expiresAt: Timestamp;
+  decidedAt: Timestamp | null;
+  /** The sale an accepted offer created. */
+  transactionId: string | null;
+  createdAt: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   phoneOtps: PhoneOtpsTable;
@@ -473,11 +494,13 @@ export interface Database {
   safeZones: SafeZonesTable;
   meetups: MeetupsTable;
   nonPaymentStrikes: NonPaymentStrikesTable;
+  secondChanceOffers: SecondChanceOffersTable;
 }
 
 export type Listing = Selectable<ListingsTable>;
 export type Meetup = Selectable<MeetupsTable>;
 export type Transaction = Selectable<TransactionsTable>;
+export type SecondChanceOffer = Selectable<SecondChanceOffersTable>;
 
 export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;

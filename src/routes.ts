@@ -8,6 +8,7 @@ import { listingRoutes } from './modules/listings/listings.routes';
 import { watchlistRoutes } from './modules/listings/watchlist.routes';
 import { deviceRoutes } from './modules/notifications/devices.routes';
 import { notificationRoutes } from './modules/notifications/notifications.routes';
+import { offerRoutes } from './modules/offers/offers.routes';
 import { adminRoutes } from './modules/admin/admin.routes';
 import { preferenceRoutes } from './modules/notifications/preferences.routes';
 import { disputeRoutes } from './modules/disputes/disputes.routes';
@@ -31,4 +32,4 @@ const escrowRoutes: RouteDef[] = [...transactionRoutes, ...meetupRoutes, ...hand
 const paymentRoutes: RouteDef[] = [...payRoutes, ...walletRoutes, ...webhookRoutes];
 
 /** Every REST route of the API, in one list: mounted by the app and documented by OpenAPI. */
-export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...accountRoutes, ...categoryRoutes, ...listingRoutes, ...listingImageRoutes, ...watchlistRoutes, ...biddingRoutes, ...notificationRoutes, ...preferenceRoutes, ...deviceRoutes, ...chatRoutes, ...safeZoneRoutes, ...escrowRoutes, ...paymentRoutes];
+export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...accountRoutes, ...categoryRoutes, ...listingRoutes, ...offerRoutes, ...listingImageRoutes, ...watchlistRoutes, ...biddingRoutes, ...notificationRoutes, ...preferenceRoutes, ...deviceRoutes, ...chatRoutes, ...safeZoneRoutes, ...escrowRoutes, ...paymentRoutes];

@@ -38,6 +38,10 @@ export const NOTIFICATION_TYPES = [
   'purchase_cancelled',
   /** The seller's sale was cancelled because the buyer did not pay (not `unsold`: there was a winner). */
   'buyer_did_not_pay',
+  /** The runner-up is offered an unpaid item at their own maximum (SPEC §9 second chance). */
+  'second_chance_offer',
+  /** The seller's second-chance offer was declined or left to expire. */
+  'second_chance_declined',
 ] as const;
 
 /** Why a payout is released (part of the release job's id, so each reason pays at most once). */
@@ -110,6 +114,8 @@ export const CATALOGUE = {
   'notification.send': { queue: 'notifications', schema: NotificationSend },
   /** Reminds both parties of an accepted meetup (a no-op unless it is still the same accepted meetup). */
   'meetup.remind': { queue: 'notifications', schema: MeetupRemind },
+  /** Expires a second-chance offer left unanswered for 48 h (a no-op once answered). */
+  'offer.expire': { queue: 'auctions', schema: z.object({ offerId: z.uuid() }) },
   /** Deletes expired OTPs, old idempotency keys and published outbox rows. */
   'maintenance.cleanup': { queue: 'maintenance', schema: NoPayload, every: { schedulerId: 'maintenance-cleanup', ms: 60 * 60 * 1000 } },
   /** Purges the personal data of accounts deleted more than 30 days ago (batched, idempotent; SPEC §9). */

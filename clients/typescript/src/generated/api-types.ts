@@ -1134,6 +1134,228 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/listings/{id}/second-chance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** After a non-payment, offer the item to the runner-up at the runner-up's own maximum (48 h to accept) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The pending offer (the runner-up is notified) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SecondChanceOffer"];
+                    };
+                };
+                /** @description not_listing_seller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such listing visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not_offerable (the buyer did not miss a payment), no_runner_up, offer_exists (offered once already) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/offers/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept a second-chance offer: a new sale, payable like a won auction */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The accepted offer and its pending_payment transaction */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AcceptedSecondChanceOffer"];
+                    };
+                };
+                /** @description not_offer_recipient (the seller), bidding_suspended (accept) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such offer made to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description offer_not_pending (already answered or expired), offer_expired (48 h are over) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/offers/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline a second-chance offer (the seller is told) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The declined offer */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SecondChanceOffer"];
+                    };
+                };
+                /** @description not_offer_recipient (the seller), bidding_suspended (accept) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such offer made to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description offer_not_pending (already answered or expired), offer_expired (48 h are over) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/listings/{id}/images": {
         parameters: {
             query?: never;
@@ -5025,6 +5247,64 @@ export interface components {
             watching: boolean;
             watchCount: number;
         };
+        SecondChanceOffer: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            listingId: string;
+            /** Format: uuid */
+            sellerId: string;
+            /**
+             * Format: uuid
+             * @description The runner-up the item is offered to
+             */
+            bidderId: string;
+            /** @description The runner-up's own maximum bid */
+            amountCents: number;
+            /** @enum {string} */
+            status: "pending" | "accepted" | "declined" | "expired";
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The sale an accepted offer created
+             */
+            transactionId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AcceptedSecondChanceOffer: {
+            offer: components["schemas"]["SecondChanceOffer"];
+            transaction: components["schemas"]["Transaction"];
+        };
+        Transaction: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            listingId: string;
+            /** Format: uuid */
+            buyerId: string;
+            /** Format: uuid */
+            sellerId: string;
+            amountCents: number;
+            commissionCents: number;
+            escrowFeeCents: number;
+            sellerPayoutCents: number;
+            /** @enum {string} */
+            status: "pending_payment" | "in_escrow" | "released" | "cancelled" | "disputed" | "refunded" | "partially_refunded";
+            /** @enum {string} */
+            source: "auction" | "buy_now" | "second_chance";
+            /** Format: date-time */
+            paymentDueAt: string;
+            /** Format: date-time */
+            verifiedAt: string | null;
+            /** Format: date-time */
+            releasedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
         BidAccepted: {
             bid: components["schemas"]["Bid"];
             /** @enum {string} */
@@ -5092,32 +5372,6 @@ export interface components {
         };
         BuyNowResult: {
             transaction: components["schemas"]["Transaction"];
-        };
-        Transaction: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            listingId: string;
-            /** Format: uuid */
-            buyerId: string;
-            /** Format: uuid */
-            sellerId: string;
-            amountCents: number;
-            commissionCents: number;
-            escrowFeeCents: number;
-            sellerPayoutCents: number;
-            /** @enum {string} */
-            status: "pending_payment" | "in_escrow" | "released" | "cancelled" | "disputed" | "refunded" | "partially_refunded";
-            /** @enum {string} */
-            source: "auction" | "buy_now";
-            /** Format: date-time */
-            paymentDueAt: string;
-            /** Format: date-time */
-            verifiedAt: string | null;
-            /** Format: date-time */
-            releasedAt: string | null;
-            /** Format: date-time */
-            createdAt: string;
         };
         ListingEventPage: {
             items: components["schemas"]["ListingEvent"][];
@@ -5202,6 +5456,12 @@ export interface components {
                 buyer_did_not_pay: {
                     push: boolean;
                 };
+                second_chance_offer: {
+                    push: boolean;
+                };
+                second_chance_declined: {
+                    push: boolean;
+                };
             };
         };
         /** @description Only the types and channels to change; the others keep their value. */
@@ -5255,6 +5515,12 @@ export interface components {
                     push?: boolean;
                 };
                 buyer_did_not_pay?: {
+                    push?: boolean;
+                };
+                second_chance_offer?: {
+                    push?: boolean;
+                };
+                second_chance_declined?: {
                     push?: boolean;
                 };
             };
