@@ -461,6 +461,13 @@ export interface SecondChanceOffersTable {
   createdAt: CreatedAt;
 }
 
+/** A user following a seller (SPEC §9): told when the seller publishes. */
+export interface FollowsTable {
+  followerId: string;
+  sellerId: string;
+  createdAt: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   phoneOtps: PhoneOtpsTable;
@@ -495,6 +502,7 @@ export interface Database {
   meetups: MeetupsTable;
   nonPaymentStrikes: NonPaymentStrikesTable;
   secondChanceOffers: SecondChanceOffersTable;
+  follows: FollowsTable;
 }
 
 export type Listing = Selectable<ListingsTable>;

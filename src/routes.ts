@@ -21,6 +21,7 @@ import { meetupRoutes } from './modules/meetups/meetups.routes';
 import { transactionRoutes } from './modules/transactions/transactions.routes';
 import { accountRoutes } from './modules/auth/account.routes';
 import { userRoutes } from './modules/users/users.routes';
+import { followRoutes } from './modules/users/follows.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes';
 
@@ -32,4 +33,4 @@ const escrowRoutes: RouteDef[] = [...transactionRoutes, ...meetupRoutes, ...hand
 const paymentRoutes: RouteDef[] = [...payRoutes, ...walletRoutes, ...webhookRoutes];
 
 /** Every REST route of the API, in one list: mounted by the app and documented by OpenAPI. */
-export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...accountRoutes, ...categoryRoutes, ...listingRoutes, ...offerRoutes, ...listingImageRoutes, ...watchlistRoutes, ...biddingRoutes, ...notificationRoutes, ...preferenceRoutes, ...deviceRoutes, ...chatRoutes, ...safeZoneRoutes, ...escrowRoutes, ...paymentRoutes];
+export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...followRoutes, ...accountRoutes, ...categoryRoutes, ...listingRoutes, ...offerRoutes, ...listingImageRoutes, ...watchlistRoutes, ...biddingRoutes, ...notificationRoutes, ...preferenceRoutes, ...deviceRoutes, ...chatRoutes, ...safeZoneRoutes, ...escrowRoutes, ...paymentRoutes];

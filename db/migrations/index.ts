@@ -14,6 +14,7 @@ import * as m202612021020 from './202612021020_notification_preferences';
 import * as m202612021040 from './202612021040_non_payment_strikes';
 import * as m202612021050 from './202612021050_claim_lease_and_event_backoff';
 import * as m202612021500a from './202612021500_second_chance_offers';
+import * as m202612021500b from './202612021500_seller_follows';
 
 /** Every migration, in order. A static list works the same under tsx, Jest and the compiled build. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '202612021040_non_payment_strikes': m202612021040,
   '202612021050_claim_lease_and_event_backoff': m202612021050,
   '202612021500_second_chance_offers': m202612021500a,
+  '202612021500_seller_follows': m202612021500b,
 };
