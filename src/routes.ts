@@ -19,6 +19,7 @@ import { reviewRoutes } from './modules/ratings/reviews.routes';
 import { safeZoneRoutes } from './modules/safe-zones/safe-zones.routes';
 import { meetupRoutes } from './modules/meetups/meetups.routes';
 import { transactionRoutes } from './modules/transactions/transactions.routes';
+import { salesRoutes } from './modules/transactions/sales.routes';
 import { accountRoutes } from './modules/auth/account.routes';
 import { userRoutes } from './modules/users/users.routes';
 import { followRoutes } from './modules/users/follows.routes';
@@ -27,7 +28,7 @@ import { webhookRoutes } from './modules/webhooks/webhooks.routes';
 
 
 /** Transactions, QR handover, disputes, ratings and the staff console. */
-const escrowRoutes: RouteDef[] = [...transactionRoutes, ...meetupRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...reviewRoutes, ...adminRoutes];
+const escrowRoutes: RouteDef[] = [...transactionRoutes, ...salesRoutes, ...meetupRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...reviewRoutes, ...adminRoutes];
 
 /** Payments core: pay, the seller's wallet, Stripe webhooks. */
 const paymentRoutes: RouteDef[] = [...payRoutes, ...walletRoutes, ...webhookRoutes];

@@ -3139,6 +3139,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/me/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your paid sales with gross, fees and net, totals for the range and per month (Accept: text/csv streams the rows as CSV) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Sales from this day (UTC) or instant, inclusive */
+                    from?: string;
+                    /** @description Up to this day (UTC) inclusive, or before this instant */
+                    to?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description JSON dashboard, or with Accept: text/csv the rows as UTF-8 CSV (BOM, RFC 4180, amounts in dollars) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SalesDashboard"];
+                    };
+                };
+                /** @description from/to/limit/cursor malformed, or to not after from (errors name the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/transactions/{id}/meetup": {
         parameters: {
             query?: never;
@@ -5910,6 +5971,49 @@ export interface components {
             };
             /** Format: date-time */
             createdAt: string;
+        };
+        SalesDashboard: {
+            items: components["schemas"]["SaleRow"][];
+            nextCursor: string | null;
+            totals: components["schemas"]["SalesTotals"];
+            /** @description Totals per calendar month (UTC), newest first */
+            periods: (components["schemas"]["SalesTotals"] & {
+                /** @example 2026-11 */
+                period: string;
+            })[];
+        };
+        SaleRow: {
+            /** Format: uuid */
+            transactionId: string;
+            /** Format: uuid */
+            listingId: string;
+            listingTitle: string;
+            /** @enum {string} */
+            status: "in_escrow" | "disputed" | "released" | "refunded" | "partially_refunded";
+            /** Format: date-time */
+            soldAt: string;
+            /** @description The sale price */
+            grossCents: number;
+            /** @description Refunded to the buyer (disputes) */
+            refundedCents: number;
+            /** @description 6% of what was kept, half-up */
+            commissionCents: number;
+            escrowFeeCents: number;
+            /** @description gross − refunded − commission − escrowFee: what the seller gets */
+            netCents: number;
+        };
+        /** @description Over the whole range, not just this page */
+        SalesTotals: {
+            count: number;
+            /** @description The sale price */
+            grossCents: number;
+            /** @description Refunded to the buyer (disputes) */
+            refundedCents: number;
+            /** @description 6% of what was kept, half-up */
+            commissionCents: number;
+            escrowFeeCents: number;
+            /** @description gross − refunded − commission − escrowFee: what the seller gets */
+            netCents: number;
         };
         ProposeMeetup: {
             /** Format: uuid */
