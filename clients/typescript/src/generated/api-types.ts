@@ -906,6 +906,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/listings/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import draft listings from CSV, all or nothing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description Every row became a draft (publish each as usual) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportedListings"];
+                    };
+                };
+                /** @description phone_not_verified / account_suspended */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description payload_too_large (1 MB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description unsupported_media_type: send text/csv */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description invalid_csv: errors [{field, line, column, message}] for every bad cell (header = line 1); nothing was created */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description New-account listing limit (each draft counts; Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/listings/{id}": {
         parameters: {
             query?: never;
@@ -5392,6 +5488,17 @@ export interface components {
             lng: number;
             name: string;
         } | null;
+        ImportedListings: {
+            created: number;
+            items: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                line: number;
+                /** @enum {string} */
+                status: "draft";
+            }[];
+        };
         ListingDetail: components["schemas"]["Listing"] & {
             /** @description The 3 nearest active safe zones within 50 km, nearest first; empty without a location */
             nearbySafeZones: components["schemas"]["SafeZone"][];
