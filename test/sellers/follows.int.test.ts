@@ -4,6 +4,7 @@
  * FOLLOWER_BATCH, never in the publish request — and nobody else is.
  */
 import { sql } from 'kysely';
+import { purgeDeletedAccounts } from '../../src/flows/account-lifecycle';
 import { FOLLOWER_BATCH } from '../../src/modules/listings';
 import { jobId } from '../../src/shared/jobs';
 import { eventually, useSellerAndTwoBidders } from '../support/fixtures';
@@ -64,6 +65,24 @@ describe('follows', () => {
     const badLimit = await ctx.env.http.get('/v1/users/me/following').query({ limit: 0 }).set(ctx.bob.auth);
     expectProblem(badLimit, 400);
     expect(badLimit.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'limit' })]));
+  });
+
+  it('follows are in the account export, and a purged account keeps none (either side)', async () => {
+    const fan = await createUser(ctx.env.deps, { displayName: 'Fan' });
+    const star = await createUser(ctx.env.deps, { displayName: 'Star' });
+    expect((await follow(fan, star.id)).status).toBe(200);
+    expect((await follow(ctx.bob, fan.id)).status).toBe(200);
+    const exported = await ctx.env.http.get('/v1/users/me/export').set(fan.auth);
+    expect(exported.status).toBe(200);
+    expect(exported.body.following).toEqual([{ sellerId: star.id, followedAt: expect.any(String) }]);
+    await db().updateTable('users').set({ deletedAt: sql<Date>`now() - interval '31 days'` }).where('id', '=', fan.id).execute();
+    expect((await purgeDeletedAccounts(ctx.env.deps, new Date())).purged).toBeGreaterThanOrEqual(1);
+    const left = await db()
+      .selectFrom('follows')
+      .selectAll()
+      .where((eb) => eb.or([eb('followerId', '=', fan.id), eb('sellerId', '=', fan.id)]))
+      .execute();
+    expect(left).toEqual([]);
   });
 
   it('publishing notifies the followers (through the worker), not the others', async () => {

@@ -43,6 +43,16 @@ export const followsRepository = {
     return q.execute();
   },
 
+  /** Every seller the user follows, for the account export (deleted sellers included: it is the user's record). */
+  async allOf(db: Db, followerId: string): Promise<Array<{ sellerId: string; followedAt: Date }>> {
+    return db.selectFrom('follows').select(['sellerId', 'createdAt as followedAt']).where('followerId', '=', followerId).orderBy('createdAt').execute();
+  },
+
+  /** A purged account follows nobody and has no followers (who follows whom is personal data). */
+  async eraseOf(db: Db, userId: string): Promise<void> {
+    await db.deleteFrom('follows').where((eb) => eb.or([eb('followerId', '=', userId), eb('sellerId', '=', userId)])).execute();
+  },
+
   /** The next `limit` live followers of `sellerId` after `afterFollowerId`, by follower id (the fan-out's batches). */
   async followersBatch(db: Db, sellerId: string, limit: number, afterFollowerId?: string): Promise<string[]> {
     let q = db

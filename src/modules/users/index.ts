@@ -42,3 +42,5 @@ export { usersRepository } from './users.repository';
 
 /** Follows (SPEC §9): the publish fan-out reads a seller's followers in batches. */
 export { followersOfSeller } from './follows';
+/** Follows in the account export and purge (SPEC §9). */
+export { followsRepository } from './follows.repository';

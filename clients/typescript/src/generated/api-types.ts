@@ -5379,6 +5379,9 @@ export interface components {
             devices: {
                 [key: string]: unknown;
             }[];
+            following: {
+                [key: string]: unknown;
+            }[];
         };
         CategoryList: {
             items: components["schemas"]["Category"][];
