@@ -30,6 +30,7 @@ const MODULE_DEPS = {
   auctions: ['transactions'],
   bidding: ['auctions', 'transactions', 'users'],
   listings: ['auctions', 'categories', 'users', 'safe-zones', 'transactions'],
+  offers: ['auctions', 'transactions', 'users'],
   webhooks: [],
   admin: ['audit', 'disputes', 'transactions', 'users', 'listings', 'chat', 'categories'],
 };

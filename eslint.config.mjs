@@ -19,7 +19,7 @@ const nodeGlobals = {
  * money moves of that state table). See docs/ARCHITECTURE.md.
  */
 const TABLE_OWNERS = {
-  users: ['users', 'nonPaymentStrikes'],
+  users: ['users', 'nonPaymentStrikes', 'follows'],
   categories: ['categories'],
   audit: ['auditLog'],
   ledger: ['ledgerAccounts', 'ledgerEntries'],
@@ -37,6 +37,7 @@ const TABLE_OWNERS = {
   auctions: ['listings', 'listingEvents'],
   bidding: ['bids', 'bidRequests', 'listingBidders'],
   listings: ['listings', 'listingImages', 'watches'],
+  offers: ['secondChanceOffers'],
   webhooks: ['stripeEvents'],
   admin: [],
 };

@@ -218,7 +218,7 @@ export interface TransactionsTable {
   escrowFeeCents: number;
   sellerPayoutCents: number;
   status: Generated<TransactionStatus>;
-  source: 'auction' | 'buy_now';
+  source: TransactionSource;
   paymentDueAt: Timestamp;
   verifiedAt: Timestamp | null;
   releasedAt: Timestamp | null;
@@ -476,6 +476,34 @@ export interface SmsOptOutsTable {
   optedOutAt: DefaultedTimestamp;
 }
 
+/** How a sale came about: an auction's close, a buy-now, or an accepted second-chance offer (SPEC §9). */
+export type TransactionSource = 'auction' | 'buy_now' | 'second_chance';
+
+export type SecondChanceStatus = 'pending' | 'accepted' | 'declined' | 'expired';
+
+/** An offer of an unpaid item to the runner-up at their own maximum (SPEC §9), one per unpaid sale. */
+export interface SecondChanceOffersTable {
+  id: Generated<string>;
+  listingId: string;
+  unpaidTransactionId: string;
+  sellerId: string;
+  bidderId: string;
+  amountCents: number;
+  status: Generated<SecondChanceStatus>;
+  expiresAt: Timestamp;
+  decidedAt: Timestamp | null;
+  /** The sale an accepted offer created. */
+  transactionId: string | null;
+  createdAt: CreatedAt;
+}
+
+/** A user following a seller (SPEC §9): told when the seller publishes. */
+export interface FollowsTable {
+  followerId: string;
+  sellerId: string;
+  createdAt: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   phoneOtps: PhoneOtpsTable;
@@ -511,11 +539,14 @@ export interface Database {
   meetups: MeetupsTable;
   nonPaymentStrikes: NonPaymentStrikesTable;
   moneyIntents: MoneyIntentsTable;
+  secondChanceOffers: SecondChanceOffersTable;
+  follows: FollowsTable;
 }
 
 export type Listing = Selectable<ListingsTable>;
 export type Meetup = Selectable<MeetupsTable>;
 export type Transaction = Selectable<TransactionsTable>;
+export type SecondChanceOffer = Selectable<SecondChanceOffersTable>;
 
 export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;

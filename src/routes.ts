@@ -8,6 +8,7 @@ import { listingRoutes } from './modules/listings/listings.routes';
 import { watchlistRoutes } from './modules/listings/watchlist.routes';
 import { deviceRoutes } from './modules/notifications/devices.routes';
 import { notificationRoutes } from './modules/notifications/notifications.routes';
+import { offerRoutes } from './modules/offers/offers.routes';
 import { adminRoutes } from './modules/admin/admin.routes';
 import { preferenceRoutes } from './modules/notifications/preferences.routes';
 import { smsWebhookRoutes } from './modules/notifications/sms-webhook.routes';
@@ -20,17 +21,19 @@ import { reviewRoutes } from './modules/ratings/reviews.routes';
 import { safeZoneRoutes } from './modules/safe-zones/safe-zones.routes';
 import { meetupRoutes } from './modules/meetups/meetups.routes';
 import { transactionRoutes } from './modules/transactions/transactions.routes';
+import { salesRoutes } from './modules/transactions/sales.routes';
 import { accountRoutes } from './modules/auth/account.routes';
 import { userRoutes } from './modules/users/users.routes';
+import { followRoutes } from './modules/users/follows.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes';
 
 
 /** Transactions, QR handover, disputes, ratings and the staff console. */
-const escrowRoutes: RouteDef[] = [...transactionRoutes, ...meetupRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...reviewRoutes, ...adminRoutes];
+const escrowRoutes: RouteDef[] = [...transactionRoutes, ...salesRoutes, ...meetupRoutes, ...handoverRoutes, ...disputeRoutes, ...ratingRoutes, ...reviewRoutes, ...adminRoutes];
 
 /** Payments core: pay, the seller's wallet, Stripe webhooks. */
 const paymentRoutes: RouteDef[] = [...payRoutes, ...moneyJobRoutes, ...walletRoutes, ...webhookRoutes, ...smsWebhookRoutes];
 
 /** Every REST route of the API, in one list: mounted by the app and documented by OpenAPI. */
-export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...accountRoutes, ...categoryRoutes, ...listingRoutes, ...listingImageRoutes, ...watchlistRoutes, ...biddingRoutes, ...notificationRoutes, ...preferenceRoutes, ...deviceRoutes, ...chatRoutes, ...safeZoneRoutes, ...escrowRoutes, ...paymentRoutes];
+export const allRoutes: RouteDef[] = [...authRoutes, ...userRoutes, ...followRoutes, ...accountRoutes, ...categoryRoutes, ...listingRoutes, ...offerRoutes, ...listingImageRoutes, ...watchlistRoutes, ...biddingRoutes, ...notificationRoutes, ...preferenceRoutes, ...deviceRoutes, ...chatRoutes, ...safeZoneRoutes, ...escrowRoutes, ...paymentRoutes];

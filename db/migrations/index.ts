@@ -15,6 +15,8 @@ import * as m202612021040 from './202612021040_non_payment_strikes';
 import * as m202612021050 from './202612021050_claim_lease_and_event_backoff';
 import * as m202612021100 from './202612021100_money_intents';
 import * as m202612021400 from './202612021400_browse_indexes';
+import * as m202612021500a from './202612021500_second_chance_offers';
+import * as m202612021500b from './202612021500_seller_follows';
 import * as m202612021600 from './202612021600_locale_and_sms_opt_outs';
 
 /** Every migration, in order. A static list works the same under tsx, Jest and the compiled build. */
@@ -35,5 +37,7 @@ export const migrations: Record<string, Migration> = {
   '202612021050_claim_lease_and_event_backoff': m202612021050,
   '202612021100_money_intents': m202612021100,
   '202612021400_browse_indexes': m202612021400,
+  '202612021500_second_chance_offers': m202612021500a,
+  '202612021500_seller_follows': m202612021500b,
   '202612021600_locale_and_sms_opt_outs': m202612021600,
 };

@@ -16,6 +16,7 @@ import {
   restoreCutoff,
   softDeleteAccount,
   undeleteAccount,
+  followsRepository,
 } from '../modules/users';
 import type { Actor } from '../shared/context';
 import { conflict, notFound } from '../shared/errors';
@@ -93,6 +94,7 @@ export async function purgeDeletedAccounts(deps: Pick<Platform, 'db'>, now: Date
       for (const id of ids) {
         await deleteNotificationDataOf(trx, id);
         await eraseMessagesBySender(trx, id);
+        await followsRepository.eraseOf(trx, id);
         await anonymizeAccount(trx, id, now);
       }
       return ids.length;
@@ -106,7 +108,7 @@ export async function purgeDeletedAccounts(deps: Pick<Platform, 'db'>, now: Date
 export async function exportAccount(deps: Pick<Platform, 'db' | 'clock'>, actor: Actor) {
   const user = await findUserIncludingDeleted(deps.db, actor.userId);
   if (!user || user.purgedAt) throw notFound('user');
-  const [listings, bids, transactions, messages, ratings, notifications, devices] = await Promise.all([
+  const [listings, bids, transactions, messages, ratings, notifications, devices, following] = await Promise.all([
     sellerListingsForExport(deps.db, user.id, user.deletedAt),
     bidsOfBidder(deps.db, user.id),
     transactionsOfParty(deps.db, user.id),
@@ -114,6 +116,7 @@ export async function exportAccount(deps: Pick<Platform, 'db' | 'clock'>, actor:
     ratingsOfUser(deps.db, user.id),
     notificationsOfUser(deps.db, user.id),
     devicesOfUser(deps.db, user.id),
+    followsRepository.allOf(deps.db, user.id),
   ]);
   return {
     exportedAt: deps.clock.now().toISOString(),
@@ -125,5 +128,6 @@ export async function exportAccount(deps: Pick<Platform, 'db' | 'clock'>, actor:
     ratings,
     notifications,
     devices,
+    following: following.map((f) => ({ sellerId: f.sellerId, followedAt: f.followedAt.toISOString() })),
   };
 }

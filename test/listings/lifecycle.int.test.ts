@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { jobsForPublishedListing } from '../../src/modules/auctions/auction-jobs';
+import { followerFanoutJob } from '../../src/modules/listings/notify-followers';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 import { createDraft, createPublished, fieldsOf, listingEnv } from './support';
 
@@ -22,10 +23,10 @@ async function outboxFor(listingId: string) {
     .filter((p) => p.data.listingId === listingId);
 }
 
-/** The jobs the auctions module asks for on publish (whatever they are), for this listing. */
+/** The jobs the auctions module asks for on publish (whatever they are), and the followers' fan-out, for this listing. */
 function expectedJobs(listing: Record<string, unknown>) {
   const published = { id: String(listing.id), status: String(listing.status), startsAt: new Date(String(listing.startsAt)), endsAt: new Date(String(listing.endsAt)) };
-  return jobsForPublishedListing(published, env.config.timing);
+  return [...jobsForPublishedListing(published, env.config.timing), followerFanoutJob(published.id)];
 }
 
 describe('who sees what', () => {

@@ -8,12 +8,14 @@ import { purgeAccounts } from './account-purge';
 import { cleanup } from './maintenance';
 import * as meetups from './meetups';
 import * as notifications from './notifications';
+import * as offers from './offers';
+import { notifyFollowersBatch } from './follows';
 
 /** queue → job name → handler, for every job of the catalogue (src/shared/jobs/catalogue.ts). */
 export const handlers: HandlerMap = {
   bids: { 'bid.place': bids.placeBid },
-  auctions: { 'auction.open': auctions.open, 'auction.close': auctions.close, 'auction.sweep': auctions.sweep, 'auction.ending_soon': endingSoon, 'auction.ending_soon_push': endingSoonPush },
-  notifications: { 'notification.send': notifications.send, 'meetup.remind': meetups.remind },
+  auctions: { 'auction.open': auctions.open, 'auction.close': auctions.close, 'auction.sweep': auctions.sweep, 'auction.ending_soon': endingSoon, 'auction.ending_soon_push': endingSoonPush, 'offer.expire': offers.expire },
+  notifications: { 'notification.send': notifications.send, 'meetup.remind': meetups.remind, 'listing.notify_followers': notifyFollowersBatch },
   maintenance: { 'maintenance.cleanup': cleanup, 'maintenance.purge_accounts': purgeAccounts },
   disputes: { 'dispute.escalate': disputes.escalate, 'dispute.sweep': disputes.sweep },
   escrow: {

@@ -46,6 +46,14 @@ export async function lockListingStart(trx: Trx, listingId: string) {
   return trx.selectFrom('listings').select(['status', 'startsAt']).where('id', '=', listingId).forUpdate().executeTakeFirst();
 }
 
+/**
+ * An accepted second-chance offer (SPEC §9) makes the runner-up the winner of the sold listing: the
+ * listing stays `ended_sold`, only the buyer changes (the caller holds the row lock).
+ */
+export async function setSecondChanceWinner(trx: Trx, listingId: string, winnerId: string): Promise<void> {
+  await trx.updateTable('listings').set({ winnerId }).where('id', '=', listingId).where('status', '=', 'ended_sold').execute();
+}
+
 export async function markActive(trx: Trx, listingId: string): Promise<void> {
   await trx.updateTable('listings').set({ status: 'active' }).where('id', '=', listingId).execute();
 }

@@ -8,3 +8,5 @@ export { auditLogCsv, auditLogPage, AUDIT_EXPORT_MAX_ROWS, type AuditFilter } fr
 export { latestAuditEntry } from './audit.repository';
 /** Work the system left for staff (no acting person), written with the state change that found it. */
 export { insertSystemAuditRow as recordSystemAudit } from './audit.repository';
+/** The RFC 4180 cell writer (quoting, formula defusing) for other modules' CSV downloads. */
+export { csvCell } from './csv';

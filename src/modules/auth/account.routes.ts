@@ -20,6 +20,7 @@ export const AccountExport = z
     ratings: Records,
     notifications: Records,
     devices: Records,
+    following: Records,
   })
   .openapi('AccountExport');
 

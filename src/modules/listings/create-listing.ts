@@ -1,6 +1,6 @@
 import type { Platform } from '../../shared/platform';
 import { assertListingRules, assertSellerMayList, toDate } from './listing-checks';
-import { listingsRepository, type ListingRow } from './listings.repository';
+import { listingsRepository, type ListingRow, type NewListing } from './listings.repository';
 import { isNewAccount, storedStartingPrice, type PriceTerms } from './listings.rules';
 import type { CreateListingInput } from './listings.schemas';
 import type { Ctx } from '../../shared/context';
@@ -11,19 +11,30 @@ type CreateDeps = Pick<Platform, 'db' | 'config' | 'clock' | 'rateLimits'>;
 export async function createListing(deps: CreateDeps, ctx: Ctx, input: CreateListingInput): Promise<ListingRow> {
   const now = deps.clock.now();
   const seller = await assertSellerMayList(deps.db, ctx.actor.userId);
-  const terms: PriceTerms = {
+  const terms = termsOf(input);
+  const schedule = { startsAt: toDate(input.startsAt), endsAt: toDate(input.endsAt) };
+  await assertListingRules(deps.db, deps.config, { category: input.category, terms, schedule }, now);
+  // Only creations that would succeed spend the budget, so fixing a form error costs nothing.
+  if (isNewAccount(seller.createdAt, now)) await deps.rateLimits.consume('newAccountListings', seller.id);
+  return listingsRepository.insert(deps.db, draftRow(seller.id, input));
+}
+
+/** The terms a create input names (a fixed listing may leave out its starting price). */
+export function termsOf(input: CreateListingInput): PriceTerms {
+  return {
     auctionType: input.auctionType,
     startingPriceCents: input.startingPriceCents ?? null,
     reservePriceCents: input.reservePriceCents ?? null,
     buyNowPriceCents: input.buyNowPriceCents ?? null,
   };
-  const schedule = { startsAt: toDate(input.startsAt), endsAt: toDate(input.endsAt) };
-  await assertListingRules(deps.db, deps.config, { category: input.category, terms, schedule }, now);
-  // Only creations that would succeed spend the budget, so fixing a form error costs nothing.
-  if (isNewAccount(seller.createdAt, now)) await deps.rateLimits.consume('newAccountListings', seller.id);
+}
+
+/** The row of a new draft from a create input that passed the listing rules. */
+export function draftRow(sellerId: string, input: CreateListingInput): NewListing {
+  const terms = termsOf(input);
   const startingPriceCents = storedStartingPrice(terms);
-  return listingsRepository.insert(deps.db, {
-    sellerId: seller.id,
+  return {
+    sellerId,
     title: input.title,
     description: input.description ?? '',
     categorySlug: input.category,
@@ -33,10 +44,10 @@ export async function createListing(deps: CreateDeps, ctx: Ctx, input: CreateLis
     reservePriceCents: terms.reservePriceCents,
     buyNowPriceCents: terms.buyNowPriceCents,
     currentPriceCents: startingPriceCents,
-    startsAt: schedule.startsAt,
-    endsAt: schedule.endsAt,
+    startsAt: toDate(input.startsAt),
+    endsAt: toDate(input.endsAt),
     locationLat: input.location?.lat ?? null,
     locationLng: input.location?.lng ?? null,
     locationName: input.location?.name ?? null,
-  });
+  };
 }

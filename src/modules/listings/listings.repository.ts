@@ -41,6 +41,11 @@ export const listingsRepository = {
     return db.insertInto('listings').values(values).returning(LISTING_COLUMNS).executeTakeFirstOrThrow();
   },
 
+  /** Inserts many drafts in one statement (a CSV import: all or nothing), in the given order. */
+  async insertMany(db: Db, values: NewListing[]): Promise<Array<Pick<ListingRow, 'id' | 'title'>>> {
+    return db.insertInto('listings').values(values).returning(['id', 'title']).execute();
+  },
+
   async update(db: Db, id: string, patch: ListingPatch): Promise<ListingRow> {
     return db.updateTable('listings').set(patch).where('id', '=', id).returning(LISTING_COLUMNS).executeTakeFirstOrThrow();
   },

@@ -1,4 +1,7 @@
+import express, { type RequestHandler } from 'express';
 import { created, defineRoute, noContent, ok } from '../../http/route';
+import { AppError } from '../../shared/errors';
+import { importListings } from './import-listings';
 import { browseListings } from './browse-listings';
 import { removeListing } from './cancel-listing';
 import { createListing } from './create-listing';
@@ -10,7 +13,29 @@ import { relistListing } from './relist-listing';
 import type { Ctx } from '../../shared/context';
 import { updateListing } from './update-listing';
 import { unwatchListing, watchListing } from './watch-listing';
-import { BrowseQuery, CreateListingBody, ListingIdParams, ListingPage, ListingView, UpdateListingBody, WatchState } from './listings.schemas';
+import {
+  BrowseQuery,
+  CreateListingBody,
+  ImportedListings,
+  ListingIdParams,
+  ListingPage,
+  ListingsCsv,
+  ListingView,
+  UpdateListingBody,
+  WatchState,
+} from './listings.schemas';
+
+/** SPEC §9: an import file is at most 1 MB (413 beyond). */
+const IMPORT_MAX_BYTES = 1024 * 1024;
+
+/** Reads a text/csv body (≤ 1 MB, else 413); any other media type is a 415 before anything is read. */
+function csvBody(): RequestHandler[] {
+  const requireCsv: RequestHandler = (req, _res, next) => {
+    if (!req.is('text/csv')) throw new AppError('unsupported_media_type', 'unsupported_media_type', 'Send the listings as text/csv.');
+    next();
+  };
+  return [requireCsv, express.text({ type: 'text/csv', limit: IMPORT_MAX_BYTES })];
+}
 
 const tags = ['listings'];
 /** The service context: who acts and for which request, without the rest of the route input. */
@@ -49,6 +74,27 @@ export const listingRoutes = [
       const listing = await createListing(deps, ctxOf(input), input.body);
       return created(await listingView(deps, listing, input.actor));
     },
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/v1/listings/import',
+      summary: 'Import draft listings from CSV, all or nothing',
+      tags,
+      body: ListingsCsv,
+      bodyContentType: 'text/csv',
+      before: csvBody,
+      idempotent: true,
+      responses: {
+        201: { description: 'Every row became a draft (publish each as usual)', schema: ImportedListings },
+        403: { description: 'phone_not_verified / account_suspended' },
+        413: { description: 'payload_too_large (1 MB)' },
+        415: { description: 'unsupported_media_type: send text/csv' },
+        422: { description: 'invalid_csv: errors [{field, line, column, message}] for every bad cell (header = line 1); nothing was created' },
+        429: { description: 'New-account listing limit (each draft counts; Retry-After)' },
+      },
+    },
+    async (deps, input) => created(await importListings(deps, ctxOf(input), input.body)),
   ),
   defineRoute(
     {

@@ -143,3 +143,20 @@ export const BrowseQuery = z
 export type CreateListingInput = z.output<typeof CreateListingBody>;
 export type UpdateListingInput = z.output<typeof UpdateListingBody>;
 export type BrowseQueryInput = z.output<typeof BrowseQuery>;
+
+export const ListingsCsv = z.string().openapi({
+  description:
+    'text/csv (RFC 4180, UTF-8, at most 1 MB and 500 rows). A header row names the columns: title, category, condition, auctionType and ' +
+    'optionally description, startingPriceCents, buyNowPriceCents, reservePriceCents, startsAt, endsAt, lat, lng, locationName ' +
+    '(empty cells are absent; lat, lng and locationName go together).',
+  example:
+    'title,category,condition,auctionType,startingPriceCents,buyNowPriceCents,lat,lng,locationName\r\n' +
+    'Vélo de route,bikes,good,both,5000,12000,45.5019,-73.5674,"Plateau, Montréal"\r\n',
+});
+
+export const ImportedListings = z
+  .object({
+    created: z.number().int(),
+    items: z.array(z.object({ id: z.uuid(), title: z.string(), line: z.number().int(), status: z.literal('draft') })),
+  })
+  .openapi('ImportedListings');

@@ -5,6 +5,7 @@ import { jobsForPublishedListing } from '../auctions';
 import { assertListingRules, assertSellerMayList } from './listing-checks';
 import { listingsRepository, type ListingRow } from './listings.repository';
 import { assertSeller } from './listings.policy';
+import { followerFanoutJob } from './notify-followers';
 import { publishSchedule } from './listings.rules';
 import type { Ctx } from '../../shared/context';
 
@@ -13,7 +14,8 @@ type PublishDeps = Pick<Platform, 'db' | 'config' | 'clock'>;
 /**
  * Publishes a draft under its row lock: every rule is checked again on the final listing, the status
  * becomes `active` (starting now) or `scheduled`, and the open/close jobs are written to the outbox in
- * the same transaction — so a published listing always has its jobs, and a rolled-back one none.
+ * the same transaction — so a published listing always has its jobs, and a rolled-back one none. The
+ * followers' fan-out job rides in the same commit.
  */
 export async function publishListing(deps: PublishDeps, ctx: Ctx, id: string): Promise<ListingRow> {
   return deps.db.transaction().execute(async (trx) => {
@@ -34,7 +36,8 @@ export async function publishListing(deps: PublishDeps, ctx: Ctx, id: string): P
     if (!planned.ok) throw unprocessable('listing_rules_violated', 'The listing cannot be published with this schedule.', { errors: planned.errors });
     const { status, startsAt, endsAt } = planned.schedule;
     const published = await listingsRepository.update(trx, id, { status, startsAt, endsAt, currentPriceCents: listing.startingPriceCents });
-    await writeOutbox(trx, jobsForPublishedListing({ id, status, startsAt, endsAt }, deps.config.timing));
+    // Followers are told by a job (batched), never by this request.
+    await writeOutbox(trx, [...jobsForPublishedListing({ id, status, startsAt, endsAt }, deps.config.timing), followerFanoutJob(id)]);
     return published;
   });
 }

@@ -1,5 +1,5 @@
 import type { Trx } from '../../../db/connection';
-import type { Transaction } from '../../../db/schema';
+import type { Transaction, TransactionSource } from '../../../db/schema';
 import { commissionCents } from '../../shared/money';
 import { insertSales } from './transactions.repository';
 
@@ -9,7 +9,7 @@ export interface NewSale {
   buyerId: string;
   sellerId: string;
   priceCents: number;
-  source: 'auction' | 'buy_now';
+  source: TransactionSource;
 }
 
 /** The fees of the day and the payment deadline a new sale is created with. */

@@ -11,7 +11,7 @@ export const TransactionSchema = z
     escrowFeeCents: z.number().int(),
     sellerPayoutCents: z.number().int(),
     status: z.enum(['pending_payment', 'in_escrow', 'released', 'cancelled', 'disputed', 'refunded', 'partially_refunded']),
-    source: z.enum(['auction', 'buy_now']),
+    source: z.enum(['auction', 'buy_now', 'second_chance']),
     paymentDueAt: z.iso.datetime(),
     verifiedAt: z.iso.datetime().nullable(),
     releasedAt: z.iso.datetime().nullable(),

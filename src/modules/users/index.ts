@@ -40,3 +40,8 @@ export { PublicProfile, UserSelf } from './users.schemas';
 export { staffUsersRepository } from './staff-users.repository';
 /** The account queries as one object (kept for the staff views that take them together). */
 export { usersRepository } from './users.repository';
+
+/** Follows (SPEC §9): the publish fan-out reads a seller's followers in batches. */
+export { followersOfSeller } from './follows';
+/** Follows in the account export and purge (SPEC §9). */
+export { followsRepository } from './follows.repository';

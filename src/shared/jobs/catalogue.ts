@@ -47,6 +47,12 @@ export const NOTIFICATION_TYPES = [
   'refund_issued',
   /** The other party of a sale rated the user. */
   'rating_received',
+  /** The runner-up is offered an unpaid item at their own maximum (SPEC §9 second chance). */
+  'second_chance_offer',
+  /** The seller's second-chance offer was declined or left to expire. */
+  'second_chance_declined',
+  /** A seller the user follows published a listing (SPEC §9 follows). */
+  'followed_seller_listed',
 ] as const;
 
 /** Why a payout is released (part of the release job's id, so each reason pays at most once). */
@@ -117,8 +123,12 @@ export const CATALOGUE = {
   'auction.ending_soon_push': { queue: 'auctions', schema: ListingRef },
   /** Delivers one notification (in-app row, socket, push, SMS) exactly once per dedupe key. */
   'notification.send': { queue: 'notifications', schema: NotificationSend },
+  /** Tells one batch of a seller's followers about a listing just published, then queues the next batch. */
+  'listing.notify_followers': { queue: 'notifications', schema: ListingRef.extend({ afterFollowerId: z.uuid().optional() }) },
   /** Reminds both parties of an accepted meetup (a no-op unless it is still the same accepted meetup). */
   'meetup.remind': { queue: 'notifications', schema: MeetupRemind },
+  /** Expires a second-chance offer left unanswered for 48 h (a no-op once answered). */
+  'offer.expire': { queue: 'auctions', schema: z.object({ offerId: z.uuid() }) },
   /** Deletes expired OTPs, old idempotency keys and published outbox rows. */
   'maintenance.cleanup': { queue: 'maintenance', schema: NoPayload, every: { schedulerId: 'maintenance-cleanup', ms: 60 * 60 * 1000 } },
   /** Purges the personal data of accounts deleted more than 30 days ago (batched, idempotent; SPEC §9). */

@@ -46,6 +46,12 @@ export const NOTIFICATION_TEXTS = {
   /** A listing the user bid on or watched was cancelled, by staff or by its seller. */
   listing_cancelled: z.object({ listingTitle, by: z.enum(['staff', 'seller']) }),
   rating_received: z.object({ score: z.number().int().min(1).max(5), hasComment: z.boolean() }),
+  /** The runner-up may buy an unpaid item at their own maximum (SPEC §9 second chance). */
+  second_chance_offer: z.object({ listingTitle, amountCents: cents, windowSec: z.number().int().positive() }),
+  /** The seller's second-chance offer came to nothing. */
+  second_chance_declined: z.object({ how: z.enum(['declined', 'expired']) }),
+  /** A followed seller published a listing; `startsAt` when bidding opens later. */
+  followed_seller_listed: z.object({ listingTitle, startsAt: z.iso.datetime().nullable() }),
 } as const;
 
 export type TextKey = keyof typeof NOTIFICATION_TEXTS;

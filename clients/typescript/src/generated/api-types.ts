@@ -454,6 +454,169 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/{id}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Follow a seller: you are notified when they publish (idempotent) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Following */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FollowState"];
+                    };
+                };
+                /** @description No such user, or deleted */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description cannot_follow_self (errors name the field id) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Stop following a seller (idempotent) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Not following */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FollowState"];
+                    };
+                };
+                /** @description No such user, or deleted */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description cannot_follow_self (errors name the field id) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/me/following": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sellers you follow, most recent first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page; pass nextCursor back as cursor */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FollowingPage"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/me/restore": {
         parameters: {
             query?: never;
@@ -718,6 +881,102 @@ export interface paths {
                     };
                 };
                 /** @description New-account listing limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/listings/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import draft listings from CSV, all or nothing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description Every row became a draft (publish each as usual) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportedListings"];
+                    };
+                };
+                /** @description phone_not_verified / account_suspended */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description payload_too_large (1 MB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description unsupported_media_type: send text/csv */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description invalid_csv: errors [{field, line, column, message}] for every bad cell (header = line 1); nothing was created */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description New-account listing limit (each draft counts; Retry-After) */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1129,6 +1388,228 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/listings/{id}/second-chance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** After a non-payment, offer the item to the runner-up at the runner-up's own maximum (48 h to accept) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The pending offer (the runner-up is notified) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SecondChanceOffer"];
+                    };
+                };
+                /** @description not_listing_seller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such listing visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not_offerable (the buyer did not miss a payment), no_runner_up, offer_exists (offered once already) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/offers/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept a second-chance offer: a new sale, payable like a won auction */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The accepted offer and its pending_payment transaction */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AcceptedSecondChanceOffer"];
+                    };
+                };
+                /** @description not_offer_recipient (the seller), bidding_suspended (accept) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such offer made to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description offer_not_pending (already answered or expired), offer_expired (48 h are over) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/offers/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline a second-chance offer (the seller is told) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The declined offer */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SecondChanceOffer"];
+                    };
+                };
+                /** @description not_offer_recipient (the seller), bidding_suspended (accept) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such offer made to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description offer_not_pending (already answered or expired), offer_expired (48 h are over) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2728,6 +3209,67 @@ export interface paths {
                 };
                 /** @description No such transaction, or not yours */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/me/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your paid sales with gross, fees and net, totals for the range and per month (Accept: text/csv streams the rows as CSV) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Sales from this day (UTC) or instant, inclusive */
+                    from?: string;
+                    /** @description Up to this day (UTC) inclusive, or before this instant */
+                    to?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description JSON dashboard, or with Accept: text/csv the rows as UTF-8 CSV (BOM, RFC 4180, amounts in dollars) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SalesDashboard"];
+                    };
+                };
+                /** @description from/to/limit/cursor malformed, or to not after from (errors name the field) */
+                400: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4995,6 +5537,24 @@ export interface components {
             /** Format: date-time */
             memberSince: string;
         };
+        FollowState: {
+            /** Format: uuid */
+            sellerId: string;
+            following: boolean;
+        };
+        FollowingPage: {
+            items: {
+                seller: {
+                    /** Format: uuid */
+                    id: string;
+                    displayName: string | null;
+                    avatarUrl: string | null;
+                };
+                /** Format: date-time */
+                followedAt: string;
+            }[];
+            nextCursor: string | null;
+        };
         AccountExport: {
             /** Format: date-time */
             exportedAt: string;
@@ -5022,6 +5582,9 @@ export interface components {
                 [key: string]: unknown;
             }[];
             devices: {
+                [key: string]: unknown;
+            }[];
+            following: {
                 [key: string]: unknown;
             }[];
         };
@@ -5133,6 +5696,17 @@ export interface components {
             lng: number;
             name: string;
         } | null;
+        ImportedListings: {
+            created: number;
+            items: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                line: number;
+                /** @enum {string} */
+                status: "draft";
+            }[];
+        };
         ListingDetail: components["schemas"]["Listing"] & {
             /** @description The 3 nearest active safe zones within 50 km, nearest first; empty without a location */
             nearbySafeZones: components["schemas"]["SafeZone"][];
@@ -5230,6 +5804,64 @@ export interface components {
             watching: boolean;
             watchCount: number;
         };
+        SecondChanceOffer: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            listingId: string;
+            /** Format: uuid */
+            sellerId: string;
+            /**
+             * Format: uuid
+             * @description The runner-up the item is offered to
+             */
+            bidderId: string;
+            /** @description The runner-up's own maximum bid */
+            amountCents: number;
+            /** @enum {string} */
+            status: "pending" | "accepted" | "declined" | "expired";
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The sale an accepted offer created
+             */
+            transactionId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AcceptedSecondChanceOffer: {
+            offer: components["schemas"]["SecondChanceOffer"];
+            transaction: components["schemas"]["Transaction"];
+        };
+        Transaction: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            listingId: string;
+            /** Format: uuid */
+            buyerId: string;
+            /** Format: uuid */
+            sellerId: string;
+            amountCents: number;
+            commissionCents: number;
+            escrowFeeCents: number;
+            sellerPayoutCents: number;
+            /** @enum {string} */
+            status: "pending_payment" | "in_escrow" | "released" | "cancelled" | "disputed" | "refunded" | "partially_refunded";
+            /** @enum {string} */
+            source: "auction" | "buy_now" | "second_chance";
+            /** Format: date-time */
+            paymentDueAt: string;
+            /** Format: date-time */
+            verifiedAt: string | null;
+            /** Format: date-time */
+            releasedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
         BidAccepted: {
             bid: components["schemas"]["Bid"];
             /** @enum {string} */
@@ -5297,32 +5929,6 @@ export interface components {
         };
         BuyNowResult: {
             transaction: components["schemas"]["Transaction"];
-        };
-        Transaction: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            listingId: string;
-            /** Format: uuid */
-            buyerId: string;
-            /** Format: uuid */
-            sellerId: string;
-            amountCents: number;
-            commissionCents: number;
-            escrowFeeCents: number;
-            sellerPayoutCents: number;
-            /** @enum {string} */
-            status: "pending_payment" | "in_escrow" | "released" | "cancelled" | "disputed" | "refunded" | "partially_refunded";
-            /** @enum {string} */
-            source: "auction" | "buy_now";
-            /** Format: date-time */
-            paymentDueAt: string;
-            /** Format: date-time */
-            verifiedAt: string | null;
-            /** Format: date-time */
-            releasedAt: string | null;
-            /** Format: date-time */
-            createdAt: string;
         };
         ListingEventPage: {
             items: components["schemas"]["ListingEvent"][];
@@ -5419,6 +6025,15 @@ export interface components {
                 rating_received: {
                     push: boolean;
                 };
+                second_chance_offer: {
+                    push: boolean;
+                };
+                second_chance_declined: {
+                    push: boolean;
+                };
+                followed_seller_listed: {
+                    push: boolean;
+                };
             };
         };
         /** @description Only the types and channels to change; the others keep their value. */
@@ -5484,6 +6099,15 @@ export interface components {
                     push?: boolean;
                 };
                 rating_received?: {
+                    push?: boolean;
+                };
+                second_chance_offer?: {
+                    push?: boolean;
+                };
+                second_chance_declined?: {
+                    push?: boolean;
+                };
+                followed_seller_listed?: {
                     push?: boolean;
                 };
             };
@@ -5686,6 +6310,49 @@ export interface components {
             };
             /** Format: date-time */
             createdAt: string;
+        };
+        SalesDashboard: {
+            items: components["schemas"]["SaleRow"][];
+            nextCursor: string | null;
+            totals: components["schemas"]["SalesTotals"];
+            /** @description Totals per calendar month (UTC), newest first */
+            periods: (components["schemas"]["SalesTotals"] & {
+                /** @example 2026-11 */
+                period: string;
+            })[];
+        };
+        SaleRow: {
+            /** Format: uuid */
+            transactionId: string;
+            /** Format: uuid */
+            listingId: string;
+            listingTitle: string;
+            /** @enum {string} */
+            status: "in_escrow" | "disputed" | "released" | "refunded" | "partially_refunded";
+            /** Format: date-time */
+            soldAt: string;
+            /** @description The sale price */
+            grossCents: number;
+            /** @description Refunded to the buyer (disputes) */
+            refundedCents: number;
+            /** @description 6% of what was kept, half-up */
+            commissionCents: number;
+            escrowFeeCents: number;
+            /** @description gross − refunded − commission − escrowFee: what the seller gets */
+            netCents: number;
+        };
+        /** @description Over the whole range, not just this page */
+        SalesTotals: {
+            count: number;
+            /** @description The sale price */
+            grossCents: number;
+            /** @description Refunded to the buyer (disputes) */
+            refundedCents: number;
+            /** @description 6% of what was kept, half-up */
+            commissionCents: number;
+            escrowFeeCents: number;
+            /** @description gross − refunded − commission − escrowFee: what the seller gets */
+            netCents: number;
         };
         ProposeMeetup: {
             /** Format: uuid */

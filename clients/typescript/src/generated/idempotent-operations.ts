@@ -4,6 +4,7 @@
 export const IDEMPOTENT_OPERATIONS: readonly string[] = [
   'POST /v1/admin/disputes/{id}/resolve',
   'POST /v1/listings',
+  'POST /v1/listings/import',
   'POST /v1/listings/{id}/bids',
   'POST /v1/listings/{id}/buy-now',
   'POST /v1/transactions/{id}/dispute',

@@ -91,6 +91,18 @@ export const en: LocaleTemplates = {
       title: 'You were rated',
       body: `You received a rating of ${p.score}/5${p.hasComment ? ' with a comment' : ''}. See it on your profile.`,
     }),
+    second_chance_offer: (p, f) => ({
+      title: 'A second chance to buy',
+      body: `The winner of ${q(p.listingTitle)} did not pay. It is yours for your maximum bid of ${f.price(p.amountCents)} if you accept within ${f.duration(p.windowSec)}.`,
+    }),
+    second_chance_declined: (p) => ({
+      title: p.how === 'declined' ? 'Second-chance offer declined' : 'Second-chance offer expired',
+      body: `${p.how === 'declined' ? 'The runner-up declined your offer.' : 'The runner-up did not answer in time.'} You can relist the item.`,
+    }),
+    followed_seller_listed: (p, f) => ({
+      title: 'New from a seller you follow',
+      body: `${q(p.listingTitle)} was just listed${p.startsAt ? ` (bidding opens ${f.dateTime(p.startsAt)})` : ''}.`,
+    }),
   },
   sms: (body) => `Biddt: ${body}`,
   otp: (p) => `Your Biddt code is ${p.code}. It expires in ${p.minutes} minute${p.minutes === 1 ? '' : 's'}.`,

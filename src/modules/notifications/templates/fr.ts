@@ -100,6 +100,18 @@ export const fr: LocaleTemplates = {
       title: 'Vous avez reçu une évaluation',
       body: `Vous avez reçu la note de ${p.score}/5${p.hasComment ? ' avec un commentaire' : ''}. Consultez-la sur votre profil.`,
     }),
+    second_chance_offer: (p, f) => ({
+      title: 'Une deuxième chance d’acheter',
+      body: `Le gagnant de ${q(p.listingTitle)} n’a pas payé. L’article est à vous pour votre mise maximale de ${f.price(p.amountCents)} si vous acceptez d’ici ${f.duration(p.windowSec)}.`,
+    }),
+    second_chance_declined: (p) => ({
+      title: p.how === 'declined' ? 'Offre de deuxième chance refusée' : 'Offre de deuxième chance expirée',
+      body: `${p.how === 'declined' ? 'L’enchérisseur suivant a refusé votre offre.' : 'L’enchérisseur suivant n’a pas répondu à temps.'} Vous pouvez remettre l’article en vente.`,
+    }),
+    followed_seller_listed: (p, f) => ({
+      title: 'Du nouveau chez un vendeur que vous suivez',
+      body: `${q(p.listingTitle)} vient d’être mis en vente${p.startsAt ? ` (enchères dès le ${f.dateTime(p.startsAt)})` : ''}.`,
+    }),
   },
   sms: (body) => `Biddt${colon} ${body}`,
   otp: (p) => `Votre code Biddt est ${p.code}. Il expire dans ${p.minutes} minute${p.minutes === 1 ? '' : 's'}.`,

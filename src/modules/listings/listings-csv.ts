@@ -1,0 +1,133 @@
+import { parseCsv } from '../../shared/csv-reader';
+import { CreateListingBody, type CreateListingInput } from './listings.schemas';
+
+/** Reading a seller's CSV of drafts (SPEC §9) into create inputs, every bad cell reported (pure). */
+
+/** At most this many listings per file (the 1 MB body limit is the parser's). */
+export const IMPORT_MAX_ROWS = 500;
+
+/** A bad cell (or, with `column` null, a bad row or file); `line` counts the header as line 1. */
+export interface ImportCellError {
+  line: number;
+  column: string | null;
+  message: string;
+}
+
+/** One row read into a create input, with the line it came from. */
+export interface ImportRow {
+  line: number;
+  input: CreateListingInput;
+}
+
+/** The rows that read cleanly, and every problem found (a file-level problem leaves no rows). */
+export interface ListingsCsvRead {
+  rows: ImportRow[];
+  errors: ImportCellError[];
+}
+
+const failed = (error: ImportCellError): ListingsCsvRead => ({ rows: [], errors: [error] });
+
+const REQUIRED = ['title', 'category', 'condition', 'auctionType'] as const;
+const OPTIONAL = [
+  'description',
+  'startingPriceCents',
+  'buyNowPriceCents',
+  'reservePriceCents',
+  'startsAt',
+  'endsAt',
+  'lat',
+  'lng',
+  'locationName',
+] as const;
+const KNOWN: readonly string[] = [...REQUIRED, ...OPTIONAL];
+const CENTS_COLUMNS = new Set(['startingPriceCents', 'buyNowPriceCents', 'reservePriceCents']);
+const LOCATION_COLUMNS = ['lat', 'lng', 'locationName'] as const;
+const WHOLE = /^\d+$/;
+const DECIMAL = /^[-+]?\d{1,3}(\.\d+)?$/;
+
+/** The column a create-body field came from (`location.lat` → `lat`). */
+export function columnOf(field: string): string {
+  if (field === 'location.name') return 'locationName';
+  if (field.startsWith('location.')) return field.slice('location.'.length);
+  if (field === 'location') return 'lat';
+  return field;
+}
+
+function headerErrors(header: string[]): ImportCellError[] {
+  const errors: ImportCellError[] = [];
+  const seen = new Set<string>();
+  for (const name of header) {
+    if (!KNOWN.includes(name)) errors.push({ line: 1, column: name, message: `unknown column (expected ${KNOWN.join(', ')})` });
+    else if (seen.has(name)) errors.push({ line: 1, column: name, message: 'column named twice' });
+    seen.add(name);
+  }
+  for (const name of REQUIRED) if (!seen.has(name)) errors.push({ line: 1, column: name, message: 'required column is missing' });
+  return errors;
+}
+
+/** The cells of a row as a create body: empty cells are absent, numbers parsed, location grouped. */
+function bodyOf(cells: Map<string, string>, line: number, errors: ImportCellError[]): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [column, raw] of cells) {
+    const value = raw.trim();
+    if (value === '' || LOCATION_COLUMNS.includes(column as never)) continue;
+    if (!CENTS_COLUMNS.has(column)) body[column] = value;
+    else if (WHOLE.test(value)) body[column] = Number(value);
+    else errors.push({ line, column, message: 'must be a whole number of cents, such as 12500 for $125.00' });
+  }
+  const location = LOCATION_COLUMNS.map((c) => cells.get(c)?.trim() ?? '');
+  if (location.some((v) => v !== '')) {
+    const [lat, lng, name] = location;
+    const missing = LOCATION_COLUMNS.filter((_, i) => location[i] === '');
+    for (const column of missing) errors.push({ line, column, message: 'is required when a location is given (lat, lng and locationName together)' });
+    for (const [column, value] of [['lat', lat], ['lng', lng]] as const) {
+      if (value !== '' && !DECIMAL.test(value)) errors.push({ line, column, message: 'must be a decimal number' });
+    }
+    body.location = { lat: Number(lat), lng: Number(lng), name };
+  }
+  return body;
+}
+
+/**
+ * Reads the CSV (a header row naming the columns, in any order) into create inputs checked against
+ * the create schema, and every problem found: bad quoting or a bad header stops at once, otherwise
+ * every bad cell of every row is listed by line and column, and the clean rows are returned for the
+ * listing rules that need the database (the caller's).
+ */
+export function readListingsCsv(csv: string): ListingsCsvRead {
+  const parsed = parseCsv(csv);
+  if (!parsed.ok) return failed({ line: parsed.line, column: null, message: parsed.message });
+  const [head, ...records] = parsed.records;
+  if (!head) return failed({ line: 1, column: null, message: 'the file is empty (a header row is required)' });
+  const header = head.cells.map((c) => c.trim());
+  const errors = headerErrors(header);
+  if (errors.length) return { rows: [], errors };
+  if (records.length === 0) return failed({ line: 1, column: null, message: 'the file has a header row but no listings' });
+  if (records.length > IMPORT_MAX_ROWS) {
+    return failed({ line: records[IMPORT_MAX_ROWS].line, column: null, message: `at most ${IMPORT_MAX_ROWS} listings per file` });
+  }
+  const rows: ImportRow[] = [];
+  for (const record of records) {
+    if (record.cells.length !== header.length) {
+      errors.push({ line: record.line, column: null, message: `has ${record.cells.length} fields, the header has ${header.length}` });
+      continue;
+    }
+    const cellErrors: ImportCellError[] = [];
+    const body = bodyOf(new Map(header.map((column, i) => [column, record.cells[i]])), record.line, cellErrors);
+    const result = CreateListingBody.safeParse(body);
+    if (!result.success) {
+      // A column already reported (a cell that is not a number) is not reported twice.
+      const reported = new Set(cellErrors.map((e) => e.column));
+      for (const issue of result.error.issues) {
+        const field = issue.path.map(String).join('.');
+        const column = columnOf(field);
+        const absent = issue.code === 'invalid_type' && body[field] === undefined;
+        if (!reported.has(column)) cellErrors.push({ line: record.line, column, message: absent ? 'is required' : issue.message });
+        reported.add(column);
+      }
+    }
+    errors.push(...cellErrors);
+    if (result.success && cellErrors.length === 0) rows.push({ line: record.line, input: result.data });
+  }
+  return { rows, errors };
+}

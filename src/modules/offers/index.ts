@@ -1,0 +1,3 @@
+/** Public surface of the offers module: second-chance offers to the runner-up after a non-payment (SPEC §9). */
+export { acceptOffer, declineOffer, expireOffer, makeSecondChanceOffer, SECOND_CHANCE_WINDOW_SEC, type ExpiryOutcome } from './second-chance';
+export { presentOffer } from './offers.presenter';

@@ -1,0 +1,180 @@
+/**
+ * Second-chance offers (SPEC §9): after the winner did not pay, the seller offers the item to the
+ * runner-up at the runner-up's own maximum; accepting within 48 h makes a new payable sale of the same
+ * listing (the partial unique index allows it next to the cancelled one); declining or letting it
+ * expire sells nothing. Only the seller offers, only the runner-up answers, once.
+ */
+import { sql } from 'kysely';
+import { closeAuction } from '../../src/modules/auctions';
+import { enforcePaymentDeadline } from '../../src/modules/escrow';
+import { expireOffer } from '../../src/modules/offers';
+import { createActiveListing, eventually } from '../support/fixtures';
+import { createUser, type TestUser } from '../support/harness';
+import { expectProblem } from '../support/http';
+import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
+
+// The Stripe stand-in, so the new sale can be paid for real; workers deliver the notifications.
+const ctx = {} as { env: StripeTestEnv; seller: TestUser; alice: TestUser; bob: TestUser };
+beforeAll(async () => {
+  ctx.env = await createStripeTestEnv();
+  [ctx.seller, ctx.alice, ctx.bob] = await Promise.all(['Sam', 'Alice', 'Bob'].map((displayName) => createUser(ctx.env.deps, { displayName })));
+});
+afterAll(async () => ctx.env?.close());
+const db = () => ctx.env.deps.db;
+
+const bid = async (user: TestUser, listingId: string, maxAmountCents: number) => {
+  const res = await ctx.env.http.post(`/v1/listings/${listingId}/bids`).set(user.auth).send({ maxAmountCents });
+  expect(res.status).toBe(201);
+};
+
+/**
+ * An auction a fresh winner won (max 9000) over Carol (7000) and Bob (8000 — the runner-up), then did
+ * not pay: closed by the real close, cancelled by the real payment-deadline job with its due date moved back.
+ * (A fresh winner each time: two non-payments would suspend a bidder.)
+ */
+async function unpaidAuction() {
+  const carol = await createUser(ctx.env.deps, { displayName: 'Carol' });
+  const winner = await createUser(ctx.env.deps, { displayName: 'Wes' });
+  const listing = await createActiveListing(ctx.env.deps, ctx.seller.id, { startingPriceCents: 5000, title: 'Vélo de route' });
+  await bid(carol, listing.id, 7000);
+  await bid(ctx.bob, listing.id, 8000);
+  await bid(winner, listing.id, 9000);
+  await db().updateTable('listings').set({ endsAt: sql<Date>`now() - interval '1 second'` }).where('id', '=', listing.id).execute();
+  expect(await closeAuction(ctx.env.deps, listing.id)).toBe('closed');
+  const sale = await db().selectFrom('transactions').selectAll().where('listingId', '=', listing.id).executeTakeFirstOrThrow();
+  expect(sale).toMatchObject({ buyerId: winner.id, amountCents: 8100, status: 'pending_payment' });
+  await db().updateTable('transactions').set({ paymentDueAt: sql<Date>`now() - interval '1 second'` }).where('id', '=', sale.id).execute();
+  expect(await enforcePaymentDeadline(ctx.env.deps, sale.id)).toBe('cancelled');
+  return { listing, unpaid: sale, carol, winner };
+}
+
+const offer = (user: TestUser, listingId: string) => ctx.env.http.post(`/v1/listings/${listingId}/second-chance`).set(user.auth).send();
+const answer = (user: TestUser, offerId: string, verb: 'accept' | 'decline') => ctx.env.http.post(`/v1/offers/${offerId}/${verb}`).set(user.auth).send();
+const notificationsOf = (userId: string, type: string) =>
+  db().selectFrom('notifications').select(['type', 'data']).where('userId', '=', userId).where('type', '=', type).execute();
+
+describe('second-chance offer', () => {
+  it('offered to the runner-up at their own maximum; accepted → a new pending_payment sale, payable, everyone told', async () => {
+    const { listing, unpaid } = await unpaidAuction();
+    const made = await offer(ctx.seller, listing.id);
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ listingId: listing.id, bidderId: ctx.bob.id, sellerId: ctx.seller.id, amountCents: 8000, status: 'pending' });
+    const window = new Date(made.body.expiresAt).getTime() - new Date(made.body.createdAt).getTime();
+    expect(window).toBe(48 * 3600 * 1000);
+    await eventually(async () => (await notificationsOf(ctx.bob.id, 'second_chance_offer')).length === 1);
+
+    const accepted = await answer(ctx.bob, made.body.id, 'accept');
+    expect(accepted.status).toBe(201);
+    expect(accepted.body.offer).toMatchObject({ status: 'accepted', transactionId: accepted.body.transaction.id });
+    expect(accepted.body.transaction).toMatchObject({
+      listingId: listing.id,
+      buyerId: ctx.bob.id,
+      sellerId: ctx.seller.id,
+      amountCents: 8000,
+      commissionCents: 480,
+      escrowFeeCents: 199,
+      sellerPayoutCents: 7321,
+      status: 'pending_payment',
+      source: 'second_chance',
+    });
+    const sales = await db().selectFrom('transactions').select(['id', 'status']).where('listingId', '=', listing.id).orderBy('createdAt').execute();
+    expect(sales).toEqual([
+      { id: unpaid.id, status: 'cancelled' },
+      { id: accepted.body.transaction.id, status: 'pending_payment' },
+    ]);
+    const after = await db().selectFrom('listings').select(['status', 'winnerId']).where('id', '=', listing.id).executeTakeFirstOrThrow();
+    expect(after).toEqual({ status: 'ended_sold', winnerId: ctx.bob.id });
+
+    // Payable like a won auction: the buyer gets a PaymentIntent for the new sale.
+    const pay = await ctx.env.http.post(`/v1/transactions/${accepted.body.transaction.id}/pay`).set(ctx.bob.auth).send();
+    expect(pay.status).toBeLessThan(300);
+    expect(pay.body.clientSecret ?? pay.body.paymentIntent?.clientSecret).toBeTruthy();
+    await eventually(async () => (await notificationsOf(ctx.seller.id, 'sold')).some((n) => (n.data as { offerId?: string }).offerId === made.body.id));
+
+    // The unique rule still holds: no second live sale of the listing.
+    await expect(
+      db()
+        .insertInto('transactions')
+        .values({ ...unpaid, id: undefined, status: 'pending_payment', cancelReason: null, cancelledAt: null, createdAt: undefined, updatedAt: undefined } as never)
+        .execute(),
+    ).rejects.toThrow(/transactions_listing_live_key/);
+  });
+
+  it('offering twice → 409 offer_exists; answering twice → 409 offer_not_pending', async () => {
+    const { listing } = await unpaidAuction();
+    const made = await offer(ctx.seller, listing.id);
+    expect(made.status).toBe(201);
+    expectProblem(await offer(ctx.seller, listing.id), 409, 'offer_exists');
+    expect((await answer(ctx.bob, made.body.id, 'decline')).status).toBe(200);
+    expectProblem(await answer(ctx.bob, made.body.id, 'accept'), 409, 'offer_not_pending');
+  });
+
+  it('declined → nothing sold, the seller is told', async () => {
+    const { listing } = await unpaidAuction();
+    const made = await offer(ctx.seller, listing.id);
+    const declined = await answer(ctx.bob, made.body.id, 'decline');
+    expect(declined.status).toBe(200);
+    expect(declined.body).toMatchObject({ status: 'declined', transactionId: null });
+    const live = await db().selectFrom('transactions').select('id').where('listingId', '=', listing.id).where('status', '<>', 'cancelled').execute();
+    expect(live).toEqual([]);
+    await eventually(async () => (await notificationsOf(ctx.seller.id, 'second_chance_declined')).some((n) => (n.data as { offerId?: string }).offerId === made.body.id));
+  });
+
+  it('expired after 48 h (the job, idempotent) → nothing sold; accepting late → 409', async () => {
+    const { listing } = await unpaidAuction();
+    const made = await offer(ctx.seller, listing.id);
+    expect(await expireOffer(ctx.env.deps, made.body.id)).toBe('not_due');
+    await db().updateTable('secondChanceOffers').set({ expiresAt: sql<Date>`now() - interval '1 second'` }).where('id', '=', made.body.id).execute();
+    expectProblem(await answer(ctx.bob, made.body.id, 'accept'), 409, 'offer_expired');
+    expect(await expireOffer(ctx.env.deps, made.body.id)).toBe('expired');
+    expect(await expireOffer(ctx.env.deps, made.body.id)).toBe('not_pending');
+    expectProblem(await answer(ctx.bob, made.body.id, 'accept'), 409, 'offer_not_pending');
+    const live = await db().selectFrom('transactions').select('id').where('listingId', '=', listing.id).where('status', '<>', 'cancelled').execute();
+    expect(live).toEqual([]);
+    await eventually(async () => (await notificationsOf(ctx.seller.id, 'second_chance_declined')).some((n) => (n.data as { offerId?: string }).offerId === made.body.id));
+  });
+
+  it('the expiry job is in the catalogue and runs on the real worker at the end of the window', async () => {
+    const { listing } = await unpaidAuction();
+    const made = await offer(ctx.seller, listing.id);
+    await db().updateTable('secondChanceOffers').set({ expiresAt: sql<Date>`now()` }).where('id', '=', made.body.id).execute();
+    // The same job the offer queued, re-queued as the outbox would for an expiry that is due now.
+    await ctx.env.deps.queues.auctions.add('offer.expire', { offerId: made.body.id }, { jobId: `offer-expire-now-${made.body.id}` });
+    await eventually(async () => (await db().selectFrom('secondChanceOffers').select('status').where('id', '=', made.body.id).executeTakeFirst())?.status === 'expired');
+  });
+
+  it('only the seller may offer (403; a stranger’s draft 404); only the runner-up may answer (seller 403, others 404)', async () => {
+    const { listing, carol, winner } = await unpaidAuction();
+    expectProblem(await offer(ctx.bob, listing.id), 403, 'not_listing_seller');
+    expectProblem(await offer(ctx.seller, '00000000-0000-4000-8000-000000000000'), 404, 'not_found');
+    const made = await offer(ctx.seller, listing.id);
+    expectProblem(await answer(ctx.seller, made.body.id, 'accept'), 403, 'not_offer_recipient');
+    expectProblem(await answer(winner, made.body.id, 'accept'), 404, 'not_found');
+    expectProblem(await answer(ctx.alice, made.body.id, 'accept'), 404, 'not_found');
+    expectProblem(await answer(carol, made.body.id, 'decline'), 404, 'not_found');
+    expectProblem(await answer(ctx.bob, '00000000-0000-4000-8000-000000000000', 'accept'), 404, 'not_found');
+    expect((await db().selectFrom('secondChanceOffers').select('status').where('id', '=', made.body.id).executeTakeFirstOrThrow()).status).toBe('pending');
+  });
+
+  it('bad input: a malformed id → 400 naming the field; a sale still pending or never made → 409 not_offerable', async () => {
+    const bad = await ctx.env.http.post('/v1/listings/not-a-uuid/second-chance').set(ctx.seller.auth).send();
+    expectProblem(bad, 400);
+    expect(bad.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'id' })]));
+    const badOffer = await ctx.env.http.post('/v1/offers/nope/accept').set(ctx.bob.auth).send();
+    expectProblem(badOffer, 400);
+    expect(badOffer.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'id' })]));
+    const unsold = await createActiveListing(ctx.env.deps, ctx.seller.id, {});
+    expectProblem(await offer(ctx.seller, unsold.id), 409, 'not_offerable');
+    expectProblem(await ctx.env.http.post(`/v1/listings/${unsold.id}/second-chance`).send(), 401);
+  });
+
+  it('no other bidder → 409 no_runner_up', async () => {
+    const listing = await createActiveListing(ctx.env.deps, ctx.seller.id, { auctionType: 'both', startingPriceCents: 5000, buyNowPriceCents: 10_000 });
+    const buyer = await createUser(ctx.env.deps);
+    const bought = await ctx.env.http.post(`/v1/listings/${listing.id}/buy-now`).set(buyer.auth).send();
+    expect(bought.status).toBe(201);
+    await db().updateTable('transactions').set({ paymentDueAt: sql<Date>`now() - interval '1 second'` }).where('id', '=', bought.body.transaction.id).execute();
+    expect(await enforcePaymentDeadline(ctx.env.deps, bought.body.transaction.id)).toBe('cancelled');
+    expectProblem(await offer(ctx.seller, listing.id), 409, 'no_runner_up');
+  });
+});
