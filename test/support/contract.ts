@@ -188,7 +188,8 @@ export interface ObservedAnswer {
  */
 export function checkAnswer(answer: ObservedAnswer): string | undefined {
   const method = answer.method.toUpperCase();
-  const where = `${method} ${answer.pathname} → ${answer.status}`;
+  const code = (answer.body as { code?: unknown } | undefined)?.code;
+  const where = `${method} ${answer.pathname} → ${answer.status}${typeof code === 'string' ? ` (${code})` : ''}`;
   const template = routeTemplate(method, answer.pathname);
   const operation = template && contract().doc.paths[template]?.[method.toLowerCase() as Method];
   if (!template || !operation) {

@@ -435,6 +435,15 @@ export interface paths {
                         "application/json": components["schemas"]["PublicProfile"];
                     };
                 };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -821,6 +830,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description listing_has_bids / listing_ended */
                 409: {
                     headers: {
@@ -870,6 +888,15 @@ export interface paths {
                 };
                 /** @description not_listing_seller */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -936,6 +963,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Listing"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description listing_not_draft */
@@ -1077,6 +1113,15 @@ export interface paths {
                         "application/json": components["schemas"]["WatchState"];
                     };
                 };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description listing_not_watchable (ended or cancelled) */
                 409: {
                     headers: {
@@ -1116,6 +1161,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["WatchState"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description RFC 9457 problem */
@@ -1162,6 +1216,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ListingImage"];
+                    };
+                };
+                /** @description not_listing_seller (the listing is visible to you but not yours) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description too_many_images (12) / listing_not_editable */
@@ -1238,6 +1310,24 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description not_listing_seller (the listing is visible to you but not yours) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description listing_terms_locked (has bids) */
                 409: {
                     headers: {
@@ -1289,6 +1379,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
                 /** @description RFC 9457 problem */
                 default: {
@@ -1397,6 +1496,15 @@ export interface paths {
                         "application/json": components["schemas"]["BidPage"];
                     };
                 };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -1445,8 +1553,17 @@ export interface paths {
                         "application/json": components["schemas"]["BidPending"];
                     };
                 };
-                /** @description own_listing, bidder_not_allowed */
+                /** @description own_listing, bidder_not_allowed, bidding_suspended (two unpaid purchases within 90 days) */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1456,6 +1573,15 @@ export interface paths {
                 };
                 /** @description bid_too_low (with minNextBidCents), bid_not_higher, auction_not_active, auction_ended */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description idempotency_key_reused: the key was used for a different bid */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1559,6 +1685,15 @@ export interface paths {
                         "application/json": components["schemas"]["RetractionResult"];
                     };
                 };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description retraction_not_allowed */
                 409: {
                     headers: {
@@ -1616,6 +1751,24 @@ export interface paths {
                         "application/json": components["schemas"]["BuyNowResult"];
                     };
                 };
+                /** @description own_listing, bidder_not_allowed, bidding_suspended (two unpaid purchases within 90 days) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description buy_now_unavailable */
                 409: {
                     headers: {
@@ -1671,6 +1824,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ListingEventPage"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description RFC 9457 problem */
@@ -1865,6 +2027,15 @@ export interface paths {
                         "application/json": components["schemas"]["Notification"];
                     };
                 };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -2042,6 +2213,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
                 /** @description RFC 9457 problem */
                 default: {
@@ -4914,7 +5094,7 @@ export interface components {
              * @example 2026-12-01T18:00:00Z
              */
             endsAt?: string | null;
-            location?: components["schemas"]["ListingLocation"];
+            location?: components["schemas"]["ListingLocation"] | null;
         };
         /**
          * @example {
@@ -4927,7 +5107,7 @@ export interface components {
             lat: number;
             lng: number;
             name: string;
-        } | null;
+        };
         ListingDetail: components["schemas"]["Listing"] & {
             /** @description The 3 nearest active safe zones within 50 km, nearest first; empty without a location */
             nearbySafeZones: components["schemas"]["SafeZone"][];
@@ -4941,7 +5121,7 @@ export interface components {
             kind: "police_station" | "library" | "mall" | "other";
             lat: number;
             lng: number;
-            hours: components["schemas"]["WeeklyHours"];
+            hours: components["schemas"]["WeeklyHours"] | null;
             timezone: string;
             phone: string | null;
             /** @description Null when the hours are not known */
@@ -4995,7 +5175,7 @@ export interface components {
                 opens: string;
                 closes: string;
             }[];
-        } | null;
+        };
         /** @description Drafts: any field (null clears an optional one). Scheduled/active without bids: title, description, condition, location. With bids: description, location. Anything else → 409 listing_terms_locked. */
         UpdateListing: {
             title?: string;
@@ -5019,7 +5199,7 @@ export interface components {
              * @example 2026-12-01T18:00:00Z
              */
             endsAt?: string | null;
-            location?: components["schemas"]["ListingLocation"];
+            location?: components["schemas"]["ListingLocation"] | null;
         };
         WatchState: {
             watching: boolean;
@@ -5322,7 +5502,7 @@ export interface components {
             kind: "police_station" | "library" | "mall" | "other";
             lat: number;
             lng: number;
-            hours: components["schemas"]["WeeklyHours"];
+            hours: components["schemas"]["WeeklyHours"] | null;
             timezone: string;
             phone: string | null;
             /** @description Null when the hours are not known */
@@ -5344,7 +5524,8 @@ export interface components {
             kind: "police_station" | "library" | "mall" | "other";
             lat: number;
             lng: number;
-            hours?: components["schemas"]["WeeklyHours"];
+            /** @default null */
+            hours: components["schemas"]["WeeklyHours"] | null;
             /** @example America/Toronto */
             timezone: string;
             /**
@@ -5365,7 +5546,7 @@ export interface components {
             kind?: "police_station" | "library" | "mall" | "other";
             lat?: number;
             lng?: number;
-            hours?: components["schemas"]["WeeklyHours"];
+            hours?: components["schemas"]["WeeklyHours"] | null;
             /** @example America/Toronto */
             timezone?: string;
             /** @example +14165550100 */
@@ -5383,7 +5564,7 @@ export interface components {
             listingTitle: string;
         };
         TransactionDetailWithMeetup: components["schemas"]["TransactionDetail"] & {
-            meetup: components["schemas"]["Meetup"];
+            meetup: components["schemas"]["Meetup"] | null;
         };
         Dispute: {
             /** Format: uuid */
@@ -5408,7 +5589,7 @@ export interface components {
             resolvedAt: string | null;
             /** Format: date-time */
             createdAt: string;
-        } | null;
+        };
         Meetup: {
             /** Format: uuid */
             id: string;
@@ -5421,7 +5602,7 @@ export interface components {
             proposedBy: string;
             /** Format: date-time */
             acceptedAt: string | null;
-        } | null;
+        };
         MeetupZone: {
             /** Format: uuid */
             id: string;
@@ -5441,7 +5622,7 @@ export interface components {
             cancelledAt: string | null;
             /** @enum {string|null} */
             myRole: "buyer" | "seller" | null;
-            dispute: components["schemas"]["Dispute"];
+            dispute: components["schemas"]["Dispute"] | null;
         };
         TransactionEventPage: {
             items: components["schemas"]["TransactionEvent"][];
