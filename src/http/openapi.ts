@@ -47,7 +47,14 @@ export function buildOpenApiDocument(routes: RouteDef[]) {
         status,
         {
           description: r.description,
-          ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : {}),
+          ...(r.schema
+            ? {
+                content: {
+                  [r.contentType ?? 'application/json']: { schema: r.schema },
+                  ...Object.fromEntries(Object.entries(r.alternatives ?? {}).map(([media, schema]) => [media, { schema }])),
+                },
+              }
+            : {}),
           // An error status declared without a schema is still a problem document: say so, so clients
           // (and the contract check) read its body as one.
           ...(!r.schema && Number(status) >= 400 ? { content: { 'application/problem+json': { schema: ProblemSchema } } } : {}),

@@ -4461,6 +4461,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["AuditLogPage"];
+                        "text/csv": string;
                     };
                 };
                 /** @description staff_only, missing_permission (audit:read) */
