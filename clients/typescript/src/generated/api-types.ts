@@ -319,6 +319,15 @@ export interface paths {
                         "application/json": components["schemas"]["UserMe"];
                     };
                 };
+                /** @description not_found: the account was deleted */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -392,6 +401,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["UserSelf"];
+                    };
+                };
+                /** @description not_found: the account was deleted */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description RFC 9457 problem */
