@@ -43,7 +43,7 @@ describe('bidding and money routes: the 404s and 2xx no feature test reached', (
   });
 
   it("shows a user's reviews (200) and 404 for an unknown user", async () => {
-    expect((await env.http.get(`/v1/users/${seller.id}/reviews`)).status).toBe(200);
-    expectProblem(await env.http.get(`/v1/users/${NOBODY}/reviews`), 404);
+    expect((await env.http.get(`/v1/users/${seller.id}/reviews`).set(buyer.auth)).status).toBe(200);
+    expectProblem(await env.http.get(`/v1/users/${NOBODY}/reviews`).set(buyer.auth), 404);
   });
 });
