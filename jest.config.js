@@ -18,6 +18,8 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFiles: ['<rootDir>/test/support/env.ts'],
+      // Every HTTP answer and socket event checked against the API contract (and recorded for the report).
+      setupFilesAfterEnv: ['<rootDir>/test/support/contract-hooks.ts'],
       slowTestThreshold: 20,
     },
   ],

@@ -126,6 +126,24 @@ describe('breakingChanges', () => {
     const narrowed = doc((d) => (d.components.schemas.Thing.properties.id.type = ['string', 'null']));
     expect(breakingChanges(narrowed, doc())).toEqual([]);
   });
+
+  it('reads `anyOf: [$ref, null]` as the nullable component it is (a nullable field written without changing the component)', () => {
+    const nullableComponent = doc((d) => {
+      (d.components.schemas.Thing as Record<string, unknown>).type = ['object', 'null'];
+    });
+    const nullableField = doc((d) => {
+      const created = d.paths['/things'].post as { responses: Record<string, { content: Record<string, { schema: unknown }> }> };
+      created.responses['201'].content['application/json'].schema = { anyOf: [{ $ref: '#/components/schemas/Thing' }, { type: 'null' }] };
+    });
+    expect(breakingChanges(nullableComponent, nullableField)).toEqual([]);
+    // Still compared through the union: a property the component loses is found.
+    const lost = doc((d) => {
+      const created = d.paths['/things'].post as { responses: Record<string, { content: Record<string, { schema: unknown }> }> };
+      created.responses['201'].content['application/json'].schema = { anyOf: [{ $ref: '#/components/schemas/Thing' }, { type: 'null' }] };
+      delete (d.components.schemas.Thing.properties as Record<string, unknown>).priceCents;
+    });
+    expect(breakingChanges(doc(), lost).join('\n')).toMatch(/priceCents: response property removed/);
+  });
 });
 
 describe('versionAllowsBreaking', () => {

@@ -23,7 +23,23 @@ function resolve(doc: Doc, schema: unknown): Json | undefined {
     const name = s.$ref.replace('#/components/schemas/', '');
     s = asObject(doc.components?.schemas?.[name]);
   }
-  return s;
+  return s ? unwrapNullable(doc, s) : s;
+}
+
+/**
+ * `anyOf: [X, {type: 'null'}]` (how a nullable field that refers to a component is written) read as X
+ * with `null` added to its types, so it compares like the inline `type: [object, null]` it replaces.
+ */
+function unwrapNullable(doc: Doc, s: Json): Json {
+  const parts = Array.isArray(s.anyOf) ? (s.anyOf as unknown[]) : undefined;
+  if (!parts || parts.length !== 2) return s;
+  const isNull = (p: unknown) => asObject(p)?.type === 'null';
+  const other = parts.find((p) => !isNull(p));
+  if (!parts.some(isNull) || !other) return s;
+  const inner = resolve(doc, other);
+  if (!inner) return s;
+  const types = typeof inner.type === 'string' ? [inner.type] : Array.isArray(inner.type) ? (inner.type as string[]) : undefined;
+  return types ? { ...inner, type: [...new Set([...types, 'null'])] } : inner;
 }
 
 /** Properties and required names of an object schema, allOf parts merged. */

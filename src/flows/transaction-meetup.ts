@@ -1,13 +1,13 @@
 import type { Ctx } from '../shared/context';
 import type { Platform } from '../shared/platform';
-import { z } from '../shared/zod';
+import { z, nullableRef } from '../shared/zod';
 import { currentMeetupView, MeetupSchema } from '../modules/meetups';
 import { getTransaction } from './transaction-detail';
 import { TransactionDetailSchema } from './transaction-detail.schemas';
 
 /** GET /v1/transactions/:id: the detail plus the current meetup (SPEC §9), `null` when none was proposed. */
 export const TransactionDetailWithMeetupSchema = TransactionDetailSchema.extend({
-  meetup: MeetupSchema.nullable(),
+  meetup: nullableRef(MeetupSchema),
 }).openapi('TransactionDetailWithMeetup');
 
 /** The transaction detail (visibility and staff audit decided by the transactions module) with its meetup. */

@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from '../shared/zod';
-import type { RouteDef } from './route';
+import type { ResponseSpec, RouteDef } from './route';
 
 const ProblemSchema = z
   .object({
@@ -23,6 +23,19 @@ export const API_VERSION = '0.3.0';
 /** `/v1/listings/:id` → `/v1/listings/{id}`. */
 const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 
+/**
+ * Error answers a route gives by construction, documented for it unless the route declares its own:
+ * a path naming a resource answers 404 when it does not exist or is not the caller's to see (SPEC:
+ * another user's resource is a 404, not a 403), and a staff route answers 403 `staff_only` to others
+ * (the role check in src/http/mount.ts).
+ */
+function impliedResponses(spec: RouteDef['spec']): Record<number, { description: string }> {
+  const implied: Record<number, { description: string }> = {};
+  if (spec.path.includes('/:')) implied[404] = { description: 'not_found: no such resource, or not visible to the caller' };
+  if (spec.roles) implied[403] = { description: 'staff_only: the route is for staff' };
+  return implied;
+}
+
 /** Builds the OpenAPI 3.1 document from the declared routes (deterministic: committed and diffed). */
 export function buildOpenApiDocument(routes: RouteDef[]) {
   const registry = new OpenAPIRegistry();
@@ -30,11 +43,18 @@ export function buildOpenApiDocument(routes: RouteDef[]) {
   const bearer = registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   for (const { spec } of routes) {
     const responses = Object.fromEntries(
-      Object.entries(spec.responses).map(([status, r]) => [
+      Object.entries({ ...impliedResponses(spec), ...spec.responses }).map(([status, r]: [string, ResponseSpec]) => [
         status,
         {
           description: r.description,
-          ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : {}),
+          ...(r.schema
+            ? {
+                content: {
+                  [r.contentType ?? 'application/json']: { schema: r.schema },
+                  ...Object.fromEntries(Object.entries(r.alternatives ?? {}).map(([media, schema]) => [media, { schema }])),
+                },
+              }
+            : {}),
           // An error status declared without a schema is still a problem document: say so, so clients
           // (and the contract check) read its body as one.
           ...(!r.schema && Number(status) >= 400 ? { content: { 'application/problem+json': { schema: ProblemSchema } } } : {}),

@@ -26,6 +26,8 @@ export interface ResponseSpec {
   description: string;
   schema?: z.ZodType;
   contentType?: string;
+  /** Other media types the same status may answer with (e.g. `text/csv` for an export), by media type. */
+  alternatives?: Record<string, z.ZodType>;
 }
 
 /** Everything about a route that the OpenAPI document and validation need, declared once. */

@@ -2,13 +2,15 @@
  * The main journey through the typed client only (clients/typescript), against a started platform:
  * api and realtime on real ports, workers, the Stripe stand-in. Every REST answer is checked against
  * the OpenAPI document. Access tokens live 5 s here, so refresh-with-rotation runs for REST and sockets.
- * Not covered yet: the meetup step (no meetup routes exist).
+ * The meetup (SPEC §9) sits between pay and the QR: the seller proposes a safe zone found near the
+ * listing, the buyer sees the proposal arrive over the transaction room and accepts it.
  */
 import type { Middleware } from 'openapi-fetch';
-import { createBiddtClient, unwrap, type BiddtClient, type ListingEvent, type Tokens } from '../../clients/typescript/src';
+import { createBiddtClient, unwrap, type BiddtClient, type ListingEvent, type MeetupUpdatedEvent, type Tokens } from '../../clients/typescript/src';
 import { startRealtime, type RealtimeServer } from '../../realtime/io';
 import { expectResponseMatches } from '../support/contract';
 import { eventually } from '../support/fixtures';
+import { insertZone } from '../safe-zones/support';
 import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
 
 const PHONES = { seller: '+15555550100', alice: '+15555550101', bob: '+15555550102' };
@@ -16,6 +18,9 @@ const CODE = '123456';
 
 let env: StripeTestEnv;
 let realtime: RealtimeServer;
+/** A library near the listing, registered by staff before the journey (the admin API has its own tests). */
+let zoneId: string;
+const PLATEAU = { lat: 45.5019, lng: -73.5674 };
 const clients: BiddtClient[] = [];
 const stored = new Map<string, Tokens | null>();
 const tokenChanges = new Map<string, number>();
@@ -60,6 +65,7 @@ beforeAll(async () => {
     },
   });
   realtime = await startRealtime(await env.sibling(), 0);
+  zoneId = await insertZone(env.deps, { name: 'Bibliothèque du Plateau', lat: 45.5035, lng: -73.57, timezone: 'America/Toronto' });
 });
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -75,7 +81,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 const confirmOnDevice = (paymentIntentId: string) => env.standIn.confirmPaymentIntent(paymentIntentId, 'pm_card_visa');
 
-describe('journey: sign in → list → publish → two bidders → soft close → win → pay → QR → release → rate', () => {
+describe('journey: sign in → list → publish → two bidders → soft close → win → pay → meetup → QR → release → rate', () => {
   it('runs end to end through @biddt/client', async () => {
     const [seller, alice, bob] = [await signIn('seller'), await signIn('alice'), await signIn('bob')];
     expect(stored.get('alice')).toEqual(alice.session.current);
@@ -92,7 +98,7 @@ describe('journey: sign in → list → publish → two bidders → soft close �
           auctionType: 'auction',
           startingPriceCents: 50_000,
           endsAt: new Date(Date.now() + 4_500).toISOString(),
-          location: { lat: 45.5019, lng: -73.5674, name: 'Plateau, Montréal' },
+          location: { ...PLATEAU, name: 'Plateau, Montréal' },
         },
       }),
     );
@@ -133,6 +139,25 @@ describe('journey: sign in → list → publish → two bidders → soft close �
     const statusOf = async (client: BiddtClient) =>
       unwrap(await client.api.GET('/v1/transactions/{id}', { params: { path: { id: tx.id } } })).status;
     await eventually(async () => (await statusOf(bob)) === 'in_escrow', 15_000);
+
+    // Meetup: the seller picks the nearest safe zone and a time; Bob, in the transaction room, sees the
+    // proposal arrive and accepts it; the transaction now shows the accepted meetup.
+    const zones = unwrap(await seller.api.GET('/v1/safe-zones', { params: { query: { near: `${PLATEAU.lat},${PLATEAU.lng}` } } }));
+    expect(zones.items[0]).toMatchObject({ id: zoneId });
+    const meetupUpdates: MeetupUpdatedEvent[] = [];
+    bob.realtime().socket.on('meetup_updated', (update) => meetupUpdates.push(update));
+    await bob.realtime().request('join_chat', { transactionId: tx.id });
+    const startsAt = new Date(Date.now() + 3 * 3_600_000).toISOString();
+    const proposal = unwrap(
+      await seller.api.POST('/v1/transactions/{id}/meetup', { params: { path: { id: tx.id } }, body: { safeZoneId: zoneId, startsAt } }),
+    );
+    expect(proposal).toMatchObject({ status: 'proposed', safeZone: { id: zoneId } });
+    await eventually(async () => meetupUpdates.find((u) => u.meetup.status === 'proposed'), 10_000);
+    const accepted = unwrap(await bob.api.POST('/v1/transactions/{id}/meetup/accept', { params: { path: { id: tx.id } } }));
+    expect(accepted).toMatchObject({ id: proposal.id, status: 'accepted' });
+    await eventually(async () => meetupUpdates.find((u) => u.meetup.status === 'accepted'), 10_000);
+    const withMeetup = unwrap(await seller.api.GET('/v1/transactions/{id}', { params: { path: { id: tx.id } } }));
+    expect(withMeetup).toMatchObject({ meetup: { id: proposal.id, status: 'accepted', startsAt: proposal.startsAt } });
 
     // Handover: the buyer shows the QR, the seller scans it, the escrow is released.
     const qr = unwrap(await bob.api.GET('/v1/transactions/{id}/qr', { params: { path: { id: tx.id } } }));

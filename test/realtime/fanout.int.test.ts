@@ -175,18 +175,17 @@ describe('listing events across two realtime servers', () => {
     const w = await openClient(rtA.port, watcher.accessToken);
     okData(await w.ack('subscribe', { listingId: listing.id }));
     const emitter = socketEmitter(env.deps);
-    for (let seq = 1; seq <= 6; seq += 1) {
-      emitter
-        .to(listingRoom(listing.id))
-        .emit('bid_placed', { listingId: listing.id, seq, currentPriceCents: 500 + seq * 50, bidCount: seq });
-    }
+    // Complete bid_placed payloads (the contract hook checks every received event against its schema).
+    const endsAt = new Date(Date.now() + 60_000).toISOString();
+    const placed = (seq: number) => ({ listingId: listing.id, seq, bid: { amountCents: 500 + seq * 50 }, currentPriceCents: 500 + seq * 50, bidCount: seq, endsAt });
+    for (let seq = 1; seq <= 6; seq += 1) emitter.to(listingRoom(listing.id)).emit('bid_placed', placed(seq));
     // Both realtime servers share this process: hold the event loop so the burst piles up unread.
     const until = Date.now() + 150;
     while (Date.now() < until);
     emitter.to(listingRoom(listing.id)).emit('auction_extended', { listingId: listing.id, seq: 7, endsAt: new Date().toISOString() });
     await w.waitFor('auction_extended', 1, listing.id);
     const updates = w.events('bid_placed', listing.id);
-    expect(updates).toEqual([{ listingId: listing.id, fromSeq: 1, seq: 6, currentPriceCents: 800, bidCount: 6 }]);
+    expect(updates).toEqual([{ ...placed(6), fromSeq: 1 }]);
   });
 
   it('refuses to subscribe to a missing or draft listing', async () => {

@@ -66,4 +66,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_PG_ADMIN_URL = adminUrl;
   process.env.TEST_PG_TEMPLATE = template;
   process.env.TEST_REDIS_URL = redisUrl;
+  // Each test file writes what it exercised of the API contract here; global-teardown.ts reports it.
+  process.env.TEST_CONTRACT_DIR = mkdtempSync(join(tmpdir(), 'biddt-contract-'));
 }

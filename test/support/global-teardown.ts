@@ -1,7 +1,9 @@
 import { Client } from 'pg';
+import { writeContractReport } from './contract-report';
 
 /** Drops the template and any test database left behind, then stops services we started. */
 export default async function globalTeardown(): Promise<void> {
+  if (process.env.TEST_CONTRACT_DIR) writeContractReport(process.env.TEST_CONTRACT_DIR, (line) => process.stderr.write(`[test teardown] ${line}\n`));
   const adminUrl = process.env.TEST_PG_ADMIN_URL;
   const template = process.env.TEST_PG_TEMPLATE;
   if (adminUrl && template) {

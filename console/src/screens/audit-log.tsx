@@ -15,8 +15,8 @@ export function AuditLog() {
   const [cursor, setCursor] = useState<string | undefined>();
   const q = useQuery({
     queryKey: ['audit', filter, cursor],
-    queryFn: async () =>
-      unwrap(
+    queryFn: async () => {
+      const page = unwrap(
         await api().GET('/v1/admin/audit-log', {
           params: {
             query: {
@@ -29,7 +29,11 @@ export function AuditLog() {
             },
           },
         }),
-      ),
+      );
+      // The route answers text/csv only for `format=csv` (the download link); this JSON query never asks for it.
+      if (typeof page === 'string') throw new Error('The audit log answered CSV to a JSON query.');
+      return page;
+    },
   });
   const set = (k: keyof typeof blank) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value.trim() });
   return (

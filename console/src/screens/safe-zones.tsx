@@ -35,6 +35,8 @@ export function SafeZones() {
             lat: Number(form.lat),
             lng: Number(form.lng),
             timezone: form.timezone,
+            // Opening hours are set by the CSV import; a zone added here lists none.
+            hours: null,
             phone: form.phone || null,
             active: true,
           },

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Platform } from '../../shared/platform';
 import { defineRoute, ok, signInRequired } from '../../http/route';
 import { parseInput } from '../../shared/validation';
-import type { z } from '../../shared/zod';
+import { z } from '../../shared/zod';
 import { auditLogCsv, auditLogPage, recordAudit, type AuditFilter } from '../audit';
 import { requirePermission } from './admin.policy';
 import { AuditLogPage, AuditLogQuery } from './admin.schemas';
@@ -67,6 +67,7 @@ export const auditLogRoutes = [
         200: {
           description: 'A page of entries (JSON), or text/csv with format=csv (X-Next-Cursor when cut at 10,000 rows)',
           schema: AuditLogPage,
+          alternatives: { 'text/csv': z.string().openapi({ description: 'One header row, then one row per entry' }) },
         },
         403: { description: 'staff_only, missing_permission (audit:read)' },
       },

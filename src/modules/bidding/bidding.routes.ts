@@ -38,7 +38,8 @@ export const biddingRoutes = [
         201: { description: 'Decided: leading or outbid', schema: BidAcceptedSchema },
         202: { description: 'Not decided within the wait; a bid_result event follows in your user room', schema: BidPendingSchema },
         409: { description: 'bid_too_low (with minNextBidCents), bid_not_higher, auction_not_active, auction_ended' },
-        403: { description: 'own_listing, bidder_not_allowed' },
+        403: { description: 'own_listing, bidder_not_allowed, bidding_suspended (two unpaid purchases within 90 days)' },
+        422: { description: 'idempotency_key_reused: the key was used for a different bid' },
       },
     },
     async (deps, { actor, params, body, headers }) => {
@@ -95,6 +96,7 @@ export const biddingRoutes = [
       idempotent: true,
       responses: {
         201: { description: 'Sold to you', schema: z.object({ transaction: TransactionSchema }).openapi('BuyNowResult') },
+        403: { description: 'own_listing, bidder_not_allowed, bidding_suspended (two unpaid purchases within 90 days)' },
         409: { description: 'buy_now_unavailable' },
       },
     },

@@ -62,6 +62,7 @@ export const listingImageRoutes = [
       before: () => [imageUpload()],
       responses: {
         201: { description: 'The stored image', schema: ListingImage },
+        403: { description: 'not_listing_seller (the listing is visible to you but not yours)' },
         409: { description: 'too_many_images (12) / listing_not_editable' },
         413: { description: 'image_too_large' },
         422: { description: 'unsupported_image_type (checked by content, not name)' },
@@ -79,7 +80,11 @@ export const listingImageRoutes = [
       summary: 'Remove a photo from your listing (not once it has bids)',
       tags,
       params: ListingImageParams,
-      responses: { 204: { description: 'Removed' }, 409: { description: 'listing_terms_locked (has bids)' } },
+      responses: {
+        204: { description: 'Removed' },
+        403: { description: 'not_listing_seller (the listing is visible to you but not yours)' },
+        409: { description: 'listing_terms_locked (has bids)' },
+      },
     },
     async (deps, input) => {
       await removeListingImage(deps, { actor: input.actor, requestId: input.requestId }, input.params.id, input.params.imageId);

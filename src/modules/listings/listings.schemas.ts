@@ -1,4 +1,4 @@
-import { z } from '../../shared/zod';
+import { z, nullableRef } from '../../shared/zod';
 import { CategorySlug } from '../categories';
 
 /** Upper bound that keeps every amount inside PostgreSQL `integer` ($10M). */
@@ -33,7 +33,7 @@ export const CreateListingBody = z
       .openapi({ description: "Required for fixed and both, refused for auction; ≥ reserve, else > startingPriceCents" }),
     startsAt: Instant.nullable().optional().openapi({ description: 'Absent or past: the listing starts when published' }),
     endsAt: Instant.nullable().optional().openapi({ description: 'Required to publish an auction' }),
-    location: Location.nullable().optional(),
+    location: nullableRef(Location).optional(),
   })
   .openapi('CreateListing');
 
@@ -49,7 +49,7 @@ export const UpdateListingBody = z
     buyNowPriceCents: Cents.nullable().optional(),
     startsAt: Instant.nullable().optional(),
     endsAt: Instant.nullable().optional(),
-    location: Location.nullable().optional(),
+    location: nullableRef(Location).optional(),
   })
   .openapi('UpdateListing', {
     description:

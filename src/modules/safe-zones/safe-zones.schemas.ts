@@ -1,4 +1,4 @@
-import { z } from '../../shared/zod';
+import { z, nullableRef } from '../../shared/zod';
 import { canonicalTimeZone, CLOSES, OPENS, weeklyHoursProblem, WEEKDAYS } from './opening-hours';
 
 export const SAFE_ZONE_KINDS = ['police_station', 'library', 'mall', 'other'] as const;
@@ -52,7 +52,7 @@ const ZoneFields = {
   kind: SafeZoneKind,
   lat: z.number(),
   lng: z.number(),
-  hours: WeeklyHoursSchema.nullable(),
+  hours: nullableRef(WeeklyHoursSchema),
   timezone: z.string(),
   phone: z.string().nullable(),
   openNow: z.boolean().nullable().openapi({ description: 'Null when the hours are not known' }),
@@ -99,7 +99,7 @@ export const CreateSafeZoneBody = z
     kind: SafeZoneKind,
     lat: Lat,
     lng: Lng,
-    hours: WeeklyHoursSchema.nullable().default(null),
+    hours: nullableRef(WeeklyHoursSchema).default(null),
     timezone: TimeZoneName,
     phone: SafeZonePhone.nullable().default(null),
     active: z.boolean().default(true),
@@ -113,7 +113,7 @@ export const UpdateSafeZoneBody = z
     kind: SafeZoneKind.optional(),
     lat: Lat.optional(),
     lng: Lng.optional(),
-    hours: WeeklyHoursSchema.nullable().optional(),
+    hours: nullableRef(WeeklyHoursSchema).optional(),
     timezone: TimeZoneName.optional(),
     phone: SafeZonePhone.nullable().optional(),
     active: z.boolean().optional().openapi({ description: 'true reactivates a deactivated zone' }),

@@ -8,7 +8,13 @@ const tags = ['users'];
 
 export const userRoutes = [
   defineRoute(
-    { method: 'get', path: '/v1/users/me', summary: 'The signed-in user', tags, responses: { 200: { description: 'You', schema: UserMe } } },
+    {
+      method: 'get',
+      path: '/v1/users/me',
+      summary: 'The signed-in user',
+      tags,
+      responses: { 200: { description: 'You', schema: UserMe }, 404: { description: 'not_found: the account was deleted' } },
+    },
     async (deps, { actor }) => {
       const user = await usersRepository.findById(deps.db, actor.userId);
       if (!user) throw notFound('user');
@@ -27,7 +33,7 @@ export const userRoutes = [
       summary: 'Update your profile',
       tags,
       body: UpdateMeBody,
-      responses: { 200: { description: 'Updated', schema: UserSelf } },
+      responses: { 200: { description: 'Updated', schema: UserSelf }, 404: { description: 'not_found: the account was deleted' } },
     },
     async (deps, { actor, body }) => {
       const user = await usersRepository.update(deps.db, actor.userId, body);

@@ -319,6 +319,15 @@ export interface paths {
                         "application/json": components["schemas"]["UserMe"];
                     };
                 };
+                /** @description not_found: the account was deleted */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -394,6 +403,15 @@ export interface paths {
                         "application/json": components["schemas"]["UserSelf"];
                     };
                 };
+                /** @description not_found: the account was deleted */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -433,6 +451,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PublicProfile"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description RFC 9457 problem */
@@ -1080,6 +1107,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description listing_has_bids / listing_ended */
                 409: {
                     headers: {
@@ -1129,6 +1165,15 @@ export interface paths {
                 };
                 /** @description not_listing_seller */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1195,6 +1240,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Listing"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description listing_not_draft */
@@ -1336,6 +1390,15 @@ export interface paths {
                         "application/json": components["schemas"]["WatchState"];
                     };
                 };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description listing_not_watchable (ended or cancelled) */
                 409: {
                     headers: {
@@ -1375,6 +1438,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["WatchState"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description RFC 9457 problem */
@@ -1645,6 +1717,24 @@ export interface paths {
                         "application/json": components["schemas"]["ListingImage"];
                     };
                 };
+                /** @description not_listing_seller (the listing is visible to you but not yours) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description too_many_images (12) / listing_not_editable */
                 409: {
                     headers: {
@@ -1719,6 +1809,24 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description not_listing_seller (the listing is visible to you but not yours) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description listing_terms_locked (has bids) */
                 409: {
                     headers: {
@@ -1770,6 +1878,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
                 /** @description RFC 9457 problem */
                 default: {
@@ -1878,6 +1995,15 @@ export interface paths {
                         "application/json": components["schemas"]["BidPage"];
                     };
                 };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -1926,8 +2052,17 @@ export interface paths {
                         "application/json": components["schemas"]["BidPending"];
                     };
                 };
-                /** @description own_listing, bidder_not_allowed */
+                /** @description own_listing, bidder_not_allowed, bidding_suspended (two unpaid purchases within 90 days) */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1937,6 +2072,15 @@ export interface paths {
                 };
                 /** @description bid_too_low (with minNextBidCents), bid_not_higher, auction_not_active, auction_ended */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description idempotency_key_reused: the key was used for a different bid */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2040,6 +2184,15 @@ export interface paths {
                         "application/json": components["schemas"]["RetractionResult"];
                     };
                 };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description retraction_not_allowed */
                 409: {
                     headers: {
@@ -2097,6 +2250,24 @@ export interface paths {
                         "application/json": components["schemas"]["BuyNowResult"];
                     };
                 };
+                /** @description own_listing, bidder_not_allowed, bidding_suspended (two unpaid purchases within 90 days) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description buy_now_unavailable */
                 409: {
                     headers: {
@@ -2152,6 +2323,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ListingEventPage"];
+                    };
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description RFC 9457 problem */
@@ -2346,6 +2526,15 @@ export interface paths {
                         "application/json": components["schemas"]["Notification"];
                     };
                 };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -2523,6 +2712,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
                 /** @description RFC 9457 problem */
                 default: {
@@ -4823,6 +5021,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["AuditLogPage"];
+                        "text/csv": string;
                     };
                 };
                 /** @description staff_only, missing_permission (audit:read) */
@@ -5682,7 +5881,7 @@ export interface components {
              * @example 2026-12-01T18:00:00Z
              */
             endsAt?: string | null;
-            location?: components["schemas"]["ListingLocation"];
+            location?: components["schemas"]["ListingLocation"] | null;
         };
         /**
          * @example {
@@ -5695,7 +5894,7 @@ export interface components {
             lat: number;
             lng: number;
             name: string;
-        } | null;
+        };
         ImportedListings: {
             created: number;
             items: {
@@ -5720,7 +5919,7 @@ export interface components {
             kind: "police_station" | "library" | "mall" | "other";
             lat: number;
             lng: number;
-            hours: components["schemas"]["WeeklyHours"];
+            hours: components["schemas"]["WeeklyHours"] | null;
             timezone: string;
             phone: string | null;
             /** @description Null when the hours are not known */
@@ -5774,7 +5973,7 @@ export interface components {
                 opens: string;
                 closes: string;
             }[];
-        } | null;
+        };
         /** @description Drafts: any field (null clears an optional one). Scheduled/active without bids: title, description, condition, location. With bids: description, location. Anything else → 409 listing_terms_locked. */
         UpdateListing: {
             title?: string;
@@ -5798,7 +5997,7 @@ export interface components {
              * @example 2026-12-01T18:00:00Z
              */
             endsAt?: string | null;
-            location?: components["schemas"]["ListingLocation"];
+            location?: components["schemas"]["ListingLocation"] | null;
         };
         WatchState: {
             watching: boolean;
@@ -6175,7 +6374,7 @@ export interface components {
             kind: "police_station" | "library" | "mall" | "other";
             lat: number;
             lng: number;
-            hours: components["schemas"]["WeeklyHours"];
+            hours: components["schemas"]["WeeklyHours"] | null;
             timezone: string;
             phone: string | null;
             /** @description Null when the hours are not known */
@@ -6197,7 +6396,8 @@ export interface components {
             kind: "police_station" | "library" | "mall" | "other";
             lat: number;
             lng: number;
-            hours?: components["schemas"]["WeeklyHours"];
+            /** @default null */
+            hours: components["schemas"]["WeeklyHours"] | null;
             /** @example America/Toronto */
             timezone: string;
             /**
@@ -6218,7 +6418,7 @@ export interface components {
             kind?: "police_station" | "library" | "mall" | "other";
             lat?: number;
             lng?: number;
-            hours?: components["schemas"]["WeeklyHours"];
+            hours?: components["schemas"]["WeeklyHours"] | null;
             /** @example America/Toronto */
             timezone?: string;
             /** @example +14165550100 */
@@ -6236,7 +6436,7 @@ export interface components {
             listingTitle: string;
         };
         TransactionDetailWithMeetup: components["schemas"]["TransactionDetail"] & {
-            meetup: components["schemas"]["Meetup"];
+            meetup: components["schemas"]["Meetup"] | null;
         };
         Dispute: {
             /** Format: uuid */
@@ -6261,7 +6461,7 @@ export interface components {
             resolvedAt: string | null;
             /** Format: date-time */
             createdAt: string;
-        } | null;
+        };
         Meetup: {
             /** Format: uuid */
             id: string;
@@ -6274,7 +6474,7 @@ export interface components {
             proposedBy: string;
             /** Format: date-time */
             acceptedAt: string | null;
-        } | null;
+        };
         MeetupZone: {
             /** Format: uuid */
             id: string;
@@ -6294,7 +6494,7 @@ export interface components {
             cancelledAt: string | null;
             /** @enum {string|null} */
             myRole: "buyer" | "seller" | null;
-            dispute: components["schemas"]["Dispute"];
+            dispute: components["schemas"]["Dispute"] | null;
         };
         TransactionEventPage: {
             items: components["schemas"]["TransactionEvent"][];
