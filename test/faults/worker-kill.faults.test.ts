@@ -37,7 +37,6 @@ describe.each<[string, KillSwitches, 'release' | 'refund']>([
     await c.startWorker();
     const expected = { [txId]: effect === 'release' ? ('released' as const) : ('refunded' as const) };
     await converge(c, expected);
-    const report = await expectInvariants(c, { expected });
-    figures(`worker-kill ${scenario}`, report, { convergeMs: Date.now() - started });
+    await expectInvariants(c, { expected }, (report) => figures(`worker-kill ${scenario}`, report, { convergeMs: Date.now() - started }));
   }, 60_000);
 });

@@ -168,7 +168,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<FaultClus
       pg = await startPostgres(join(home, 'pg'), pgPort);
       say('postgres: started again');
     },
-    logs: () => [cluster.api, ...cluster.workers].filter(Boolean).map((p) => `--- ${p!.name} ${p!.pid}\n${p!.stderr()}`).join('\n'),
+    logs: () =>
+      [cluster.api, ...cluster.workers]
+        .filter(Boolean)
+        .map((p) => `--- ${p!.name} ${p!.pid}\n${p!.stderr()}`)
+        .join('\n'),
     async close() {
       standIn.setWebhookUrl(null);
       await Promise.allSettled([cluster.api, ...cluster.workers].filter(Boolean).map((p) => p!.stop(3000)));

@@ -63,7 +63,13 @@ export class FakeTime {
       for (const id of ids) {
         const job = await Job.fromId(queue, id);
         // Gone or already moved on by a worker between the two reads: nothing to bring forward.
-        if (await job?.promote().then(() => true, () => false)) count += 1;
+        if (
+          await job?.promote().then(
+            () => true,
+            () => false,
+          )
+        )
+          count += 1;
       }
     }
     this.promotedCount += count;

@@ -50,7 +50,12 @@ export function spawnNode(name: string, entry: string, env: NodeJS.ProcessEnv): 
 }
 
 /** Polls `probe` until it returns something truthy; throws with `what` (and `why()`) after `timeoutMs`. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs: number, why?: () => string): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs: number,
+  why?: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -61,7 +66,9 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
       lastError = err; // a dependency being restarted: keep polling
     }
     if (Date.now() > deadline) {
-      throw new Error(`${what}: not within ${timeoutMs} ms${lastError ? ` (last error: ${String(lastError)})` : ''}${why ? `\n${why()}` : ''}`);
+      throw new Error(
+        `${what}: not within ${timeoutMs} ms${lastError ? ` (last error: ${String(lastError)})` : ''}${why ? `\n${why()}` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

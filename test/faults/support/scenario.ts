@@ -40,7 +40,7 @@ export async function converge(c: FaultCluster, expected: Record<string, Transac
       return rows.length === Object.keys(expected).length && rows.every((r) => r.status === expected[r.id]);
     },
     timeoutMs,
-    () => "",
+    () => '',
   ).catch(async (err: Error) => {
     const rows = await c.deps.db.selectFrom('transactions').select(['id', 'status']).where('id', 'in', Object.keys(expected)).execute();
     throw new Error(`${err.message}\nnow: ${JSON.stringify(rows)}\n${c.logs().slice(-4000)}`);
@@ -50,6 +50,11 @@ export async function converge(c: FaultCluster, expected: Record<string, Transac
 
 /** One line of figures per scenario, for docs/RELIABILITY.md (printed with FAULTS_REPORT=1). */
 export function figures(scenario: string, report: InvariantReport, extra: Record<string, unknown>): void {
-  const line = JSON.stringify({ scenario, ...report.figures, ...extra });
+  const line = JSON.stringify({ scenario, pass: report.violations.length === 0, ...report.figures, ...extra });
   if (process.env.FAULTS_REPORT) process.stderr.write(`[faults figures] ${line}\n`);
+}
+
+/** BullMQ's view of the money queue: jobs that gave up for good are effects nobody will retry. */
+export async function escrowJobCounts(c: FaultCluster): Promise<Record<string, number>> {
+  return c.deps.queues.escrow.getJobCounts('failed', 'delayed', 'active', 'waiting', 'completed');
 }
