@@ -12,7 +12,7 @@ let p: People;
 beforeAll(async () => {
   c = await startCluster({ workers: 2 });
   p = await people(c, 4);
-}, 90_000);
+}, 150_000);
 afterAll(() => c?.close(), 30_000);
 
 it('PostgreSQL restarted during a bid burst: no 2xx for an uncommitted bid, no committed bid lost, bidding resumes', async () => {

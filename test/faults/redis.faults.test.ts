@@ -13,7 +13,7 @@ let p: People;
 beforeAll(async () => {
   c = await startCluster({ workers: 1, env: { SOFT_CLOSE_WINDOW_SEC: '1', SOFT_CLOSE_EXTENSION_SEC: '1' } });
   p = await people(c, 3);
-}, 90_000);
+}, 150_000);
 afterAll(() => c?.close(), 30_000);
 
 type Phase = 'bidding' | 'closing' | 'releasing';

@@ -11,7 +11,7 @@ let p: People;
 beforeAll(async () => {
   c = await startCluster({ workers: 1 });
   p = await people(c, 3);
-}, 90_000);
+}, 150_000);
 afterAll(() => c?.close(), 30_000);
 
 const FIVE_MINUTES = 5 * 60_000;

@@ -10,7 +10,7 @@ let p: People;
 beforeAll(async () => {
   c = await startCluster({ workers: 1 });
   p = await people(c, 3);
-}, 90_000);
+}, 150_000);
 afterAll(() => c?.close(), 30_000);
 
 it('webhooks delayed, duplicated ×3 and shuffled: each effect once, ledger and Stripe agree', async () => {
@@ -44,6 +44,9 @@ it('webhooks held back for a while (endpoint unreachable), then all delivered at
   await converge(c, expected);
   await c.standIn.waitForDeliveries(20_000);
   await expectInvariants(c, { expected }, (report) =>
-    figures('webhooks held 4 s then flushed ×2 shuffled', report, { deliveries: c.standIn.deliveryLog.length, msTotal: Date.now() - started }),
+    figures('webhooks held 4 s then flushed ×2 shuffled', report, {
+      deliveries: c.standIn.deliveryLog.length,
+      msTotal: Date.now() - started,
+    }),
   );
 }, 85_000);

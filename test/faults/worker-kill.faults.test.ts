@@ -11,7 +11,7 @@ beforeAll(async () => {
   c = await startCluster({ workers: 0 });
   await c.startWorker(); // pays and funds the sales below, then steps aside for each fault worker
   p = await people(c);
-}, 90_000);
+}, 150_000);
 afterAll(() => c?.close(), 30_000);
 
 async function onlyFaultWorker(switches: KillSwitches) {

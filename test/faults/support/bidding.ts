@@ -9,7 +9,13 @@ import { until } from './processes';
  * Bidders raising each other on one listing over real HTTP (the api child) until `untilMs` has
  * passed; every answer is recorded, including the refusals and the errors a fault causes.
  */
-export async function bidUntil(c: FaultCluster, listingId: string, bidders: TestUser[], untilMs: number, answers: BidAnswer[]): Promise<void> {
+export async function bidUntil(
+  c: FaultCluster,
+  listingId: string,
+  bidders: TestUser[],
+  untilMs: number,
+  answers: BidAnswer[],
+): Promise<void> {
   let max = 1_000;
   await Promise.all(
     bidders.map(async (bidder) => {
@@ -47,7 +53,8 @@ export async function bidsDecided(c: FaultCluster, answers: BidAnswer[], timeout
   if (!pending.length) return;
   await until(
     'every 202 bid is decided',
-    async () => (await c.deps.db.selectFrom('bidRequests').select('requestId').where('requestId', 'in', pending).execute()).length === pending.length,
+    async () =>
+      (await c.deps.db.selectFrom('bidRequests').select('requestId').where('requestId', 'in', pending).execute()).length === pending.length,
     timeoutMs,
   ).catch(() => undefined);
 }

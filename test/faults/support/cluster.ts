@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ts from 'typescript';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createDb } from '../../../db/connection';
@@ -12,6 +13,7 @@ import { freePort, startEmbeddedPostgres, startRedisServer, type LocalService } 
 import { LogPush } from '../../../src/providers/push/log-push';
 import { ConsoleSms } from '../../../src/providers/sms/console-sms';
 import { startStripeStandIn, type StripeStandIn } from '../../../tools/stripe-standin/src';
+import { compileEntryPoints } from '../../support/compiled';
 import { RELAXED_LIMITS } from '../../support/harness';
 import { FakeTime } from './fake-time';
 import { spawnNode, until, type NodeProcess } from './processes';
@@ -63,8 +65,23 @@ async function startPostgres(dataDir: string, port: number) {
   return startEmbeddedPostgres({ dataDir, port, log: () => undefined });
 }
 
+/** The entry points as `npm run build` lays them out, plus the fault worker (test/faults/support/fault-worker.ts). */
+async function compileForFaults() {
+  const dist = await compileEntryPoints();
+  const source = join(__dirname, 'fault-worker.ts');
+  const { outputText } = ts.transpileModule(readFileSync(source, 'utf8'), {
+    fileName: source,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  });
+  const out = join(dist.dir, 'test', 'faults', 'support');
+  await import('node:fs/promises').then((fs) => fs.mkdir(out, { recursive: true }));
+  writeFileSync(join(out, 'fault-worker.js'), outputText);
+  return { ...dist, entry: (path: string) => join(dist.dir, path.replace(/\.ts$/, '.js')) };
+}
+
 export async function startCluster(opts: ClusterOptions = {}): Promise<FaultCluster> {
   // 0755: as root, PostgreSQL runs as `postgres` and must reach its data directory where we put it.
+  const dist = await compileForFaults();
   const home = mkdtempSync(join(tmpdir(), 'biddt-faults-'));
   chmodSync(home, 0o755);
   const pgPort = await freePort();
@@ -119,7 +136,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<FaultClus
     api: undefined,
     workers: [],
     async startApi() {
-      const api = spawnNode('api', 'src/main.ts', childEnv());
+      const api = spawnNode('api', dist.entry('src/main.ts'), childEnv());
       cluster.api = api;
       await until(
         'the api answers /health',
@@ -127,7 +144,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<FaultClus
           if (!api.alive()) throw new Error(`api exited: ${api.stderr()}`);
           return (await fetch(`${apiUrl}/health`)).ok;
         },
-        30_000,
+        60_000,
         () => api.stderr(),
       );
       return api;
@@ -135,7 +152,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<FaultClus
     async startWorker(killSwitches = {}) {
       const armed = Object.keys(killSwitches).length > 0;
       const before = await deps.queues.escrow.getWorkersCount();
-      const worker = spawnNode('workers', armed ? 'test/faults/support/fault-worker.ts' : 'workers/main.ts', childEnv({ ...killSwitches }));
+      const worker = spawnNode(
+        'workers',
+        dist.entry(armed ? 'test/faults/support/fault-worker.ts' : 'workers/main.ts'),
+        childEnv({ ...killSwitches }),
+      );
       cluster.workers.push(worker);
       await until(
         'the worker takes escrow jobs',
@@ -143,7 +164,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<FaultClus
           if (!worker.alive()) throw new Error(`worker exited: ${worker.stderr()}`);
           return (await deps.queues.escrow.getWorkersCount()) > before;
         },
-        30_000,
+        60_000,
         () => worker.stderr(),
       );
       return worker;
@@ -181,6 +202,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<FaultClus
       await redis.stop();
       await pg.stop();
       rmSync(home, { recursive: true, force: true });
+      await dist.remove();
     },
   };
   try {

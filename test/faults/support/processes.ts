@@ -16,9 +16,12 @@ export interface NodeProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Spawns `node --import tsx <entry>` from the checkout root (node itself, so the pid is the process). */
+/**
+ * Spawns `node <entry>` (compiled JavaScript: see compileForFaults) from the checkout root — node itself,
+ * so the pid is the process; tsx would compile on every start, seconds each time on a busy machine.
+ */
 export function spawnNode(name: string, entry: string, env: NodeJS.ProcessEnv): NodeProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [entry], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let errors = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     errors = (errors + chunk.toString()).slice(-20_000);

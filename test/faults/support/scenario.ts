@@ -28,7 +28,9 @@ export async function fundedSale(c: FaultCluster, p: People, buyer = 0, amountCe
 }
 
 export const verify = (c: FaultCluster, txId: string) => simulateVerify(c.deps, txId);
-export const refundByDispute = (c: FaultCluster, txId: string, cents: number) => openAndResolveDispute(c.deps, txId, 'refund', cents);
+/** Staff resolve a dispute as a refund of `cents` (a partial refund when less than the sale: the seller gets the rest). */
+export const refundByDispute = (c: FaultCluster, txId: string, cents: number, saleCents = 10_000) =>
+  openAndResolveDispute(c.deps, txId, cents < saleCents ? 'partial_refund' : 'refund', cents);
 
 /** Waits until every transaction reached its expected state (the scenario's convergence); returns ms taken. */
 export async function converge(c: FaultCluster, expected: Record<string, TransactionStatus>, timeoutMs = 30_000): Promise<number> {

@@ -86,7 +86,13 @@ function respond(ex: Exchange, status: number, body: unknown, extra: Record<stri
 }
 
 /** The network half of a fault: the work is done, but the caller does not learn the outcome. */
-function deliverWithFault(deps: ApiDeps, ex: Exchange, fault: FaultSpec | undefined, outcome: StoredResponse, extra: Record<string, string>): void {
+function deliverWithFault(
+  deps: ApiDeps,
+  ex: Exchange,
+  fault: FaultSpec | undefined,
+  outcome: StoredResponse,
+  extra: Record<string, string>,
+): void {
   if (fault?.mode === 'error_after_commit') {
     respond(ex, 500, errorEnvelope(apiError()), { 'Stripe-Should-Retry': 'true' });
     return;
@@ -106,7 +112,10 @@ function answerDuringOutage(deps: ApiDeps, ex: Exchange, verdict: OutageVerdict)
   ex.entry.outage = verdict.failure;
   if (verdict.failure === 'server_error') return respond(ex, 500, errorEnvelope(apiError()), { 'Stripe-Should-Retry': 'true' });
   if (verdict.failure === 'rate_limited') {
-    const tooMany = invalidRequest('Too many requests hit the API too quickly (injected by the Stripe stand-in).', { code: 'rate_limit', status: 429 });
+    const tooMany = invalidRequest('Too many requests hit the API too quickly (injected by the Stripe stand-in).', {
+      code: 'rate_limit',
+      status: 429,
+    });
     return respond(ex, 429, errorEnvelope(tooMany));
   }
   ex.entry.status = 'hung';
@@ -124,7 +133,16 @@ function startExchange(deps: ApiDeps, req: IncomingMessage, res: ServerResponse,
     'Stripe-Version': headerValue(req, 'stripe-version') ?? deps.engine.settings.apiVersion,
     ...(key ? { 'Idempotency-Key': key } : {}),
   };
-  const entry: RequestLogEntry = { id: requestId, method, path: url.pathname, params: {}, idempotencyKey: key, status: 0, replayed: false, at: Date.now() };
+  const entry: RequestLogEntry = {
+    id: requestId,
+    method,
+    path: url.pathname,
+    params: {},
+    idempotencyKey: key,
+    status: 0,
+    replayed: false,
+    at: Date.now(),
+  };
   deps.requestLog.push(entry);
   if (deps.requestLog.length > MAX_LOG) deps.requestLog.splice(0, deps.requestLog.length - MAX_LOG);
   return { req, res, url, requestId, key, headers, entry };
@@ -155,10 +173,20 @@ export async function handleApiRequest(deps: ApiDeps, req: IncomingMessage, res:
   await runIdempotently(deps, ex, match, params, fault);
 }
 
-async function runIdempotently(deps: ApiDeps, ex: Exchange, match: RouteMatch, params: ParamObject, fault: FaultSpec | undefined): Promise<void> {
+async function runIdempotently(
+  deps: ApiDeps,
+  ex: Exchange,
+  match: RouteMatch,
+  params: ParamObject,
+  fault: FaultSpec | undefined,
+): Promise<void> {
   const key = ex.key;
   if (key) {
-    const claim = deps.idempotency.claim(SCOPE, key, { method: ex.entry.method, path: ex.url.pathname, fingerprint: fingerprintParams(params) });
+    const claim = deps.idempotency.claim(SCOPE, key, {
+      method: ex.entry.method,
+      path: ex.url.pathname,
+      fingerprint: fingerprintParams(params),
+    });
     if (claim.kind === 'rejected') return respond(ex, claim.failure.status, errorEnvelope(claim.failure));
     if (claim.kind === 'replay') {
       ex.entry.replayed = true;

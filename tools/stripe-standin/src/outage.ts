@@ -39,8 +39,10 @@ export class Outage {
 
   start(spec: OutageSpec = {}): void {
     const failures = spec.failures ?? [...FAILURES];
-    if (failures.length === 0 || failures.some((f) => !FAILURES.includes(f))) throw new Error(`failures must be some of ${FAILURES.join(', ')}`);
-    if (spec.hangMs !== undefined && (!Number.isFinite(spec.hangMs) || spec.hangMs < 0)) throw new Error('hangMs must be a non-negative number');
+    if (failures.length === 0 || failures.some((f) => !FAILURES.includes(f)))
+      throw new Error(`failures must be some of ${FAILURES.join(', ')}`);
+    if (spec.hangMs !== undefined && (!Number.isFinite(spec.hangMs) || spec.hangMs < 0))
+      throw new Error('hangMs must be a non-negative number');
     this.active = {
       pathPrefixes: spec.pathPrefixes ?? ['/v1/'],
       methods: spec.methods?.map((m) => m.toUpperCase()) ?? null,
