@@ -38,5 +38,5 @@ describe.each<[string, KillSwitches, 'release' | 'refund']>([
     const expected = { [txId]: effect === 'release' ? ('released' as const) : ('refunded' as const) };
     await converge(c, expected);
     await expectInvariants(c, { expected }, (report) => figures(`worker-kill ${scenario}`, report, { convergeMs: Date.now() - started }));
-  }, 60_000);
+  }, 90_000);
 });
