@@ -15,6 +15,8 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{src,realtime,workers,db,openapi,tools}/**/*.int.test.ts', '<rootDir>/test/**/*.test.ts'],
+      // The fault-injection suite runs on its own (`npm run test:faults`, jest.faults.config.js).
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFiles: ['<rootDir>/test/support/env.ts'],

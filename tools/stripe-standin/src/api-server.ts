@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authFailure, connectHeaderFailure, requestParams, unrecognizedUrl } from './api-request';
 import type { Engine } from './engine';
-import { apiError, errorEnvelope, StripeFailure } from './errors';
+import { apiError, errorEnvelope, invalidRequest, StripeFailure } from './errors';
 import { applyExpand } from './expand';
 import type { FaultMode, FaultQueue, FaultSpec } from './faults';
 import { fingerprintParams, type ParamObject } from './form';
 import { headerValue, sendJson, sleep } from './http-io';
 import type { IdempotencyKeys, StoredResponse } from './idempotency';
+import type { Outage, OutageVerdict } from './outage';
 import { randomBase62 } from './ids';
 import { readStringList } from './params';
 import { API_ROUTES } from './resources';
@@ -24,6 +25,8 @@ export interface RequestLogEntry {
   status: number | 'hung';
   replayed: boolean;
   fault?: FaultMode;
+  /** Set when an outage window swallowed the request (nothing executed). */
+  outage?: OutageVerdict['failure'];
   at: number;
 }
 
@@ -31,6 +34,7 @@ export interface ApiDeps {
   engine: Engine;
   idempotency: IdempotencyKeys;
   faults: FaultQueue;
+  outage: Outage;
   requestLog: RequestLogEntry[];
   /** Responses a timeout fault is holding open; closed with the server. */
   hanging: Set<ServerResponse>;
@@ -82,7 +86,13 @@ function respond(ex: Exchange, status: number, body: unknown, extra: Record<stri
 }
 
 /** The network half of a fault: the work is done, but the caller does not learn the outcome. */
-function deliverWithFault(deps: ApiDeps, ex: Exchange, fault: FaultSpec | undefined, outcome: StoredResponse, extra: Record<string, string>): void {
+function deliverWithFault(
+  deps: ApiDeps,
+  ex: Exchange,
+  fault: FaultSpec | undefined,
+  outcome: StoredResponse,
+  extra: Record<string, string>,
+): void {
   if (fault?.mode === 'error_after_commit') {
     respond(ex, 500, errorEnvelope(apiError()), { 'Stripe-Should-Retry': 'true' });
     return;
@@ -97,6 +107,23 @@ function deliverWithFault(deps: ApiDeps, ex: Exchange, fault: FaultSpec | undefi
   respond(ex, outcome.status, outcome.body, extra);
 }
 
+/** An outage answers before anything runs: 500, 429, or silence until the socket is dropped. */
+function answerDuringOutage(deps: ApiDeps, ex: Exchange, verdict: OutageVerdict): void {
+  ex.entry.outage = verdict.failure;
+  if (verdict.failure === 'server_error') return respond(ex, 500, errorEnvelope(apiError()), { 'Stripe-Should-Retry': 'true' });
+  if (verdict.failure === 'rate_limited') {
+    const tooMany = invalidRequest('Too many requests hit the API too quickly (injected by the Stripe stand-in).', {
+      code: 'rate_limit',
+      status: 429,
+    });
+    return respond(ex, 429, errorEnvelope(tooMany));
+  }
+  ex.entry.status = 'hung';
+  deps.hanging.add(ex.res);
+  ex.res.on('close', () => deps.hanging.delete(ex.res));
+  setTimeout(() => ex.res.socket?.destroy(), verdict.hangMs).unref();
+}
+
 function startExchange(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, url: URL): Exchange {
   const requestId = `req_${randomBase62(14)}`;
   const method = req.method ?? 'GET';
@@ -106,7 +133,16 @@ function startExchange(deps: ApiDeps, req: IncomingMessage, res: ServerResponse,
     'Stripe-Version': headerValue(req, 'stripe-version') ?? deps.engine.settings.apiVersion,
     ...(key ? { 'Idempotency-Key': key } : {}),
   };
-  const entry: RequestLogEntry = { id: requestId, method, path: url.pathname, params: {}, idempotencyKey: key, status: 0, replayed: false, at: Date.now() };
+  const entry: RequestLogEntry = {
+    id: requestId,
+    method,
+    path: url.pathname,
+    params: {},
+    idempotencyKey: key,
+    status: 0,
+    replayed: false,
+    at: Date.now(),
+  };
   deps.requestLog.push(entry);
   if (deps.requestLog.length > MAX_LOG) deps.requestLog.splice(0, deps.requestLog.length - MAX_LOG);
   return { req, res, url, requestId, key, headers, entry };
@@ -128,6 +164,8 @@ export async function handleApiRequest(deps: ApiDeps, req: IncomingMessage, res:
     return respond(ex, err.status, errorEnvelope(err));
   }
   ex.entry.params = params;
+  const outage = deps.outage.take(method, url.pathname);
+  if (outage) return answerDuringOutage(deps, ex, outage);
   const fault = deps.faults.take(method, url.pathname);
   ex.entry.fault = fault?.mode;
   // "Before commit" means the request never reached the API: no key is claimed, nothing runs.
@@ -135,10 +173,20 @@ export async function handleApiRequest(deps: ApiDeps, req: IncomingMessage, res:
   await runIdempotently(deps, ex, match, params, fault);
 }
 
-async function runIdempotently(deps: ApiDeps, ex: Exchange, match: RouteMatch, params: ParamObject, fault: FaultSpec | undefined): Promise<void> {
+async function runIdempotently(
+  deps: ApiDeps,
+  ex: Exchange,
+  match: RouteMatch,
+  params: ParamObject,
+  fault: FaultSpec | undefined,
+): Promise<void> {
   const key = ex.key;
   if (key) {
-    const claim = deps.idempotency.claim(SCOPE, key, { method: ex.entry.method, path: ex.url.pathname, fingerprint: fingerprintParams(params) });
+    const claim = deps.idempotency.claim(SCOPE, key, {
+      method: ex.entry.method,
+      path: ex.url.pathname,
+      fingerprint: fingerprintParams(params),
+    });
     if (claim.kind === 'rejected') return respond(ex, claim.failure.status, errorEnvelope(claim.failure));
     if (claim.kind === 'replay') {
       ex.entry.replayed = true;

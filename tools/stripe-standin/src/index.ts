@@ -11,6 +11,7 @@ import { createControlHandler, type ControlHandler } from './control-http';
 import { createControls, type StandInControls } from './controls';
 import { Engine } from './engine';
 import { FaultQueue } from './faults';
+import { Outage } from './outage';
 import { BodyTooLargeError, readBody, sendJson } from './http-io';
 import { DEFAULT_IDEMPOTENCY_TTL_MS, IdempotencyKeys } from './idempotency';
 import { Store } from './store';
@@ -37,6 +38,8 @@ export interface StripeStandInOptions {
 }
 
 export interface StripeStandIn extends StandInControls {
+  /** A window during which Stripe fails every matching request (500, 429, timeouts); see ./outage. */
+  readonly outage: Outage;
   readonly url: string;
   readonly port: number;
   close(): Promise<void>;
@@ -94,12 +97,17 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<St
   const idempotency = new IdempotencyKeys(opts.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS);
   const hanging = new Set<ServerResponse>();
   const controls = createControls({ engine, dispatcher, faults, idempotency, requestLog });
-  const apiDeps: ApiDeps = { engine, idempotency, faults, requestLog, hanging, logger };
+  const outage = new Outage();
+  const apiDeps: ApiDeps = { engine, idempotency, faults, outage, requestLog, hanging, logger };
   const server = http.createServer(createRequestHandler(apiDeps, createControlHandler(engine, controls)));
   const port = await listen(server, opts.port ?? DEFAULT_STANDIN_PORT, host);
   baseUrl = `http://${host}:${port}`;
   logger('stripe-standin: listening', { url: baseUrl, webhookUrl: opts.webhookUrl ?? null });
-  return { ...controls, url: baseUrl, port, close: () => closeServer(server, dispatcher, hanging) };
+  const reset = () => {
+    outage.reset();
+    controls.reset();
+  };
+  return { ...controls, reset, outage, url: baseUrl, port, close: () => closeServer(server, dispatcher, hanging) };
 }
 
 async function closeServer(server: http.Server, dispatcher: WebhookDispatcher, hanging: Set<ServerResponse>): Promise<void> {
@@ -113,6 +121,7 @@ async function closeServer(server: http.Server, dispatcher: WebhookDispatcher, h
 }
 
 export type { FaultMode, FaultSpec } from './faults';
+export type { Outage, OutageFailure, OutageSpec } from './outage';
 export type { DeliveryOptions, DeliveryRecord, Logger } from './webhooks';
 export type { RequestLogEntry } from './api-server';
 export type { StandInControls } from './controls';
