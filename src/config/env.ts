@@ -70,7 +70,7 @@ export const envSchema = z
     DATABASE_URL: optionalText,
     DATABASE_POOL_MAX: int(10),
     // Failure bounds (docs/ARCHITECTURE.md "Failure behaviour"); 0 disables a PostgreSQL timeout.
-    DATABASE_CONNECT_TIMEOUT_MS: int(750),
+    DATABASE_CONNECT_TIMEOUT_MS: int(2000),
     DATABASE_IDLE_TIMEOUT_MS: int(10000),
     DATABASE_STATEMENT_TIMEOUT_MS: int(30000),
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(60000),

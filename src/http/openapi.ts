@@ -32,7 +32,9 @@ const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 function impliedResponses(spec: RouteDef['spec']): Record<number, { description: string }> {
   const implied: Record<number, { description: string }> = {};
   if (spec.path.includes('/:')) implied[404] = { description: 'not_found: no such resource, or not visible to the caller' };
-  if (spec.roles) implied[403] = { description: 'staff_only: the route is for staff' };
+  // A deleted account signing in again within 30 days gets a session that may only restore or export.
+  if (spec.auth !== 'none') implied[403] = { description: 'account_deleted: this session may only restore or export the account' };
+  if (spec.roles) implied[403] = { description: 'staff_only: the route is for staff; account_deleted as above' };
   return implied;
 }
 

@@ -5,7 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { startRealtime, type RealtimeServer } from '../../realtime/io';
 import { freePort } from '../../src/dev/local-services';
-import { buyNowSale, ledgerOf, openWallet, payAndFund } from '../escrow/helpers';
+import { buyNowSale, ledgerOf, openWallet, payAndFund, simulateVerify, transfersOf, waitForStatus } from '../escrow/helpers';
 import { closeAllClients, openClient } from '../realtime/realtime-support';
 import { createActiveListing, eventually } from '../support/fixtures';
 import { createUser, newPhone, type TestUser } from '../support/harness';
@@ -48,11 +48,19 @@ beforeAll(async () => {
   ensureConsoleBuild();
   mkdirSync(SHOTS, { recursive: true });
   const realtimePort = await freePort();
+  const apiPort = await freePort();
   env = await createStripeTestEnv({
+    apiPort,
     env: {
+      // Stored photos (chat evidence) get absolute URLs on this api.
+      PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
       REALTIME_PORT: String(realtimePort),
       AUTH_TEST_PHONE_CODES: [supportPhone, adminPhone, plainPhone].map((p) => `${p}:${CODE}`).join(','),
       DEV_STAFF_PHONES: `${supportPhone}:support,${adminPhone}:admin`,
+      // A payout Stripe refuses once is listed as failing at once, and its next automatic attempt is
+      // an hour away: the Retry on screen is what runs it again.
+      MONEY_INTENT_FAILING_AFTER: '1',
+      MONEY_INTENT_BACKOFF_BASE_MS: '3600000',
     },
   });
   rt = await startRealtime(await env.sibling(), realtimePort);
@@ -93,10 +101,13 @@ async function disputedSale() {
     .set(buyer.auth)
     .send({ content: 'The lens arrived scratched, photo attached.' });
   expect(say.status).toBe(201);
-  // Evidence photos are image messages in the chat (SPEC §9); this one is a PNG as a data URL.
-  // A small QR code keeps the data URL within the 2,000 characters a message holds.
-  const photo = await QRCode.toDataURL('scratch', { scale: 4, margin: 1, errorCorrectionLevel: 'L' });
-  await env.deps.db.insertInto('messages').values({ transactionId: tx.id, senderId: buyer.id, type: 'image', content: photo }).execute();
+  // Evidence photos are image messages in the chat (SPEC §9), uploaded by the party.
+  const photo = await QRCode.toBuffer('scratch', { scale: 4, margin: 1 });
+  const posted = await env.http
+    .post(`/v1/transactions/${tx.id}/messages/images`)
+    .set(buyer.auth)
+    .attach('image', photo, { filename: 'scratch.png', contentType: 'image/png' });
+  expect(posted.status).toBe(201);
   const opened = await env.http
     .post(`/v1/transactions/${tx.id}/dispute`)
     .set(buyer.auth)
@@ -219,6 +230,39 @@ describe('support console in Chromium', () => {
     await tablet.getByRole('heading', { name: /Dispute queue/ }).waitFor();
     await shot(tablet, 'dispute-queue-tablet');
     await tablet.context().close();
+    await page.context().close();
+  }, 120_000);
+
+  it('support sees a payout Stripe keeps refusing under Money jobs and re-runs it once Stripe is back', async () => {
+    const sale = await buyNowSale(env, seller, buyer, 5_000);
+    const tx = await payAndFund(env, buyer, sale.id);
+    env.standIn.failNext({ method: 'POST', pathPrefix: '/v1/transfers', mode: 'error_before_commit', times: 100_000 });
+    try {
+      await simulateVerify(env.deps, tx.id);
+      await eventually(async () => {
+        const intent = await env.deps.db.selectFrom('moneyIntents').selectAll().where('key', '=', `release-${tx.id}`).executeTakeFirst();
+        // Past the job's own quick retries: from here only the sweep (an hour away) or staff run it again.
+        return intent?.status === 'failing' && intent.attempts >= 3 ? intent : undefined;
+      }, 30_000);
+    } finally {
+      env.standIn.clearFaults();
+    }
+
+    const page = await signedIn(supportPhone);
+    await page.getByRole('link', { name: 'Money jobs' }).click();
+    const row = page.locator('tr', { hasText: tx.id.slice(0, 8) });
+    await row.getByTestId('money-job-status').getByText('failing').waitFor();
+    await shot(page, 'money-jobs');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Retry' }).click();
+    await page.getByRole('status').getByText('Queued again').waitFor();
+    await waitForStatus(env.deps, tx.id, 'released');
+    expect(transfersOf(env, tx.id)).toHaveLength(1);
+    await page.getByLabel('Status').selectOption('succeeded');
+    await page.locator('tr', { hasText: tx.id.slice(0, 8) }).getByTestId('money-job-status').getByText('succeeded').waitFor();
+    const audit = await env.deps.db.selectFrom('auditLog').selectAll().where('action', '=', 'money_job.retried').execute();
+    expect(audit).toHaveLength(1);
     await page.context().close();
   }, 120_000);
 });

@@ -30,6 +30,7 @@ describe('GET /v1/users/me', () => {
       email: null,
       avatarUrl: null,
       role: 'user',
+      locale: 'en',
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       // SPEC §9: the non-payment standing (test/strikes covers strikes and suspension).
       strikes: 0,

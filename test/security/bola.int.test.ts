@@ -44,9 +44,14 @@ interface Case {
   okStatuses?: number[];
   /** True once the route's side effect happened (must be true exactly for allowed mutating cells). */
   effect?: (f: Fixture) => Promise<boolean>;
+  /** A photo sent as multipart field `image` instead of a JSON body. */
+  attach?: Buffer;
   /** Extra assertions on an allowed answer (e.g. a list shows only the caller's own rows). */
   check?: (who: Who, f: Fixture, res: Response) => void;
 }
+
+/** The smallest valid PNG (1×1, transparent): what an evidence upload carries in this matrix. */
+const PNG_1PX = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 let env: StripeTestEnv;
 const users = {} as Record<Exclude<Who, 'anonymous'>, TestUser>;
@@ -165,6 +170,35 @@ const withBuyerPreference = async (): Promise<Fixture> => {
     .execute();
   return tx()();
 };
+/** The winner (someone else) did not pay; the seller offered the item to the buyer as runner-up. */
+const withOfferToBuyer = async (): Promise<Fixture> => {
+  const nonPayer = await createUser(env.deps);
+  const unpaid = await createTransaction(env.deps, { buyerId: nonPayer.id, sellerId: users.seller.id, status: 'cancelled' });
+  const offer = await db()
+    .insertInto('secondChanceOffers')
+    .values({
+      listingId: unpaid.listingId,
+      unpaidTransactionId: unpaid.id,
+      sellerId: users.seller.id,
+      bidderId: users.buyer.id,
+      amountCents: 8_000,
+      expiresAt: new Date(Date.now() + 48 * 3_600_000),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { tx: unpaid, targetId: offer.id };
+};
+const offerStatus = async (id: string) => (await db().selectFrom('secondChanceOffers').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+/** A payout Stripe kept refusing: what the money-jobs screen lists and re-runs. */
+const withFailingIntent = async (): Promise<Fixture> => {
+  const f = await tx('in_escrow')();
+  const intent = await db()
+    .insertInto('moneyIntents')
+    .values({ key: `release-${f.tx.id}`, kind: 'release', transactionId: f.tx.id, amountCents: null, payload: JSON.stringify({ transactionId: f.tx.id, reason: 'qr' }), status: 'failing', lastError: 'Stripe said no' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { ...f, targetId: intent.id };
+};
 const txRow = (id: string) => db().selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 // Expected statuses. Parties 2xx, strangers 404, staff read-only on transactions, staff-only console.
@@ -173,6 +207,55 @@ const staffOnly = { anonymous: 401, buyer: 403, seller: 403, stranger: 403, supp
 const everyUser = { anonymous: 401, buyer: 200, seller: 200, stranger: 200, support: 200, admin: 200 };
 
 const CASES: Case[] = [
+  {
+    method: 'get',
+    route: '/v1/users/me/sales',
+    setup: tx('released'),
+    path: () => '/v1/users/me/sales',
+    expect: everyUser,
+    // The dashboard is the caller's own sales: only the seller sees this one.
+    check: (who, f, res) => {
+      const ids = (res.body.items as { transactionId: string }[]).map((r) => r.transactionId);
+      expect(ids.includes(f.tx.id)).toBe(who === 'seller');
+    },
+  },
+  {
+    method: 'post',
+    route: '/v1/transactions/:id/messages/images',
+    setup: tx('in_escrow'),
+    path: (f) => `/v1/transactions/${f.tx.id}/messages/images`,
+    attach: PNG_1PX,
+    expect: { anonymous: 401, buyer: 201, seller: 201, stranger: 404, support: 404, admin: 404 },
+    effect: async (f) => (await count('messages', f.tx.id)) > 0,
+  },
+  { method: 'get', route: '/v1/users/me/following', setup: tx(), path: () => '/v1/users/me/following', expect: everyUser },
+  {
+    method: 'post',
+    route: '/v1/offers/:id/accept',
+    setup: withOfferToBuyer,
+    path: (f) => `/v1/offers/${f.targetId}/accept`,
+    // Only the runner-up answers; the seller is told why, anyone else sees nothing.
+    expect: { anonymous: 401, buyer: 201, seller: 403, stranger: 404, support: 404, admin: 404 },
+    effect: async (f) => (await offerStatus(f.targetId!)) === 'accepted',
+  },
+  {
+    method: 'post',
+    route: '/v1/offers/:id/decline',
+    setup: withOfferToBuyer,
+    path: (f) => `/v1/offers/${f.targetId}/decline`,
+    expect: { anonymous: 401, buyer: 200, seller: 403, stranger: 404, support: 404, admin: 404 },
+    effect: async (f) => (await offerStatus(f.targetId!)) === 'declined',
+  },
+  { method: 'get', route: '/v1/admin/money-jobs', setup: withFailingIntent, path: () => '/v1/admin/money-jobs', expect: staffOnly },
+  {
+    method: 'post',
+    route: '/v1/admin/money-jobs/:id/retry',
+    setup: withFailingIntent,
+    path: (f) => `/v1/admin/money-jobs/${f.targetId}/retry`,
+    expect: { ...staffOnly, support: 202, admin: 202 },
+    effect: async (f) =>
+      (await db().selectFrom('auditLog').select('id').where('action', '=', 'money_job.retried').where('targetId', '=', f.targetId!).execute()).length > 0,
+  },
   {
     method: 'get',
     route: '/v1/transactions/:id',
@@ -494,7 +577,7 @@ const CASES: Case[] = [
 ];
 
 const PROTECTED =
-  /^\/v1\/(transactions\/|users\/me($|\/(transactions|wallet|watchlist|export|restore|notification-preferences|devices))|users\/:id\/reviews|bids\/|admin\/(disputes|users|audit-log))/;
+  /^\/v1\/(transactions\/|users\/me($|\/(transactions|wallet|watchlist|export|restore|notification-preferences|devices|sales|following))|users\/:id\/reviews|bids\/|offers\/|admin\/(disputes|users|audit-log|money-jobs))/;
 
 /** The account's own deletion and restore: one account per cell (below), not the shared parties. */
 const ACCOUNT_LIFECYCLE = ['DELETE /v1/users/me', 'POST /v1/users/me/restore'];
@@ -514,6 +597,7 @@ for (const c of CASES) {
         let req = env.http[c.method](c.path(f));
         if (c.query) req = req.query(c.query);
         if (who !== 'anonymous') req = req.set(users[who].auth);
+        if (c.attach) req = req.attach('image', c.attach, { filename: 'evidence.png', contentType: 'image/png' });
         const res = await (c.body ? req.send(c.body(f)) : req);
         const allowed = status < 300;
         if (allowed) {

@@ -26,6 +26,8 @@ export interface StripeTestOptions {
   standIn?: Partial<Omit<StripeStandInOptions, 'webhookSecret' | 'webhookUrl' | 'port'>>;
   /** Start workers (default true). */
   workers?: boolean;
+  /** The api's port (default: any free one); fixed when PUBLIC_BASE_URL must name it (stored photo URLs). */
+  apiPort?: number;
   /** Overrides for every process's deps (e.g. a fake `clock` shared by the api and the workers). */
   deps?: DepsOverrides;
 }
@@ -42,7 +44,7 @@ export async function createStripeTestEnv(opts: StripeTestOptions = {}): Promise
     { STRIPE_SECRET_KEY: 'sk_test_biddt_standin', STRIPE_API_BASE: standIn.url, STRIPE_WEBHOOK_SECRET: webhookSecret, ...opts.env },
     { crashHook: crashPoints.hook, ...opts.deps },
   );
-  const api = await startApi(env.deps, 0);
+  const api = await startApi(env.deps, opts.apiPort ?? 0);
   const apiUrl = `http://127.0.0.1:${api.port}`;
   standIn.setWebhookUrl(`${apiUrl}/v1/webhooks/stripe`);
   const workerDeps = await env.sibling();

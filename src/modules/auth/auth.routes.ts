@@ -16,6 +16,7 @@ export const authRoutes = [
       body: SendCodeBody,
       responses: {
         202: { description: 'Code sent (the same answer whether or not the number is registered)', schema: SendCodeAccepted },
+        409: { description: 'sms_opted_out: the phone replied STOP to our texts; replying START opts it back in' },
         422: { description: 'phone_country_not_supported: the number is outside SMS_ALLOWED_COUNTRY_CODES' },
         429: { description: 'Rate limited' },
         503: { description: 'sms_unavailable: the platform-wide daily SMS budget is spent (Retry-After: seconds to the next UTC midnight)' },

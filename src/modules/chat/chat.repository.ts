@@ -6,10 +6,11 @@ type Reader = Kysely<Database> | Trx;
 
 /** The only Kysely code for messages and read receipts. */
 export const chatRepository = {
-  insertText(trx: Trx, transactionId: string, senderId: string, content: string) {
+  /** A text message, or an image message whose content is the stored photo's URL. */
+  insert(trx: Trx, transactionId: string, senderId: string, type: 'text' | 'image', content: string) {
     return trx
       .insertInto('messages')
-      .values({ transactionId, senderId, type: 'text', content })
+      .values({ transactionId, senderId, type, content })
       .returningAll()
       .executeTakeFirstOrThrow();
   },

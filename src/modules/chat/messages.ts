@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
-import { notFound } from '../../shared/errors';
+import { AppError, invalid, notFound, unprocessable } from '../../shared/errors';
+import { MAX_IMAGE_BYTES, sniffImageType } from '../../shared/image-type';
 import { writeOutbox } from '../../shared/outbox';
 import { notificationJob } from '../../shared/jobs';
 import { recordAudit } from '../audit';
@@ -10,6 +12,7 @@ import { presentMessage, type PresentedMessage } from './chat.presenter';
 import { chatRepository } from './chat.repository';
 
 type ChatDeps = Pick<Platform, 'db'>;
+type EvidenceDeps = Pick<Platform, 'db' | 'storage' | 'logger'>;
 
 const PREVIEW_CHARS = 120;
 const preview = (content: string) => (content.length > PREVIEW_CHARS ? `${content.slice(0, PREVIEW_CHARS - 1)}…` : content);
@@ -21,18 +24,54 @@ const preview = (content: string) => (content.length > PREVIEW_CHARS ? `${conten
  */
 export async function postMessage(deps: ChatDeps, actor: Actor, transactionId: string, content: string): Promise<PresentedMessage> {
   const tx = await transactionFor(deps, actor, transactionId, canPostTransactionMessage);
+  return saveMessage(deps, actor, tx, 'text', content, preview(content));
+}
+
+/**
+ * Posts a photo (evidence for support, SPEC §9) as an image message. The type comes from the bytes
+ * (JPEG, PNG, WebP), never the name; the object is stored before the row (no network call inside the
+ * transaction) under a random name, and deleted again if the row cannot be written.
+ */
+export async function postImageMessage(deps: EvidenceDeps, actor: Actor, transactionId: string, bytes: Buffer | undefined): Promise<PresentedMessage> {
+  if (!bytes || bytes.length === 0) throw invalid([{ field: 'image', message: 'send one image file as multipart field "image"' }]);
+  if (bytes.length > MAX_IMAGE_BYTES) throw new AppError('payload_too_large', 'image_too_large', 'Images may be at most 10 MB.');
+  const tx = await transactionFor(deps, actor, transactionId, canPostTransactionMessage);
+  const type = sniffImageType(bytes);
+  if (!type) {
+    throw unprocessable('unsupported_image_type', 'Only JPEG, PNG and WebP images are accepted.', {
+      errors: [{ field: 'image', message: 'is not a JPEG, PNG or WebP image' }],
+    });
+  }
+  const storageKey = `chat/${transactionId}/${randomUUID()}.${type.extension}`;
+  const { url } = await deps.storage.put(storageKey, bytes, type.contentType);
+  try {
+    return await saveMessage(deps, actor, tx, 'image', url, '📷 Photo');
+  } catch (err) {
+    await deps.storage.delete(storageKey).catch((e: unknown) => deps.logger.warn({ err: e, storageKey }, 'could not delete an orphaned chat photo'));
+    throw err;
+  }
+}
+
+async function saveMessage(
+  deps: ChatDeps,
+  actor: Actor,
+  tx: { buyerId: string; sellerId: string; id: string },
+  type: 'text' | 'image',
+  content: string,
+  notificationPreview: string,
+): Promise<PresentedMessage> {
   const recipientId = actor.userId === tx.buyerId ? tx.sellerId : tx.buyerId;
   return deps.db.transaction().execute(async (trx) => {
-    const row = await chatRepository.insertText(trx, transactionId, actor.userId, content);
+    const row = await chatRepository.insert(trx, tx.id, actor.userId, type, content);
     const message = presentMessage(row, null);
     await writeOutbox(trx, [
-      { kind: 'event', rooms: [transactionRoom(transactionId)], event: 'new_message', data: { transactionId, message } },
+      { kind: 'event', rooms: [transactionRoom(tx.id)], event: 'new_message', data: { transactionId: tx.id, message } },
       notificationJob({
         userId: recipientId,
         type: 'new_message',
         dedupeKey: `message-${row.id}-${recipientId}`,
-        text: { key: 'new_message', params: { preview: preview(content) } },
-        data: { transactionId, messageId: row.id },
+        text: { key: 'new_message', params: { preview: notificationPreview } },
+        data: { transactionId: tx.id, messageId: row.id },
       }),
     ]);
     return message;

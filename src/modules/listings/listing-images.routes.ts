@@ -1,53 +1,12 @@
-import type { RequestHandler } from 'express';
-import multer from 'multer';
-import type { Platform } from '../../shared/platform';
 import { created, defineRoute, noContent } from '../../http/route';
-import { DiskStorage } from '../../providers/storage/disk-storage';
-import { AppError, invalid, notFound } from '../../shared/errors';
+import { imageUpload, serveStoredImages, STORED_IMAGE_FILE } from '../../http/image-upload';
+import { notFound } from '../../shared/errors';
 import { z } from '../../shared/zod';
-import { addListingImage, MAX_IMAGE_BYTES, removeListingImage } from './listing-images';
+import { addListingImage, removeListingImage } from './listing-images';
 import { presentImage } from './listings.presenter';
 import { ListingIdParams, ListingImage, ListingImageParams } from './listings.schemas';
 
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 10, parts: 11 } });
-
-function uploadError(err: unknown): AppError {
-  if (err instanceof multer.MulterError) {
-    if (err.code === 'LIMIT_FILE_SIZE') return new AppError('payload_too_large', 'image_too_large', 'Images may be at most 10 MB.');
-    return invalid([{ field: err.field ?? 'image', message: `${err.message}; send one file as multipart field "image"` }]);
-  }
-  return invalid([{ field: 'image', message: 'the multipart body is malformed' }]);
-}
-
-/** Parses the multipart upload and hands the file's bytes to the handler as `rawBody` (nothing else). */
-function imageUpload(): RequestHandler {
-  const single = upload.single('image');
-  return (req, res, next) => {
-    single(req, res, (err?: unknown) => {
-      if (err) return next(uploadError(err));
-      req.rawBody = req.file?.buffer;
-      next();
-    });
-  };
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const FILE = /^[0-9a-f-]{36}\.(jpg|png|webp)$/;
-const UploadParams = z.object({ listingId: z.uuid(), file: z.string().regex(FILE) });
-
-/** Serves the disk stand-in's files read-only (S3 serves its own); a miss falls through to a 404. */
-function serveUploads(deps: Pick<Platform, 'storage'>): RequestHandler {
-  const disk = deps.storage instanceof DiskStorage ? deps.storage : undefined;
-  return (req, res, next) => {
-    const { listingId, file } = req.params;
-    if (!disk || typeof listingId !== 'string' || typeof file !== 'string' || !UUID.test(listingId) || !FILE.test(file)) return next();
-    // Clients on other origins (web console, CDN previews) may embed these images.
-    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    res.sendFile(`listings/${listingId}/${file}`, { root: disk.root, dotfiles: 'deny', maxAge: '365d', immutable: true }, (err) => {
-      if (err && !res.headersSent) next();
-    });
-  };
-}
+const UploadParams = z.object({ listingId: z.uuid(), file: z.string().regex(STORED_IMAGE_FILE) });
 
 const tags = ['listings'];
 
@@ -99,7 +58,7 @@ export const listingImageRoutes = [
       tags,
       auth: 'none',
       params: UploadParams,
-      before: (deps) => [serveUploads(deps)],
+      before: (deps) => [serveStoredImages(deps, 'listings', 'listingId')],
       responses: { 200: { description: 'The image bytes', contentType: 'image/*' } },
     },
     async () => {

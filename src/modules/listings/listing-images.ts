@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Platform } from '../../shared/platform';
 import { AppError, conflict, invalid, notFound, unprocessable } from '../../shared/errors';
-import { sniffImageType } from './image-type';
+import { MAX_IMAGE_BYTES, sniffImageType } from '../../shared/image-type';
 import { listingsRepository, type ListingImage } from './listings.repository';
 import { assertImagesEditable, assertSeller } from './listings.policy';
 import type { Ctx } from '../../shared/context';
 
-export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 export const MAX_IMAGES_PER_LISTING = 12;
 
 type ImageDeps = Pick<Platform, 'db' | 'storage' | 'logger'>;

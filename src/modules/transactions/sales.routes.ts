@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from 'express';
 import type { Platform } from '../../shared/platform';
 import { defineRoute, ok, signInRequired } from '../../http/route';
 import { parseInput } from '../../shared/validation';
+import { z } from '../../shared/zod';
 import { salesCsv, salesDashboard } from './sales-dashboard';
 import { rangeOf, SalesPage, SalesQuery } from './sales.schemas';
 
@@ -55,7 +56,11 @@ export const salesRoutes = [
       query: SalesQuery,
       before: (deps) => [csvDownload(deps)],
       responses: {
-        200: { description: 'JSON dashboard, or with Accept: text/csv the rows as UTF-8 CSV (BOM, RFC 4180, amounts in dollars)', schema: SalesPage },
+        200: {
+          description: 'JSON dashboard, or with Accept: text/csv the rows as UTF-8 CSV (BOM, RFC 4180, amounts in dollars)',
+          schema: SalesPage,
+          alternatives: { 'text/csv': z.string().openapi({ description: 'A BOM, one header row, then one row per sale' }) },
+        },
         400: { description: 'from/to/limit/cursor malformed, or to not after from (errors name the field)' },
       },
     },

@@ -32,6 +32,15 @@ export interface paths {
                         "application/json": components["schemas"]["SendCodeAccepted"];
                     };
                 };
+                /** @description sms_opted_out: the phone replied STOP to our texts; replying START opts it back in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description phone_country_not_supported: the number is outside SMS_ALLOWED_COUNTRY_CODES */
                 422: {
                     headers: {
@@ -277,6 +286,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -319,6 +337,15 @@ export interface paths {
                         "application/json": components["schemas"]["UserMe"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description not_found: the account was deleted */
                 404: {
                     headers: {
@@ -357,6 +384,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
                 /** @description account_has_open_obligations: a sale pending payment, in escrow or disputed, or a live auction with bids */
                 409: {
@@ -401,6 +437,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["UserSelf"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description not_found: the account was deleted */
@@ -451,6 +496,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PublicProfile"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description not_found: no such resource, or not visible to the caller */
@@ -511,6 +565,15 @@ export interface paths {
                         "application/json": components["schemas"]["FollowState"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such user, or deleted */
                 404: {
                     headers: {
@@ -559,6 +622,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["FollowState"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description No such user, or deleted */
@@ -625,6 +697,15 @@ export interface paths {
                         "application/json": components["schemas"]["FollowingPage"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -670,6 +751,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["TokenPair"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description Past the restore window or purged */
@@ -731,6 +821,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["AccountExport"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description RFC 9457 problem */
@@ -841,6 +940,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ListingPage"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description RFC 9457 problem */
@@ -1057,6 +1165,15 @@ export interface paths {
                         "application/json": components["schemas"]["ListingDetail"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Absent, deleted, or another seller’s draft */
                 404: {
                     headers: {
@@ -1242,6 +1359,15 @@ export interface paths {
                         "application/json": components["schemas"]["Listing"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description not_found: no such resource, or not visible to the caller */
                 404: {
                     headers: {
@@ -1390,6 +1516,15 @@ export interface paths {
                         "application/json": components["schemas"]["WatchState"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description not_found: no such resource, or not visible to the caller */
                 404: {
                     headers: {
@@ -1438,6 +1573,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["WatchState"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description not_found: no such resource, or not visible to the caller */
@@ -1945,6 +2089,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -1993,6 +2146,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["BidPage"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description not_found: no such resource, or not visible to the caller */
@@ -2134,6 +2296,15 @@ export interface paths {
                         "application/json": components["schemas"]["MyBidPage"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -2182,6 +2353,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["RetractionResult"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description not_found: no such resource, or not visible to the caller */
@@ -2325,6 +2505,15 @@ export interface paths {
                         "application/json": components["schemas"]["ListingEventPage"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description not_found: no such resource, or not visible to the caller */
                 404: {
                     headers: {
@@ -2383,6 +2572,15 @@ export interface paths {
                         "application/json": components["schemas"]["NotificationPage"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -2428,6 +2626,15 @@ export interface paths {
                         "application/json": {
                             count: number;
                         };
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description RFC 9457 problem */
@@ -2479,6 +2686,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -2524,6 +2740,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Notification"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description not_found: no such resource, or not visible to the caller */
@@ -2574,6 +2799,15 @@ export interface paths {
                         "application/json": components["schemas"]["NotificationPreferences"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -2606,6 +2840,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["NotificationPreferences"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description `won` or `payment_due` switched off on every channel (the field is named) */
@@ -2667,6 +2910,15 @@ export interface paths {
                         "application/json": components["schemas"]["Device"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -2712,6 +2964,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
                 /** @description not_found: no such resource, or not visible to the caller */
                 404: {
@@ -2769,6 +3030,15 @@ export interface paths {
                         "application/json": components["schemas"]["MessagePage"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such transaction, or you are not a party to it */
                 404: {
                     headers: {
@@ -2815,6 +3085,15 @@ export interface paths {
                         "application/json": components["schemas"]["Message"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such transaction, or you are not a party to it */
                 404: {
                     headers: {
@@ -2835,6 +3114,144 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transactions/{id}/messages/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a photo to the chat — evidence support sees in a dispute (multipart field "image": JPEG, PNG or WebP, ≤ 10 MB) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An image message (content is the photo URL), fanned out as `new_message` */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Message"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such transaction, or you are not a party to it */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description image_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description unsupported_image_type (checked by content, not name) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/uploads/chat/{transactionId}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A chat photo (local-disk storage only; with S3 the message URL points at the bucket). The random name is the capability */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    transactionId: string;
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The image bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description not_found: no such resource, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2873,6 +3290,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["MessagesRead"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description No such transaction, or you are not a party to it */
@@ -3299,6 +3725,15 @@ export interface paths {
                         "application/json": components["schemas"]["TransactionPage"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -3344,6 +3779,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["TransactionDetailWithMeetup"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description No such transaction, or not yours */
@@ -3405,6 +3849,15 @@ export interface paths {
                         "application/json": components["schemas"]["TransactionEventPage"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such transaction, or not yours */
                 404: {
                     headers: {
@@ -3464,10 +3917,20 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["SalesDashboard"];
+                        "text/csv": string;
                     };
                 };
                 /** @description from/to/limit/cursor malformed, or to not after from (errors name the field) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4018,6 +4481,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ReviewPage"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description No such user, or deleted */
@@ -5331,6 +5803,15 @@ export interface paths {
                         "application/json": components["schemas"]["Wallet"];
                     };
                 };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description payments_unavailable (retry) */
                 503: {
                     headers: {
@@ -5381,6 +5862,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["WalletBalance"];
+                    };
+                };
+                /** @description account_deleted: this session may only restore or export the account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description RFC 9457 problem */

@@ -1,4 +1,7 @@
-/** Image formats accepted for listing photos, recognised by their leading bytes — never by name. */
+/** The largest image accepted (a listing photo or a chat evidence photo). */
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+
+/** Image formats accepted for listing photos and chat evidence, recognised by their leading bytes — never by name. */
 export interface ImageType {
   contentType: 'image/jpeg' | 'image/png' | 'image/webp';
   extension: 'jpg' | 'png' | 'webp';
