@@ -71,3 +71,23 @@ export function parseCsv(text: string): CsvParse {
   if (cell !== '' || cells.length > 0) endRecord();
   return { ok: true, records };
 }
+
+/** A bad cell (or, with `column` null, a bad row or file); `line` counts the header as line 1. */
+export interface CsvCellError {
+  line: number;
+  column: string | null;
+  message: string;
+}
+
+/** What is wrong with a header row: unknown columns, columns named twice, required columns missing. */
+export function csvHeaderErrors(header: string[], known: readonly string[], required: readonly string[]): CsvCellError[] {
+  const errors: CsvCellError[] = [];
+  const seen = new Set<string>();
+  for (const name of header) {
+    if (!known.includes(name)) errors.push({ line: 1, column: name, message: `unknown column (expected ${known.join(', ')})` });
+    else if (seen.has(name)) errors.push({ line: 1, column: name, message: 'column named twice' });
+    seen.add(name);
+  }
+  for (const name of required) if (!seen.has(name)) errors.push({ line: 1, column: name, message: 'required column is missing' });
+  return errors;
+}

@@ -1,4 +1,4 @@
-import { parseCsv } from '../../shared/csv-reader';
+import { csvHeaderErrors, parseCsv, type CsvCellError } from '../../shared/csv-reader';
 import { CreateListingBody, type CreateListingInput } from './listings.schemas';
 
 /** Reading a seller's CSV of drafts (SPEC §9) into create inputs, every bad cell reported (pure). */
@@ -7,11 +7,7 @@ import { CreateListingBody, type CreateListingInput } from './listings.schemas';
 export const IMPORT_MAX_ROWS = 500;
 
 /** A bad cell (or, with `column` null, a bad row or file); `line` counts the header as line 1. */
-export interface ImportCellError {
-  line: number;
-  column: string | null;
-  message: string;
-}
+export type ImportCellError = CsvCellError;
 
 /** One row read into a create input, with the line it came from. */
 export interface ImportRow {
@@ -53,18 +49,6 @@ export function columnOf(field: string): string {
   return field;
 }
 
-function headerErrors(header: string[]): ImportCellError[] {
-  const errors: ImportCellError[] = [];
-  const seen = new Set<string>();
-  for (const name of header) {
-    if (!KNOWN.includes(name)) errors.push({ line: 1, column: name, message: `unknown column (expected ${KNOWN.join(', ')})` });
-    else if (seen.has(name)) errors.push({ line: 1, column: name, message: 'column named twice' });
-    seen.add(name);
-  }
-  for (const name of REQUIRED) if (!seen.has(name)) errors.push({ line: 1, column: name, message: 'required column is missing' });
-  return errors;
-}
-
 /** The cells of a row as a create body: empty cells are absent, numbers parsed, location grouped. */
 function bodyOf(cells: Map<string, string>, line: number, errors: ImportCellError[]): Record<string, unknown> {
   const body: Record<string, unknown> = {};
@@ -100,7 +84,7 @@ export function readListingsCsv(csv: string): ListingsCsvRead {
   const [head, ...records] = parsed.records;
   if (!head) return failed({ line: 1, column: null, message: 'the file is empty (a header row is required)' });
   const header = head.cells.map((c) => c.trim());
-  const errors = headerErrors(header);
+  const errors = csvHeaderErrors(header, KNOWN, REQUIRED);
   if (errors.length) return { rows: [], errors };
   if (records.length === 0) return failed({ line: 1, column: null, message: 'the file has a header row but no listings' });
   if (records.length > IMPORT_MAX_ROWS) {

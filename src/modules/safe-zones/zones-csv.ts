@@ -1,5 +1,5 @@
 import type { SafeZoneKind, WeeklyHours } from '../../../db/schema';
-import { parseCsv } from '../../shared/csv-reader';
+import { csvHeaderErrors, parseCsv, type CsvCellError } from '../../shared/csv-reader';
 import { canonicalTimeZone, parseHoursText } from './opening-hours';
 import { SAFE_ZONE_KINDS } from './safe-zones.schemas';
 
@@ -14,13 +14,6 @@ export interface CsvZone {
   phone: string | null;
   timezone: string;
   hours: WeeklyHours | null;
-}
-
-/** A bad cell (or, with `column` null, a bad row or file); lines count the header as line 1. */
-export interface CsvCellError {
-  line: number;
-  column: string | null;
-  message: string;
 }
 
 export type ZonesCsvRead = { ok: true; zones: CsvZone[] } | { ok: false; errors: CsvCellError[] };
@@ -78,18 +71,6 @@ const READERS: { [C in Column]: (raw: string) => Cell<CsvZone[C]> } = {
   },
 };
 
-function headerErrors(header: string[]): CsvCellError[] {
-  const errors: CsvCellError[] = [];
-  const seen = new Set<string>();
-  for (const name of header) {
-    if (!KNOWN.includes(name)) errors.push({ line: 1, column: name, message: `unknown column (expected ${KNOWN.join(', ')})` });
-    else if (seen.has(name)) errors.push({ line: 1, column: name, message: 'column named twice' });
-    seen.add(name);
-  }
-  for (const name of REQUIRED) if (!seen.has(name)) errors.push({ line: 1, column: name, message: 'required column is missing' });
-  return errors;
-}
-
 /**
  * Reads the CSV (header row first, columns in any order, names in lower case) into zones, or every
  * problem found: bad quoting stops at once, otherwise every bad cell of every row is listed.
@@ -100,7 +81,7 @@ export function readZonesCsv(csv: string): ZonesCsvRead {
   const [head, ...rows] = parsed.records;
   if (!head) return { ok: false, errors: [{ line: 1, column: null, message: 'the file is empty (a header row is required)' }] };
   const header = head.cells.map((c) => c.trim().toLowerCase());
-  const errors = headerErrors(header);
+  const errors = csvHeaderErrors(header, KNOWN, REQUIRED);
   if (errors.length) return { ok: false, errors };
   if (rows.length === 0) return { ok: false, errors: [{ line: 1, column: null, message: 'the file has a header row but no zones' }] };
   const zones: CsvZone[] = [];
