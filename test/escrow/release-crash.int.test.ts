@@ -20,10 +20,13 @@ const transferPosts = (txId: string) =>
 
 /** The QR release job once BullMQ has completed it (after its retries). */
 async function completedReleaseJob(txId: string) {
-  return eventually(async () => {
-    const job = await ctx.env.deps.queues.escrow.getJob(jobId('release', txId, 'qr_verified'));
+  const id = jobId('release', txId, 'qr_verified');
+  await eventually(async () => {
+    const job = await ctx.env.deps.queues.escrow.getJob(id);
     return job && (await job.isCompleted()) ? job : undefined;
   });
+  // Read again: a job loaded just before it completed says completed but carries no return value yet.
+  return (await ctx.env.deps.queues.escrow.getJob(id))!;
 }
 
 /** Released with exactly one transfer of 9201, one `release` movement, escrow at zero. */
