@@ -1,8 +1,7 @@
-import { payAndFund } from '../escrow/helpers';
 import { bidsDecided, bidUntil, endingAuction, saleOf } from './support/bidding';
 import { startCluster, type FaultCluster } from './support/cluster';
 import { expectInvariants, type BidAnswer } from './support/invariants';
-import { asEnv, converge, figures, people, verify, type People } from './support/scenario';
+import { converge, figures, payLikeTheApp, people, verify, type People } from './support/scenario';
 
 // Redis restarted (its data saved and loaded again, as with persistence) and, separately, FLUSHALL
 // (everything in it lost: queues, job schedulers, bids in flight), in the middle of bidding, of the
@@ -47,7 +46,7 @@ describe.each<[Fault, Phase]>([
     await bidsDecided(c, answers);
     const sale = await saleOf(c, listing.id);
     const winner = p.buyers.findIndex((b) => b.id === sale.buyerId);
-    await payAndFund(asEnv(c), p.buyers[winner], sale.id);
+    await payLikeTheApp(c, p.buyers[winner], sale.id);
     await verify(c, sale.id);
     if (phase === 'releasing') await inject(fault);
     const expected = { [sale.id]: 'released' as const };

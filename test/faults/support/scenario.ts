@@ -20,10 +20,26 @@ export async function people(c: FaultCluster, buyers = 2): Promise<People> {
   return { seller, buyers: await Promise.all(Array.from({ length: buyers }, () => createUser(c.deps))) };
 }
 
+/**
+ * Pays as the apps do: a 503 (a dependency briefly down, `Retry-After: 1`) is retried a second later;
+ * any other answer is final.
+ */
+export async function payLikeTheApp(c: FaultCluster, buyer: TestUser, txId: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await payAndFund(asEnv(c), buyer, txId);
+      return;
+    } catch (err) {
+      if (attempt >= 15 || !String(err).includes('pay answered 503')) throw err;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+}
+
 /** A buy-now sale paid and funded (webhook → escrow): `in_escrow`. */
 export async function fundedSale(c: FaultCluster, p: People, buyer = 0, amountCents = 10_000): Promise<string> {
   const tx = await buyNowSale(asEnv(c), p.seller, p.buyers[buyer], amountCents);
-  await payAndFund(asEnv(c), p.buyers[buyer], tx.id);
+  await payLikeTheApp(c, p.buyers[buyer], tx.id);
   return tx.id;
 }
 
