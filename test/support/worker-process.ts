@@ -57,15 +57,10 @@ export function workerEnv(env: TestEnv, extra: Record<string, string> = {}): Nod
   };
 }
 
-/** Spawns `node --import tsx workers/main.ts` (node itself, so the pid we kill is the worker). */
-export function spawnWorker(env: TestEnv, extra: Record<string, string> = {}): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
-    cwd: ROOT,
-    env: workerEnv(env, extra),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+/** A child process of ours as tests drive it: its exit, its stderr tail, SIGKILL and a graceful stop. */
+export function supervise(child: ChildProcess) {
   let errors = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     errors = (errors + chunk.toString()).slice(-20_000);
   });
   const exited = new Promise<number | string | null>((resolve) => {
@@ -77,24 +72,38 @@ export function spawnWorker(env: TestEnv, extra: Record<string, string> = {}): W
     child,
     pid: child.pid!,
     exited,
+    alive,
     stderr: () => errors,
     async kill() {
       if (alive()) child.kill('SIGKILL');
       await exited;
     },
-    freeze() {
-      if (alive()) child.kill('SIGSTOP');
-    },
-    thaw() {
-      if (alive()) child.kill('SIGCONT');
-    },
     async stop(graceMs = 5000) {
-      if (alive()) child.kill('SIGCONT');
+      if (alive()) child.kill('SIGCONT'); // a frozen process must be able to hear the SIGTERM
       if (!alive()) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => alive() && child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
+    },
+  };
+}
+
+/** Spawns `node --import tsx workers/main.ts` (node itself, so the pid we kill is the worker). */
+export function spawnWorker(env: TestEnv, extra: Record<string, string> = {}): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+    cwd: ROOT,
+    env: workerEnv(env, extra),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const process_ = supervise(child);
+  return {
+    ...process_,
+    freeze() {
+      if (process_.alive()) child.kill('SIGSTOP');
+    },
+    thaw() {
+      if (process_.alive()) child.kill('SIGCONT');
     },
   };
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { supervise } from '../../support/worker-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -22,34 +23,7 @@ export interface NodeProcess {
  */
 export function spawnNode(name: string, entry: string, env: NodeJS.ProcessEnv): NodeProcess {
   const child = spawn(process.execPath, [entry], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let errors = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    errors = (errors + chunk.toString()).slice(-20_000);
-  });
-  const exited = new Promise<number | string | null>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode ?? child.signalCode);
-    else child.once('exit', (code, signal) => resolve(code ?? signal));
-  });
-  const alive = () => child.exitCode === null && child.signalCode === null;
-  return {
-    name,
-    child,
-    pid: child.pid!,
-    exited,
-    alive,
-    stderr: () => errors,
-    async kill() {
-      if (alive()) child.kill('SIGKILL');
-      await exited;
-    },
-    async stop(graceMs = 5000) {
-      if (!alive()) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => alive() && child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return { name, ...supervise(child) };
 }
 
 /** Polls `probe` until it returns something truthy; throws with `what` (and `why()`) after `timeoutMs`. */
