@@ -25,6 +25,7 @@ import { freePort, startRedisServer } from '../../src/dev/local-services';
 import { openRaw, type RawSocket } from '../fanout/raw-client';
 import { benchDatabase, percentile, round, startProcess, stopProcess } from '../support';
 import { backendPids, cpuDelta, snapshot } from './cpu';
+import { workPerBid, workSnapshot } from './work-counts';
 
 const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECRET = 'bench-secret-bench-secret-bench-secret-000';
@@ -175,6 +176,7 @@ async function main(): Promise<void> {
       redis: [redis.pid],
       postgres: await backendPids(PG, dbName),
     };
+    const workBefore = await workSnapshot(redis.url, PG, dbName);
     const cpuBefore = snapshot(pids);
     const seqBefore = await headSeq(db, listingIds[0]);
     const started = performance.now();
@@ -202,6 +204,7 @@ async function main(): Promise<void> {
     pids.postgres = [...new Set([...pids.postgres, ...(await backendPids(PG, dbName))])];
     const cpu = cpuDelta(cpuBefore, snapshot(pids));
     const decided = counts.accepted + counts.refused;
+    const work = workPerBid(workBefore, await workSnapshot(redis.url, PG, dbName), decided);
     const cpuTotal = Object.values(cpu).reduce((a, b) => a + b, 0);
 
     // Bid → watcher: each frame delivers the seqs it covers; seq → bid id from the stored events.
@@ -243,6 +246,7 @@ async function main(): Promise<void> {
       cpuMs: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round(v)])),
       cpuMsPerDecidedBid: round(cpuTotal / Math.max(1, decided), 2),
       cpuMsPerDecidedBidByProcess: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round(v / Math.max(1, decided), 2)])),
+      workPerDecidedBid: work,
       hostLoad1: (await import('node:os')).loadavg()[0],
       stages,
     };

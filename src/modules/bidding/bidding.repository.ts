@@ -2,12 +2,13 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Trx } from '../../../db/connection';
 import type { BidRequestsTable, BidsTable, Database } from '../../../db/schema';
+import { STRIKE_WINDOW_DAYS, STRIKES_TO_SUSPEND } from '../users';
 
 type Reader = Kysely<Database>;
 
 /**
- * `bids`, `bid_requests` and `listing_bidders`. Reads of `users` (bidder eligibility) and `listings`
- * (is the listing visible, who sells it) are read-only lookups.
+ * `bids`, `bid_requests` and `listing_bidders`. Reads of `users` and `non_payment_strikes` (bidder
+ * eligibility) and `listings` (is the listing visible, who sells it) are read-only lookups.
  */
 
 /** The stored outcome of one bid command. */
@@ -15,12 +16,31 @@ export async function storedOutcome(db: Reader, requestId: string) {
   return db.selectFrom('bidRequests').select('result').where('requestId', '=', requestId).executeTakeFirst();
 }
 
-/** The bidder's account state and the listing's seller and status, in one query (intake checks). */
+/**
+ * The bidder's account state, the listing's seller and status, and when a strike suspension ends
+ * (SPEC §9: the STRIKES_TO_SUSPEND-th most recent strike within the window decides it), in one
+ * statement: intake runs it for every bid, so it is one round trip and one pool connection.
+ */
 export async function bidderAndListing(db: Reader, userId: string, listingId: string) {
   return db
     .selectFrom('users')
     .leftJoin('listings', (join) => join.on('listings.id', '=', listingId).on('listings.deletedAt', 'is', null))
-    .select(['users.phoneVerifiedAt', 'users.suspendedAt', 'users.deletedAt', 'listings.sellerId', 'listings.status'])
+    .select((eb) => [
+      'users.phoneVerifiedAt',
+      'users.suspendedAt',
+      'users.deletedAt',
+      'listings.sellerId',
+      'listings.status',
+      eb
+        .selectFrom('nonPaymentStrikes')
+        .select(sql<Date>`created_at + make_interval(days => ${STRIKE_WINDOW_DAYS})`.as('until'))
+        .whereRef('nonPaymentStrikes.userId', '=', 'users.id')
+        .where('nonPaymentStrikes.createdAt', '>', sql<Date>`now() - make_interval(days => ${STRIKE_WINDOW_DAYS})`)
+        .orderBy('nonPaymentStrikes.createdAt', 'desc')
+        .offset(STRIKES_TO_SUSPEND - 1)
+        .limit(1)
+        .as('biddingSuspendedUntil'),
+    ])
     .where('users.id', '=', userId)
     .executeTakeFirst();
 }

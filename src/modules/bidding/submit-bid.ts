@@ -8,7 +8,7 @@ import { observeStage } from '../../shared/bid-stage-metrics';
 import type { BidResult } from './bid-results';
 import { errorOfBidProblem } from './bid-errors';
 import { bidderAndListing, storedOutcome } from './bidding.repository';
-import { assertNotStrikeSuspended } from './strike-suspension';
+import { refuseWhileStrikeSuspended } from './strike-suspension';
 import type { BidResults } from './bid-results';
 import type { BidsInFlight } from './bids-in-flight';
 
@@ -111,16 +111,13 @@ async function isRetry(deps: SubmitDeps, requestId: string, input: { listingId: 
 
 /** Cheap refusals before queueing, in one query (the worker re-checks what can change under the lock). */
 async function assertMayBid(deps: SubmitDeps, actor: Actor, listingId: string): Promise<void> {
-  // Both reads at once (two pool connections): the answer waits for one round trip, not two.
-  const suspended = assertNotStrikeSuspended(deps.db, actor.userId);
-  suspended.catch(() => undefined); // observed below, after the cheaper refusals
   const row = await bidderAndListing(deps.db, actor.userId, listingId);
   if (!row?.status || row.status === 'draft') throw notFound('listing');
   if (row.deletedAt || row.suspendedAt || !row.phoneVerifiedAt) {
     throw forbidden('bidder_not_allowed', 'Your account cannot bid right now (suspended, deleted, or phone not verified).');
   }
   if (row.sellerId === actor.userId) throw forbidden('own_listing', 'You cannot bid on your own listing.');
-  await suspended;
+  refuseWhileStrikeSuspended(row.biddingSuspendedUntil);
 }
 
 /** Turns a decided result into the AppError a transport should answer with (undefined when accepted). */
