@@ -58,10 +58,20 @@ export async function markRead(db: Db, userId: string, id: string): Promise<Noti
 export async function insertNotificationOnce(
   db: Db,
   n: { userId: string; type: string; title: string; body: string; data: Record<string, unknown>; dedupeKey: string },
+  opts: { delivered?: boolean } = {},
 ): Promise<NotificationRow | undefined> {
   return db
     .insertInto('notifications')
-    .values({ userId: n.userId, type: n.type, title: n.title, body: n.body, data: JSON.stringify(n.data), dedupeKey: n.dedupeKey })
+    .values({
+      userId: n.userId,
+      type: n.type,
+      title: n.title,
+      body: n.body,
+      data: JSON.stringify(n.data),
+      dedupeKey: n.dedupeKey,
+      // Nothing but the row itself goes out: stored delivered at once instead of a second statement.
+      deliveredAt: opts.delivered ? sql<Date>`now()` : null,
+    })
     .onConflict((oc) => oc.column('dedupeKey').doNothing())
     .returningAll()
     .executeTakeFirst();

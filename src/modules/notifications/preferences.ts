@@ -38,8 +38,13 @@ function defaults(): Preferences {
 
 /** The user's preferences: every type and channel, the defaults (on) where nothing was saved. */
 export async function preferencesOf(db: Db, userId: string): Promise<Preferences> {
+  return preferencesFrom(await savedPreferencesOf(db, userId));
+}
+
+/** The full preferences from the saved rows (read by the caller, e.g. with the rest of a recipient). */
+export function preferencesFrom(saved: ReadonlyArray<{ type: string; channel: string; enabled: boolean }>): Preferences {
   const prefs = defaults();
-  for (const row of await savedPreferencesOf(db, userId)) {
+  for (const row of saved as ReadonlyArray<{ type: string; channel: Channel; enabled: boolean }>) {
     const type = row.type as NotificationType;
     // A saved row for a type or channel that no longer exists is ignored rather than trusted.
     if (prefs[type] && channelsOf(type).includes(row.channel)) prefs[type][row.channel] = row.enabled;

@@ -4,11 +4,11 @@ import type { Platform } from '../../shared/platform';
 import { socketEmitter } from '../../shared/socket-emitter';
 import { userRoom } from '../../shared/rooms';
 import type { Locale } from '../../shared/locale';
-import { findLiveContact } from '../users';
-import { deleteDeviceToken, deviceTokensOf } from './devices.repository';
+import { deleteDeviceToken } from './devices.repository';
+import { recipientOf } from './recipients.repository';
 import { getNotificationByDedupeKey, insertNotificationOnce, markDelivered, reachedDevices, recordReachedDevice } from './notifications.repository';
 import { presentNotification } from './notifications.presenter';
-import { preferencesOf, SMS_TYPES } from './preferences';
+import { preferencesFrom, SMS_TYPES, type ChannelChoices } from './preferences';
 import { isSmsOptedOut } from './sms-opt-outs.repository';
 import { renderText, smsText } from './templates/render';
 import type { RenderedText } from './templates/types';
@@ -16,11 +16,13 @@ import type { RenderedText } from './templates/types';
 /** What delivering a notification uses of the platform. */
 export type SendDeps = Pick<Platform, 'db' | 'redis' | 'config' | 'sms' | 'push' | 'logger'>;
 
-/** The recipient's contact, and the notification rendered in their language. */
+/** The recipient as one read gives it: contact, language, the rendered text, channel choices, devices. */
 interface Addressed {
   phoneNumber: string | undefined;
   locale: Locale;
   text: RenderedText;
+  channels: ChannelChoices;
+  deviceTokens: string[];
 }
 
 /**
@@ -29,43 +31,54 @@ interface Addressed {
  * user's preferences allow that channel (the in-app row is always written). Every text is rendered
  * from the recipient's locale's templates. A failed push/SMS throws so the job retries with backoff;
  * `delivered_at` stops a retry from re-sending after success.
+ *
+ * Outbid notices arrive at bid rate and mostly have nothing to send beyond the row (the push is
+ * throttled to one per window), so the common case is two statements: one read of the recipient,
+ * and the row inserted already delivered.
  */
 export async function sendNotification(deps: SendDeps, n: NotificationInput): Promise<'sent' | 'duplicate'> {
   const to = await address(deps, n);
-  const inserted = await insertNotificationOnce(deps.db, { ...n, ...to.text });
+  const push = to.channels.push && to.deviceTokens.length > 0 && (await pushWindowOpen(deps, n));
+  const sms = SMS_TYPES.has(n.type) && !!to.channels.sms && !!to.phoneNumber;
+  const inserted = await insertNotificationOnce(deps.db, { ...n, ...to.text }, { delivered: !push && !sms });
   if (inserted) socketEmitter(deps).to(userRoom(n.userId)).emit('notification', { notification: presentNotification(inserted) });
   const row = inserted ?? (await getNotificationByDedupeKey(deps.db, n.dedupeKey));
-  if (row.deliveredAt) return 'duplicate';
-  const prefs = (await preferencesOf(deps.db, n.userId))[n.type];
+  if (row.deliveredAt) return inserted ? 'sent' : 'duplicate';
   // A retry pushes and texts what the row says, even if the user changed language in between.
   const text = { title: row.title, body: row.body };
-  if (prefs.push && (await pushWindowOpen(deps, n, row.id))) await pushToDevices(deps, n, row.id, text);
-  if (SMS_TYPES.has(n.type) && prefs.sms) await textUser(deps, n, { ...to, text });
+  if (push) await pushToDevices(deps, n, row.id, to.deviceTokens, text);
+  if (sms) await textUser(deps, n, { ...to, text });
   await markDelivered(deps.db, row.id);
   return 'sent';
 }
 
 /** Where the notification goes and what it says there (English for an account that is gone: only the row is written). */
 async function address(deps: SendDeps, n: NotificationInput): Promise<Addressed> {
-  const contact = await findLiveContact(deps.db, n.userId);
+  const { contact, saved, deviceTokens } = await recipientOf(deps.db, n.userId);
   const locale = contact?.locale ?? 'en';
-  return { phoneNumber: contact?.phoneNumber, locale, text: renderText(locale, n.text) };
+  return {
+    phoneNumber: contact?.phoneNumber,
+    locale,
+    text: renderText(locale, n.text),
+    channels: preferencesFrom(saved)[n.type],
+    deviceTokens: contact ? deviceTokens : [],
+  };
 }
 
 /**
  * Whether this notification may push under its throttle: the first of a window claims it (the
- * claim names the notification, so a retry of the same one after a failed push still may).
+ * claim names the notification by its dedupe key, so a retry of the same one after a failed push
+ * still may).
  */
-async function pushWindowOpen(deps: SendDeps, n: NotificationInput, notificationId: string): Promise<boolean> {
+async function pushWindowOpen(deps: SendDeps, n: NotificationInput): Promise<boolean> {
   if (!n.pushThrottle) return true;
   const key = `${deps.config.redisPrefix}:push-throttle:${n.pushThrottle.key}`;
-  const holder = await deps.redis.set(key, notificationId, 'EX', n.pushThrottle.windowSec, 'NX', 'GET');
-  return holder === null || holder === notificationId;
+  const holder = await deps.redis.set(key, n.dedupeKey, 'EX', n.pushThrottle.windowSec, 'NX', 'GET');
+  return holder === null || holder === n.dedupeKey;
 }
 
 /** Pushes to each registered device this notification has not reached yet (a retry skips the others). */
-async function pushToDevices(deps: SendDeps, n: NotificationInput, notificationId: string, text: RenderedText): Promise<void> {
-  const tokens = await deviceTokensOf(deps.db, n.userId);
+async function pushToDevices(deps: SendDeps, n: NotificationInput, notificationId: string, tokens: string[], text: RenderedText): Promise<void> {
   const reached = await reachedDevices(deps.db, notificationId);
   const data = Object.fromEntries(Object.entries({ type: n.type, ...n.data }).map(([k, v]) => [k, String(v)]));
   for (const token of tokens.filter((t) => !reached.has(t))) {
