@@ -30,3 +30,27 @@ export async function enqueue<N extends JobName>(queues: Queues, name: N, payloa
 export function addParsed<N extends JobName>(queues: Queues, name: N, payload: JobPayload<N>, opts: EnqueueOptions = {}): Promise<Job> {
   return queues[queueOf(name)].add(name, payload, jobOptions(name, opts));
 }
+
+/** One parsed job for `addParsedBulk`. */
+export interface ParsedJob<N extends JobName = JobName> {
+  name: N;
+  payload: JobPayload<N>;
+  opts?: EnqueueOptions;
+}
+
+/**
+ * Adds parsed jobs with one round trip per queue (BullMQ's `addBulk`, a MULTI of its add scripts)
+ * instead of one per job: the outbox relay publishes whole batches this way.
+ */
+export async function addParsedBulk(queues: Queues, jobs: ParsedJob[]): Promise<void> {
+  const byQueue = new Map<ReturnType<typeof queueOf>, ParsedJob[]>();
+  for (const job of jobs) {
+    const queue = queueOf(job.name);
+    byQueue.set(queue, [...(byQueue.get(queue) ?? []), job]);
+  }
+  await Promise.all(
+    [...byQueue].map(([queue, list]) =>
+      queues[queue].addBulk(list.map((j) => ({ name: j.name, data: j.payload, opts: jobOptions(j.name, j.opts ?? {}) }))),
+    ),
+  );
+}
