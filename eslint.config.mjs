@@ -17,6 +17,11 @@ const nodeGlobals = {
  * auctions module the auction columns and status after publish, under the row lock) and `transactions`
  * (the transactions module owns the sale and its state table; escrow writes the money columns and the
  * money moves of that state table). See docs/ARCHITECTURE.md.
+ *
+ * Platform tables written from src/shared, so in no module's row: `outbox` and `money_intents`. The
+ * escrow module owns `money_intents` (its intent runner, sweep and staff money-jobs routes read and
+ * update it), but its one repository is src/shared/money-intents.repository.ts because `writeOutbox`
+ * records the intent of every money job in the deciding module's own transaction (docs/RELIABILITY.md).
  */
 const TABLE_OWNERS = {
   users: ['users', 'nonPaymentStrikes', 'follows'],

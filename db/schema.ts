@@ -320,13 +320,14 @@ export interface StripeEventsTable {
   lastError: string | null;
 }
 
-export type MoneyIntentKind = 'release' | 'refund';
+/** `payment_refund`: a late or extra payment sent back (no dispute behind it). */
+export type MoneyIntentKind = 'release' | 'refund' | 'payment_refund';
 export type MoneyIntentStatus = 'pending' | 'running' | 'succeeded' | 'failing' | 'waiting_for_wallet' | 'skipped';
 
 /** A durable money effect (issue #10): the row is the truth, the job only a wake-up. */
 export interface MoneyIntentsTable {
   id: Generated<string>;
-  /** Deterministic (`release-<txId>`, `refund-<txId>-<disputeId>`): the dedupe key and the Stripe key's root. */
+  /** Deterministic (`release-<txId>`, `refund-<txId>-<disputeId>`, `late-refund-<txId>`, `extra-payment-refund-<piId>`): the dedupe key and the Stripe key's root. */
   key: string;
   kind: MoneyIntentKind;
   transactionId: string;

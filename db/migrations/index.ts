@@ -18,6 +18,7 @@ import * as m202612021400 from './202612021400_browse_indexes';
 import * as m202612021500a from './202612021500_second_chance_offers';
 import * as m202612021500b from './202612021500_seller_follows';
 import * as m202612021600 from './202612021600_locale_and_sms_opt_outs';
+import * as m202612021700 from './202612021700_payment_refund_intents';
 
 /** Every migration, in order. A static list works the same under tsx, Jest and the compiled build. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '202612021500_second_chance_offers': m202612021500a,
   '202612021500_seller_follows': m202612021500b,
   '202612021600_locale_and_sms_opt_outs': m202612021600,
+  '202612021700_payment_refund_intents': m202612021700,
 };

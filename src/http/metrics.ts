@@ -32,7 +32,7 @@ function registerMoneyIntentMetrics(registry: Registry, db: Db): void {
       if (!sums) return;
       // A counter read from the rows: reset and set to the stored total (it only grows).
       this.reset();
-      for (const kind of ['release', 'refund']) this.inc({ kind }, sums[kind] ?? 0);
+      for (const kind of ['release', 'refund', 'payment_refund']) this.inc({ kind }, sums[kind] ?? 0);
     },
   });
 }

@@ -8,6 +8,9 @@ export const release: JobHandler<'escrow.release'> = async (deps, payload) => ru
 /** Refunds the buyer as a dispute decided (reversal first after a payout): runs the refund's durable intent. */
 export const refund: JobHandler<'escrow.refund'> = async (deps, payload) => runMoneyIntent(deps, 'escrow.refund', payload);
 
+/** Refunds a late or extra payment (nobody owes it to us): runs the refund's durable intent. */
+export const paymentRefund: JobHandler<'escrow.payment_refund'> = async (deps, payload) => runMoneyIntent(deps, 'escrow.payment_refund', payload);
+
 /** Acts on a stored Stripe webhook event. */
 export const stripeEvent: JobHandler<'escrow.stripe_event'> = async (deps, { eventId }) => processStripeEvent(deps, eventId);
 

@@ -21,6 +21,7 @@ export const handlers: HandlerMap = {
   escrow: {
     'escrow.release': escrow.release,
     'escrow.refund': escrow.refund,
+    'escrow.payment_refund': escrow.paymentRefund,
     'escrow.stripe_event': escrow.stripeEvent,
     'escrow.payment_deadline': escrow.paymentDeadline,
     'escrow.payment_reminder': escrow.paymentReminder,

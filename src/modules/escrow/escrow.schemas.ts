@@ -30,7 +30,7 @@ export const MoneyJobSchema = z
   .object({
     id: z.uuid(),
     key: z.string().openapi({ description: 'Deterministic: the root of the Stripe idempotency key' }),
-    kind: z.enum(['release', 'refund']),
+    kind: z.enum(['release', 'refund', 'payment_refund']),
     transactionId: z.uuid(),
     amountCents: z.number().int().nullable().openapi({ description: 'The refund amount; a payout is computed when it runs' }),
     status: z.enum(MONEY_INTENT_STATUSES),

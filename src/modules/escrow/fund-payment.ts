@@ -1,18 +1,24 @@
+import type { Trx } from '../../../db/connection';
+import type { Transaction } from '../../../db/schema';
 import type { Platform } from '../../shared/platform';
-import type { PaymentIntentView, RefundView } from '../../providers/payments/payments';
+import type { PaymentIntentView } from '../../providers/payments/payments';
 import { writeOutbox } from '../../shared/outbox';
-import { escalationJob } from '../../shared/jobs/money-jobs';
+import { escalationJob, paymentRefundJob } from '../../shared/jobs/money-jobs';
+import { paymentRefundKey } from '../../shared/jobs/money-intent-key';
+import { moneyIntentsRepository } from '../../shared/money-intents.repository';
 import { postMovement } from '../ledger';
 import { notificationJob } from '../../shared/jobs';
 import { recordTransactionEvent, transactionsRepository } from '../transactions';
-import { chargeMovement, refundMovement } from './escrow-money';
+import { chargeMovement } from './escrow-money';
 import { escrowRepository, transactionUpdate } from './escrow.repository';
-import { refundNotice } from './refund-escrow';
+import type { PaymentRefundReason } from './refund-payment';
 
 export type PaymentOutcome =
   | 'funded'
   | 'already_funded'
+  | 'late_refund_requested'
   | 'late_refunded'
+  | 'extra_payment_refund_requested'
   | 'extra_payment_refunded'
   | 'failed_attempt'
   | 'still_pending'
@@ -23,7 +29,7 @@ type FundDeps = Pick<Platform, 'db' | 'payments' | 'config' | 'clock' | 'logger'
 /**
  * Moves a transaction forward from the PaymentIntent as Stripe reports it now (re-fetched, so
  * duplicated, shuffled or stale webhooks all converge): succeeded → `in_escrow` (or, if the
- * transaction was cancelled meanwhile, an automatic refund); a decline leaves it payable.
+ * transaction is no longer payable, an automatic refund's intent); a decline leaves it payable.
  */
 export async function syncPaymentIntent(deps: FundDeps, intentId: string): Promise<PaymentOutcome> {
   const pi = await deps.payments.retrievePaymentIntent(intentId);
@@ -33,8 +39,7 @@ export async function syncPaymentIntent(deps: FundDeps, intentId: string): Promi
   if (!tx) return 'not_ours';
   if (pi.status === 'succeeded') {
     if (tx.status !== 'cancelled') return fundTransaction(deps, tx.id, pi);
-    // The cancelled transaction's first late payment is recorded on it; any other is an extra payment.
-    return !tx.chargeId || tx.chargeId === pi.latestChargeId ? refundLatePayment(deps, tx.id, pi) : refundExtraPayment(deps, tx.id, pi);
+    return requestPaymentRefund(deps, tx.id, pi);
   }
   if (pi.status === 'requires_payment_method' && pi.lastErrorCode && tx.status === 'pending_payment') {
     await recordFailedAttempt(deps, tx.id, pi);
@@ -76,8 +81,7 @@ async function fundTransaction(deps: FundDeps, transactionId: string, pi: Paymen
   });
   if (outcome !== 'not_payable') return outcome;
   // Cancelled meanwhile (deadline), or a second payment of a transaction already paid: SPEC §3 refunds it.
-  const now = (await escrowRepository.find(deps.db, transactionId))!;
-  return now.status === 'cancelled' && !now.chargeId ? refundLatePayment(deps, transactionId, pi) : refundExtraPayment(deps, transactionId, pi);
+  return requestPaymentRefund(deps, transactionId, pi);
 }
 
 /** A decline: the transaction stays payable (the buyer may try another card); the timeline notes each failed charge once. */
@@ -95,70 +99,42 @@ async function recordFailedAttempt(deps: FundDeps, transactionId: string, pi: Pa
   });
 }
 
-/** The refund of a cancelled transaction's late payment: found again by its key after a crash, else created. */
-async function findOrCreateLateRefund(deps: FundDeps, transactionId: string, pi: PaymentIntentView): Promise<RefundView> {
-  const key = `late-refund-${transactionId}`;
-  const existing = (await deps.payments.listRefunds(pi.id)).find((r) => r.key === key);
-  return (
-    existing ??
-    deps.payments.createRefund({ key, paymentIntentId: pi.id, amountCents: pi.amountCents, transactionId, reason: 'late_payment' })
-  );
+/**
+ * Which refund a payment nobody owes us gets, decided under the row lock: a cancelled transaction's
+ * first late payment is refunded as such (and recorded on it); any other is an extra payment. The
+ * late one is the first PaymentIntent decided: a second one, decided before the first's refund was
+ * recorded, finds the late intent holding another PaymentIntent.
+ */
+async function refundReasonOf(trx: Trx, tx: Transaction, pi: PaymentIntentView): Promise<PaymentRefundReason> {
+  if (tx.status !== 'cancelled') return 'extra_payment';
+  if (tx.chargeId) return tx.chargeId === pi.latestChargeId ? 'late_payment' : 'extra_payment';
+  const late = await moneyIntentsRepository.findByKey(trx, paymentRefundKey({ transactionId: tx.id, paymentIntentId: pi.id, reason: 'late_payment' }));
+  return !late || (late.payload as { paymentIntentId?: string }).paymentIntentId === pi.id ? 'late_payment' : 'extra_payment';
+}
+
+/** Whether this payment's refund is already recorded on the transaction (also one made before refunds were intents). */
+async function refundRecorded(trx: Trx, tx: Transaction, pi: PaymentIntentView, reason: PaymentRefundReason): Promise<boolean> {
+  if (reason === 'late_payment') return tx.refundId !== null;
+  return transactionsRepository.hasEventWith(trx, tx.id, 'extra_payment_refunded', 'paymentIntentId', pi.id);
 }
 
 /**
- * SPEC §3: a payment that still succeeds after the deadline cancelled the transaction is refunded
- * automatically. Under the row lock, so two deliveries cannot both refund; the ledger records the
- * charge and its refund together.
+ * SPEC §3: a payment that succeeds on a transaction no longer payable — after the deadline cancelled
+ * it, or a second PaymentIntent of a transaction already paid — is refunded automatically. The
+ * webhook only decides, under the row lock, and commits the refund's durable intent (issue #10):
+ * the intent runner calls Stripe under the same key (`late-refund-<txId>` / `extra-payment-refund-<piId>`)
+ * and records the outcome, retried with backoff for days whatever Stripe does meanwhile.
  */
-async function refundLatePayment(deps: FundDeps, transactionId: string, pi: PaymentIntentView): Promise<PaymentOutcome> {
-  // Stripe is called outside the database transaction; the refund's key makes a concurrent duplicate the same refund.
-  const refund = await findOrCreateLateRefund(deps, transactionId, pi);
+async function requestPaymentRefund(deps: FundDeps, transactionId: string, pi: PaymentIntentView): Promise<PaymentOutcome> {
   return deps.db.transaction().execute(async (trx): Promise<PaymentOutcome> => {
     const tx = (await escrowRepository.lock(trx, transactionId))!;
-    if (tx.refundId) return 'late_refunded';
-    const chargeId = pi.latestChargeId ?? refund.chargeId ?? pi.id;
-    await escrowRepository.markLatePaymentRefunded(trx, tx.id, refund.id, pi.amountCents, chargeId);
-    await postMovement(trx, chargeMovement(tx.id, pi.amountCents, chargeId));
-    await postMovement(trx, refundMovement(tx.id, pi.amountCents, refund.id, 'late_payment_refund'));
-    await recordTransactionEvent(trx, tx.id, 'late_payment_refunded', {
-      paymentIntentId: pi.id,
-      refundId: refund.id,
-      amountCents: pi.amountCents,
-    });
+    const reason = await refundReasonOf(trx, tx, pi);
+    const late = reason === 'late_payment';
+    if (await refundRecorded(trx, tx, pi, reason)) return late ? 'late_refunded' : 'extra_payment_refunded';
+    // A redelivery wakes the same intent (one key per refund); it never makes a second refund.
     await writeOutbox(trx, [
-      transactionUpdate(tx, 'cancelled', { refundedCents: pi.amountCents }),
-      refundNotice(tx, pi.amountCents, true, 'late-payment'),
+      paymentRefundJob({ transactionId: tx.id, paymentIntentId: pi.id, chargeId: pi.latestChargeId, amountCents: pi.amountCents, reason }),
     ]);
-    return 'late_refunded';
-  });
-}
-
-/**
- * SPEC §3: a payment that succeeds on a transaction no longer payable — a second PaymentIntent of a
- * transaction already paid, or a further one after a late payment was refunded — is refunded in full
- * under a key of that intent (`extra-payment-refund-<pi>`), Stripe first and outside the database
- * transaction; then, once per intent, the ledger records its charge and refund and the timeline shows it.
- */
-async function refundExtraPayment(deps: FundDeps, transactionId: string, pi: PaymentIntentView): Promise<PaymentOutcome> {
-  const key = `extra-payment-refund-${pi.id}`;
-  const existing = (await deps.payments.listRefunds(pi.id)).find((r) => r.key === key);
-  const refund =
-    existing ??
-    (await deps.payments.createRefund({ key, paymentIntentId: pi.id, amountCents: pi.amountCents, transactionId, reason: 'late_payment' }));
-  const chargeId = pi.latestChargeId ?? refund.chargeId ?? pi.id;
-  return deps.db.transaction().execute(async (trx): Promise<PaymentOutcome> => {
-    const tx = (await escrowRepository.lock(trx, transactionId))!;
-    if (await transactionsRepository.hasEventWith(trx, tx.id, 'extra_payment_refunded', 'paymentIntentId', pi.id)) return 'extra_payment_refunded';
-    await postMovement(trx, chargeMovement(tx.id, pi.amountCents, chargeId));
-    await postMovement(trx, refundMovement(tx.id, pi.amountCents, refund.id, 'late_payment_refund'));
-    await recordTransactionEvent(trx, tx.id, 'extra_payment_refunded', {
-      paymentIntentId: pi.id,
-      chargeId,
-      refundId: refund.id,
-      amountCents: pi.amountCents,
-      status: tx.status,
-    });
-    deps.logger.warn({ transactionId, paymentIntentId: pi.id, refundId: refund.id }, 'payment on a transaction not payable: refunded');
-    return 'extra_payment_refunded';
+    return late ? 'late_refund_requested' : 'extra_payment_refund_requested';
   });
 }

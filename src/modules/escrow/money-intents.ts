@@ -8,6 +8,7 @@ import { moneyIntentsRepository, upsertMoneyIntents, type MoneyIntent } from '..
 import type { ReleaseReason } from '../../shared/jobs/money-jobs';
 import { refundEscrow, type RefundInput } from './refund-escrow';
 import { releaseEscrow } from './release-escrow';
+import { refundPayment, type PaymentRefundInput } from './refund-payment';
 
 type IntentDeps = Pick<Platform, 'db' | 'payments' | 'logger' | 'clock' | 'config'> & { crashHook?: CrashHook };
 
@@ -50,6 +51,7 @@ const isPermanentError = (err: unknown): boolean => err instanceof AppError && e
 async function carryOut(deps: IntentDeps, intent: MoneyIntent): Promise<string> {
   const payload = intent.payload as Record<string, unknown>;
   if (intent.kind === 'release') return releaseEscrow(deps, String(payload.transactionId), payload.reason as ReleaseReason);
+  if (intent.kind === 'payment_refund') return refundPayment(deps, payload as unknown as PaymentRefundInput);
   return refundEscrow(deps, payload as unknown as RefundInput);
 }
 
@@ -65,7 +67,7 @@ async function claimFor(deps: IntentDeps, key: string, spec: Parameters<typeof u
 }
 
 /**
- * Runs one money intent (the `escrow.release` / `escrow.refund` job handler): claim the row (a
+ * Runs one money intent (the `escrow.release` / `escrow.refund` / `escrow.payment_refund` job handler): claim the row (a
  * lease, so a duplicate job or the sweep racing this one does nothing), carry the effect out (its
  * Stripe idempotency key derives from the intent, so a second execution after a crash finds the
  * first one's result), then record the outcome — succeeded, parked, or due again after a capped

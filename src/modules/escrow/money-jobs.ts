@@ -1,6 +1,6 @@
 import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
-import type { MoneyIntentStatus } from '../../../db/schema';
+import type { MoneyIntentKind, MoneyIntentStatus } from '../../../db/schema';
 import { conflict, forbidden, notFound } from '../../shared/errors';
 import { can, type Permission } from '../../shared/permissions';
 import { jobFor, writeOutbox } from '../../shared/outbox';
@@ -18,7 +18,7 @@ import { recordAudit } from '../audit';
 export interface MoneyJobView {
   id: string;
   key: string;
-  kind: 'release' | 'refund';
+  kind: MoneyIntentKind;
   transactionId: string;
   amountCents: number | null;
   status: MoneyIntentStatus;

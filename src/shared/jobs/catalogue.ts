@@ -141,6 +141,17 @@ export const CATALOGUE = {
   'escrow.release': { queue: 'escrow', schema: TransactionRef.extend({ reason: z.enum(RELEASE_REASONS) }) },
   /** Refunds the buyer as a dispute decided (reversal first after a payout). */
   'escrow.refund': { queue: 'escrow', schema: TransactionRef.extend({ amountCents: z.number().int().positive(), disputeId: z.uuid() }) },
+  /** Refunds in full a payment nobody owes us: a late one on a cancelled transaction, or an extra PaymentIntent. */
+  'escrow.payment_refund': {
+    queue: 'escrow',
+    schema: TransactionRef.extend({
+      paymentIntentId: z.string().min(1),
+      /** The charge Stripe reported with the payment (the ledger names it); null if it reported none. */
+      chargeId: z.string().min(1).nullable(),
+      amountCents: z.number().int().positive(),
+      reason: z.enum(['late_payment', 'extra_payment']),
+    }),
+  },
   /** Acts on a stored Stripe webhook event. */
   'escrow.stripe_event': { queue: 'escrow', schema: z.object({ eventId: z.string().min(1) }) },
   /** Cancels an unpaid transaction at its payment deadline. */

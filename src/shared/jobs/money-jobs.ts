@@ -1,4 +1,4 @@
-import type { RELEASE_REASONS } from './catalogue';
+import type { JobInput, RELEASE_REASONS } from './catalogue';
 import { jobId } from './queues';
 import { jobFor, type OutboxJob } from '../outbox';
 
@@ -26,6 +26,14 @@ export function releaseJob(transactionId: string, reason: ReleaseReason, discrim
 /** Refund the buyer `amountCents` (full or partial) as a dispute resolution. */
 export function refundJob(transactionId: string, amountCents: number, disputeId: string): OutboxJob<'escrow.refund'> {
   return jobFor('escrow.refund', { transactionId, amountCents, disputeId }, { jobId: jobId('refund', transactionId, disputeId) });
+}
+
+/**
+ * Refund in full a payment nobody owes us (SPEC §3): the late payment of a cancelled transaction, or
+ * an extra PaymentIntent paid on a transaction no longer payable. Its intent is keyed like the refund.
+ */
+export function paymentRefundJob(data: JobInput<'escrow.payment_refund'>): OutboxJob<'escrow.payment_refund'> {
+  return jobFor('escrow.payment_refund', data, { jobId: jobId('payment-refund', data.paymentIntentId) });
 }
 
 /** Process a stored Stripe webhook event (the handler re-fetches the object before acting). */

@@ -30,6 +30,8 @@ export const NOTIFICATION_TEXTS = {
   escrow_released: z.object({ payoutCents: cents }),
   wallet_needed: z.object({ payoutCents: cents }),
   refund_issued: z.object({ amountCents: cents, full: z.boolean() }),
+  /** A payment made on a purchase that was already paid (or no longer payable) was refunded in full. */
+  extra_payment_refunded: z.object({ amountCents: cents }),
   dispute_opened: z.object({}),
   dispute_resolved: z.object({
     resolution: z.enum(['release', 'refund', 'partial_refund']),

@@ -7378,7 +7378,7 @@ export interface components {
             /** @description Deterministic: the root of the Stripe idempotency key */
             key: string;
             /** @enum {string} */
-            kind: "release" | "refund";
+            kind: "release" | "refund" | "payment_refund";
             /** Format: uuid */
             transactionId: string;
             /** @description The refund amount; a payout is computed when it runs */

@@ -54,6 +54,10 @@ export const en: LocaleTemplates = {
       title: 'Refund issued',
       body: `${f.price(p.amountCents)} ${p.full ? 'was refunded to your card in full' : 'was refunded to your card'}. Banks take 5 to 10 days to show it.`,
     }),
+    extra_payment_refunded: (p, f) => ({
+      title: 'Extra payment refunded',
+      body: `You were charged ${f.price(p.amountCents)} again for a purchase that was already paid or no longer payable. We refunded it to your card in full. Banks take 5 to 10 days to show it.`,
+    }),
     dispute_opened: () => ({ title: 'A dispute was opened', body: 'The payment is on hold while our support team reviews the case.' }),
     dispute_resolved: (p, f) => {
       const refund = f.price(p.refundCents ?? 0);

@@ -60,6 +60,10 @@ export const fr: LocaleTemplates = {
       title: 'Remboursement effectué',
       body: `${f.price(p.amountCents)} ${p.full ? 'vous ont été entièrement remboursés' : 'vous ont été remboursés'} sur votre carte. Votre banque peut prendre de 5 à 10 jours pour l’afficher.`,
     }),
+    extra_payment_refunded: (p, f) => ({
+      title: 'Paiement en trop remboursé',
+      body: `Un second paiement de ${f.price(p.amountCents)} a été débité pour un achat déjà payé ou qui ne pouvait plus l’être. Il vous a été entièrement remboursé sur votre carte. Votre banque peut prendre de 5 à 10 jours pour l’afficher.`,
+    }),
     dispute_opened: () => ({ title: 'Un litige a été ouvert', body: 'Le paiement est suspendu pendant que notre équipe de soutien examine le dossier.' }),
     dispute_resolved: (p, f) => {
       const refund = f.price(p.refundCents ?? 0);
