@@ -85,6 +85,32 @@ describe('notifications', () => {
     expect(next.body.nextCursor).toBeNull();
   });
 
+  it('moves a token to the account that registers it last, without telling that account about the previous one', async () => {
+    const [a, b] = [await createUser(env.deps), await createUser(env.deps)];
+    const token = 'shared-phone-token-cccccc';
+    expect((await env.http.post('/v1/users/me/devices').set(a.auth).send({ token, platform: 'android' })).status).toBe(200);
+    await env.deps.db.updateTable('devices').set({ createdAt: new Date(Date.now() - 30 * 86_400_000) }).where('token', '=', token).execute();
+    const beforeB = Date.now();
+    const res = await env.http.post('/v1/users/me/devices').set(b.auth).send({ token, platform: 'ios' });
+    expect(res.status).toBe(200);
+    // Nothing of A's registration shows: not its platform, nor when A registered the phone.
+    expect(Object.keys(res.body).sort()).toEqual(['createdAt', 'platform', 'token']);
+    expect(res.body.platform).toBe('ios');
+    expect(new Date(res.body.createdAt).getTime()).toBeGreaterThanOrEqual(beforeB - 1000);
+    // The same account registering its phone again keeps when it first did.
+    const again = await env.http.post('/v1/users/me/devices').set(b.auth).send({ token, platform: 'ios' });
+    expect(again.body.createdAt).toBe(res.body.createdAt);
+
+    push.sent.length = 0;
+    await sendNotification(env.deps, { ...note('move-a'), userId: a.id });
+    expect(push.sent.map((m) => m.token)).not.toContain(token);
+    await sendNotification(env.deps, { ...note('move-b'), userId: b.id });
+    expect(push.sent.map((m) => m.token)).toEqual([token]);
+    // A can no longer remove the phone it gave up; B can.
+    expect((await env.http.delete(`/v1/users/me/devices/${token}`).set(a.auth)).status).toBe(404);
+    expect((await env.http.delete(`/v1/users/me/devices/${token}`).set(b.auth)).status).toBe(204);
+  });
+
   it('removes a device only for its owner', async () => {
     const stranger = await createUser(env.deps);
     expect((await env.http.delete('/v1/users/me/devices/device-token-aaaaaa').set(stranger.auth)).status).toBe(404);
