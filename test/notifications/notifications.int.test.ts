@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { sendNotification } from '../../src/modules/notifications';
 import type { PushMessage, PushOutcome, PushSender } from '../../src/providers/push/push';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
@@ -89,7 +90,7 @@ describe('notifications', () => {
     const [a, b] = [await createUser(env.deps), await createUser(env.deps)];
     const token = 'shared-phone-token-cccccc';
     expect((await env.http.post('/v1/users/me/devices').set(a.auth).send({ token, platform: 'android' })).status).toBe(200);
-    await env.deps.db.updateTable('devices').set({ createdAt: new Date(Date.now() - 30 * 86_400_000) }).where('token', '=', token).execute();
+    await sql`UPDATE devices SET created_at = now() - interval '30 days' WHERE token = ${token}`.execute(env.deps.db);
     const beforeB = Date.now();
     const res = await env.http.post('/v1/users/me/devices').set(b.auth).send({ token, platform: 'ios' });
     expect(res.status).toBe(200);

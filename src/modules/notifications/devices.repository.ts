@@ -13,19 +13,16 @@ export type DeviceRow = Selectable<DevicesTable>;
  * registered the phone.
  */
 export async function upsertDevice(db: Db, d: { token: string; userId: string; platform: DeviceRow['platform'] }): Promise<DeviceRow> {
-  return db
-    .insertInto('devices')
-    .values({ token: d.token, userId: d.userId, platform: d.platform })
-    .onConflict((oc) =>
-      oc.column('token').doUpdateSet({
-        userId: d.userId,
-        platform: d.platform,
-        lastSeenAt: sql<Date>`now()`,
-        createdAt: sql<Date>`CASE WHEN devices.user_id = excluded.user_id THEN devices.created_at ELSE now() END`,
-      }),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('devices').where('token', '=', d.token).where('userId', '<>', d.userId).execute();
+    // The conflict is the caller's own row, or one a concurrent registration inserted: last one wins.
+    return trx
+      .insertInto('devices')
+      .values({ token: d.token, userId: d.userId, platform: d.platform })
+      .onConflict((oc) => oc.column('token').doUpdateSet({ userId: d.userId, platform: d.platform, lastSeenAt: sql<Date>`now()` }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
 }
 
 /** Removes one of the user's tokens; false when the user has no such token. */
