@@ -1,10 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { signAccessToken } from '../../src/modules/auth/access-tokens';
-import { startSession } from '../../src/modules/auth/sessions';
 import { freePort } from '../../src/dev/local-services';
-import { benchDatabase, round, startProcess, stopProcess } from '../support';
+import { benchAccessTokens, benchAppEnv, benchDatabase, BENCH_PG_URL, round, startProcess, stopProcess } from '../support';
 import { measureCloseLateness } from './close-lateness';
 import { hammerListing, type HotListingResult } from './hot-listing';
 import { rawHotRowRate } from './raw-pg';
@@ -12,32 +10,22 @@ import { rawHotRowRate } from './raw-pg';
 /**
  * `npx tsx bench/bids/run.ts` — bid throughput on one hot listing (1 and 2 worker processes),
  * the raw PostgreSQL baseline measured in the same run, and close lateness for 1,000 listings.
- * Uses PostgreSQL/Redis from BENCH_PG_URL / BENCH_REDIS_URL (defaults: the local ones).
+ * Uses PostgreSQL/Redis from BENCH_PG_URL / BENCH_REDIS_URL (defaults: the local ones, bench/support.ts).
  */
-const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const BIDDERS = Number(process.env.BENCH_BIDDERS ?? 200);
-const SECRET = 'bench-secret-bench-secret-bench-secret-000';
 
 async function main(): Promise<void> {
-  const bench = await benchDatabase(PG, `biddt_bench_${Date.now().toString(36)}`);
+  const bench = await benchDatabase(BENCH_PG_URL, `biddt_bench_${Date.now().toString(36)}`);
   const { db } = bench;
-  const env = (prefix: string, port: number): Record<string, string> => ({
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    DATABASE_URL: bench.url,
-    DATABASE_POOL_MAX: '20',
-    REDIS_URL: REDIS,
-    REDIS_PREFIX: prefix,
-    PORT: String(port),
-    JWT_SECRET: SECRET,
-    OTP_SECRET: SECRET,
-    BID_WAIT_MS: '10000',
-    // Raised so the benchmark measures the bid path, not the per-user limits (SPEC default 10/min).
-    RATE_LIMIT_BIDS_PER_USER_PER_MIN: '1000000',
-    RATE_LIMIT_API_PER_USER_PER_MIN: '1000000',
-  });
+  const env = (redisPrefix: string, port: number) =>
+    benchAppEnv({
+      databaseUrl: bench.url,
+      redisPrefix,
+      port,
+      // Raised so the benchmark measures the bid path, not the per-user bid limit (SPEC default 10/min).
+      extra: { BID_WAIT_MS: '10000', RATE_LIMIT_BIDS_PER_USER_PER_MIN: '1000000' },
+    });
   const children: ChildProcess[] = [];
   try {
     const users = await db
@@ -46,11 +34,7 @@ async function main(): Promise<void> {
       .returning(['id', 'role'])
       .execute();
     const [seller, ...bidders] = users;
-    const tokens: string[] = [];
-    for (const b of bidders) {
-      const { familyId } = await startSession(db, b.id, 3600);
-      tokens.push(signAccessToken({ secret: SECRET, issuer: 'biddt', audience: 'biddt-api', ttlSec: 3600 }, { userId: b.id, role: b.role, sid: familyId }));
-    }
+    const tokens = await benchAccessTokens(db, bidders);
     const listing = async () =>
       db
         .insertInto('listings')

@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection';
-import { signAccessToken } from '../../src/modules/auth/access-tokens';
-import { startSession } from '../../src/modules/auth/sessions';
 import { freePort } from '../../src/dev/local-services';
-import { benchDatabase, round, startProcess, stopProcess } from '../support';
+import { benchAccessTokens, benchAppEnv, benchDatabase, BENCH_PG_URL, round, startProcess, stopProcess } from '../support';
 import { recordPlans } from './explain';
 import { driveBrowse, type LoadResult } from './load';
 import { catalogueOf, seedCatalogue } from './seed';
@@ -19,15 +17,12 @@ import { catalogueOf, seedCatalogue } from './seed';
  * PostgreSQL/Redis from BENCH_PG_URL / BENCH_REDIS_URL (defaults: the local ones).
  * BENCH_LISTINGS, BENCH_SECONDS, BENCH_CONCURRENCY, BENCH_PLAN_SAMPLES override the sizes.
  */
-const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const LISTINGS = Number(process.env.BENCH_LISTINGS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const PLAN_SAMPLES = Number(process.env.BENCH_PLAN_SAMPLES ?? 20);
 /** A database seeded before (`seedCatalogue`) to clone instead of seeding again: A/B runs on the same data. */
 const TEMPLATE = process.env.BENCH_TEMPLATE;
-const SECRET = 'bench-secret-bench-secret-bench-secret-000';
 const say = (line: string) => process.stderr.write(`[browse] ${line}\n`);
 
 /** Busy and total jiffies of the whole host, to say how busy it was while measuring. */
@@ -55,7 +50,7 @@ async function backendPids(db: Db, name: string): Promise<number[]> {
 
 async function main(): Promise<void> {
   const dbName = `biddt_browse_${Date.now().toString(36)}`;
-  const bench = await benchDatabase(PG, dbName, TEMPLATE);
+  const bench = await benchDatabase(BENCH_PG_URL, dbName, TEMPLATE);
   const { db } = bench;
   const children: ChildProcess[] = [];
   try {
@@ -69,29 +64,13 @@ async function main(): Promise<void> {
     say(`plans recorded in ${round((Date.now() - t) / 1000)} s`);
     for (const p of plans.shapes) say(`  ${p.shape}: execution p50 ${p.execP50Ms} ms, p99 ${p.execP99Ms} ms, max ${p.execMaxMs} ms`);
 
-    const tokens: string[] = [];
-    for (const id of bidderIds.slice(0, 100)) {
-      const { familyId } = await startSession(db, id, 3600);
-      tokens.push(signAccessToken({ secret: SECRET, issuer: 'biddt', audience: 'biddt-api', ttlSec: 3600 }, { userId: id, role: 'user', sid: familyId }));
-    }
+    const tokens = await benchAccessTokens(
+      db,
+      bidderIds.slice(0, 100).map((id) => ({ id, role: 'user' as const })),
+    );
     const port = await freePort();
-    const prefix = `benchbrowse${Date.now().toString(36)}`;
-    {
-      const env: Record<string, string> = {
-        NODE_ENV: 'test',
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-        DATABASE_URL: bench.url,
-        DATABASE_POOL_MAX: '20',
-        REDIS_URL: REDIS,
-        REDIS_PREFIX: prefix,
-        PORT: String(port),
-        JWT_SECRET: SECRET,
-        OTP_SECRET: SECRET,
-        // Raised so the signed-in share of the load is not capped by SPEC's 100 requests/min per user.
-        RATE_LIMIT_API_PER_USER_PER_MIN: '1000000',
-      };
-      children.push(await startProcess('src/main.ts', env, /api listening/, 'api'));
-    }
+    const env = benchAppEnv({ databaseUrl: bench.url, redisPrefix: `benchbrowse${Date.now().toString(36)}`, port });
+    children.push(await startProcess('src/main.ts', env, /api listening/, 'api'));
     const apiPid = children[0].pid!;
     // The pool opens its connections during the warm-up; the backends are read once it is full.
     let pgPids: number[] = [];

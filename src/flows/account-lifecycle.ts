@@ -16,7 +16,8 @@ import {
   restoreCutoff,
   softDeleteAccount,
   undeleteAccount,
-  followsRepository,
+  eraseFollowsOf,
+  followsOf,
 } from '../modules/users';
 import type { Actor } from '../shared/context';
 import { conflict, notFound } from '../shared/errors';
@@ -94,7 +95,7 @@ export async function purgeDeletedAccounts(deps: Pick<Platform, 'db'>, now: Date
       for (const id of ids) {
         await deleteNotificationDataOf(trx, id);
         await eraseMessagesBySender(trx, id);
-        await followsRepository.eraseOf(trx, id);
+        await eraseFollowsOf(trx, id);
         await anonymizeAccount(trx, id, now);
       }
       return ids.length;
@@ -116,7 +117,7 @@ export async function exportAccount(deps: Pick<Platform, 'db' | 'clock'>, actor:
     ratingsOfUser(deps.db, user.id),
     notificationsOfUser(deps.db, user.id),
     devicesOfUser(deps.db, user.id),
-    followsRepository.allOf(deps.db, user.id),
+    followsOf(deps.db, user.id),
   ]);
   return {
     exportedAt: deps.clock.now().toISOString(),

@@ -47,7 +47,7 @@ export const conflict = (code: string, message: string, details?: AppErrorDetail
   new AppError('conflict', code, message, details);
 export const unprocessable = (code: string, message: string, details?: AppErrorDetails) =>
   new AppError('unprocessable', code, message, details);
-export const rateLimited = (retryAfterSec: number) =>
-  new AppError('rate_limited', 'rate_limited', 'Too many requests, slow down.', { retryAfterSec });
+export const rateLimited = (retryAfterSec: number, message = 'Too many requests, slow down.', details: AppErrorDetails = {}) =>
+  new AppError('rate_limited', 'rate_limited', message, { ...details, retryAfterSec });
 
 export const isAppError = (err: unknown): err is AppError => err instanceof AppError;

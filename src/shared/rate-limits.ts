@@ -56,4 +56,22 @@ export class RateLimits {
       throw err;
     }
   }
+
+  /**
+   * Spends `points` of `name` for `key` all at once, or none: a batch that does not fit gives its
+   * points back (the counter is incremented before the check), so a refused batch leaves the budget
+   * as it found it. `remaining` is what was left of the budget before the batch.
+   */
+  async consumeAll(name: LimitName, key: string, points: number): Promise<{ ok: true } | { ok: false; remaining: number; retryAfterSec: number }> {
+    const limiter = this.limiters[name];
+    if (!limiter || points <= 0) return { ok: true };
+    try {
+      await limiter.consume(key, points);
+      return { ok: true };
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      await limiter.reward(key, points);
+      return { ok: false, remaining: Math.max(0, limiter.points - (err.consumedPoints - points)), retryAfterSec: err.msBeforeNext / 1000 };
+    }
+  }
 }

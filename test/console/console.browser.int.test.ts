@@ -225,6 +225,15 @@ describe('support console in Chromium', () => {
     await page.getByRole('button', { name: 'Add category' }).click();
     await page.getByText('already exists').waitFor();
     await shot(page, 'categories');
+    // An add clears the form and lists the row; its link deactivates it (the shared form of admin-form.tsx).
+    const slug = `lamps-${Math.random().toString(36).slice(2, 8)}`;
+    await page.getByLabel('Slug', { exact: true }).fill(slug);
+    await page.getByLabel('Name', { exact: true }).fill(`Lamps ${slug}`);
+    await page.getByRole('button', { name: 'Add category' }).click();
+    await page.getByRole('cell', { name: slug, exact: true }).waitFor();
+    expect(await page.getByLabel('Slug', { exact: true }).inputValue()).toBe('');
+    await page.getByRole('button', { name: `Deactivate Lamps ${slug}` }).click();
+    await page.getByRole('button', { name: `Reactivate Lamps ${slug}` }).waitFor();
 
     const tablet = await signedIn(adminPhone, 820);
     await tablet.getByRole('heading', { name: /Dispute queue/ }).waitFor();

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { sendNotification } from '../../src/modules/notifications';
 import type { PushMessage, PushOutcome, PushSender } from '../../src/providers/push/push';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
@@ -83,6 +84,32 @@ describe('notifications', () => {
     const next = await env.http.get(`/v1/notifications?limit=2&cursor=${page.body.nextCursor}`).set(user.auth);
     expect(next.body.items).toHaveLength(1);
     expect(next.body.nextCursor).toBeNull();
+  });
+
+  it('moves a token to the account that registers it last, without telling that account about the previous one', async () => {
+    const [a, b] = [await createUser(env.deps), await createUser(env.deps)];
+    const token = 'shared-phone-token-cccccc';
+    expect((await env.http.post('/v1/users/me/devices').set(a.auth).send({ token, platform: 'android' })).status).toBe(200);
+    await sql`UPDATE devices SET created_at = now() - interval '30 days' WHERE token = ${token}`.execute(env.deps.db);
+    const beforeB = Date.now();
+    const res = await env.http.post('/v1/users/me/devices').set(b.auth).send({ token, platform: 'ios' });
+    expect(res.status).toBe(200);
+    // Nothing of A's registration shows: not its platform, nor when A registered the phone.
+    expect(Object.keys(res.body).sort()).toEqual(['createdAt', 'platform', 'token']);
+    expect(res.body.platform).toBe('ios');
+    expect(new Date(res.body.createdAt).getTime()).toBeGreaterThanOrEqual(beforeB - 1000);
+    // The same account registering its phone again keeps when it first did.
+    const again = await env.http.post('/v1/users/me/devices').set(b.auth).send({ token, platform: 'ios' });
+    expect(again.body.createdAt).toBe(res.body.createdAt);
+
+    push.sent.length = 0;
+    await sendNotification(env.deps, { ...note('move-a'), userId: a.id });
+    expect(push.sent.map((m) => m.token)).not.toContain(token);
+    await sendNotification(env.deps, { ...note('move-b'), userId: b.id });
+    expect(push.sent.map((m) => m.token)).toEqual([token]);
+    // A can no longer remove the phone it gave up; B can.
+    expect((await env.http.delete(`/v1/users/me/devices/${token}`).set(a.auth)).status).toBe(404);
+    expect((await env.http.delete(`/v1/users/me/devices/${token}`).set(b.auth)).status).toBe(204);
   });
 
   it('removes a device only for its owner', async () => {

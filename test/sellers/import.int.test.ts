@@ -143,3 +143,50 @@ describe('CSV import of drafts', () => {
     expect(await draftsOf(unverified.id)).toEqual([]);
   });
 });
+
+describe('CSV import by a new account (RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR=2, accounts younger than 7 days)', () => {
+  let limited: TestEnv;
+  beforeAll(async () => {
+    limited = await createTestEnv({ RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR: '2' });
+  });
+  afterAll(() => limited.close());
+
+  const send = (user: TestUser, titles: string[]) =>
+    limited.http
+      .post('/v1/listings/import')
+      .set('Content-Type', 'text/csv')
+      .set(user.auth)
+      .send(`${HEADER}\r\n${titles.map((t) => `${t},,bikes,good,auction,5000,,,,,`).join('\r\n')}\r\n`);
+  const draftsIn = (userId: string) => limited.deps.db.selectFrom('listings').select('title').where('sellerId', '=', userId).execute();
+
+  it('more rows than the limit → 429 with Retry-After naming the first row over it; nothing created, nothing spent', async () => {
+    const fresh = await createUser(limited.deps);
+    const over = await send(fresh, ['One', 'Two', 'Three']);
+    expectProblem(over, 429, 'rate_limited');
+    expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(over.headers['retry-after'])).toBeLessThanOrEqual(3600);
+    expect(over.body.errors).toEqual([{ field: 'body', line: 4, column: null, message: expect.stringContaining('2 listings an hour') }]);
+    expect(await draftsIn(fresh.id)).toEqual([]);
+    // The refused file spent none of the hour's budget: a file within it still goes through whole.
+    const within = await send(fresh, ['One', 'Two']);
+    expect(within.status).toBe(201);
+    expect((await draftsIn(fresh.id)).map((d) => d.title).sort()).toEqual(['One', 'Two']);
+    // Now the budget is spent: even one more row is refused at its line (2).
+    const spent = await send(fresh, ['Three']);
+    expectProblem(spent, 429, 'rate_limited');
+    expect(spent.body.errors).toEqual([expect.objectContaining({ field: 'body', line: 2, column: null })]);
+    expect(await draftsIn(fresh.id)).toHaveLength(2);
+  });
+
+  it('an account older than 7 days imports past the limit', async () => {
+    const old = await createUser(limited.deps);
+    await limited.deps.db
+      .updateTable('users')
+      .set({ createdAt: new Date(Date.now() - 8 * 24 * 3600_000) } as never)
+      .where('id', '=', old.id)
+      .execute();
+    const res = await send(old, ['One', 'Two', 'Three']);
+    expect(res.status).toBe(201);
+    expect(res.body.created).toBe(3);
+  });
+});

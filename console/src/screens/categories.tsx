@@ -1,43 +1,28 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { api, fieldErrors, problemText, unwrap } from '../api';
+import { useQuery } from '@tanstack/react-query';
+import { ActiveToggle, FormProblem, useAdminForm } from '../admin-form';
+import { api, problemText, unwrap } from '../api';
 import { ErrorBanner, Field } from '../field';
 
 const SLUG = /^[a-z0-9-]{2,40}$/;
 
 export function Categories() {
-  const queryClient = useQueryClient();
-  const [form, setForm] = useState({ slug: '', name: '', parentSlug: '', sortOrder: '0' });
-  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const list = useQuery({ queryKey: ['categories'], queryFn: async () => unwrap(await api().GET('/v1/admin/categories')) });
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['categories'] });
-  const create = useMutation({
-    mutationFn: async () =>
+  const { form, set, submit, errors, create, toggle } = useAdminForm({
+    empty: { slug: '', name: '', parentSlug: '', sortOrder: '0' },
+    queryKey: ['categories'],
+    validate: (f) => ({
+      ...(SLUG.test(f.slug) ? {} : { slug: '2–40 lowercase letters, digits or dashes' }),
+      ...(f.name.trim().length < 2 ? { name: 'At least 2 characters' } : {}),
+    }),
+    create: async (f) =>
       unwrap(
         await api().POST('/v1/admin/categories', {
-          body: { slug: form.slug, name: form.name, parentSlug: form.parentSlug || null, sortOrder: Number(form.sortOrder) || 0 },
+          body: { slug: f.slug, name: f.name, parentSlug: f.parentSlug || null, sortOrder: Number(f.sortOrder) || 0 },
         }),
       ),
-    onSuccess: () => {
-      setForm({ slug: '', name: '', parentSlug: '', sortOrder: '0' });
-      refresh();
-    },
-  });
-  const toggle = useMutation({
-    mutationFn: async (c: { slug: string; active: boolean }) =>
+    toggle: async (c: { slug: string; active: boolean }) =>
       unwrap(await api().PATCH('/v1/admin/categories/{slug}', { params: { path: { slug: c.slug } }, body: { active: !c.active } })),
-    onSuccess: refresh,
   });
-  const errors = { ...fieldErrors(create.error), ...clientErrors };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const errs: Record<string, string> = {};
-    if (!SLUG.test(form.slug)) errs.slug = '2–40 lowercase letters, digits or dashes';
-    if (form.name.trim().length < 2) errs.name = 'At least 2 characters';
-    setClientErrors(errs);
-    if (Object.keys(errs).length === 0) create.mutate();
-  };
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
   return (
     <section aria-labelledby="cat-title">
       <h1 id="cat-title">Categories</h1>
@@ -62,7 +47,7 @@ export function Categories() {
         <button type="submit" disabled={create.isPending}>
           Add category
         </button>
-        {create.error && Object.keys(fieldErrors(create.error)).length === 0 && <ErrorBanner error={problemText(create.error)} />}
+        <FormProblem error={create.error} />
       </form>
       <ErrorBanner error={list.error ? problemText(list.error) : null} />
       <table className="grid">
@@ -83,14 +68,7 @@ export function Categories() {
               <td>{c.parentSlug ?? '—'}</td>
               <td>{c.sortOrder}</td>
               <td>
-                <button
-                  type="button"
-                  className="link"
-                  onClick={() => toggle.mutate(c)}
-                  aria-label={`${c.active ? 'Deactivate' : 'Reactivate'} ${c.name}`}
-                >
-                  {c.active ? 'Deactivate' : 'Reactivate'}
-                </button>
+                <ActiveToggle active={c.active} name={c.name} onToggle={() => toggle.mutate(c)} />
               </td>
             </tr>
           ))}

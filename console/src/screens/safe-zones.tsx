@@ -1,6 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { api, fieldErrors, problemText, unwrap } from '../api';
+import { useQuery } from '@tanstack/react-query';
+import { ActiveToggle, FormProblem, useAdminForm } from '../admin-form';
+import { api, problemText, unwrap } from '../api';
 import { ErrorBanner, Field, Select } from '../field';
 
 const KINDS = ['police_station', 'library', 'mall', 'other'] as const;
@@ -14,58 +14,47 @@ const empty = {
   phone: '',
 };
 
+function validateZone(f: typeof empty): Record<string, string> {
+  const errs: Record<string, string> = {};
+  if (!f.name.trim()) errs.name = 'Required';
+  if (!f.address.trim()) errs.address = 'Required';
+  const lat = Number(f.lat);
+  const lng = Number(f.lng);
+  if (f.lat === '' || !(lat >= -90 && lat <= 90)) errs.lat = 'Between -90 and 90';
+  if (f.lng === '' || !(lng >= -180 && lng <= 180)) errs.lng = 'Between -180 and 180';
+  return errs;
+}
+
 /** Safe zones: a map-free list with coordinates; add, (de)activate. */
 export function SafeZones() {
-  const queryClient = useQueryClient();
-  const [form, setForm] = useState(empty);
-  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const zones = useQuery({
     queryKey: ['zones'],
     queryFn: async () => unwrap(await api().GET('/v1/admin/safe-zones', { params: { query: { limit: 100 } } })),
   });
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['zones'] });
-  const create = useMutation({
-    mutationFn: async () =>
+  const { form, set, submit, errors, create, toggle } = useAdminForm({
+    empty,
+    queryKey: ['zones'],
+    validate: validateZone,
+    create: async (f) =>
       unwrap(
         await api().POST('/v1/admin/safe-zones', {
           body: {
-            name: form.name,
-            address: form.address,
-            kind: form.kind,
-            lat: Number(form.lat),
-            lng: Number(form.lng),
-            timezone: form.timezone,
+            name: f.name,
+            address: f.address,
+            kind: f.kind,
+            lat: Number(f.lat),
+            lng: Number(f.lng),
+            timezone: f.timezone,
             // Opening hours are set by the CSV import; a zone added here lists none.
             hours: null,
-            phone: form.phone || null,
+            phone: f.phone || null,
             active: true,
           },
         }),
       ),
-    onSuccess: () => {
-      setForm(empty);
-      refresh();
-    },
-  });
-  const toggle = useMutation({
-    mutationFn: async (z: { id: string; active: boolean }) =>
+    toggle: async (z: { id: string; active: boolean }) =>
       unwrap(await api().PATCH('/v1/admin/safe-zones/{id}', { params: { path: { id: z.id } }, body: { active: !z.active } })),
-    onSuccess: refresh,
   });
-  const errors = { ...fieldErrors(create.error), ...clientErrors };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const errs: Record<string, string> = {};
-    if (!form.name.trim()) errs.name = 'Required';
-    if (!form.address.trim()) errs.address = 'Required';
-    const lat = Number(form.lat);
-    const lng = Number(form.lng);
-    if (form.lat === '' || !(lat >= -90 && lat <= 90)) errs.lat = 'Between -90 and 90';
-    if (form.lng === '' || !(lng >= -180 && lng <= 180)) errs.lng = 'Between -180 and 180';
-    setClientErrors(errs);
-    if (Object.keys(errs).length === 0) create.mutate();
-  };
-  const set = (k: keyof typeof empty) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
   return (
     <section aria-labelledby="zones-title">
       <h1 id="zones-title">Safe zones</h1>
@@ -86,7 +75,7 @@ export function SafeZones() {
         <button type="submit" disabled={create.isPending}>
           Add zone
         </button>
-        {create.error && Object.keys(fieldErrors(create.error)).length === 0 && <ErrorBanner error={problemText(create.error)} />}
+        <FormProblem error={create.error} />
       </form>
       <ErrorBanner error={zones.error ? problemText(zones.error) : toggle.error ? problemText(toggle.error) : null} />
       <table className="grid">
@@ -111,14 +100,7 @@ export function SafeZones() {
               </td>
               <td>{z.openNow === null ? '—' : z.openNow ? 'yes' : 'no'}</td>
               <td>
-                <button
-                  type="button"
-                  className="link"
-                  onClick={() => toggle.mutate(z)}
-                  aria-label={`${z.active ? 'Deactivate' : 'Reactivate'} ${z.name}`}
-                >
-                  {z.active ? 'Deactivate' : 'Reactivate'}
-                </button>
+                <ActiveToggle active={z.active} name={z.name} onToggle={() => toggle.mutate(z)} />
               </td>
             </tr>
           ))}

@@ -2,7 +2,7 @@ import type { User } from '../../../db/schema';
 import { invalid, notFound, unprocessable } from '../../shared/errors';
 import type { Ctx } from '../../shared/context';
 import { auditLogPage, recordAudit } from '../audit';
-import { presentSelf, staffUsersRepository, usersRepository } from '../users';
+import { findUserIncludingDeleted, presentSelf, searchUsersForStaff, setUserSuspended, userRatingSummary, userTransactionCounts } from '../users';
 import type { AdminDeps } from './admin.deps';
 import { adminRepository } from './admin.repository';
 import { requirePermission } from './admin.policy';
@@ -26,8 +26,8 @@ async function suspensionOf(deps: AdminDeps, user: User) {
 /** A user as staff see them: contact details, standing, activity counts and latest listings and sales. */
 async function presentForStaff(deps: AdminDeps, user: User) {
   const [rating, counts, suspension, listings, transactions] = await Promise.all([
-    usersRepository.ratingSummary(deps.db, user.id),
-    staffUsersRepository.transactionCounts(deps.db, user.id),
+    userRatingSummary(deps.db, user.id),
+    userTransactionCounts(deps.db, user.id),
     suspensionOf(deps, user),
     adminRepository.listingsOf(deps.db, user.id, PROFILE_ROWS),
     adminRepository.transactionsOf(deps.db, user.id, PROFILE_ROWS),
@@ -87,7 +87,7 @@ function afterOf(cursor: string | undefined): { createdAt: Date; id: string } | 
 /** GET /admin/users?q= — by phone prefix or part of the name, newest accounts first (audited). */
 export async function searchUsers(deps: AdminDeps, ctx: Ctx, q: { q: string; limit: number; cursor?: string }) {
   requirePermission(ctx.actor, 'users:read');
-  const rows = await staffUsersRepository.search(deps.db, q.q, q.limit, afterOf(q.cursor));
+  const rows = await searchUsersForStaff(deps.db, q.q, q.limit, afterOf(q.cursor));
   const page = rows.slice(0, q.limit);
   await recordAudit(deps.db, {
     actorId: ctx.actor.userId,
@@ -103,7 +103,7 @@ export async function searchUsers(deps: AdminDeps, ctx: Ctx, q: { q: string; lim
 /** GET /admin/users/:id (`users:read`, audited). */
 export async function getUserForStaff(deps: AdminDeps, ctx: Ctx, userId: string) {
   requirePermission(ctx.actor, 'users:read');
-  const user = await staffUsersRepository.findAny(deps.db, userId);
+  const user = await findUserIncludingDeleted(deps.db, userId);
   if (!user) throw notFound('user');
   await recordAudit(deps.db, {
     actorId: ctx.actor.userId,
@@ -128,7 +128,7 @@ export async function setSuspension(deps: AdminDeps, ctx: Ctx, userId: string, s
     });
   }
   const user = await deps.db.transaction().execute(async (trx) => {
-    const updated = await staffUsersRepository.setSuspended(trx, userId, suspend);
+    const updated = await setUserSuspended(trx, userId, suspend);
     if (!updated) throw notFound('user');
     await recordAudit(trx, {
       actorId: ctx.actor.userId,

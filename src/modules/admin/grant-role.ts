@@ -2,7 +2,7 @@ import type { Role } from '../../../db/schema';
 import type { Platform } from '../../shared/platform';
 import { invalid, notFound } from '../../shared/errors';
 import { recordAudit } from '../audit';
-import { staffUsersRepository } from '../users';
+import { findLiveUserByPhone, setUserRole } from '../users';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const ROLES: readonly Role[] = ['user', 'support', 'admin'];
@@ -21,9 +21,9 @@ export async function grantRole(deps: Pick<Platform, 'db'>, phone: string, role:
   ];
   if (errors.length > 0 || !isRole(role)) throw invalid(errors);
   return deps.db.transaction().execute(async (trx) => {
-    const user = await staffUsersRepository.findByPhone(trx, phone);
+    const user = await findLiveUserByPhone(trx, phone);
     if (!user) throw notFound('user (they must sign in once first)');
-    const updated = await staffUsersRepository.setRole(trx, user.id, role);
+    const updated = await setUserRole(trx, user.id, role);
     await recordAudit(trx, {
       actorId: null,
       action: 'user.role_granted',

@@ -1,7 +1,7 @@
 import type { User } from '../../../db/schema';
 import type { Platform } from '../../shared/platform';
 import { recordAudit } from '../audit';
-import { staffUsersRepository } from '../users';
+import { setUserRole } from '../users';
 
 /**
  * Development and test only (SPEC §9 `DEV_STAFF_PHONES`): a listed phone signs in with its staff role.
@@ -12,7 +12,7 @@ export async function applyDevStaffRole(deps: Pick<Platform, 'db' | 'config'>, u
   const role = deps.config.auth.devStaffPhones.get(user.phoneNumber);
   if (!role || user.role === role) return user;
   return deps.db.transaction().execute(async (trx) => {
-    const updated = await staffUsersRepository.setRole(trx, user.id, role);
+    const updated = await setUserRole(trx, user.id, role);
     await recordAudit(trx, {
       actorId: null,
       action: 'user.role_granted',

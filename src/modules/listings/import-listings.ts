@@ -1,6 +1,6 @@
 import type { Platform } from '../../shared/platform';
 import type { Ctx } from '../../shared/context';
-import { unprocessable } from '../../shared/errors';
+import { rateLimited, unprocessable } from '../../shared/errors';
 import { isActiveCategory } from '../categories';
 import { assertSellerMayList, toDate } from './listing-checks';
 import { draftRow, termsOf } from './create-listing';
@@ -27,10 +27,31 @@ async function ruleErrors(deps: ImportDeps, rows: ImportRow[], now: Date): Promi
 }
 
 /**
+ * A new account's hourly listing budget (SPEC §4: each draft counts) spent for the whole file at
+ * once: a file that does not fit spends nothing, and the 429 names the first row over the budget.
+ */
+async function spendNewAccountBudget(deps: ImportDeps, sellerId: string, rows: ImportRow[]): Promise<void> {
+  const spent = await deps.rateLimits.consumeAll('newAccountListings', sellerId, rows.length);
+  if (spent.ok) return;
+  const perHour = deps.config.rateLimits.newAccountListingsPerHour;
+  // Named like an invalid_csv cell: the line of the first row over the budget (the whole row, no column).
+  const over: ImportCellError = {
+    line: rows[spent.remaining].line,
+    column: null,
+    message: `over the limit of ${perHour} listings an hour for a new account (from this row on)`,
+  };
+  throw rateLimited(
+    spent.retryAfterSec,
+    `A new account may create ${perHour} listings an hour; ${spent.remaining} of this file's ${rows.length} fit now. Nothing was imported.`,
+    { errors: [{ field: 'body', ...over }] },
+  );
+}
+
+/**
  * `POST /v1/listings/import` (SPEC §9, TallyStore's validated import): every row of the seller's CSV
  * becomes a draft, or none does — any bad cell → 422 `invalid_csv` listing all of them by line and
  * column (the header is line 1). The drafts are inserted in one statement. A new account's listing
- * limit counts each draft, spent only once the whole file is valid.
+ * limit counts each draft, spent only once the whole file is valid, and all at once or not at all.
  */
 export async function importListings(deps: ImportDeps, ctx: Ctx, csv: string) {
   const now = deps.clock.now();
@@ -45,9 +66,7 @@ export async function importListings(deps: ImportDeps, ctx: Ctx, csv: string) {
       errors: errors.map((e) => ({ field: e.column ?? 'body', ...e })),
     });
   }
-  if (isNewAccount(seller.createdAt, now)) {
-    for (let i = 0; i < read.rows.length; i += 1) await deps.rateLimits.consume('newAccountListings', seller.id);
-  }
+  if (isNewAccount(seller.createdAt, now)) await spendNewAccountBudget(deps, seller.id, read.rows);
   const created = await listingsRepository.insertMany(
     deps.db,
     read.rows.map((row) => draftRow(seller.id, row.input)),

@@ -91,7 +91,7 @@ export const listingRoutes = [
         413: { description: 'payload_too_large (1 MB)' },
         415: { description: 'unsupported_media_type: send text/csv' },
         422: { description: 'invalid_csv: errors [{field, line, column, message}] for every bad cell (header = line 1); nothing was created' },
-        429: { description: 'New-account listing limit (each draft counts; Retry-After)' },
+        429: { description: 'rate_limited: new-account listing limit (each draft counts; Retry-After); errors [{field, line, column, message}] name the first row over it; nothing was created or spent' },
       },
     },
     async (deps, input) => created(await importListings(deps, ctxOf(input), input.body)),

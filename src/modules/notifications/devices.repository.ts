@@ -6,14 +6,23 @@ import type { DevicesTable } from '../../../db/schema';
 
 export type DeviceRow = Selectable<DevicesTable>;
 
-/** Registers a push token for the user; a token moves to the account that registers it last. */
+/**
+ * Registers a push token for the user. A token belongs to whoever is signed in on that phone, so it
+ * moves to the account that registers it last (the previous one stops getting pushes there); a
+ * moved token starts afresh, so its `createdAt` does not tell the new account when another one
+ * registered the phone.
+ */
 export async function upsertDevice(db: Db, d: { token: string; userId: string; platform: DeviceRow['platform'] }): Promise<DeviceRow> {
-  return db
-    .insertInto('devices')
-    .values({ token: d.token, userId: d.userId, platform: d.platform })
-    .onConflict((oc) => oc.column('token').doUpdateSet({ userId: d.userId, platform: d.platform, lastSeenAt: sql<Date>`now()` }))
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('devices').where('token', '=', d.token).where('userId', '<>', d.userId).execute();
+    // The conflict is the caller's own row, or one a concurrent registration inserted: last one wins.
+    return trx
+      .insertInto('devices')
+      .values({ token: d.token, userId: d.userId, platform: d.platform })
+      .onConflict((oc) => oc.column('token').doUpdateSet({ userId: d.userId, platform: d.platform, lastSeenAt: sql<Date>`now()` }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
 }
 
 /** Removes one of the user's tokens; false when the user has no such token. */

@@ -9,61 +9,60 @@ export interface FollowedSeller {
   followedAt: Date;
 }
 
-/** Follows (SPEC §9): who follows which seller. Deleted accounts drop out of both sides' reads. */
-export const followsRepository = {
-  /** Follows `sellerId` (idempotent). */
-  async follow(db: Db, followerId: string, sellerId: string): Promise<void> {
-    await db.insertInto('follows').values({ followerId, sellerId }).onConflict((oc) => oc.columns(['followerId', 'sellerId']).doNothing()).execute();
-  },
+// Follows (SPEC §9): who follows which seller. Deleted accounts drop out of both sides' reads.
 
-  /** Stops following (idempotent). */
-  async unfollow(db: Db, followerId: string, sellerId: string): Promise<void> {
-    await db.deleteFrom('follows').where('followerId', '=', followerId).where('sellerId', '=', sellerId).execute();
-  },
+/** Follows `sellerId` (idempotent). */
+export async function insertFollow(db: Db, followerId: string, sellerId: string): Promise<void> {
+  await db.insertInto('follows').values({ followerId, sellerId }).onConflict((oc) => oc.columns(['followerId', 'sellerId']).doNothing()).execute();
+}
 
-  /**
-   * A page of the sellers `followerId` follows, most recent first; `afterSellerId` (the last seller of
-   * the previous page) positions the keyset on (created_at, seller_id) — only the caller's own follow can.
-   */
-  async following(db: Db, followerId: string, limit: number, afterSellerId?: string): Promise<FollowedSeller[]> {
-    let q = db
-      .selectFrom('follows as f')
-      .innerJoin('users as u', 'u.id', 'f.sellerId')
-      .select(['f.sellerId', 'u.displayName', 'u.avatarUrl', 'f.createdAt as followedAt'])
-      .where('f.followerId', '=', followerId)
-      .where('u.deletedAt', 'is', null)
-      .orderBy('f.createdAt', 'desc')
-      .orderBy('f.sellerId', 'desc')
-      .limit(limit + 1);
-    if (afterSellerId) {
-      q = q.where(
-        sql<boolean>`(f.created_at, f.seller_id) < (SELECT c.created_at, c.seller_id FROM follows c WHERE c.follower_id = ${followerId} AND c.seller_id = ${afterSellerId})`,
-      );
-    }
-    return q.execute();
-  },
+/** Stops following (idempotent). */
+export async function deleteFollow(db: Db, followerId: string, sellerId: string): Promise<void> {
+  await db.deleteFrom('follows').where('followerId', '=', followerId).where('sellerId', '=', sellerId).execute();
+}
 
-  /** Every seller the user follows, for the account export (deleted sellers included: it is the user's record). */
-  async allOf(db: Db, followerId: string): Promise<Array<{ sellerId: string; followedAt: Date }>> {
-    return db.selectFrom('follows').select(['sellerId', 'createdAt as followedAt']).where('followerId', '=', followerId).orderBy('createdAt').execute();
-  },
+/**
+ * A page of the sellers `followerId` follows, most recent first; `afterSellerId` (the last seller of
+ * the previous page) positions the keyset on (created_at, seller_id) — only the caller's own follow can.
+ */
+export async function followingPage(db: Db, followerId: string, limit: number, afterSellerId?: string): Promise<FollowedSeller[]> {
+  let q = db
+    .selectFrom('follows as f')
+    .innerJoin('users as u', 'u.id', 'f.sellerId')
+    .select(['f.sellerId', 'u.displayName', 'u.avatarUrl', 'f.createdAt as followedAt'])
+    .where('f.followerId', '=', followerId)
+    .where('u.deletedAt', 'is', null)
+    .orderBy('f.createdAt', 'desc')
+    .orderBy('f.sellerId', 'desc')
+    .limit(limit + 1);
+  if (afterSellerId) {
+    q = q.where(
+      sql<boolean>`(f.created_at, f.seller_id) < (SELECT c.created_at, c.seller_id FROM follows c WHERE c.follower_id = ${followerId} AND c.seller_id = ${afterSellerId})`,
+    );
+  }
+  return q.execute();
+}
 
-  /** A purged account follows nobody and has no followers (who follows whom is personal data). */
-  async eraseOf(db: Db, userId: string): Promise<void> {
-    await db.deleteFrom('follows').where((eb) => eb.or([eb('followerId', '=', userId), eb('sellerId', '=', userId)])).execute();
-  },
+/** Every seller the user follows, for the account export (deleted sellers included: it is the user's record). */
+export async function followsOf(db: Db, followerId: string): Promise<Array<{ sellerId: string; followedAt: Date }>> {
+  return db.selectFrom('follows').select(['sellerId', 'createdAt as followedAt']).where('followerId', '=', followerId).orderBy('createdAt').execute();
+}
 
-  /** The next `limit` live followers of `sellerId` after `afterFollowerId`, by follower id (the fan-out's batches). */
-  async followersBatch(db: Db, sellerId: string, limit: number, afterFollowerId?: string): Promise<string[]> {
-    let q = db
-      .selectFrom('follows as f')
-      .innerJoin('users as u', 'u.id', 'f.followerId')
-      .select('f.followerId')
-      .where('f.sellerId', '=', sellerId)
-      .where('u.deletedAt', 'is', null)
-      .orderBy('f.followerId')
-      .limit(limit);
-    if (afterFollowerId) q = q.where('f.followerId', '>', afterFollowerId);
-    return (await q.execute()).map((r) => r.followerId);
-  },
-};
+/** A purged account follows nobody and has no followers (who follows whom is personal data). */
+export async function eraseFollowsOf(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('follows').where((eb) => eb.or([eb('followerId', '=', userId), eb('sellerId', '=', userId)])).execute();
+}
+
+/** The next `limit` live followers of `sellerId` after `afterFollowerId`, by follower id (the fan-out's batches). */
+export async function followersBatch(db: Db, sellerId: string, limit: number, afterFollowerId?: string): Promise<string[]> {
+  let q = db
+    .selectFrom('follows as f')
+    .innerJoin('users as u', 'u.id', 'f.followerId')
+    .select('f.followerId')
+    .where('f.sellerId', '=', sellerId)
+    .where('u.deletedAt', 'is', null)
+    .orderBy('f.followerId')
+    .limit(limit);
+  if (afterFollowerId) q = q.where('f.followerId', '>', afterFollowerId);
+  return (await q.execute()).map((r) => r.followerId);
+}

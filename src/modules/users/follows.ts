@@ -1,7 +1,7 @@
 import type { Platform } from '../../shared/platform';
 import type { Ctx } from '../../shared/context';
 import { notFound, unprocessable } from '../../shared/errors';
-import { followsRepository } from './follows.repository';
+import { deleteFollow, followersBatch, followingPage, insertFollow } from './follows.repository';
 import { isLiveUser } from './users.repository';
 
 type FollowDeps = Pick<Platform, 'db'>;
@@ -17,20 +17,20 @@ async function assertFollowable(deps: FollowDeps, ctx: Ctx, sellerId: string): P
 /** `POST /v1/users/:id/follow` (SPEC §9): follow a seller to hear when they publish (idempotent). */
 export async function followSeller(deps: FollowDeps, ctx: Ctx, sellerId: string) {
   await assertFollowable(deps, ctx, sellerId);
-  await followsRepository.follow(deps.db, ctx.actor.userId, sellerId);
+  await insertFollow(deps.db, ctx.actor.userId, sellerId);
   return { sellerId, following: true };
 }
 
 /** `DELETE /v1/users/:id/follow`: stop following (idempotent). */
 export async function unfollowSeller(deps: FollowDeps, ctx: Ctx, sellerId: string) {
   await assertFollowable(deps, ctx, sellerId);
-  await followsRepository.unfollow(deps.db, ctx.actor.userId, sellerId);
+  await deleteFollow(deps.db, ctx.actor.userId, sellerId);
   return { sellerId, following: false };
 }
 
 /** `GET /v1/users/me/following`: the sellers the caller follows, most recent first. */
 export async function sellersFollowed(deps: FollowDeps, ctx: Ctx, limit: number, cursor?: string) {
-  const rows = await followsRepository.following(deps.db, ctx.actor.userId, limit, cursor);
+  const rows = await followingPage(deps.db, ctx.actor.userId, limit, cursor);
   const page = rows.slice(0, limit);
   return {
     items: page.map((r) => ({
@@ -42,4 +42,4 @@ export async function sellersFollowed(deps: FollowDeps, ctx: Ctx, limit: number,
 }
 
 /** The fan-out's batches: the next live followers of a seller, by follower id. */
-export const followersOfSeller = followsRepository.followersBatch;
+export const followersOfSeller = followersBatch;

@@ -36,12 +36,10 @@ export { presentProfile, presentSelf } from './users.presenter';
 /** The API schemas of those views (other modules embed them in theirs). */
 export { PublicProfile, UserSelf } from './users.schemas';
 
-/** Staff search and the staff view of an account (support console). */
-export { staffUsersRepository } from './staff-users.repository';
-/** The account queries as one object (kept for the staff views that take them together). */
-export { usersRepository } from './users.repository';
+/** Staff search, roles and the activity counts of the staff view of an account (support console). */
+export { findLiveUserByPhone, searchUsersForStaff, setUserRole, userTransactionCounts } from './staff-users.repository';
 
 /** Follows (SPEC §9): the publish fan-out reads a seller's followers in batches. */
 export { followersOfSeller } from './follows';
 /** Follows in the account export and purge (SPEC §9). */
-export { followsRepository } from './follows.repository';
+export { eraseFollowsOf, followsOf } from './follows.repository';

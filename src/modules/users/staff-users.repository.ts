@@ -5,74 +5,57 @@ import type { Role, User } from '../../../db/schema';
 /** Escapes LIKE wildcards so a search for "50%" means the characters, not a pattern. */
 const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+// Staff reads and writes of accounts (the users module is the table's only writer). Staff see
+// soft-deleted accounts too (support cases outlive a deletion): they read one with
+// `findUserIncludingDeleted` and suspend with `setUserSuspended` (users.repository.ts).
+
 /**
- * Staff reads and writes of accounts (the users module is the table's only writer). Staff see
- * soft-deleted accounts too: support cases outlive a deletion.
+ * Staff search by phone prefix ("+1555…", digits only also match after the "+") or by a
+ * case-insensitive part of the display name; newest first, keyset on (created_at, id).
  */
-export const staffUsersRepository = {
-  async findAny(db: Db, id: string): Promise<User | undefined> {
-    return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-  },
+export async function searchUsersForStaff(db: Db, q: string, limit: number, after?: { createdAt: Date; id: string }): Promise<User[]> {
+  const term = q.trim();
+  let query = db.selectFrom('users').selectAll();
+  if (term) {
+    const digits = term.replace(/[\s()-]/g, '');
+    const phonePrefix = /^\+?\d+$/.test(digits) ? `${digits.startsWith('+') ? '' : '+'}${digits}` : null;
+    query = query.where((eb) =>
+      eb.or([
+        ...(phonePrefix ? [eb('phoneNumber', 'like', `${likeLiteral(phonePrefix)}%`)] : []),
+        eb(sql`lower(display_name)`, 'like', `%${likeLiteral(term.toLowerCase())}%`),
+      ]),
+    );
+  }
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([eb('createdAt', '<', after.createdAt), eb.and([eb('createdAt', '=', after.createdAt), eb('id', '<', after.id)])]),
+    );
+  }
+  return query
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
+}
 
-  /**
-   * Search by phone prefix ("+1555…", digits only also match after the "+") or by a case-insensitive
-   * part of the display name; newest first, keyset on (created_at, id).
-   */
-  async search(db: Db, q: string, limit: number, after?: { createdAt: Date; id: string }): Promise<User[]> {
-    const term = q.trim();
-    let query = db.selectFrom('users').selectAll();
-    if (term) {
-      const digits = term.replace(/[\s()-]/g, '');
-      const phonePrefix = /^\+?\d+$/.test(digits) ? `${digits.startsWith('+') ? '' : '+'}${digits}` : null;
-      query = query.where((eb) =>
-        eb.or([
-          ...(phonePrefix ? [eb('phoneNumber', 'like', `${likeLiteral(phonePrefix)}%`)] : []),
-          eb(sql`lower(display_name)`, 'like', `%${likeLiteral(term.toLowerCase())}%`),
-        ]),
-      );
-    }
-    if (after) {
-      query = query.where((eb) =>
-        eb.or([eb('createdAt', '<', after.createdAt), eb.and([eb('createdAt', '=', after.createdAt), eb('id', '<', after.id)])]),
-      );
-    }
-    return query
-      .orderBy('createdAt', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
-  },
+/** The live account for a phone, or undefined. */
+export async function findLiveUserByPhone(db: Db, phoneNumber: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('phoneNumber', '=', phoneNumber).where('deletedAt', 'is', null).executeTakeFirst();
+}
 
-  /** Suspends (keeping the first time) or lifts; a deleted account is absent. */
-  async setSuspended(db: Db, id: string, suspended: boolean): Promise<User | undefined> {
-    return db
-      .updateTable('users')
-      .set({ suspendedAt: suspended ? sql<Date>`coalesce(suspended_at, now())` : null })
-      .where('id', '=', id)
-      .where('deletedAt', 'is', null)
-      .returningAll()
-      .executeTakeFirst();
-  },
+export async function setUserRole(db: Db, id: string, role: Role): Promise<User | undefined> {
+  return db.updateTable('users').set({ role }).where('id', '=', id).returningAll().executeTakeFirst();
+}
 
-  /** The live account for a phone, or undefined. */
-  async findByPhone(db: Db, phoneNumber: string): Promise<User | undefined> {
-    return db.selectFrom('users').selectAll().where('phoneNumber', '=', phoneNumber).where('deletedAt', 'is', null).executeTakeFirst();
-  },
-
-  async setRole(db: Db, id: string, role: Role): Promise<User | undefined> {
-    return db.updateTable('users').set({ role }).where('id', '=', id).returningAll().executeTakeFirst();
-  },
-
-  /** Activity counts for a staff profile: sales on each side (read-only join of transactions). */
-  async transactionCounts(db: Db, userId: string): Promise<{ asBuyer: number; asSeller: number }> {
-    const row = await db
-      .selectFrom('transactions')
-      .select([
-        sql<string>`count(*) FILTER (WHERE buyer_id = ${userId})`.as('asBuyer'),
-        sql<string>`count(*) FILTER (WHERE seller_id = ${userId})`.as('asSeller'),
-      ])
-      .where((eb) => eb.or([eb('buyerId', '=', userId), eb('sellerId', '=', userId)]))
-      .executeTakeFirstOrThrow();
-    return { asBuyer: Number(row.asBuyer), asSeller: Number(row.asSeller) };
-  },
-};
+/** Activity counts for a staff profile: sales on each side (read-only join of transactions). */
+export async function userTransactionCounts(db: Db, userId: string): Promise<{ asBuyer: number; asSeller: number }> {
+  const row = await db
+    .selectFrom('transactions')
+    .select([
+      sql<string>`count(*) FILTER (WHERE buyer_id = ${userId})`.as('asBuyer'),
+      sql<string>`count(*) FILTER (WHERE seller_id = ${userId})`.as('asSeller'),
+    ])
+    .where((eb) => eb.or([eb('buyerId', '=', userId), eb('sellerId', '=', userId)]))
+    .executeTakeFirstOrThrow();
+  return { asBuyer: Number(row.asBuyer), asSeller: Number(row.asSeller) };
+}

@@ -84,14 +84,6 @@ export async function setUserSuspended(db: Db, id: string, suspended: boolean): 
     .executeTakeFirst();
 }
 
-/** The same functions grouped, as the module's own route file and the staff console call them. */
-export const usersRepository = {
-  findById: findUserById,
-  findOrCreateByPhone: findOrCreateUserByPhone,
-  ratingSummary: userRatingSummary,
-  update: updateUser,
-};
-
 /**
  * SPEC §3/§9: a buyer's non-payment strike for a sale cancelled at its payment deadline, inside the
  * caller's database transaction (the payment deadline's): the dated strike and the lifetime counter.

@@ -1,6 +1,6 @@
 import { defineRoute, ok } from '../../http/route';
 import { notFound } from '../../shared/errors';
-import { strikeStanding, usersRepository } from './users.repository';
+import { findUserById, strikeStanding, updateUser, userRatingSummary } from './users.repository';
 import { presentProfile, presentSelf } from './users.presenter';
 import { PublicProfile, UpdateMeBody, UserIdParams, UserMe, UserSelf } from './users.schemas';
 
@@ -16,7 +16,7 @@ export const userRoutes = [
       responses: { 200: { description: 'You', schema: UserMe }, 404: { description: 'not_found: the account was deleted' } },
     },
     async (deps, { actor }) => {
-      const user = await usersRepository.findById(deps.db, actor.userId);
+      const user = await findUserById(deps.db, actor.userId);
       if (!user) throw notFound('user');
       const standing = await strikeStanding(deps.db, user.id);
       return ok({
@@ -36,7 +36,7 @@ export const userRoutes = [
       responses: { 200: { description: 'Updated', schema: UserSelf }, 404: { description: 'not_found: the account was deleted' } },
     },
     async (deps, { actor, body }) => {
-      const user = await usersRepository.update(deps.db, actor.userId, body);
+      const user = await updateUser(deps.db, actor.userId, body);
       if (!user) throw notFound('user');
       return ok(presentSelf(user));
     },
@@ -51,9 +51,9 @@ export const userRoutes = [
       responses: { 200: { description: 'Public profile', schema: PublicProfile } },
     },
     async (deps, { params }) => {
-      const user = await usersRepository.findById(deps.db, params.id);
+      const user = await findUserById(deps.db, params.id);
       if (!user) throw notFound('user');
-      return ok(presentProfile(user, await usersRepository.ratingSummary(deps.db, user.id)));
+      return ok(presentProfile(user, await userRatingSummary(deps.db, user.id)));
     },
   ),
 ];

@@ -1111,7 +1111,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description New-account listing limit (each draft counts; Retry-After) */
+                /** @description rate_limited: new-account listing limit (each draft counts; Retry-After); errors [{field, line, column, message}] name the first row over it; nothing was created or spent */
                 429: {
                     headers: {
                         [name: string]: unknown;
