@@ -6,7 +6,7 @@ import { closeRedis, createRedis } from '../src/shared/redis';
 import { handlers as defaultHandlers } from './handlers';
 import { OutboxRelay } from './outbox-relay';
 import { assertRegistryComplete, processorFor, type UncheckedHandlers } from './registry';
-import { upsertSchedules } from './schedules';
+import { upsertSchedules, watchSchedules } from './schedules';
 
 // Bids: many jobs in hand at once so the batcher can decide a hot listing's bids together.
 // Auctions: a close job arrives early and waits for its deadline, so many must be in hand at once.
@@ -39,11 +39,13 @@ export async function startWorkers(deps: Deps, handlers: UncheckedHandlers = def
   const relay = new OutboxRelay(deps);
   await relay.start();
   await upsertSchedules(deps);
+  const schedules = watchSchedules(deps, deps.config.timing.scheduleCheckMs);
   return {
     workers,
     relay,
     async stop() {
       // Finish the jobs in hand (close waits for them), then stop relaying and drop the connection.
+      schedules.stop();
       await Promise.all(workers.map((w) => w.close()));
       await relay.stop();
       await closeRedis(connection);

@@ -85,6 +85,8 @@ export interface Config {
     /** BullMQ job lock and stalled-job check period (a dead worker's jobs are retried after these). */
     jobLockDurationMs: number;
     jobStalledIntervalMs: number;
+    /** How often workers check that every job scheduler (the sweeps) still exists in Redis. */
+    scheduleCheckMs: number;
   };
   /** Durable money intents: when one counts as failing, how retries back off (for days), how long a claim holds. */
   moneyIntents: { failingAfterAttempts: number; backoffBaseMs: number; backoffMaxMs: number; leaseMs: number };
@@ -231,6 +233,7 @@ function toConfig(e: Env): Config {
       idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
       jobLockDurationMs: e.BULLMQ_LOCK_DURATION_MS,
       jobStalledIntervalMs: e.BULLMQ_STALLED_INTERVAL_MS,
+      scheduleCheckMs: e.SCHEDULE_CHECK_MS,
     },
     moneyIntents: {
       failingAfterAttempts: e.MONEY_INTENT_FAILING_AFTER,

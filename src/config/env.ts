@@ -155,6 +155,9 @@ export const envSchema = z
     // expired (their worker died). Lower them to recover from a killed worker faster (tests do).
     BULLMQ_LOCK_DURATION_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(500).default(30000)),
     BULLMQ_STALLED_INTERVAL_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(100).default(30000)),
+    // How often a workers process checks that the repeating jobs (sweeps) still have their scheduler in
+    // Redis, re-creating any a FLUSHALL or a restart without data took away.
+    SCHEDULE_CHECK_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(100).default(10000)),
   })
   .superRefine((env, ctx) => {
     const relaxed = env.NODE_ENV !== 'production';

@@ -1,9 +1,10 @@
 import type { Job } from 'bullmq';
 import { sql } from 'kysely';
 import { AppError } from '../../src/shared/errors';
-import { JOBS } from '../../src/shared/jobs';
+import { JOBS, SCHEDULES } from '../../src/shared/jobs';
 import { handlers as defaultHandlers } from '../../workers/handlers';
 import { assertRegistryComplete, RegistryGapError, type HandlerMap, type JobHandler } from '../../workers/registry';
+import { restoreLostSchedules, upsertSchedules } from '../../workers/schedules';
 import { startWorkers, type RunningWorkers } from '../../workers/workers';
 import { createTestEnv, newPhone, type TestEnv } from '../support/harness';
 
@@ -131,5 +132,37 @@ describe('running workers', () => {
     expect(done.failedReason).toMatch(/auction_ended/);
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(calls).toBe(1);
+  });
+});
+
+describe('job schedulers lost from Redis', () => {
+  it('re-creates a missing scheduler (a FLUSHALL took it) and leaves the others as they were', async () => {
+    await upsertSchedules(env.deps);
+    const escrow = SCHEDULES.find((s) => s.name === 'escrow.sweep')!;
+    const auction = SCHEDULES.find((s) => s.name === 'auction.sweep')!;
+    const auctionBefore = await env.deps.queues[auction.queue].getJobScheduler(auction.schedulerId);
+    await env.deps.queues[escrow.queue].removeJobScheduler(escrow.schedulerId);
+    expect(await env.deps.queues[escrow.queue].getJobScheduler(escrow.schedulerId)).toBeUndefined();
+
+    expect(await restoreLostSchedules(env.deps)).toEqual([escrow.schedulerId]);
+    expect(await env.deps.queues[escrow.queue].getJobScheduler(escrow.schedulerId)).toMatchObject({ every: escrow.ms, name: 'escrow.sweep' });
+    // A scheduler that was there keeps its next run (re-upserting it could postpone a sweep forever).
+    expect((await env.deps.queues[auction.queue].getJobScheduler(auction.schedulerId))?.next).toBe(auctionBefore?.next);
+    expect(await restoreLostSchedules(env.deps)).toEqual([]);
+  });
+
+  it('running workers notice on their own', async () => {
+    const dispute = SCHEDULES.find((s) => s.name === 'dispute.sweep')!;
+    const running = await startWorkers({ ...env.deps, config: { ...env.deps.config, timing: { ...env.deps.config.timing, scheduleCheckMs: 200 } } });
+    try {
+      await env.deps.queues[dispute.queue].removeJobScheduler(dispute.schedulerId);
+      const deadline = Date.now() + 5_000;
+      while (!(await env.deps.queues[dispute.queue].getJobScheduler(dispute.schedulerId))) {
+        if (Date.now() > deadline) throw new Error('dispute sweep scheduler not re-created within 5 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await running.stop();
+    }
   });
 });
