@@ -2,7 +2,7 @@ import type { Deps } from '../src/composition';
 import { SCHEDULES } from '../src/shared/jobs';
 
 /** How often a workers process checks that every job scheduler still exists. */
-export const SCHEDULE_CHECK_MS = 10_000;
+export const SCHEDULE_CHECK_MS = 5_000;
 
 /** Repeating jobs of the catalogue (BullMQ job schedulers are upserted, so every worker copy may call this). */
 export async function upsertSchedules(deps: Deps): Promise<void> {

@@ -157,7 +157,7 @@ export const envSchema = z
     BULLMQ_STALLED_INTERVAL_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(100).default(30000)),
     // How often a workers process checks that the repeating jobs (sweeps) still have their scheduler in
     // Redis, re-creating any a FLUSHALL or a restart without data took away.
-    SCHEDULE_CHECK_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(100).default(10000)),
+    SCHEDULE_CHECK_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(100).default(5000)),
   })
   .superRefine((env, ctx) => {
     const relaxed = env.NODE_ENV !== 'production';

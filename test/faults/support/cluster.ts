@@ -116,6 +116,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<FaultClus
     // A killed worker's jobs come back within ~2.5 s (production keeps BullMQ's 30 s lock).
     BULLMQ_LOCK_DURATION_MS: '2000',
     BULLMQ_STALLED_INTERVAL_MS: '500',
+    // Sweeps' schedulers a FLUSHALL took are back within 1 s (production checks every 5 s).
+    SCHEDULE_CHECK_MS: '1000',
     ...RELAXED_LIMITS,
     ...opts.env,
   };
