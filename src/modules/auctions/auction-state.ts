@@ -24,6 +24,28 @@ export type AuctionStateRow = Pick<
   | 'nextBidSeq'
 >;
 
+/** The names of AuctionStateRow's columns, for a statement that reads only those. */
+export const AUCTION_STATE_COLUMNS = [
+  'id',
+  'sellerId',
+  'auctionType',
+  'status',
+  'startingPriceCents',
+  'reservePriceCents',
+  'buyNowPriceCents',
+  'startsAt',
+  'endsAt',
+  'currentPriceCents',
+  'bidCount',
+  'leaderId',
+  'leaderMaxCents',
+  'leaderSeq',
+  'runnerUpId',
+  'runnerUpMaxCents',
+  'runnerUpSeq',
+  'nextBidSeq',
+] as const satisfies ReadonlyArray<keyof AuctionStateRow>;
+
 /** Columns written back after the engine decided a command (under the listing's row lock). */
 export interface AuctionStateColumns {
   currentPriceCents: number;

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Database, Listing } from '../../../db/schema';
-import { auctionStateColumns } from './auction-state';
+import { AUCTION_STATE_COLUMNS, auctionStateColumns, type AuctionStateRow } from './auction-state';
 import type { AuctionState } from './engine/engine';
 
 type Reader = Kysely<Database>;
@@ -14,6 +14,19 @@ type Reader = Kysely<Database>;
 /** Locks one listing row (FOR UPDATE) and returns it whole: every auction decision starts here. */
 export async function lockListing(trx: Trx, listingId: string): Promise<Listing | undefined> {
   return trx.selectFrom('listings').selectAll().where('id', '=', listingId).forUpdate().executeTakeFirst();
+}
+
+/** What deciding bids reads of a listing: its auction state, its title (for notices) and its event head. */
+export type LockedAuction = AuctionStateRow & Pick<Listing, 'title' | 'eventSeq'>;
+
+const LOCKED_AUCTION_COLUMNS = [...AUCTION_STATE_COLUMNS, 'title', 'eventSeq'] as const;
+
+/**
+ * Locks one listing row (FOR UPDATE) and reads only the auction's columns: every bid batch runs it,
+ * and the whole row would carry the description and its full-text vector each time.
+ */
+export async function lockAuction(trx: Trx, listingId: string): Promise<LockedAuction | undefined> {
+  return trx.selectFrom('listings').select(LOCKED_AUCTION_COLUMNS).where('id', '=', listingId).forUpdate().executeTakeFirst();
 }
 
 /** Locks one listing row that is not soft-deleted (buy-now). */

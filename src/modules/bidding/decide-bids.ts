@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Trx } from '../../../db/connection';
-import type { Listing } from '../../../db/schema';
 import type { Platform } from '../../shared/platform';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { userRoom } from '../../shared/rooms';
@@ -9,13 +8,14 @@ import {
   auctionStateOf,
   closeJob,
   endingSoonJob,
-  lockListing,
+  lockAuction,
   minNextBidCents,
   placeBid,
   saveStateWithEvents,
   type AuctionState,
   type BidRecord,
   type ListingEventInput,
+  type LockedAuction,
 } from '../auctions';
 import { notificationJob } from '../../shared/jobs';
 import { batchInputs, insertBatch } from './bidding.repository';
@@ -58,7 +58,7 @@ type BatchInputs = Awaited<ReturnType<typeof batchInputs>>;
  */
 export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingId: string, commands: BidJobData[]): Promise<Decided[]> {
   return deps.db.transaction().execute(async (trx) => {
-    const listing = await lockListing(trx, listingId);
+    const listing = await lockAuction(trx, listingId);
     // Intake checked the listing exists; if it vanished since, refuse without storing anything.
     if (!listing)
       return commands.map((c) => ({ requestId: c.requestId, result: { ok: false, error: bidProblem('auction_not_active') } as BidResult }));
@@ -80,7 +80,7 @@ export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingI
 }
 
 /** Runs the batch's fresh commands through the engine in order (pure: no I/O). */
-function decideFresh(deps: Pick<Platform, 'config'>, listing: Listing, commands: BidJobData[], inputs: BatchInputs, work: BatchWork): void {
+function decideFresh(deps: Pick<Platform, 'config'>, listing: LockedAuction, commands: BidJobData[], inputs: BatchInputs, work: BatchWork): void {
   const cfg = {
     softCloseWindowMs: deps.config.timing.softCloseWindowSec * 1000,
     softCloseExtensionMs: deps.config.timing.softCloseExtensionSec * 1000,
@@ -154,7 +154,7 @@ function decideFresh(deps: Pick<Platform, 'config'>, listing: Listing, commands:
 /** At most one outbid push per bidder per listing per window; the in-app row and socket event always go. */
 const OUTBID_PUSH_WINDOW_SEC = 60;
 
-function notifyOutbid(work: BatchWork, listing: Listing, bidderId: string, maxCents: number, next: AuctionState, requestId: string): void {
+function notifyOutbid(work: BatchWork, listing: LockedAuction, bidderId: string, maxCents: number, next: AuctionState, requestId: string): void {
   work.outbox.push({
     kind: 'event',
     rooms: [userRoom(bidderId)],
@@ -216,7 +216,7 @@ function aliasBook(rows: Array<{ bidderId: string; alias: string }>) {
   };
 }
 
-async function persist(trx: Trx, listing: Listing, work: BatchWork): Promise<void> {
+async function persist(trx: Trx, listing: LockedAuction, work: BatchWork): Promise<void> {
   await insertBatch(
     trx,
     listing.id,
