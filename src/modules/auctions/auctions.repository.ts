@@ -34,9 +34,9 @@ export async function lockLiveListing(trx: Trx, listingId: string): Promise<List
   return trx.selectFrom('listings').selectAll().where('id', '=', listingId).where('deletedAt', 'is', null).forUpdate().executeTakeFirst();
 }
 
-/** Locks listing rows in id order (so concurrent batches never deadlock). */
-export async function lockListings(trx: Trx, listingIds: string[]): Promise<Listing[]> {
-  return trx.selectFrom('listings').selectAll().where('id', 'in', listingIds).orderBy('id').forUpdate().execute();
+/** Locks listing rows in id order (so concurrent batches never deadlock), reading their auction columns. */
+export async function lockListings(trx: Trx, listingIds: string[]): Promise<LockedAuction[]> {
+  return trx.selectFrom('listings').select(LOCKED_AUCTION_COLUMNS).where('id', 'in', listingIds).orderBy('id').forUpdate().execute();
 }
 
 /** Writes the auction columns of a new engine state (the caller holds the row lock). */

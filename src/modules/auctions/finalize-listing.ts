@@ -1,5 +1,6 @@
 import type { Trx } from '../../../db/connection';
-import type { Listing, Transaction } from '../../../db/schema';
+import type { Transaction } from '../../../db/schema';
+import type { LockedAuction } from './auctions.repository';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { listingRoom } from '../../shared/rooms';
 import { createSales, transactionCreatedMessages, type SaleTerms } from '../transactions';
@@ -11,13 +12,13 @@ export type Finale = { sold: true; buyerId: string; priceCents: number; source: 
 
 export interface Ending {
   /** The listing as read under its row lock (the caller checked it is active). */
-  listing: Listing;
+  listing: LockedAuction;
   finale: Finale;
 }
 
 
 /** Ends one listing; see `finalizeListings`. Returns the created transaction (as inserted), if sold. */
-export async function finalizeListing(trx: Trx, config: SaleTerms, listing: Listing, finale: Finale): Promise<Transaction | null> {
+export async function finalizeListing(trx: Trx, config: SaleTerms, listing: LockedAuction, finale: Finale): Promise<Transaction | null> {
   return (await endListings(trx, config, [{ listing, finale }])).get(listing.id) ?? null;
 }
 
@@ -107,7 +108,7 @@ async function biddersOf(trx: Trx, listingIds: string[]): Promise<Map<string, st
   return byListing;
 }
 
-function endNotifications(listing: Listing, finale: Finale, bidders: string[], paymentDeadlineSec: number): OutboxMessage[] {
+function endNotifications(listing: LockedAuction, finale: Finale, bidders: string[], paymentDeadlineSec: number): OutboxMessage[] {
   const key = (who: string, type: string) => `${type}-${listing.id}-${who}`;
   const listingTitle = listing.title;
   const data = { listingId: listing.id };
