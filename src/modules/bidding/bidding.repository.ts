@@ -148,10 +148,12 @@ export async function listingBidsPage(db: Reader, listingId: string, limit: numb
 
 /**
  * Everything a bid batch reads under the listing's lock, in one round trip: stored outcomes of its
- * commands (redeliveries), which of its bidders may bid (read of `users`), and the listing's aliases.
- * It runs after the lock is taken, so it sees every batch committed before ours.
+ * commands (redeliveries), which of its bidders may bid (read of `users`), the aliases it can need
+ * (its bidders' and the current leader's) and how many bidders the listing has (a new alias takes
+ * the next number). It runs after the lock is taken, so it sees every batch committed before ours.
  */
-export async function batchInputs(trx: Trx, listingId: string, requestIds: string[], bidderIds: string[]) {
+export async function batchInputs(trx: Trx, listingId: string, requestIds: string[], bidderIds: string[], leaderId: string | null) {
+  const aliasesOf = leaderId ? [...bidderIds, leaderId] : bidderIds;
   const row = await trx
     .selectNoFrom((eb) => [
       jsonArrayFrom(eb.selectFrom('bidRequests').select(['requestId', 'result']).where('requestId', 'in', requestIds)).as('stored'),
@@ -164,7 +166,14 @@ export async function batchInputs(trx: Trx, listingId: string, requestIds: strin
           .where('suspendedAt', 'is', null)
           .where('phoneVerifiedAt', 'is not', null),
       ).as('eligible'),
-      jsonArrayFrom(eb.selectFrom('listingBidders').select(['bidderId', 'alias']).where('listingId', '=', listingId)).as('aliases'),
+      jsonArrayFrom(
+        eb.selectFrom('listingBidders').select(['bidderId', 'alias']).where('listingId', '=', listingId).where('bidderId', 'in', aliasesOf),
+      ).as('aliases'),
+      eb
+        .selectFrom('listingBidders')
+        .select(sql<string>`count(*)`.as('n'))
+        .where('listingId', '=', listingId)
+        .as('bidderCount'),
     ])
     .executeTakeFirstOrThrow();
   return row;

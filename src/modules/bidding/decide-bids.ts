@@ -68,6 +68,7 @@ export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingI
       listingId,
       commands.map((c) => c.requestId),
       [...new Set(commands.map((c) => c.bidderId))],
+      listing.leaderId,
     );
     const already = new Map(inputs.stored.map((s) => [s.requestId, s.result as unknown as BidResult]));
     const fresh = commands.filter((c) => !already.has(c.requestId));
@@ -86,7 +87,7 @@ function decideFresh(deps: Pick<Platform, 'config'>, listing: LockedAuction, com
     softCloseExtensionMs: deps.config.timing.softCloseExtensionSec * 1000,
   };
   const eligible = new Map(inputs.eligible.map((r) => [r.id, r.displayName]));
-  const aliases = aliasBook(inputs.aliases);
+  const aliases = aliasBook(inputs.aliases, Number(inputs.bidderCount ?? 0));
   const before = auctionStateOf(listing);
   let state = before;
   const now = new Date();
@@ -195,9 +196,10 @@ function record(work: BatchWork, cmd: BidJobData, accepted: boolean, result: Bid
   });
 }
 
-/** Per-listing aliases: existing ones as read, new bidders numbered in arrival order. */
-function aliasBook(rows: Array<{ bidderId: string; alias: string }>) {
+/** Per-listing aliases: the ones read (the batch's bidders, the leader), new bidders numbered after the listing's `bidderCount`. */
+function aliasBook(rows: Array<{ bidderId: string; alias: string }>, bidderCount: number) {
   const aliases = new Map(rows.map((r) => [r.bidderId, r.alias]));
+  let count = bidderCount;
   const touched = new Map<string, { alias: string; lastBidAt: Date }>();
   return {
     known: (bidderId: string) => aliases.get(bidderId) ?? null,
@@ -205,7 +207,8 @@ function aliasBook(rows: Array<{ bidderId: string; alias: string }>) {
     aliasOf(bidderId: string, displayName: string | null, at: Date): string {
       let alias = aliases.get(bidderId);
       if (!alias) {
-        alias = aliasFor(displayName, aliases.size + 1);
+        count += 1;
+        alias = aliasFor(displayName, count);
         aliases.set(bidderId, alias);
       }
       touched.set(bidderId, { alias, lastBidAt: at });
