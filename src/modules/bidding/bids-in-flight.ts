@@ -15,8 +15,14 @@ import type { Redis } from '../../shared/redis';
  * finds the stream empty, atomically, so an appended command always has a drain job coming.
  */
 
-/** The flag outlives a dead intake or a drain job that gave up by at most this long (each drain round renews it). */
-export const DRAIN_CLAIM_MS = 30_000;
+/**
+ * How long a drain claim lasts unless its drain renews it (every round does). A claim whose job
+ * died with its worker, gave up, or was never enqueued (the intake died) blocks new drain jobs for
+ * at most this long: the next bid after it claims a new drain. Two drains of one listing at once
+ * (a lapsed claim whose job is merely slow) are harmless: each reads the oldest undecided commands
+ * and decides under the listing's row lock, and decided ones answer their stored outcome.
+ */
+export const DRAIN_CLAIM_MS = 5_000;
 const DAY_MS = 86_400_000;
 
 // A request already marked keeps its first stamp and adds nothing: the first intake's command is
