@@ -122,7 +122,17 @@ describe('1,000 concurrent bids, two worker processes, one killed mid-run', () =
       },
       30_000,
       100,
-    );
+    ).catch(async (err) => {
+      const p = ctx.env.config.redisPrefix;
+      const r = ctx.env.deps.redis;
+      const jobs = await ctx.env.deps.queues.bids.getJobs(['completed', 'failed', 'active', 'wait', 'delayed', 'prioritized']);
+      const states = await Promise.all(jobs.map(async (j) => `${j.id}:${await j.getState()}:${j.attemptsMade}:${j.stalledCounter}:${j.failedReason ?? ''}:${JSON.stringify(j.returnvalue)}`));
+      process.stderr.write(
+        `DIAG decided=${(await decidedCommands(ctx.env.deps, listing.id)).length} ids=${requestIds.size} xlen=${await r.xlen(`${p}:bid-stream:${listing.id}`)} ` +
+          `flag=${await r.get(`${p}:bid-drain:${listing.id}`)} pttl=${await r.pttl(`${p}:bid-drain:${listing.id}`)} marks=${await r.zcard(`${p}:bids-in-flight:${listing.id}`)}\n${states.join('\n')}\n`,
+      );
+      throw err;
+    });
     const byRequest = new Map(stored.map((c) => [c.requestId, c]));
     expect(stored).toHaveLength(COMMANDS);
     expect([...requestIds].filter((id) => !byRequest.has(id))).toEqual([]);

@@ -74,8 +74,9 @@ local entries = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', ARGV[1])
 local holder = redis.call('GET', KEYS[2])
 if #entries > 0 then
   if holder == ARGV[2] or not holder then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) end
-elseif holder == ARGV[2] then
-  redis.call('DEL', KEYS[2])
+else
+  if holder == ARGV[2] then redis.call('DEL', KEYS[2]) end
+  redis.call('DEL', KEYS[1]) -- an empty stream key would otherwise linger until it expires
 end
 return entries`;
 
