@@ -108,7 +108,7 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
     payments: overrides.payments ?? createPayments(config),
     identity: overrides.identity ?? (config.firebase ? new FirebaseIdentity(config.firebase) : undefined),
     storage: overrides.storage ?? createStorage(config),
-    // The close asks the bids queue whether an old undecided mark still has a job that will decide it.
+    // The close re-drains a listing whose stream still holds old commands with no drain claimed.
     bidsInFlight: new BidsInFlight(redis, config.redisPrefix, (listingId, generation) => enqueueDrain(queues, listingId, generation)),
     bidResults,
     crashHook: overrides.crashHook,
