@@ -239,17 +239,18 @@ export class BidsInFlight {
   /**
    * Clears marks (stamped before `endsAt`) that nothing will ever decide: older than the intake
    * grace and with no command in the listing's stream. Returns the request ids cleared. A mark with
-   * a command is kept however old it is, so a worker outage only delays the close; and if no drain
-   * is claimed for those commands any more (its job gave up), one is enqueued.
+   * a command is kept however old it is, so a worker outage only delays the close. First, if the
+   * stream holds commands and no drain is claimed any more (its job gave up, or the intake that
+   * claimed it died before enqueueing), a drain is enqueued: the close never waits on nobody.
    */
   async clearAbandoned(listingId: string, endsAt: number): Promise<string[]> {
+    await this.ensureDrain(listingId);
     const now = await this.now();
     const old = await this.redis.zrangebyscore(this.key(listingId), '-inf', `(${Math.min(endsAt, now - INTAKE_GRACE_MS)}`);
     if (old.length === 0) return [];
     const queued = new Set(await this.queued(listingId));
     const abandoned = old.filter((id) => !queued.has(id));
     await this.settle(listingId, abandoned);
-    if (abandoned.length < old.length) await this.ensureDrain(listingId);
     return abandoned;
   }
 
