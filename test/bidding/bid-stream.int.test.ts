@@ -138,7 +138,6 @@ describe('bid stream', () => {
     const b = (await createActiveListing(env.deps, seller.id, { startingPriceCents: 1000 })) as Listing;
     const answers = await Promise.all([burst(a.id, 50), burst(b.id, 50, 2000)]);
     expect(answers.flat().every((r) => r.status === 202)).toBe(true);
-    workers = await withWorkers(workerDeps);
     // Listing A's row is held by another transaction: its drain waits on the lock, B's proceeds.
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
@@ -150,6 +149,7 @@ describe('bid stream', () => {
       await released;
     });
     await lockTaken;
+    workers = await withWorkers(workerDeps);
     try {
       await expectDecidedInStampOrder(b, 50);
       expect(await decidedCommands(env.deps, a.id)).toEqual([]);
