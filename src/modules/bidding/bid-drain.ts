@@ -11,6 +11,12 @@ import { bidBatchSize, observeStage } from '../../shared/bid-stage-metrics';
 export type BidDrainDeps = Pick<Platform, 'db' | 'config' | 'logger' | 'redis'> & { bidsInFlight: BidsInFlight; bidResults: BidResults };
 
 const MAX_BATCH = 200;
+/**
+ * A drain hands its listing to a new drain job after this long, so a listing that never stops
+ * receiving bids does not hold one job forever: a worker stopping gracefully (deploys) waits at most
+ * this long for it, and other listings' drains get their turn when the workers are saturated.
+ */
+const DRAIN_SLICE_MS = 2000;
 
 /**
  * Enqueues the drain job of a listing's bid stream. The generation (one per claim of the drain
@@ -33,6 +39,7 @@ export async function drainBids(deps: BidDrainDeps, listingId: string, generatio
   let decided = 0;
   const pickedUp = Date.now();
   for (;;) {
+    if (Date.now() - pickedUp >= DRAIN_SLICE_MS && (await deps.bidsInFlight.handOver(listingId, generation))) return decided;
     const entries = await deps.bidsInFlight.next(listingId, generation, MAX_BATCH);
     if (entries.length === 0) return decided;
     await decideEntries(deps, listingId, entries, pickedUp);

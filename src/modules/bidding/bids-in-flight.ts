@@ -88,6 +88,17 @@ local gen = redis.call('INCR', KEYS[3])
 redis.call('SET', KEYS[2], gen, 'PX', ARGV[1])
 return gen`;
 
+// A drain that used up its time slice hands the stream to a new drain job: a new claim, unless the
+// stream is empty (-1: the drain just goes on and finishes) or another drain holds the claim (0).
+// KEYS: stream, flag, counter. ARGV: generation, claim ms.
+const HAND_OVER = `
+if redis.call('XLEN', KEYS[1]) == 0 then return -1 end
+local holder = redis.call('GET', KEYS[2])
+if holder and holder ~= ARGV[1] then return 0 end
+local gen = redis.call('INCR', KEYS[3])
+redis.call('SET', KEYS[2], gen, 'PX', ARGV[2])
+return gen`;
+
 // Every mark stamped before the end counts, however old: a bid whose command waited out a long
 // worker outage is still in time (SPEC §2). Only `clearAbandoned` removes a mark nothing will decide.
 const PENDING_BEFORE = `
@@ -260,6 +271,17 @@ export class BidsInFlight {
     const generation = Number(await this.redis.eval(KICK, keys.length, ...keys, String(DRAIN_CLAIM_MS)));
     if (generation > 0) await this.enqueueDrain?.(listingId, generation);
     return generation;
+  }
+
+  /**
+   * Hands the listing's stream from the drain `generation` to a new drain job (enqueued here). False
+   * when the stream is empty: the drain goes on and finishes it.
+   */
+  async handOver(listingId: string, generation: number): Promise<boolean> {
+    const keys = [this.streamKey(listingId), this.flagKey(listingId), this.counterKey];
+    const next = Number(await this.redis.eval(HAND_OVER, keys.length, ...keys, String(generation), String(DRAIN_CLAIM_MS)));
+    if (next > 0) await this.enqueueDrain?.(listingId, next);
+    return next >= 0;
   }
 
   /** Redis server time in epoch ms: the one clock receipt stamps and deadlines are compared on. */
