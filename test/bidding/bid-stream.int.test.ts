@@ -161,6 +161,39 @@ describe('bid stream', () => {
     await expectDecidedInStampOrder(a, 50);
   }, 30_000);
 
+  it('hands a drain that ran past its time slice over to a new drain job, losing nothing', async () => {
+    const listing = (await createActiveListing(env.deps, seller.id, { startingPriceCents: 1000 })) as Listing;
+    expect((await post(bidders[0], listing.id, 1000)).status).toBe(202);
+    // The drain's first round waits on the row lock for longer than its slice; bids pile up meanwhile.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((r) => (locked = r));
+    const holder = env.deps.db.transaction().execute(async (trx) => {
+      await sql`select 1 from listings where id = ${listing.id} for update`.execute(trx);
+      locked();
+      await released;
+    });
+    await lockTaken;
+    workers = await withWorkers(workerDeps);
+    await eventually(async () => (await drainJobsOf(listing.id))[0]?.processedOn);
+    const answers = await burst(listing.id, 30, 1100);
+    await new Promise((r) => setTimeout(r, 2200 - 500));
+    release();
+    await holder;
+    expect(answers.every((a) => a.status === 202)).toBe(true);
+    await expectDecidedInStampOrder(listing, 31);
+    const drains = await eventually(async () => {
+      const jobs = await drainJobsOf(listing.id);
+      return jobs.every((j) => j.finishedOn) ? jobs : undefined;
+    });
+    const byGeneration = drains.sort(
+      (a, b) => (a.data as { generation: number }).generation - (b.data as { generation: number }).generation,
+    );
+    expect(byGeneration.length).toBeGreaterThanOrEqual(2);
+    expect(byGeneration[0].returnvalue).toEqual({ decided: 1 });
+  }, 30_000);
+
   it('leaves no drain claim behind when the drain job cannot be enqueued; a later bid still drains', async () => {
     workers = await withWorkers(workerDeps);
     const listing = (await createActiveListing(env.deps, seller.id, { startingPriceCents: 1000 })) as Listing;
