@@ -15,7 +15,7 @@ const BidPayload = PlaceBidBody.extend({
 
 /**
  * Exactly the REST path (`submitBid`): the shared `bidsUser` limit, eligibility, receipt stamp, the
- * bids queue and the bounded wait. Ack data is the 201 body, or `{requestId}` when undecided within the
+ * listing's bid stream and the bounded wait. Ack data is the 201 body, or `{requestId}` when undecided within the
  * wait (a `bid_result` follows in the user room); refusals are the same problems as REST (e.g.
  * `bid_too_low` with `minNextBidCents`).
  */

@@ -1,7 +1,7 @@
 import type { Config } from './config/config';
 import { createDb } from '../db/connection';
 import { SessionRevocations } from './modules/auth';
-import { BidResults, BidsInFlight } from './modules/bidding';
+import { BidResults, BidsInFlight, enqueueDrain } from './modules/bidding';
 import type { CrashHook } from './modules/escrow';
 import { FirebaseIdentity, type IdentityVerifier } from './providers/identity/firebase-identity';
 import { createPayments } from './providers/payments/create-payments';
@@ -108,8 +108,8 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
     payments: overrides.payments ?? createPayments(config),
     identity: overrides.identity ?? (config.firebase ? new FirebaseIdentity(config.firebase) : undefined),
     storage: overrides.storage ?? createStorage(config),
-    // The close asks the bids queue whether an old undecided mark still has a job that will decide it.
-    bidsInFlight: new BidsInFlight(redis, config.redisPrefix, (requestId) => queues.bids.getJobState(requestId)),
+    // The close re-drains a listing whose stream still holds old commands with no drain claimed.
+    bidsInFlight: new BidsInFlight(redis, config.redisPrefix, (listingId, generation) => enqueueDrain(queues, listingId, generation)),
     bidResults,
     crashHook: overrides.crashHook,
     health,

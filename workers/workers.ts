@@ -8,7 +8,7 @@ import { OutboxRelay } from './outbox-relay';
 import { assertRegistryComplete, processorFor, type UncheckedHandlers } from './registry';
 import { upsertSchedules, watchSchedules } from './schedules';
 
-// Bids: many jobs in hand at once so the batcher can decide a hot listing's bids together.
+// Bids: one drain job per listing with bids waiting; many in hand at once, so listings do not queue behind each other.
 // Auctions: a close job arrives early and waits for its deadline, so many must be in hand at once.
 const CONCURRENCY: Partial<Record<QueueName, number>> = { bids: 256, auctions: 512, notifications: 20 };
 

@@ -156,11 +156,16 @@ describe('the deadline while the close runs', () => {
 
   it('a duplicate intake of one request keeps the first receipt stamp, so the close still waits for it', async () => {
     // Two retries of one bid (same Idempotency-Key) can both pass the "already queued?" check and
-    // both stamp; only the first one's job is kept (same job id), so its stamp is the receipt time.
+    // both reach the intake script; only the first one's command enters the stream, so its stamp is
+    // the receipt time. (No drain job is enqueued here: the command stays undecided.)
     const listingId = randomUUID();
-    const first = await ctx.env.deps.bidsInFlight.stamp(listingId, 'rduplicate');
+    const intake = { requestId: 'rduplicate', listingId, bidderId: randomUUID(), maxAmountCents: 500 };
+    const received = await ctx.env.deps.bidsInFlight.receive(intake);
+    const first = received.receivedAt;
+    expect(received.entryId).not.toBe('');
     await eventually(async () => (await ctx.env.deps.bidsInFlight.now()) > first + 2, 1000, 1);
-    expect(await ctx.env.deps.bidsInFlight.stamp(listingId, 'rduplicate')).toBe(first);
+    expect(await ctx.env.deps.bidsInFlight.receive(intake)).toEqual({ receivedAt: first, entryId: '', generation: 0 });
+    expect(await ctx.env.deps.bidsInFlight.queued(listingId)).toEqual(['rduplicate']);
     // A deadline between the two stamps: the bid counts, so the close must see it as undecided.
     expect((await ctx.env.deps.bidsInFlight.pendingBefore(listingId, first + 1)).pending).toBe(1);
     await ctx.env.deps.bidsInFlight.settle(listingId, ['rduplicate']);

@@ -7,7 +7,7 @@
 import { closeAuction } from '../../src/modules/auctions/close-auction';
 import { bidRequestId } from '../../src/modules/bidding/submit-bid';
 import { INTAKE_GRACE_MS } from '../../src/modules/bidding/bids-in-flight';
-import { enqueue } from '../../src/shared/jobs';
+import { enqueueDrain } from '../../src/modules/bidding/bid-drain';
 import { createActiveListing, withWorkers } from '../support/fixtures';
 import { createTestEnv, createUser, type TestEnv } from '../support/harness';
 
@@ -30,7 +30,9 @@ it('decides a bid received before the end as in time after a ten-minute worker o
   const receivedAt = Date.now() - OUTAGE_MS;
   const requestId = bidRequestId(bidder.id, 'outage-bid');
   await env.deps.redis.zadd(markKey(listing.id), receivedAt, requestId);
-  await enqueue(env.deps.queues, 'bid.place', { requestId, listingId: listing.id, bidderId: bidder.id, maxAmountCents: 900, receivedAt }, { jobId: requestId });
+  const generation = await env.deps.bidsInFlight.append({ requestId, listingId: listing.id, bidderId: bidder.id, maxAmountCents: 900, receivedAt });
+  expect(generation).toBeGreaterThan(0);
+  await enqueueDrain(env.deps.queues, listing.id, generation);
 
   // The close job runs first once the end has passed: it must not finalize over the queued bid,
   // even across its checks for abandoned marks (the mark is far older than the intake grace).
@@ -63,10 +65,11 @@ it('stops waiting for an old mark that no job will ever decide (intake died befo
   expect(await env.deps.bidsInFlight.undecidedBefore(listing.id, Date.now())).toEqual([]);
 });
 
-it('keeps waiting for a recent mark without a job yet (an intake between its stamp and its enqueue)', async () => {
+it('keeps waiting for a recent mark without a job yet (an intake between its script and its enqueue)', async () => {
   const seller = await createUser(env.deps);
+  const bidder = await createUser(env.deps);
   const listing = await createActiveListing(env.deps, seller.id, { endsInMs: 200 });
-  await env.deps.bidsInFlight.stamp(listing.id, 'r-being-enqueued');
+  await env.deps.bidsInFlight.receive({ requestId: 'r-being-enqueued', listingId: listing.id, bidderId: bidder.id, maxAmountCents: 900 });
   const closing = closeAuction(env.deps, listing.id);
   await new Promise((r) => setTimeout(r, 1000));
   expect((await statusOf(listing.id)).status).toBe('active');

@@ -3,6 +3,7 @@
  */
 import type { Listing } from '../../db/schema';
 import type { BidJobData } from '../../src/modules/bidding/submit-bid';
+import { enqueueDrain } from '../../src/modules/bidding/bid-drain';
 import { CLOSE_LEAD_MS, closeJob } from '../../src/modules/auctions/auction-jobs';
 import { jobId } from '../../src/shared/jobs';
 import { decidedCommands, engineConfigOf, replayThroughModel, termsOf } from '../support/bid-replay';
@@ -118,7 +119,7 @@ describe('soft close', () => {
       const [owner, a, b, c] = await Promise.all([0, 1, 2, 3].map(() => createUser(edge.deps)));
       const listing = (await createActiveListing(edge.deps, owner.id, { startingPriceCents: 500, endsInMs: 600_000 })) as Listing;
       const end = listing.endsAt!.getTime();
-      // Receipt stamps are chosen by enqueueing the bid command as the intake does, stamp included.
+      // Receipt stamps are chosen by appending the bid command to the listing's stream, stamp included.
       const place = async (bidder: TestUser, maxAmountCents: number, receivedAt: number) => {
         const data: BidJobData = {
           requestId: `redge${receivedAt}`,
@@ -127,7 +128,8 @@ describe('soft close', () => {
           maxAmountCents,
           receivedAt,
         };
-        await edge.deps.queues.bids.add('bid.place', data, { jobId: data.requestId });
+        const generation = await edge.deps.bidsInFlight.append(data);
+        if (generation > 0) await enqueueDrain(edge.deps.queues, listing.id, generation);
         const row = await eventually(() =>
           edge.deps.db.selectFrom('bidRequests').selectAll().where('requestId', '=', data.requestId).executeTakeFirst(),
         );

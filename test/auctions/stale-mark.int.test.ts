@@ -22,7 +22,8 @@ it('closes promptly despite a leftover mark of an already decided bid', async ()
     .insertInto('bidRequests')
     .values({ requestId, listingId: listing.id, bidderId: bidder.id, maxAmountCents: 600, receivedAt: new Date(), accepted: false, result: JSON.stringify({ ok: false }) })
     .execute();
-  await env.deps.bidsInFlight.stamp(listing.id, requestId); // the late duplicate's mark
+  // The late duplicate's intake (mark and command; its drain job is not run here).
+  await env.deps.bidsInFlight.receive({ requestId, listingId: listing.id, bidderId: bidder.id, maxAmountCents: 600 });
 
   const started = Date.now();
   await expect(closeAuction(env.deps, listing.id)).resolves.toBe('closed');
@@ -32,8 +33,9 @@ it('closes promptly despite a leftover mark of an already decided bid', async ()
 
 it('keeps waiting while a marked bid is genuinely undecided', async () => {
   const seller = await createUser(env.deps);
+  const bidder = await createUser(env.deps);
   const listing = await createActiveListing(env.deps, seller.id, { endsInMs: 300 });
-  await env.deps.bidsInFlight.stamp(listing.id, 'r-still-in-the-queue');
+  await env.deps.bidsInFlight.receive({ requestId: 'r-still-in-the-queue', listingId: listing.id, bidderId: bidder.id, maxAmountCents: 600 });
   const closing = closeAuction(env.deps, listing.id);
   await new Promise((r) => setTimeout(r, 1000));
   const row = await env.deps.db.selectFrom('listings').select('status').where('id', '=', listing.id).executeTakeFirstOrThrow();

@@ -53,9 +53,9 @@ describe('worker registry', () => {
 
   it('lists every gap at once, including a queue that has no entry at all', () => {
     const { maintenance: _maintenance, ...noMaintenance } = defaultHandlers;
-    const notAFunction = { ...noMaintenance, bids: { 'bid.place': 'oops' } } as unknown as Record<string, Record<string, JobHandler>>;
+    const notAFunction = { ...noMaintenance, bids: { 'bid.drain': 'oops' } } as unknown as Record<string, Record<string, JobHandler>>;
     expect(() => assertRegistryComplete(notAFunction)).toThrow(
-      expect.objectContaining({ missing: expect.arrayContaining(['bids/bid.place', 'maintenance/maintenance.cleanup']) }),
+      expect.objectContaining({ missing: expect.arrayContaining(['bids/bid.drain', 'maintenance/maintenance.cleanup']) }),
     );
   });
 

@@ -1,16 +1,7 @@
-import type { Deps } from '../../src/composition';
-import { BidBatcher } from '../../src/modules/bidding';
+import { drainBids } from '../../src/modules/bidding';
 import type { JobHandler } from '../registry';
 
-const batchers = new WeakMap<Deps, BidBatcher>();
-
-/** Decides one bid command (batched per listing with the others this process holds). */
-export const placeBid: JobHandler<'bid.place'> = async (deps, command) => {
-  let batcher = batchers.get(deps);
-  if (!batcher) {
-    batcher = new BidBatcher(deps);
-    batchers.set(deps, batcher);
-  }
-  const result = await batcher.decide(command);
-  return { ok: result.ok };
-};
+/** Decides the bid commands waiting in one listing's stream, in stamp order, until it is empty. */
+export const drain: JobHandler<'bid.drain'> = async (deps, { listingId, generation }) => ({
+  decided: await drainBids(deps, listingId, generation),
+});

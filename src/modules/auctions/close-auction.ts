@@ -19,7 +19,7 @@ export interface BidsInFlightView {
   pendingBefore(listingId: string, endsAt: number): Promise<{ now: number; pending: number }>;
   undecidedBefore(listingId: string, endsAt: number): Promise<string[]>;
   settle(listingId: string, requestIds: string[]): Promise<void>;
-  /** Clears marks no job will ever decide (an intake that died between stamp and enqueue). */
+  /** Clears marks nothing will ever decide (no command behind them), and re-drains commands left with no drain. */
   clearAbandoned(listingId: string, endsAt: number): Promise<string[]>;
 }
 
@@ -63,7 +63,7 @@ export async function closeAuction(deps: CloseDeps, listingId: string): Promise<
 /**
  * A duplicate intake of a retried request can mark a bid again after the worker already decided and
  * settled it; its stored outcome proves it is decided, so the mark is cleared instead of waited out.
- * A mark no job will ever decide (its intake died before enqueueing) is cleared too.
+ * A mark nothing will ever decide (no command behind it) is cleared too.
  */
 async function clearDecidedMarks(deps: CloseDeps, listingId: string, endsAt: number): Promise<void> {
   const marked = await deps.bidsInFlight.undecidedBefore(listingId, endsAt);

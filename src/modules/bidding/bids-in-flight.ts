@@ -1,26 +1,106 @@
 import type { Redis } from '../../shared/redis';
 
 /**
- * Receipt stamps and the per-listing set of bids received but not yet decided.
+ * Receipt stamps, the per-listing set of bids received but not yet decided, and the per-listing
+ * stream of bid commands waiting for their listing's drain job.
  *
  * Both the stamp and the close's "is it over?" check read Redis's own clock inside one script, so
  * they are totally ordered: once the close sees `now ≥ endsAt` and no undecided bid stamped before
  * `endsAt`, no bid can ever again be stamped before `endsAt`. That is what lets the close finalize
  * without losing a bid that arrived in the last millisecond.
+ *
+ * The stream holds only undecided commands, in stamp order (the stamp and the XADD happen in one
+ * script). A listing's drain flag names the one drain job that is reading it; whoever appends to a
+ * stream with no flag claims it and must enqueue that job. A drain deletes the flag only when it
+ * finds the stream empty, atomically, so an appended command always has a drain job coming.
  */
-// A request already marked keeps its first stamp: two intakes of one retried request may both get
-// here, but only one job (same id) is kept; moving the mark later could hide it from the close.
-const STAMP = `
+
+/**
+ * How long a drain claim lasts unless its drain renews it (every round does). A claim whose job
+ * died with its worker, gave up, or was never enqueued (the intake died) blocks new drain jobs for
+ * at most this long: the next bid after it claims a new drain. Two drains of one listing at once
+ * (a lapsed claim whose job is merely slow) are harmless: each reads the oldest undecided commands
+ * and decides under the listing's row lock, and decided ones answer their stored outcome.
+ */
+export const DRAIN_CLAIM_MS = 5_000;
+const DAY_MS = 86_400_000;
+
+// A request already marked keeps its first stamp and adds nothing: the first intake's command is
+// in the stream (or decided); moving the mark later could hide it from the close.
+// KEYS: marks, stream, drain flag, drain generation counter.
+// ARGV: requestId, bidderId, maxAmountCents, claim ms. Returns {receivedAt, entryId|'', generation|0}.
+const RECEIVE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local first = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if first then return tonumber(first) end
+if first then return {tonumber(first), '', 0} end
 redis.call('ZADD', KEYS[1], now, ARGV[1])
-redis.call('PEXPIRE', KEYS[1], 86400000)
-return now`;
+redis.call('PEXPIRE', KEYS[1], ${DAY_MS})
+local id = redis.call('XADD', KEYS[2], '*', 'requestId', ARGV[1], 'bidderId', ARGV[2], 'maxAmountCents', ARGV[3], 'receivedAt', now)
+redis.call('PEXPIRE', KEYS[2], ${DAY_MS})
+local gen = 0
+if redis.call('EXISTS', KEYS[3]) == 0 then
+  gen = redis.call('INCR', KEYS[4])
+  redis.call('SET', KEYS[3], gen, 'PX', ARGV[4])
+end
+return {now, id, gen}`;
 
-// Every mark stamped before the end counts, however old: a bid whose job waited out a long worker
-// outage is still in time (SPEC §2). Only `clearAbandoned` removes a mark that no job will decide.
+// A command whose stamp was taken already (ARGV[4]); no mark. KEYS as RECEIVE. Returns generation|0.
+const APPEND = `
+redis.call('XADD', KEYS[2], '*', 'requestId', ARGV[1], 'bidderId', ARGV[2], 'maxAmountCents', ARGV[3], 'receivedAt', ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ${DAY_MS})
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+local gen = redis.call('INCR', KEYS[4])
+redis.call('SET', KEYS[3], gen, 'PX', ARGV[5])
+return gen`;
+
+// Takes back what RECEIVE added (the drain job could not be enqueued, or the retry was decided
+// already). The flag is released only when it is ours; with ARGV[4] = '1' it is kept (returns 1:
+// the caller must still enqueue the drain) when other intakes appended behind our claim.
+// KEYS: marks, stream, flag. ARGV: requestId, entryId, generation, keep-if-queued.
+const UNDO = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('XDEL', KEYS[2], ARGV[2])
+if ARGV[3] == '0' or redis.call('GET', KEYS[3]) ~= ARGV[3] then return 0 end
+if ARGV[4] == '1' and redis.call('XLEN', KEYS[2]) > 0 then return 1 end
+redis.call('DEL', KEYS[3])
+return 0`;
+
+// One drain round: the oldest commands, renewing the claim (or taking it back if it lapsed); none
+// left → the flag is dropped (when ours) in the same script, so a later append claims a new drain.
+// KEYS: stream, flag. ARGV: count, generation, claim ms.
+const NEXT = `
+local entries = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', ARGV[1])
+local holder = redis.call('GET', KEYS[2])
+if #entries > 0 then
+  if holder == ARGV[2] or not holder then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) end
+else
+  if holder == ARGV[2] then redis.call('DEL', KEYS[2]) end
+  redis.call('DEL', KEYS[1]) -- an empty stream key would otherwise linger until it expires
+end
+return entries`;
+
+// Claims the drain of a stream that has commands but no drain (its job gave up, or an intake died
+// between its script and its enqueue). KEYS: stream, flag, counter. ARGV: claim ms. Returns gen|0.
+const KICK = `
+if redis.call('XLEN', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+local gen = redis.call('INCR', KEYS[3])
+redis.call('SET', KEYS[2], gen, 'PX', ARGV[1])
+return gen`;
+
+// A drain that used up its time slice hands the stream to a new drain job: a new claim, unless the
+// stream is empty (-1: the drain just goes on and finishes) or another drain holds the claim (0).
+// KEYS: stream, flag, counter. ARGV: generation, claim ms.
+const HAND_OVER = `
+if redis.call('XLEN', KEYS[1]) == 0 then return -1 end
+local holder = redis.call('GET', KEYS[2])
+if holder and holder ~= ARGV[1] then return 0 end
+local gen = redis.call('INCR', KEYS[3])
+redis.call('SET', KEYS[2], gen, 'PX', ARGV[2])
+return gen`;
+
+// Every mark stamped before the end counts, however old: a bid whose command waited out a long
+// worker outage is still in time (SPEC §2). Only `clearAbandoned` removes a mark nothing will decide.
 const PENDING_BEFORE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -30,32 +110,122 @@ local count = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. endsAt)
 return {now, count}`;
 
 /**
- * An intake stamps, then enqueues within milliseconds. A mark this old with no job behind it belongs
- * to an intake that died in between (or its enqueue failed and the settle did too): nothing will
- * ever decide it, so the close stops waiting for it. Generous, so a paused intake is never mistaken.
+ * A mark with no command in the stream is decided (the drain settles right after its commit) or
+ * was taken back; this old, it is abandoned (a mark written by something else than the intake
+ * script, e.g. an older version during a deploy). Generous, so nothing in progress is mistaken.
  */
 export const INTAKE_GRACE_MS = 30_000;
 
-/** BullMQ states of a bid job that will still be decided (anything else: completed, failed, gone). */
-const WILL_RUN = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+/** A bid command as the intake receives it (its stamp is taken by Redis). */
+export interface BidIntake {
+  requestId: string;
+  listingId: string;
+  bidderId: string;
+  maxAmountCents: number;
+}
 
-/** The state of the bid job with this id in the `bids` queue (BullMQ's `getJobState`). */
-export type BidJobState = (requestId: string) => Promise<string>;
+/** A bid command with its receipt stamp (epoch ms, Redis clock) that orders a listing's bids. */
+export interface BidCommand extends BidIntake {
+  receivedAt: number;
+}
+
+export interface Received {
+  receivedAt: number;
+  /** The stream entry added ('' when the request was already in flight: nothing was added). */
+  entryId: string;
+  /** > 0 when this intake claimed the listing's drain: it must enqueue `bid.drain` with it. */
+  generation: number;
+}
+
+/** A command read from a listing's stream (`command` undefined when the entry is malformed). */
+export interface StreamEntry {
+  entryId: string;
+  command?: BidCommand;
+}
+
+/** Enqueues the listing's `bid.drain` job for this generation (wired by the composition root). */
+export type EnqueueDrain = (listingId: string, generation: number) => Promise<unknown>;
+
+type RawEntry = [string, string[]];
 
 export class BidsInFlight {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly jobState?: BidJobState,
+    private readonly enqueueDrain?: EnqueueDrain,
   ) {}
 
   private key(listingId: string): string {
     return `${this.prefix}:bids-in-flight:${listingId}`;
   }
 
-  /** Stamps the receipt time (Redis clock, epoch ms) and marks the bid undecided. */
-  async stamp(listingId: string, requestId: string): Promise<number> {
-    return Number(await this.redis.eval(STAMP, 1, this.key(listingId), requestId));
+  private streamKey(listingId: string): string {
+    return `${this.prefix}:bid-stream:${listingId}`;
+  }
+
+  private flagKey(listingId: string): string {
+    return `${this.prefix}:bid-drain:${listingId}`;
+  }
+
+  private get counterKey(): string {
+    return `${this.prefix}:bid-drain-generation`;
+  }
+
+  /**
+   * One round trip: stamps the receipt (Redis clock), marks the bid undecided, appends it to the
+   * listing's stream and claims the listing's drain if none is running.
+   */
+  async receive(command: BidIntake): Promise<Received> {
+    const keys = [this.key(command.listingId), this.streamKey(command.listingId), this.flagKey(command.listingId), this.counterKey];
+    const [receivedAt, entryId, generation] = (await this.redis.eval(
+      RECEIVE,
+      keys.length,
+      ...keys,
+      command.requestId,
+      command.bidderId,
+      String(command.maxAmountCents),
+      String(DRAIN_CLAIM_MS),
+    )) as [number, string, number];
+    return { receivedAt: Number(receivedAt), entryId, generation: Number(generation) };
+  }
+
+  /**
+   * Appends a command stamped elsewhere (no mark): replaying chosen stamps in tests, or re-queueing
+   * a command by hand. Returns the drain generation to enqueue, 0 if a drain is running.
+   */
+  async append(command: BidCommand): Promise<number> {
+    const keys = [this.key(command.listingId), this.streamKey(command.listingId), this.flagKey(command.listingId), this.counterKey];
+    const args = [command.requestId, command.bidderId, command.maxAmountCents, command.receivedAt, DRAIN_CLAIM_MS].map(String);
+    return Number(await this.redis.eval(APPEND, keys.length, ...keys, ...args));
+  }
+
+  /**
+   * Takes back a receipt: its mark, its stream entry, and its drain claim. With `keepClaimIfQueued`,
+   * a claim other commands now wait behind is kept and true returned: the caller enqueues the drain.
+   */
+  async undo(listingId: string, requestId: string, received: Received, keepClaimIfQueued = false): Promise<boolean> {
+    if (!received.entryId) return false;
+    const keys = [this.key(listingId), this.streamKey(listingId), this.flagKey(listingId)];
+    const args = [requestId, received.entryId, String(received.generation), keepClaimIfQueued ? '1' : '0'];
+    return Number(await this.redis.eval(UNDO, keys.length, ...keys, ...args)) === 1;
+  }
+
+  /** The next commands of the listing's stream for its drain job; none means the drain is over. */
+  async next(listingId: string, generation: number, count: number): Promise<StreamEntry[]> {
+    const keys = [this.streamKey(listingId), this.flagKey(listingId)];
+    const raw = (await this.redis.eval(NEXT, keys.length, ...keys, String(count), String(generation), String(DRAIN_CLAIM_MS))) as RawEntry[];
+    return raw.map(([entryId, fields]) => ({ entryId, command: commandOf(listingId, fields) }));
+  }
+
+  /** Removes decided commands from the listing's stream. */
+  async remove(listingId: string, entryIds: string[]): Promise<void> {
+    if (entryIds.length) await this.redis.xdel(this.streamKey(listingId), ...entryIds);
+  }
+
+  /** Request ids of the commands still waiting in the listing's stream. */
+  async queued(listingId: string): Promise<string[]> {
+    const raw = (await this.redis.xrange(this.streamKey(listingId), '-', '+')) as RawEntry[];
+    return raw.map(([, fields]) => fieldsOf(fields).requestId ?? '');
   }
 
   /** Request ids still marked undecided that were stamped before `endsAt`. */
@@ -78,18 +248,40 @@ export class BidsInFlight {
   }
 
   /**
-   * Clears marks (stamped before `endsAt`) that no job will ever decide: older than the intake grace
-   * and with no waiting, delayed or active job behind them. Returns the request ids cleared. A mark
-   * with a job is kept however old it is, so a worker outage only delays the close.
+   * Clears marks (stamped before `endsAt`) that nothing will ever decide: older than the intake
+   * grace and with no command in the listing's stream. Returns the request ids cleared. A mark with
+   * a command is kept however old it is, so a worker outage only delays the close. First, if the
+   * stream holds commands and no drain is claimed any more (its job gave up, or the intake that
+   * claimed it died before enqueueing), a drain is enqueued: the close never waits on nobody.
    */
   async clearAbandoned(listingId: string, endsAt: number): Promise<string[]> {
-    if (!this.jobState) return [];
+    await this.ensureDrain(listingId);
     const now = await this.now();
     const old = await this.redis.zrangebyscore(this.key(listingId), '-inf', `(${Math.min(endsAt, now - INTAKE_GRACE_MS)}`);
-    const states = await Promise.all(old.map((id) => this.jobState!(id)));
-    const abandoned = old.filter((_, i) => !WILL_RUN.has(states[i]));
+    if (old.length === 0) return [];
+    const queued = new Set(await this.queued(listingId));
+    const abandoned = old.filter((id) => !queued.has(id));
     await this.settle(listingId, abandoned);
     return abandoned;
+  }
+
+  /** Enqueues a drain for the listing's stream if it has commands and no drain is claimed. */
+  async ensureDrain(listingId: string): Promise<number> {
+    const keys = [this.streamKey(listingId), this.flagKey(listingId), this.counterKey];
+    const generation = Number(await this.redis.eval(KICK, keys.length, ...keys, String(DRAIN_CLAIM_MS)));
+    if (generation > 0) await this.enqueueDrain?.(listingId, generation);
+    return generation;
+  }
+
+  /**
+   * Hands the listing's stream from the drain `generation` to a new drain job (enqueued here). False
+   * when the stream is empty: the drain goes on and finishes it.
+   */
+  async handOver(listingId: string, generation: number): Promise<boolean> {
+    const keys = [this.streamKey(listingId), this.flagKey(listingId), this.counterKey];
+    const next = Number(await this.redis.eval(HAND_OVER, keys.length, ...keys, String(generation), String(DRAIN_CLAIM_MS)));
+    if (next > 0) await this.enqueueDrain?.(listingId, next);
+    return next >= 0;
   }
 
   /** Redis server time in epoch ms: the one clock receipt stamps and deadlines are compared on. */
@@ -97,4 +289,20 @@ export class BidsInFlight {
     const [sec, micro] = await this.redis.time();
     return Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
   }
+}
+
+function fieldsOf(fields: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) out[fields[i]] = fields[i + 1];
+  return out;
+}
+
+/** The command an entry carries, or undefined if it is malformed (only the intake scripts write these). */
+function commandOf(listingId: string, fields: string[]): BidCommand | undefined {
+  const f = fieldsOf(fields);
+  const maxAmountCents = Number(f.maxAmountCents);
+  const receivedAt = Number(f.receivedAt);
+  if (!f.requestId || !f.bidderId || !Number.isSafeInteger(maxAmountCents) || maxAmountCents <= 0) return undefined;
+  if (!Number.isSafeInteger(receivedAt) || receivedAt < 0) return undefined;
+  return { requestId: f.requestId, listingId, bidderId: f.bidderId, maxAmountCents, receivedAt };
 }

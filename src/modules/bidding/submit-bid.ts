@@ -3,17 +3,17 @@ import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { sha256 } from '../../shared/crypto';
 import { AppError, forbidden, notFound, unprocessable } from '../../shared/errors';
-import { enqueue, type JobPayload } from '../../shared/jobs';
 import { observeStage } from '../../shared/bid-stage-metrics';
 import type { BidResult } from './bid-results';
 import { errorOfBidProblem } from './bid-errors';
 import { bidderAndListing, storedOutcome } from './bidding.repository';
 import { refuseWhileStrikeSuspended } from './strike-suspension';
 import type { BidResults } from './bid-results';
-import type { BidsInFlight } from './bids-in-flight';
+import type { BidCommand, BidsInFlight } from './bids-in-flight';
+import { enqueueDrain } from './bid-drain';
 
-/** One bid command: the `bid.place` payload of the job catalogue. */
-export type BidJobData = JobPayload<'bid.place'>;
+/** One bid command with its receipt stamp, as the drain reads it from the listing's stream. */
+export type BidJobData = BidCommand;
 
 export type SubmitOutcome = { decided: true; result: BidResult } | { decided: false; requestId: string };
 
@@ -28,7 +28,8 @@ export const bidRequestId = (userId: string, idempotencyKey: string | undefined)
 
 /**
  * The cheap half of the bid path, shared by REST and sockets: limits and eligibility, a receipt
- * stamp, then the `bids` queue; waits (bounded) for the worker's decision.
+ * stamp and the listing's bid stream (plus a `bid.drain` job when no drain is running for the
+ * listing); waits (bounded) for the worker's decision.
  */
 export async function submitBid(
   deps: SubmitDeps,
@@ -49,30 +50,32 @@ export async function submitBid(
   const waiting = deps.bidResults.wait(requestId, deps.config.timing.bidWaitMs);
   const checked = performance.now();
   observeStage('intake_checks', checked - t0);
-  // A retry of a command still in flight keeps its first stamp, and the same job id adds nothing.
-  const receivedAt = await deps.bidsInFlight.stamp(input.listingId, requestId);
+  // One script: the stamp, the mark, the command into the listing's stream, the drain claim. A
+  // retry of a command still in flight keeps its first stamp and adds nothing.
+  const intake = { requestId, listingId: input.listingId, bidderId: actor.userId, maxAmountCents: input.maxAmountCents };
+  const received = await deps.bidsInFlight.receive(intake);
   const stamped = performance.now();
   observeStage('intake_stamp', stamped - checked);
   if (retry) {
-    // The first may have been decided (and its mark settled) since we looked: don't leave a new mark.
+    // The first may have been decided (and its mark settled) since we looked: take back what we
+    // added, but keep a drain claim that other commands now wait behind.
     const stored = await storedResult(deps, requestId);
     if (stored) {
-      await deps.bidsInFlight.settle(input.listingId, [requestId]);
+      const mustDrain = await deps.bidsInFlight.undo(input.listingId, requestId, received, true);
+      if (!received.entryId) await deps.bidsInFlight.settle(input.listingId, [requestId]);
+      if (mustDrain) await enqueueDrain(deps.queues, input.listingId, received.generation);
       return { decided: true, result: stored };
     }
   }
-  const data: BidJobData = {
-    requestId,
-    listingId: input.listingId,
-    bidderId: actor.userId,
-    maxAmountCents: input.maxAmountCents,
-    receivedAt,
-  };
-  try {
-    await enqueue(deps.queues, 'bid.place', data, { jobId: requestId });
-  } catch (err) {
-    await deps.bidsInFlight.settle(input.listingId, [requestId]);
-    throw err;
+  if (received.generation > 0) {
+    try {
+      await enqueueDrain(deps.queues, input.listingId, received.generation);
+    } catch (err) {
+      // No job will read the stream for this claim: take the command back and release the claim,
+      // so the next bid (or the close, for commands already behind it) claims a new drain.
+      await deps.bidsInFlight.undo(input.listingId, requestId, received);
+      throw err;
+    }
   }
   const queued = performance.now();
   observeStage('intake_enqueue', queued - stamped);

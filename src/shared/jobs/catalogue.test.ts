@@ -16,12 +16,12 @@ describe('job catalogue', () => {
     const listed = Object.values(JOBS).flat();
     expect([...listed].sort()).toEqual([...JOB_NAMES].sort());
     expect(JOBS.escrow).toContain('escrow.release');
-    expect(JOBS.bids).toEqual(['bid.place']);
+    expect(JOBS.bids).toEqual(['bid.drain']);
   });
 
-  it('keeps the default retry policy and the faster one of bid.place', () => {
+  it('keeps the default retry policy and the faster one of bid.drain', () => {
     expect(jobOptions('auction.close')).toEqual(DEFAULT_JOB_OPTIONS);
-    expect(jobOptions('bid.place', { jobId: 'r1' })).toEqual({
+    expect(jobOptions('bid.drain', { jobId: 'r1' })).toEqual({
       ...DEFAULT_JOB_OPTIONS,
       attempts: 20,
       backoff: { type: 'exponential', delay: 100 },

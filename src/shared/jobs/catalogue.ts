@@ -74,14 +74,9 @@ const MeetupRemind = z.object({
 /** Repeating jobs carry nothing; a scheduler's job may arrive with no data at all. */
 const NoPayload = z.object({}).default({});
 
-const BidPlace = z.object({
-  /** Derived from the caller's idempotency key; also the BullMQ job id. */
-  requestId: z.string().min(1),
-  listingId: z.uuid(),
-  bidderId: z.uuid(),
-  maxAmountCents: z.number().int().positive(),
-  /** Receipt stamp (epoch ms) that orders bids of one listing. */
-  receivedAt: z.number().int().nonnegative(),
+const BidDrain = ListingRef.extend({
+  /** The claim of the listing's drain flag this job was enqueued for (also in its job id). */
+  generation: z.number().int().positive(),
 });
 
 const NotificationSend = z.object({
@@ -109,8 +104,8 @@ interface JobSpec {
 }
 
 export const CATALOGUE = {
-  /** Decides one bid command; retried fast and often because a bidder is waiting on the answer. */
-  'bid.place': { queue: 'bids', schema: BidPlace, options: { attempts: 20, backoff: { type: 'exponential', delay: 100 } } },
+  /** Decides the bid commands waiting in one listing's stream; retried fast and often because bidders wait on the answers. */
+  'bid.drain': { queue: 'bids', schema: BidDrain, options: { attempts: 20, backoff: { type: 'exponential', delay: 100 } } },
   /** Opens a scheduled listing at its start (idempotent). */
   'auction.open': { queue: 'auctions', schema: ListingRef },
   /** Closes a listing at its end (idempotent; waits for bids in flight). */
