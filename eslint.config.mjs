@@ -40,7 +40,7 @@ const TABLE_OWNERS = {
   escrow: ['transactions'],
   disputes: ['disputes'],
   auctions: ['listings', 'listingEvents'],
-  bidding: ['bids', 'bidRequests', 'listingBidders'],
+  bidding: ['bids', 'bidRequests', 'listingBidders', 'undecidedBids'],
   listings: ['listings', 'listingImages', 'watches'],
   offers: ['secondChanceOffers'],
   webhooks: ['stripeEvents'],

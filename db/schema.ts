@@ -193,6 +193,16 @@ export interface BidRequestsTable {
   decisionSeq: BigId;
 }
 
+/** A bid answered 202, kept until its outcome is stored (re-driven by the bid sweep if Redis lost it). */
+export interface UndecidedBidsTable {
+  requestId: string;
+  listingId: string;
+  bidderId: string;
+  maxAmountCents: number;
+  receivedAt: Timestamp;
+  createdAt: CreatedAt;
+}
+
 export interface WatchesTable {
   userId: string;
   listingId: string;
@@ -518,6 +528,7 @@ export interface Database {
   listingBidders: ListingBiddersTable;
   bids: BidsTable;
   bidRequests: BidRequestsTable;
+  undecidedBids: UndecidedBidsTable;
   watches: WatchesTable;
   listingEvents: ListingEventsTable;
   transactions: TransactionsTable;

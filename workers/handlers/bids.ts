@@ -1,7 +1,10 @@
-import { drainBids } from '../../src/modules/bidding';
+import { drainBids, redriveUndecided } from '../../src/modules/bidding';
 import type { JobHandler } from '../registry';
 
 /** Decides the bid commands waiting in one listing's stream, in stamp order, until it is empty. */
 export const drain: JobHandler<'bid.drain'> = async (deps, { listingId, generation }) => ({
   decided: await drainBids(deps, listingId, generation),
 });
+
+/** Puts back bids answered 202 that Redis lost; forgets the decided ones. */
+export const sweep: JobHandler<'bid.sweep'> = (deps) => redriveUndecided(deps);

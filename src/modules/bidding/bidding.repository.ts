@@ -209,3 +209,28 @@ export async function insertBatch(
     )
     .execute();
 }
+
+/** Keeps a durable copy of a command answered 202 (a second copy of the same request adds nothing). */
+export async function rememberUndecided(
+  db: Reader,
+  command: { requestId: string; listingId: string; bidderId: string; maxAmountCents: number; receivedAt: Date },
+): Promise<void> {
+  await db.insertInto('undecidedBids').values(command).onConflict((oc) => oc.column('requestId').doNothing()).execute();
+}
+
+/** Commands answered 202 at least `minAgeMs` ago, oldest first, with whether their outcome is stored by now. */
+export async function undecidedSince(db: Reader, minAgeMs: number, limit: number) {
+  return db
+    .selectFrom('undecidedBids as u')
+    .leftJoin('bidRequests as r', 'r.requestId', 'u.requestId')
+    .select(['u.requestId', 'u.listingId', 'u.bidderId', 'u.maxAmountCents', 'u.receivedAt', sql<boolean>`r.request_id IS NOT NULL`.as('decided')])
+    .where('u.createdAt', '<=', sql<Date>`now() - make_interval(secs => ${minAgeMs / 1000})`)
+    .orderBy('u.createdAt')
+    .limit(limit)
+    .execute();
+}
+
+/** Drops the durable copies of commands whose outcome is stored. */
+export async function forgetUndecided(db: Reader, requestIds: string[]): Promise<void> {
+  if (requestIds.length) await db.deleteFrom('undecidedBids').where('requestId', 'in', requestIds).execute();
+}

@@ -217,6 +217,16 @@ export class BidsInFlight {
     return raw.map(([entryId, fields]) => ({ entryId, command: commandOf(listingId, fields) }));
   }
 
+  /**
+   * Puts back a command Redis lost (a FLUSHALL, a restart without data) with its original stamp: the
+   * mark (unless one is there), the stream entry, and a drain claim when none is running. Returns
+   * the drain generation to enqueue, 0 if a drain is running.
+   */
+  async restore(command: BidCommand): Promise<number> {
+    await this.redis.zadd(this.key(command.listingId), 'NX', command.receivedAt, command.requestId);
+    return this.append(command);
+  }
+
   /** Removes decided commands from the listing's stream. */
   async remove(listingId: string, entryIds: string[]): Promise<void> {
     if (entryIds.length) await this.redis.xdel(this.streamKey(listingId), ...entryIds);

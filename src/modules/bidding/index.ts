@@ -6,6 +6,8 @@ export { bidRequestId, errorOf, submitBid, type BidJobData, type SubmitDeps, typ
 export { PlaceBidBody } from './bidding.schemas';
 /** Deciding a listing's bid stream in the bids worker (`bid.drain`), and enqueueing that job. */
 export { drainBids, enqueueDrain, type BidDrainDeps } from './bid-drain';
+/** The `bid.sweep` safety net: bids answered 202 that Redis lost are put back with their stamps. */
+export { redriveUndecided } from './redrive-undecided';
 /** Receipt stamps and streams of bids in flight, and decided results published to waiting callers (built by the composition root). */
 export { BidsInFlight, type BidCommand } from './bids-in-flight';
 export { BidResults, type BidAccepted, type BidResult } from './bid-results';

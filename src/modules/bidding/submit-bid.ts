@@ -6,7 +6,7 @@ import { AppError, forbidden, notFound, unprocessable } from '../../shared/error
 import { observeStage } from '../../shared/bid-stage-metrics';
 import type { BidResult } from './bid-results';
 import { errorOfBidProblem } from './bid-errors';
-import { bidderAndListing, storedOutcome } from './bidding.repository';
+import { bidderAndListing, rememberUndecided, storedOutcome } from './bidding.repository';
 import { refuseWhileStrikeSuspended } from './strike-suspension';
 import type { BidResults } from './bid-results';
 import type { BidCommand, BidsInFlight } from './bids-in-flight';
@@ -87,7 +87,10 @@ export async function submitBid(
   if (result) return { decided: true, result };
   // The answer may have been published just before we listened; the stored outcome is authoritative.
   const late = await storedResult(deps, requestId);
-  return late ? { decided: true, result: late } : { decided: false, requestId };
+  if (late) return { decided: true, result: late };
+  // A 202 promises a decision: a durable copy first, so a command Redis loses is put back (bid.sweep).
+  await rememberUndecided(deps.db, { ...intake, receivedAt: new Date(received.receivedAt) });
+  return { decided: false, requestId };
 }
 
 async function storedResult(deps: SubmitDeps, requestId: string): Promise<BidResult | undefined> {

@@ -16,7 +16,7 @@ describe('job catalogue', () => {
     const listed = Object.values(JOBS).flat();
     expect([...listed].sort()).toEqual([...JOB_NAMES].sort());
     expect(JOBS.escrow).toContain('escrow.release');
-    expect(JOBS.bids).toEqual(['bid.drain']);
+    expect(JOBS.bids).toEqual(['bid.drain', 'bid.sweep']);
   });
 
   it('keeps the default retry policy and the faster one of bid.drain', () => {
@@ -31,6 +31,7 @@ describe('job catalogue', () => {
 
   it('lists the repeating sweeps with their scheduler ids and periods', () => {
     expect(SCHEDULES).toEqual([
+      { name: 'bid.sweep', queue: 'bids', schedulerId: 'bid-sweep', ms: 5000 },
       { name: 'auction.sweep', queue: 'auctions', schedulerId: 'auction-sweep', ms: 5000 },
       { name: 'maintenance.cleanup', queue: 'maintenance', schedulerId: 'maintenance-cleanup', ms: 3_600_000 },
       { name: 'maintenance.purge_accounts', queue: 'maintenance', schedulerId: 'account-purge', ms: 3_600_000 },

@@ -106,6 +106,8 @@ interface JobSpec {
 export const CATALOGUE = {
   /** Decides the bid commands waiting in one listing's stream; retried fast and often because bidders wait on the answers. */
   'bid.drain': { queue: 'bids', schema: BidDrain, options: { attempts: 20, backoff: { type: 'exponential', delay: 100 } } },
+  /** Safety net: puts back bids answered 202 whose command Redis lost, and forgets the decided ones. */
+  'bid.sweep': { queue: 'bids', schema: NoPayload, every: { schedulerId: 'bid-sweep', ms: 5000 } },
   /** Opens a scheduled listing at its start (idempotent). */
   'auction.open': { queue: 'auctions', schema: ListingRef },
   /** Closes a listing at its end (idempotent; waits for bids in flight). */
