@@ -50,7 +50,7 @@ describe('configured defaults', () => {
   it('bounds PostgreSQL, Redis and Stripe out of the box', () => {
     const config = loadConfig({ NODE_ENV: 'development' });
     expect(config.databaseTimeouts).toEqual({ connectMs: 2000, idleMs: 10_000, statementMs: 30_000, idleInTransactionMs: 60_000 });
-    expect(config.redisCommandTimeoutMs).toBe(500);
+    expect(config.redisCommandTimeoutMs).toBe(2000);
     expect(config.stripe).toEqual(expect.objectContaining({ timeoutMs: 10_000, maxNetworkRetries: 2 }));
     expect(loadConfig({ NODE_ENV: 'test' }).stripe.maxNetworkRetries).toBe(0);
   });
