@@ -41,9 +41,11 @@ it('decides a bid received before the end as in time after a ten-minute worker o
   expect((await statusOf(listing.id)).status).toBe('active');
 
   // The workers come back and decide the queued bid: in time, so it leads; then the close finishes.
+  // The returning workers' own sweep may finalize it first ('not_active' here): either way only after
+  // the bid was decided, which the checks below prove.
   const workers = await withWorkers(env.deps);
   try {
-    await expect(closing).resolves.toBe('closed');
+    await expect(closing).resolves.toMatch(/^(closed|not_active)$/);
   } finally {
     await workers.stop();
   }
