@@ -3,6 +3,8 @@ import type { Deps } from '../../src/composition';
 import { refundJob, releaseJob } from '../../src/shared/jobs/money-jobs';
 import { balanceOf, LedgerAccount } from '../../src/modules/ledger';
 import { writeOutbox } from '../../src/shared/outbox';
+import { sweepEscrow } from '../../src/modules/escrow';
+import type { MoneyIntent } from '../../src/shared/money-intents.repository';
 import { createActiveListing, eventually } from '../support/fixtures';
 import { createUser, type TestUser } from '../support/harness';
 import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
@@ -156,4 +158,26 @@ export async function ledgerOf(deps: Deps, txId: string): Promise<LedgerSnapshot
 /** Stripe-side objects of a transaction on the stand-in. */
 export function transfersOf(env: StripeTestEnv, txId: string) {
   return env.standIn.listObjects('transfer').filter((t) => t.transfer_group === txId);
+}
+
+/**
+ * Drives money intents under a fake clock (the intent tests' shared steps): read one by key, wait
+ * until an attempt finished, and jump the clock to an intent's next attempt and let the sweep run it.
+ * `env` is read when called, so the caller may assign it in `beforeAll`.
+ */
+export function intentDriver(getEnv: () => StripeTestEnv, clock: { offsetMs: number }) {
+  const intentOf = (key: string) => getEnv().deps.db.selectFrom('moneyIntents').selectAll().where('key', '=', key).executeTakeFirst();
+  const settled = (key: string, minAttempts: number) =>
+    eventually(async () => {
+      const i = await intentOf(key);
+      return i && i.attempts >= minAttempts && i.status !== 'running' ? i : undefined;
+    }, 15_000);
+  /** Moves the fake clock to the intent's next attempt and lets the sweep drive it; returns it after that attempt. */
+  const nextAttempt = async (intent: MoneyIntent): Promise<MoneyIntent> => {
+    clock.offsetMs = Math.max(clock.offsetMs, intent.nextAttemptAt.getTime() - Date.now() + 1);
+    const swept = await sweepEscrow(getEnv().workerDeps);
+    expect(swept.intents).toBeGreaterThanOrEqual(1);
+    return settled(intent.key, intent.attempts + 1);
+  };
+  return { intentOf, settled, nextAttempt };
 }

@@ -4,7 +4,7 @@ import type { MoneyIntent } from '../../src/shared/money-intents.repository';
 import { eventually } from '../support/fixtures';
 import { createUser, type TestUser } from '../support/harness';
 import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
-import { buyNowSale, findTx, ledgerOf, openWallet, payAndFund, simulateVerify, transfersOf, waitForStatus, waitForTransactionEvent } from './helpers';
+import { buyNowSale, findTx, ledgerOf, openWallet, payAndFund, simulateVerify, transfersOf, waitForStatus, waitForTransactionEvent , intentDriver } from './helpers';
 
 /**
  * Issue #10, the effects that were still made inline by the Stripe webhook job: refunding a late
@@ -37,20 +37,7 @@ afterEach(() => {
 /** Stripe's refund endpoint down: every POST /v1/refunds answers 500 until cleared. */
 const REFUNDS_DOWN = { method: 'POST', pathPrefix: '/v1/refunds', mode: 'error_before_commit' as const, times: 100_000 };
 
-const intentOf = (key: string) => env.deps.db.selectFrom('moneyIntents').selectAll().where('key', '=', key).executeTakeFirst();
-const settled = (key: string, minAttempts: number) =>
-  eventually(async () => {
-    const i = await intentOf(key);
-    return i && i.attempts >= minAttempts && i.status !== 'running' ? i : undefined;
-  }, 15_000);
-
-/** Moves the fake clock to the intent's next attempt and lets the sweep drive it; returns it after that attempt. */
-async function nextAttempt(intent: MoneyIntent): Promise<MoneyIntent> {
-  clock.offsetMs = Math.max(clock.offsetMs, intent.nextAttemptAt.getTime() - Date.now() + 1);
-  const swept = await sweepEscrow(env.workerDeps);
-  expect(swept.intents).toBeGreaterThanOrEqual(1);
-  return settled(intent.key, intent.attempts + 1);
-}
+const { intentOf, settled, nextAttempt } = intentDriver(() => env, clock);
 
 /** After an outage: the sweep drives the intent (its backoff elapsing on the fake clock) until it succeeded. */
 async function driveToSuccess(key: string): Promise<MoneyIntent> {
