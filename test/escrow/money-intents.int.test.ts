@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
 import { sweepEscrow } from '../../src/modules/escrow';
-import type { MoneyIntent } from '../../src/shared/money-intents.repository';
 import { eventually } from '../support/fixtures';
 import { createUser, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
 import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
-import { buyNowSale, ledgerOf, openWallet, payAndFund, simulateVerify, transfersOf, waitForStatus } from './helpers';
+import { buyNowSale, ledgerOf, openWallet, payAndFund, simulateVerify, transfersOf, waitForStatus , intentDriver } from './helpers';
 
 /**
  * Issue #10's acceptance: every money effect is a durable intent that is retried — with capped
@@ -34,20 +33,7 @@ afterEach(() => env.standIn.clearFaults());
 
 const STRIPE_DOWN = { pathPrefix: '/v1/', mode: 'error_before_commit' as const, times: 100_000 };
 
-const intentOf = (key: string) => env.deps.db.selectFrom('moneyIntents').selectAll().where('key', '=', key).executeTakeFirst();
-const settled = (key: string, minAttempts: number) =>
-  eventually(async () => {
-    const i = await intentOf(key);
-    return i && i.attempts >= minAttempts && i.status !== 'running' ? i : undefined;
-  }, 15_000);
-
-/** Moves the fake clock to the intent's next attempt and lets the sweep drive it; returns it after that attempt. */
-async function nextAttempt(intent: MoneyIntent): Promise<MoneyIntent> {
-  clock.offsetMs = Math.max(clock.offsetMs, intent.nextAttemptAt.getTime() - Date.now() + 1);
-  const swept = await sweepEscrow(env.workerDeps);
-  expect(swept.intents).toBeGreaterThanOrEqual(1);
-  return settled(intent.key, intent.attempts + 1);
-}
+const { intentOf, settled, nextAttempt } = intentDriver(() => env, clock);
 
 async function fundedSale(amountCents = 10_000) {
   const tx = await buyNowSale(env, seller, buyer, amountCents);
@@ -126,6 +112,22 @@ describe('money intents: retried until done, exactly once', () => {
     expect(transfersOf(env, tx.id).map((t) => t.amount)).toEqual([6_381]);
     expect((await ledgerOf(env.deps, tx.id)).escrow).toBe(0);
   });
+
+  it('after the quick retries, the next attempt comes by itself when its backoff ends (no sweep)', async () => {
+    const tx = await fundedSale();
+    env.standIn.failNext({ method: 'POST', pathPrefix: '/v1/transfers', mode: 'error_before_commit', times: 100_000 });
+    await supportResolves(tx.id, 'partial_refund', 2_000);
+    const release = await settled(`release-${tx.id}`, 3);
+    expect(release.status).toBe('pending');
+    // The attempt queued its successor as a delayed job due at the end of its backoff.
+    const wake = await env.deps.queues.escrow.getJob(`intent-${release.id}-${release.attempts}-wake`);
+    expect(wake?.name).toBe('escrow.release');
+    expect(wake!.timestamp + wake!.delay).toBeGreaterThanOrEqual(release.nextAttemptAt.getTime() - clock.offsetMs - 1_000);
+    env.standIn.clearFaults();
+    await expect(eventually(async () => ((await intentOf(`release-${tx.id}`))?.status === 'succeeded' ? true : undefined), 20_000)).resolves.toBe(true);
+    await waitForStatus(env.deps, tx.id, 'partially_refunded');
+    expect(transfersOf(env, tx.id)).toHaveLength(1);
+  }, 30_000);
 
   it('a worker killed after Stripe made the transfer, before recording it: the expired lease is taken over, one transfer', async () => {
     const tx = await fundedSale();

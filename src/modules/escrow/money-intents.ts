@@ -2,19 +2,20 @@ import type { MoneyIntentStatus } from '../../../db/schema';
 import type { Platform } from '../../shared/platform';
 import type { CrashHook } from './crash-points';
 import { AppError } from '../../shared/errors';
-import type { JobInput } from '../../shared/jobs';
-import { moneyIntentOf, type MoneyIntentJobName } from '../../shared/jobs/money-intent-key';
+import { enqueue, jobId, type JobInput } from '../../shared/jobs';
+import { jobNameOfIntent, moneyIntentOf, type MoneyIntentJobName } from '../../shared/jobs/money-intent-key';
 import { moneyIntentsRepository, upsertMoneyIntents, type MoneyIntent } from '../../shared/money-intents.repository';
 import type { ReleaseReason } from '../../shared/jobs/money-jobs';
 import { refundEscrow, type RefundInput } from './refund-escrow';
 import { releaseEscrow } from './release-escrow';
 import { refundPayment, type PaymentRefundInput } from './refund-payment';
 
-type IntentDeps = Pick<Platform, 'db' | 'payments' | 'logger' | 'clock' | 'config'> & { crashHook?: CrashHook };
+type IntentDeps = Pick<Platform, 'db' | 'payments' | 'logger' | 'clock' | 'config' | 'queues'> & { crashHook?: CrashHook };
 
 /**
  * The first attempts of an intent are retried by BullMQ itself (half a second apart, as for any job):
- * a blip costs nothing. After these, the intent waits for its own backoff and the escrow sweep.
+ * a blip costs nothing. After these, each attempt queues the next one as a delayed job at the end of
+ * its backoff; the escrow sweep re-drives any whose job Redis lost.
  */
 const QUICK_ATTEMPTS = 3;
 
@@ -93,7 +94,19 @@ export async function runMoneyIntent<N extends MoneyIntentJobName>(deps: IntentD
   await moneyIntentsRepository.finish(deps.db, claim, { ...end, nextAttemptAt }, now);
   if (end.status === 'failing')
     deps.logger.error({ intentId: claim.id, key: claim.key, attempts: claim.attempts, error: end.error }, 'money intent failing: staff can see and retry it');
-  // A thrown attempt among the first few lets BullMQ retry at once; later ones wait for the sweep.
+  // A thrown attempt among the first few lets BullMQ retry at once; later ones wake at their backoff.
   if (failure !== undefined && claim.attempts < QUICK_ATTEMPTS) throw failure;
+  if (end.status === 'pending' || end.status === 'failing') await wakeAt(deps, claim, nextAttemptAt, now);
   return end.outcome ?? 'retry_scheduled';
+}
+
+/**
+ * Queues the intent's next attempt for when its backoff ends (one job per attempt: the id carries the
+ * attempt count). If Redis refuses it, the escrow sweep finds the row due and queues it instead.
+ */
+async function wakeAt(deps: IntentDeps, claim: MoneyIntent, nextAttemptAt: Date, now: Date): Promise<void> {
+  const delay = Math.max(0, nextAttemptAt.getTime() - now.getTime());
+  await enqueue(deps.queues, jobNameOfIntent(claim.kind), claim.payload as never, { jobId: jobId('intent', claim.id, claim.attempts, 'wake'), delay }).catch(
+    (err: unknown) => deps.logger.warn({ intentId: claim.id, err }, 'next attempt of a money intent not queued; the escrow sweep will'),
+  );
 }

@@ -36,7 +36,7 @@ describe('job catalogue', () => {
       { name: 'maintenance.cleanup', queue: 'maintenance', schedulerId: 'maintenance-cleanup', ms: 3_600_000 },
       { name: 'maintenance.purge_accounts', queue: 'maintenance', schedulerId: 'account-purge', ms: 3_600_000 },
       { name: 'dispute.sweep', queue: 'disputes', schedulerId: 'dispute-sweep', ms: 60_000 },
-      { name: 'escrow.sweep', queue: 'escrow', schedulerId: 'escrow-sweep', ms: 60_000 },
+      { name: 'escrow.sweep', queue: 'escrow', schedulerId: 'escrow-sweep', ms: 15_000 },
     ]);
   });
 

@@ -156,7 +156,7 @@ export const CATALOGUE = {
   /** Reminds the buyer six hours before the payment deadline. */
   'escrow.payment_reminder': { queue: 'escrow', schema: TransactionRef },
   /** Safety net: overdue deadlines, unprocessed webhook events, payouts whose job was lost. */
-  'escrow.sweep': { queue: 'escrow', schema: NoPayload, every: { schedulerId: 'escrow-sweep', ms: 60 * 1000 } },
+  'escrow.sweep': { queue: 'escrow', schema: NoPayload, every: { schedulerId: 'escrow-sweep', ms: 15 * 1000 } },
 } as const satisfies Record<string, JobSpec>;
 
 type Catalogue = typeof CATALOGUE;
