@@ -10,16 +10,9 @@ shift
 scenarios=("${@:-idle capacity multi}")
 read -r -a scenarios <<< "${scenarios[*]}"
 rounds="${BENCH_ROUNDS:-2}"
-summary='import json,sys
-d=json.loads(sys.stdin.read().strip().splitlines()[-1])
-f=d.get("fanout") or {}
-w=d.get("workPerDecidedBid") or {}
-print(f"{d[\"label\"]:>12} {d[\"scenario\"]:>8} decided/s {d[\"decidedPerSec\"]:>7} answer p50 {d[\"answerMs\"][\"p50\"]:>7} p99 {d[\"answerMs\"][\"p99\"]:>7} "
-      f"cpu/bid {d[\"cpuMsPerDecidedBid\"]:>6} redis cmds/bid {w.get(\"redisCommandsTotal\",\"-\")} commits/bid {w.get(\"commits\",\"-\")} "
-      f"watcher p99 {(f.get(\"bidToWatcherMs\") or {}).get(\"p99\",\"-\")} delivered {f.get(\"delivered\",\"-\")}/{f.get(\"expected\",\"-\")} load {d[\"hostLoad1\"]:.1f}")'
 for scenario in "${scenarios[@]}"; do
   for round in $(seq 1 "$rounds"); do
-    BENCH_APP_DIR="$base" BENCH_LABEL="baseline-$round" npx tsx bench/bids/path.ts "$scenario" | python3 -c "$summary"
-    BENCH_LABEL="new-$round" npx tsx bench/bids/path.ts "$scenario" | python3 -c "$summary"
+    BENCH_APP_DIR="$base" BENCH_LABEL="baseline-$round" npx tsx bench/bids/path.ts "$scenario" | npx tsx bench/bids/summary.ts
+    BENCH_LABEL="new-$round" npx tsx bench/bids/path.ts "$scenario" | npx tsx bench/bids/summary.ts
   done
 done
