@@ -2,7 +2,7 @@
  * Soft close (SPEC §2) with a 2 s window and a 2 s extension, through the real bid path and workers.
  */
 import type { Listing } from '../../db/schema';
-import type { BidJobData } from '../../src/modules/bidding/submit-bid';
+import type { BidCommand } from '../../src/modules/bidding/bids-in-flight';
 import { enqueueDrain } from '../../src/modules/bidding/bid-drain';
 import { CLOSE_LEAD_MS, closeJob } from '../../src/modules/auctions/auction-jobs';
 import { jobId } from '../../src/shared/jobs';
@@ -121,7 +121,7 @@ describe('soft close', () => {
       const end = listing.endsAt!.getTime();
       // Receipt stamps are chosen by appending the bid command to the listing's stream, stamp included.
       const place = async (bidder: TestUser, maxAmountCents: number, receivedAt: number) => {
-        const data: BidJobData = {
+        const data: BidCommand = {
           requestId: `redge${receivedAt}`,
           listingId: listing.id,
           bidderId: bidder.id,

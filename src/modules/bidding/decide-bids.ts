@@ -22,7 +22,7 @@ import { batchInputs, insertBatch } from './bidding.repository';
 import { bidProblem } from './bid-errors';
 import { aliasFor, presentBid } from './bid-presenter';
 import type { BidResult } from './bid-results';
-import type { BidJobData } from './submit-bid';
+import type { BidCommand } from './bids-in-flight';
 
 interface Decided {
   requestId: string;
@@ -56,7 +56,7 @@ type BatchInputs = Awaited<ReturnType<typeof batchInputs>>;
  * state written once, events and notifications to the outbox. Commands already decided (redelivered
  * jobs) answer their stored outcome.
  */
-export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingId: string, commands: BidJobData[]): Promise<Decided[]> {
+export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingId: string, commands: BidCommand[]): Promise<Decided[]> {
   return deps.db.transaction().execute(async (trx) => {
     const listing = await lockAuction(trx, listingId);
     // Intake checked the listing exists; if it vanished since, refuse without storing anything.
@@ -81,7 +81,7 @@ export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingI
 }
 
 /** Runs the batch's fresh commands through the engine in order (pure: no I/O). */
-function decideFresh(deps: Pick<Platform, 'config'>, listing: LockedAuction, commands: BidJobData[], inputs: BatchInputs, work: BatchWork): void {
+function decideFresh(deps: Pick<Platform, 'config'>, listing: LockedAuction, commands: BidCommand[], inputs: BatchInputs, work: BatchWork): void {
   const cfg = {
     softCloseWindowMs: deps.config.timing.softCloseWindowSec * 1000,
     softCloseExtensionMs: deps.config.timing.softCloseExtensionSec * 1000,
@@ -180,11 +180,11 @@ function notifyOutbid(work: BatchWork, listing: LockedAuction, bidderId: string,
   );
 }
 
-function refuse(work: BatchWork, cmd: BidJobData, code: Parameters<typeof bidProblem>[0], minNext?: number): void {
+function refuse(work: BatchWork, cmd: BidCommand, code: Parameters<typeof bidProblem>[0], minNext?: number): void {
   record(work, cmd, false, { ok: false, error: bidProblem(code, minNext) });
 }
 
-function record(work: BatchWork, cmd: BidJobData, accepted: boolean, result: BidResult): void {
+function record(work: BatchWork, cmd: BidCommand, accepted: boolean, result: BidResult): void {
   work.decided.push({ requestId: cmd.requestId, result });
   work.requestRows.push({
     requestId: cmd.requestId,

@@ -1,7 +1,7 @@
 /** Public surface of the bidding module: bid intake, the bid worker's drain, and its Redis services. */
 
 /** The cheap half of the bid path (REST and sockets): limits, eligibility, stamp and stream, bounded wait. */
-export { bidRequestId, errorOf, submitBid, type BidJobData, type SubmitDeps, type SubmitOutcome } from './submit-bid';
+export { bidRequestId, errorOf, submitBid, type SubmitDeps, type SubmitOutcome } from './submit-bid';
 /** The rules of a bid body (REST and the socket `bid` event share them). */
 export { PlaceBidBody } from './bidding.schemas';
 /** Deciding a listing's bid stream in the bids worker (`bid.drain`), and enqueueing that job. */

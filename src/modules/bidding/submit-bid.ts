@@ -9,11 +9,8 @@ import { errorOfBidProblem } from './bid-errors';
 import { bidderAndListing, rememberUndecided, storedOutcome } from './bidding.repository';
 import { refuseWhileStrikeSuspended } from './strike-suspension';
 import type { BidResults } from './bid-results';
-import type { BidCommand, BidsInFlight } from './bids-in-flight';
+import type { BidsInFlight } from './bids-in-flight';
 import { enqueueDrain } from './bid-drain';
-
-/** One bid command with its receipt stamp, as the drain reads it from the listing's stream. */
-export type BidJobData = BidCommand;
 
 export type SubmitOutcome = { decided: true; result: BidResult } | { decided: false; requestId: string };
 
