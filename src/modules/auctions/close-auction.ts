@@ -34,7 +34,10 @@ export type CloseDeps = Pick<Platform, 'db' | 'config'> & { bidsInFlight: BidsIn
  */
 export async function closeAuction(deps: CloseDeps, listingId: string): Promise<CloseResult> {
   let listing = await findListingEnd(deps.db, listingId);
-  for (let waited = 0; ; waited += WAIT_STEP_MS) {
+  // Wall-clock, not loop counts: each step also costs two round trips, which a loaded machine stretches.
+  let waitingSince: number | undefined;
+  let staleCheckedAt = 0;
+  for (;;) {
     if (!listing) return 'gone';
     if (listing.status !== 'active' || !listing.endsAt) return 'not_active';
     const endsAt = listing.endsAt.getTime();
@@ -51,10 +54,15 @@ export async function closeAuction(deps: CloseDeps, listingId: string): Promise<
       if (result !== 'retry') return result;
       listing = await findListingEnd(deps.db, listingId);
       continue;
-    } else if (waited > 0 && waited % STALE_CHECK_EVERY_MS === 0) {
-      await clearDecidedMarks(deps, listingId, endsAt);
     }
-    if (waited >= WAIT_LIMIT_MS) throw new Error(`close of ${listingId} still waiting for bids in flight after ${WAIT_LIMIT_MS} ms`);
+    const clock = Date.now();
+    waitingSince ??= clock;
+    staleCheckedAt ||= clock;
+    if (clock - staleCheckedAt >= STALE_CHECK_EVERY_MS) {
+      await clearDecidedMarks(deps, listingId, endsAt);
+      staleCheckedAt = Date.now();
+    }
+    if (clock - waitingSince >= WAIT_LIMIT_MS) throw new Error(`close of ${listingId} still waiting for bids in flight after ${WAIT_LIMIT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
     listing = await findListingEnd(deps.db, listingId);
   }
