@@ -79,6 +79,8 @@ export interface Config {
     /** Seconds before the effective end at which `ending_soon` goes to the listing room. */
     endingSoonLeadSec: number;
     bidWaitMs: number;
+    /** An anonymous browse page is answered from memory for this long after it was read (0 = never). */
+    browseCacheMs: number;
     shutdownTimeoutMs: number;
     /** An unfinished Idempotency-Key claim older than this belongs to a dead request: a retry may take it over. */
     idempotencyLeaseMs: number;
@@ -229,6 +231,7 @@ function toConfig(e: Env): Config {
       disputeEscalationSec: e.DISPUTE_ESCALATION_SEC,
       endingSoonLeadSec: e.ENDING_SOON_LEAD_SEC,
       bidWaitMs: e.BID_WAIT_MS,
+      browseCacheMs: e.BROWSE_CACHE_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
       jobLockDurationMs: e.BULLMQ_LOCK_DURATION_MS,

@@ -143,6 +143,8 @@ export const envSchema = z
     // Lead of the `ending_soon` socket event before a listing's effective end (tests use 1).
     ENDING_SOON_LEAD_SEC: int(60),
     BID_WAIT_MS: int(2000),
+    // Anonymous browse pages are shared for this long (0 = never cached).
+    BROWSE_CACHE_MS: int(1000),
     SHUTDOWN_TIMEOUT_MS: int(10000),
     // An Idempotency-Key whose request died mid-flight is free for a retry after this lease.
     IDEMPOTENCY_LEASE_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(1000).default(60000)),

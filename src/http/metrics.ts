@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { registerBidMetrics } from '../shared/bid-stage-metrics';
+import { registerBrowseCacheMetrics } from '../modules/listings';
 import type { Db } from '../../db/connection';
 import { moneyIntentsRepository } from '../shared/money-intents.repository';
 
@@ -42,6 +43,7 @@ export function createMetrics(db?: Db) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerBidMetrics(registry);
+  registerBrowseCacheMetrics(registry);
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request latency by method, route and status',

@@ -2,6 +2,7 @@ import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { unauthorized } from '../../shared/errors';
 import type { ItemCondition, ListingStatus } from '../../../db/schema';
+import { BrowseCache } from './browse-cache';
 import { browse, type BrowseFilter, type BrowseRow } from './browse.repository';
 import { decodeCursor, encodeCursor } from './browse-cursor';
 import { listingsRepository } from './listings.repository';
@@ -57,15 +58,33 @@ async function presentPage(deps: Pick<Platform, 'db'>, rows: BrowseRow[], viewer
   );
 }
 
-/** One page of published listings, keyset-paginated: `nextCursor` is null on the last page. */
-export async function browseListings(
-  deps: Pick<Platform, 'db'>,
-  ctx: ViewerCtx,
-  query: BrowseQueryInput,
-): Promise<{ items: ListingDto[]; nextCursor: string | null }> {
+type BrowsePage = { items: ListingDto[]; nextCursor: string | null };
+
+/** One cache per database (a process has one; each test environment its own). */
+const caches = new WeakMap<object, BrowseCache<BrowsePage>>();
+
+function cacheFor(deps: Pick<Platform, 'db' | 'config'>): BrowseCache<BrowsePage> {
+  let cache = caches.get(deps.db);
+  if (!cache) {
+    cache = new BrowseCache(deps.config.timing.browseCacheMs);
+    caches.set(deps.db, cache);
+  }
+  return cache;
+}
+
+/**
+ * One page of published listings, keyset-paginated: `nextCursor` is null on the last page. An
+ * anonymous page is the same for everyone, so it is shared for a moment (`BrowseCache`).
+ */
+export async function browseListings(deps: Pick<Platform, 'db' | 'config'>, ctx: ViewerCtx, query: BrowseQueryInput): Promise<BrowsePage> {
   const filter = browseFilter(query, ctx.actor);
+  if (ctx.actor) return readPage(deps, filter, ctx.actor);
+  return cacheFor(deps).get(JSON.stringify(filter), () => readPage(deps, filter, undefined));
+}
+
+async function readPage(deps: Pick<Platform, 'db'>, filter: BrowseFilter, viewer: Actor | undefined): Promise<BrowsePage> {
   const { rows, hasMore } = await browse(deps.db, filter);
-  const items = await presentPage(deps, rows, ctx.actor);
+  const items = await presentPage(deps, rows, viewer);
   const last = rows.at(-1);
   const nextCursor = hasMore && last ? encodeCursor({ sort: filter.sort, key: last.sortKey, id: last.id }) : null;
   return { items, nextCursor };

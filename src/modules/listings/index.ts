@@ -1,6 +1,7 @@
 /** Public surface of the listings module. */
 /** The listing row as other modules read it (columns and type). */
 export { LISTING_COLUMNS, type ListingRow } from './listings.repository';
+export { registerBrowseCacheMetrics } from './browse-cache';
 export { takeDownListing, type TakedownResult } from './take-down-listing';
 
 /** A seller's listings as their account is deleted, restored or exported (SPEC §9). */

@@ -50,7 +50,9 @@ export const listingRoutes = [
       tags,
       auth: 'optional',
       query: BrowseQuery,
-      responses: { 200: { description: 'One page; pass nextCursor back as cursor for the next', schema: ListingPage } },
+      responses: {
+        200: { description: 'One page; pass nextCursor back as cursor for the next. A signed-out page may be up to 1 s old (BROWSE_CACHE_MS)', schema: ListingPage },
+      },
     },
     async (deps, input) => ok(await browseListings(deps, input, input.query)),
   ),

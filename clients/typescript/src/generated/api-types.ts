@@ -933,7 +933,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description One page; pass nextCursor back as cursor for the next */
+                /** @description One page; pass nextCursor back as cursor for the next. A signed-out page may be up to 1 s old (BROWSE_CACHE_MS) */
                 200: {
                     headers: {
                         [name: string]: unknown;
