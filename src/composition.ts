@@ -82,6 +82,7 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
       redis: (ms) => withTimeout(redis.ping(), ms).then(() => undefined),
     },
     logger,
+    { probeTimeoutMs: config.dependencyProbeTimeoutMs, recheckMs: 250 },
   );
   const queues = createQueues(redis, config.redisPrefix);
   // Unheard, each failed reconnect is printed to stderr (ioredis) or thrown (an EventEmitter 'error').

@@ -22,6 +22,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** A Redis command on the request path fails after this long instead of waiting for a hung server. */
   redisCommandTimeoutMs: number;
+  /** The dependency probe marks PostgreSQL or Redis down when it has not answered within this long. */
+  dependencyProbeTimeoutMs: number;
   redisPrefix: string;
   auth: {
     jwtSecret: string;
@@ -163,6 +165,7 @@ function toConfig(e: Env): Config {
     },
     redisUrl: e.REDIS_URL,
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    dependencyProbeTimeoutMs: e.DEPENDENCY_PROBE_TIMEOUT_MS,
     redisPrefix: e.REDIS_PREFIX,
     auth: {
       jwtSecret: e.JWT_SECRET,

@@ -76,6 +76,7 @@ export const envSchema = z
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(60000),
     REDIS_URL: optionalText,
     REDIS_COMMAND_TIMEOUT_MS: z.preprocess(blankAsUnset, z.coerce.number().int().positive().default(2000)),
+    DEPENDENCY_PROBE_TIMEOUT_MS: z.preprocess(blankAsUnset, z.coerce.number().int().positive().default(500)),
     REDIS_PREFIX: z
       .string()
       .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ and - only')

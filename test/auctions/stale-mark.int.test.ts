@@ -27,7 +27,9 @@ it('closes promptly despite a leftover mark of an already decided bid', async ()
 
   const started = Date.now();
   await expect(closeAuction(env.deps, listing.id)).resolves.toBe('closed');
-  expect(Date.now() - started).toBeLessThan(2000);
+  // Waiting the mark out would take WAIT_LIMIT_MS (30 s); seeing through it takes well under a second
+  // on a quiet machine, a few on a loaded one.
+  expect(Date.now() - started).toBeLessThan(10_000);
   expect(await env.deps.bidsInFlight.undecidedBefore(listing.id, Date.now() + 1000)).toEqual([]);
 });
 

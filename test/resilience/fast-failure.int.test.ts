@@ -33,7 +33,11 @@ beforeAll(async () => {
   env = await createTestEnv();
   pg = await startFaultProxy(hostPort(env.databaseUrl));
   redis = await startFaultProxy(hostPort(env.config.redisUrl!));
-  const vars = testEnvVars(pg.via(env.databaseUrl), { REDIS_URL: redis.via(env.config.redisUrl!), REDIS_PREFIX: env.config.redisPrefix });
+  const vars = testEnvVars(pg.via(env.databaseUrl), {
+    REDIS_URL: redis.via(env.config.redisUrl!),
+    REDIS_PREFIX: env.config.redisPrefix,
+    DEPENDENCY_PROBE_TIMEOUT_MS: '500', // production's bound: the answer within a second is what is tested
+  });
   deps = await createDeps(loadConfig(vars), 'test');
   app = buildApp(deps);
   rt = await startRealtime(deps, 0);

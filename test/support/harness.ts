@@ -70,6 +70,9 @@ export function testEnvVars(databaseUrl: string, extra: Record<string, string> =
     // A new connection may take seconds on a loaded machine (the embedded PostgreSQL of a fresh
     // checkout, a full suite on 2 cores); the 2 s production bound is tested on its own (resilience).
     DATABASE_CONNECT_TIMEOUT_MS: '10000',
+    // Likewise a probe's SELECT 1 or PING can take over the 500 ms production bound there, which would
+    // mark a healthy dependency down (503s); the 500 ms bound is tested on its own (resilience).
+    DEPENDENCY_PROBE_TIMEOUT_MS: '2000',
     REDIS_URL: process.env.TEST_REDIS_URL!,
     REDIS_PREFIX: `t${unique()}`,
     AUTH_TEST_PHONE_CODES: '+15555550100:123456,+15555550101:123456',
