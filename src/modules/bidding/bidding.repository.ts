@@ -2,7 +2,7 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Trx } from '../../../db/connection';
 import type { BidRequestsTable, BidsTable, Database } from '../../../db/schema';
-import { STRIKE_WINDOW_DAYS, STRIKES_TO_SUSPEND } from '../users';
+import { biddingSuspendedUntil } from '../users';
 
 type Reader = Kysely<Database>;
 
@@ -25,21 +25,13 @@ export async function bidderAndListing(db: Reader, userId: string, listingId: st
   return db
     .selectFrom('users')
     .leftJoin('listings', (join) => join.on('listings.id', '=', listingId).on('listings.deletedAt', 'is', null))
-    .select((eb) => [
+    .select([
       'users.phoneVerifiedAt',
       'users.suspendedAt',
       'users.deletedAt',
       'listings.sellerId',
       'listings.status',
-      eb
-        .selectFrom('nonPaymentStrikes')
-        .select(sql<Date>`created_at + make_interval(days => ${STRIKE_WINDOW_DAYS})`.as('until'))
-        .whereRef('nonPaymentStrikes.userId', '=', 'users.id')
-        .where('nonPaymentStrikes.createdAt', '>', sql<Date>`now() - make_interval(days => ${STRIKE_WINDOW_DAYS})`)
-        .orderBy('nonPaymentStrikes.createdAt', 'desc')
-        .offset(STRIKES_TO_SUSPEND - 1)
-        .limit(1)
-        .as('biddingSuspendedUntil'),
+      biddingSuspendedUntil(sql.ref<string>('users.id')).as('biddingSuspendedUntil'),
     ])
     .where('users.id', '=', userId)
     .executeTakeFirst();

@@ -3,6 +3,7 @@
 /** Reading and writing accounts (a `Trx` may be passed wherever a `Db` is taken). */
 export {
   addNonPaymentStrike,
+  biddingSuspendedUntil,
   findLiveContact,
   findLivePhoneNumber,
   findOrCreateUserByPhone,

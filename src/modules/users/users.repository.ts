@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Expression } from 'kysely';
 import type { Db, Trx } from '../../../db/connection';
 import type { User, UserUpdate } from '../../../db/schema';
 import { DEFAULT_LOCALE, type Locale } from '../../shared/locale';
@@ -117,18 +117,25 @@ export interface StrikeStanding {
 }
 
 /**
- * A user's strikes within the last 90 days (database clock, as the strikes are dated by it). With two
- * or more, bidding is suspended until the older of the two most recent is 90 days old: from then on
- * fewer than two remain in the window.
+ * The rule of SPEC §9 as one SQL expression, so every reader applies it alike: with two or more strikes
+ * within the last 90 days (database clock, as the strikes are dated by it), bidding is suspended until
+ * the older of the two most recent is 90 days old — from then on fewer than two remain in the window.
+ * Null when not suspended. `userId` is a column reference (`sql.ref('users.id')`) or a value.
  */
+export function biddingSuspendedUntil(userId: Expression<string>) {
+  return sql<Date | null>`(
+    SELECT s.created_at + make_interval(days => ${STRIKE_WINDOW_DAYS}) FROM non_payment_strikes s
+    WHERE s.user_id = ${userId} AND s.created_at > now() - make_interval(days => ${STRIKE_WINDOW_DAYS})
+    ORDER BY s.created_at DESC OFFSET ${STRIKES_TO_SUSPEND - 1} LIMIT 1)`;
+}
+
+/** A user's strikes within the last 90 days and the suspension they make (`biddingSuspendedUntil`). */
 export async function strikeStanding(db: Db, userId: string): Promise<StrikeStanding> {
-  const rows = await db
-    .selectFrom('nonPaymentStrikes')
-    .select(sql<Date>`created_at + make_interval(days => ${STRIKE_WINDOW_DAYS})`.as('expiresAt'))
-    .where('userId', '=', userId)
-    .where('createdAt', '>', sql<Date>`now() - make_interval(days => ${STRIKE_WINDOW_DAYS})`)
-    .orderBy('createdAt', 'desc')
-    .execute();
-  const deciding = rows[STRIKES_TO_SUSPEND - 1];
-  return { recent: rows.length, biddingSuspendedUntil: deciding ? deciding.expiresAt : null };
+  const row = await db
+    .selectNoFrom([
+      sql<string>`(SELECT count(*) FROM non_payment_strikes s WHERE s.user_id = ${userId} AND s.created_at > now() - make_interval(days => ${STRIKE_WINDOW_DAYS}))`.as('recent'),
+      biddingSuspendedUntil(sql.val(userId)).as('biddingSuspendedUntil'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { recent: Number(row.recent), biddingSuspendedUntil: row.biddingSuspendedUntil };
 }
