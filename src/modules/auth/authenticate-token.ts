@@ -15,10 +15,24 @@ export async function actorFromToken(
   token: string,
   opts: { allowRestoreScope?: boolean } = {},
 ): Promise<Actor> {
-  const actor = verifyAccessToken(accessOptions(deps), token);
+  const actor = verifiedActor(deps, token);
+  await assertSessionUsable(deps, actor, opts);
+  return actor;
+}
+
+/** The token's actor when its signature and claims hold (401 otherwise); its session is not checked yet. */
+export function verifiedActor(deps: { config: Config }, token: string): Actor {
+  return verifyAccessToken(accessOptions(deps), token);
+}
+
+/** The second half of `actorFromToken`: refuses a revoked session, and a restore-only one where it is not allowed. */
+export async function assertSessionUsable(
+  deps: { revocations: SessionRevocations },
+  actor: Actor,
+  opts: { allowRestoreScope?: boolean } = {},
+): Promise<void> {
   if (await deps.revocations.isRevoked(actor.sid)) throw unauthorized('session_revoked', 'This session has been signed out.');
   if (actor.scope === 'restore' && !opts.allowRestoreScope) {
     throw forbidden('account_deleted', 'This account is deleted: restore it (POST /v1/users/me/restore) or export its data.');
   }
-  return actor;
 }

@@ -1,7 +1,7 @@
 /** Public surface of the auth module: phone OTP sign-in, tokens and sessions. */
 
 /** Token checks shared by every transport that takes an access token (HTTP bearer, socket handshake). */
-export { actorFromToken } from './authenticate-token';
+export { actorFromToken, assertSessionUsable, verifiedActor } from './authenticate-token';
 export { bearerToken } from './access-tokens';
 
 /** Session revocation (built once by the composition root) and the socket room of a session. */
