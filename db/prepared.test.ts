@@ -30,5 +30,6 @@ describe('StatementNames', () => {
     }
     expect(twice('create table a (); drop table a', 0)).toBeUndefined();
     expect(twice('select now()', 0)).toBeDefined();
+    expect(twice('select $1 /* plan each time */')).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 
 /**
@@ -21,6 +22,15 @@ export interface PrepareOptions {
   maxParameters?: number;
 }
 
+const PLAN_EACH_TIME_MARK = '/* plan each time */';
+/**
+ * Appended to a statement (`.modifyEnd(planEachTime)`) whose best plan depends on its parameters:
+ * it stays unnamed, so PostgreSQL plans it for each execution's values. A prepared statement gets a
+ * generic plan after 5 executions when PostgreSQL estimates it no worse than the custom ones; for
+ * browse near a point that estimate was wrong by 2–3× (docs/BENCHMARKS.md, Browse).
+ */
+export const planEachTime = sql.raw(PLAN_EACH_TIME_MARK);
+
 const DEFAULTS = { maxStatements: 300, maxTextLength: 8_000, maxParameters: 100 };
 /** Transaction control gains nothing from preparing; text with ';' may hold several statements. */
 const UNPREPARED = /^\s*(begin|commit|rollback|start|savepoint|release|end|abort|set|reset|show|listen|unlisten|notify|lock)\b/i;
@@ -41,7 +51,7 @@ export class StatementNames {
     if (known !== undefined) return known;
     if (this.named.size >= this.limits.maxStatements) return undefined;
     if (text.length > this.limits.maxTextLength || parameters > this.limits.maxParameters) return undefined;
-    if ((parameters === 0 && text.includes(';')) || UNPREPARED.test(text)) return undefined;
+    if ((parameters === 0 && text.includes(';')) || UNPREPARED.test(text) || text.includes(PLAN_EACH_TIME_MARK)) return undefined;
     if (!this.seen.has(text)) {
       // The texts seen once are bounded too: forgetting them only delays naming a frequent one.
       if (this.seen.size >= 20 * this.limits.maxStatements) this.seen = new Set();
