@@ -1,5 +1,6 @@
 import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely';
 import { Pool, types } from 'pg';
+import { prepareStatements, StatementNames, type PrepareOptions } from './prepared';
 import type { Database } from './schema';
 
 // int8 (bigint) columns hold counts and ids well below 2^53; numeric stays a string.
@@ -24,12 +25,17 @@ export interface PoolTimeouts {
   idleInTransactionMs?: number;
 }
 
-/** Opens a Kysely instance over a pg pool. Scripts and migrations pass no timeouts: they may run long. */
+/**
+ * Opens a Kysely instance over a pg pool. Scripts and migrations pass no timeouts (they may run long)
+ * and no `prepare`: their statements rarely repeat. The app's processes prepare their frequent
+ * statements (db/prepared.ts) unless `DATABASE_PREPARE=off`.
+ */
 export function createDb(
   connectionString: string,
   max = 10,
   onIdleError: (err: Error) => void = () => undefined,
   timeouts: PoolTimeouts = {},
+  prepare: PrepareOptions | false = false,
 ): Db {
   const pool = new Pool({
     connectionString,
@@ -49,5 +55,6 @@ export function createDb(
   // nobody hears, which crashes the process; heard here, the client turns unqueryable instead, its next
   // query fails, and the pool discards it on release.
   pool.on('connect', (client) => client.on('error', onIdleError));
+  if (prepare) prepareStatements(pool, new StatementNames(prepare));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
 }

@@ -69,7 +69,7 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
     if (closing) return;
     const { code, message } = err as Error & { code?: string };
     logger.warn({ code, message }, 'idle database connection lost');
-  }, config.databaseTimeouts);
+  }, config.databaseTimeouts, config.databasePrepare ? {} : false);
   // Workers wait out a Redis blip (their jobs hold no caller); every other role serves callers and
   // must answer them promptly, so its connection fails fast (docs/ARCHITECTURE.md "Failure behaviour").
   const redis = createRedis(config.redisUrl, role === 'workers' ? {} : failFastOptions(config.redisCommandTimeoutMs));

@@ -3,8 +3,11 @@
  * `decideBids` and another checkout's (e.g. the baseline commit in a git worktree), on the same
  * database, interleaved round by round. Measures what a shared, busy host distorts least: CPU time
  * per decided bid in this process (engine, Kysely, pg driver) plus in its PostgreSQL backend
- * (/proc/<pid>/stat), and statements per batch (counted through Kysely's log hook).
+ * (/proc/<pid>/stat), and statements per batch (counted through Kysely's log hook). Each checkout
+ * gets its own connection, set up as its app would (prepared statements when its db/prepared.ts
+ * exists and BENCH_PREPARE is not `off`).
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Kysely, PostgresDialect, CamelCasePlugin } from 'kysely';
 import { Pool, types } from 'pg';
@@ -20,25 +23,35 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 10);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
+type Prepare = { prepareStatements: (pool: Pool, names: unknown) => void; StatementNames: new () => unknown };
 type DecideBids = (deps: { db: unknown; config: unknown }, listingId: string, commands: unknown[]) => Promise<Array<{ result: { ok: boolean } }>>;
 
 async function main(): Promise<void> {
   types.setTypeParser(20, (v) => v); // as db/connection does: bigint stays a string
   const bench = await benchDatabase(PG, `biddt_bench_decide_${Date.now().toString(36)}`);
-  const pool = new Pool({ connectionString: bench.url, max: 1 });
-  pool.on('error', () => undefined); // the drop at the end terminates it
   let statements = 0;
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
-    plugins: [new CamelCasePlugin()],
-    log: (e) => {
-      if (e.level === 'query') statements += 1;
-    },
-  });
+  const connect = async (dir: string) => {
+    const pool = new Pool({ connectionString: bench.url, max: 1, idleTimeoutMillis: 0 }); // one backend for the whole run
+    pool.on('error', () => undefined); // the drop at the end terminates it
+    const prepared = resolve(dir, 'db/prepared.ts');
+    if (process.env.BENCH_PREPARE !== 'off' && existsSync(prepared)) {
+      const { prepareStatements, StatementNames } = (await import(prepared)) as Prepare;
+      prepareStatements(pool, new StatementNames());
+    }
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool }),
+      plugins: [new CamelCasePlugin()],
+      log: (e) => {
+        if (e.level === 'query') statements += 1;
+      },
+    });
+    const { pid } = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0];
+    return { db, pid };
+  };
   const config = { ...loadConfig({ ...process.env, NODE_ENV: 'test', DATABASE_URL: bench.url, JWT_SECRET: 'x'.repeat(40), OTP_SECRET: 'x'.repeat(40), STRIPE_SECRET_KEY: 'sk_test_bench', STRIPE_WEBHOOK_SECRET: 'whsec_bench' }) };
-  const apps: Array<{ label: string; decide: DecideBids }> = [
-    { label: 'baseline', decide: ((await import(resolve(BASE, 'src/modules/bidding/decide-bids.ts'))) as { decideBids: DecideBids }).decideBids },
-    { label: 'new', decide: ((await import(resolve(__dirname, '../../src/modules/bidding/decide-bids.ts'))) as { decideBids: DecideBids }).decideBids },
+  const apps: Array<{ label: string; decide: DecideBids; db: Kysely<Database>; pid: number }> = [
+    { label: 'baseline', decide: ((await import(resolve(BASE, 'src/modules/bidding/decide-bids.ts'))) as { decideBids: DecideBids }).decideBids, ...(await connect(BASE)) },
+    { label: 'new', decide: ((await import(resolve(__dirname, '../../src/modules/bidding/decide-bids.ts'))) as { decideBids: DecideBids }).decideBids, ...(await connect(resolve(__dirname, '../..'))) },
   ];
   try {
     const bidders = await bench.db
@@ -47,7 +60,6 @@ async function main(): Promise<void> {
       .returning('id')
       .execute();
     const [seller, ...rest] = bidders;
-    const { pid } = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0];
     const results: Record<string, Array<{ nodeUsPerBid: number; pgUsPerBid: number; statementsPerBatch: number; batchMsP50: number }>> = { baseline: [], new: [] };
     for (let round_ = 0; round_ < ROUNDS; round_ += 1) {
       for (const app of round_ % 2 === 0 ? apps : [...apps].reverse()) {
@@ -62,19 +74,19 @@ async function main(): Promise<void> {
             max += 3 * bidIncrementCents(max);
             return { requestId: `r${round_}${app.label}${n}x${i}`, listingId: listing.id, bidderId: rest[((n + 1000) * BATCH + i) % rest.length].id, maxAmountCents: max, receivedAt: Date.now() };
           });
-        for (let n = 0; n < 10; n += 1) await app.decide({ db, config }, listing.id, batchOf(-1 - n)); // warm-up
+        for (let n = 0; n < 10; n += 1) await app.decide({ db: app.db, config }, listing.id, batchOf(-1 - n)); // warm-up
         statements = 0;
         const node0 = process.cpuUsage();
-        const pg0 = cpuMsOf(pid);
+        const pg0 = cpuMsOf(app.pid);
         const times: number[] = [];
         let decided = 0;
         for (let n = 0; n < BATCHES; n += 1) {
           const t = performance.now();
-          decided += (await app.decide({ db, config }, listing.id, batchOf(n))).length;
+          decided += (await app.decide({ db: app.db, config }, listing.id, batchOf(n))).length;
           times.push(performance.now() - t);
         }
         const node1 = process.cpuUsage(node0);
-        const pgMs = cpuMsOf(pid) - pg0;
+        const pgMs = cpuMsOf(app.pid) - pg0;
         times.sort((a, b) => a - b);
         results[app.label].push({
           nodeUsPerBid: round((node1.user + node1.system) / decided),
@@ -87,7 +99,7 @@ async function main(): Promise<void> {
     }
     console.log(JSON.stringify({ at: new Date().toISOString(), batch: BATCH, batches: BATCHES, results }, null, 2));
   } finally {
-    await db.destroy();
+    for (const app of apps) await app.db.destroy();
     await bench.drop();
   }
 }

@@ -19,6 +19,8 @@ export interface Config {
   databasePoolMax: number;
   /** PostgreSQL bounds in ms (0 = none): wait for a connection, keep an idle one, run a statement, sit idle inside a transaction. */
   databaseTimeouts: { connectMs: number; idleMs: number; statementMs: number; idleInTransactionMs: number };
+  /** Frequent statements are prepared on each connection (db/prepared.ts); `DATABASE_PREPARE=off` sends all unnamed. */
+  databasePrepare: boolean;
   redisUrl: string | undefined;
   /** A Redis command on the request path fails after this long instead of waiting for a hung server. */
   redisCommandTimeoutMs: number;
@@ -163,6 +165,7 @@ function toConfig(e: Env): Config {
       statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
       idleInTransactionMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     },
+    databasePrepare: e.DATABASE_PREPARE === 'on',
     redisUrl: e.REDIS_URL,
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     dependencyProbeTimeoutMs: e.DEPENDENCY_PROBE_TIMEOUT_MS,

@@ -74,6 +74,8 @@ export const envSchema = z
     DATABASE_IDLE_TIMEOUT_MS: int(10000),
     DATABASE_STATEMENT_TIMEOUT_MS: int(30000),
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(60000),
+    // Server-side prepared statements for frequent statement texts (db/prepared.ts).
+    DATABASE_PREPARE: z.enum(['on', 'off']).default('on'),
     REDIS_URL: optionalText,
     REDIS_COMMAND_TIMEOUT_MS: z.preprocess(blankAsUnset, z.coerce.number().int().positive().default(2000)),
     DEPENDENCY_PROBE_TIMEOUT_MS: z.preprocess(blankAsUnset, z.coerce.number().int().positive().default(500)),

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { planEachTime } from '../../../db/prepared';
 import type { Database, ItemCondition, ListingStatus } from '../../../db/schema';
 import { boundingBox, EARTH_RADIUS_KM } from './geo';
 import { LISTING_COLUMNS, type ListingImage, type ListingRow } from './listings.repository';
@@ -125,7 +126,9 @@ export function browseQuery(db: Kysely<Database>, f: BrowseFilter) {
       leaderAliasSql.as('leaderAlias'),
     ])
     .orderBy(sql`page.sort_value`, spec.dir)
-    .orderBy('page.id', spec.idDir);
+    .orderBy('page.id', spec.idDir)
+    // A filter's selectivity depends on its values (a box, a word, a price band): never a generic plan.
+    .modifyEnd(planEachTime);
 }
 
 /** Runs the browse query: up to `limit` rows, and whether more follow. */
