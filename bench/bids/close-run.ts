@@ -57,15 +57,18 @@ async function closeJobTimes(redis: Redis): Promise<Record<string, number>> {
   const pickup: number[] = [];
   const run: number[] = [];
   for (const key of await redis.keys('benchclose:auctions:close*')) {
-    const [timestamp, delay, processedOn, finishedOn] = (await redis.hmget(key, 'timestamp', 'delay', 'processedOn', 'finishedOn')).map(Number);
-    if (!processedOn) continue;
-    pickup.push(processedOn - (timestamp + delay));
-    run.push(finishedOn - processedOn);
+    const [timestamp, opts, processedOn, finishedOn] = await redis.hmget(key, 'timestamp', 'opts', 'processedOn', 'finishedOn');
+    if (!processedOn || !key.match(/-\d+$/)) continue; // not taken, or a duplicate from the overdue sweep (…-sweepN)
+    // The hash's `delay` is zeroed when the job is promoted; the requested delay stays in its options.
+    const delay = Number((JSON.parse(opts ?? '{}') as { delay?: number }).delay ?? 0);
+    const due = Number(timestamp) + delay;
+    pickup.push(Number(processedOn) - due);
+    run.push(Number(finishedOn) - Number(processedOn));
   }
+  const sweepJobs = (await redis.keys('benchclose:auctions:close-*-sweep*')).length;
   const q = (xs: number[], p: number) => round(percentile(xs.sort((a, b) => a - b), p));
-  return { jobs: pickup.length, pickupP50: q(pickup, 50), pickupP99: q(pickup, 99), pickupMax: q(pickup, 100), runP50: q(run, 50), runP99: q(run, 99) };
+  return { jobs: pickup.length, sweepJobs, pickupP50: q(pickup, 50), pickupP99: q(pickup, 99), pickupMax: q(pickup, 100), runP50: q(run, 50), runP99: q(run, 99) };
 }
-
 /** Calls per Redis command so far (INFO commandstats). */
 async function commandStats(redis: Redis): Promise<Map<string, number>> {
   const info = await redis.info('commandstats');

@@ -72,12 +72,12 @@ export async function markActive(trx: Trx, listingId: string): Promise<void> {
 }
 
 /** Active listings past their end, oldest first. */
-export async function overdueActive(db: Reader, limit: number) {
+export async function overdueActive(db: Reader, limit: number, graceMs = 0) {
   return db
     .selectFrom('listings')
     .select(['id', 'endsAt'])
     .where('status', '=', 'active')
-    .where('endsAt', '<=', sql<Date>`now()`)
+    .where('endsAt', '<=', sql<Date>`now() - ${graceMs} * interval '1 millisecond'`)
     .orderBy('endsAt')
     .limit(limit)
     .execute();
