@@ -7,18 +7,10 @@ import type { Db, Trx } from '../../db/connection';
 /** The Postgres channel that wakes the relay. */
 export const OUTBOX_CHANNEL = 'outbox';
 
-/**
- * Appends rows and wakes the relay (NOTIFY is delivered only on commit). A row with `deferMs` becomes
- * publishable that long after this transaction's start; no NOTIFY wakes the relay for it, its poll does.
- */
-export async function insertOutboxRows(trx: Trx, rows: Array<{ topic: string; payload: string; deferMs?: number }>): Promise<void> {
-  const later = new Map<number, ReturnType<typeof sql<Date>>>();
-  const availableAt = (ms: number) => later.get(ms) ?? later.set(ms, sql<Date>`now() + ${ms} * interval '1 millisecond'`).get(ms)!;
-  await trx
-    .insertInto('outbox')
-    .values(rows.map(({ topic, payload, deferMs }) => (deferMs ? { topic, payload, availableAt: availableAt(deferMs) } : { topic, payload })))
-    .execute();
-  if (rows.some((r) => !r.deferMs)) await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+/** Appends rows and wakes the relay (NOTIFY is delivered only on commit). */
+export async function insertOutboxRows(trx: Trx, rows: Array<{ topic: string; payload: string }>): Promise<void> {
+  await trx.insertInto('outbox').values(rows).execute();
+  await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
 }
 
 /**

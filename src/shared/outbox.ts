@@ -98,28 +98,16 @@ export function parseOutboxRow(payload: unknown): { ok: true; message: RelayedMe
  * A money job (payout, refund) also records its durable intent (`money_intents`): the job is only
  * the prompt; the row is what the sweep re-drives until the effect happened, for days if need be.
  */
-export async function writeOutbox(trx: Trx, messages: OutboxMessage[], deferred?: DeferredOutbox): Promise<void> {
-  const later = deferred?.messages ?? [];
-  if (messages.length + later.length === 0) return;
+export async function writeOutbox(trx: Trx, messages: OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
   await upsertMoneyIntents(
     trx,
-    [...messages, ...later].flatMap((m) => (m.kind === 'job' && isMoneyIntentJob(m.name) ? [moneyIntentOf(m.name, m.data as never)] : [])),
+    messages.flatMap((m) => (m.kind === 'job' && isMoneyIntentJob(m.name) ? [moneyIntentOf(m.name, m.data as never)] : [])),
   );
-  await insertOutboxRows(trx, [
-    ...messages.map((m) => ({ topic: m.kind, payload: JSON.stringify(m) })),
-    ...later.map((m) => ({ topic: m.kind, payload: JSON.stringify(m), deferMs: deferred!.afterMs })),
-  ]);
-}
-
-/**
- * Messages the relay publishes only `afterMs` after the writing transaction (picked up by its poll,
- * so up to one poll interval later still): follow-ups that must not compete for CPU with more
- * urgent work committed in the same moment, e.g. the fan-out of a thousand auctions closing at once.
- * Jobs only: events of a room must leave in the order they were written.
- */
-export interface DeferredOutbox {
-  messages: OutboxJob[];
-  afterMs: number;
+  await insertOutboxRows(
+    trx,
+    messages.map((m) => ({ topic: m.kind, payload: JSON.stringify(m) })),
+  );
 }
 
 function parseEvent(m: z.output<typeof StoredEvent>): { ok: true; message: RelayedEvent } | { ok: false; error: string } {

@@ -24,15 +24,6 @@ const MAX_IN_FLIGHT = 2;
 type CloseDeps = Pick<Platform, 'db' | 'config'>;
 
 /**
- * The jobs a close writes (won/sold/lost notifications, payment reminder and deadline) are published
- * this long after it commits, by the outbox relay's poll (so 1–2 s after the end): auctions end in
- * bursts (a thousand in one second), and relaying and running the fan-out of the first closes (4 of
- * a sold close's 6 outbox rows, 2+ notification jobs) takes CPU the later closes of that second need.
- * The `auction_ended` event still leaves at once, so watchers see the end live.
- */
-export const CLOSE_FANOUT_DEFER_MS = 1000;
-
-/**
  * Finalizes the listings whose close jobs are ready, many per transaction: when thousands of
  * auctions end in the same second, the ones ready while batches commit go together in the next
  * (rows locked in id order, so concurrent batches never deadlock). If a batch fails, each of its
@@ -113,7 +104,7 @@ async function finalizeBatch(
         results.set(listing.id, 'closed');
       }
     }
-    await finalizeListings(trx, deps.config, endings, { deferJobsMs: CLOSE_FANOUT_DEFER_MS });
+    await finalizeListings(trx, deps.config, endings);
     return results;
   });
 }

@@ -1,7 +1,7 @@
 import type { Trx } from '../../../db/connection';
 import type { Transaction } from '../../../db/schema';
 import type { LockedAuction } from './auctions.repository';
-import { writeOutbox, type OutboxJob, type OutboxMessage } from '../../shared/outbox';
+import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { listingRoom } from '../../shared/rooms';
 import { createSales, transactionCreatedMessages, type SaleTerms } from '../transactions';
 import { notificationJob } from '../../shared/jobs';
@@ -28,18 +28,13 @@ export async function finalizeListing(trx: Trx, config: SaleTerms, listing: Lock
  * other bidders — in a fixed number of statements however many listings end together, because
  * thousands of auctions can end in the same second. Returns listing id → transaction id (or null).
  */
-export async function finalizeListings(
-  trx: Trx,
-  config: SaleTerms,
-  endings: Ending[],
-  opts: { deferJobsMs?: number } = {},
-): Promise<Map<string, string | null>> {
-  const sales = await endListings(trx, config, endings, opts.deferJobsMs ?? 0);
+export async function finalizeListings(trx: Trx, config: SaleTerms, endings: Ending[]): Promise<Map<string, string | null>> {
+  const sales = await endListings(trx, config, endings);
   return new Map(endings.map((e) => [e.listing.id, sales.get(e.listing.id)?.id ?? null]));
 }
 
 /** The work of `finalizeListings`; returns listing id → created transaction for the sold ones. */
-async function endListings(trx: Trx, config: SaleTerms, endings: Ending[], deferJobsMs = 0): Promise<Map<string, Transaction>> {
+async function endListings(trx: Trx, config: SaleTerms, endings: Ending[]): Promise<Map<string, Transaction>> {
   if (endings.length === 0) return new Map();
   await markEnded(trx, endings);
   const sales = await createTransactions(trx, config, endings);
@@ -53,17 +48,7 @@ async function endListings(trx: Trx, config: SaleTerms, endings: Ending[], defer
     if (sale) messages.push(...transactionCreatedMessages(sale, listing.title));
     messages.push(...endNotifications(listing, finale, bidders.get(listing.id) ?? [], config.timing.paymentDeadlineSec));
   }
-  if (deferJobsMs <= 0) await writeOutbox(trx, messages);
-  else {
-    // The events (auction_ended, transaction_update) leave at once; the jobs (notifications, payment
-    // reminders and deadlines) only after deferJobsMs, so they do not compete with closes still due.
-    const jobs = messages.filter((m): m is OutboxJob => m.kind === 'job');
-    await writeOutbox(
-      trx,
-      messages.filter((m) => m.kind === 'event'),
-      { messages: jobs, afterMs: deferJobsMs },
-    );
-  }
+  await writeOutbox(trx, messages);
   return sales;
 }
 
