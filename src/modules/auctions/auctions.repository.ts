@@ -72,12 +72,12 @@ export async function markActive(trx: Trx, listingId: string): Promise<void> {
 }
 
 /** Active listings past their end, oldest first. */
-export async function overdueActive(db: Reader, limit: number, graceMs = 0) {
+export async function overdueActive(db: Reader, limit: number) {
   return db
     .selectFrom('listings')
     .select(['id', 'endsAt'])
     .where('status', '=', 'active')
-    .where('endsAt', '<=', sql<Date>`now() - ${graceMs} * interval '1 millisecond'`)
+    .where('endsAt', '<=', sql<Date>`now()`)
     .orderBy('endsAt')
     .limit(limit)
     .execute();

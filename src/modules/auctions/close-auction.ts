@@ -111,18 +111,9 @@ export async function openAuction(deps: Pick<Platform, 'db'>, listingId: string)
   });
 }
 
-/**
- * How long past its end an open listing is left to its own close job before the sweep re-drives it.
- * Without it, a sweep tick during a burst of closes running a second late (a thousand ending at
- * once) queued a duplicate close job for up to 500 listings whose jobs were merely in progress —
- * measured: 500–900 extra close jobs per 1,000 closes, each a job, a read and a batch slot, which
- * made the burst later still. A lost job is rare (Redis data loss); its listing closes 15 s later.
- */
-export const SWEEP_CLOSE_GRACE_MS = 15_000;
-
 /** Listings whose end or start passed without their job (a lost Redis job never leaves one open). */
 export async function overdueListings(deps: Pick<Platform, 'db'>, limit = 500) {
-  const due = await overdueActive(deps.db, limit, SWEEP_CLOSE_GRACE_MS);
+  const due = await overdueActive(deps.db, limit);
   const starting = await overdueScheduled(deps.db, limit);
   return { due, starting };
 }
