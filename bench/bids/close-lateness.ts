@@ -11,6 +11,8 @@ export interface CloseLatenessResult {
   p99Ms: number;
   maxMs: number;
   allWithin1s: boolean;
+  /** Epoch ms of the first `ends_at` (the closing second starts here). */
+  endsFrom: number;
 }
 
 /**
@@ -63,5 +65,6 @@ export async function measureCloseLateness(db: Db, sellerId: string, bidderId: s
     p99Ms: round(percentile(late, 99)),
     maxMs: round(late[late.length - 1] ?? NaN),
     allWithin1s: late.length === count && (late[late.length - 1] ?? Infinity) <= 1000,
+    endsFrom: second,
   };
 }
