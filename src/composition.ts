@@ -1,7 +1,7 @@
 import type { Config } from './config/config';
 import { createDb } from '../db/connection';
 import { SessionRevocations } from './modules/auth';
-import { BidResults, BidsInFlight, enqueueDrain } from './modules/bidding';
+import { BidResults, BidsInFlight, enqueueDrain, type DrainWakeups } from './modules/bidding';
 import type { CrashHook } from './modules/escrow';
 import { FirebaseIdentity, type IdentityVerifier } from './providers/identity/firebase-identity';
 import { createPayments } from './providers/payments/create-payments';
@@ -36,6 +36,8 @@ export interface Deps extends Platform {
   revocations: SessionRevocations;
   bidsInFlight: BidsInFlight;
   bidResults: BidResults;
+  /** Workers process only (started by `startWorkers`): a drain that ran dry waits on it for the next bid. */
+  drainWakeups?: DrainWakeups;
   /** Tests only: throws at named points of the money paths to simulate a crash there. */
   crashHook?: CrashHook;
   /** What the request path knows of PostgreSQL and Redis (fast 503s while one is down). */

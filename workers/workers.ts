@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Deps } from '../src/composition';
 import { QUEUE_NAMES, type QueueName } from '../src/shared/jobs';
+import { DrainWakeups } from '../src/modules/bidding';
 import { closeRedis, createRedis } from '../src/shared/redis';
 import { handlers as defaultHandlers } from './handlers';
 import { OutboxRelay } from './outbox-relay';
@@ -22,8 +23,12 @@ export interface RunningWorkers {
 export async function startWorkers(deps: Deps, handlers: UncheckedHandlers = defaultHandlers): Promise<RunningWorkers> {
   assertRegistryComplete(handlers);
   const connection = createRedis(deps.config.redisUrl!);
+  // Subscribed before any drain runs: a drain that ran dry may then wait for its listing's next bid.
+  const drainWakeups = new DrainWakeups(deps.redis, deps.config.redisPrefix);
+  await drainWakeups.listen();
+  const jobDeps: Deps = { ...deps, drainWakeups };
   const workers = QUEUE_NAMES.map((queue) => {
-    const worker = new Worker(queue, processorFor(deps, queue, handlers), {
+    const worker = new Worker(queue, processorFor(jobDeps, queue, handlers), {
       connection,
       prefix: deps.config.redisPrefix,
       concurrency: CONCURRENCY[queue] ?? 10,
@@ -46,7 +51,10 @@ export async function startWorkers(deps: Deps, handlers: UncheckedHandlers = def
     async stop() {
       // Finish the jobs in hand (close waits for them), then stop relaying and drop the connection.
       schedules.stop();
+      // Drains waiting for a next bid stop waiting, so closing does not wait out their linger.
+      const wakeupsClosed = drainWakeups.close();
       await Promise.all(workers.map((w) => w.close()));
+      await wakeupsClosed;
       await relay.stop();
       await closeRedis(connection);
     },

@@ -83,6 +83,7 @@ export interface Config {
     /** Seconds before the effective end at which `ending_soon` goes to the listing room. */
     endingSoonLeadSec: number;
     bidWaitMs: number;
+    bidDrainLingerMs: number;
     /** An anonymous browse page is answered from memory for this long after it was read (0 = never). */
     browseCacheMs: number;
     shutdownTimeoutMs: number;
@@ -237,6 +238,7 @@ function toConfig(e: Env): Config {
       disputeEscalationSec: e.DISPUTE_ESCALATION_SEC,
       endingSoonLeadSec: e.ENDING_SOON_LEAD_SEC,
       bidWaitMs: e.BID_WAIT_MS,
+      bidDrainLingerMs: e.BID_DRAIN_LINGER_MS,
       browseCacheMs: e.BROWSE_CACHE_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,

@@ -146,6 +146,8 @@ export const envSchema = z
     // Lead of the `ending_soon` socket event before a listing's effective end (tests use 1).
     ENDING_SOON_LEAD_SEC: int(60),
     BID_WAIT_MS: int(2000),
+    // A drain that ran dry waits this long for the listing's next bid before ending (0 = ends at once).
+    BID_DRAIN_LINGER_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(5000).default(1000)),
     // Anonymous browse pages are shared for this long (0 = never cached).
     BROWSE_CACHE_MS: int(1000),
     SHUTDOWN_TIMEOUT_MS: int(10000),

@@ -237,4 +237,43 @@ describe('bid stream', () => {
     expect(final.winnerId).toBe(bidders[2].id);
     expect(await drainJobsOf(listing.id)).toHaveLength(1);
   }, 30_000);
+
+  it('a drain that ran dry waits for the next bid: bids a moment apart are decided by ONE drain job, then its claim is dropped', async () => {
+    workers = await withWorkers(workerDeps);
+    const listing = (await createActiveListing(env.deps, seller.id, { startingPriceCents: 1000 })) as Listing;
+    const k = keys(listing.id);
+    for (const [i, bidder] of bidders.slice(0, 4).entries()) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 150));
+      // Each one decided while the caller waits (201), with the drain's claim still held from the last.
+      expect((await post(bidder, listing.id, 1000 + 100 * i)).status).toBe(201);
+      expect(await env.deps.redis.exists(k.flag)).toBe(1);
+    }
+    const drains = await drainJobsOf(listing.id);
+    expect(drains).toHaveLength(1);
+    // BID_DRAIN_LINGER_MS (1 s by default) after the last bid, the drain ends and drops its claim.
+    await expectDecidedInStampOrder(listing, 4);
+    const [done] = await eventually(async () => {
+      const jobs = await drainJobsOf(listing.id);
+      return jobs[0]?.finishedOn ? jobs : undefined;
+    });
+    expect(done.returnvalue).toEqual({ decided: 4 });
+    // The next bid claims a new drain.
+    expect((await post(bidders[5], listing.id, 2000)).status).toBe(201);
+    expect(await drainJobsOf(listing.id)).toHaveLength(2);
+  }, 30_000);
+
+  it('a waiting drain stops waiting when the workers stop; a bid after that still gets a drain', async () => {
+    workers = await withWorkers(workerDeps);
+    const listing = (await createActiveListing(env.deps, seller.id, { startingPriceCents: 1000 })) as Listing;
+    expect((await post(bidders[0], listing.id, 1000)).status).toBe(201);
+    const stopping = performance.now();
+    await workers.stop();
+    workers = undefined;
+    // Well under the 1 s linger: stop() does not wait it out.
+    expect(performance.now() - stopping).toBeLessThan(900);
+    expect(await env.deps.redis.exists(keys(listing.id).flag)).toBe(0);
+    expect((await post(bidders[1], listing.id, 1200)).status).toBe(202);
+    workers = await withWorkers(await env.sibling());
+    await expectDecidedInStampOrder(listing, 2);
+  }, 30_000);
 });

@@ -64,7 +64,9 @@ describe('bids answered 202', () => {
       return rows.length ? rows : undefined;
     }, 10_000);
     expect(decided).toMatchObject({ requestId: copy.requestId, accepted: true, receivedAt: stamp });
-    expect(await redriveUndecided(env.deps)).toEqual({ forgotten: 1, restored: 0 });
+    // The workers' own bid.sweep (it runs at their start, then every 5 s) may forget it first:
+    // either way the decided copy is forgotten, never put back.
+    expect((await redriveUndecided(env.deps)).restored).toBe(0);
     expect(await undecidedRows()).toEqual([]);
     expect(await decidedCommands(env.deps, listing.id)).toHaveLength(1);
   }, 30_000);

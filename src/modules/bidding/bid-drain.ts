@@ -5,10 +5,16 @@ import type { BidCommand, BidsInFlight, StreamEntry } from './bids-in-flight';
 import { socketEmitter } from '../../shared/socket-emitter';
 import { userRoom } from '../../shared/rooms';
 import { decideBids } from './decide-bids';
+import type { DrainWakeups } from './drain-wakeups';
 import { bidBatchSize, observeStage } from '../../shared/bid-stage-metrics';
 
 /** What a listing's drain needs: the platform slice plus the bidding module's own services. */
-export type BidDrainDeps = Pick<Platform, 'db' | 'config' | 'logger' | 'redis'> & { bidsInFlight: BidsInFlight; bidResults: BidResults };
+export type BidDrainDeps = Pick<Platform, 'db' | 'config' | 'logger' | 'redis'> & {
+  bidsInFlight: BidsInFlight;
+  bidResults: BidResults;
+  /** Present in the workers process: lets a drain that ran dry wait for the next command. */
+  drainWakeups?: DrainWakeups;
+};
 
 const MAX_BATCH = 200;
 /**
@@ -38,14 +44,44 @@ export function enqueueDrain(queues: Queues, listingId: string, generation: numb
 export async function drainBids(deps: BidDrainDeps, listingId: string, generation: number): Promise<number> {
   let decided = 0;
   const pickedUp = Date.now();
+  let idleSince = pickedUp;
   for (;;) {
     if (Date.now() - pickedUp >= DRAIN_SLICE_MS && (await deps.bidsInFlight.handOver(listingId, generation))) return decided;
-    const entries = await deps.bidsInFlight.next(listingId, generation, MAX_BATCH);
-    if (entries.length === 0) return decided;
+    const entries = await nextOrWait(deps, listingId, generation, idleSince);
+    if (entries === 'done') return decided;
+    if (entries.length === 0) continue;
     await decideEntries(deps, listingId, entries, pickedUp);
     decided += entries.length;
+    idleSince = Date.now();
   }
 }
+
+/**
+ * The next commands; when there are none, waits (up to BID_DRAIN_LINGER_MS since the drain last
+ * decided something) for the next one with the claim kept, so a listing bid on every few hundred
+ * milliseconds is served by one drain instead of a BullMQ job per bid. [] after a wait: read again.
+ */
+async function nextOrWait(deps: BidDrainDeps, listingId: string, generation: number, idleSince: number): Promise<StreamEntry[] | 'done'> {
+  const lingerLeft = deps.config.timing.bidDrainLingerMs - (Date.now() - idleSince);
+  // Taken before the read, so a wake-up published between the read and the wait is not missed.
+  const watch = lingerLeft > 0 ? deps.drainWakeups?.watch(listingId) : undefined;
+  if (!watch) {
+    const entries = await deps.bidsInFlight.next(listingId, generation, MAX_BATCH);
+    return entries.length ? entries : 'done';
+  }
+  try {
+    // The claim outlives the wait by a margin, so it never lapses while this drain is alive.
+    const entries = await deps.bidsInFlight.nextOrKeepClaim(listingId, generation, MAX_BATCH, lingerLeft + CLAIM_MARGIN_MS);
+    if (!entries) return 'done';
+    if (entries.length === 0) await watch.wait(lingerLeft);
+    return entries;
+  } finally {
+    watch.close();
+  }
+}
+
+/** How long a waiting drain's claim outlasts its wait (an event loop stalled longer only risks a second drain, which is harmless). */
+const CLAIM_MARGIN_MS = 1000;
 
 /** `pickedUp`: when the drain job started (Date.now()). */
 async function decideEntries(deps: BidDrainDeps, listingId: string, entries: StreamEntry[], pickedUp: number): Promise<void> {

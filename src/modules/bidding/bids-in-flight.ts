@@ -1,4 +1,5 @@
 import type { Redis } from '../../shared/redis';
+import { DrainWakeups } from './drain-wakeups';
 
 /**
  * Receipt stamps, the per-listing set of bids received but not yet decided, and the per-listing
@@ -27,8 +28,10 @@ const DAY_MS = 86_400_000;
 
 // A request already marked keeps its first stamp and adds nothing: the first intake's command is
 // in the stream (or decided); moving the mark later could hide it from the close.
-// KEYS: marks, stream, drain flag, drain generation counter.
-// ARGV: requestId, bidderId, maxAmountCents, claim ms. Returns {receivedAt, entryId|'', generation|0}.
+// A drain may be waiting on an empty stream (it keeps its claim a moment, see `drain-wakeups.ts`):
+// the first command appended behind a held claim wakes it.
+// KEYS: marks, stream, drain flag, drain generation counter, listing id (a wake-up's message).
+// ARGV: requestId, bidderId, maxAmountCents, claim ms, wake channel. Returns {receivedAt, entryId|'', generation|0}.
 const RECEIVE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -42,14 +45,20 @@ local gen = 0
 if redis.call('EXISTS', KEYS[3]) == 0 then
   gen = redis.call('INCR', KEYS[4])
   redis.call('SET', KEYS[3], gen, 'PX', ARGV[4])
+elseif redis.call('XLEN', KEYS[2]) == 1 then
+  redis.call('PUBLISH', ARGV[5], KEYS[5])
 end
 return {now, id, gen}`;
 
-// A command whose stamp was taken already (ARGV[4]); no mark. KEYS as RECEIVE. Returns generation|0.
+// A command whose stamp was taken already (ARGV[4]); no mark. KEYS as RECEIVE; ARGV[5] claim ms,
+// ARGV[6] wake channel. Returns generation|0.
 const APPEND = `
 redis.call('XADD', KEYS[2], '*', 'requestId', ARGV[1], 'bidderId', ARGV[2], 'maxAmountCents', ARGV[3], 'receivedAt', ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ${DAY_MS})
-if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[3]) == 1 then
+  if redis.call('XLEN', KEYS[2]) == 1 then redis.call('PUBLISH', ARGV[6], KEYS[5]) end
+  return 0
+end
 local gen = redis.call('INCR', KEYS[4])
 redis.call('SET', KEYS[3], gen, 'PX', ARGV[5])
 return gen`;
@@ -68,15 +77,23 @@ return 0`;
 
 // One drain round: the oldest commands, renewing the claim (or taking it back if it lapsed); none
 // left → the flag is dropped (when ours) in the same script, so a later append claims a new drain.
-// KEYS: stream, flag. ARGV: count, generation, claim ms.
+// With a keep time (ARGV[4] > 0) a drain about to wait for more keeps its claim that long instead,
+// or learns (-1) that another drain holds it.
+// KEYS: stream, flag. ARGV: count, generation, claim ms, keep ms.
 const NEXT = `
 local entries = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', ARGV[1])
 local holder = redis.call('GET', KEYS[2])
+local ours = holder == ARGV[2] or not holder
 if #entries > 0 then
-  if holder == ARGV[2] or not holder then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) end
-else
-  if holder == ARGV[2] then redis.call('DEL', KEYS[2]) end
-  redis.call('DEL', KEYS[1]) -- an empty stream key would otherwise linger until it expires
+  if ours then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) end
+  return entries
+end
+redis.call('DEL', KEYS[1]) -- an empty stream key would otherwise linger until it expires
+if tonumber(ARGV[4]) > 0 then
+  if not ours then return -1 end
+  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
+elseif holder == ARGV[2] then
+  redis.call('DEL', KEYS[2])
 end
 return entries`;
 
@@ -176,7 +193,7 @@ export class BidsInFlight {
    * listing's stream and claims the listing's drain if none is running.
    */
   async receive(command: BidIntake): Promise<Received> {
-    const keys = [this.key(command.listingId), this.streamKey(command.listingId), this.flagKey(command.listingId), this.counterKey];
+    const keys = this.intakeKeys(command.listingId);
     const [receivedAt, entryId, generation] = (await this.redis.eval(
       RECEIVE,
       keys.length,
@@ -185,6 +202,7 @@ export class BidsInFlight {
       command.bidderId,
       String(command.maxAmountCents),
       String(DRAIN_CLAIM_MS),
+      DrainWakeups.channel(this.prefix),
     )) as [number, string, number];
     return { receivedAt: Number(receivedAt), entryId, generation: Number(generation) };
   }
@@ -194,9 +212,13 @@ export class BidsInFlight {
    * a command by hand. Returns the drain generation to enqueue, 0 if a drain is running.
    */
   async append(command: BidCommand): Promise<number> {
-    const keys = [this.key(command.listingId), this.streamKey(command.listingId), this.flagKey(command.listingId), this.counterKey];
+    const keys = this.intakeKeys(command.listingId);
     const args = [command.requestId, command.bidderId, command.maxAmountCents, command.receivedAt, DRAIN_CLAIM_MS].map(String);
-    return Number(await this.redis.eval(APPEND, keys.length, ...keys, ...args));
+    return Number(await this.redis.eval(APPEND, keys.length, ...keys, ...args, DrainWakeups.channel(this.prefix)));
+  }
+
+  private intakeKeys(listingId: string): string[] {
+    return [this.key(listingId), this.streamKey(listingId), this.flagKey(listingId), this.counterKey, listingId];
   }
 
   /**
@@ -210,10 +232,25 @@ export class BidsInFlight {
     return Number(await this.redis.eval(UNDO, keys.length, ...keys, ...args)) === 1;
   }
 
-  /** The next commands of the listing's stream for its drain job; none means the drain is over. */
+  /** The next commands of the listing's stream for its drain job; none means the drain is over (its claim is dropped). */
   async next(listingId: string, generation: number, count: number): Promise<StreamEntry[]> {
+    return (await this.read(listingId, generation, count, 0)) ?? [];
+  }
+
+  /**
+   * As `next`, for a drain that will wait for more when there is nothing: it keeps its claim for
+   * `keepMs` instead of dropping it. Undefined when the stream is empty and another drain holds the
+   * claim (this one should end).
+   */
+  async nextOrKeepClaim(listingId: string, generation: number, count: number, keepMs: number): Promise<StreamEntry[] | undefined> {
+    return this.read(listingId, generation, count, Math.max(1, Math.round(keepMs)));
+  }
+
+  private async read(listingId: string, generation: number, count: number, keepMs: number): Promise<StreamEntry[] | undefined> {
     const keys = [this.streamKey(listingId), this.flagKey(listingId)];
-    const raw = (await this.redis.eval(NEXT, keys.length, ...keys, String(count), String(generation), String(DRAIN_CLAIM_MS))) as RawEntry[];
+    const args = [count, generation, DRAIN_CLAIM_MS, keepMs].map(String);
+    const raw = (await this.redis.eval(NEXT, keys.length, ...keys, ...args)) as RawEntry[] | number;
+    if (typeof raw === 'number') return undefined;
     return raw.map(([entryId, fields]) => ({ entryId, command: commandOf(listingId, fields) }));
   }
 

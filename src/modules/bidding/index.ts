@@ -6,6 +6,8 @@ export { bidRequestId, errorOf, submitBid, type SubmitDeps, type SubmitOutcome }
 export { PlaceBidBody } from './bidding.schemas';
 /** Deciding a listing's bid stream in the bids worker (`bid.drain`), and enqueueing that job. */
 export { drainBids, enqueueDrain, type BidDrainDeps } from './bid-drain';
+/** Wake-ups for drains waiting on an empty stream (one subscriber per workers process). */
+export { DrainWakeups } from './drain-wakeups';
 /** The `bid.sweep` safety net: bids answered 202 that Redis lost are put back with their stamps. */
 export { redriveUndecided } from './redrive-undecided';
 /** Receipt stamps and streams of bids in flight, and decided results published to waiting callers (built by the composition root). */
