@@ -20,6 +20,7 @@ import * as m202612021500b from './202612021500_seller_follows';
 import * as m202612021600 from './202612021600_locale_and_sms_opt_outs';
 import * as m202612021700 from './202612021700_payment_refund_intents';
 import * as m202612021800 from './202612021800_undecided_bids';
+import * as m202612022200 from './202612022200_outbox_wake_trigger';
 
 /** Every migration, in order. A static list works the same under tsx, Jest and the compiled build. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '202612021600_locale_and_sms_opt_outs': m202612021600,
   '202612021700_payment_refund_intents': m202612021700,
   '202612021800_undecided_bids': m202612021800,
+  '202612022200_outbox_wake_trigger': m202612022200,
 };

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Trx } from '../../db/connection';
+import type { PendingWrite } from '../../db/writes';
 import type { Database, MoneyIntentStatus, MoneyIntentsTable } from '../../db/schema';
 import type { Selectable } from 'kysely';
 import type { MoneyIntentSpec } from './jobs/money-intent-key';
@@ -21,8 +22,12 @@ export const OPEN_STATUSES: MoneyIntentStatus[] = ['pending', 'running', 'failin
  * only notes the request (its runner re-queues itself instead of parking).
  */
 export async function upsertMoneyIntents(trx: Trx, intents: MoneyIntentSpec[]): Promise<void> {
-  if (intents.length === 0) return;
-  await trx
+  if (intents.length) await moneyIntentsUpsert(trx, intents).execute();
+}
+
+/** The statement of `upsertMoneyIntents` (at least one intent), built for folding with other writes. */
+export function moneyIntentsUpsert(trx: Trx, intents: MoneyIntentSpec[]): PendingWrite {
+  return trx
     .insertInto('moneyIntents')
     .values(
       intents.map((i) => ({
@@ -42,8 +47,7 @@ export async function upsertMoneyIntents(trx: Trx, intents: MoneyIntentSpec[]): 
         status: sql<MoneyIntentStatus>`CASE WHEN money_intents.status IN ('waiting_for_wallet', 'skipped') THEN 'pending' ELSE money_intents.status END`,
         nextAttemptAt: sql<Date>`CASE WHEN money_intents.status IN ('succeeded', 'running') THEN money_intents.next_attempt_at ELSE now() END`,
       }),
-    )
-    .execute();
+    );
 }
 
 export const moneyIntentsRepository = {

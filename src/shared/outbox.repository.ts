@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/connection';
+import type { PendingWrite } from '../../db/writes';
 
 // The only Kysely code for `outbox` (a platform table: every module writes its side effects there in
 // its own transaction; the relay publishes them; the maintenance job prunes them).
@@ -7,10 +8,12 @@ import type { Db, Trx } from '../../db/connection';
 /** The Postgres channel that wakes the relay. */
 export const OUTBOX_CHANNEL = 'outbox';
 
-/** Appends rows and wakes the relay (NOTIFY is delivered only on commit). */
-export async function insertOutboxRows(trx: Trx, rows: Array<{ topic: string; payload: string }>): Promise<void> {
-  await trx.insertInto('outbox').values(rows).execute();
-  await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+/**
+ * Appends rows (built, not executed: the caller may fold it with other writes). The insert wakes the
+ * relay by itself: a statement trigger NOTIFYs OUTBOX_CHANNEL, delivered only on commit.
+ */
+export function outboxRowsInsert(trx: Trx, rows: Array<{ topic: string; payload: string }>): PendingWrite {
+  return trx.insertInto('outbox').values(rows);
 }
 
 /**

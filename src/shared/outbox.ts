@@ -1,8 +1,9 @@
 import type { Trx } from '../../db/connection';
 import { isJobName, parsePayload, queueOf, type JobInput, type JobName, type JobPayload, type QueueName } from './jobs/catalogue';
 import { isMoneyIntentJob, moneyIntentOf } from './jobs/money-intent-key';
-import { upsertMoneyIntents } from './money-intents.repository';
-import { insertOutboxRows, OUTBOX_CHANNEL } from './outbox.repository';
+import { moneyIntentsUpsert } from './money-intents.repository';
+import { OUTBOX_CHANNEL, outboxRowsInsert } from './outbox.repository';
+import { executeWrites, type PendingWrite } from '../../db/writes';
 import { isSocketEventName, SOCKET_EVENTS, type SocketEventName, type SocketEventPayload } from './socket-events';
 import { z } from './zod';
 
@@ -99,15 +100,18 @@ export function parseOutboxRow(payload: unknown): { ok: true; message: RelayedMe
  * the prompt; the row is what the sweep re-drives until the effect happened, for days if need be.
  */
 export async function writeOutbox(trx: Trx, messages: OutboxMessage[]): Promise<void> {
-  if (messages.length === 0) return;
-  await upsertMoneyIntents(
-    trx,
-    messages.flatMap((m) => (m.kind === 'job' && isMoneyIntentJob(m.name) ? [moneyIntentOf(m.name, m.data as never)] : [])),
-  );
-  await insertOutboxRows(
+  await executeWrites(trx, outboxWrites(trx, messages));
+}
+
+/** The statements of `writeOutbox`, built for a caller that folds them with its own writes (`executeWrites`). */
+export function outboxWrites(trx: Trx, messages: OutboxMessage[]): PendingWrite[] {
+  if (messages.length === 0) return [];
+  const intents = messages.flatMap((m) => (m.kind === 'job' && isMoneyIntentJob(m.name) ? [moneyIntentOf(m.name, m.data as never)] : []));
+  const rows = outboxRowsInsert(
     trx,
     messages.map((m) => ({ topic: m.kind, payload: JSON.stringify(m) })),
   );
+  return intents.length ? [moneyIntentsUpsert(trx, intents), rows] : [rows];
 }
 
 function parseEvent(m: z.output<typeof StoredEvent>): { ok: true; message: RelayedEvent } | { ok: false; error: string } {

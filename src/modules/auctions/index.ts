@@ -35,7 +35,7 @@ export {
   currentEventSeq,
   listingEventsAfter,
   replayEvents,
-  saveStateWithEvents,
+  stateWithEventsWrites,
   type ListingEventInput,
 } from './listing-events';
 /** Opening, closing and ending listings (jobs and buy-now). */

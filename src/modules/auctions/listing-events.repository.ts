@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Trx } from '../../../db/connection';
+import type { PendingWrite } from '../../../db/writes';
 import type { Database } from '../../../db/schema';
 
 type Reader = Kysely<Database>;
@@ -59,29 +60,22 @@ export async function replayPage(db: Reader, listingId: string, after: number, l
 }
 
 /**
- * One statement for a decided bid batch: the new auction columns and event head written in ONE
- * update of the listing row (not two), and the events inserted, in one round trip. The caller holds
- * the row lock and read `event_seq` under it, so it numbers the events itself.
+ * The writes of a decided bid batch on the auctions side: the new auction columns and event head in
+ * ONE update of the listing row (not two), and the events. Built, not executed: the caller folds
+ * them with the batch's other writes into one statement. It holds the row lock and read
+ * `event_seq` under it, so it numbers the events itself.
  */
-export async function saveStateAndInsertEvents(
+export function stateAndEventsWrites(
   trx: Trx,
   listingId: string,
   columns: Record<string, unknown> | undefined,
   head: number,
   rows: Array<{ listingId: string; seq: number; type: string; payload: string }>,
-): Promise<void> {
-  if (!columns && rows.length === 0) return;
+): PendingWrite[] {
+  if (!columns && rows.length === 0) return [];
   const update = trx
     .updateTable('listings')
     .set({ ...(columns ?? {}), eventSeq: head })
     .where('id', '=', listingId);
-  if (rows.length === 0) {
-    await update.execute();
-    return;
-  }
-  await trx
-    .with('head', () => update.returning('id'))
-    .insertInto('listingEvents')
-    .values(rows)
-    .execute();
+  return rows.length ? [update, trx.insertInto('listingEvents').values(rows)] : [update];
 }

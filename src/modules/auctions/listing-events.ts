@@ -1,4 +1,5 @@
 import type { Db, Trx } from '../../../db/connection';
+import type { PendingWrite } from '../../../db/writes';
 import { notFound } from '../../shared/errors';
 import { eventFor, type OutboxEvent } from '../../shared/outbox';
 import type { ListingEventBody, ListingEventName } from '../../shared/socket-events';
@@ -11,7 +12,7 @@ import {
   insertListingEvents,
   replayPage,
   reserveEventSeqs,
-  saveStateAndInsertEvents,
+  stateAndEventsWrites,
 } from './listing-events.repository';
 import { auctionStateColumns } from './auction-state';
 import type { AuctionState } from './engine/engine.types';
@@ -36,26 +37,27 @@ export async function appendListingEvents(trx: Trx, listingId: string, events: L
 }
 
 /**
- * A bid batch's whole write to the auctions side in one round trip: the engine's new state (if it
- * changed) and the batch's events with consecutive seqs after `eventSeq` (the head read under the row
- * lock the caller holds), returned as outbox messages for the listing room.
+ * A bid batch's writes on the auctions side: the engine's new state (if it changed) and the batch's
+ * events with consecutive seqs after `eventSeq` (the head read under the row lock the caller holds).
+ * Built, not executed (the caller folds them into its one write statement); the events come back as
+ * outbox messages for the listing room.
  */
-export async function saveStateWithEvents(
+export function stateWithEventsWrites(
   trx: Trx,
   listing: { id: string; eventSeq: string },
   state: AuctionState | undefined,
   events: ListingEventInput[],
-): Promise<OutboxEvent[]> {
+): { writes: PendingWrite[]; events: OutboxEvent[] } {
   const first = Number(listing.eventSeq) + 1;
   const rows = events.map((e, i) => ({ listingId: listing.id, seq: first + i, type: e.type, payload: { listingId: listing.id, ...e.payload, seq: first + i } }));
-  await saveStateAndInsertEvents(
+  const writes = stateAndEventsWrites(
     trx,
     listing.id,
     state ? { ...auctionStateColumns(state) } : undefined,
     first - 1 + events.length,
     rows.map((r) => ({ listingId: r.listingId, seq: r.seq, type: r.type, payload: JSON.stringify(r.payload) })),
   );
-  return rows.map((r) => eventFor(r.type, [listingRoom(listing.id)], r.payload));
+  return { writes, events: rows.map((r) => eventFor(r.type, [listingRoom(listing.id)], r.payload)) };
 }
 
 /** Stored listing events after `after`, for clients catching up on what they missed. */

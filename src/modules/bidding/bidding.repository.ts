@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Trx } from '../../../db/connection';
+import type { PendingWrite } from '../../../db/writes';
 import type { BidRequestsTable, BidsTable, Database } from '../../../db/schema';
 import { biddingSuspendedUntil } from '../users';
 
@@ -45,10 +46,6 @@ export async function buyerStanding(db: Reader, userId: string) {
     .where('id', '=', userId)
     .where('deletedAt', 'is', null)
     .executeTakeFirst();
-}
-
-export async function insertBids(trx: Trx, rows: Insertable<BidsTable>[]): Promise<void> {
-  await trx.insertInto('bids').values(rows).execute();
 }
 
 /** The listing and bidder of a bid. */
@@ -172,34 +169,34 @@ export async function batchInputs(trx: Trx, listingId: string, requestIds: strin
 }
 
 /**
- * A bid batch's whole write to the bidding tables in one statement (data-modifying CTEs): history
- * rows, stored outcomes, and the bidders' aliases / latest bid times.
+ * A bid batch's writes to the bidding tables: history rows, stored outcomes, and the bidders'
+ * aliases / latest bid times. Built, not executed: the batch folds them with its other writes into
+ * one statement.
  */
-export async function insertBatch(
+export function batchWrites(
   trx: Trx,
   listingId: string,
   bids: Insertable<BidsTable>[],
   requests: Insertable<BidRequestsTable>[],
   bidders: Array<{ bidderId: string; alias: string; lastBidAt: Date }>,
-): Promise<void> {
-  if (requests.length === 0) return;
+): PendingWrite[] {
+  const writes: PendingWrite[] = [];
+  if (requests.length) writes.push(trx.insertInto('bidRequests').values(requests));
   // Only accepted bids write history and aliases (an all-refused batch stores its outcomes alone).
-  if (bids.length === 0 || bidders.length === 0) {
-    await trx.insertInto('bidRequests').values(requests).execute();
-    if (bids.length) await insertBids(trx, bids);
-    return;
+  if (bids.length) writes.push(trx.insertInto('bids').values(bids));
+  if (bidders.length) {
+    writes.push(
+      trx
+        .insertInto('listingBidders')
+        .values(bidders.map((r) => ({ listingId, bidderId: r.bidderId, alias: r.alias, lastBidAt: r.lastBidAt })))
+        .onConflict((oc) =>
+          oc
+            .columns(['listingId', 'bidderId'])
+            .doUpdateSet({ lastBidAt: sql`greatest(listing_bidders.last_bid_at, excluded.last_bid_at)`, retractedAt: null }),
+        ),
+    );
   }
-  await trx
-    .with('requests', (db) => db.insertInto('bidRequests').values(requests))
-    .with('history', (db) => db.insertInto('bids').values(bids))
-    .insertInto('listingBidders')
-    .values(bidders.map((r) => ({ listingId, bidderId: r.bidderId, alias: r.alias, lastBidAt: r.lastBidAt })))
-    .onConflict((oc) =>
-      oc
-        .columns(['listingId', 'bidderId'])
-        .doUpdateSet({ lastBidAt: sql`greatest(listing_bidders.last_bid_at, excluded.last_bid_at)`, retractedAt: null }),
-    )
-    .execute();
+  return writes;
 }
 
 /** Keeps a durable copy of a command answered 202 (a second copy of the same request adds nothing). */

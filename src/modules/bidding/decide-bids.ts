@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Trx } from '../../../db/connection';
+import { executeWrites } from '../../../db/writes';
 import type { Platform } from '../../shared/platform';
-import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
+import { outboxWrites, type OutboxMessage } from '../../shared/outbox';
 import { userRoom } from '../../shared/rooms';
 import {
   auctionStateColumns,
@@ -11,14 +12,14 @@ import {
   lockAuction,
   minNextBidCents,
   placeBid,
-  saveStateWithEvents,
+  stateWithEventsWrites,
   type AuctionState,
   type BidRecord,
   type ListingEventInput,
   type LockedAuction,
 } from '../auctions';
 import { notificationJob } from '../../shared/jobs';
-import { batchInputs, insertBatch } from './bidding.repository';
+import { batchInputs, batchWrites } from './bidding.repository';
 import { bidProblem } from './bid-errors';
 import { aliasFor, presentBid } from './bid-presenter';
 import type { BidResult } from './bid-results';
@@ -62,7 +63,7 @@ export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingI
     // Intake checked the listing exists; if it vanished since, refuse without storing anything.
     if (!listing)
       return commands.map((c) => ({ requestId: c.requestId, result: { ok: false, error: bidProblem('auction_not_active') } as BidResult }));
-    // Round trips per batch, whatever its size: lock, this read, one write per module, outbox.
+    // Round trips per batch, whatever its size: lock, this read, one write statement (see persist).
     const inputs = await batchInputs(
       trx,
       listingId,
@@ -219,8 +220,12 @@ function aliasBook(rows: Array<{ bidderId: string; alias: string }>, bidderCount
   };
 }
 
+/**
+ * The batch's writes — bidding tables, the listing's state and events, the outbox — as ONE statement
+ * (data-modifying CTEs): with the lock and the read, a batch is four round trips and the commit.
+ */
 async function persist(trx: Trx, listing: LockedAuction, work: BatchWork): Promise<void> {
-  await insertBatch(
+  const bidding = batchWrites(
     trx,
     listing.id,
     work.bidRows.map((r) => ({
@@ -238,6 +243,6 @@ async function persist(trx: Trx, listing: LockedAuction, work: BatchWork): Promi
     work.requestRows.map((r) => ({ listingId: listing.id, ...r, result: JSON.stringify(r.result) })),
     work.bidders,
   );
-  const events = await saveStateWithEvents(trx, listing, work.state, work.events);
-  await writeOutbox(trx, [...events, ...work.outbox]);
+  const auction = stateWithEventsWrites(trx, listing, work.state, work.events);
+  await executeWrites(trx, [...bidding, ...auction.writes, ...outboxWrites(trx, [...auction.events, ...work.outbox])]);
 }
