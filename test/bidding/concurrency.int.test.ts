@@ -114,6 +114,9 @@ describe('1,000 concurrent bids, two worker processes, one killed mid-run', () =
     // The killed worker is really gone, and the other one drained every command (202s included).
     const { victim, held } = await killing!;
     expect(await victim.exited).toBe('SIGKILL');
+    // HTTP answers first: a command refused with a 5xx was never taken, so waiting for it says nothing.
+    const statuses = sent.flatMap((s) => s.answers.map((a) => a.status));
+    expect(statuses.filter((st) => ![201, 202, 409].includes(st))).toEqual([]);
     const requestIds = new Set(sent.map((s) => bidRequestId(s.bidder.id, s.key)));
     const stored = await eventually(
       async () => {
@@ -122,14 +125,18 @@ describe('1,000 concurrent bids, two worker processes, one killed mid-run', () =
       },
       30_000,
       100,
-    );
+    ).catch(async (err: Error) => {
+      // Say where the missing commands are: still queued (no drain ran them) or gone from Redis.
+      const rows = await decidedCommands(ctx.env.deps, listing.id);
+      const queued = await ctx.env.deps.bidsInFlight.queued(listing.id);
+      const active = (await ctx.env.deps.queues.bids.getJobs(['active', 'wait', 'delayed'])).map((j) => `${j.id}@${j.processedBy ?? '-'}`);
+      throw new Error(`${err.message}: ${rows.length}/${requestIds.size} decided, ${queued.length} in the stream, jobs ${active.join(' ') || 'none'}, killed pid ${victim.pid}`);
+    });
     const byRequest = new Map(stored.map((c) => [c.requestId, c]));
     expect(stored).toHaveLength(COMMANDS);
     expect([...requestIds].filter((id) => !byRequest.has(id))).toEqual([]);
 
-    // HTTP answers: no 5xx; each decided answer is the stored outcome; duplicates answer alike.
-    const statuses = sent.flatMap((s) => s.answers.map((a) => a.status));
-    expect(statuses.filter((st) => ![201, 202, 409].includes(st))).toEqual([]);
+    // HTTP answers: each decided answer is the stored outcome; duplicates answer alike.
     const disagreements: string[] = [];
     for (const s of sent) {
       const command = byRequest.get(bidRequestId(s.bidder.id, s.key))!;
