@@ -75,8 +75,12 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
   // Workers wait out a Redis blip (their jobs hold no caller); every other role serves callers and
   // must answer them promptly, so its connection fails fast (docs/ARCHITECTURE.md "Failure behaviour").
   const redis = createRedis(config.redisUrl, role === 'workers' ? {} : failFastOptions(config.redisCommandTimeoutMs));
+  // The queues get a connection of their own, same options: BullMQ defines its 64 scripts on the
+  // connection it is given, and ioredis copies every defined script onto each auto-pipeline it
+  // builds, which made every command of the request path ≈ 60 µs dearer (docs/BENCHMARKS.md, session 6).
+  const queueConnection = redis.duplicate();
   // Without an offline queue a command sent before the first connect fails: let it connect first.
-  if (role !== 'workers') await whenReady(redis, REDIS_START_WAIT_MS);
+  if (role !== 'workers') await Promise.all([whenReady(redis, REDIS_START_WAIT_MS), whenReady(queueConnection, REDIS_START_WAIT_MS)]);
   const probe = new DatabaseProbe(config.databaseUrl);
   const health = new DependencyHealth(
     {
@@ -86,10 +90,11 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
     logger,
     { probeTimeoutMs: config.dependencyProbeTimeoutMs, recheckMs: 250 },
   );
-  const queues = createQueues(redis, config.redisPrefix);
+  const queues = createQueues(queueConnection, config.redisPrefix);
   // Unheard, each failed reconnect is printed to stderr (ioredis) or thrown (an EventEmitter 'error').
   const reportRedisError = throttledWarning(logger, 'redis connection error (requests answer 503 until it is back)');
   redis.on('error', reportRedisError);
+  queueConnection.on('error', reportRedisError);
   for (const queue of Object.values(queues)) queue.on('error', reportRedisError);
   const bidResults = new BidResults(redis, config.redisPrefix);
   const clock = overrides.clock ?? systemClock;
@@ -122,7 +127,7 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
       probe.close();
       await bidResults.close();
       await Promise.allSettled(Object.values(queues).map((q) => q.close()));
-      await Promise.allSettled([db.destroy(), closeRedis(redis)]);
+      await Promise.allSettled([db.destroy(), closeRedis(redis), closeRedis(queueConnection)]);
     },
   };
   return deps;

@@ -115,3 +115,16 @@ describe('X-Request-Id', () => {
     expect(res.headers['access-control-expose-headers']).toMatch(/Retry-After/);
   });
 });
+
+describe('Redis connections', () => {
+  it("keeps BullMQ's scripts off the request path's connection (ioredis copies every defined script onto each pipeline)", async () => {
+    const bullmqScripts = (client: unknown) =>
+      Object.keys((client as { scriptsSet: Record<string, unknown> }).scriptsSet).filter((name) => name.startsWith('addStandardJob'));
+    const queue = env.deps.queues.bids;
+    await queue.waitUntilReady();
+    const queueClient = queue.opts.connection;
+    expect(queueClient).not.toBe(env.deps.redis);
+    expect(bullmqScripts(queueClient)).toHaveLength(1);
+    expect(bullmqScripts(env.deps.redis)).toHaveLength(0);
+  });
+});
