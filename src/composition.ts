@@ -82,6 +82,7 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
   // Without an offline queue a command sent before the first connect fails: let it connect first.
   if (role !== 'workers') await Promise.all([whenReady(redis, REDIS_START_WAIT_MS), whenReady(queueConnection, REDIS_START_WAIT_MS)]);
   const probe = new DatabaseProbe(config.databaseUrl);
+  void probe.warm(config.databaseTimeouts.connectMs);
   const health = new DependencyHealth(
     {
       postgres: (ms) => probe.ping(ms),

@@ -6,8 +6,12 @@ export interface TcpProxy {
   cut(): Promise<void>;
 }
 
-/** Forwards 127.0.0.1:<port> to `target`, so a test can make a real backend disappear mid-run. */
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+/**
+ * Forwards 127.0.0.1:<port> to `target`, so a test can make a real backend disappear mid-run.
+ * `openDelayMs`: each new connection reaches the backend only that long after it was accepted
+ * (what the client sends meanwhile waits), as opening a connection on a very busy host does.
+ */
+export async function startTcpProxy(target: { host: string; port: number }, options: { openDelayMs?: number } = {}): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
@@ -15,10 +19,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     socket.on('error', () => socket.destroy());
   };
   const server: Server = createServer((client) => {
-    const upstream = createConnection(target);
     track(client);
-    track(upstream);
-    client.pipe(upstream).pipe(client);
+    const open = () => {
+      if (client.destroyed) return;
+      const upstream = createConnection(target);
+      track(upstream);
+      client.pipe(upstream).pipe(client);
+    };
+    if (options.openDelayMs) setTimeout(open, options.openDelayMs);
+    else open();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
