@@ -16,36 +16,23 @@ function age(iso: string): string {
   return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} d`;
 }
 
-/** One intent's Retry: asks first, then shows the answer (queued again, or the server's problem). */
-function RetryButton({ job }: { job: MoneyJob }) {
-  const queryClient = useQueryClient();
-  const retry = useMutation({
-    mutationFn: async () => unwrap(await api().POST('/v1/admin/money-jobs/{id}/retry', { params: { path: { id: job.id } } })),
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['money-jobs'] }),
-  });
+/**
+ * One intent's Retry: asks first, then retries through the screen's mutation. The answer is shown
+ * by the screen, not here: a retried job leaves the list it was in (failing → pending), and this
+ * row with it, before anyone could read a confirmation put in the row.
+ */
+function RetryButton({ job, busy, onRetry }: { job: MoneyJob; busy: boolean; onRetry: (job: MoneyJob) => void }) {
   if (job.status === 'succeeded') return null;
   return (
-    <span>
-      <button
-        type="button"
-        disabled={retry.isPending}
-        onClick={() => {
-          if (window.confirm(`Re-run the ${job.kind} of transaction ${job.transactionId} now?`)) retry.mutate();
-        }}
-      >
-        Retry
-      </button>
-      {retry.isSuccess && (
-        <span role="status" className="ok">
-          Queued again
-        </span>
-      )}
-      {retry.error && (
-        <span role="alert" className="error">
-          {problemText(retry.error)}
-        </span>
-      )}
-    </span>
+    <button
+      type="button"
+      disabled={busy}
+      onClick={() => {
+        if (window.confirm(`Re-run the ${job.kind} of transaction ${job.transactionId} now?`)) onRetry(job);
+      }}
+    >
+      Retry
+    </button>
   );
 }
 
@@ -55,6 +42,11 @@ function RetryButton({ job }: { job: MoneyJob }) {
  */
 export function MoneyJobs() {
   const [status, setStatus] = useState<Status>('failing');
+  const queryClient = useQueryClient();
+  const retry = useMutation({
+    mutationFn: async (job: MoneyJob) => unwrap(await api().POST('/v1/admin/money-jobs/{id}/retry', { params: { path: { id: job.id } } })),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['money-jobs'] }),
+  });
   const jobs = useQuery({
     queryKey: ['money-jobs', status],
     // Retries run in the background: poll so a retried job is seen succeeding.
@@ -77,6 +69,16 @@ export function MoneyJobs() {
         </label>
       </div>
       <ErrorBanner error={jobs.error ? problemText(jobs.error) : null} />
+      {retry.isSuccess && retry.variables && (
+        <p role="status" className="ok">
+          Queued again: the {retry.variables.kind} of transaction <code>{retry.variables.transactionId.slice(0, 8)}</code>.
+        </p>
+      )}
+      {retry.error && retry.variables && (
+        <p role="alert" className="error">
+          Transaction <code>{retry.variables.transactionId.slice(0, 8)}</code>: {problemText(retry.error)}
+        </p>
+      )}
       {jobs.data && jobs.data.items.length === 0 && <p role="status">No {status.replaceAll('_', ' ')} money jobs.</p>}
       {jobs.data && jobs.data.items.length > 0 && (
         <table className="grid" data-testid="money-jobs">
@@ -111,7 +113,7 @@ export function MoneyJobs() {
                 <td>{age(job.createdAt)}</td>
                 <td>{job.status === 'succeeded' ? when(job.completedAt) : when(job.nextAttemptAt)}</td>
                 <td>
-                  <RetryButton job={job} />
+                  <RetryButton job={job} busy={retry.isPending && retry.variables?.id === job.id} onRetry={(j) => retry.mutate(j)} />
                 </td>
               </tr>
             ))}
