@@ -77,7 +77,7 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
   const redis = createRedis(config.redisUrl, role === 'workers' ? {} : failFastOptions(config.redisCommandTimeoutMs));
   // The queues get a connection of their own, same options: BullMQ defines its 64 scripts on the
   // connection it is given, and ioredis copies every defined script onto each auto-pipeline it
-  // builds, which made every command of the request path ≈ 60 µs dearer (docs/BENCHMARKS.md, session 6).
+  // builds, which made every command of the request path 40–110 µs of CPU dearer (docs/BENCHMARKS.md, session 6).
   const queueConnection = redis.duplicate();
   // Without an offline queue a command sent before the first connect fails: let it connect first.
   if (role !== 'workers') await Promise.all([whenReady(redis, REDIS_START_WAIT_MS), whenReady(queueConnection, REDIS_START_WAIT_MS)]);

@@ -58,6 +58,7 @@ export class DatabaseProbe {
       if (this.client === client) this.discard();
     });
     this.client = client;
+    // Closing meanwhile destroys the socket (`discard`), which fails this connect: nothing stays open.
     try {
       await client.connect();
     } catch (err) {
@@ -65,11 +66,6 @@ export class DatabaseProbe {
       throw err;
     }
     this.opened.add(client);
-    // Closed while connecting (a process stopping during start-up): an open socket would keep it alive.
-    if (this.closed) {
-      void client.end().catch(() => undefined);
-      throw new Error('the database probe is closed');
-    }
     return client;
   }
 
