@@ -16,7 +16,9 @@ afterAll(() => env.close());
 it('closes promptly despite a leftover mark of an already decided bid', async () => {
   const seller = await createUser(env.deps);
   const bidder = await createUser(env.deps);
-  const listing = await createActiveListing(env.deps, seller.id, { endsInMs: 400 });
+  // Ends far enough ahead that the duplicate below is stamped before the end even on a loaded host
+  // (a mark stamped after the end rightly does not concern the close, and would stay behind).
+  const listing = await createActiveListing(env.deps, seller.id, { endsInMs: 2000 });
   const requestId = 'r-decided-already';
   await env.deps.db
     .insertInto('bidRequests')
@@ -25,6 +27,7 @@ it('closes promptly despite a leftover mark of an already decided bid', async ()
   // The late duplicate's intake (mark and command; its drain job is not run here).
   await env.deps.bidsInFlight.receive({ requestId, listingId: listing.id, bidderId: bidder.id, maxAmountCents: 600 });
 
+  await new Promise((r) => setTimeout(r, Math.max(0, new Date(listing.endsAt!).getTime() - Date.now() + 50)));
   const started = Date.now();
   await expect(closeAuction(env.deps, listing.id)).resolves.toBe('closed');
   // Waiting the mark out would take WAIT_LIMIT_MS (30 s); seeing through it takes well under a second
