@@ -42,7 +42,7 @@ export async function measureCloseLateness(db: Db, sellerId: string, bidderId: s
   const ids: string[] = [];
   for (let i = 0; i < rows.length; i += 250) {
     const inserted = await db.insertInto('listings').values(rows.slice(i, i + 250)).returning(['id', 'endsAt']).execute();
-    await db.transaction().execute((trx) => writeOutbox(trx, inserted.map((l) => closeJob(l.id, l.endsAt!))));
+    await db.transaction().execute((trx) => writeOutbox(trx, inserted.map((l) => closeJob(l.endsAt!))));
     ids.push(...inserted.map((l) => l.id));
   }
   const deadline = second + 1000 + 15_000;

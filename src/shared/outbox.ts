@@ -104,7 +104,8 @@ export async function writeOutbox(trx: Trx, messages: OutboxMessage[]): Promise<
 }
 
 /** The statements of `writeOutbox`, built for a caller that folds them with its own writes (`executeWrites`). */
-export function outboxWrites(trx: Trx, messages: OutboxMessage[]): PendingWrite[] {
+export function outboxWrites(trx: Trx, all: OutboxMessage[]): PendingWrite[] {
+  const messages = withoutRepeatedJobs(all);
   if (messages.length === 0) return [];
   const intents = messages.flatMap((m) => (m.kind === 'job' && isMoneyIntentJob(m.name) ? [moneyIntentOf(m.name, m.data as never)] : []));
   const rows = outboxRowsInsert(
@@ -112,6 +113,21 @@ export function outboxWrites(trx: Trx, messages: OutboxMessage[]): PendingWrite[
     messages.map((m) => ({ topic: m.kind, payload: JSON.stringify(m) })),
   );
   return intents.length ? [moneyIntentsUpsert(trx, intents), rows] : [rows];
+}
+
+/**
+ * A job id given twice in one write is one job (the relay's second add would be a no-op in BullMQ),
+ * so it is stored once: e.g. the close job of a second that many listings of one import end in.
+ */
+function withoutRepeatedJobs(messages: OutboxMessage[]): OutboxMessage[] {
+  const seen = new Set<string>();
+  return messages.filter((m) => {
+    if (m.kind !== 'job' || m.jobId === undefined) return true;
+    const key = `${m.queue}:${m.jobId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function parseEvent(m: z.output<typeof StoredEvent>): { ok: true; message: RelayedEvent } | { ok: false; error: string } {

@@ -26,9 +26,9 @@ const bid = async (user: TestUser, listingId: string, maxAmountCents: number) =>
   const res = await env.http.post(`/v1/listings/${listingId}/bids`).set(user.auth).send({ maxAmountCents });
   expect(res.status).toBe(201);
 };
-/** Queues the close job as publishing does (through the same job builder). */
+/** Queues the close job of the listing's second as publishing does (through the same job builder). */
 const queueClose = async (listing: Listing) => {
-  const job = closeJob(listing.id, listing.endsAt!);
+  const job = closeJob(listing.endsAt!);
   await env.deps.queues.auctions.add(job.name, job.data, { jobId: job.jobId, delay: Math.max(0, job.runAt! - Date.now()) });
 };
 
@@ -143,7 +143,7 @@ describe('closing an auction', () => {
   });
 
   it('the sweep closes an overdue listing whose close job was never queued', async () => {
-    expect(await env.deps.queues.auctions.getJob(closeJob(forgotten.id, forgotten.endsAt!).jobId!)).toBeUndefined();
+    expect(await env.deps.queues.auctions.getJob(closeJob(forgotten.endsAt!).jobId!)).toBeUndefined();
     const row = await closedRow(forgotten.id, 15_000);
     expect(row.status).toBe('ended_unsold');
     const notes = await notificationsOf(forgotten.id);

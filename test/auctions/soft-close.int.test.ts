@@ -5,7 +5,6 @@ import type { Listing } from '../../db/schema';
 import type { BidCommand } from '../../src/modules/bidding/bids-in-flight';
 import { enqueueDrain } from '../../src/modules/bidding/bid-drain';
 import { CLOSE_LEAD_MS, closeJob } from '../../src/modules/auctions/auction-jobs';
-import { jobId } from '../../src/shared/jobs';
 import { decidedCommands, engineConfigOf, replayThroughModel, termsOf } from '../support/bid-replay';
 import { createActiveListing, eventually, useSellerAndTwoBidders, withWorkers } from '../support/fixtures';
 import { createTestEnv, createUser, type TestUser } from '../support/harness';
@@ -52,7 +51,7 @@ describe('soft close', () => {
       .set({ endsAt: new Date(end1) })
       .where('id', '=', listing.id)
       .execute();
-    const oldClose = closeJob(listing.id, new Date(end1));
+    const oldClose = closeJob(new Date(end1));
     await ctx.env.deps.queues.auctions.add(oldClose.name, oldClose.data, { jobId: oldClose.jobId, delay: oldClose.runAt! - Date.now() });
 
     const low = await bid(ctx.bob, listing.id, 540);
@@ -75,21 +74,23 @@ describe('soft close', () => {
       new Date(end2).toISOString(),
     ]);
     // The extension queued a close job for the new end (through the outbox relay).
-    const newCloseId = jobId('close', listing.id, end2);
-    const newClose = await eventually(() => ctx.env.deps.queues.auctions.getJob(newCloseId), 5000);
-    // Queued CLOSE_LEAD_MS early by design (it then waits for the deadline in-process).
-    expect(newClose.timestamp + newClose.opts.delay! - (end2 - CLOSE_LEAD_MS)).toBeGreaterThanOrEqual(0);
-    expect(newClose.timestamp + newClose.opts.delay! - (end2 - CLOSE_LEAD_MS)).toBeLessThan(250);
+    const expectedClose = closeJob(new Date(end2));
+    const newClose = await eventually(() => ctx.env.deps.queues.auctions.getJob(expectedClose.jobId!), 5000);
+    expect(newClose.data).toEqual({ second: Math.floor(end2 / 1000) });
+    // Due CLOSE_LEAD_MS before its second starts by design (it then waits for each end in-process).
+    expect(expectedClose.runAt).toBe(Math.floor(end2 / 1000) * 1000 - CLOSE_LEAD_MS);
+    expect(newClose.timestamp + newClose.opts.delay! - expectedClose.runAt!).toBeGreaterThanOrEqual(0);
+    expect(newClose.timestamp + newClose.opts.delay! - expectedClose.runAt!).toBeLessThan(250);
 
     // Bob retracts (his bid is minutes old): the end stays where it is.
     const retract = await ctx.env.http.delete(`/v1/bids/${outbid.body.bid.id}`).set(ctx.bob.auth);
     expect(retract.status).toBe(200);
     expect(await endsAtOf(listing.id)).toBe(end2);
 
-    // The old job fires at end1 and leaves the listing alone; the new one closes it at end2.
+    // The old second's job fires around end1 and leaves the listing alone; the new one closes it at end2.
     const oldJob = (await ctx.env.deps.queues.auctions.getJob(oldClose.jobId!))!;
     await eventually(async () => (await oldJob.getState()) === 'completed', 10_000);
-    expect((await ctx.env.deps.queues.auctions.getJob(oldClose.jobId!))!.returnvalue).toBe('not_due');
+    expect((await ctx.env.deps.queues.auctions.getJob(oldClose.jobId!))!.returnvalue).toMatchObject({ closed: 0 });
     expect(
       (await ctx.env.deps.db.selectFrom('listings').select('status').where('id', '=', listing.id).executeTakeFirstOrThrow()).status,
     ).toBe('active');
@@ -105,7 +106,7 @@ describe('soft close', () => {
     );
     expect(closed).toMatchObject({ status: 'ended_sold', winnerId: ctx.alice.id, currentPriceCents: 500 });
     expect(closed.endedAt!.getTime()).toBeGreaterThanOrEqual(end2);
-    await eventually(async () => (await ctx.env.deps.queues.auctions.getJob(newCloseId))!.returnvalue === 'closed', 5000);
+    await eventually(async () => (await ctx.env.deps.queues.auctions.getJob(expectedClose.jobId!))!.returnvalue?.closed === 1, 5000);
     expect(await eventsOf(listing.id, 'auction_extended')).toHaveLength(1);
   }, 30_000);
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { jobsForPublishedListing } from '../../src/modules/auctions/auction-jobs';
+import { closeJob, jobsForPublishedListing } from '../../src/modules/auctions/auction-jobs';
 import { followerFanoutJob } from '../../src/modules/listings/notify-followers';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 import { createDraft, createPublished, fieldsOf, listingEnv } from './support';
@@ -16,11 +16,13 @@ beforeAll(async () => {
 afterAll(() => env.close());
 
 /** Outbox messages that mention a listing, oldest first. */
-async function outboxFor(listingId: string) {
+/** The outbox messages about a listing: its own, and the close job of the second it ends in (once). */
+async function outboxFor(listing: { id: string; endsAt?: string | Date | null }) {
+  const closeJobId = listing.endsAt ? closeJob(new Date(listing.endsAt)).jobId : undefined;
   const rows = await env.deps.db.selectFrom('outbox').select(['topic', 'payload']).orderBy('id').execute();
-  return rows
-    .map((r) => r.payload as { kind: string; name?: string; event?: string; data: { listingId?: string }; runAt?: number })
-    .filter((p) => p.data.listingId === listingId);
+  const payloads = rows.map((r) => r.payload as { kind: string; name?: string; event?: string; jobId?: string; data: { listingId?: string }; runAt?: number });
+  const close = payloads.find((p) => p.name === 'auction.close_second' && p.jobId === closeJobId);
+  return payloads.filter((p) => p.data.listingId === listing.id || p === close);
 }
 
 /** The jobs the auctions module asks for on publish (whatever they are), and the followers' fan-out, for this listing. */
@@ -81,8 +83,8 @@ describe('POST /v1/listings/:id/publish', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'active', currentPriceCents: 5000, minNextBidCents: 5000, buyNowAvailable: true });
     expect(Date.parse(res.body.startsAt)).toBeGreaterThanOrEqual(before - 1000);
-    const jobs = await outboxFor(draft.id);
-    expect(jobs).toContainEqual(expect.objectContaining({ kind: 'job', name: 'auction.close' }));
+    const jobs = await outboxFor(res.body);
+    expect(jobs).toContainEqual(expect.objectContaining({ kind: 'job', name: 'auction.close_second' }));
     expect(jobs.map((j) => j.name)).not.toContain('auction.open');
     expect(jobs).toEqual(expectedJobs(res.body));
   });
@@ -93,8 +95,8 @@ describe('POST /v1/listings/:id/publish', () => {
     const draft = await createDraft(env, seller, { startsAt, endsAt });
     const res = await env.http.post(`/v1/listings/${draft.id}/publish`).set(seller.auth);
     expect(res.body).toMatchObject({ status: 'scheduled', startsAt, endsAt, buyNowAvailable: false });
-    const jobs = await outboxFor(draft.id);
-    expect(jobs.map((j) => j.name)).toEqual(expect.arrayContaining(['auction.open', 'auction.close']));
+    const jobs = await outboxFor(res.body);
+    expect(jobs.map((j) => j.name)).toEqual(expect.arrayContaining(['auction.open', 'auction.close_second']));
     expect(jobs).toEqual(expectedJobs(res.body));
   });
 
@@ -102,7 +104,7 @@ describe('POST /v1/listings/:id/publish', () => {
     const listing = await createPublished(env, seller);
     const res = await env.http.post(`/v1/listings/${listing.id}/publish`).set(seller.auth);
     expect([res.status, res.body.code]).toEqual([409, 'listing_not_draft']);
-    expect(await outboxFor(listing.id)).toEqual(expectedJobs(listing));
+    expect(await outboxFor(listing)).toEqual(expectedJobs(listing));
   });
 
   it('refuses an auction without an end, or shorter than the minimum, naming endsAt', async () => {
@@ -114,7 +116,7 @@ describe('POST /v1/listings/:id/publish', () => {
     await env.deps.db.updateTable('listings').set({ endsAt: sql<Date>`now() + interval '10 minutes'` }).where('id', '=', stale.id).execute();
     const r2 = await env.http.post(`/v1/listings/${stale.id}/publish`).set(seller.auth);
     expect([r2.status, fieldsOf(r2.body)]).toEqual([422, ['endsAt']]);
-    expect(await outboxFor(stale.id)).toEqual([]);
+    expect(await outboxFor({ id: stale.id })).toEqual([]);
   });
 
   it('gives a fixed-price listing without an end a 30-day expiry', async () => {
@@ -140,7 +142,7 @@ describe('DELETE /v1/listings/:id', () => {
     expect(res.body).toMatchObject({ status: 'cancelled', buyNowAvailable: false });
     const events = await env.deps.db.selectFrom('listingEvents').selectAll().where('listingId', '=', listing.id).execute();
     expect(events).toEqual([expect.objectContaining({ seq: '1', type: 'auction_ended', payload: expect.objectContaining({ outcome: 'cancelled', finalPriceCents: null, seq: 1 }) })]);
-    const messages = await outboxFor(listing.id);
+    const messages = await outboxFor(listing);
     expect(messages.at(-1)).toMatchObject({ kind: 'event', event: 'auction_ended', data: { outcome: 'cancelled', finalPriceCents: null } });
     // Cancelling again is a no-op.
     expect((await env.http.delete(`/v1/listings/${listing.id}`).set(seller.auth)).status).toBe(204);

@@ -11,6 +11,8 @@ export interface ListingFixture {
   status?: ListingStatus;
   /** ms from now until the end (default one hour). */
   endsInMs?: number;
+  /** An exact end instead (wins over `endsInMs`). */
+  endsAt?: Date;
   startsAt?: Date;
   title?: string;
 }
@@ -32,7 +34,7 @@ export async function createActiveListing(deps: Deps, sellerId: string, f: Listi
       buyNowPriceCents: f.buyNowPriceCents ?? null,
       status: f.status ?? 'active',
       startsAt: f.startsAt ?? new Date(Date.now() - 1000),
-      endsAt: new Date(Date.now() + (f.endsInMs ?? 3_600_000)),
+      endsAt: f.endsAt ?? new Date(Date.now() + (f.endsInMs ?? 3_600_000)),
       currentPriceCents: starting,
     })
     .returningAll()

@@ -14,9 +14,27 @@ const listingJobOpts = (idPrefix: string, listingId: string, at: Date, runAt: nu
  */
 export const CLOSE_LEAD_MS = 300;
 
-/** The delayed job that closes a listing at `endsAt`; a new end time gets a new job id. */
-export function closeJob(listingId: string, endsAt: Date): OutboxJob<'auction.close'> {
-  return jobFor('auction.close', { listingId }, listingJobOpts('close', listingId, endsAt, endsAt.getTime() - CLOSE_LEAD_MS));
+/** The epoch second an end time falls in: the key of the close job that closes it. */
+export const closeSecondOf = (endsAt: Date): number => Math.floor(endsAt.getTime() / 1000);
+
+/**
+ * The delayed job that closes every listing ending within the second of `endsAt`. One job per
+ * second of ends, not per listing: a thousand auctions ending together were a thousand BullMQ jobs
+ * (≈ 50 Redis commands each) competing for the worker in the very second they had to close.
+ * Listings sharing the second share the job id, so the relay adds it once; an end moved by soft
+ * close falls in a later second and so gets (or joins) that second's job.
+ */
+export function closeJob(endsAt: Date): OutboxJob<'auction.close_second'> {
+  const second = closeSecondOf(endsAt);
+  return jobFor('auction.close_second', { second }, { jobId: jobId('close', second), runAt: second * 1000 - CLOSE_LEAD_MS });
+}
+
+/**
+ * A close job for one listing: what the overdue sweep queues for a listing whose second's job is
+ * gone (`attempt` makes the id new each time it has to).
+ */
+export function listingCloseJob(listingId: string, endsAt: Date, attempt: string): OutboxJob<'auction.close'> {
+  return jobFor('auction.close', { listingId }, { jobId: jobId('close', listingId, endsAt.getTime(), attempt) });
 }
 
 /** Default lead of `ending_soon` (config `timing.endingSoonLeadSec`, env ENDING_SOON_LEAD_SEC). */
@@ -56,7 +74,7 @@ export function jobsForPublishedListing(
   listing: { id: string; status: string; startsAt: Date; endsAt: Date },
   timing: { endingSoonLeadSec: number } = { endingSoonLeadSec: DEFAULT_ENDING_SOON_LEAD_SEC },
 ): OutboxJob[] {
-  const jobs: OutboxJob[] = [closeJob(listing.id, listing.endsAt), endingSoonJob(listing.id, listing.endsAt, timing.endingSoonLeadSec)];
+  const jobs: OutboxJob[] = [closeJob(listing.endsAt), endingSoonJob(listing.id, listing.endsAt, timing.endingSoonLeadSec)];
   // An auction shorter than the push lead gets no 15-minute reminder (it would fire at its start).
   if (listing.endsAt.getTime() - ENDING_SOON_PUSH_LEAD_MS >= listing.startsAt.getTime())
     jobs.push(endingSoonPushJob(listing.id, listing.endsAt));

@@ -71,6 +71,18 @@ export async function markActive(trx: Trx, listingId: string): Promise<void> {
   await trx.updateTable('listings').set({ status: 'active' }).where('id', '=', listingId).execute();
 }
 
+/** Active listings ending in [from, to), soonest first (`listings_status_ends_idx`). */
+export async function activeEndingBetween(db: Reader, from: Date, to: Date) {
+  return db
+    .selectFrom('listings')
+    .select(['id', 'status', 'endsAt'])
+    .where('status', '=', 'active')
+    .where('endsAt', '>=', from)
+    .where('endsAt', '<', to)
+    .orderBy('endsAt')
+    .execute();
+}
+
 /** Active listings past their end, oldest first. */
 export async function overdueActive(db: Reader, limit: number) {
   return db

@@ -3,13 +3,15 @@ import { writeOutbox } from '../../shared/outbox';
 import { CLOSE_LEAD_MS } from './auction-jobs';
 import { CloseBatcher, type FinalizeResult } from './close-batcher';
 import { appendListingEvents } from './listing-events';
-import { decidedRequestIds, findListingEnd, lockListingStart, markActive, overdueActive, overdueScheduled } from './auctions.repository';
+import { activeEndingBetween, decidedRequestIds, findListingEnd, lockListingStart, markActive, overdueActive, overdueScheduled } from './auctions.repository';
 
 export type CloseResult = 'closed' | 'not_active' | 'not_due' | 'gone';
 
 const WAIT_STEP_MS = 10;
 const WAIT_LIMIT_MS = 30_000;
 const STALE_CHECK_EVERY_MS = 200;
+
+const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
 /**
  * The bidding module's receipt stamps of bids not yet decided (its `BidsInFlight`), as the close
@@ -32,8 +34,8 @@ export type CloseDeps = Pick<Platform, 'db' | 'config'> & { bidsInFlight: BidsIn
  * long that takes (after WAIT_LIMIT_MS the job fails and is retried, and the overdue sweep re-drives
  * it), so a bid received in time is decided as in time even after a long worker outage.
  */
-export async function closeAuction(deps: CloseDeps, listingId: string): Promise<CloseResult> {
-  let listing = await findListingEnd(deps.db, listingId);
+export async function closeAuction(deps: CloseDeps, listingId: string, known?: ListingEnd): Promise<CloseResult> {
+  let listing = known ?? (await findListingEnd(deps.db, listingId));
   // Wall-clock, not loop counts: each step also costs two round trips, which a loaded machine stretches.
   let waitingSince: number | undefined;
   let staleCheckedAt = 0;
@@ -44,13 +46,13 @@ export async function closeAuction(deps: CloseDeps, listingId: string): Promise<
     // A job arriving CLOSE_LEAD_MS early sleeps to the end on the local clock before asking Redis:
     // one Redis call per close instead of two (Redis time still decides; if it says early, we wait on).
     const localEarly = endsAt - Date.now();
-    if (localEarly > 0 && localEarly <= CLOSE_LEAD_MS * 2) await new Promise((resolve) => setTimeout(resolve, localEarly));
+    if (localEarly > 0 && localEarly <= CLOSE_LEAD_MS * 2) await sleep(localEarly);
     const { now, pending } = await deps.bidsInFlight.pendingBefore(listingId, endsAt);
     if (pending < 0) {
       // Early by design: wait for the deadline. Much earlier means the end moved; its own job will come.
       if (endsAt - now > CLOSE_LEAD_MS * 2) return 'not_due';
       // No second read after the wait: the batch re-checks the end under the row lock (→ 'retry').
-      await new Promise((resolve) => setTimeout(resolve, endsAt - now));
+      await sleep(endsAt - now);
       continue;
     }
     if (pending === 0) {
@@ -67,9 +69,51 @@ export async function closeAuction(deps: CloseDeps, listingId: string): Promise<
       staleCheckedAt = Date.now();
     }
     if (clock - waitingSince >= WAIT_LIMIT_MS) throw new Error(`close of ${listingId} still waiting for bids in flight after ${WAIT_LIMIT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
+    await sleep(WAIT_STEP_MS);
     listing = await findListingEnd(deps.db, listingId);
   }
+}
+
+type ListingEnd = { status: string; endsAt: Date | null };
+
+export interface SecondClosed {
+  closed: number;
+  /** Already ended, cancelled or moved out of the second (soft close) by the time it was reached. */
+  skipped: number;
+}
+
+/** After the second, how long the job waits before its last look for listings that joined it late. */
+const SECOND_SETTLE_MS = 50;
+
+/**
+ * Closes every listing ending within the epoch second `second`, each at its own end, through the
+ * same per-listing close (bids in flight, the batcher). The listings are read once when the job
+ * starts (CLOSE_LEAD_MS early) and once more after the second has passed, for any that joined it
+ * meanwhile (published or extended into it late); one that joins even later is the overdue sweep's.
+ * If any close fails the job fails and is retried: the retry finds only the listings still active.
+ */
+export async function closeSecond(deps: CloseDeps, second: number): Promise<SecondClosed> {
+  const from = new Date(second * 1000);
+  const to = new Date(second * 1000 + 1000);
+  const started = new Set<string>();
+  const closes: Array<Promise<CloseResult>> = [];
+  const startNew = async () => {
+    for (const listing of await activeEndingBetween(deps.db, from, to)) {
+      if (started.has(listing.id)) continue;
+      started.add(listing.id);
+      // Each starts CLOSE_LEAD_MS before its own end, as a job of its own would have.
+      const lead = listing.endsAt!.getTime() - CLOSE_LEAD_MS - Date.now();
+      closes.push(sleep(lead).then(() => closeAuction(deps, listing.id, listing)));
+    }
+  };
+  await startNew();
+  await sleep(to.getTime() + SECOND_SETTLE_MS - Date.now());
+  await startNew();
+  const results = await Promise.allSettled(closes);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const closed = results.filter((r) => r.status === 'fulfilled' && r.value === 'closed').length;
+  return { closed, skipped: results.length - closed };
 }
 
 /**

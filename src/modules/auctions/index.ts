@@ -23,9 +23,11 @@ export {
   DEFAULT_ENDING_SOON_LEAD_SEC,
   ENDING_SOON_PUSH_LEAD_MS,
   closeJob,
+  closeSecondOf,
   endingSoonJob,
   endingSoonPushJob,
   jobsForPublishedListing,
+  listingCloseJob,
   openJob,
 } from './auction-jobs';
 /** The stored, replayable event stream of a listing. */
@@ -39,6 +41,15 @@ export {
   type ListingEventInput,
 } from './listing-events';
 /** Opening, closing and ending listings (jobs and buy-now). */
-export { closeAuction, openAuction, overdueListings, type BidsInFlightView, type CloseDeps, type CloseResult } from './close-auction';
+export {
+  closeAuction,
+  closeSecond,
+  openAuction,
+  overdueListings,
+  type BidsInFlightView,
+  type CloseDeps,
+  type CloseResult,
+  type SecondClosed,
+} from './close-auction';
 export { finalizeListing, finalizeListings, type Ending, type Finale } from './finalize-listing';
 export { announceEndingSoon, pushEndingSoon, type EndingSoonResult } from './ending-soon';

@@ -141,7 +141,7 @@ function decideFresh(deps: Pick<Platform, 'config'>, listing: LockedAuction, com
     if (decision.extended) {
       work.events.push({ type: 'auction_extended', payload: { endsAt: new Date(next.endsAt).toISOString() } });
       work.outbox.push(
-        closeJob(listing.id, new Date(next.endsAt)),
+        closeJob(new Date(next.endsAt)),
         endingSoonJob(listing.id, new Date(next.endsAt), deps.config.timing.endingSoonLeadSec),
       );
     }

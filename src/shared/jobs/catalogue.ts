@@ -110,7 +110,9 @@ export const CATALOGUE = {
   'bid.sweep': { queue: 'bids', schema: NoPayload, every: { schedulerId: 'bid-sweep', ms: 5000 } },
   /** Opens a scheduled listing at its start (idempotent). */
   'auction.open': { queue: 'auctions', schema: ListingRef },
-  /** Closes a listing at its end (idempotent; waits for bids in flight). */
+  /** Closes every listing ending within one epoch second (idempotent; waits for bids in flight). */
+  'auction.close_second': { queue: 'auctions', schema: z.object({ second: z.number().int().positive() }) },
+  /** Closes one listing past its end: the overdue sweep's re-drive when its second's job is gone. */
   'auction.close': { queue: 'auctions', schema: ListingRef },
   /** Safety net: re-enqueues open/close for anything overdue. */
   'auction.sweep': { queue: 'auctions', schema: NoPayload, every: { schedulerId: 'auction-sweep', ms: 5000 } },
