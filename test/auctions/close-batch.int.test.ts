@@ -71,4 +71,20 @@ it('closes 40 listings ending together: sold ones get one transaction each, ever
     expect(tx.commissionCents).toBe(commissionCents(listing.startingPriceCents, 600));
     expect(tx.sellerPayoutCents).toBe(listing.startingPriceCents - tx.commissionCents - 199);
   }
+
+  // Winner and seller of each sale, the seller of each unsold one, each once: a close batch's in one
+  // batch job (a listing closed in a batch of its own has a single notification, sent as its own job).
+  type Note = { type: string; userId: string; data: { listingId: string } };
+  const jobs = (await env.deps.db.selectFrom('outbox').select('payload').where('topic', '=', 'job').execute()).map(
+    (r) => r.payload as { name: string; data: Note & { notifications?: Note[] } },
+  );
+  const carried = (j: (typeof jobs)[number]) => (j.name === 'notification.send_batch' ? j.data.notifications! : j.name === 'notification.send' ? [j.data] : []);
+  const ofThese = jobs.map((j) => carried(j).filter((n) => ids.includes(n.data.listingId))).filter((notes) => notes.length > 0);
+  expect(ofThese.flat().map((n) => `${n.type} ${n.data.listingId}`).sort()).toEqual(
+    [
+      ...sold.flatMap((l) => [`won ${l.id}`, `sold ${l.id}`]),
+      ...listings.filter((l) => !sold.includes(l)).map((l) => `unsold ${l.id}`),
+    ].sort(),
+  );
+  expect(ofThese.length).toBeLessThan(10);
 });

@@ -1,4 +1,4 @@
-import { sendNotification } from '../../src/modules/notifications';
+import { sendNotification, sendNotifications } from '../../src/modules/notifications';
 import { pushOutcomeOfError } from '../../src/providers/push/firebase-push';
 import type { PushMessage, PushOutcome, PushSender } from '../../src/providers/push/push';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
@@ -39,6 +39,28 @@ describe('push delivery', () => {
     // Both devices stay registered: a transient error is not a dead token.
     const left = await env.deps.db.selectFrom('devices').select('token').where('userId', '=', user.id).orderBy('token').execute();
     expect(left.map((d) => d.token)).toEqual(['phone-one-token-1', 'phone-two-token-2']);
+  });
+
+  it('a batch delivers every notification it can, fails for the rest, and its retry sends only those', async () => {
+    const [ann, ben, cat] = await Promise.all(['Ann', 'Ben', 'Cat'].map((displayName) => createUser(env.deps, { displayName })));
+    for (const [who, token] of [[ann, 'ann-phone-token-1'], [ben, 'ben-phone-token-1'], [cat, 'cat-phone-token-1']] as const) {
+      expect((await env.http.post('/v1/users/me/devices').set(who.auth).send({ token, platform: 'ios' })).status).toBe(200);
+    }
+    push.failOnceFor.add('ben-phone-token-1');
+    const batch = [ann, ben, cat].map((who) => ({
+      userId: who.id,
+      type: 'lost' as const,
+      dedupeKey: `batch-lost-${who.id}`,
+      text: { key: 'lost_no_sale' as const, params: { listingTitle: 'Lamp' } },
+      data: { listingId: 'l1' },
+    }));
+    await expect(sendNotifications(env.deps, batch)).rejects.toThrow('1 of 3 notifications not delivered: Error: FCM unavailable');
+    expect(await sendNotifications(env.deps, batch)).toEqual({ sent: 1, duplicate: 2 });
+    const tokens = push.sent.map((m) => m.token);
+    for (const token of ['ann-phone-token-1', 'ben-phone-token-1', 'cat-phone-token-1']) expect(tokens.filter((t) => t === token)).toHaveLength(1);
+    const rows = await env.deps.db.selectFrom('notifications').select(['userId', 'deliveredAt']).where('dedupeKey', 'like', 'batch-lost-%').execute();
+    expect(rows).toHaveLength(3);
+    expect(rows.every((r) => r.deliveredAt !== null)).toBe(true);
   });
 
   it('firebase-admin errors: only dead-token codes forget the device; a payload error is rethrown', () => {

@@ -15,7 +15,7 @@ import { notifyFollowersBatch } from './follows';
 export const handlers: HandlerMap = {
   bids: { 'bid.drain': bids.drain, 'bid.sweep': bids.sweep },
   auctions: { 'auction.open': auctions.open, 'auction.close_second': auctions.closeEndingSecond, 'auction.close': auctions.close, 'auction.sweep': auctions.sweep, 'auction.ending_soon': endingSoon, 'auction.ending_soon_push': endingSoonPush, 'offer.expire': offers.expire },
-  notifications: { 'notification.send': notifications.send, 'meetup.remind': meetups.remind, 'listing.notify_followers': notifyFollowersBatch },
+  notifications: { 'notification.send': notifications.send, 'notification.send_batch': notifications.sendBatch, 'meetup.remind': meetups.remind, 'listing.notify_followers': notifyFollowersBatch },
   maintenance: { 'maintenance.cleanup': cleanup, 'maintenance.purge_accounts': purgeAccounts },
   disputes: { 'dispute.escalate': disputes.escalate, 'dispute.sweep': disputes.sweep },
   escrow: {

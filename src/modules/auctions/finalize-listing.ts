@@ -4,7 +4,7 @@ import type { LockedAuction } from './auctions.repository';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { listingRoom } from '../../shared/rooms';
 import { createSales, transactionCreatedMessages, type SaleTerms } from '../transactions';
-import { notificationJob } from '../../shared/jobs';
+import { notificationJobs, type NotificationDraft } from '../../shared/jobs';
 import { activeBidders, markEnded as markEndedRows } from './auctions.repository';
 import { insertListingEvents } from './listing-events.repository';
 
@@ -43,12 +43,15 @@ async function endListings(trx: Trx, config: SaleTerms, endings: Ending[]): Prom
     endings.map((e) => e.listing.id),
   );
   const messages: OutboxMessage[] = [...(await storeEndedEvents(trx, endings))];
+  const notifications: NotificationDraft[] = [];
   for (const { listing, finale } of endings) {
     const sale = sales.get(listing.id);
     if (sale) messages.push(...transactionCreatedMessages(sale, listing.title));
-    messages.push(...endNotifications(listing, finale, bidders.get(listing.id) ?? [], config.timing.paymentDeadlineSec));
+    notifications.push(...endNotifications(listing, finale, bidders.get(listing.id) ?? [], config.timing.paymentDeadlineSec));
   }
-  await writeOutbox(trx, messages);
+  // The whole batch's winners, sellers and losers in as few jobs as possible (a job per recipient
+  // cost ≈ 50 Redis commands each, in the very second thousands of auctions close).
+  await writeOutbox(trx, [...messages, ...notificationJobs(notifications)]);
   return sales;
 }
 
@@ -108,46 +111,28 @@ async function biddersOf(trx: Trx, listingIds: string[]): Promise<Map<string, st
   return byListing;
 }
 
-function endNotifications(listing: LockedAuction, finale: Finale, bidders: string[], paymentDeadlineSec: number): OutboxMessage[] {
-  const key = (who: string, type: string) => `${type}-${listing.id}-${who}`;
+/** Who hears of the end: the seller, the winner (if sold) and every other active bidder. */
+function endNotifications(listing: LockedAuction, finale: Finale, bidders: string[], paymentDeadlineSec: number): NotificationDraft[] {
   const listingTitle = listing.title;
+  const to = (userId: string, type: 'won' | 'sold' | 'unsold' | 'lost', text: NotificationDraft['text'], data: Record<string, unknown>): NotificationDraft => ({
+    userId,
+    type,
+    dedupeKey: `${type}-${listing.id}-${userId}`,
+    text,
+    data,
+  });
   const data = { listingId: listing.id };
   if (!finale.sold) {
     return [
-      notificationJob({
-        userId: listing.sellerId,
-        type: 'unsold',
-        dedupeKey: key(listing.sellerId, 'unsold'),
-        text: { key: 'unsold', params: { listingTitle } },
-        data,
-      }),
-      ...bidders.map((b) =>
-        notificationJob({ userId: b, type: 'lost', dedupeKey: key(b, 'lost'), text: { key: 'lost_no_sale', params: { listingTitle } }, data }),
-      ),
+      to(listing.sellerId, 'unsold', { key: 'unsold', params: { listingTitle } }, data),
+      ...bidders.map((b) => to(b, 'lost', { key: 'lost_no_sale', params: { listingTitle } }, data)),
     ];
   }
   const priceCents = finale.priceCents;
   const sale = { ...data, priceCents };
   return [
-    notificationJob({
-      userId: finale.buyerId,
-      type: 'won',
-      dedupeKey: key(finale.buyerId, 'won'),
-      text: { key: 'won', params: { listingTitle, priceCents, paymentDeadlineSec } },
-      data: sale,
-    }),
-    notificationJob({
-      userId: listing.sellerId,
-      type: 'sold',
-      dedupeKey: key(listing.sellerId, 'sold'),
-      text: { key: 'sold', params: { listingTitle, priceCents } },
-      data: sale,
-    }),
-    ...bidders
-      .filter((b) => b !== finale.buyerId)
-      .map((b) =>
-        notificationJob({ userId: b, type: 'lost', dedupeKey: key(b, 'lost'), text: { key: 'lost', params: { listingTitle, priceCents } }, data }),
-      ),
+    to(finale.buyerId, 'won', { key: 'won', params: { listingTitle, priceCents, paymentDeadlineSec } }, sale),
+    to(listing.sellerId, 'sold', { key: 'sold', params: { listingTitle, priceCents } }, sale),
+    ...bidders.filter((b) => b !== finale.buyerId).map((b) => to(b, 'lost', { key: 'lost', params: { listingTitle, priceCents } }, data)),
   ];
 }
-

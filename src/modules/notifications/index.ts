@@ -1,7 +1,7 @@
 /** Public surface of the notifications module: in-app notifications, push devices, and their delivery. */
 
 /** Delivering one notification (the `notification.send` job): in-app row, socket event, push, SMS. */
-export { sendNotification, type SendDeps } from './send-notification';
+export { sendNotification, sendNotifications, type SendDeps } from './send-notification';
 
 /** The types that are also texted (SPEC §7), subject to the user's preferences. */
 export { SMS_TYPES } from './preferences';

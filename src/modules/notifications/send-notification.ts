@@ -52,6 +52,32 @@ export async function sendNotification(deps: SendDeps, n: NotificationInput): Pr
   return 'sent';
 }
 
+/** How many of a batch's notifications are delivered at once (each is a few round trips). */
+const BATCH_CONCURRENCY = 8;
+
+/**
+ * Delivers a batch of notifications, each as `sendNotification` does. Every one is attempted even
+ * if others fail; then, if any failed, it throws so the job retries, and the retry finds the
+ * delivered ones by their dedupe keys ('duplicate') and sends only the rest.
+ */
+export async function sendNotifications(deps: SendDeps, batch: NotificationInput[]): Promise<{ sent: number; duplicate: number }> {
+  const outcomes: Array<'sent' | 'duplicate'> = [];
+  const failures: unknown[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < batch.length) {
+      const n = batch[next++];
+      await sendNotification(deps, n).then(
+        (outcome) => outcomes.push(outcome),
+        (err: unknown) => failures.push(err),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, batch.length) }, lane));
+  if (failures.length) throw new AggregateError(failures, `${failures.length} of ${batch.length} notifications not delivered: ${String(failures[0])}`);
+  return { sent: outcomes.filter((o) => o === 'sent').length, duplicate: outcomes.filter((o) => o === 'duplicate').length };
+}
+
 /** Where the notification goes and what it says there (English for an account that is gone: only the row is written). */
 async function address(deps: SendDeps, n: NotificationInput): Promise<Addressed> {
   const { contact, saved, deviceTokens } = await recipientOf(deps.db, n.userId);

@@ -94,6 +94,9 @@ const NotificationSend = z.object({
   pushThrottle: z.object({ key: z.string().min(1), windowSec: z.number().int().positive() }).optional(),
 });
 
+/** The most notifications one `notification.send_batch` job carries. */
+export const NOTIFICATION_BATCH_MAX = 100;
+
 interface JobSpec {
   queue: string;
   schema: z.ZodType<object>;
@@ -122,6 +125,10 @@ export const CATALOGUE = {
   'auction.ending_soon_push': { queue: 'auctions', schema: ListingRef },
   /** Delivers one notification (in-app row, socket, push, SMS) exactly once per dedupe key. */
   'notification.send': { queue: 'notifications', schema: NotificationSend },
+  // One job instead of one per recipient (a BullMQ job is ≈ 50 Redis commands); retried as a whole,
+  // the dedupe keys make a retry skip what was already delivered.
+  /** Delivers many notifications of one event (e.g. auctions closed together), each as `notification.send` would. */
+  'notification.send_batch': { queue: 'notifications', schema: z.object({ notifications: z.array(NotificationSend).min(1).max(NOTIFICATION_BATCH_MAX) }) },
   /** Tells one batch of a seller's followers about a listing just published, then queues the next batch. */
   'listing.notify_followers': { queue: 'notifications', schema: ListingRef.extend({ afterFollowerId: z.uuid().optional() }) },
   /** Reminds both parties of an accepted meetup (a no-op unless it is still the same accepted meetup). */

@@ -1,5 +1,5 @@
 import { jobFor, type OutboxJob } from '../outbox';
-import type { JobPayload, NOTIFICATION_TYPES } from './catalogue';
+import { NOTIFICATION_BATCH_MAX, type JobPayload, type NOTIFICATION_TYPES } from './catalogue';
 import type { TextRef } from './notification-texts';
 import { jobId } from './queues';
 
@@ -21,4 +21,17 @@ export const notificationPayload = (n: NotificationDraft): NotificationInput => 
  */
 export function notificationJob(n: NotificationDraft): OutboxJob<'notification.send'> {
   return jobFor('notification.send', { ...n }, { jobId: jobId('notify', n.dedupeKey) });
+}
+
+/**
+ * Outbox messages that deliver many notifications of one event: a single one as `notificationJob`,
+ * more as `notification.send_batch` jobs of up to NOTIFICATION_BATCH_MAX each (their job id is the
+ * outbox row's, so a re-published row is still one job).
+ */
+export function notificationJobs(drafts: NotificationDraft[]): Array<OutboxJob<'notification.send' | 'notification.send_batch'>> {
+  if (drafts.length <= 1) return drafts.map(notificationJob);
+  const jobs: Array<OutboxJob<'notification.send_batch'>> = [];
+  for (let i = 0; i < drafts.length; i += NOTIFICATION_BATCH_MAX)
+    jobs.push(jobFor('notification.send_batch', { notifications: drafts.slice(i, i + NOTIFICATION_BATCH_MAX).map(notificationPayload) }));
+  return jobs;
 }
