@@ -15,7 +15,7 @@ const listingJobOpts = (idPrefix: string, listingId: string, at: Date, runAt: nu
 export const CLOSE_LEAD_MS = 300;
 
 /** The epoch second an end time falls in: the key of the close job that closes it. */
-export const closeSecondOf = (endsAt: Date): number => Math.floor(endsAt.getTime() / 1000);
+const closeSecondOf = (endsAt: Date): number => Math.floor(endsAt.getTime() / 1000);
 
 /**
  * The delayed job that closes every listing ending within the second of `endsAt`. One job per

@@ -96,20 +96,23 @@ export async function closeSecond(deps: CloseDeps, second: number): Promise<Seco
   const from = new Date(second * 1000);
   const to = new Date(second * 1000 + 1000);
   const started = new Set<string>();
-  const closes: Array<Promise<CloseResult>> = [];
+  // Settled as they finish: a close failing while the job still waits for the second must not be
+  // an unhandled rejection.
+  const closes: Array<Promise<PromiseSettledResult<CloseResult>>> = [];
   const startNew = async () => {
     for (const listing of await activeEndingBetween(deps.db, from, to)) {
       if (started.has(listing.id)) continue;
       started.add(listing.id);
       // Each starts CLOSE_LEAD_MS before its own end, as a job of its own would have.
       const lead = listing.endsAt!.getTime() - CLOSE_LEAD_MS - Date.now();
-      closes.push(sleep(lead).then(() => closeAuction(deps, listing.id, listing)));
+      const close = sleep(lead).then(() => closeAuction(deps, listing.id, listing));
+      closes.push(close.then((value) => ({ status: 'fulfilled', value }), (reason: unknown) => ({ status: 'rejected', reason })));
     }
   };
   await startNew();
   await sleep(to.getTime() + SECOND_SETTLE_MS - Date.now());
   await startNew();
-  const results = await Promise.allSettled(closes);
+  const results = await Promise.all(closes);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
   const closed = results.filter((r) => r.status === 'fulfilled' && r.value === 'closed').length;

@@ -23,7 +23,6 @@ export {
   DEFAULT_ENDING_SOON_LEAD_SEC,
   ENDING_SOON_PUSH_LEAD_MS,
   closeJob,
-  closeSecondOf,
   endingSoonJob,
   endingSoonPushJob,
   jobsForPublishedListing,
