@@ -87,7 +87,9 @@ describe('the deadline while the close runs', () => {
     const sweepCloses = (await ctx.env.deps.queues.auctions.getJobs(['completed'])).filter(
       (j) => j.name === 'auction.close' && (j.data as { listingId: string }).listingId === listing.id && j.id !== closeIds[1],
     );
-    expect([...returned, ...sweepCloses.map((j) => j.returnvalue)].filter((r) => r === 'closed')).toHaveLength(1);
+    // At most one job reports it: a second's job killed right after its close committed is retried and
+    // finds nothing left. Finalized exactly once is checked below (one transaction, one auction_ended).
+    expect([...returned, ...sweepCloses.map((j) => j.returnvalue)].filter((r) => r === 'closed').length).toBeLessThanOrEqual(1);
     // The killed process's close job, unless it finished in the instant before the kill landed, was
     // taken over after its lock expired (BullMQ stalled-job check).
     const victimJob = victimJobId ? await ctx.env.deps.queues.auctions.getJob(victimJobId) : undefined;
