@@ -39,6 +39,7 @@ it('closes 40 listings ending together: sold ones get one transaction each, ever
       .execute();
   }
 
+  const closing = Date.now();
   const results = await Promise.all([...listings, ...listings.slice(0, 5)].map((l) => closeAuction(env.deps, l.id)));
   expect(results.filter((r) => r === 'closed')).toHaveLength(40);
   expect(results.filter((r) => r !== 'closed').every((r) => r === 'not_active')).toBe(true);
@@ -76,7 +77,7 @@ it('closes 40 listings ending together: sold ones get one transaction each, ever
   // batch job (a listing closed in a batch of its own has a single notification, sent as its own job).
   type Note = { type: string; userId: string; data: { listingId: string } };
   const jobs = (await env.deps.db.selectFrom('outbox').select('payload').where('topic', '=', 'job').execute()).map(
-    (r) => r.payload as { name: string; data: Note & { notifications?: Note[] } },
+    (r) => r.payload as { name: string; data: Note & { notifications?: Note[] }; runAt?: number },
   );
   const carried = (j: (typeof jobs)[number]) => (j.name === 'notification.send_batch' ? j.data.notifications! : j.name === 'notification.send' ? [j.data] : []);
   const ofThese = jobs.map((j) => carried(j).filter((n) => ids.includes(n.data.listingId))).filter((notes) => notes.length > 0);
@@ -87,4 +88,7 @@ it('closes 40 listings ending together: sold ones get one transaction each, ever
     ].sort(),
   );
   expect(ofThese.length).toBeLessThan(10);
+  // They wait CLOSE_NOTIFY_DELAY_MS after their batch, so a busy second's closes come first.
+  const notificationJobs = jobs.filter((j) => carried(j).some((n) => ids.includes(n.data.listingId)));
+  for (const job of notificationJobs) expect(job.runAt).toBeGreaterThanOrEqual(closing + env.deps.config.timing.closeNotifyDelayMs);
 });

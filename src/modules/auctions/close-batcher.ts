@@ -104,7 +104,9 @@ async function finalizeBatch(
         results.set(listing.id, 'closed');
       }
     }
-    await finalizeListings(trx, deps.config, endings);
+    // The closes of a busy second come first: their pushes and SMS wait until the burst is over,
+    // while the `auction_ended` events (what a watching app shows) go out at once.
+    await finalizeListings(trx, deps.config, endings, { notifyAt: Date.now() + deps.config.timing.closeNotifyDelayMs });
     return results;
   });
 }

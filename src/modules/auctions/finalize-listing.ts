@@ -27,14 +27,20 @@ export async function finalizeListing(trx: Trx, config: SaleTerms, listing: Lock
  * for each sale, the `auction_ended` listing event, and notifications to winner, seller and the
  * other bidders — in a fixed number of statements however many listings end together, because
  * thousands of auctions can end in the same second. Returns listing id → transaction id (or null).
+ * `notifyAt` (epoch ms): the notifications are sent no earlier (the events still go at once).
  */
-export async function finalizeListings(trx: Trx, config: SaleTerms, endings: Ending[]): Promise<Map<string, string | null>> {
-  const sales = await endListings(trx, config, endings);
+export async function finalizeListings(
+  trx: Trx,
+  config: SaleTerms,
+  endings: Ending[],
+  options: { notifyAt?: number } = {},
+): Promise<Map<string, string | null>> {
+  const sales = await endListings(trx, config, endings, options.notifyAt);
   return new Map(endings.map((e) => [e.listing.id, sales.get(e.listing.id)?.id ?? null]));
 }
 
 /** The work of `finalizeListings`; returns listing id → created transaction for the sold ones. */
-async function endListings(trx: Trx, config: SaleTerms, endings: Ending[]): Promise<Map<string, Transaction>> {
+async function endListings(trx: Trx, config: SaleTerms, endings: Ending[], notifyAt?: number): Promise<Map<string, Transaction>> {
   if (endings.length === 0) return new Map();
   await markEnded(trx, endings);
   const sales = await createTransactions(trx, config, endings);
@@ -51,7 +57,7 @@ async function endListings(trx: Trx, config: SaleTerms, endings: Ending[]): Prom
   }
   // The whole batch's winners, sellers and losers in as few jobs as possible (a job per recipient
   // cost ≈ 50 Redis commands each, in the very second thousands of auctions close).
-  await writeOutbox(trx, [...messages, ...notificationJobs(notifications)]);
+  await writeOutbox(trx, [...messages, ...notificationJobs(notifications, notifyAt)]);
   return sales;
 }
 

@@ -26,4 +26,12 @@ describe('notificationJobs', () => {
     // The outbox row's id becomes the job id, so a re-published row is still one job.
     expect(jobs.every((j) => j.jobId === undefined)).toBe(true);
   });
+
+  it('holds every job, single or batch, until runAt when one is given', () => {
+    const runAt = Date.now() + 1000;
+    expect(notificationJobs([draft(1)], runAt)).toEqual([{ ...notificationJob(draft(1)), runAt }]);
+    const batch = notificationJobs([draft(1), draft(2)], runAt);
+    expect(batch.map((j) => j.runAt)).toEqual([runAt]);
+    expect(notificationJobs([draft(1), draft(2)])[0].runAt).toBeUndefined();
+  });
 });
