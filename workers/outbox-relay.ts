@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import type { Deps } from '../src/composition';
 import { addParsedBulk, type ParsedJob } from '../src/shared/jobs';
 import { OUTBOX_CHANNEL, parseOutboxRow, type RelayedMessage } from '../src/shared/outbox';
-import { claimOutboxBatch, markOutboxFailed, markOutboxPublished, tryLockOutboxPublishing } from '../src/shared/outbox.repository';
+import { claimOutboxBatchIfFree, markOutboxFailed, markOutboxPublished } from '../src/shared/outbox.repository';
 import { trackedEmitter } from '../src/shared/socket-emitter';
 
 const BATCH = 200;
@@ -141,8 +141,8 @@ export class OutboxRelay {
   /** One batch under the publishing lock: its row count, or 'busy' when another relay is publishing. */
   private async drainBatch(): Promise<number | 'busy'> {
     return this.deps.db.transaction().execute(async (trx) => {
-      if (!(await tryLockOutboxPublishing(trx))) return 'busy';
-      const rows = await claimOutboxBatch(trx, BATCH);
+      const rows = await claimOutboxBatchIfFree(trx, BATCH);
+      if (rows === 'busy') return 'busy';
       if (rows.length === 0) return 0;
       const published: string[] = [];
       const jobs: ParsedJob[] = [];

@@ -20,29 +20,29 @@ export function outboxRowsInsert(trx: Trx, rows: Array<{ topic: string; payload:
  * One relay at a time publishes: the transaction-scoped lock is taken before claiming and released by
  * the commit that marks the batch published, so however many relays run, rows leave in `id` order —
  * which, for the events of one listing, is their `seq` order (both are taken under the listing's lock).
- * False when another relay holds it (that relay is draining; it will see the rows too).
+ * Takes the lock and, if it got it, up to `limit` publishable rows (not published, not failed, due),
+ * oldest first, locked for this transaction, in one round trip. 'busy' when another relay holds the
+ * lock (that relay is draining; it will see the rows too).
+ *
+ * One statement is safe although its snapshot predates the lock: a row the previous holder marked
+ * published after that snapshot is re-read by FOR UPDATE at its latest version and no longer matches;
+ * a row committed after it is left to the next pass (its commit's NOTIFY wakes the relay again).
  */
-export async function tryLockOutboxPublishing(trx: Trx): Promise<boolean> {
-  const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext('biddt:outbox-relay')) AS locked`.execute(trx);
-  return rows[0]?.locked === true;
-}
-
-/**
- * Up to `limit` publishable rows (not published, not failed, due), oldest first, locked for this
- * transaction; rows another relay holds are skipped, not waited for.
- */
-export async function claimOutboxBatch(trx: Trx, limit: number): Promise<Array<{ id: string; payload: unknown }>> {
-  return trx
-    .selectFrom('outbox')
-    .select(['id', 'payload'])
-    .where('publishedAt', 'is', null)
-    .where('failedAt', 'is', null)
-    .where('availableAt', '<=', sql<Date>`now()`)
-    .orderBy('id')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked()
-    .execute();
+export async function claimOutboxBatchIfFree(trx: Trx, limit: number): Promise<'busy' | Array<{ id: string; payload: unknown }>> {
+  // A volatile function keeps the CTE from being inlined: the lock is tried exactly once.
+  const { rows } = await sql<{ locked: boolean; id: string | null; payload: unknown }>`
+    WITH publishing AS (SELECT pg_try_advisory_xact_lock(hashtext('biddt:outbox-relay')) AS locked)
+    SELECT publishing.locked, batch.id, batch.payload
+      FROM publishing
+      LEFT JOIN LATERAL (
+        SELECT id, payload FROM outbox
+         WHERE publishing.locked AND published_at IS NULL AND failed_at IS NULL AND available_at <= now()
+         ORDER BY id
+         LIMIT ${limit}
+           FOR UPDATE SKIP LOCKED
+      ) AS batch ON true`.execute(trx);
+  if (rows[0]?.locked !== true) return 'busy';
+  return rows.flatMap((r) => (r.id === null ? [] : [{ id: r.id, payload: r.payload }]));
 }
 
 /** Sets a malformed row aside with the reason; it is never retried. */

@@ -6,6 +6,7 @@ import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { createDeps, type Deps } from '../../src/composition';
 import { loadConfig } from '../../src/config/config';
 import { eventFor, jobFor, writeOutbox } from '../../src/shared/outbox';
+import { claimOutboxBatchIfFree, markOutboxPublished } from '../../src/shared/outbox.repository';
 import { closeRedis, createRedis, type Redis } from '../../src/shared/redis';
 import { listingRoom } from '../../src/shared/rooms';
 import { socketKey } from '../../src/shared/socket-key';
@@ -93,6 +94,29 @@ describe('outbox relay', () => {
       await deps.close();
       await pg.close();
     }
+  });
+
+  it('claims a batch only while no other relay holds the publishing lock, and never a row already published', async () => {
+    const listingId = randomUUID();
+    await commitEvents(env.deps, listingId, [1, 2]);
+    const other = await env.sibling();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let claimedFirst: string[] = [];
+    const first = env.deps.db.transaction().execute(async (trx) => {
+      const rows = await claimOutboxBatchIfFree(trx, 500);
+      if (rows === 'busy') throw new Error('the first relay found the lock taken');
+      claimedFirst = rows.map((r) => r.id);
+      await held;
+      await markOutboxPublished(trx, claimedFirst);
+    });
+    await until(() => claimedFirst.length > 0, 5_000, 'the first claim');
+    expect(await other.db.transaction().execute((trx) => claimOutboxBatchIfFree(trx, 500))).toBe('busy');
+    release();
+    await first;
+    const next = await other.db.transaction().execute((trx) => claimOutboxBatchIfFree(trx, 500));
+    expect(next).not.toBe('busy');
+    expect((next as Array<{ id: string }>).filter((r) => claimedFirst.includes(r.id))).toEqual([]);
   });
 
   it('publishes the events of each listing in seq order with three relays running at once', async () => {
