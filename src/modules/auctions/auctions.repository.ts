@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Trx } from '../../../db/connection';
-import type { Database, Listing } from '../../../db/schema';
+import type { PendingWrite } from '../../../db/writes';
+import type { Database, Listing, ListingStatus } from '../../../db/schema';
 import { AUCTION_STATE_COLUMNS, auctionStateColumns, type AuctionStateRow } from './auction-state';
 import type { AuctionState } from './engine/engine';
 
@@ -140,17 +141,31 @@ export async function watchersAndBidders(trx: Trx, listingId: string): Promise<s
   return (await watchers.union(bidders).execute()).map((r) => r.userId);
 }
 
-/** One UPDATE for all: status, winner, end time, and the seq taken by the `auction_ended` event. */
-export async function markEnded(
+/**
+ * One UPDATE for all: status, winner, end time, and the seq taken by the `auction_ended` event.
+ * Built, not executed: the close batch folds it with its other writes into one statement. The
+ * winners go as one JSON object (listing id → winner) so the statement has three parameters however
+ * many listings end.
+ */
+export function endedListingsWrite(
   trx: Trx,
   rows: Array<{ listingId: string; status: 'ended_sold' | 'ended_unsold'; winnerId: string | null }>,
-): Promise<void> {
-  const values = rows.map((r) => sql`(${r.listingId}::uuid, ${r.status}, ${r.winnerId}::uuid)`);
-  await sql`
-    UPDATE listings AS l
-       SET status = v.status, winner_id = v.winner_id, ended_at = now(), event_seq = l.event_seq + 1
-      FROM (VALUES ${sql.join(values)}) AS v (id, status, winner_id)
-     WHERE l.id = v.id`.execute(trx);
+): PendingWrite {
+  const sold = rows.filter((r) => r.status === 'ended_sold').map((r) => r.listingId);
+  const winners = Object.fromEntries(rows.flatMap((r) => (r.winnerId ? [[r.listingId, r.winnerId]] : [])));
+  return trx
+    .updateTable('listings')
+    .set({
+      status: sql<ListingStatus>`CASE WHEN id = ANY(${sold}::uuid[]) THEN 'ended_sold' ELSE 'ended_unsold' END`,
+      winnerId: sql<string | null>`(${JSON.stringify(winners)}::jsonb ->> id::text)::uuid`,
+      endedAt: sql<Date>`now()`,
+      eventSeq: sql<string>`event_seq + 1`,
+    })
+    .where(
+      'id',
+      'in',
+      rows.map((r) => r.listingId),
+    );
 }
 
 /** Active (not retracted) bidders of each listing (read of the bidding module's table). */

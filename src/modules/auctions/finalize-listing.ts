@@ -1,12 +1,13 @@
 import type { Trx } from '../../../db/connection';
 import type { Transaction } from '../../../db/schema';
 import type { LockedAuction } from './auctions.repository';
-import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
+import { executeWrites } from '../../../db/writes';
+import { outboxWrites, type OutboxMessage } from '../../shared/outbox';
 import { listingRoom } from '../../shared/rooms';
 import { createSales, transactionCreatedMessages, type SaleTerms } from '../transactions';
 import { notificationJobs, type NotificationDraft } from '../../shared/jobs';
-import { activeBidders, markEnded as markEndedRows } from './auctions.repository';
-import { insertListingEvents } from './listing-events.repository';
+import { activeBidders, endedListingsWrite } from './auctions.repository';
+import { listingEventsInsert } from './listing-events.repository';
 
 export type Finale = { sold: true; buyerId: string; priceCents: number; source: 'auction' | 'buy_now' } | { sold: false };
 
@@ -39,38 +40,44 @@ export async function finalizeListings(
   return new Map(endings.map((e) => [e.listing.id, sales.get(e.listing.id)?.id ?? null]));
 }
 
-/** The work of `finalizeListings`; returns listing id → created transaction for the sold ones. */
+/**
+ * The work of `finalizeListings`; returns listing id → created transaction for the sold ones. Four
+ * round trips however many listings end: the sales (their ids and deadlines are needed for the
+ * outbox), the bidders to notify, then every write in one statement. The bidders are read after
+ * the caller's lock, not with it: a statement's snapshot predates its wait for the lock, and a bid
+ * batch committed during that wait may have added a bidder.
+ */
 async function endListings(trx: Trx, config: SaleTerms, endings: Ending[], notifyAt?: number): Promise<Map<string, Transaction>> {
   if (endings.length === 0) return new Map();
-  await markEnded(trx, endings);
   const sales = await createTransactions(trx, config, endings);
   const bidders = await biddersOf(
     trx,
     endings.map((e) => e.listing.id),
   );
-  const messages: OutboxMessage[] = [...(await storeEndedEvents(trx, endings))];
+  const ended = endedEvents(endings);
+  const messages: OutboxMessage[] = [...ended.messages];
   const notifications: NotificationDraft[] = [];
   for (const { listing, finale } of endings) {
     const sale = sales.get(listing.id);
     if (sale) messages.push(...transactionCreatedMessages(sale, listing.title));
     notifications.push(...endNotifications(listing, finale, bidders.get(listing.id) ?? [], config.timing.paymentDeadlineSec));
   }
-  // The whole batch's winners, sellers and losers in as few jobs as possible (a job per recipient
+  // Different tables, none reading another's rows: safe as one statement (see executeWrites). The
+  // whole batch's winners, sellers and losers go in as few jobs as possible (a job per recipient
   // cost ≈ 50 Redis commands each, in the very second thousands of auctions close).
-  await writeOutbox(trx, [...messages, ...notificationJobs(notifications, notifyAt)]);
+  await executeWrites(trx, [
+    endedListingsWrite(
+      trx,
+      endings.map(({ listing, finale }) => ({
+        listingId: listing.id,
+        status: finale.sold ? 'ended_sold' : 'ended_unsold',
+        winnerId: finale.sold ? finale.buyerId : null,
+      })),
+    ),
+    listingEventsInsert(trx, ended.rows),
+    ...outboxWrites(trx, [...messages, ...notificationJobs(notifications, notifyAt)]),
+  ]);
   return sales;
-}
-
-/** One UPDATE for all: status, winner, end time, and the seq taken by the `auction_ended` event. */
-async function markEnded(trx: Trx, endings: Ending[]): Promise<void> {
-  await markEndedRows(
-    trx,
-    endings.map(({ listing, finale }) => ({
-      listingId: listing.id,
-      status: finale.sold ? 'ended_sold' : 'ended_unsold',
-      winnerId: finale.sold ? finale.buyerId : null,
-    })),
-  );
 }
 
 /** The sales of the sold listings, created by the transactions module inside this transaction. */
@@ -91,8 +98,8 @@ function createTransactions(trx: Trx, config: SaleTerms, endings: Ending[]) {
   return createSales(trx, config, sold);
 }
 
-/** The `auction_ended` events at the seq `markEnded` reserved (the row's seq + 1, under its lock). */
-async function storeEndedEvents(trx: Trx, endings: Ending[]): Promise<OutboxMessage[]> {
+/** The `auction_ended` events at the seq the end takes (the row's seq + 1, read under its lock). */
+function endedEvents(endings: Ending[]) {
   const events = endings.map(({ listing, finale }) => {
     const seq = Number(listing.eventSeq) + 1;
     const payload = {
@@ -103,11 +110,10 @@ async function storeEndedEvents(trx: Trx, endings: Ending[]): Promise<OutboxMess
     };
     return { listingId: listing.id, seq, payload };
   });
-  await insertListingEvents(
-    trx,
-    events.map((e) => ({ listingId: e.listingId, seq: e.seq, type: 'auction_ended', payload: JSON.stringify(e.payload) })),
-  );
-  return events.map((e) => ({ kind: 'event', rooms: [listingRoom(e.listingId)], event: 'auction_ended', data: e.payload }));
+  return {
+    rows: events.map((e) => ({ listingId: e.listingId, seq: e.seq, type: 'auction_ended', payload: JSON.stringify(e.payload) })),
+    messages: events.map((e): OutboxMessage => ({ kind: 'event', rooms: [listingRoom(e.listingId)], event: 'auction_ended', data: e.payload })),
+  };
 }
 
 async function biddersOf(trx: Trx, listingIds: string[]): Promise<Map<string, string[]>> {

@@ -22,7 +22,12 @@ export async function insertListingEvents(
   trx: Trx,
   rows: Array<{ listingId: string; seq: number; type: string; payload: string }>,
 ): Promise<void> {
-  await trx.insertInto('listingEvents').values(rows).execute();
+  await listingEventsInsert(trx, rows).execute();
+}
+
+/** The insert of `insertListingEvents`, built for a caller that folds it with its other writes (`executeWrites`). */
+export function listingEventsInsert(trx: Trx, rows: Array<{ listingId: string; seq: number; type: string; payload: string }>): PendingWrite {
+  return trx.insertInto('listingEvents').values(rows);
 }
 
 /** Status of a listing that is not soft-deleted (only published listings have a public stream). */
