@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Deps } from './composition';
 import { mountQueueBoard } from './http/admin-queues';
@@ -11,6 +10,7 @@ import { mountConsole } from './http/console-assets';
 import { createMetrics } from './http/metrics';
 import { metricsAccess, metricsRefusal } from './shared/metrics-endpoint';
 import { mountRoutes } from './http/mount';
+import { requestLog } from './http/request-log';
 import { buildOpenApiDocument } from './http/openapi';
 import { errorHandler, notFoundHandler } from './http/problem';
 import './http/types';
@@ -41,17 +41,7 @@ export function buildApp(deps: Deps): Express {
     res.setHeader('X-Request-Id', req.id);
     next();
   });
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req) => (req as express.Request).id,
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLog(deps.logger, (url) => url === '/health' || url === '/metrics'));
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(cors({ origin: deps.config.corsOrigins === '*' ? true : deps.config.corsOrigins, exposedHeaders: ['Retry-After', 'X-Request-Id'] }));
   const metrics = createMetrics(deps.db);
