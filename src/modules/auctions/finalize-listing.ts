@@ -41,9 +41,9 @@ export async function finalizeListings(
 }
 
 /**
- * The work of `finalizeListings`; returns listing id → created transaction for the sold ones. Four
- * round trips however many listings end: the sales (their ids and deadlines are needed for the
- * outbox), the bidders to notify, then every write in one statement. The bidders are read after
+ * The work of `finalizeListings`; returns listing id → created transaction for the sold ones. Three
+ * round trips after the caller's lock, however many listings end: the sales (their ids and
+ * deadlines are needed for the outbox), the bidders to notify, then every write in one statement. The bidders are read after
  * the caller's lock, not with it: a statement's snapshot predates its wait for the lock, and a bid
  * batch committed during that wait may have added a bidder.
  */
