@@ -85,10 +85,11 @@ export interface Config {
     bidWaitMs: number;
     bidDrainLingerMs: number;
     /**
-     * A close batch's notifications wait this long after its commit, so that when thousands of
-     * auctions end in one second their fan-out does not compete with the closes still to come.
+     * A close batch's jobs (notifications, payment reminder and deadline) are queued this long after
+     * its commit, so that when thousands of auctions end in one second their queueing and fan-out do
+     * not compete with the closes still to come.
      */
-    closeNotifyDelayMs: number;
+    closeJobsDelayMs: number;
     /** An anonymous browse page is answered from memory for this long after it was read (0 = never). */
     browseCacheMs: number;
     shutdownTimeoutMs: number;
@@ -244,7 +245,7 @@ function toConfig(e: Env): Config {
       endingSoonLeadSec: e.ENDING_SOON_LEAD_SEC,
       bidWaitMs: e.BID_WAIT_MS,
       bidDrainLingerMs: e.BID_DRAIN_LINGER_MS,
-      closeNotifyDelayMs: e.CLOSE_NOTIFY_DELAY_MS,
+      closeJobsDelayMs: e.CLOSE_JOBS_DELAY_MS,
       browseCacheMs: e.BROWSE_CACHE_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,

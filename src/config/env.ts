@@ -148,8 +148,8 @@ export const envSchema = z
     BID_WAIT_MS: int(2000),
     // A drain that ran dry waits this long for the listing's next bid before ending (0 = ends at once).
     BID_DRAIN_LINGER_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(5000).default(1000)),
-    // A close batch's notifications (won, sold, lost…) are sent this long after its commit (0 = at once).
-    CLOSE_NOTIFY_DELAY_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(60000).default(1000)),
+    // A close batch's jobs (notifications, payment reminder and deadline) are queued this long after its commit (0 = at once).
+    CLOSE_JOBS_DELAY_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(60000).default(1000)),
     // Anonymous browse pages are shared for this long (0 = never cached).
     BROWSE_CACHE_MS: int(1000),
     SHUTDOWN_TIMEOUT_MS: int(10000),

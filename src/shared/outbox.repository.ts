@@ -10,9 +10,10 @@ export const OUTBOX_CHANNEL = 'outbox';
 
 /**
  * Appends rows (built, not executed: the caller may fold it with other writes). The insert wakes the
- * relay by itself: a statement trigger NOTIFYs OUTBOX_CHANNEL, delivered only on commit.
+ * relay by itself: a statement trigger NOTIFYs OUTBOX_CHANNEL, delivered only on commit. A row with
+ * `availableAt` is relayed no earlier (by the relay's poll once it is due); the others at once.
  */
-export function outboxRowsInsert(trx: Trx, rows: Array<{ topic: string; payload: string }>): PendingWrite {
+export function outboxRowsInsert(trx: Trx, rows: Array<{ topic: string; payload: string; availableAt?: Date }>): PendingWrite {
   return trx.insertInto('outbox').values(rows);
 }
 

@@ -103,14 +103,19 @@ export async function writeOutbox(trx: Trx, messages: OutboxMessage[]): Promise<
   await executeWrites(trx, outboxWrites(trx, messages));
 }
 
-/** The statements of `writeOutbox`, built for a caller that folds them with its own writes (`executeWrites`). */
-export function outboxWrites(trx: Trx, all: OutboxMessage[]): PendingWrite[] {
+/**
+ * The statements of `writeOutbox`, built for a caller that folds them with its own writes (`executeWrites`).
+ * `jobsNotBefore`: the jobs are handed to BullMQ no earlier (the events still go at once), so that
+ * a burst's socket events are not queued behind its jobs (see the close batcher).
+ */
+export function outboxWrites(trx: Trx, all: OutboxMessage[], options: { jobsNotBefore?: Date } = {}): PendingWrite[] {
   const messages = withoutRepeatedJobs(all);
   if (messages.length === 0) return [];
   const intents = messages.flatMap((m) => (m.kind === 'job' && isMoneyIntentJob(m.name) ? [moneyIntentOf(m.name, m.data as never)] : []));
+  const held = options.jobsNotBefore;
   const rows = outboxRowsInsert(
     trx,
-    messages.map((m) => ({ topic: m.kind, payload: JSON.stringify(m) })),
+    messages.map((m) => ({ topic: m.kind, payload: JSON.stringify(m), ...(held && m.kind === 'job' ? { availableAt: held } : {}) })),
   );
   return intents.length ? [moneyIntentsUpsert(trx, intents), rows] : [rows];
 }

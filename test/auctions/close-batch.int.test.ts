@@ -76,19 +76,38 @@ it('closes 40 listings ending together: sold ones get one transaction each, ever
   // Winner and seller of each sale, the seller of each unsold one, each once: a close batch's in one
   // batch job (a listing closed in a batch of its own has a single notification, sent as its own job).
   type Note = { type: string; userId: string; data: { listingId: string } };
-  const jobs = (await env.deps.db.selectFrom('outbox').select('payload').where('topic', '=', 'job').execute()).map(
-    (r) => r.payload as { name: string; data: Note & { notifications?: Note[] }; runAt?: number },
-  );
-  const carried = (j: (typeof jobs)[number]) => (j.name === 'notification.send_batch' ? j.data.notifications! : j.name === 'notification.send' ? [j.data] : []);
+  const outbox = await env.deps.db
+    .selectFrom('outbox')
+    .select(['topic', 'payload', 'availableAt', 'createdAt'])
+    .where('createdAt', '>=', new Date(closing - 1000))
+    .execute();
+  const jobs = outbox.filter((r) => r.topic === 'job').map((r) => r.payload as { name: string; data: Note & { notifications?: Note[] } });
+  const carried = (j: (typeof jobs)[number]) =>
+    j.name === 'notification.send_batch' ? j.data.notifications! : j.name === 'notification.send' ? [j.data] : [];
   const ofThese = jobs.map((j) => carried(j).filter((n) => ids.includes(n.data.listingId))).filter((notes) => notes.length > 0);
-  expect(ofThese.flat().map((n) => `${n.type} ${n.data.listingId}`).sort()).toEqual(
+  expect(
+    ofThese
+      .flat()
+      .map((n) => `${n.type} ${n.data.listingId}`)
+      .sort(),
+  ).toEqual(
     [
       ...sold.flatMap((l) => [`won ${l.id}`, `sold ${l.id}`]),
       ...listings.filter((l) => !sold.includes(l)).map((l) => `unsold ${l.id}`),
     ].sort(),
   );
   expect(ofThese.length).toBeLessThan(10);
-  // They wait CLOSE_NOTIFY_DELAY_MS after their batch, so a busy second's closes come first.
-  const notificationJobs = jobs.filter((j) => carried(j).some((n) => ids.includes(n.data.listingId)));
-  for (const job of notificationJobs) expect(job.runAt).toBeGreaterThanOrEqual(closing + env.deps.config.timing.closeNotifyDelayMs);
+
+  // Every job of the batches (notifications, payment reminders and deadlines) is held back
+  // CLOSE_JOBS_DELAY_MS after its batch, so a busy second's closes come first; the events are not.
+  const delay = env.deps.config.timing.closeJobsDelayMs;
+  expect(delay).toBeGreaterThan(0);
+  const names = new Set(jobs.map((j) => j.name));
+  for (const name of ['escrow.payment_reminder', 'escrow.payment_deadline']) expect(names).toContain(name);
+  // (createdAt is the transaction's start; the hold is taken from the clock a little later, in whole ms.)
+  const heldFor = (r: (typeof outbox)[number]) => r.availableAt.getTime() - r.createdAt.getTime();
+  for (const row of outbox.filter((r) => r.topic === 'job')) expect(heldFor(row)).toBeGreaterThanOrEqual(delay - 1);
+  const events = outbox.filter((r) => r.topic === 'event');
+  expect(events.length).toBeGreaterThanOrEqual(40);
+  for (const row of events) expect(heldFor(row)).toBe(0);
 });

@@ -5,7 +5,8 @@ import { Server } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { createDeps, type Deps } from '../../src/composition';
 import { loadConfig } from '../../src/config/config';
-import { eventFor, jobFor, writeOutbox } from '../../src/shared/outbox';
+import { executeWrites } from '../../db/writes';
+import { eventFor, jobFor, outboxWrites, writeOutbox } from '../../src/shared/outbox';
 import { claimOutboxBatchIfFree, markOutboxPublished } from '../../src/shared/outbox.repository';
 import { closeRedis, createRedis, type Redis } from '../../src/shared/redis';
 import { listingRoom } from '../../src/shared/rooms';
@@ -74,7 +75,11 @@ describe('outbox relay', () => {
       await until(() => received.length === 1, 2000, 'the first event');
       // Its batch committed (else it would be published again after the restart).
       for (let unpublished = 1; unpublished > 0; await new Promise((r) => setTimeout(r, 10))) {
-        const row = await env.deps.db.selectFrom('outbox').select(({ fn }) => fn.countAll<string>().as('n')).where('publishedAt', 'is', null).executeTakeFirstOrThrow();
+        const row = await env.deps.db
+          .selectFrom('outbox')
+          .select(({ fn }) => fn.countAll<string>().as('n'))
+          .where('publishedAt', 'is', null)
+          .executeTakeFirstOrThrow();
         unpublished = Number(row.n);
       }
 
@@ -93,6 +98,47 @@ describe('outbox relay', () => {
       await subscriber.quit();
       await deps.close();
       await pg.close();
+    }
+  });
+
+  it('queues a job held back by jobsNotBefore on its first poll once due, while the events of its commit go at once', async () => {
+    const listingId = randomUUID();
+    const jobId = `held-${listingId}`;
+    const job = jobFor('auction.open', { listingId }, { jobId, runAt: Date.now() + 3_600_000 });
+    const event = eventFor('ending_soon', [listingRoom(listingId)], {
+      listingId,
+      seq: 1,
+      secondsRemaining: 60,
+      endsAt: new Date().toISOString(),
+    });
+    const received: number[] = [];
+    const subscriber = createRedis(env.config.redisUrl!);
+    subscriber.on('pmessageBuffer', () => received.push(Date.now()));
+    await subscriber.psubscribe(`${socketKey(env.config.redisPrefix)}*`);
+    const relayDeps = await env.sibling();
+    const relay = new OutboxRelay(relayDeps, { pollMs: 100 });
+    try {
+      await relay.start();
+      const heldFor = 800;
+      const committed = Date.now();
+      await env.deps.db
+        .transaction()
+        .execute((trx) => executeWrites(trx, outboxWrites(trx, [job, event], { jobsNotBefore: new Date(committed + heldFor) })));
+      await until(() => received.length >= 1, 2000, 'the event');
+      expect(received[0] - committed).toBeLessThan(heldFor);
+      expect(await env.deps.queues.auctions.getJob(jobId)).toBeUndefined();
+      const queued = await (async () => {
+        for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+          if (await env.deps.queues.auctions.getJob(jobId)) return Date.now();
+        }
+        throw new Error('timed out waiting for the held job');
+      })();
+      expect(queued - committed).toBeGreaterThanOrEqual(heldFor);
+      expect(queued - committed).toBeLessThan(heldFor + 1000);
+    } finally {
+      await relay.stop();
+      await subscriber.quit();
+      await env.deps.queues.auctions.remove(jobId);
     }
   });
 
@@ -123,7 +169,11 @@ describe('outbox relay', () => {
     const listings = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     const perListing = 150;
     const node = await startRoomServer(listings.map(listingRoom));
-    const client: ClientSocket = connect(`http://127.0.0.1:${node.port}`, { transports: ['websocket'], forceNew: true, reconnection: false });
+    const client: ClientSocket = connect(`http://127.0.0.1:${node.port}`, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
     const seen = new Map<string, number[]>(listings.map((id) => [id, []]));
     client.on('ending_soon', (event: { listingId: string; seq: number }) => seen.get(event.listingId)?.push(event.seq));
     await new Promise<void>((resolve, reject) => {
@@ -139,9 +189,14 @@ describe('outbox relay', () => {
       // woken by every commit and race for the rows.
       await Promise.all(
         listings.map(async (listingId, i) => {
-          for (let seq = 1; seq <= perListing; ) {
+          for (let seq = 1; seq <= perListing;) {
             const size = Math.min(1 + ((seq + i) % 3), perListing - seq + 1);
-            await commitEvents(env.deps, listingId, Array.from({ length: size }, (_, k) => seq + k), true);
+            await commitEvents(
+              env.deps,
+              listingId,
+              Array.from({ length: size }, (_, k) => seq + k),
+              true,
+            );
             seq += size;
           }
         }),

@@ -104,9 +104,10 @@ async function finalizeBatch(
         results.set(listing.id, 'closed');
       }
     }
-    // The closes of a busy second come first: their pushes and SMS wait until the burst is over,
-    // while the `auction_ended` events (what a watching app shows) go out at once.
-    await finalizeListings(trx, deps.config, endings, { notifyAt: Date.now() + deps.config.timing.closeNotifyDelayMs });
+    // The closes of a busy second come first: their jobs (pushes and SMS, payment reminder and
+    // deadline) are queued once the burst is over, while the `auction_ended` events (what a watching
+    // app shows) go out at once.
+    await finalizeListings(trx, deps.config, endings, { jobsAt: new Date(Date.now() + deps.config.timing.closeJobsDelayMs) });
     return results;
   });
 }

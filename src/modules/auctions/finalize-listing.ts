@@ -28,15 +28,16 @@ export async function finalizeListing(trx: Trx, config: SaleTerms, listing: Lock
  * for each sale, the `auction_ended` listing event, and notifications to winner, seller and the
  * other bidders — in a fixed number of statements however many listings end together, because
  * thousands of auctions can end in the same second. Returns listing id → transaction id (or null).
- * `notifyAt` (epoch ms): the notifications are sent no earlier (the events still go at once).
+ * `jobsAt`: the batch's jobs (notifications, payment reminder and deadline) are queued no earlier;
+ * its events (`auction_ended`, `transaction_update`) still go at once.
  */
 export async function finalizeListings(
   trx: Trx,
   config: SaleTerms,
   endings: Ending[],
-  options: { notifyAt?: number } = {},
+  options: { jobsAt?: Date } = {},
 ): Promise<Map<string, string | null>> {
-  const sales = await endListings(trx, config, endings, options.notifyAt);
+  const sales = await endListings(trx, config, endings, options.jobsAt);
   return new Map(endings.map((e) => [e.listing.id, sales.get(e.listing.id)?.id ?? null]));
 }
 
@@ -47,7 +48,7 @@ export async function finalizeListings(
  * the caller's lock, not with it: a statement's snapshot predates its wait for the lock, and a bid
  * batch committed during that wait may have added a bidder.
  */
-async function endListings(trx: Trx, config: SaleTerms, endings: Ending[], notifyAt?: number): Promise<Map<string, Transaction>> {
+async function endListings(trx: Trx, config: SaleTerms, endings: Ending[], jobsAt?: Date): Promise<Map<string, Transaction>> {
   if (endings.length === 0) return new Map();
   const sales = await createTransactions(trx, config, endings);
   const bidders = await biddersOf(
@@ -75,7 +76,7 @@ async function endListings(trx: Trx, config: SaleTerms, endings: Ending[], notif
       })),
     ),
     listingEventsInsert(trx, ended.rows),
-    ...outboxWrites(trx, [...messages, ...notificationJobs(notifications, notifyAt)]),
+    ...outboxWrites(trx, [...messages, ...notificationJobs(notifications)], { jobsNotBefore: jobsAt }),
   ]);
   return sales;
 }

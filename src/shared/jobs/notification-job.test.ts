@@ -27,11 +27,4 @@ describe('notificationJobs', () => {
     expect(jobs.every((j) => j.jobId === undefined)).toBe(true);
   });
 
-  it('holds every job, single or batch, until runAt when one is given', () => {
-    const runAt = Date.now() + 1000;
-    expect(notificationJobs([draft(1)], runAt)).toEqual([{ ...notificationJob(draft(1)), runAt }]);
-    const batch = notificationJobs([draft(1), draft(2)], runAt);
-    expect(batch.map((j) => j.runAt)).toEqual([runAt]);
-    expect(notificationJobs([draft(1), draft(2)])[0].runAt).toBeUndefined();
-  });
 });

@@ -19,22 +19,19 @@ export const notificationPayload = (n: NotificationDraft): NotificationInput => 
  * the catalogue, not in the notifications module, because every module that notifies builds one and
  * none of them may import the notifications module.
  */
-export function notificationJob(n: NotificationDraft, runAt?: number): OutboxJob<'notification.send'> {
-  return jobFor('notification.send', { ...n }, { jobId: jobId('notify', n.dedupeKey), runAt });
+export function notificationJob(n: NotificationDraft): OutboxJob<'notification.send'> {
+  return jobFor('notification.send', { ...n }, { jobId: jobId('notify', n.dedupeKey) });
 }
 
 /**
  * Outbox messages that deliver many notifications of one event: a single one as `notificationJob`,
  * more as `notification.send_batch` jobs of up to NOTIFICATION_BATCH_MAX each (their job id is the
- * outbox row's, so a re-published row is still one job). `runAt` (epoch ms): not before then.
+ * outbox row's, so a re-published row is still one job).
  */
-export function notificationJobs(
-  drafts: NotificationDraft[],
-  runAt?: number,
-): Array<OutboxJob<'notification.send' | 'notification.send_batch'>> {
-  if (drafts.length <= 1) return drafts.map((d) => notificationJob(d, runAt));
+export function notificationJobs(drafts: NotificationDraft[]): Array<OutboxJob<'notification.send' | 'notification.send_batch'>> {
+  if (drafts.length <= 1) return drafts.map((d) => notificationJob(d));
   const jobs: Array<OutboxJob<'notification.send_batch'>> = [];
   for (let i = 0; i < drafts.length; i += NOTIFICATION_BATCH_MAX)
-    jobs.push(jobFor('notification.send_batch', { notifications: drafts.slice(i, i + NOTIFICATION_BATCH_MAX).map(notificationPayload) }, { runAt }));
+    jobs.push(jobFor('notification.send_batch', { notifications: drafts.slice(i, i + NOTIFICATION_BATCH_MAX).map(notificationPayload) }));
   return jobs;
 }
