@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/connection';
+import { bulkInsert } from '../../db/bulk-insert';
 import type { PendingWrite } from '../../db/writes';
 
 // The only Kysely code for `outbox` (a platform table: every module writes its side effects there in
@@ -14,7 +15,7 @@ export const OUTBOX_CHANNEL = 'outbox';
  * `availableAt` is relayed no earlier (by the relay's poll once it is due); the others at once.
  */
 export function outboxRowsInsert(trx: Trx, rows: Array<{ topic: string; payload: string; availableAt?: Date }>): PendingWrite {
-  return trx.insertInto('outbox').values(rows);
+  return bulkInsert(trx, 'outbox', { topic: 'text', payload: 'jsonb', availableAt: { type: 'timestamptz', whenNull: sql`now()` } }, rows);
 }
 
 /**

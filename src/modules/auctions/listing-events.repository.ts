@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Trx } from '../../../db/connection';
+import { bulkInsert } from '../../../db/bulk-insert';
 import type { PendingWrite } from '../../../db/writes';
 import type { Database } from '../../../db/schema';
 
@@ -27,7 +28,7 @@ export async function insertListingEvents(
 
 /** The insert of `insertListingEvents`, built for a caller that folds it with its other writes (`executeWrites`). */
 export function listingEventsInsert(trx: Trx, rows: Array<{ listingId: string; seq: number; type: string; payload: string }>): PendingWrite {
-  return trx.insertInto('listingEvents').values(rows);
+  return bulkInsert(trx, 'listingEvents', { listingId: 'uuid', seq: 'bigint', type: 'text', payload: 'jsonb' }, rows);
 }
 
 /** Status of a listing that is not soft-deleted (only published listings have a public stream). */
@@ -82,5 +83,5 @@ export function stateAndEventsWrites(
     .updateTable('listings')
     .set({ ...(columns ?? {}), eventSeq: head })
     .where('id', '=', listingId);
-  return rows.length ? [update, trx.insertInto('listingEvents').values(rows)] : [update];
+  return rows.length ? [update, listingEventsInsert(trx, rows)] : [update];
 }

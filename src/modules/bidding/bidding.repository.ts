@@ -2,6 +2,7 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Trx } from '../../../db/connection';
 import type { PendingWrite } from '../../../db/writes';
+import { bulkInsert } from '../../../db/bulk-insert';
 import type { BidRequestsTable, BidsTable, Database } from '../../../db/schema';
 import { biddingSuspendedUntil } from '../users';
 
@@ -134,7 +135,6 @@ export async function listingBidsPage(db: Reader, listingId: string, limit: numb
   return query.execute();
 }
 
-
 /**
  * Everything a bid batch reads under the listing's lock, in one round trip: stored outcomes of its
  * commands (redeliveries), which of its bidders may bid (read of `users`), the aliases it can need
@@ -168,6 +168,28 @@ export async function batchInputs(trx: Trx, listingId: string, requestIds: strin
   return row;
 }
 
+const BID_COLUMNS = {
+  id: 'uuid',
+  listingId: 'uuid',
+  bidderId: 'uuid',
+  seq: 'integer',
+  amountCents: 'integer',
+  maxAmountCents: 'integer',
+  isAutoBid: 'boolean',
+  requestId: 'text',
+  receivedAt: 'timestamptz',
+  createdAt: { type: 'timestamptz', whenNull: sql`now()` },
+} as const;
+const REQUEST_COLUMNS = {
+  requestId: 'text',
+  listingId: 'uuid',
+  bidderId: 'uuid',
+  maxAmountCents: 'integer',
+  receivedAt: 'timestamptz',
+  accepted: 'boolean',
+  result: 'jsonb',
+} as const;
+
 /**
  * A bid batch's writes to the bidding tables: history rows, stored outcomes, and the bidders'
  * aliases / latest bid times. Built, not executed: the batch folds them with its other writes into
@@ -181,19 +203,21 @@ export function batchWrites(
   bidders: Array<{ bidderId: string; alias: string; lastBidAt: Date }>,
 ): PendingWrite[] {
   const writes: PendingWrite[] = [];
-  if (requests.length) writes.push(trx.insertInto('bidRequests').values(requests));
+  if (requests.length) writes.push(bulkInsert(trx, 'bidRequests', REQUEST_COLUMNS, requests));
   // Only accepted bids write history and aliases (an all-refused batch stores its outcomes alone).
-  if (bids.length) writes.push(trx.insertInto('bids').values(bids));
+  if (bids.length) writes.push(bulkInsert(trx, 'bids', BID_COLUMNS, bids));
   if (bidders.length) {
     writes.push(
-      trx
-        .insertInto('listingBidders')
-        .values(bidders.map((r) => ({ listingId, bidderId: r.bidderId, alias: r.alias, lastBidAt: r.lastBidAt })))
-        .onConflict((oc) =>
-          oc
-            .columns(['listingId', 'bidderId'])
-            .doUpdateSet({ lastBidAt: sql`greatest(listing_bidders.last_bid_at, excluded.last_bid_at)`, retractedAt: null }),
-        ),
+      bulkInsert(
+        trx,
+        'listingBidders',
+        { listingId: 'uuid', bidderId: 'uuid', alias: 'text', lastBidAt: 'timestamptz' },
+        bidders.map((r) => ({ listingId, bidderId: r.bidderId, alias: r.alias, lastBidAt: r.lastBidAt })),
+      ).onConflict((oc) =>
+        oc
+          .columns(['listingId', 'bidderId'])
+          .doUpdateSet({ lastBidAt: sql`greatest(listing_bidders.last_bid_at, excluded.last_bid_at)`, retractedAt: null }),
+      ),
     );
   }
   return writes;
@@ -204,7 +228,11 @@ export async function rememberUndecided(
   db: Reader,
   command: { requestId: string; listingId: string; bidderId: string; maxAmountCents: number; receivedAt: Date },
 ): Promise<void> {
-  await db.insertInto('undecidedBids').values(command).onConflict((oc) => oc.column('requestId').doNothing()).execute();
+  await db
+    .insertInto('undecidedBids')
+    .values(command)
+    .onConflict((oc) => oc.column('requestId').doNothing())
+    .execute();
 }
 
 /** Commands answered 202 at least `minAgeMs` ago, oldest first, with whether their outcome is stored by now. */
@@ -212,7 +240,14 @@ export async function undecidedSince(db: Reader, minAgeMs: number, limit: number
   return db
     .selectFrom('undecidedBids as u')
     .leftJoin('bidRequests as r', 'r.requestId', 'u.requestId')
-    .select(['u.requestId', 'u.listingId', 'u.bidderId', 'u.maxAmountCents', 'u.receivedAt', sql<boolean>`r.request_id IS NOT NULL`.as('decided')])
+    .select([
+      'u.requestId',
+      'u.listingId',
+      'u.bidderId',
+      'u.maxAmountCents',
+      'u.receivedAt',
+      sql<boolean>`r.request_id IS NOT NULL`.as('decided'),
+    ])
     .where('u.createdAt', '<=', sql<Date>`now() - make_interval(secs => ${minAgeMs / 1000})`)
     .orderBy('u.createdAt')
     .limit(limit)
