@@ -18,7 +18,7 @@ import {
   type ListingEventInput,
   type LockedAuction,
 } from '../auctions';
-import { notificationJob } from '../../shared/jobs';
+import { notificationJobs, type NotificationDraft } from '../../shared/jobs';
 import { batchInputs, batchWrites } from './bidding.repository';
 import { bidProblem } from './bid-errors';
 import { aliasFor, presentBid } from './bid-presenter';
@@ -42,6 +42,8 @@ interface BatchWork {
   }>;
   events: ListingEventInput[];
   outbox: OutboxMessage[];
+  /** The batch's outbid notifications, queued together (see notifyOutbid). */
+  notifications: NotificationDraft[];
   decided: Decided[];
   noticeKeys: Set<string>;
   /** The engine state after the batch, when it changed. */
@@ -73,7 +75,16 @@ export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingI
     );
     const already = new Map(inputs.stored.map((s) => [s.requestId, s.result as unknown as BidResult]));
     const fresh = commands.filter((c) => !already.has(c.requestId));
-    const work: BatchWork = { bidRows: [], requestRows: [], events: [], outbox: [], decided: [], noticeKeys: new Set(), bidders: [] };
+    const work: BatchWork = {
+      bidRows: [],
+      requestRows: [],
+      events: [],
+      outbox: [],
+      notifications: [],
+      decided: [],
+      noticeKeys: new Set(),
+      bidders: [],
+    };
     if (fresh.length) decideFresh(deps, listing, fresh, inputs, work);
     await persist(trx, listing, work);
     const decided = new Map(work.decided.map((d) => [d.requestId, d.result]));
@@ -82,7 +93,13 @@ export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingI
 }
 
 /** Runs the batch's fresh commands through the engine in order (pure: no I/O). */
-function decideFresh(deps: Pick<Platform, 'config'>, listing: LockedAuction, commands: BidCommand[], inputs: BatchInputs, work: BatchWork): void {
+function decideFresh(
+  deps: Pick<Platform, 'config'>,
+  listing: LockedAuction,
+  commands: BidCommand[],
+  inputs: BatchInputs,
+  work: BatchWork,
+): void {
   const cfg = {
     softCloseWindowMs: deps.config.timing.softCloseWindowSec * 1000,
     softCloseExtensionMs: deps.config.timing.softCloseExtensionSec * 1000,
@@ -151,12 +168,23 @@ function decideFresh(deps: Pick<Platform, 'config'>, listing: LockedAuction, com
   }
   if (state !== before) work.state = state;
   work.bidders = aliases.touched();
+  // One job for the batch's outbid notifications (up to NOTIFICATION_BATCH_MAX each), not one per
+  // displaced bidder: in a bidding war nearly every accepted bid displaces someone, and a BullMQ job
+  // costs ≈ 40 Redis commands and a pass of the relay.
+  work.outbox.push(...notificationJobs(work.notifications));
 }
 
 /** At most one outbid push per bidder per listing per window; the in-app row and socket event always go. */
 const OUTBID_PUSH_WINDOW_SEC = 60;
 
-function notifyOutbid(work: BatchWork, listing: LockedAuction, bidderId: string, maxCents: number, next: AuctionState, requestId: string): void {
+function notifyOutbid(
+  work: BatchWork,
+  listing: LockedAuction,
+  bidderId: string,
+  maxCents: number,
+  next: AuctionState,
+  requestId: string,
+): void {
   work.outbox.push({
     kind: 'event',
     rooms: [userRoom(bidderId)],
@@ -169,16 +197,14 @@ function notifyOutbid(work: BatchWork, listing: LockedAuction, bidderId: string,
   const dedupeKey = `outbid-${listing.id}-${bidderId}-${requestId}`;
   if (work.noticeKeys.has(dedupeKey)) return;
   work.noticeKeys.add(dedupeKey);
-  work.outbox.push(
-    notificationJob({
-      userId: bidderId,
-      type: 'outbid',
-      dedupeKey,
-      text: { key: 'outbid', params: { listingTitle: listing.title, currentPriceCents: next.currentPriceCents } },
-      data: { listingId: listing.id, currentPriceCents: next.currentPriceCents },
-      pushThrottle: { key: `outbid-${listing.id}-${bidderId}`, windowSec: OUTBID_PUSH_WINDOW_SEC },
-    }),
-  );
+  work.notifications.push({
+    userId: bidderId,
+    type: 'outbid',
+    dedupeKey,
+    text: { key: 'outbid', params: { listingTitle: listing.title, currentPriceCents: next.currentPriceCents } },
+    data: { listingId: listing.id, currentPriceCents: next.currentPriceCents },
+    pushThrottle: { key: `outbid-${listing.id}-${bidderId}`, windowSec: OUTBID_PUSH_WINDOW_SEC },
+  });
 }
 
 function refuse(work: BatchWork, cmd: BidCommand, code: Parameters<typeof bidProblem>[0], minNext?: number): void {
