@@ -44,6 +44,7 @@ export const preferenceRoutes = [
         422: { description: '`won` or `payment_due` switched off on every channel (the field is named)' },
       },
     },
-    async (deps, { actor, body }) => ok({ preferences: await updatePreferences(deps.db, actor.userId, body.preferences as PreferencesPatch) }),
+    async (deps, { actor, body }) =>
+      ok({ preferences: await updatePreferences(deps.db, actor.userId, body.preferences as PreferencesPatch) }),
   ),
 ];

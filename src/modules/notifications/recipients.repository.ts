@@ -1,24 +1,46 @@
-import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../../../db/connection';
 import type { Locale } from '../../shared/locale';
 
+/** What delivering a notification needs to know about its recipient. */
+export interface Recipient {
+  /** The live account's contact (read-only lookup of `users`); null once the account is deleted. */
+  contact: { phoneNumber: string; locale: Locale } | null;
+  /** The saved channel choices. */
+  saved: Array<{ type: string; channel: string; enabled: boolean }>;
+  /** The registered devices. */
+  deviceTokens: string[];
+}
+
+const GONE: Recipient = { contact: null, saved: [], deviceTokens: [] };
+
 /**
- * Everything delivering one notification needs to know about its recipient, in one statement (the
- * notifications worker runs it for every notification, outbid ones at bid rate): the live account's
- * contact (read-only lookup of `users`; absent once the account is deleted), the saved channel
- * choices and the registered devices.
+ * The recipients of a batch of notifications, in one statement however many (the notifications
+ * worker reads them for every batch, outbid ones at bid rate). A deleted or unknown account has no
+ * contact and nothing to send to: only its in-app row is written.
  */
-export async function recipientOf(db: Db, userId: string) {
-  const row = await db
-    .selectNoFrom((eb) => [
-      jsonObjectFrom(eb.selectFrom('users').select(['phoneNumber', 'locale']).where('id', '=', userId).where('deletedAt', 'is', null)).as('contact'),
-      jsonArrayFrom(eb.selectFrom('notificationPreferences').select(['type', 'channel', 'enabled']).where('userId', '=', userId)).as('saved'),
-      jsonArrayFrom(eb.selectFrom('devices').select('token').where('userId', '=', userId)).as('devices'),
+export async function recipientsOf(db: Db, userIds: string[]): Promise<(userId: string) => Recipient> {
+  const rows = await db
+    .selectFrom('users as u')
+    .select((eb) => [
+      'u.id',
+      'u.phoneNumber',
+      'u.locale',
+      jsonArrayFrom(
+        eb.selectFrom('notificationPreferences as p').select(['p.type', 'p.channel', 'p.enabled']).whereRef('p.userId', '=', 'u.id'),
+      ).as('saved'),
+      jsonArrayFrom(eb.selectFrom('devices as d').select('d.token').whereRef('d.userId', '=', 'u.id')).as('devices'),
     ])
-    .executeTakeFirstOrThrow();
-  return {
-    contact: row.contact as { phoneNumber: string; locale: Locale } | null,
-    saved: row.saved,
-    deviceTokens: row.devices.map((d) => d.token),
-  };
+    // One array parameter: the same statement text (prepared once) for any number of recipients.
+    .where(sql<boolean>`u.id = any(${userIds}::uuid[])`)
+    .where('u.deletedAt', 'is', null)
+    .execute();
+  const byId = new Map(
+    rows.map((r): [string, Recipient] => [
+      r.id,
+      { contact: { phoneNumber: r.phoneNumber, locale: r.locale as Locale }, saved: r.saved, deviceTokens: r.devices.map((d) => d.token) },
+    ]),
+  );
+  return (userId) => byId.get(userId) ?? GONE;
 }

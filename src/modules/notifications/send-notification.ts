@@ -5,8 +5,15 @@ import { socketEmitter } from '../../shared/socket-emitter';
 import { userRoom } from '../../shared/rooms';
 import type { Locale } from '../../shared/locale';
 import { deleteDeviceToken } from './devices.repository';
-import { recipientOf } from './recipients.repository';
-import { getNotificationByDedupeKey, insertNotificationOnce, markDelivered, reachedDevices, recordReachedDevice } from './notifications.repository';
+import { recipientsOf, type Recipient } from './recipients.repository';
+import {
+  getNotificationByDedupeKey,
+  insertNotificationsOnce,
+  markDelivered,
+  reachedDevices,
+  recordReachedDevice,
+  type NotificationRow,
+} from './notifications.repository';
 import { presentNotification } from './notifications.presenter';
 import { preferencesFrom, SMS_TYPES, type ChannelChoices } from './preferences';
 import { isSmsOptedOut } from './sms-opt-outs.repository';
@@ -31,29 +38,12 @@ interface Addressed {
  * user's preferences allow that channel (the in-app row is always written). Every text is rendered
  * from the recipient's locale's templates. A failed push/SMS throws so the job retries with backoff;
  * `delivered_at` stops a retry from re-sending after success.
- *
- * Outbid notices arrive at bid rate and mostly have nothing to send beyond the row (the push is
- * throttled to one per window), so the common case is two statements: one read of the recipient,
- * and the row inserted already delivered.
  */
 export async function sendNotification(deps: SendDeps, n: NotificationInput): Promise<'sent' | 'duplicate'> {
-  const to = await address(deps, n);
-  const push = to.channels.push && to.deviceTokens.length > 0 && (await pushWindowOpen(deps, n));
-  const sms = SMS_TYPES.has(n.type) && !!to.channels.sms && !!to.phoneNumber;
-  const inserted = await insertNotificationOnce(deps.db, { ...n, ...to.text }, { delivered: !push && !sms });
-  if (inserted) socketEmitter(deps).to(userRoom(n.userId)).emit('notification', { notification: presentNotification(inserted) });
-  const row = inserted ?? (await getNotificationByDedupeKey(deps.db, n.dedupeKey));
-  if (row.deliveredAt) return inserted ? 'sent' : 'duplicate';
-  // A retry pushes and texts what the row says, even if the user changed language in between.
-  const text = { title: row.title, body: row.body };
-  if (push) await pushToDevices(deps, n, row.id, to.deviceTokens, text);
-  if (sms) await textUser(deps, n, { ...to, text });
-  await markDelivered(deps.db, row.id);
-  return 'sent';
+  const [outcome] = await deliver(deps, [n]);
+  if (outcome.status === 'rejected') throw outcome.reason;
+  return outcome.value;
 }
-
-/** How many of a batch's notifications are delivered at once (each is a few round trips). */
-const BATCH_CONCURRENCY = 8;
 
 /**
  * Delivers a batch of notifications, each as `sendNotification` does. Every one is attempted even
@@ -61,26 +51,86 @@ const BATCH_CONCURRENCY = 8;
  * delivered ones by their dedupe keys ('duplicate') and sends only the rest.
  */
 export async function sendNotifications(deps: SendDeps, batch: NotificationInput[]): Promise<{ sent: number; duplicate: number }> {
-  const outcomes: Array<'sent' | 'duplicate'> = [];
-  const failures: unknown[] = [];
+  const outcomes = await deliver(deps, batch);
+  const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+  if (failures.length)
+    throw new AggregateError(failures, `${failures.length} of ${batch.length} notifications not delivered: ${String(failures[0])}`);
+  const sent = outcomes.filter((o) => o.status === 'fulfilled' && o.value === 'sent').length;
+  return { sent, duplicate: outcomes.length - sent };
+}
+
+/** How many of a batch's pushes and texts are under way at once (each is a few round trips). */
+const BATCH_CONCURRENCY = 8;
+
+interface Planned {
+  n: NotificationInput;
+  to: Addressed;
+  push: boolean;
+  sms: boolean;
+}
+
+/**
+ * The work of `sendNotification(s)`, one outcome per notification in order. Outbid notices arrive at
+ * bid rate, a batch of them per decided bid batch, and mostly have nothing to send beyond the row
+ * (the push is throttled to one per window): so the whole batch's recipients are read in one
+ * statement and its rows inserted in one more, already delivered where nothing else goes out; only
+ * the notifications with a push or a text to send (or stored before) take their own round trips.
+ */
+async function deliver(deps: SendDeps, batch: NotificationInput[]): Promise<Array<PromiseSettledResult<'sent' | 'duplicate'>>> {
+  const recipientOf = await recipientsOf(deps.db, [...new Set(batch.map((n) => n.userId))]);
+  // A dedupe key repeated within the batch is the same notification: delivered once, the rest 'duplicate'.
+  const firsts = new Map<string, number>();
+  batch.forEach((n, i) => firsts.has(n.dedupeKey) || firsts.set(n.dedupeKey, i));
+  const plans = await Promise.all(
+    batch.map(async (n, i): Promise<Planned | undefined> => {
+      if (firsts.get(n.dedupeKey) !== i) return undefined;
+      const to = address(recipientOf(n.userId), n);
+      const push = to.channels.push && to.deviceTokens.length > 0 && (await pushWindowOpen(deps, n));
+      const sms = SMS_TYPES.has(n.type) && !!to.channels.sms && !!to.phoneNumber;
+      return { n, to, push, sms };
+    }),
+  );
+  const planned = plans.filter((p): p is Planned => p !== undefined);
+  const inserted = await insertNotificationsOnce(
+    deps.db,
+    planned.map((p) => ({ ...p.n, ...p.to.text, delivered: !p.push && !p.sms })),
+  );
+  const emitter = socketEmitter(deps);
+  for (const p of planned) {
+    const row = inserted.get(p.n.dedupeKey);
+    if (row) emitter.to(userRoom(p.n.userId)).emit('notification', { notification: presentNotification(row) });
+  }
+
+  const outcomes: Array<PromiseSettledResult<'sent' | 'duplicate'>> = plans.map(() => ({ status: 'fulfilled', value: 'duplicate' }));
   let next = 0;
   const lane = async () => {
-    while (next < batch.length) {
-      const n = batch[next++];
-      await sendNotification(deps, n).then(
-        (outcome) => outcomes.push(outcome),
-        (err: unknown) => failures.push(err),
+    while (next < plans.length) {
+      const i = next++;
+      const plan = plans[i];
+      if (!plan) continue;
+      outcomes[i] = await finish(deps, plan, inserted.get(plan.n.dedupeKey)).then(
+        (value) => ({ status: 'fulfilled', value }),
+        (reason: unknown) => ({ status: 'rejected', reason }),
       );
     }
   };
-  await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, batch.length) }, lane));
-  if (failures.length) throw new AggregateError(failures, `${failures.length} of ${batch.length} notifications not delivered: ${String(failures[0])}`);
-  return { sent: outcomes.filter((o) => o === 'sent').length, duplicate: outcomes.filter((o) => o === 'duplicate').length };
+  await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, plans.length) }, lane));
+  return outcomes;
+}
+
+/** After the row: push and text what the stored row says (a retry too, even if the user changed language in between). */
+async function finish(deps: SendDeps, { n, to, push, sms }: Planned, inserted: NotificationRow | undefined): Promise<'sent' | 'duplicate'> {
+  const row = inserted ?? (await getNotificationByDedupeKey(deps.db, n.dedupeKey));
+  if (row.deliveredAt) return inserted ? 'sent' : 'duplicate';
+  const text = { title: row.title, body: row.body };
+  if (push) await pushToDevices(deps, n, row.id, to.deviceTokens, text);
+  if (sms) await textUser(deps, n, { ...to, text });
+  await markDelivered(deps.db, row.id);
+  return 'sent';
 }
 
 /** Where the notification goes and what it says there (English for an account that is gone: only the row is written). */
-async function address(deps: SendDeps, n: NotificationInput): Promise<Addressed> {
-  const { contact, saved, deviceTokens } = await recipientOf(deps.db, n.userId);
+function address({ contact, saved, deviceTokens }: Recipient, n: NotificationInput): Addressed {
   const locale = contact?.locale ?? 'en';
   return {
     phoneNumber: contact?.phoneNumber,
@@ -104,7 +154,13 @@ async function pushWindowOpen(deps: SendDeps, n: NotificationInput): Promise<boo
 }
 
 /** Pushes to each registered device this notification has not reached yet (a retry skips the others). */
-async function pushToDevices(deps: SendDeps, n: NotificationInput, notificationId: string, tokens: string[], text: RenderedText): Promise<void> {
+async function pushToDevices(
+  deps: SendDeps,
+  n: NotificationInput,
+  notificationId: string,
+  tokens: string[],
+  text: RenderedText,
+): Promise<void> {
   const reached = await reachedDevices(deps.db, notificationId);
   const data = Object.fromEntries(Object.entries({ type: n.type, ...n.data }).map(([k, v]) => [k, String(v)]));
   for (const token of tokens.filter((t) => !reached.has(t))) {
