@@ -82,15 +82,9 @@ it('closes 40 listings ending together: sold ones get one transaction each, ever
     .where('createdAt', '>=', new Date(closing - 1000))
     .execute();
   const jobs = outbox.filter((r) => r.topic === 'job').map((r) => r.payload as { name: string; data: Note & { notifications?: Note[] } });
-  const carried = (j: (typeof jobs)[number]) =>
-    j.name === 'notification.send_batch' ? j.data.notifications! : j.name === 'notification.send' ? [j.data] : [];
+  const carried = (j: (typeof jobs)[number]) => (j.name === 'notification.send_batch' ? j.data.notifications! : j.name === 'notification.send' ? [j.data] : []);
   const ofThese = jobs.map((j) => carried(j).filter((n) => ids.includes(n.data.listingId))).filter((notes) => notes.length > 0);
-  expect(
-    ofThese
-      .flat()
-      .map((n) => `${n.type} ${n.data.listingId}`)
-      .sort(),
-  ).toEqual(
+  expect(ofThese.flat().map((n) => `${n.type} ${n.data.listingId}`).sort()).toEqual(
     [
       ...sold.flatMap((l) => [`won ${l.id}`, `sold ${l.id}`]),
       ...listings.filter((l) => !sold.includes(l)).map((l) => `unsold ${l.id}`),

@@ -75,11 +75,7 @@ describe('outbox relay', () => {
       await until(() => received.length === 1, 2000, 'the first event');
       // Its batch committed (else it would be published again after the restart).
       for (let unpublished = 1; unpublished > 0; await new Promise((r) => setTimeout(r, 10))) {
-        const row = await env.deps.db
-          .selectFrom('outbox')
-          .select(({ fn }) => fn.countAll<string>().as('n'))
-          .where('publishedAt', 'is', null)
-          .executeTakeFirstOrThrow();
+        const row = await env.deps.db.selectFrom('outbox').select(({ fn }) => fn.countAll<string>().as('n')).where('publishedAt', 'is', null).executeTakeFirstOrThrow();
         unpublished = Number(row.n);
       }
 
@@ -105,12 +101,7 @@ describe('outbox relay', () => {
     const listingId = randomUUID();
     const jobId = `held-${listingId}`;
     const job = jobFor('auction.open', { listingId }, { jobId, runAt: Date.now() + 3_600_000 });
-    const event = eventFor('ending_soon', [listingRoom(listingId)], {
-      listingId,
-      seq: 1,
-      secondsRemaining: 60,
-      endsAt: new Date().toISOString(),
-    });
+    const event = eventFor('ending_soon', [listingRoom(listingId)], { listingId, seq: 1, secondsRemaining: 60, endsAt: new Date().toISOString() });
     const received: number[] = [];
     const subscriber = createRedis(env.config.redisUrl!);
     subscriber.on('pmessageBuffer', () => received.push(Date.now()));
@@ -121,9 +112,8 @@ describe('outbox relay', () => {
       await relay.start();
       const heldFor = 800;
       const committed = Date.now();
-      await env.deps.db
-        .transaction()
-        .execute((trx) => executeWrites(trx, outboxWrites(trx, [job, event], { jobsNotBefore: new Date(committed + heldFor) })));
+      const held = { jobsNotBefore: new Date(committed + heldFor) };
+      await env.deps.db.transaction().execute((trx) => executeWrites(trx, outboxWrites(trx, [job, event], held)));
       await until(() => received.length >= 1, 2000, 'the event');
       expect(received[0] - committed).toBeLessThan(heldFor);
       expect(await env.deps.queues.auctions.getJob(jobId)).toBeUndefined();
@@ -169,11 +159,7 @@ describe('outbox relay', () => {
     const listings = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     const perListing = 150;
     const node = await startRoomServer(listings.map(listingRoom));
-    const client: ClientSocket = connect(`http://127.0.0.1:${node.port}`, {
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-    });
+    const client: ClientSocket = connect(`http://127.0.0.1:${node.port}`, { transports: ['websocket'], forceNew: true, reconnection: false });
     const seen = new Map<string, number[]>(listings.map((id) => [id, []]));
     client.on('ending_soon', (event: { listingId: string; seq: number }) => seen.get(event.listingId)?.push(event.seq));
     await new Promise<void>((resolve, reject) => {
@@ -189,14 +175,9 @@ describe('outbox relay', () => {
       // woken by every commit and race for the rows.
       await Promise.all(
         listings.map(async (listingId, i) => {
-          for (let seq = 1; seq <= perListing;) {
+          for (let seq = 1; seq <= perListing; ) {
             const size = Math.min(1 + ((seq + i) % 3), perListing - seq + 1);
-            await commitEvents(
-              env.deps,
-              listingId,
-              Array.from({ length: size }, (_, k) => seq + k),
-              true,
-            );
+            await commitEvents(env.deps, listingId, Array.from({ length: size }, (_, k) => seq + k), true);
             seq += size;
           }
         }),

@@ -75,16 +75,7 @@ export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingI
     );
     const already = new Map(inputs.stored.map((s) => [s.requestId, s.result as unknown as BidResult]));
     const fresh = commands.filter((c) => !already.has(c.requestId));
-    const work: BatchWork = {
-      bidRows: [],
-      requestRows: [],
-      events: [],
-      outbox: [],
-      notifications: [],
-      decided: [],
-      noticeKeys: new Set(),
-      bidders: [],
-    };
+    const work: BatchWork = { bidRows: [], requestRows: [], events: [], outbox: [], notifications: [], decided: [], noticeKeys: new Set(), bidders: [] };
     if (fresh.length) decideFresh(deps, listing, fresh, inputs, work);
     await persist(trx, listing, work);
     const decided = new Map(work.decided.map((d) => [d.requestId, d.result]));
@@ -93,13 +84,7 @@ export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingI
 }
 
 /** Runs the batch's fresh commands through the engine in order (pure: no I/O). */
-function decideFresh(
-  deps: Pick<Platform, 'config'>,
-  listing: LockedAuction,
-  commands: BidCommand[],
-  inputs: BatchInputs,
-  work: BatchWork,
-): void {
+function decideFresh(deps: Pick<Platform, 'config'>, listing: LockedAuction, commands: BidCommand[], inputs: BatchInputs, work: BatchWork): void {
   const cfg = {
     softCloseWindowMs: deps.config.timing.softCloseWindowSec * 1000,
     softCloseExtensionMs: deps.config.timing.softCloseExtensionSec * 1000,
@@ -177,14 +162,7 @@ function decideFresh(
 /** At most one outbid push per bidder per listing per window; the in-app row and socket event always go. */
 const OUTBID_PUSH_WINDOW_SEC = 60;
 
-function notifyOutbid(
-  work: BatchWork,
-  listing: LockedAuction,
-  bidderId: string,
-  maxCents: number,
-  next: AuctionState,
-  requestId: string,
-): void {
+function notifyOutbid(work: BatchWork, listing: LockedAuction, bidderId: string, maxCents: number, next: AuctionState, requestId: string): void {
   work.outbox.push({
     kind: 'event',
     rooms: [userRoom(bidderId)],

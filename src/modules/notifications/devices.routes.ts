@@ -4,9 +4,7 @@ import { z } from '../../shared/zod';
 import { deleteUserDevice, upsertDevice } from './devices.repository';
 
 const tags = ['users'];
-const RegisterDevice = z
-  .strictObject({ token: z.string().min(10).max(4096), platform: z.enum(['ios', 'android', 'web']) })
-  .openapi('RegisterDevice');
+const RegisterDevice = z.strictObject({ token: z.string().min(10).max(4096), platform: z.enum(['ios', 'android', 'web']) }).openapi('RegisterDevice');
 const Device = z.object({ token: z.string(), platform: z.enum(['ios', 'android', 'web']), createdAt: z.iso.datetime() }).openapi('Device');
 
 export const deviceRoutes = [

@@ -27,32 +27,20 @@ export async function findNotificationPage(db: Db, p: NotificationPageQuery): Pr
   if (p.unreadOnly) q = q.where('readAt', 'is', null);
   const after = p.after;
   if (after) {
-    q = q.where((eb) =>
-      eb.or([eb('createdAt', '<', after.createdAt), eb.and([eb('createdAt', '=', after.createdAt), eb('id', '<', after.id)])]),
-    );
+    q = q.where((eb) => eb.or([eb('createdAt', '<', after.createdAt), eb.and([eb('createdAt', '=', after.createdAt), eb('id', '<', after.id)])]));
   }
   return q.execute();
 }
 
 /** How many of the user's notifications are unread. */
 export async function countUnread(db: Db, userId: string): Promise<number> {
-  const row = await db
-    .selectFrom('notifications')
-    .select(sql<string>`count(*)`.as('count'))
-    .where('userId', '=', userId)
-    .where('readAt', 'is', null)
-    .executeTakeFirstOrThrow();
+  const row = await db.selectFrom('notifications').select(sql<string>`count(*)`.as('count')).where('userId', '=', userId).where('readAt', 'is', null).executeTakeFirstOrThrow();
   return Number(row.count);
 }
 
 /** Marks every unread notification of the user read. */
 export async function markAllRead(db: Db, userId: string): Promise<void> {
-  await db
-    .updateTable('notifications')
-    .set({ readAt: sql<Date>`now()` })
-    .where('userId', '=', userId)
-    .where('readAt', 'is', null)
-    .execute();
+  await db.updateTable('notifications').set({ readAt: sql<Date>`now()` }).where('userId', '=', userId).where('readAt', 'is', null).execute();
 }
 
 /** Marks one of the user's notifications read (keeping the first read time); undefined when not theirs. */
@@ -73,15 +61,7 @@ export async function markRead(db: Db, userId: string, id: string): Promise<Noti
  */
 export async function insertNotificationsOnce(
   db: Db,
-  rows: Array<{
-    userId: string;
-    type: string;
-    title: string;
-    body: string;
-    data: Record<string, unknown>;
-    dedupeKey: string;
-    delivered: boolean;
-  }>,
+  rows: Array<{ userId: string; type: string; title: string; body: string; data: Record<string, unknown>; dedupeKey: string; delivered: boolean }>,
 ): Promise<Map<string, NotificationRow>> {
   if (rows.length === 0) return new Map();
   const stored = await db
@@ -110,11 +90,7 @@ export async function getNotificationByDedupeKey(db: Db, dedupeKey: string): Pro
 
 /** Records that push/SMS went out, so a retry of the job does not send them again. */
 export async function markDelivered(db: Db, id: string): Promise<void> {
-  await db
-    .updateTable('notifications')
-    .set({ deliveredAt: sql<Date>`now()` })
-    .where('id', '=', id)
-    .execute();
+  await db.updateTable('notifications').set({ deliveredAt: sql<Date>`now()` }).where('id', '=', id).execute();
 }
 
 /** The device tokens this notification's push already reached. */
@@ -125,9 +101,5 @@ export async function reachedDevices(db: Db, notificationId: string): Promise<Se
 
 /** Records that the push reached one device. */
 export async function recordReachedDevice(db: Db, notificationId: string, deviceToken: string): Promise<void> {
-  await db
-    .insertInto('notificationDeliveries')
-    .values({ notificationId, deviceToken })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  await db.insertInto('notificationDeliveries').values({ notificationId, deviceToken }).onConflict((oc) => oc.doNothing()).execute();
 }

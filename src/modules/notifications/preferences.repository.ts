@@ -12,17 +12,11 @@ export async function savedPreferencesOf(db: Db, userId: string): Promise<Pick<P
 }
 
 /** Saves the given choices, replacing earlier ones for the same type and channel. */
-export async function savePreferences(
-  db: Db,
-  userId: string,
-  choices: { type: string; channel: 'push' | 'sms'; enabled: boolean }[],
-): Promise<void> {
+export async function savePreferences(db: Db, userId: string, choices: { type: string; channel: 'push' | 'sms'; enabled: boolean }[]): Promise<void> {
   if (choices.length === 0) return;
   await db
     .insertInto('notificationPreferences')
     .values(choices.map((c) => ({ userId, type: c.type, channel: c.channel, enabled: c.enabled })))
-    .onConflict((oc) =>
-      oc.columns(['userId', 'type', 'channel']).doUpdateSet((eb) => ({ enabled: eb.ref('excluded.enabled'), updatedAt: sql<Date>`now()` })),
-    )
+    .onConflict((oc) => oc.columns(['userId', 'type', 'channel']).doUpdateSet((eb) => ({ enabled: eb.ref('excluded.enabled'), updatedAt: sql<Date>`now()` })))
     .execute();
 }

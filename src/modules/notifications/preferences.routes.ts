@@ -44,7 +44,6 @@ export const preferenceRoutes = [
         422: { description: '`won` or `payment_due` switched off on every channel (the field is named)' },
       },
     },
-    async (deps, { actor, body }) =>
-      ok({ preferences: await updatePreferences(deps.db, actor.userId, body.preferences as PreferencesPatch) }),
+    async (deps, { actor, body }) => ok({ preferences: await updatePreferences(deps.db, actor.userId, body.preferences as PreferencesPatch) }),
   ),
 ];

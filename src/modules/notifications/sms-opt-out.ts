@@ -38,12 +38,7 @@ export async function handleInboundSms(db: Db, from: string, body: string, optOu
  * Twilio's signature over the URL it called and the POSTed parameters (`X-Twilio-Signature`),
  * checked with the SDK's `validateRequest` and the account's auth token; 403 `invalid_signature` otherwise.
  */
-export function assertTwilioSignature(
-  authToken: string,
-  signature: string | undefined,
-  url: string,
-  params: Record<string, unknown>,
-): void {
+export function assertTwilioSignature(authToken: string, signature: string | undefined, url: string, params: Record<string, unknown>): void {
   if (!signature || !twilio.validateRequest(authToken, signature, url, params)) {
     throw new AppError('forbidden', 'invalid_signature', 'The X-Twilio-Signature header does not match this request.');
   }

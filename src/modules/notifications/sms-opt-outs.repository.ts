@@ -4,11 +4,7 @@ import type { Db } from '../../../db/connection';
 
 /** Records that a phone opted out of our texts (keeps the first time on a repeated STOP). */
 export async function optOutPhone(db: Db, phoneNumber: string): Promise<void> {
-  await db
-    .insertInto('smsOptOuts')
-    .values({ phoneNumber })
-    .onConflict((oc) => oc.column('phoneNumber').doNothing())
-    .execute();
+  await db.insertInto('smsOptOuts').values({ phoneNumber }).onConflict((oc) => oc.column('phoneNumber').doNothing()).execute();
 }
 
 /** A phone replied START: it may be texted again. */
