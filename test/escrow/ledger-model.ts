@@ -18,6 +18,8 @@ export interface ModelTx {
   transferred: boolean;
   dispute: null | { source: 'party' | 'chargeback'; open: boolean };
   chargebackCents: number;
+  /** The charge was disputed at the bank once: Stripe (and its stand-in) allow one dispute per charge. */
+  chargedBack: boolean;
   movements: string[];
 }
 
@@ -56,6 +58,7 @@ export function newModelTx(id: string, amountCents: number): ModelTx {
     transferred: false,
     dispute: null,
     chargebackCents: 0,
+    chargedBack: false,
     movements: [],
   };
 }
@@ -122,7 +125,8 @@ export function applyOp(ledger: ModelLedger, txs: ModelTx[], op: Op): boolean {
       return true;
     }
     case 'chargeback':
-      if ((tx.status !== 'in_escrow' && tx.status !== 'released') || tx.chargebackCents > 0) return false;
+      if ((tx.status !== 'in_escrow' && tx.status !== 'released') || tx.chargedBack) return false;
+      tx.chargedBack = true;
       tx.chargebackCents = tx.amountCents - tx.refundedCents;
       post(ledger, tx, chargebackMovement(tx.id, tx.chargebackCents, `dp_${tx.id}`));
       tx.status = 'disputed';

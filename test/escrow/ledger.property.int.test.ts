@@ -215,6 +215,18 @@ describe('the same histories through the real code (PostgreSQL + the Stripe stan
               ],
             },
           ],
+          // A charge is disputed at the bank at most once, even after its first dispute was won.
+          [
+            {
+              amounts: [25_757],
+              ops: [
+                { kind: 'pay', tx: 0 },
+                { kind: 'chargeback', tx: 0 },
+                { kind: 'chargeback_close', tx: 0, won: true },
+                { kind: 'chargeback', tx: 0 },
+              ],
+            },
+          ],
         ],
       },
     );
