@@ -35,6 +35,14 @@ const outbid = (user: TestUser, key: string): NotificationInput => ({
   data: { listingId: '00000000-0000-4000-8000-000000000001', currentPriceCents: 1200 },
 });
 
+/** The stored rows of a batch's notifications. */
+const storedOf = (batch: NotificationInput[]) =>
+  env.deps.db
+    .selectFrom('notifications')
+    .select(['userId', 'deliveredAt'])
+    .where('dedupeKey', 'in', batch.map((n) => n.dedupeKey))
+    .execute();
+
 it('stores twenty notices to twenty users in two statements, each once', async () => {
   const users = await Promise.all(Array.from({ length: 20 }, () => createUser(env.deps)));
   const batch = users.map((u, i) => outbid(u, `${u.id}-${i}`));
@@ -43,15 +51,7 @@ it('stores twenty notices to twenty users in two statements, each once', async (
   expect(await sendNotifications(deps, [...batch, batch[3]])).toEqual({ sent: 20, duplicate: 1 });
   expect(counter.statements).toBe(2);
 
-  const rows = await env.deps.db
-    .selectFrom('notifications')
-    .select(['userId', 'dedupeKey', 'deliveredAt'])
-    .where(
-      'dedupeKey',
-      'in',
-      batch.map((n) => n.dedupeKey),
-    )
-    .execute();
+  const rows = await storedOf(batch);
   expect(rows.map((r) => r.userId).sort()).toEqual(users.map((u) => u.id).sort());
   expect(rows.every((r) => r.deliveredAt !== null)).toBe(true);
 
@@ -67,15 +67,7 @@ it('pushes to the one recipient with a device, alongside the others stored at on
 
   expect(await sendNotifications(env.deps, batch)).toEqual({ sent: 4, duplicate: 0 });
   expect(env.push.sent.filter((m) => m.token === token)).toHaveLength(1);
-  const stored = await env.deps.db
-    .selectFrom('notifications')
-    .select(['userId', 'deliveredAt'])
-    .where(
-      'dedupeKey',
-      'in',
-      batch.map((n) => n.dedupeKey),
-    )
-    .execute();
+  const stored = await storedOf(batch);
   expect(stored).toHaveLength(4);
   expect(stored.every((r) => r.deliveredAt !== null)).toBe(true);
 });

@@ -154,13 +154,7 @@ async function pushWindowOpen(deps: SendDeps, n: NotificationInput): Promise<boo
 }
 
 /** Pushes to each registered device this notification has not reached yet (a retry skips the others). */
-async function pushToDevices(
-  deps: SendDeps,
-  n: NotificationInput,
-  notificationId: string,
-  tokens: string[],
-  text: RenderedText,
-): Promise<void> {
+async function pushToDevices(deps: SendDeps, n: NotificationInput, notificationId: string, tokens: string[], text: RenderedText): Promise<void> {
   const reached = await reachedDevices(deps.db, notificationId);
   const data = Object.fromEntries(Object.entries({ type: n.type, ...n.data }).map(([k, v]) => [k, String(v)]));
   for (const token of tokens.filter((t) => !reached.has(t))) {

@@ -26,5 +26,4 @@ describe('notificationJobs', () => {
     // The outbox row's id becomes the job id, so a re-published row is still one job.
     expect(jobs.every((j) => j.jobId === undefined)).toBe(true);
   });
-
 });
