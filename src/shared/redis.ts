@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Redis, { type RedisOptions } from 'ioredis';
 
 export type { Redis };
@@ -9,6 +10,29 @@ export type { Redis };
  */
 export function createRedis(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, enableAutoPipelining: true, ...options });
+}
+
+/**
+ * A Lua script sent by its SHA1 (EVALSHA) instead of its text. EVAL ships the whole body on every
+ * call and Redis hashes it each time to find its cached copy; the bid path runs a script per bid and
+ * the close path one per listing. A server that does not hold the script (restarted, SCRIPT FLUSH)
+ * answers NOSCRIPT without running anything, so the call is simply repeated as EVAL, which loads it.
+ */
+export class RedisScript {
+  readonly sha: string;
+
+  constructor(readonly body: string) {
+    this.sha = createHash('sha1').update(body).digest('hex');
+  }
+
+  async run(redis: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!String((err as Error).message).startsWith('NOSCRIPT')) throw err;
+      return redis.eval(this.body, keys.length, ...keys, ...args);
+    }
+  }
 }
 
 /**

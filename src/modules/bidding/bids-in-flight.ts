@@ -1,4 +1,4 @@
-import type { Redis } from '../../shared/redis';
+import { RedisScript, type Redis } from '../../shared/redis';
 import { DrainWakeups } from './drain-wakeups';
 
 /**
@@ -32,7 +32,7 @@ const DAY_MS = 86_400_000;
 // the first command appended behind a held claim wakes it.
 // KEYS: marks, stream, drain flag, drain generation counter, listing id (a wake-up's message).
 // ARGV: requestId, bidderId, maxAmountCents, claim ms, wake channel. Returns {receivedAt, entryId|'', generation|0}.
-const RECEIVE = `
+const RECEIVE = new RedisScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local first = redis.call('ZSCORE', KEYS[1], ARGV[1])
@@ -48,11 +48,11 @@ if redis.call('EXISTS', KEYS[3]) == 0 then
 elseif redis.call('XLEN', KEYS[2]) == 1 then
   redis.call('PUBLISH', ARGV[5], KEYS[5])
 end
-return {now, id, gen}`;
+return {now, id, gen}`);
 
 // A command whose stamp was taken already (ARGV[4]); no mark. KEYS as RECEIVE; ARGV[5] claim ms,
 // ARGV[6] wake channel. Returns generation|0.
-const APPEND = `
+const APPEND = new RedisScript(`
 redis.call('XADD', KEYS[2], '*', 'requestId', ARGV[1], 'bidderId', ARGV[2], 'maxAmountCents', ARGV[3], 'receivedAt', ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ${DAY_MS})
 if redis.call('EXISTS', KEYS[3]) == 1 then
@@ -61,26 +61,26 @@ if redis.call('EXISTS', KEYS[3]) == 1 then
 end
 local gen = redis.call('INCR', KEYS[4])
 redis.call('SET', KEYS[3], gen, 'PX', ARGV[5])
-return gen`;
+return gen`);
 
 // Takes back what RECEIVE added (the drain job could not be enqueued, or the retry was decided
 // already). The flag is released only when it is ours; with ARGV[4] = '1' it is kept (returns 1:
 // the caller must still enqueue the drain) when other intakes appended behind our claim.
 // KEYS: marks, stream, flag. ARGV: requestId, entryId, generation, keep-if-queued.
-const UNDO = `
+const UNDO = new RedisScript(`
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('XDEL', KEYS[2], ARGV[2])
 if ARGV[3] == '0' or redis.call('GET', KEYS[3]) ~= ARGV[3] then return 0 end
 if ARGV[4] == '1' and redis.call('XLEN', KEYS[2]) > 0 then return 1 end
 redis.call('DEL', KEYS[3])
-return 0`;
+return 0`);
 
 // One drain round: the oldest commands, renewing the claim (or taking it back if it lapsed); none
 // left → the flag is dropped (when ours) in the same script, so a later append claims a new drain.
 // With a keep time (ARGV[4] > 0) a drain about to wait for more keeps its claim that long instead,
 // or learns (-1) that another drain holds it.
 // KEYS: stream, flag. ARGV: count, generation, claim ms, keep ms.
-const NEXT = `
+const NEXT = new RedisScript(`
 local entries = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', ARGV[1])
 local holder = redis.call('GET', KEYS[2])
 local ours = holder == ARGV[2] or not holder
@@ -95,36 +95,36 @@ if tonumber(ARGV[4]) > 0 then
 elseif holder == ARGV[2] then
   redis.call('DEL', KEYS[2])
 end
-return entries`;
+return entries`);
 
 // Claims the drain of a stream that has commands but no drain (its job gave up, or an intake died
 // between its script and its enqueue). KEYS: stream, flag, counter. ARGV: claim ms. Returns gen|0.
-const KICK = `
+const KICK = new RedisScript(`
 if redis.call('XLEN', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local gen = redis.call('INCR', KEYS[3])
 redis.call('SET', KEYS[2], gen, 'PX', ARGV[1])
-return gen`;
+return gen`);
 
 // A drain that used up its time slice hands the stream to a new drain job: a new claim, unless the
 // stream is empty (-1: the drain just goes on and finishes) or another drain holds the claim (0).
 // KEYS: stream, flag, counter. ARGV: generation, claim ms.
-const HAND_OVER = `
+const HAND_OVER = new RedisScript(`
 if redis.call('XLEN', KEYS[1]) == 0 then return -1 end
 local holder = redis.call('GET', KEYS[2])
 if holder and holder ~= ARGV[1] then return 0 end
 local gen = redis.call('INCR', KEYS[3])
 redis.call('SET', KEYS[2], gen, 'PX', ARGV[2])
-return gen`;
+return gen`);
 
 // Every mark stamped before the end counts, however old: a bid whose command waited out a long
 // worker outage is still in time (SPEC §2). Only `clearAbandoned` removes a mark nothing will decide.
-const PENDING_BEFORE = `
+const PENDING_BEFORE = new RedisScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local endsAt = tonumber(ARGV[1])
 if now < endsAt then return {now, -1} end
 local count = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. endsAt)
-return {now, count}`;
+return {now, count}`);
 
 /**
  * A mark with no command in the stream is decided (the drain settles right after its commit) or
@@ -194,16 +194,13 @@ export class BidsInFlight {
    */
   async receive(command: BidIntake): Promise<Received> {
     const keys = this.intakeKeys(command.listingId);
-    const [receivedAt, entryId, generation] = (await this.redis.eval(
-      RECEIVE,
-      keys.length,
-      ...keys,
+    const [receivedAt, entryId, generation] = (await RECEIVE.run(this.redis, keys, [
       command.requestId,
       command.bidderId,
-      String(command.maxAmountCents),
-      String(DRAIN_CLAIM_MS),
+      command.maxAmountCents,
+      DRAIN_CLAIM_MS,
       DrainWakeups.channel(this.prefix),
-    )) as [number, string, number];
+    ])) as [number, string, number];
     return { receivedAt: Number(receivedAt), entryId, generation: Number(generation) };
   }
 
@@ -214,7 +211,7 @@ export class BidsInFlight {
   async append(command: BidCommand): Promise<number> {
     const keys = this.intakeKeys(command.listingId);
     const args = [command.requestId, command.bidderId, command.maxAmountCents, command.receivedAt, DRAIN_CLAIM_MS].map(String);
-    return Number(await this.redis.eval(APPEND, keys.length, ...keys, ...args, DrainWakeups.channel(this.prefix)));
+    return Number(await APPEND.run(this.redis, keys, [...args, DrainWakeups.channel(this.prefix)]));
   }
 
   private intakeKeys(listingId: string): string[] {
@@ -229,7 +226,7 @@ export class BidsInFlight {
     if (!received.entryId) return false;
     const keys = [this.key(listingId), this.streamKey(listingId), this.flagKey(listingId)];
     const args = [requestId, received.entryId, String(received.generation), keepClaimIfQueued ? '1' : '0'];
-    return Number(await this.redis.eval(UNDO, keys.length, ...keys, ...args)) === 1;
+    return Number(await UNDO.run(this.redis, keys, args)) === 1;
   }
 
   /** The next commands of the listing's stream for its drain job; none means the drain is over (its claim is dropped). */
@@ -249,7 +246,7 @@ export class BidsInFlight {
   private async read(listingId: string, generation: number, count: number, keepMs: number): Promise<StreamEntry[] | undefined> {
     const keys = [this.streamKey(listingId), this.flagKey(listingId)];
     const args = [count, generation, DRAIN_CLAIM_MS, keepMs].map(String);
-    const raw = (await this.redis.eval(NEXT, keys.length, ...keys, ...args)) as RawEntry[] | number;
+    const raw = (await NEXT.run(this.redis, keys, args)) as RawEntry[] | number;
     if (typeof raw === 'number') return undefined;
     return raw.map(([entryId, fields]) => ({ entryId, command: commandOf(listingId, fields) }));
   }
@@ -290,7 +287,7 @@ export class BidsInFlight {
    * the deadline has not passed yet.
    */
   async pendingBefore(listingId: string, endsAt: number): Promise<{ now: number; pending: number }> {
-    const [now, pending] = (await this.redis.eval(PENDING_BEFORE, 1, this.key(listingId), String(endsAt))) as [number, number];
+    const [now, pending] = (await PENDING_BEFORE.run(this.redis, [this.key(listingId)], [endsAt])) as [number, number];
     return { now: Number(now), pending: Number(pending) };
   }
 
@@ -315,7 +312,7 @@ export class BidsInFlight {
   /** Enqueues a drain for the listing's stream if it has commands and no drain is claimed. */
   async ensureDrain(listingId: string): Promise<number> {
     const keys = [this.streamKey(listingId), this.flagKey(listingId), this.counterKey];
-    const generation = Number(await this.redis.eval(KICK, keys.length, ...keys, String(DRAIN_CLAIM_MS)));
+    const generation = Number(await KICK.run(this.redis, keys, [DRAIN_CLAIM_MS]));
     if (generation > 0) await this.enqueueDrain?.(listingId, generation);
     return generation;
   }
@@ -326,7 +323,7 @@ export class BidsInFlight {
    */
   async handOver(listingId: string, generation: number): Promise<boolean> {
     const keys = [this.streamKey(listingId), this.flagKey(listingId), this.counterKey];
-    const next = Number(await this.redis.eval(HAND_OVER, keys.length, ...keys, String(generation), String(DRAIN_CLAIM_MS)));
+    const next = Number(await HAND_OVER.run(this.redis, keys, [generation, DRAIN_CLAIM_MS]));
     if (next > 0) await this.enqueueDrain?.(listingId, next);
     return next >= 0;
   }

@@ -1,16 +1,16 @@
 import type { Config } from '../../config/config';
 import type { Clock } from '../../shared/clock';
 import { AppError } from '../../shared/errors';
-import type { Redis } from '../../shared/redis';
+import { RedisScript, type Redis } from '../../shared/redis';
 import type { SmsSender } from './sms';
 
 const DAY_MS = 86_400_000;
 
 // INCR and the expiry in one step, so a crash between them cannot leave a counter that never expires.
-const TAKE_SCRIPT = `
+const TAKE_SCRIPT = new RedisScript(`
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return n`;
+return n`);
 
 /** Whether `phoneNumber` (E.164) starts with one of the allowed country calling codes. */
 export function smsCountryAllowed(allowedCountryCodes: readonly string[], phoneNumber: string): boolean {
@@ -57,7 +57,7 @@ export class GuardedSms implements SmsSender {
   private async take(): Promise<string> {
     const now = this.clock.now();
     const key = `${this.prefix}:sms:sent:${now.toISOString().slice(0, 10)}`;
-    const count = Number(await this.redis.eval(TAKE_SCRIPT, 1, key, String(2 * DAY_MS)));
+    const count = Number(await TAKE_SCRIPT.run(this.redis, [key], [2 * DAY_MS]));
     if (count > this.rules.dailyLimit) {
       // Refused attempts give their increment back, so the counter stays the number actually allowed.
       await this.redis.decr(key);
