@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { anyOf } from '../../db/any-of';
 import type { Db, Trx } from '../../db/connection';
 import { bulkInsert } from '../../db/bulk-insert';
 import type { PendingWrite } from '../../db/writes';
@@ -53,7 +54,7 @@ export async function markOutboxFailed(trx: Trx, id: string, error: string): Pro
 }
 
 export async function markOutboxPublished(trx: Trx, ids: string[]): Promise<void> {
-  await trx.updateTable('outbox').set({ publishedAt: sql<Date>`now()` }).where('id', 'in', ids).execute();
+  await trx.updateTable('outbox').set({ publishedAt: sql<Date>`now()` }).where('id', '=', anyOf(ids, 'bigint')).execute();
 }
 
 /** Deletes rows published more than a week ago (maintenance); returns how many. */

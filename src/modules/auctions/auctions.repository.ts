@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { anyOf } from '../../../db/any-of';
 import type { Trx } from '../../../db/connection';
 import type { PendingWrite } from '../../../db/writes';
 import type { Database, Listing, ListingStatus } from '../../../db/schema';
@@ -37,7 +38,7 @@ export async function lockLiveListing(trx: Trx, listingId: string): Promise<List
 
 /** Locks listing rows in id order (so concurrent batches never deadlock), reading their auction columns. */
 export async function lockListings(trx: Trx, listingIds: string[]): Promise<LockedAuction[]> {
-  return trx.selectFrom('listings').select(LOCKED_AUCTION_COLUMNS).where('id', 'in', listingIds).orderBy('id').forUpdate().execute();
+  return trx.selectFrom('listings').select(LOCKED_AUCTION_COLUMNS).where('id', '=', anyOf(listingIds, 'uuid')).orderBy('id').forUpdate().execute();
 }
 
 /** Writes the auction columns of a new engine state (the caller holds the row lock). */
@@ -110,7 +111,7 @@ export async function overdueScheduled(db: Reader, limit: number) {
 
 /** Which of these bid requests have a stored outcome (read of the bidding module's table). */
 export async function decidedRequestIds(db: Reader, requestIds: string[]): Promise<string[]> {
-  const rows = await db.selectFrom('bidRequests').select('requestId').where('requestId', 'in', requestIds).execute();
+  const rows = await db.selectFrom('bidRequests').select('requestId').where('requestId', '=', anyOf(requestIds, 'text')).execute();
   return rows.map((r) => r.requestId);
 }
 
@@ -163,8 +164,11 @@ export function endedListingsWrite(
     })
     .where(
       'id',
-      'in',
-      rows.map((r) => r.listingId),
+      '=',
+      anyOf(
+        rows.map((r) => r.listingId),
+        'uuid',
+      ),
     );
 }
 
@@ -173,7 +177,7 @@ export async function activeBidders(trx: Trx, listingIds: string[]) {
   return trx
     .selectFrom('listingBidders')
     .select(['listingId', 'bidderId'])
-    .where('listingId', 'in', listingIds)
+    .where('listingId', '=', anyOf(listingIds, 'uuid'))
     .where('retractedAt', 'is', null)
     .execute();
 }

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { anyOf } from '../../../db/any-of';
 import type { Trx } from '../../../db/connection';
 import type { PendingWrite } from '../../../db/writes';
 import { bulkInsert } from '../../../db/bulk-insert';
@@ -146,18 +147,18 @@ export async function batchInputs(trx: Trx, listingId: string, requestIds: strin
   const aliasesOf = leaderId ? [...bidderIds, leaderId] : bidderIds;
   const row = await trx
     .selectNoFrom((eb) => [
-      jsonArrayFrom(eb.selectFrom('bidRequests').select(['requestId', 'result']).where('requestId', 'in', requestIds)).as('stored'),
+      jsonArrayFrom(eb.selectFrom('bidRequests').select(['requestId', 'result']).where('requestId', '=', anyOf(requestIds, 'text'))).as('stored'),
       jsonArrayFrom(
         eb
           .selectFrom('users')
           .select(['id', 'displayName'])
-          .where('id', 'in', bidderIds)
+          .where('id', '=', anyOf(bidderIds, 'uuid'))
           .where('deletedAt', 'is', null)
           .where('suspendedAt', 'is', null)
           .where('phoneVerifiedAt', 'is not', null),
       ).as('eligible'),
       jsonArrayFrom(
-        eb.selectFrom('listingBidders').select(['bidderId', 'alias']).where('listingId', '=', listingId).where('bidderId', 'in', aliasesOf),
+        eb.selectFrom('listingBidders').select(['bidderId', 'alias']).where('listingId', '=', listingId).where('bidderId', '=', anyOf(aliasesOf, 'uuid')),
       ).as('aliases'),
       eb
         .selectFrom('listingBidders')
@@ -246,5 +247,5 @@ export async function undecidedSince(db: Reader, minAgeMs: number, limit: number
 
 /** Drops the durable copies of commands whose outcome is stored. */
 export async function forgetUndecided(db: Reader, requestIds: string[]): Promise<void> {
-  if (requestIds.length) await db.deleteFrom('undecidedBids').where('requestId', 'in', requestIds).execute();
+  if (requestIds.length) await db.deleteFrom('undecidedBids').where('requestId', '=', anyOf(requestIds, 'text')).execute();
 }

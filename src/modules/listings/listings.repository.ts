@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { anyOf } from '../../../db/any-of';
 import type { Trx } from '../../../db/connection';
 import type { Database, Listing, ListingImagesTable, ListingsTable } from '../../../db/schema';
 
@@ -62,7 +63,7 @@ export const listingsRepository = {
 
   async imagesOf(db: Db, listingIds: string[]): Promise<ListingImage[]> {
     if (listingIds.length === 0) return [];
-    return db.selectFrom('listingImages').selectAll().where('listingId', 'in', listingIds).orderBy('listingId').orderBy('position').orderBy('createdAt').execute();
+    return db.selectFrom('listingImages').selectAll().where('listingId', '=', anyOf(listingIds, 'uuid')).orderBy('listingId').orderBy('position').orderBy('createdAt').execute();
   },
 
   async countImages(db: Db, listingId: string): Promise<number> {
@@ -100,7 +101,7 @@ export const listingsRepository = {
   /** Which of `listingIds` the user watches. */
   async watchedBy(db: Db, userId: string, listingIds: string[]): Promise<Set<string>> {
     if (listingIds.length === 0) return new Set();
-    const rows = await db.selectFrom('watches').select('listingId').where('userId', '=', userId).where('listingId', 'in', listingIds).execute();
+    const rows = await db.selectFrom('watches').select('listingId').where('userId', '=', userId).where('listingId', '=', anyOf(listingIds, 'uuid')).execute();
     return new Set(rows.map((r) => r.listingId));
   },
 

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Trx } from '../../../db/connection';
+import { bulkInsert, type BulkColumnType } from '../../../db/bulk-insert';
 import type { Database, Transaction, TransactionStatus } from '../../../db/schema';
 
 type Reader = Kysely<Database> | Trx;
@@ -140,13 +141,28 @@ export type NewSaleRow = Pick<
   | 'source'
 >;
 
-/** Inserts sales in one statement inside the caller's transaction; payment is due `paymentDeadlineSec` from now. */
+const SALE_COLUMNS = {
+  listingId: 'uuid',
+  buyerId: 'uuid',
+  sellerId: 'uuid',
+  amountCents: 'integer',
+  commissionBps: 'integer',
+  commissionCents: 'integer',
+  escrowFeeCents: 'integer',
+  sellerPayoutCents: 'integer',
+  source: 'text',
+} as const satisfies Record<keyof NewSaleRow, BulkColumnType>;
+
+/**
+ * Inserts sales in one statement inside the caller's transaction (one text for any number of
+ * sales: a busy closing second inserts them in batches); payment is due `paymentDeadlineSec` from now.
+ */
 export async function insertSales(trx: Trx, rows: NewSaleRow[], paymentDeadlineSec: number): Promise<Transaction[]> {
-  return trx
-    .insertInto('transactions')
-    .values(rows.map((row) => ({ ...row, paymentDueAt: sql<Date>`now() + make_interval(secs => ${paymentDeadlineSec})` })))
+  const dueAt = sql`now() + make_interval(secs => ${paymentDeadlineSec})`;
+  const inserted = await bulkInsert(trx, 'transactions', { ...SALE_COLUMNS, paymentDueAt: { type: 'timestamptz', whenNull: dueAt } }, rows)
     .returningAll()
     .execute();
+  return inserted as Transaction[];
 }
 
 /** Appends to a transaction's timeline (GET /v1/transactions/:id/events) in the caller's database transaction. */
