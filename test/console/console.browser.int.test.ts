@@ -14,10 +14,11 @@ import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
 /**
  * The support console in a real browser (Debian's Chromium driven by playwright-core) against a
  * platform this file starts: api (serving the console build), realtime, workers and the Stripe
- * stand-in. Screenshots of each screen go to docs/console/ (shown in the README).
+ * stand-in. Screenshots of each screen go to test-results/console/, or with UPDATE_SCREENSHOTS=1 to
+ * docs/console/ (shown in the README), so a test run leaves the checkout as it found it.
  */
 const ROOT = join(__dirname, '..', '..');
-const SHOTS = join(ROOT, 'docs', 'console');
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'console') : join(ROOT, 'test-results', 'console');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CODE = '123456';
 
