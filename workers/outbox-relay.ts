@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { Deps } from '../src/composition';
-import { addParsedBulk, type ParsedJob } from '../src/shared/jobs';
+import { addParsedBulk, withNotificationsMerged, type ParsedJob } from '../src/shared/jobs';
 import { OUTBOX_CHANNEL, parseOutboxRow, type RelayedMessage } from '../src/shared/outbox';
 import { claimOutboxBatchIfFree, markOutboxFailed, markOutboxPublished } from '../src/shared/outbox.repository';
 import { trackedEmitter } from '../src/shared/socket-emitter';
@@ -157,8 +157,9 @@ export class OutboxRelay {
         if (job) jobs.push(job);
         published.push(row.id);
       }
-      // The batch's jobs in one round trip per queue (their order within a batch carries no meaning).
-      await addParsedBulk(this.deps.queues, jobs);
+      // The batch's jobs in one round trip per queue (their order within a batch carries no meaning),
+      // its notifications merged into as few jobs as they fit in.
+      await addParsedBulk(this.deps.queues, withNotificationsMerged(jobs));
       // Redis has every event of the batch before the lock goes: the next relay's events come after.
       await this.events.settle();
       if (published.length) await markOutboxPublished(trx, published);

@@ -90,6 +90,12 @@ export interface Config {
      * not compete with the closes still to come.
      */
     closeJobsDelayMs: number;
+    /**
+     * A bid batch's outbid notifications (in-app row, push) are queued this long after its commit,
+     * so that the relay merges those of many batches into one delivery job; 0 = at once. The
+     * `outbid` socket event is not held.
+     */
+    outbidNotifyDelayMs: number;
     /** An anonymous browse page is answered from memory for this long after it was read (0 = never). */
     browseCacheMs: number;
     shutdownTimeoutMs: number;
@@ -246,6 +252,7 @@ function toConfig(e: Env): Config {
       bidWaitMs: e.BID_WAIT_MS,
       bidDrainLingerMs: e.BID_DRAIN_LINGER_MS,
       closeJobsDelayMs: e.CLOSE_JOBS_DELAY_MS,
+      outbidNotifyDelayMs: e.OUTBID_NOTIFY_DELAY_MS,
       browseCacheMs: e.BROWSE_CACHE_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,

@@ -150,6 +150,8 @@ export const envSchema = z
     BID_DRAIN_LINGER_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(5000).default(1000)),
     // A close batch's jobs (notifications, payment reminder and deadline) are queued this long after its commit (0 = at once).
     CLOSE_JOBS_DELAY_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(60000).default(1000)),
+    // A bid batch's outbid notifications are queued this long after its commit, merged with others' (0 = at once).
+    OUTBID_NOTIFY_DELAY_MS: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(60000).default(1000)),
     // Anonymous browse pages are shared for this long (0 = never cached).
     BROWSE_CACHE_MS: int(1000),
     SHUTDOWN_TIMEOUT_MS: int(10000),

@@ -2,9 +2,13 @@
  * A decided batch queues its outbid notifications as one job, not one per displaced bidder: in a
  * bidding war nearly every accepted bid displaces someone, and each BullMQ job costs ≈ 40 Redis
  * commands and a pass of the outbox relay. Each displacement still carries its own notification
- * (its own dedupe key), and the `outbid` socket events are not merged.
+ * (its own dedupe key), and the `outbid` socket events are not merged. The notification rows wait in
+ * the outbox OUTBID_NOTIFY_DELAY_MS (the events do not), so that the relay finds those of many
+ * batches in one pass and queues them as one job.
  */
+import type { Job } from 'bullmq';
 import { decideBids } from '../../src/modules/bidding/decide-bids';
+import { OutboxRelay } from '../../workers/outbox-relay';
 import { createActiveListing } from '../support/fixtures';
 import { createTestEnv, createUser, type TestEnv } from '../support/harness';
 
@@ -73,4 +77,49 @@ it('sends a single displacement as its own notification job', async () => {
   );
   const jobs = rows.filter((p) => p.name?.startsWith('notification.'));
   expect(jobs.map((p) => [p.name, p.data.userId, p.data.type])).toEqual([['notification.send', alice.id, 'outbid']]);
+});
+
+it("holds a batch's notifications (not its events) in the outbox, and the relay merges several batches' into one job", async () => {
+  const delay = env.deps.config.timing.outbidNotifyDelayMs;
+  expect(delay).toBeGreaterThan(0);
+  const seller = await createUser(env.deps);
+  const started = new Date();
+  const keys: string[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const [first, second] = await Promise.all([createUser(env.deps), createUser(env.deps)]);
+    const listing = await createActiveListing(env.deps, seller.id, { startingPriceCents: 500 });
+    const at = Date.now();
+    await decideBids(env.deps, listing.id, [
+      { requestId: `r-merge-${listing.id}-1`, listingId: listing.id, bidderId: first.id, maxAmountCents: 1000, receivedAt: at },
+      { requestId: `r-merge-${listing.id}-2`, listingId: listing.id, bidderId: second.id, maxAmountCents: 2000, receivedAt: at + 1 },
+    ]);
+    keys.push(`outbid-${listing.id}-${first.id}-r-merge-${listing.id}-2`);
+  }
+  const rows = await env.deps.db.selectFrom('outbox').select(['payload', 'createdAt', 'availableAt']).where('createdAt', '>=', started).execute();
+  const heldFor = (p: (payload: OutboxPayload) => boolean) =>
+    rows.filter((r) => p(r.payload as OutboxPayload)).map((r) => r.availableAt.getTime() - r.createdAt.getTime());
+  const notices = heldFor((p) => p.name === 'notification.send');
+  expect(notices).toHaveLength(3);
+  // Due on a grid of `delay` (every batch of a window at once), at least `delay` after the commit
+  // (give or take the node clock against PostgreSQL's).
+  for (const held of notices) expect(held).toBeGreaterThan(delay - 100);
+  for (const held of notices) expect(held).toBeLessThan(2 * delay + 100);
+  const dueAt = rows.filter((r) => (r.payload as OutboxPayload).name === 'notification.send').map((r) => r.availableAt.getTime());
+  for (const due of dueAt) expect(due % delay).toBe(0);
+  for (const held of heldFor((p) => p.event === 'outbid')) expect(held).toBeLessThanOrEqual(0);
+
+  const relay = new OutboxRelay(await env.sibling(), { pollMs: 100 });
+  const carrying = (job: Job) => ((job.data as OutboxPayload['data']).notifications ?? []).map((n) => n.dedupeKey);
+  try {
+    await relay.start();
+    let merged: Job | undefined;
+    for (const deadline = Date.now() + delay + 5000; !merged && Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+      const jobs = await env.deps.queues.notifications.getJobs(['waiting', 'prioritized', 'active', 'completed', 'failed']);
+      merged = jobs.find((job) => keys.every((k) => carrying(job).includes(k)));
+    }
+    expect(merged?.name).toBe('notification.send_batch');
+    expect(merged?.id).toMatch(/^notify-merged-/);
+  } finally {
+    await relay.stop();
+  }
 });

@@ -77,7 +77,7 @@ export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingI
     const fresh = commands.filter((c) => !already.has(c.requestId));
     const work: BatchWork = { bidRows: [], requestRows: [], events: [], outbox: [], notifications: [], decided: [], noticeKeys: new Set(), bidders: [] };
     if (fresh.length) decideFresh(deps, listing, fresh, inputs, work);
-    await persist(trx, listing, work);
+    await persist(trx, listing, work, deps.config.timing.outbidNotifyDelayMs);
     const decided = new Map(work.decided.map((d) => [d.requestId, d.result]));
     return commands.map((c) => ({ requestId: c.requestId, result: already.get(c.requestId) ?? decided.get(c.requestId)! }));
   });
@@ -153,10 +153,6 @@ function decideFresh(deps: Pick<Platform, 'config'>, listing: LockedAuction, com
   }
   if (state !== before) work.state = state;
   work.bidders = aliases.touched();
-  // One job for the batch's outbid notifications (up to NOTIFICATION_BATCH_MAX each), not one per
-  // displaced bidder: in a bidding war nearly every accepted bid displaces someone, and a BullMQ job
-  // costs ≈ 40 Redis commands and a pass of the relay.
-  work.outbox.push(...notificationJobs(work.notifications));
 }
 
 /** At most one outbid push per bidder per listing per window; the in-app row and socket event always go. */
@@ -225,10 +221,25 @@ function aliasBook(rows: Array<{ bidderId: string; alias: string }>, bidderCount
 }
 
 /**
+ * When a batch's outbid notifications become due: at least `delayMs` from now, on a grid of `delayMs`,
+ * so that every batch of one window becomes due at the same instant. The relay runs a pass after each
+ * commit; with due times spread out, each pass would find one batch's notices, and merge nothing.
+ */
+function noticesDueAt(delayMs: number): Date | undefined {
+  if (delayMs <= 0) return undefined;
+  return new Date(Math.ceil((Date.now() + delayMs) / delayMs) * delayMs);
+}
+
+/**
  * The batch's writes — bidding tables, the listing's state and events, the outbox — as ONE statement
  * (data-modifying CTEs): with the lock and the read, a batch is four round trips and the commit.
+ * The outbid notifications wait in the outbox (`notifyDelayMs` to twice that, see noticesDueAt), so
+ * that the relay finds those of many batches together and delivers them as one job: in a bidding war
+ * nearly every accepted bid displaces someone, and a job per batch cost ≈ 65 Redis commands and 4 ms
+ * of worker CPU per idle bid (docs/BENCHMARKS.md). Only the in-app row and the push wait; the
+ * `outbid` event goes at once.
  */
-async function persist(trx: Trx, listing: LockedAuction, work: BatchWork): Promise<void> {
+async function persist(trx: Trx, listing: LockedAuction, work: BatchWork, notifyDelayMs: number): Promise<void> {
   const bidding = batchWrites(
     trx,
     listing.id,
@@ -248,5 +259,6 @@ async function persist(trx: Trx, listing: LockedAuction, work: BatchWork): Promi
     work.bidders,
   );
   const auction = stateWithEventsWrites(trx, listing, work.state, work.events);
-  await executeWrites(trx, [...bidding, ...auction.writes, ...outboxWrites(trx, [...auction.events, ...work.outbox])]);
+  const notices = outboxWrites(trx, notificationJobs(work.notifications), { jobsNotBefore: noticesDueAt(notifyDelayMs) });
+  await executeWrites(trx, [...bidding, ...auction.writes, ...outboxWrites(trx, [...auction.events, ...work.outbox]), ...notices]);
 }

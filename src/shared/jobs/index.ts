@@ -20,5 +20,5 @@ export {
 } from './catalogue';
 export { addParsed, addParsedBulk, enqueue, MalformedJobError, type EnqueueOptions, type ParsedJob } from './enqueue';
 export { createQueues, jobId, type Queues } from './queues';
-export { notificationJob, notificationJobs, notificationPayload, type NotificationDraft, type NotificationInput, type NotificationType } from './notification-job';
+export { notificationJob, notificationJobs, notificationPayload, withNotificationsMerged, type NotificationDraft, type NotificationInput, type NotificationType } from './notification-job';
 export { NOTIFICATION_TEXTS, TEXT_KEYS, textParams, type TextKey, type TextParams, type TextRef } from './notification-texts';
