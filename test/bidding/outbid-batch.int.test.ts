@@ -95,7 +95,11 @@ it("holds a batch's notifications (not its events) in the outbox, and the relay 
     ]);
     keys.push(`outbid-${listing.id}-${first.id}-r-merge-${listing.id}-2`);
   }
-  const rows = await env.deps.db.selectFrom('outbox').select(['payload', 'createdAt', 'availableAt']).where('createdAt', '>=', started).execute();
+  const rows = await env.deps.db
+    .selectFrom('outbox')
+    .select(['payload', 'createdAt', 'availableAt'])
+    .where('createdAt', '>=', started)
+    .execute();
   const heldFor = (p: (payload: OutboxPayload) => boolean) =>
     rows.filter((r) => p(r.payload as OutboxPayload)).map((r) => r.availableAt.getTime() - r.createdAt.getTime());
   const notices = heldFor((p) => p.name === 'notification.send');

@@ -20,11 +20,16 @@ it('matches the listed values and nothing for an empty list', async () => {
     .values(topics.map((topic) => ({ topic, payload: '{}' })))
     .returning(['id', 'topic'])
     .execute();
-  const select = (ids: string[]) => env.deps.db.selectFrom('outbox').select('topic').where('id', '=', anyOf(ids, 'bigint')).orderBy('id').execute();
+  const select = (ids: string[]) =>
+    env.deps.db.selectFrom('outbox').select('topic').where('id', '=', anyOf(ids, 'bigint')).orderBy('id').execute();
 
   expect((await select([rows[0].id, rows[2].id])).map((r) => r.topic)).toEqual([topics[0], topics[2]]);
   expect(await select([])).toEqual([]);
-  const byTopic = await env.deps.db.selectFrom('outbox').select('id').where('topic', '=', anyOf(topics.slice(1), 'text')).execute();
+  const byTopic = await env.deps.db
+    .selectFrom('outbox')
+    .select('id')
+    .where('topic', '=', anyOf(topics.slice(1), 'text'))
+    .execute();
   expect(byTopic).toHaveLength(2);
   await env.deps.db.deleteFrom('outbox').where('topic', 'like', 'any-of%').execute();
 });

@@ -38,7 +38,13 @@ export async function lockLiveListing(trx: Trx, listingId: string): Promise<List
 
 /** Locks listing rows in id order (so concurrent batches never deadlock), reading their auction columns. */
 export async function lockListings(trx: Trx, listingIds: string[]): Promise<LockedAuction[]> {
-  return trx.selectFrom('listings').select(LOCKED_AUCTION_COLUMNS).where('id', '=', anyOf(listingIds, 'uuid')).orderBy('id').forUpdate().execute();
+  return trx
+    .selectFrom('listings')
+    .select(LOCKED_AUCTION_COLUMNS)
+    .where('id', '=', anyOf(listingIds, 'uuid'))
+    .orderBy('id')
+    .forUpdate()
+    .execute();
 }
 
 /** Writes the auction columns of a new engine state (the caller holds the row lock). */

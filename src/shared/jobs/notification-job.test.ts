@@ -1,6 +1,12 @@
 import { NOTIFICATION_BATCH_MAX, parsePayload } from './catalogue';
 import type { ParsedJob } from './enqueue';
-import { notificationJob, notificationJobs, withNotificationsMerged, type NotificationDraft, type NotificationInput } from './notification-job';
+import {
+  notificationJob,
+  notificationJobs,
+  withNotificationsMerged,
+  type NotificationDraft,
+  type NotificationInput,
+} from './notification-job';
 
 const draft = (i: number): NotificationDraft => ({
   userId: '6f1c9f3e-2b7a-4d8e-9c1a-0b2c3d4e5f60',
@@ -30,16 +36,26 @@ describe('notificationJobs', () => {
 });
 
 describe('withNotificationsMerged (one relay pass)', () => {
-  const single = (i: number): ParsedJob => ({ name: 'notification.send', payload: draft(i) as NotificationInput, opts: { jobId: `notify:lost-${i}` } });
+  const single = (i: number): ParsedJob => ({
+    name: 'notification.send',
+    payload: draft(i) as NotificationInput,
+    opts: { jobId: `notify:lost-${i}` },
+  });
   const batch = (row: number, ids: number[]): ParsedJob => ({
     name: 'notification.send_batch',
     payload: { notifications: ids.map((i) => draft(i) as NotificationInput) },
     opts: { jobId: `outbox-${row}` },
   });
-  const other: ParsedJob = { name: 'auction.close', payload: { listingId: '6f1c9f3e-2b7a-4d8e-9c1a-0b2c3d4e5f61' }, opts: { jobId: 'outbox-9' } };
+  const other: ParsedJob = {
+    name: 'auction.close',
+    payload: { listingId: '6f1c9f3e-2b7a-4d8e-9c1a-0b2c3d4e5f61' },
+    opts: { jobId: 'outbox-9' },
+  };
   const delayed: ParsedJob = { ...single(50), opts: { jobId: 'notify:lost-50', delay: 60_000 } };
   const carried = (jobs: ParsedJob[]) =>
-    jobs.filter((j) => j.name === 'notification.send_batch').map((j) => (j.payload as { notifications: NotificationInput[] }).notifications.map((n) => n.dedupeKey));
+    jobs
+      .filter((j) => j.name === 'notification.send_batch')
+      .map((j) => (j.payload as { notifications: NotificationInput[] }).notifications.map((n) => n.dedupeKey));
 
   it('delivers every notification due now in one batch job, each dedupe key once, and leaves other and delayed jobs alone', () => {
     const merged = withNotificationsMerged([single(1), other, batch(7, [2, 3]), delayed, batch(8, [3, 4]), single(1)]);

@@ -56,7 +56,10 @@ export function withNotificationsMerged(jobs: ParsedJob[]): ParsedJob[] {
   if (notices.length < 2) return jobs;
   const byKey = new Map<string, NotificationInput>();
   for (const job of notices) {
-    const list = job.name === 'notification.send' ? [job.payload as NotificationInput] : (job.payload as JobPayload<'notification.send_batch'>).notifications;
+    const list =
+      job.name === 'notification.send'
+        ? [job.payload as NotificationInput]
+        : (job.payload as JobPayload<'notification.send_batch'>).notifications;
     for (const n of list) if (!byKey.has(n.dedupeKey)) byKey.set(n.dedupeKey, n);
   }
   const merged = [...byKey.values()];
