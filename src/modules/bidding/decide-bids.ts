@@ -42,7 +42,7 @@ interface BatchWork {
   }>;
   events: ListingEventInput[];
   outbox: OutboxMessage[];
-  /** The batch's outbid notifications, queued together (see notifyOutbid). */
+  /** The batch's outbid notifications, queued together (see persist). */
   notifications: NotificationDraft[];
   decided: Decided[];
   noticeKeys: Set<string>;

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { anyOf } from '../../../db/any-of';
 import type { Db } from '../../../db/connection';
 import type { Locale } from '../../shared/locale';
 
@@ -33,7 +33,7 @@ export async function recipientsOf(db: Db, userIds: string[]): Promise<(userId: 
       jsonArrayFrom(eb.selectFrom('devices as d').select('d.token').whereRef('d.userId', '=', 'u.id')).as('devices'),
     ])
     // One array parameter: the same statement text (prepared once) for any number of recipients.
-    .where(sql<boolean>`u.id = any(${userIds}::uuid[])`)
+    .where('u.id', '=', anyOf(userIds, 'uuid'))
     .where('u.deletedAt', 'is', null)
     .execute();
   const byId = new Map(
