@@ -1,5 +1,6 @@
 import { bidIncrementCents } from '../../src/modules/auctions/engine/engine';
 import { percentile, round } from '../support';
+import { MAX_BID_CENTS } from '../../src/modules/bidding/bidding.schemas';
 
 export interface HotListingResult {
   workers: number;
@@ -17,7 +18,6 @@ export interface HotListingResult {
 }
 
 /** Largest maximum the API accepts (PlaceBidBody); the bench moves to a fresh listing before it. */
-const MAX_BID_CENTS = 100_000_000;
 
 /**
  * 200 concurrent bidders on ONE hot listing through the full path (HTTP → queue → worker → commit).

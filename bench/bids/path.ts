@@ -21,6 +21,7 @@ import { sql } from 'kysely';
 import { signAccessToken } from '../../src/modules/auth/access-tokens';
 import { startSession } from '../../src/modules/auth/sessions';
 import { bidIncrementCents } from '../../src/modules/auctions/engine/engine';
+import { MAX_BID_CENTS } from '../../src/modules/bidding/bidding.schemas';
 import { freePort, startRedisServer } from '../../src/dev/local-services';
 import { openRaw, type RawSocket } from '../fanout/raw-client';
 import { benchDatabase, percentile, round, startProcess, stopProcess } from '../support';
@@ -40,8 +41,6 @@ const SHAPE = {
   multi: { bidders: 200, watchers: 0, listings: 50 },
 }[scenario];
 
-/** The API's largest maximum (bidding.schemas.ts). */
-const MAX_BID_CENTS = 100_000_000;
 /** Fresh listings for slots whose maxima reach the ceiling (≈ 3,400 bids each at three increments a bid). */
 const SPARE_LISTINGS = 20;
 
@@ -147,8 +146,8 @@ async function main(): Promise<void> {
 
     const sentAt = new Map<string, number>(); // bid id → wall-clock ms when its POST was sent
     const answers: number[] = [];
-    // refused: a 409 (below the minimum, not higher, ended); invalid: any other 4xx, which would mean
-    // the load generator sent a bid the API rejects before deciding it: counted, never as decided.
+    // 201 accepted and 409 refused (below the minimum, not higher, ended) are decided; 202 pending. Any
+    // other 4xx is `invalid`: a bid the generator should never send, reported and never counted as decided.
     const counts = { accepted: 0, refused: 0, pending: 0, invalid: 0, errors: 0, listingsUsed: listingIds.length };
     const nextMax = listingIds.map(() => 1000);
     const bid = async (token: string, slot: number, measure: boolean) => {

@@ -3,8 +3,11 @@ import { z } from '../../shared/zod';
 export const ListingIdParams = z.object({ id: z.uuid() });
 export const BidIdParams = z.object({ id: z.uuid() });
 
+/** The largest maximum a bid may carry ($1,000,000). */
+export const MAX_BID_CENTS = 100_000_000;
+
 export const PlaceBidBody = z
-  .strictObject({ maxAmountCents: z.number().int('must be a whole number of cents').positive().max(100_000_000) })
+  .strictObject({ maxAmountCents: z.number().int('must be a whole number of cents').positive().max(MAX_BID_CENTS) })
   .openapi('PlaceBid');
 
 export const BidSchema = z
