@@ -83,18 +83,27 @@ it("holds a batch's notifications (not its events) in the outbox, and the relay 
   const delay = env.deps.config.timing.outbidNotifyDelayMs;
   expect(delay).toBeGreaterThan(0);
   const seller = await createUser(env.deps);
+  const batches = await Promise.all(
+    [0, 1, 2].map(async () => {
+      const [first, second] = await Promise.all([createUser(env.deps), createUser(env.deps)]);
+      const listing = await createActiveListing(env.deps, seller.id, { startingPriceCents: 500 });
+      return { first, second, listing };
+    }),
+  );
+  // The three batches must commit inside one window of the grid, or their notices fall due apart
+  // (and are rightly not merged): start them together at the start of a window.
+  await new Promise((r) => setTimeout(r, delay - (Date.now() % delay) + 10));
   const started = new Date();
-  const keys: string[] = [];
-  for (let i = 0; i < 3; i += 1) {
-    const [first, second] = await Promise.all([createUser(env.deps), createUser(env.deps)]);
-    const listing = await createActiveListing(env.deps, seller.id, { startingPriceCents: 500 });
-    const at = Date.now();
-    await decideBids(env.deps, listing.id, [
-      { requestId: `r-merge-${listing.id}-1`, listingId: listing.id, bidderId: first.id, maxAmountCents: 1000, receivedAt: at },
-      { requestId: `r-merge-${listing.id}-2`, listingId: listing.id, bidderId: second.id, maxAmountCents: 2000, receivedAt: at + 1 },
-    ]);
-    keys.push(`outbid-${listing.id}-${first.id}-r-merge-${listing.id}-2`);
-  }
+  const at = Date.now();
+  await Promise.all(
+    batches.map(({ first, second, listing }) =>
+      decideBids(env.deps, listing.id, [
+        { requestId: `r-merge-${listing.id}-1`, listingId: listing.id, bidderId: first.id, maxAmountCents: 1000, receivedAt: at },
+        { requestId: `r-merge-${listing.id}-2`, listingId: listing.id, bidderId: second.id, maxAmountCents: 2000, receivedAt: at + 1 },
+      ]),
+    ),
+  );
+  const keys = batches.map(({ first, listing }) => `outbid-${listing.id}-${first.id}-r-merge-${listing.id}-2`);
   const rows = await env.deps.db
     .selectFrom('outbox')
     .select(['payload', 'createdAt', 'availableAt'])
@@ -110,6 +119,7 @@ it("holds a batch's notifications (not its events) in the outbox, and the relay 
   for (const held of notices) expect(held).toBeLessThan(2 * delay + 100);
   const dueAt = rows.filter((r) => (r.payload as OutboxPayload).name === 'notification.send').map((r) => r.availableAt.getTime());
   for (const due of dueAt) expect(due % delay).toBe(0);
+  expect(new Set(dueAt).size).toBe(1);
   for (const held of heldFor((p) => p.event === 'outbid')) expect(held).toBeLessThanOrEqual(0);
 
   const relay = new OutboxRelay(await env.sibling(), { pollMs: 100 });
