@@ -9,7 +9,7 @@ import { measureCloseLateness, type CloseLatenessResult } from './close-lateness
 
 /**
  * `npx tsx bench/bids/close-run.ts` — close lateness alone: 1,000 listings ending within one second,
- * one worker process, against a redis-server of its own started with `--hz 10` (Redis's default) and
+ * BENCH_CLOSE_WORKERS worker processes (default 1), against a redis-server of its own started with `--hz 10` (Redis's default) and
  * then `--hz 100` (docker-compose.yml), each on a fresh database. BENCH_CLOSE_HZ=10,100 (the list),
  * BENCH_CLOSE_ROUNDS (rounds per hz, default 2), BENCH_CLOSE_LISTINGS (default 1,000).
  * PostgreSQL from BENCH_PG_URL (default the local one); `redis-server` must be on PATH.
@@ -18,6 +18,7 @@ const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postg
 const HZ = (process.env.BENCH_CLOSE_HZ ?? '10,100').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_CLOSE_ROUNDS ?? 2);
 const LISTINGS = Number(process.env.BENCH_CLOSE_LISTINGS ?? 1000);
+const WORKERS = Number(process.env.BENCH_CLOSE_WORKERS ?? 1);
 const SECRET = 'bench-secret-bench-secret-bench-secret-000';
 
 /** A throw-away redis-server at `hz` (no persistence), stopped by the returned function. */
@@ -90,19 +91,18 @@ interface CloseCounts {
   redisCpuMsPerClose: number;
 }
 
-async function oneRound(hz: number): Promise<CloseLatenessResult & CloseCounts & { hz: number; loadAvg1m: number }> {
+async function oneRound(hz: number): Promise<CloseLatenessResult & CloseCounts & { hz: number; workers: number; loadAvg1m: number }> {
   const redis = await redisAt(hz);
   const bench = await benchDatabase(PG, `biddt_close_${Date.now().toString(36)}`);
-  let worker: ChildProcess | undefined;
+  const workers: ChildProcess[] = [];
   try {
     const [seller, bidder] = await bench.db
       .insertInto('users')
       .values([0, 1].map((i) => ({ phoneNumber: `+1555800000${i}`, phoneVerifiedAt: new Date(), displayName: `Close ${i}` })))
       .returning('id')
       .execute();
-    worker = await startProcess(
-      'workers/main.ts',
-      {
+    for (let i = 0; i < WORKERS; i += 1) {
+      const env = {
         NODE_ENV: 'test',
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
         DATABASE_URL: bench.url,
@@ -112,25 +112,26 @@ async function oneRound(hz: number): Promise<CloseLatenessResult & CloseCounts &
         PORT: '0',
         JWT_SECRET: SECRET,
         OTP_SECRET: SECRET,
-      },
-      /workers running/,
-      'workers',
-    );
+        WORKERS_METRICS_PORT: String(await freePort()),
+      };
+      workers.push(await startProcess('workers/main.ts', env, /workers running/, WORKERS === 1 ? 'workers' : `workers${i + 1}`));
+    }
+    const workersCpuMs = () => workers.reduce((sum, w) => sum + cpuMsOf(w.pid!), 0);
     const loadAvg1m = round(loadavg()[0], 2);
     const client = new Redis(redis.url);
     const commits = async () =>
       Number((await sql<{ n: string }>`SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`.execute(bench.db)).rows[0].n);
     const statsBefore = await commandStats(client);
-    const before = { redis: await redisCounters(client), cpu: cpuMsOf(worker.pid!), commits: await commits() };
+    const before = { redis: await redisCounters(client), cpu: workersCpuMs(), commits: await commits() };
     const samples: Array<[number, number]> = [];
-    const sampler = setInterval(() => samples.push([Date.now(), cpuMsOf(worker!.pid!)]), 20);
+    const sampler = setInterval(() => samples.push([Date.now(), workersCpuMs()]), 20);
     const lateness = await measureCloseLateness(bench.db, seller.id, bidder.id, LISTINGS);
     clearInterval(sampler);
     // Worker CPU from the close jobs' arrival (CLOSE_LEAD_MS before the first end) to the last close.
     const cpuAt = (t: number) => samples.find(([at]) => at >= t)?.[1] ?? samples[samples.length - 1][1];
     const closingCpuMs = cpuAt(lateness.endsFrom + 1000 + lateness.maxMs) - cpuAt(lateness.endsFrom - 400);
     await settled(bench, client);
-    const after = { redis: await redisCounters(client), cpu: cpuMsOf(worker.pid!), commits: await commits() };
+    const after = { redis: await redisCounters(client), cpu: workersCpuMs(), commits: await commits() };
     if (process.env.BENCH_CLOSE_DETAIL) {
       const statsAfter = await commandStats(client);
       const delta = [...statsAfter].map(([k, v]) => [k, round((v - (statsBefore.get(k) ?? 0)) / LISTINGS, 2)] as const).filter(([, v]) => v > 0);
@@ -144,6 +145,7 @@ async function oneRound(hz: number): Promise<CloseLatenessResult & CloseCounts &
     const per = (n: number) => round(n / LISTINGS, 2);
     return {
       hz,
+      workers: WORKERS,
       loadAvg1m,
       ...lateness,
       redisCommandsPerClose: per(after.redis.commands - before.redis.commands),
@@ -154,7 +156,7 @@ async function oneRound(hz: number): Promise<CloseLatenessResult & CloseCounts &
       redisCpuMsPerClose: per(after.redis.cpuMs - before.redis.cpuMs),
     };
   } finally {
-    if (worker) await stopProcess(worker);
+    await Promise.all(workers.map((w) => stopProcess(w)));
     await bench.drop();
     await redis.stop();
   }

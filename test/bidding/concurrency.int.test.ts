@@ -9,7 +9,7 @@ import type { BidResult } from '../../src/modules/bidding/bid-results';
 import { modelIncrement, modelBid, modelStart, modelView } from '../../src/modules/auctions/engine/reference-model.test-support';
 import { bidRequestId } from '../../src/modules/bidding/submit-bid';
 import { bidRowAudit, decidedCommands, engineConfigOf, replayThroughModel, stateVsModel, termsOf } from '../support/bid-replay';
-import { postBid, rng, runLanes, useBiddingOverHttp, type HttpAnswer } from '../support/bidding-http';
+import { postBidRetrying503, rng, runLanes, useBiddingOverHttp, type HttpAnswer } from '../support/bidding-http';
 import { createActiveListing, eventually } from '../support/fixtures';
 import type { TestUser } from '../support/harness';
 import type { WorkerProcess } from '../support/worker-process';
@@ -100,7 +100,7 @@ describe('1,000 concurrent bids, two worker processes, one killed mid-run', () =
         const { bidder, max } = nextCommand(i);
         const key = `k${SEED}-${i}`;
         const copies = duplicated.has(i) ? 2 : 1;
-        const answers = await Promise.all(Array.from({ length: copies }, () => postBid(ctx.baseUrl, bidder, listing.id, max, key)));
+        const answers = await Promise.all(Array.from({ length: copies }, () => postBidRetrying503(ctx.baseUrl, bidder, listing.id, max, key)));
         sent.push({ key, bidder, max, answers });
         answered += 1;
         if (answered === KILL_AFTER) killing = killWhileHolding();
@@ -114,7 +114,7 @@ describe('1,000 concurrent bids, two worker processes, one killed mid-run', () =
     // The killed worker is really gone, and the other one drained every command (202s included).
     const { victim, held } = await killing!;
     expect(await victim.exited).toBe('SIGKILL');
-    // HTTP answers first: a command refused with a 5xx was never taken, so waiting for it says nothing.
+    // HTTP answers first (a 503 was retried with its key): a command still refused with a 5xx says nothing to wait for.
     const statuses = sent.flatMap((s) => s.answers.map((a) => a.status));
     expect(statuses.filter((st) => ![201, 202, 409].includes(st))).toEqual([]);
     const requestIds = new Set(sent.map((s) => bidRequestId(s.bidder.id, s.key)));

@@ -46,6 +46,27 @@ export async function postBid(
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
 
+/**
+ * `postBid` with an idempotency key, sent again after Retry-After while the answer is 503, as a client
+ * does: on a host loaded by the whole suite the api's dependency probe can time out and answer 503
+ * for a moment (src/http/dependency-gate.ts). The same key makes the retry the same command, so a
+ * 503'd request that was taken after all is answered from its first attempt.
+ */
+export async function postBidRetrying503(
+  baseUrl: string,
+  bidder: TestUser,
+  listingId: string,
+  maxAmountCents: number,
+  idempotencyKey: string,
+  attempts = 5,
+): Promise<HttpAnswer> {
+  for (let attempt = 1; ; attempt += 1) {
+    const answer = await postBid(baseUrl, bidder, listingId, maxAmountCents, idempotencyKey);
+    if (answer.status !== 503 || attempt === attempts) return answer;
+    await new Promise((r) => setTimeout(r, Number(answer.headers.get('retry-after') ?? 1) * 1000));
+  }
+}
+
 /** Runs `task(i)` for i in [0, total) with at most `lanes` running at once. */
 export async function runLanes(total: number, lanes: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
