@@ -1,4 +1,4 @@
-import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, type KyselyProps, type Transaction } from 'kysely';
 import { Pool, types } from 'pg';
 import { prepareStatements, StatementNames, type PrepareOptions } from './prepared';
 import type { Database } from './schema';
@@ -43,6 +43,10 @@ export function createDb(
     application_name: 'biddt',
     connectionTimeoutMillis: timeouts.connectMs ?? 0,
     idleTimeoutMillis: timeouts.idleMs ?? 10_000,
+    // A query is written as soon as it is issued, not after the previous one's answer: statements
+    // issued together share a round trip (db/pipelined-transaction.ts). Awaited one by one, as
+    // everywhere else, they behave exactly as without it.
+    pipeline: true,
     // Sent as startup parameters, so they hold for every statement on the connection; 0 = none.
     ...(timeouts.statementMs ? { statement_timeout: timeouts.statementMs } : {}),
     ...(timeouts.idleInTransactionMs ? { idle_in_transaction_session_timeout: timeouts.idleInTransactionMs } : {}),
@@ -56,5 +60,11 @@ export function createDb(
   // query fails, and the pool discards it on release.
   pool.on('connect', (client) => client.on('error', onIdleError));
   if (prepare) prepareStatements(pool, new StatementNames(prepare));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  const config = { dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] };
+  const db = new Kysely<Database>(config);
+  kyselyParts.set(db, { config, dialect: config.dialect, driver: config.dialect.createDriver() });
+  return db;
 }
+
+/** What a Kysely instance is built from, kept to build one over a single connection (db/pipelined-transaction.ts). */
+export const kyselyParts = new WeakMap<Db, Omit<KyselyProps, 'executor'>>();

@@ -10,8 +10,12 @@ export interface TcpProxy {
  * Forwards 127.0.0.1:<port> to `target`, so a test can make a real backend disappear mid-run.
  * `openDelayMs`: each new connection reaches the backend only that long after it was accepted
  * (what the client sends meanwhile waits), as opening a connection on a very busy host does.
+ * `onClientData`: sees every chunk a client sends, as it arrives (what has left the client so far).
  */
-export async function startTcpProxy(target: { host: string; port: number }, options: { openDelayMs?: number } = {}): Promise<TcpProxy> {
+export async function startTcpProxy(
+  target: { host: string; port: number },
+  options: { openDelayMs?: number; onClientData?: (chunk: Buffer) => void } = {},
+): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
@@ -24,6 +28,7 @@ export async function startTcpProxy(target: { host: string; port: number }, opti
       if (client.destroyed) return;
       const upstream = createConnection(target);
       track(upstream);
+      if (options.onClientData) client.on('data', options.onClientData);
       client.pipe(upstream).pipe(client);
     };
     if (options.openDelayMs) setTimeout(open, options.openDelayMs);
