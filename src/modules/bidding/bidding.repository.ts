@@ -138,14 +138,15 @@ export async function listingBidsPage(db: Reader, listingId: string, limit: numb
 
 
 /**
- * Everything a bid batch reads under the listing's lock, in one round trip: stored outcomes of its
+ * Everything a bid batch reads under the listing's lock, in one statement: stored outcomes of its
  * commands (redeliveries), which of its bidders may bid (read of `users`), the aliases it can need
- * (its bidders' and the current leader's) and how many bidders the listing has (a new alias takes
- * the next number). It runs after the lock is taken, so it sees every batch committed before ours.
+ * (its bidders' and the current leader's, read from `listings`) and how many bidders the listing
+ * has (a new alias takes the next number). It must run after the lock statement, in the same
+ * transaction (it may be written together with it): READ COMMITTED takes its snapshot when it
+ * starts, so it sees every batch committed before ours.
  */
-export async function batchInputs(trx: Trx, listingId: string, requestIds: string[], bidderIds: string[], leaderId: string | null) {
-  const aliasesOf = leaderId ? [...bidderIds, leaderId] : bidderIds;
-  const row = await trx
+export async function batchInputs(trx: Trx, listingId: string, requestIds: string[], bidderIds: string[]) {
+  return trx
     .selectNoFrom((eb) => [
       jsonArrayFrom(eb.selectFrom('bidRequests').select(['requestId', 'result']).where('requestId', '=', anyOf(requestIds, 'text'))).as('stored'),
       jsonArrayFrom(
@@ -158,7 +159,12 @@ export async function batchInputs(trx: Trx, listingId: string, requestIds: strin
           .where('phoneVerifiedAt', 'is not', null),
       ).as('eligible'),
       jsonArrayFrom(
-        eb.selectFrom('listingBidders').select(['bidderId', 'alias']).where('listingId', '=', listingId).where('bidderId', '=', anyOf(aliasesOf, 'uuid')),
+        eb
+          .selectFrom('listingBidders')
+          .select(['bidderId', 'alias'])
+          .where('listingId', '=', listingId)
+          // One array, so the lookup stays on the (listing, bidder) key.
+          .where('bidderId', '=', sql<string>`any(${bidderIds}::uuid[] || (select leader_id from listings where id = ${listingId}))`),
       ).as('aliases'),
       eb
         .selectFrom('listingBidders')
@@ -167,7 +173,6 @@ export async function batchInputs(trx: Trx, listingId: string, requestIds: strin
         .as('bidderCount'),
     ])
     .executeTakeFirstOrThrow();
-  return row;
 }
 
 const BID_COLUMNS = {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Trx } from '../../../db/connection';
+import { pipelinedTransaction } from '../../../db/pipelined-transaction';
 import { executeWrites } from '../../../db/writes';
 import type { Platform } from '../../shared/platform';
 import { outboxWrites, type OutboxMessage } from '../../shared/outbox';
@@ -60,24 +61,26 @@ type BatchInputs = Awaited<ReturnType<typeof batchInputs>>;
  * jobs) answer their stored outcome.
  */
 export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingId: string, commands: BidCommand[]): Promise<Decided[]> {
-  return deps.db.transaction().execute(async (trx) => {
-    const listing = await lockAuction(trx, listingId);
+  // Two round trips per batch, whatever its size: BEGIN, the lock and the read together; then one
+  // write statement (see persist) and COMMIT together.
+  return pipelinedTransaction(deps.db, async (trx, commitAfter) => {
+    const [listing, inputs] = await Promise.all([
+      lockAuction(trx, listingId),
+      batchInputs(
+        trx,
+        listingId,
+        commands.map((c) => c.requestId),
+        [...new Set(commands.map((c) => c.bidderId))],
+      ),
+    ]);
     // Intake checked the listing exists; if it vanished since, refuse without storing anything.
     if (!listing)
       return commands.map((c) => ({ requestId: c.requestId, result: { ok: false, error: bidProblem('auction_not_active') } as BidResult }));
-    // Round trips per batch, whatever its size: lock, this read, one write statement (see persist).
-    const inputs = await batchInputs(
-      trx,
-      listingId,
-      commands.map((c) => c.requestId),
-      [...new Set(commands.map((c) => c.bidderId))],
-      listing.leaderId,
-    );
     const already = new Map(inputs.stored.map((s) => [s.requestId, s.result as unknown as BidResult]));
     const fresh = commands.filter((c) => !already.has(c.requestId));
     const work: BatchWork = { bidRows: [], requestRows: [], events: [], outbox: [], notifications: [], decided: [], noticeKeys: new Set(), bidders: [] };
     if (fresh.length) decideFresh(deps, listing, fresh, inputs, work);
-    await persist(trx, listing, work, deps.config.timing.outbidNotifyDelayMs);
+    await commitAfter(persist(trx, listing, work, deps.config.timing.outbidNotifyDelayMs));
     const decided = new Map(work.decided.map((d) => [d.requestId, d.result]));
     return commands.map((c) => ({ requestId: c.requestId, result: already.get(c.requestId) ?? decided.get(c.requestId)! }));
   });
@@ -232,7 +235,7 @@ function noticesDueAt(delayMs: number): Date | undefined {
 
 /**
  * The batch's writes — bidding tables, the listing's state and events, the outbox — as ONE statement
- * (data-modifying CTEs): with the lock and the read, a batch is four round trips and the commit.
+ * (data-modifying CTEs), sent when called: the caller writes COMMIT right behind it.
  * The outbid notifications wait in the outbox (`notifyDelayMs` to twice that, see noticesDueAt), so
  * that the relay finds those of many batches together and delivers them as one job: in a bidding war
  * nearly every accepted bid displaces someone, and a job per batch cost ≈ 65 Redis commands and 4 ms
