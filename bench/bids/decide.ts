@@ -3,14 +3,12 @@
  * `decideBids` and another checkout's (e.g. the baseline commit in a git worktree), on the same
  * database, interleaved round by round. Measures what a shared, busy host distorts least: CPU time
  * per decided bid in this process (engine, Kysely, pg driver) plus in its PostgreSQL backend
- * (/proc/<pid>/stat), and statements per batch (counted through Kysely's log hook). Each checkout
- * gets its own connection, set up as its app would (prepared statements when its db/prepared.ts
- * exists and BENCH_PREPARE is not `off`).
+ * (/proc/<pid>/stat), and the batch's wall time. Each checkout gets its own connection from its own
+ * `createDb`, set up as its app would (prepared statements unless BENCH_PREPARE is `off`).
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Kysely, PostgresDialect, CamelCasePlugin } from 'kysely';
-import { Pool, types } from 'pg';
+import { sql, type Kysely } from 'kysely';
+import { types } from 'pg';
 import type { Database } from '../../db/schema';
 import { bidIncrementCents } from '../../src/modules/auctions/engine/engine';
 import { loadConfig } from '../../src/config/config';
@@ -23,29 +21,18 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 10);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-type Prepare = { prepareStatements: (pool: Pool, names: unknown) => void; StatementNames: new () => unknown };
+type CreateDb = (url: string, max: number, onIdleError: (err: Error) => void, timeouts: object, prepare: object | false) => Kysely<Database>;
 type DecideBids = (deps: { db: unknown; config: unknown }, listingId: string, commands: unknown[]) => Promise<Array<{ result: { ok: boolean } }>>;
 
 async function main(): Promise<void> {
   types.setTypeParser(20, (v) => v); // as db/connection does: bigint stays a string
   const bench = await benchDatabase(PG, `biddt_bench_decide_${Date.now().toString(36)}`);
-  let statements = 0;
+  // Each checkout's own createDb (one connection, prepared statements as its app sets them up), so
+  // the pool is configured as that checkout's app configures it (pipeline mode since session 13).
   const connect = async (dir: string) => {
-    const pool = new Pool({ connectionString: bench.url, max: 1, idleTimeoutMillis: 0 }); // one backend for the whole run
-    pool.on('error', () => undefined); // the drop at the end terminates it
-    const prepared = resolve(dir, 'db/prepared.ts');
-    if (process.env.BENCH_PREPARE !== 'off' && existsSync(prepared)) {
-      const { prepareStatements, StatementNames } = (await import(prepared)) as Prepare;
-      prepareStatements(pool, new StatementNames());
-    }
-    const db = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool }),
-      plugins: [new CamelCasePlugin()],
-      log: (e) => {
-        if (e.level === 'query') statements += 1;
-      },
-    });
-    const { pid } = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0];
+    const { createDb } = (await import(resolve(dir, 'db/connection.ts'))) as { createDb: CreateDb };
+    const db = createDb(bench.url, 1, () => undefined, {}, process.env.BENCH_PREPARE === 'off' ? false : {});
+    const { pid } = (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(db)).rows[0];
     return { db, pid };
   };
   const config = { ...loadConfig({ ...process.env, NODE_ENV: 'test', DATABASE_URL: bench.url, JWT_SECRET: 'x'.repeat(40), OTP_SECRET: 'x'.repeat(40), STRIPE_SECRET_KEY: 'sk_test_bench', STRIPE_WEBHOOK_SECRET: 'whsec_bench' }) };
@@ -60,7 +47,7 @@ async function main(): Promise<void> {
       .returning('id')
       .execute();
     const [seller, ...rest] = bidders;
-    const results: Record<string, Array<{ nodeUsPerBid: number; pgUsPerBid: number; statementsPerBatch: number; batchMsP50: number }>> = { baseline: [], new: [] };
+    const results: Record<string, Array<{ nodeUsPerBid: number; pgUsPerBid: number; batchMsP50: number }>> = { baseline: [], new: [] };
     for (let round_ = 0; round_ < ROUNDS; round_ += 1) {
       for (const app of round_ % 2 === 0 ? apps : [...apps].reverse()) {
         const listing = await bench.db
@@ -75,7 +62,6 @@ async function main(): Promise<void> {
             return { requestId: `r${round_}${app.label}${n}x${i}`, listingId: listing.id, bidderId: rest[((n + 1000) * BATCH + i) % rest.length].id, maxAmountCents: max, receivedAt: Date.now() };
           });
         for (let n = 0; n < 10; n += 1) await app.decide({ db: app.db, config }, listing.id, batchOf(-1 - n)); // warm-up
-        statements = 0;
         const node0 = process.cpuUsage();
         const pg0 = cpuMsOf(app.pid);
         const times: number[] = [];
@@ -91,7 +77,6 @@ async function main(): Promise<void> {
         results[app.label].push({
           nodeUsPerBid: round((node1.user + node1.system) / decided),
           pgUsPerBid: round((pgMs * 1000) / decided),
-          statementsPerBatch: round(statements / BATCHES, 1),
           batchMsP50: round(percentile(times, 50), 2),
         });
         console.error(`${app.label} round ${round_}: ${JSON.stringify(results[app.label].at(-1))}`);
