@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { pipelinedTransaction } from '../db/pipelined-transaction';
 import type { Deps } from '../src/composition';
 import { addParsedBulk, withNotificationsMerged, type ParsedJob } from '../src/shared/jobs';
 import { OUTBOX_CHANNEL, parseOutboxRow, type RelayedMessage } from '../src/shared/outbox';
@@ -138,9 +139,12 @@ export class OutboxRelay {
     }, BUSY_RETRY_MS);
   }
 
-  /** One batch under the publishing lock: its row count, or 'busy' when another relay is publishing. */
+  /**
+   * One batch under the publishing lock: its row count, or 'busy' when another relay is publishing.
+   * Two round trips to PostgreSQL: BEGIN with the claim, the mark with COMMIT.
+   */
   private async drainBatch(): Promise<number | 'busy'> {
-    return this.deps.db.transaction().execute(async (trx) => {
+    return pipelinedTransaction(this.deps.db, async (trx, commitAfter) => {
       const rows = await claimOutboxBatchIfFree(trx, BATCH);
       if (rows === 'busy') return 'busy';
       if (rows.length === 0) return 0;
@@ -162,7 +166,7 @@ export class OutboxRelay {
       await addParsedBulk(this.deps.queues, withNotificationsMerged(jobs));
       // Redis has every event of the batch before the lock goes: the next relay's events come after.
       await this.events.settle();
-      if (published.length) await markOutboxPublished(trx, published);
+      if (published.length) await commitAfter(markOutboxPublished(trx, published));
       return rows.length;
     });
   }

@@ -1,3 +1,4 @@
+import { pipelinedTransaction } from '../../../db/pipelined-transaction';
 import type { Platform } from '../../shared/platform';
 import { lockListings } from './auctions.repository';
 import { closeOutcome } from '../auctions/engine/engine';
@@ -85,7 +86,8 @@ async function finalizeBatch(
   batch: Array<Pick<Pending, 'listingId' | 'checkedAt'>>,
 ): Promise<Map<string, FinalizeResult>> {
   const checkedAt = new Map(batch.map((p) => [p.listingId, p.checkedAt]));
-  return deps.db.transaction().execute(async (trx) => {
+  // Three round trips: BEGIN with the lock; the sales with the bidders to notify; the writes with COMMIT.
+  return pipelinedTransaction(deps.db, async (trx, commitAfter) => {
     const rows = await lockListings(trx, [...checkedAt.keys()]);
     const results = new Map<string, FinalizeResult>([...checkedAt.keys()].map((id) => [id, 'gone']));
     const endings: Ending[] = [];
@@ -107,7 +109,7 @@ async function finalizeBatch(
     // The closes of a busy second come first: their jobs (pushes and SMS, payment reminder and
     // deadline) are queued once the burst is over, while the `auction_ended` events (what a watching
     // app shows) go out at once.
-    await finalizeListings(trx, deps.config, endings, { jobsAt: new Date(Date.now() + deps.config.timing.closeJobsDelayMs) });
+    await finalizeListings(trx, deps.config, endings, { jobsAt: new Date(Date.now() + deps.config.timing.closeJobsDelayMs), commitAfter });
     return results;
   });
 }

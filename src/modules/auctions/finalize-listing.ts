@@ -1,6 +1,7 @@
 import type { Trx } from '../../../db/connection';
 import type { Transaction } from '../../../db/schema';
 import type { LockedAuction } from './auctions.repository';
+import type { CommitAfter } from '../../../db/pipelined-transaction';
 import { executeWrites } from '../../../db/writes';
 import { outboxWrites, type OutboxMessage } from '../../shared/outbox';
 import { listingRoom } from '../../shared/rooms';
@@ -20,7 +21,7 @@ export interface Ending {
 
 /** Ends one listing; see `finalizeListings`. Returns the created transaction (as inserted), if sold. */
 export async function finalizeListing(trx: Trx, config: SaleTerms, listing: LockedAuction, finale: Finale): Promise<Transaction | null> {
-  return (await endListings(trx, config, [{ listing, finale }])).get(listing.id) ?? null;
+  return (await endListings(trx, config, [{ listing, finale }], {})).get(listing.id) ?? null;
 }
 
 /**
@@ -29,32 +30,40 @@ export async function finalizeListing(trx: Trx, config: SaleTerms, listing: Lock
  * other bidders — in a fixed number of statements however many listings end together, because
  * thousands of auctions can end in the same second. Returns listing id → transaction id (or null).
  * `jobsAt`: the batch's jobs (notifications, payment reminder and deadline) are queued no earlier;
- * its events (`auction_ended`, `transaction_update`) still go at once.
+ * its events (`auction_ended`, `transaction_update`) still go at once. `commitAfter`: from the
+ * caller's pipelined transaction (db/pipelined-transaction.ts), to send COMMIT behind the last write.
  */
 export async function finalizeListings(
   trx: Trx,
   config: SaleTerms,
   endings: Ending[],
-  options: { jobsAt?: Date } = {},
+  options: { jobsAt?: Date; commitAfter?: CommitAfter } = {},
 ): Promise<Map<string, string | null>> {
-  const sales = await endListings(trx, config, endings, options.jobsAt);
+  const sales = await endListings(trx, config, endings, options);
   return new Map(endings.map((e) => [e.listing.id, sales.get(e.listing.id)?.id ?? null]));
 }
 
 /**
- * The work of `finalizeListings`; returns listing id → created transaction for the sold ones. Three
+ * The work of `finalizeListings`; returns listing id → created transaction for the sold ones. Two
  * round trips after the caller's lock, however many listings end: the sales (their ids and
- * deadlines are needed for the outbox), the bidders to notify, then every write in one statement. The bidders are read after
- * the caller's lock, not with it: a statement's snapshot predates its wait for the lock, and a bid
- * batch committed during that wait may have added a bidder.
+ * deadlines are needed for the outbox) together with the bidders to notify, then every write in one
+ * statement. The bidders are read after the caller's lock, not with it: a statement's snapshot
+ * predates its wait for the lock, and a bid batch committed during that wait may have added a bidder.
  */
-async function endListings(trx: Trx, config: SaleTerms, endings: Ending[], jobsAt?: Date): Promise<Map<string, Transaction>> {
+async function endListings(
+  trx: Trx,
+  config: SaleTerms,
+  endings: Ending[],
+  { jobsAt, commitAfter = (last) => last }: { jobsAt?: Date; commitAfter?: CommitAfter },
+): Promise<Map<string, Transaction>> {
   if (endings.length === 0) return new Map();
-  const sales = await createTransactions(trx, config, endings);
-  const bidders = await biddersOf(
-    trx,
-    endings.map((e) => e.listing.id),
-  );
+  const [sales, bidders] = await Promise.all([
+    createTransactions(trx, config, endings),
+    biddersOf(
+      trx,
+      endings.map((e) => e.listing.id),
+    ),
+  ]);
   const ended = endedEvents(endings);
   const messages: OutboxMessage[] = [...ended.messages];
   const notifications: NotificationDraft[] = [];
@@ -66,7 +75,8 @@ async function endListings(trx: Trx, config: SaleTerms, endings: Ending[], jobsA
   // Different tables, none reading another's rows: safe as one statement (see executeWrites). The
   // whole batch's winners, sellers and losers go in as few jobs as possible (a job per recipient
   // cost ≈ 50 Redis commands each, in the very second thousands of auctions close).
-  await executeWrites(trx, [
+  await commitAfter(
+    executeWrites(trx, [
     endedListingsWrite(
       trx,
       endings.map(({ listing, finale }) => ({
@@ -77,7 +87,8 @@ async function endListings(trx: Trx, config: SaleTerms, endings: Ending[], jobsA
     ),
     listingEventsInsert(trx, ended.rows),
     ...outboxWrites(trx, [...messages, ...notificationJobs(notifications)], { jobsNotBefore: jobsAt }),
-  ]);
+    ]),
+  );
   return sales;
 }
 
