@@ -77,16 +77,16 @@ async function endListings(
   // cost ≈ 50 Redis commands each, in the very second thousands of auctions close).
   await commitAfter(
     executeWrites(trx, [
-    endedListingsWrite(
-      trx,
-      endings.map(({ listing, finale }) => ({
-        listingId: listing.id,
-        status: finale.sold ? 'ended_sold' : 'ended_unsold',
-        winnerId: finale.sold ? finale.buyerId : null,
-      })),
-    ),
-    listingEventsInsert(trx, ended.rows),
-    ...outboxWrites(trx, [...messages, ...notificationJobs(notifications)], { jobsNotBefore: jobsAt }),
+      endedListingsWrite(
+        trx,
+        endings.map(({ listing, finale }) => ({
+          listingId: listing.id,
+          status: finale.sold ? 'ended_sold' : 'ended_unsold',
+          winnerId: finale.sold ? finale.buyerId : null,
+        })),
+      ),
+      listingEventsInsert(trx, ended.rows),
+      ...outboxWrites(trx, [...messages, ...notificationJobs(notifications)], { jobsNotBefore: jobsAt }),
     ]),
   );
   return sales;
