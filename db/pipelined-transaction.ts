@@ -14,9 +14,10 @@ const ROLLBACK = CompiledQuery.raw('rollback');
 export type CommitAfter = <R>(last: Promise<R>) => Promise<R>;
 
 /**
- * `db.transaction().execute(body)` in fewer round trips. Each round trip costs ≈ 1 ms of wall time
- * and two system calls on this kind of host (docs/BENCHMARKS.md, session 13), and Kysely's own
- * transaction makes one per statement plus BEGIN and COMMIT. Here:
+ * `db.transaction().execute(body)` in fewer round trips. Kysely's own transaction waits for each
+ * statement's answer before sending the next, BEGIN and COMMIT included; three waits fewer made the
+ * decide transaction 0.4–0.9 ms faster at p50 when measured alone (docs/BENCHMARKS.md, session 13).
+ * Here:
  * - BEGIN is written together with the body's first statement(s) instead of awaited alone;
  * - statements the body starts together (`Promise.all([a(trx), b(trx)])`) are written together and
  *   executed by PostgreSQL in the order they were started (the pool's connections are in pg's
