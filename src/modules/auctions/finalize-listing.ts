@@ -21,7 +21,7 @@ export interface Ending {
 
 /** Ends one listing; see `finalizeListings`. Returns the created transaction (as inserted), if sold. */
 export async function finalizeListing(trx: Trx, config: SaleTerms, listing: LockedAuction, finale: Finale): Promise<Transaction | null> {
-  return (await endListings(trx, config, [{ listing, finale }], {})).get(listing.id) ?? null;
+  return (await endListings(trx, config, [{ listing, finale }])).get(listing.id) ?? null;
 }
 
 /**
@@ -54,7 +54,7 @@ async function endListings(
   trx: Trx,
   config: SaleTerms,
   endings: Ending[],
-  { jobsAt, commitAfter = (last) => last }: { jobsAt?: Date; commitAfter?: CommitAfter },
+  { jobsAt, commitAfter = (last) => last }: { jobsAt?: Date; commitAfter?: CommitAfter } = {},
 ): Promise<Map<string, Transaction>> {
   if (endings.length === 0) return new Map();
   const [sales, bidders] = await Promise.all([
