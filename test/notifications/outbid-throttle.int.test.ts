@@ -1,7 +1,9 @@
 import { createActiveListing, eventually, useSellerAndTwoBidders } from '../support/fixtures';
 import type { TestUser } from '../support/harness';
 
-const ctx = useSellerAndTwoBidders();
+// The bids' answers are not what this file tests: on a CI host busy with the rest of the suite a first
+// decision once took longer than the default 2 s wait (202), so the wait is generous here.
+const ctx = useSellerAndTwoBidders({ BID_WAIT_MS: '10000' });
 
 const bid = async (user: TestUser, listingId: string, maxAmountCents: number) => {
   const res = await ctx.env.http.post(`/v1/listings/${listingId}/bids`).set(user.auth).send({ maxAmountCents });
