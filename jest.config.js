@@ -4,6 +4,11 @@ const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts'
 
 module.exports = {
   testTimeout: 30000,
+  // One worker per core. Jest's default is one per core but one, a single worker on a 2-core machine,
+  // while the integration files mostly wait (PostgreSQL, Redis, child processes, timers) and each has
+  // its own database and Redis prefix: two workers there took the suite from 786 s to 445 s
+  // (2026-12-04, same machine).
+  maxWorkers: '100%',
   projects: [
     {
       ...common,
