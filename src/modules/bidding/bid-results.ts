@@ -25,7 +25,8 @@ export interface PresentedBid {
 }
 
 interface Waiter {
-  resolve(result: BidResult): void;
+  /** `undefined`: no result in time (the caller answers 202). Clears the waiter's timer. */
+  resolve(result: BidResult | undefined): void;
   timer: NodeJS.Timeout;
 }
 
@@ -60,7 +61,7 @@ export class BidResults {
     if (results.length) await this.redis.publish(this.channel, JSON.stringify(results));
   }
 
-  /** Resolves with the result, or undefined after `timeoutMs`. Register before enqueueing. */
+  /** Resolves with the result, or undefined after `timeoutMs` or when closed. Register before enqueueing. */
   wait(requestId: string, timeoutMs: number): Promise<BidResult | undefined> {
     return new Promise((resolve) => {
       const waiter: Waiter = {
@@ -92,8 +93,11 @@ export class BidResults {
     }
   }
 
+  /** Answers every waiter `undefined` at once, so no timer of theirs keeps a stopping process alive. */
   async close(): Promise<void> {
-    for (const [requestId, waiters] of this.waiters) for (const w of waiters) this.remove(requestId, w);
+    const waiting = [...this.waiters.values()].flat();
+    this.waiters.clear();
+    for (const w of waiting) w.resolve(undefined);
     if (this.subscriber) await closeRedis(this.subscriber);
   }
 }
