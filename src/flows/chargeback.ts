@@ -3,6 +3,7 @@ import type { Transaction } from '../../db/schema';
 import { disputesRepository, openDispute } from '../modules/disputes';
 import {
   closeChargeback as closeChargebackFunds,
+  confirmEarlierRelease,
   recordChargeback as recordChargebackFunds,
   recordStaffWork,
   transactionUpdate,
@@ -71,11 +72,25 @@ async function resolveFromIssuer(trx: Trx, tx: Transaction, d: DisputeView, won:
       data: { transactionId: tx.id, disputeId: ours.id, resolution },
     }),
   );
-  return [
-    won ? releaseJob(tx.id, 'dispute_resolved', ours.id) : refundJob(tx.id, refundCents!, ours.id),
-    transactionUpdate(tx, tx.status),
-    ...notify,
-  ];
+  return [...(await moneyAfterDecision(trx, tx, won, refundCents, ours.id)), ...notify];
+}
+
+/**
+ * What the issuer's decision leaves to do with the money. Won after the payout went out: nothing to
+ * pay, so the transaction is confirmed `released` here — a release job would find the intent
+ * `release-<txId>` already succeeded and never end the dispute. Won before: the payout (an in-flight
+ * QR release, if any, owns the intent and ends `released` itself). Lost: the refund.
+ */
+async function moneyAfterDecision(
+  trx: Trx,
+  tx: Transaction,
+  won: boolean,
+  refundCents: number | null,
+  disputeId: string,
+): Promise<OutboxMessage[]> {
+  if (won && tx.transferId) return confirmEarlierRelease(trx, tx);
+  const job = won ? releaseJob(tx.id, 'dispute_resolved', disputeId) : refundJob(tx.id, refundCents!, disputeId);
+  return [job, transactionUpdate(tx, tx.status)];
 }
 
 const disputes: ChargebackDisputes = { open: openChargebackDispute, resolve: resolveFromIssuer };

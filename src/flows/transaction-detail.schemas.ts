@@ -4,7 +4,6 @@ import { z, nullableRef } from '../shared/zod';
 
 /** GET /v1/transactions/:id (and the QR verification's answer): the transaction, the viewer's role and its dispute. */
 export const TransactionDetailSchema = TransactionSchema.extend({
-  refundedCents: z.number().int(),
   paidAt: z.iso.datetime().nullable(),
   cancelledAt: z.iso.datetime().nullable(),
   /** Your side of it; `null` for staff. */

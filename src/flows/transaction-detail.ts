@@ -12,11 +12,10 @@ import type { Platform } from '../shared/platform';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** The transaction with what its viewer needs next: refunds, payment time, their role, the dispute. */
+/** The transaction with what its viewer needs next: payment time, their role, the dispute. */
 export function presentTransactionDetail(tx: Transaction, actor: Actor, dispute: DisputeRow | undefined) {
   return {
     ...presentTransaction(tx),
-    refundedCents: tx.refundedCents,
     paidAt: iso(tx.paidAt),
     cancelledAt: iso(tx.cancelledAt),
     myRole: partyRole(actor, tx) ?? null,

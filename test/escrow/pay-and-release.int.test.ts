@@ -113,6 +113,20 @@ describe('POST /transactions/:id/pay', () => {
     expect(mismatch.body.code).toBe('amount_mismatch');
   });
 
+  it('a concurrent duplicate waits for a slow first request and gets the same intent (SPEC §3)', async () => {
+    const tx = await buyNowSale(env, seller, buyer, 5_000);
+    // Stripe holds the first create, its key `pay-<txId>` in flight: a second create meanwhile gets 409.
+    env.standIn.failNext({ method: 'POST', pathPrefix: '/v1/payment_intents', mode: 'delay', delayMs: 1_500 });
+    const first = pay(env, buyer, tx.id).then((res) => res);
+    await new Promise((r) => setTimeout(r, 300));
+    const [a, b] = await Promise.all([first, pay(env, buyer, tx.id)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(b.body.paymentIntentId).toBe(a.body.paymentIntentId);
+    expect(b.body.clientSecret).toBe(a.body.clientSecret);
+    expect(env.standIn.listObjects('payment_intent').filter((pi) => pi.transfer_group === tx.id)).toHaveLength(1);
+    expect((await findTx(env.deps, tx.id)).paymentIntentId).toBe(a.body.paymentIntentId);
+  });
+
   it('is for the buyer only: the seller 403, a stranger 404', async () => {
     const tx = await buyNowSale(env, seller, buyer, 5_000);
     const stranger = await createUser(env.deps);

@@ -1,4 +1,5 @@
 import { standInClient } from '../../tools/stripe-standin/src/testing';
+import { eventually } from '../support/fixtures';
 import { balanceOf, LedgerAccount } from '../../src/modules/ledger';
 import {
   buyNowSale,
@@ -53,6 +54,8 @@ describe('refunds decided by a dispute', () => {
       ['refund', 0],
     ]);
     expect(ledger.escrow).toBe(0);
+    const resource = await ctx.env.http.get(`/v1/transactions/${tx.id}`).set(ctx.buyer.auth);
+    expect(resource.body).toMatchObject({ refundedCents: 10_000, commissionCents: 0, escrowFeeCents: 0, sellerPayoutCents: 0 });
   });
 
   it('partial refund of 3000: refund 3000, then the seller gets 7000 − 420 − 199 = 6381', async () => {
@@ -66,6 +69,21 @@ describe('refunds decided by a dispute', () => {
     expect(ledger.movements.map((m) => m.type)).toEqual(['charge', 'refund', 'release']);
     expect(ledger.escrow).toBe(0);
     expect(await revenueOf(tx.id)).toBe(-(420 + 199));
+    // What the parties read agrees with the transfer and the sales dashboard, not the creation-time split.
+    const resource = await ctx.env.http.get(`/v1/transactions/${tx.id}`).set(ctx.seller.auth);
+    expect(resource.body).toMatchObject({
+      amountCents: 10_000,
+      refundedCents: 3_000,
+      commissionCents: 420,
+      escrowFeeCents: 199,
+      sellerPayoutCents: 6_381,
+    });
+    const sales = await ctx.env.http.get('/v1/users/me/sales').set(ctx.seller.auth);
+    const line = sales.body.items.find((i: { transactionId: string }) => i.transactionId === tx.id);
+    expect(line).toMatchObject({ refundedCents: 3_000, commissionCents: 420, escrowFeeCents: 199, netCents: 6_381 });
+    const list = await ctx.env.http.get('/v1/users/me/transactions').set(ctx.seller.auth);
+    const item = list.body.items.find((i: { id: string }) => i.id === tx.id);
+    expect(item).toMatchObject({ refundedCents: 3_000, commissionCents: 420, sellerPayoutCents: 6_381 });
   });
 });
 
@@ -86,6 +104,98 @@ describe('chargebacks', () => {
     expect(ledger.escrow).toBe(0);
     expect(await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))).toBe(0);
   });
+
+  it('won after release: back to `released`, the payout untouched, the ledger balanced', async () => {
+    const tx = await released();
+    const cb = ctx.env.standIn.createDispute(tx.chargeId!);
+    await waitForStatus(ctx.env.deps, tx.id, 'disputed');
+    ctx.env.standIn.closeDispute(cb.id, 'won');
+    // The release intent `release-<txId>` already succeeded: only a confirmation, no second payout.
+    const done = await waitForStatus(ctx.env.deps, tx.id, 'released');
+    expect(done).toMatchObject({ transferId: tx.transferId, refundedCents: 0, reversalId: null });
+    expect(transfersOf(ctx.env, tx.id)).toMatchObject([{ id: tx.transferId, amount: 9_201, amount_reversed: 0 }]);
+    const ours = await ctx.env.deps.db.selectFrom('disputes').selectAll().where('stripeDisputeId', '=', cb.id).executeTakeFirstOrThrow();
+    expect(ours).toMatchObject({ status: 'resolved', resolution: 'release' });
+    await waitForTransactionEvent(ctx.env.deps, tx.id, 'escrow_release_confirmed');
+    const ledger = await ledgerOf(ctx.env.deps, tx.id);
+    expect(ledger.movements.map((m) => m.type)).toEqual(['charge', 'release', 'chargeback', 'chargeback_won']);
+    for (const m of ledger.movements) expect(m.sum).toBe(0);
+    expect(ledger.escrow).toBe(0);
+    expect(await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))).toBe(0);
+    expect(await revenueOf(tx.id)).toBe(-(600 + 199));
+    const resource = await ctx.env.http.get(`/v1/transactions/${tx.id}`).set(ctx.seller.auth);
+    expect(resource.body.status).toBe('released');
+  });
+
+  it('won while the QR-triggered transfer is in flight: the late payout ends `released`, not `disputed`', async () => {
+    const tx = await funded();
+    // Holds the transfer long enough for the chargeback to open and be decided meanwhile.
+    ctx.env.standIn.failNext({ method: 'POST', pathPrefix: '/v1/transfers', mode: 'delay', delayMs: 6_000 });
+    await simulateVerify(ctx.env.deps, tx.id);
+    const intentOf = () => ctx.env.deps.db.selectFrom('moneyIntents').selectAll().where('key', '=', `release-${tx.id}`).executeTakeFirst();
+    await eventually(async () => (await intentOf())?.status === 'running' || undefined);
+    const cb = ctx.env.standIn.createDispute(tx.chargeId!);
+    await waitForStatus(ctx.env.deps, tx.id, 'disputed');
+    ctx.env.standIn.closeDispute(cb.id, 'won');
+    await eventually(() =>
+      ctx.env.deps.db
+        .selectFrom('disputes')
+        .selectAll()
+        .where('stripeDisputeId', '=', cb.id)
+        .where('status', '=', 'resolved')
+        .executeTakeFirst(),
+    );
+    // The decision came before the transfer was recorded (the in-flight release still owns the intent).
+    expect((await findTx(ctx.env.deps, tx.id)).transferId).toBeNull();
+    const done = await waitForStatus(ctx.env.deps, tx.id, 'released', 20_000);
+    expect(transfersOf(ctx.env, tx.id).map((t) => t.amount)).toEqual([9_201]);
+    expect(done.transferId).toBe(transfersOf(ctx.env, tx.id)[0].id);
+    const ledger = await ledgerOf(ctx.env.deps, tx.id);
+    expect(ledger.movements.map((m) => m.type).sort()).toEqual(['chargeback', 'chargeback_won', 'charge', 'release'].sort());
+    expect(ledger.escrow).toBe(0);
+    expect(await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))).toBe(0);
+  }, 45_000);
+
+  /** The seller's payout reversed, the buyer's money settled from the chargeback, nothing kept or paid twice. */
+  async function expectLostChargebackSettled(txId: string) {
+    const [transfer] = transfersOf(ctx.env, txId);
+    expect(transfersOf(ctx.env, txId)).toHaveLength(1);
+    expect(transfer).toMatchObject({ amount: 9_201, amount_reversed: 9_201 });
+    const ledger = await ledgerOf(ctx.env.deps, txId);
+    expect(ledger.movements.map((m) => m.type).sort()).toEqual(['charge', 'chargeback', 'release', 'reversal', 'chargeback_settlement'].sort());
+    for (const m of ledger.movements) expect(m.sum).toBe(0);
+    expect(ledger.escrow).toBe(0);
+    expect(await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(txId))).toBe(0);
+    expect(await revenueOf(txId)).toBe(0);
+  }
+
+  it('lost while the QR-triggered transfer is in flight: the refund waits for the payout, then reverses it', async () => {
+    const tx = await funded();
+    ctx.env.standIn.failNext({ method: 'POST', pathPrefix: '/v1/transfers', mode: 'delay', delayMs: 6_000 });
+    await simulateVerify(ctx.env.deps, tx.id);
+    const intentOf = () => ctx.env.deps.db.selectFrom('moneyIntents').selectAll().where('key', '=', `release-${tx.id}`).executeTakeFirst();
+    await eventually(async () => (await intentOf())?.status === 'running' || undefined);
+    const cb = ctx.env.standIn.createDispute(tx.chargeId!);
+    await waitForStatus(ctx.env.deps, tx.id, 'disputed');
+    ctx.env.standIn.closeDispute(cb.id, 'lost');
+    const done = await waitForStatus(ctx.env.deps, tx.id, 'refunded', 30_000);
+    expect(done).toMatchObject({ transferId: expect.stringMatching(/^tr_/), reversalId: expect.stringMatching(/^trr_/), refundedCents: 10_000 });
+    expect(refundsOf(tx.paymentIntentId!)).toHaveLength(0);
+    await expectLostChargebackSettled(tx.id);
+  }, 45_000);
+
+  it('lost after a payout Stripe made but we never recorded (a crash): the refund finds it, records and reverses it', async () => {
+    const tx = await funded();
+    const account = await ctx.env.deps.db.selectFrom('sellerAccounts').select('stripeAccountId').where('userId', '=', ctx.seller.id).executeTakeFirstOrThrow();
+    // What a release that crashed between Stripe and its commit leaves: a transfer only Stripe knows of.
+    await ctx.env.workerDeps.payments.createTransfer({ transactionId: tx.id, amountCents: 9_201, destination: account.stripeAccountId, sourceCharge: tx.chargeId! });
+    const cb = ctx.env.standIn.createDispute(tx.chargeId!);
+    await waitForStatus(ctx.env.deps, tx.id, 'disputed');
+    ctx.env.standIn.closeDispute(cb.id, 'lost');
+    const done = await waitForStatus(ctx.env.deps, tx.id, 'refunded', 30_000);
+    expect(done).toMatchObject({ transferId: transfersOf(ctx.env, tx.id)[0].id, reversalId: expect.stringMatching(/^trr_/) });
+    await expectLostChargebackSettled(tx.id);
+  }, 45_000);
 
   it('lost after release: the payout is reversed first, then the chargeback settles the escrow', async () => {
     const tx = await released();

@@ -3,7 +3,7 @@
 /** Paying, funding, releasing and refunding a transaction's escrow. */
 export { payForTransaction, type PayAnswer } from './pay';
 export { syncPaymentIntent, type PaymentOutcome } from './fund-payment';
-export { releaseEscrow, type ReleaseOutcome } from './release-escrow';
+export { releaseEscrow, confirmEarlierRelease, type ReleaseOutcome } from './release-escrow';
 export { refundEscrow, type RefundInput, type RefundOutcome } from './refund-escrow';
 /** The payment deadline and its reminder (job handlers). */
 export { enforcePaymentDeadline, remindPayment, RetryLater } from './payment-deadline';

@@ -42,6 +42,8 @@ function endOf(outcome: string): AttemptEnd {
   if (outcome === 'waiting_for_wallet') return { status: 'waiting_for_wallet', outcome, error: null };
   // The decision no longer applies (the transaction moved on); a new request for the effect wakes it.
   if (outcome === 'not_ready') return { status: 'skipped', outcome, error: null };
+  // A payout of the same transaction is being made: the refund runs again after it (backoff), to reverse it first.
+  if (outcome === 'release_in_flight') return { status: 'pending', outcome, error: null };
   if (NEEDS_STAFF.has(outcome)) return { status: 'failing', outcome, error: outcome };
   return { status: 'pending', outcome, error: `unexpected outcome ${outcome}` };
 }

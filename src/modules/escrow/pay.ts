@@ -3,6 +3,7 @@ import type { Platform } from '../../shared/platform';
 import type { CrashHook } from './crash-points';
 import type { Actor } from '../../shared/context';
 import type { PaymentIntentView } from '../../providers/payments/payments';
+import { isPaymentsError } from '../../providers/payments/payments';
 import { paymentsUnavailable } from '../../providers/payments/payments-unavailable';
 import { AppError, conflict, unprocessable } from '../../shared/errors';
 import { recordTransactionEvent, assertPartyRole } from '../transactions';
@@ -24,6 +25,46 @@ function assertPayable(tx: Transaction, now: Date): void {
   }
 }
 
+/**
+ * How long a duplicate request waits while the first one holds the Stripe key `pay-<txId>` (Stripe
+ * answers 409 `idempotency_key_in_use` until the first finishes). A create normally takes well under a
+ * second; a few seconds rides out a slow Stripe and stays inside a phone's request timeout. Past it
+ * the duplicate answers 503 like any outage, and the client's retry gets the intent.
+ */
+const KEY_IN_USE_WAIT_MS = 5_000;
+/** Pause between looks at whether the first request has finished. */
+const KEY_IN_USE_POLL_MS = 200;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const isKeyInUse = (err: unknown): boolean => isPaymentsError(err) && err.code === 'idempotency_key_in_use';
+
+type PayDeps = Pick<Platform, 'db' | 'payments' | 'clock'> & { crashHook?: CrashHook };
+
+/**
+ * The transaction's PaymentIntent from Stripe under `pay-<txId>`; while a concurrent request holds
+ * that key, waits for it (SPEC §3: a duplicate gets the same intent). Each look re-reads the
+ * transaction first — the first request may have stored its intent — then replays the key.
+ */
+async function createOrAwaitIntent(deps: PayDeps, tx: Transaction): Promise<PaymentIntentView> {
+  // Wall time, not deps.clock: this bounds a real wait, whatever "now" a test pins.
+  const deadline = Date.now() + KEY_IN_USE_WAIT_MS;
+  for (;;) {
+    try {
+      return await deps.payments.createPaymentIntent(tx.id, tx.amountCents, {
+        buyerId: tx.buyerId,
+        sellerId: tx.sellerId,
+        listingId: tx.listingId,
+        description: `Biddt purchase ${tx.id}`,
+      });
+    } catch (err) {
+      if (!isKeyInUse(err) || Date.now() + KEY_IN_USE_POLL_MS > deadline) return paymentsUnavailable(err);
+    }
+    await sleep(KEY_IN_USE_POLL_MS);
+    const now = await escrowRepository.find(deps.db, tx.id);
+    if (now?.paymentIntentId) return deps.payments.retrievePaymentIntent(now.paymentIntentId).catch(paymentsUnavailable);
+  }
+}
+
 function answer(tx: Transaction, pi: PaymentIntentView): PayAnswer {
   if (!pi.clientSecret) throw new AppError('unavailable', 'payments_unavailable', 'The payment provider returned no client secret.');
   return { paymentIntentId: pi.id, clientSecret: pi.clientSecret, amountCents: tx.amountCents, currency: 'CAD', status: pi.status };
@@ -32,11 +73,12 @@ function answer(tx: Transaction, pi: PaymentIntentView): PayAnswer {
 /**
  * POST /transactions/:id/pay — the buyer's one PaymentIntent for the transaction. No Stripe call
  * under a lock: the intent is created outside any transaction under the Stripe key `pay-<txId>` (a
- * concurrent duplicate or a retry after a crash gets the same intent from Stripe), then stored in a
- * short transaction with a conditional update (the first stored stays; a late loser answers with it).
+ * concurrent duplicate waits for the first; a retry after a crash gets the same intent from Stripe),
+ * then stored in a short transaction with a conditional update (the first stored stays; a late loser
+ * answers with it).
  */
 export async function payForTransaction(
-  deps: Pick<Platform, 'db' | 'payments' | 'clock'> & { crashHook?: CrashHook },
+  deps: PayDeps,
   actor: Actor,
   transactionId: string,
   expectedAmountCents?: number,
@@ -50,14 +92,7 @@ export async function payForTransaction(
   }
   assertPayable(found, deps.clock.now());
   if (found.paymentIntentId) return answer(found, await deps.payments.retrievePaymentIntent(found.paymentIntentId).catch(paymentsUnavailable));
-  const pi = await deps.payments
-    .createPaymentIntent(found.id, found.amountCents, {
-      buyerId: found.buyerId,
-      sellerId: found.sellerId,
-      listingId: found.listingId,
-      description: `Biddt purchase ${found.id}`,
-    })
-    .catch(paymentsUnavailable);
+  const pi = await createOrAwaitIntent(deps, found);
   deps.crashHook?.('pay.after_intent');
   const stored = await deps.db.transaction().execute(async (trx) => {
     const tx = (await escrowRepository.lock(trx, transactionId))!;

@@ -11,6 +11,7 @@ import { releaseJob } from '../../shared/jobs/money-jobs';
 import { notificationJob } from '../../shared/jobs';
 import { chargebackSettlementMovement, refundMovement, reversalCents, reversalMovement } from './escrow-money';
 import { escrowRepository, recordStaffWork, transactionUpdate } from './escrow.repository';
+import { findUnrecordedPayout } from './release-escrow';
 
 export interface RefundInput {
   transactionId: string;
@@ -18,7 +19,7 @@ export interface RefundInput {
   disputeId: string;
 }
 
-export type RefundOutcome = 'refunded' | 'already_refunded' | 'reversal_failed' | 'blocked_by_chargeback' | 'not_ready';
+export type RefundOutcome = 'refunded' | 'already_refunded' | 'reversal_failed' | 'blocked_by_chargeback' | 'not_ready' | 'release_in_flight';
 
 type RefundDeps = Pick<Platform, 'db' | 'payments' | 'logger'> & { crashHook?: CrashHook };
 
@@ -195,7 +196,11 @@ export async function refundEscrow(deps: RefundDeps, input: RefundInput): Promis
   ) {
     throw unprocessable('partial_refund_leaves_nothing', 'This partial refund leaves the seller a negative payout after fees.');
   }
-  if (first.transferId && (await reverseRelease(deps, input)) === 'reversal_failed') return 'reversal_failed';
+  // A payout made but not (yet) recorded is taken back like a recorded one; one still being made is waited for.
+  const payout = await findUnrecordedPayout(deps, first);
+  if (payout === 'in_flight') return 'release_in_flight';
+  const paidOut = first.transferId !== null || payout === 'recorded';
+  if (paidOut && (await reverseRelease(deps, input)) === 'reversal_failed') return 'reversal_failed';
   const charge = await deps.payments.retrieveCharge(first.chargeId);
   if (charge.disputed) return settleChargedBack(deps, input);
   const refund = await findOrCreateRefund(deps, first, input);

@@ -4,11 +4,13 @@ import type { Platform } from '../../shared/platform';
 import type { CrashHook } from './crash-points';
 import type { TransferView } from '../../providers/payments/payments';
 import { unprocessable } from '../../shared/errors';
-import { writeOutbox } from '../../shared/outbox';
+import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { postMovement } from '../ledger';
 import { notificationJob } from '../../shared/jobs';
 import { recordTransactionEvent, releasePayoutCents } from '../transactions';
 import type { ReleaseReason } from '../../shared/jobs/money-jobs';
+import { releaseIntentKey } from '../../shared/jobs/money-intent-key';
+import { moneyIntentsRepository } from '../../shared/money-intents.repository';
 import { releaseMovement } from './escrow-money';
 import { escrowRepository, transactionUpdate } from './escrow.repository';
 
@@ -59,11 +61,22 @@ async function findOrCreateTransfer(deps: ReleaseDeps, tx: Transaction, payoutCe
   return deps.payments.createTransfer({ transactionId: tx.id, amountCents: payoutCents, destination, sourceCharge: tx.chargeId! });
 }
 
+/** Where a paid-out sale rests: `released`, or `partially_refunded` when part went back to the buyer. */
+const paidOutStatus = (tx: Transaction) => (tx.refundedCents > 0 ? 'partially_refunded' : 'released');
+
+/** Whether the transaction's latest dispute was decided for the seller (a release). */
+async function decidedForSeller(trx: Trx, tx: Transaction): Promise<boolean> {
+  const dispute = await escrowRepository.latestDispute(trx, tx.id);
+  return dispute?.status === 'resolved' && dispute.resolution === 'release';
+}
+
 async function markReleased(trx: Trx, tx: Transaction, transfer: TransferView, payoutCents: number, reason: ReleaseReason): Promise<void> {
   // A chargeback may have frozen a QR-released sale while Stripe made the transfer: the payout is
-  // recorded (the money left), the dispute keeps the transaction `disputed` until it is decided.
-  const frozen = reason === 'qr_verified' && tx.status === 'disputed';
-  const status = frozen ? 'disputed' : tx.refundedCents > 0 ? 'partially_refunded' : 'released';
+  // recorded (the money left), the dispute keeps the transaction `disputed` until it is decided. If
+  // it was already decided for the seller, its own release request found this one in flight under
+  // the same intent and did nothing: this record is the only one left to end the dispute.
+  const frozen = reason === 'qr_verified' && tx.status === 'disputed' && !(await decidedForSeller(trx, tx));
+  const status = frozen ? 'disputed' : paidOutStatus(tx);
   await escrowRepository.markReleased(trx, tx.id, transfer.id, status);
   await postMovement(trx, releaseMovement(tx, transfer.id));
   await recordTransactionEvent(trx, tx.id, 'escrow_released', { transferId: transfer.id, payoutCents, refundedCents: tx.refundedCents });
@@ -84,7 +97,7 @@ async function markReleased(trx: Trx, tx: Transaction, transfer: TransferView, p
  * transfer (Stripe refuses 0-amount transfers), our fees move out of escrow, and no "you got paid" notice.
  */
 async function closeWithoutPayout(trx: Trx, tx: Transaction, reason: ReleaseReason): Promise<ReleaseOutcome> {
-  const status = tx.refundedCents > 0 ? 'partially_refunded' : 'released';
+  const status = paidOutStatus(tx);
   await escrowRepository.markReleased(trx, tx.id, null, status);
   await postMovement(trx, { ...releaseMovement(tx, ''), stripeObjectId: null });
   await recordTransactionEvent(trx, tx.id, 'escrow_released', { transferId: null, payoutCents: 0, refundedCents: tx.refundedCents, reason });
@@ -92,13 +105,18 @@ async function closeWithoutPayout(trx: Trx, tx: Transaction, reason: ReleaseReas
   return 'nothing_to_pay';
 }
 
-/** A chargeback on a released transaction was decided for the seller: the payout already went out. */
-async function confirmEarlierRelease(trx: Trx, tx: Transaction): Promise<ReleaseOutcome> {
-  const status = tx.refundedCents > 0 ? 'partially_refunded' : 'released';
+/**
+ * A chargeback on a paid-out transaction was decided for the seller: the transfer already went out, so
+ * the transaction only returns to where it rested. Called under the row lock by the chargeback flow
+ * directly — a release request would find the intent `release-<txId>` already succeeded and do
+ * nothing. Returns the messages to publish with the caller's commit.
+ */
+export async function confirmEarlierRelease(trx: Trx, tx: Transaction): Promise<OutboxMessage[]> {
+  if (!tx.transferId || tx.status !== 'disputed') return [];
+  const status = paidOutStatus(tx);
   await escrowRepository.setStatus(trx, tx.id, status);
   await recordTransactionEvent(trx, tx.id, 'escrow_release_confirmed', { transferId: tx.transferId });
-  await writeOutbox(trx, [transactionUpdate(tx, status)]);
-  return 'already_released';
+  return [transactionUpdate(tx, status)];
 }
 
 /** What the locked decision leaves to do outside the transaction: nothing, or this transfer. */
@@ -110,7 +128,10 @@ async function decideRelease(deps: ReleaseDeps, transactionId: string, reason: R
     const tx = (await escrowRepository.lock(trx, transactionId))!;
     if (isDone(tx)) return { done: 'already_released' };
     if (!(await isReady(trx, tx, reason))) return { done: 'not_ready' };
-    if (tx.transferId) return { done: await confirmEarlierRelease(trx, tx) };
+    if (tx.transferId) {
+      await writeOutbox(trx, await confirmEarlierRelease(trx, tx));
+      return { done: 'already_released' };
+    }
     const payoutCents = releasePayoutCents(tx);
     // `settlementFor` never pays less than 0, so 0 is the only "nothing to pay" case.
     if (payoutCents === 0) return { done: await closeWithoutPayout(trx, tx, reason) };
@@ -129,6 +150,25 @@ async function recordTransfer(deps: ReleaseDeps, transactionId: string, transfer
     await markReleased(trx, tx, transfer, payoutCents, reason);
     return 'released';
   });
+}
+
+/**
+ * Whether the seller was paid although no transfer is recorded, asked by a refund before it decides
+ * there is no payout to take back. A QR release decided before the chargeback may still be calling
+ * Stripe (its intent `running`): `in_flight`, the refund waits for it. Or it made the transfer and
+ * crashed before recording it, and its retry now finds the sale disputed and stops: the transfer is
+ * found at Stripe by `transfer_group` and recorded as the release it was (the dispute keeps the
+ * transaction `disputed`), so the refund reverses it. No transfer and none running: `none` — none can
+ * start any more, a QR release needs the sale `in_escrow`.
+ */
+export async function findUnrecordedPayout(deps: ReleaseDeps, tx: Transaction): Promise<'in_flight' | 'recorded' | 'none'> {
+  if (tx.transferId) return 'none';
+  const release = await moneyIntentsRepository.findByKey(deps.db, releaseIntentKey(tx.id));
+  if (release?.status === 'running') return 'in_flight';
+  const transfer = (await deps.payments.listTransfers(tx.id)).find((t) => t.transferGroup === tx.id);
+  if (!transfer) return 'none';
+  await recordTransfer(deps, tx.id, transfer, transfer.amountCents, 'qr_verified');
+  return 'recorded';
 }
 
 /**

@@ -23,6 +23,9 @@ export function paymentRefundKey(d: Pick<JobInput<'escrow.payment_refund'>, 'tra
   return d.reason === 'late_payment' ? `late-refund-${d.transactionId}` : `extra-payment-refund-${d.paymentIntentId}`;
 }
 
+/** The one payout intent of a transaction; also the Stripe transfer's idempotency key. */
+export const releaseIntentKey = (transactionId: string): string => `release-${transactionId}`;
+
 export interface MoneyIntentSpec {
   key: string;
   kind: MoneyIntentKind;
@@ -42,7 +45,7 @@ export interface MoneyIntentSpec {
 export function moneyIntentOf<N extends MoneyIntentJobName>(name: N, data: JobInput<N>): MoneyIntentSpec {
   if (name === 'escrow.release') {
     const d = data as JobInput<'escrow.release'>;
-    return { key: `release-${d.transactionId}`, kind: 'release', transactionId: d.transactionId, amountCents: null, payload: { ...d } };
+    return { key: releaseIntentKey(d.transactionId), kind: 'release', transactionId: d.transactionId, amountCents: null, payload: { ...d } };
   }
   if (name === 'escrow.payment_refund') {
     const d = data as JobInput<'escrow.payment_refund'>;
