@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { sendNotification } from '../../src/modules/notifications';
+import type { Response } from 'supertest';
+import { sendNotification, sendNotifications } from '../../src/modules/notifications';
 import type { PushMessage, PushOutcome, PushSender } from '../../src/providers/push/push';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 
@@ -84,6 +85,30 @@ describe('notifications', () => {
     const next = await env.http.get(`/v1/notifications?limit=2&cursor=${page.body.nextCursor}`).set(user.auth);
     expect(next.body.items).toHaveLength(1);
     expect(next.body.nextCursor).toBeNull();
+  });
+
+  it('pages one by one through notifications stored by one batch (same created_at, to the microsecond) without skipping any', async () => {
+    const reader = await createUser(env.deps);
+    await sendNotifications(
+      env.deps,
+      ['b1', 'b2', 'b3'].map((dedupeKey) => ({ ...note(dedupeKey), userId: reader.id })),
+    );
+    const stamps = await env.deps.db.selectFrom('notifications').select(sql<string>`created_at::text`.as('at')).where('userId', '=', reader.id).execute();
+    expect(new Set(stamps.map((r) => r.at)).size).toBe(1);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const res: Response = await env.http.get('/v1/notifications').query({ limit: 1, ...(cursor ? { cursor } : {}) }).set(reader.auth);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items.map((n: { id: string }) => n.id));
+      cursor = res.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen).size).toBe(3);
+    const forged = await env.http.get('/v1/notifications').query({ cursor: 'not-a-cursor' }).set(reader.auth);
+    expect(forged.status).toBe(400);
+    expect(forged.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
   });
 
   it('moves a token to the account that registers it last, without telling that account about the previous one', async () => {

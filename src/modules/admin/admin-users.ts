@@ -1,8 +1,16 @@
 import type { User } from '../../../db/schema';
-import { invalid, notFound, unprocessable } from '../../shared/errors';
+import { notFound, unprocessable } from '../../shared/errors';
 import type { Ctx } from '../../shared/context';
+import { decodeTimeCursor, encodeTimeCursor } from '../../shared/time-cursor';
 import { auditLogPage, recordAudit } from '../audit';
-import { findUserIncludingDeleted, presentSelf, searchUsersForStaff, setUserSuspended, userRatingSummary, userTransactionCounts } from '../users';
+import {
+  findUserIncludingDeleted,
+  presentSelf,
+  searchUsersForStaff,
+  setUserSuspended,
+  userRatingSummary,
+  userTransactionCounts,
+} from '../users';
 import type { AdminDeps } from './admin.deps';
 import { adminRepository } from './admin.repository';
 import { requirePermission } from './admin.policy';
@@ -69,25 +77,10 @@ const presentSearchRow = (u: User) => ({
   deleted: u.deletedAt !== null,
 });
 
-const cursorOf = (u: User) => Buffer.from(JSON.stringify([u.createdAt.toISOString(), u.id])).toString('base64url');
-
-/** Decodes a search cursor; a forged one → 400 naming `cursor`. */
-function afterOf(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
-  if (!cursor) return undefined;
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
-    return { createdAt, id };
-  } catch {
-    throw invalid([{ field: 'cursor', message: 'must be a cursor from a previous page' }]);
-  }
-}
-
 /** GET /admin/users?q= — by phone prefix or part of the name, newest accounts first (audited). */
 export async function searchUsers(deps: AdminDeps, ctx: Ctx, q: { q: string; limit: number; cursor?: string }) {
   requirePermission(ctx.actor, 'users:read');
-  const rows = await searchUsersForStaff(deps.db, q.q, q.limit, afterOf(q.cursor));
+  const rows = await searchUsersForStaff(deps.db, q.q, q.limit, q.cursor ? decodeTimeCursor(q.cursor) : undefined);
   const page = rows.slice(0, q.limit);
   await recordAudit(deps.db, {
     actorId: ctx.actor.userId,
@@ -97,7 +90,11 @@ export async function searchUsers(deps: AdminDeps, ctx: Ctx, q: { q: string; lim
     details: { q: q.q, cursor: q.cursor ?? null, count: page.length },
     requestId: ctx.requestId,
   });
-  return { items: page.map(presentSearchRow), nextCursor: rows.length > q.limit ? cursorOf(page[page.length - 1]) : null };
+  const last = page[page.length - 1];
+  return {
+    items: page.map(presentSearchRow),
+    nextCursor: rows.length > q.limit && last ? encodeTimeCursor({ key: last.createdKey, id: last.id }) : null,
+  };
 }
 
 /** GET /admin/users/:id (`users:read`, audited). */

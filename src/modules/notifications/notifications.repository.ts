@@ -11,24 +11,27 @@ export interface NotificationPageQuery {
   userId: string;
   limit: number;
   unreadOnly: boolean;
-  /** The last row of the previous page (its `createdAt` and `id`), when continuing. */
-  after?: { createdAt: Date; id: string };
+  /** The last row of the previous page (its `createdKey` and `id`), when continuing. */
+  after?: { key: string; id: string };
 }
 
+/** A row of a page, with its created_at as exact PostgreSQL text: the page key. */
+export type NotificationPageRow = NotificationRow & { createdKey: string };
+
 /** Up to `limit + 1` of the user's notifications, newest first (the extra row tells that more follow). */
-export async function findNotificationPage(db: Db, p: NotificationPageQuery): Promise<NotificationRow[]> {
+export async function findNotificationPage(db: Db, p: NotificationPageQuery): Promise<NotificationPageRow[]> {
   let q = db
     .selectFrom('notifications')
     .selectAll()
+    .select(sql<string>`created_at::text`.as('createdKey'))
     .where('userId', '=', p.userId)
     .orderBy('createdAt', 'desc')
     .orderBy('id', 'desc')
     .limit(p.limit + 1);
   if (p.unreadOnly) q = q.where('readAt', 'is', null);
   const after = p.after;
-  if (after) {
-    q = q.where((eb) => eb.or([eb('createdAt', '<', after.createdAt), eb.and([eb('createdAt', '=', after.createdAt), eb('id', '<', after.id)])]));
-  }
+  // Compared as timestamptz from the exact text, so rows sharing a millisecond are neither skipped nor repeated.
+  if (after) q = q.where(sql<boolean>`(created_at, id) < (${after.key}::timestamptz, ${after.id}::uuid)`);
   return q.execute();
 }
 

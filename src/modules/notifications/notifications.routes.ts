@@ -1,37 +1,61 @@
 import { defineRoute, noContent, ok } from '../../http/route';
 import { notFound } from '../../shared/errors';
+import { decodeTimeCursor, encodeTimeCursor } from '../../shared/time-cursor';
 import { z } from '../../shared/zod';
 import { presentNotification } from './notifications.presenter';
 import { countUnread, findNotificationPage, markAllRead, markRead } from './notifications.repository';
 
 const tags = ['notifications'];
 const NotificationSchema = z
-  .object({ id: z.uuid(), type: z.string(), title: z.string(), body: z.string(), data: z.record(z.string(), z.unknown()), readAt: z.iso.datetime().nullable(), createdAt: z.iso.datetime() })
+  .object({
+    id: z.uuid(),
+    type: z.string(),
+    title: z.string(),
+    body: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    readAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+  })
   .openapi('Notification');
 const Page = z.object({ items: z.array(NotificationSchema), nextCursor: z.string().nullable() }).openapi('NotificationPage');
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(30),
-  cursor: z.string().regex(/^\d+_[0-9a-f-]{36}$/, 'must be a cursor from a previous page').optional(),
+  cursor: z.string().max(200).optional(),
   unread: z.enum(['true', 'false']).optional(),
 });
 
 export const notificationRoutes = [
   defineRoute(
-    { method: 'get', path: '/v1/notifications', summary: 'Your notifications, newest first', tags, query: ListQuery, responses: { 200: { description: 'A page', schema: Page } } },
+    {
+      method: 'get',
+      path: '/v1/notifications',
+      summary: 'Your notifications, newest first',
+      tags,
+      query: ListQuery,
+      responses: { 200: { description: 'A page', schema: Page } },
+    },
     async (deps, { actor, query }) => {
-      let after: { createdAt: Date; id: string } | undefined;
-      if (query.cursor) {
-        const [ms, id] = query.cursor.split('_');
-        after = { createdAt: new Date(Number(ms)), id };
-      }
-      const rows = await findNotificationPage(deps.db, { userId: actor.userId, limit: query.limit, unreadOnly: query.unread === 'true', after });
+      const after = query.cursor ? decodeTimeCursor(query.cursor) : undefined;
+      const rows = await findNotificationPage(deps.db, {
+        userId: actor.userId,
+        limit: query.limit,
+        unreadOnly: query.unread === 'true',
+        after,
+      });
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
-      return ok({ items: page.map(presentNotification), nextCursor: rows.length > query.limit && last ? `${last.createdAt.getTime()}_${last.id}` : null });
+      const nextCursor = rows.length > query.limit && last ? encodeTimeCursor({ key: last.createdKey, id: last.id }) : null;
+      return ok({ items: page.map(presentNotification), nextCursor });
     },
   ),
   defineRoute(
-    { method: 'get', path: '/v1/notifications/unread-count', summary: 'How many are unread', tags, responses: { 200: { description: 'Count', schema: z.object({ count: z.number().int() }) } } },
+    {
+      method: 'get',
+      path: '/v1/notifications/unread-count',
+      summary: 'How many are unread',
+      tags,
+      responses: { 200: { description: 'Count', schema: z.object({ count: z.number().int() }) } },
+    },
     async (deps, { actor }) => {
       return ok({ count: await countUnread(deps.db, actor.userId) });
     },

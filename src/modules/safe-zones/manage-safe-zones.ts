@@ -1,5 +1,6 @@
 import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
+import { packCursor, unpackCursor, UUID } from '../../shared/cursor';
 import { invalid, notFound } from '../../shared/errors';
 import { requireZoneManager } from './safe-zones.policy';
 import { recordAudit, type AuditAction } from '../audit';
@@ -15,27 +16,16 @@ export interface Ctx {
 }
 
 type ManageDeps = Pick<Platform, 'db' | 'clock'>;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const encodeCursor = (zone: SafeZone) => Buffer.from(JSON.stringify([zone.name, zone.id])).toString('base64url');
+/** Opaque cursor: the last zone's name and id (the list is by name). */
+const encodeCursor = (zone: SafeZone) => packCursor([zone.name, zone.id]);
 
 function decodeCursor(cursor: string): { name: string; id: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  if (
-    !Array.isArray(parsed) ||
-    parsed.length !== 2 ||
-    typeof parsed[0] !== 'string' ||
-    typeof parsed[1] !== 'string' ||
-    !UUID.test(parsed[1])
-  ) {
+  const [name, id] = unpackCursor(cursor, 2) ?? [];
+  if (typeof name !== 'string' || typeof id !== 'string' || !UUID.test(id)) {
     throw invalid([{ field: 'cursor', message: 'must be a cursor from a previous page' }]);
   }
-  return { name: parsed[0], id: parsed[1] };
+  return { name, id };
 }
 
 /** GET /v1/admin/safe-zones (`safe_zones:manage`): every zone, active or not, by name. */

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import type { Platform } from '../../shared/platform';
+import { packCursor, unpackCursor, UUID } from '../../shared/cursor';
 import { invalid } from '../../shared/errors';
 import { presentSafeZone, type SafeZoneView } from './safe-zones.presenter';
 import { safeZonesRepository } from './safe-zones.repository';
 import type { SafeZoneSearchInput } from './safe-zones.schemas';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Zones farther than this from a listing are no use for its handover (nearestActiveZones). */
 export const NEAREST_ZONES_RADIUS_KM = 50;
 
@@ -22,29 +22,20 @@ interface SearchPosition {
  * Opaque cursor: base64url of the search it belongs to (point and radius) and the last zone's exact
  * distance and id. Carrying the search lets a cursor used with another `near` be refused, not misread.
  */
-const encodeCursor = (p: SearchPosition): string =>
-  Buffer.from(JSON.stringify([p.lat, p.lng, p.radiusKm, p.sortKey, p.id])).toString('base64url');
+const encodeCursor = (p: SearchPosition): string => packCursor([p.lat, p.lng, p.radiusKm, p.sortKey, p.id]);
 
 function decodeCursor(cursor: string, search: { lat: number; lng: number; radiusKm: number }): { sortKey: number; id: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
+  const [lat, lng, radiusKm, sortKey, id] = unpackCursor(cursor, 5) ?? [];
   const valid =
-    Array.isArray(parsed) &&
-    parsed.length === 5 &&
-    parsed[0] === search.lat &&
-    parsed[1] === search.lng &&
-    parsed[2] === search.radiusKm &&
-    typeof parsed[3] === 'number' &&
-    Number.isFinite(parsed[3]) &&
-    parsed[3] >= 0 &&
-    typeof parsed[4] === 'string' &&
-    UUID.test(parsed[4]);
+    lat === search.lat &&
+    lng === search.lng &&
+    radiusKm === search.radiusKm &&
+    typeof sortKey === 'number' &&
+    Number.isFinite(sortKey) &&
+    sortKey >= 0 &&
+    typeof id === 'string' &&
+    UUID.test(id);
   if (!valid) throw invalid([{ field: 'cursor', message: 'is not a cursor from this search (were near or radiusKm changed?)' }]);
-  const [, , , sortKey, id] = parsed as [number, number, number, number, string];
   return { sortKey, id };
 }
 

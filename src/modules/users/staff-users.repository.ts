@@ -9,13 +9,26 @@ const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 // soft-deleted accounts too (support cases outlive a deletion): they read one with
 // `findUserIncludingDeleted` and suspend with `setUserSuspended` (users.repository.ts).
 
+/** A row of the staff search, with its created_at as exact PostgreSQL text: the page key. */
+export type StaffSearchRow = User & { createdKey: string };
+
 /**
  * Staff search by phone prefix ("+1555…", digits only also match after the "+") or by a
- * case-insensitive part of the display name; newest first, keyset on (created_at, id).
+ * case-insensitive part of the display name; newest first, keyset on (created_at, id). The key is
+ * created_at as PostgreSQL text: a Date keeps milliseconds only, and accounts created in one statement
+ * share created_at to the microsecond, so a millisecond key skipped them.
  */
-export async function searchUsersForStaff(db: Db, q: string, limit: number, after?: { createdAt: Date; id: string }): Promise<User[]> {
+export async function searchUsersForStaff(
+  db: Db,
+  q: string,
+  limit: number,
+  after?: { key: string; id: string },
+): Promise<StaffSearchRow[]> {
   const term = q.trim();
-  let query = db.selectFrom('users').selectAll();
+  let query = db
+    .selectFrom('users')
+    .selectAll()
+    .select(sql<string>`created_at::text`.as('createdKey'));
   if (term) {
     const digits = term.replace(/[\s()-]/g, '');
     const phonePrefix = /^\+?\d+$/.test(digits) ? `${digits.startsWith('+') ? '' : '+'}${digits}` : null;
@@ -26,11 +39,7 @@ export async function searchUsersForStaff(db: Db, q: string, limit: number, afte
       ]),
     );
   }
-  if (after) {
-    query = query.where((eb) =>
-      eb.or([eb('createdAt', '<', after.createdAt), eb.and([eb('createdAt', '=', after.createdAt), eb('id', '<', after.id)])]),
-    );
-  }
+  if (after) query = query.where(sql<boolean>`(created_at, id) < (${after.key}::timestamptz, ${after.id}::uuid)`);
   return query
     .orderBy('createdAt', 'desc')
     .orderBy('id', 'desc')
