@@ -142,6 +142,8 @@ export interface ListingsTable {
   cancelledAt: Timestamp | null;
   /** Generated tsvector; the column carries no NOT NULL, so it is nullable as far as the database says. */
   search: ColumnType<string | null, never, never>;
+  /** The listing this draft relists (SPEC §9, after a non-payment); one live relist per listing. */
+  relistedFrom: string | null;
   deletedAt: Timestamp | null;
   createdAt: CreatedAt;
   updatedAt: Generated<Date>;

@@ -21,6 +21,7 @@ import * as m202612021600 from './202612021600_locale_and_sms_opt_outs';
 import * as m202612021700 from './202612021700_payment_refund_intents';
 import * as m202612021800 from './202612021800_undecided_bids';
 import * as m202612022200 from './202612022200_outbox_wake_trigger';
+import * as m202612041900 from './202612041900_listing_relists';
 
 /** Every migration, in order. A static list works the same under tsx, Jest and the compiled build. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '202612021700_payment_refund_intents': m202612021700,
   '202612021800_undecided_bids': m202612021800,
   '202612022200_outbox_wake_trigger': m202612022200,
+  '202612041900_listing_relists': m202612041900,
 };

@@ -1,9 +1,13 @@
+import type { Trx } from '../../db/connection';
 import type { User } from '../../db/schema';
 import { openSession, revokeEverySession, type SessionRevocations } from '../modules/auth';
-import { bidsOfBidder } from '../modules/bidding';
+import { bidderHasLiveBid, bidsOfBidder } from '../modules/bidding';
 import { eraseMessagesBySender, messagesBySender } from '../modules/chat';
-import { restoreSellerListings, sellerHasLiveAuctionWithBids, sellerListingsForExport, softDeleteSellerListings } from '../modules/listings';
-import { deleteNotificationDataOf, devicesOfUser, notificationsOfUser } from '../modules/notifications';
+import { disputesOpenedBy, presentDispute } from '../modules/disputes';
+import { restoreSellerListings, sellerHasLiveAuctionWithBids, sellerListingsForExport, softDeleteSellerListings, watchesOfUser } from '../modules/listings';
+import { meetupsProposedBy } from '../modules/meetups';
+import { deleteNotificationDataOf, devicesOfUser, notificationsOfUser, preferencesOf } from '../modules/notifications';
+import { presentOffer, secondChanceOffersOf } from '../modules/offers';
 import { ratingsOfUser } from '../modules/ratings';
 import { hasOpenTransaction, transactionsOfParty } from '../modules/transactions';
 import {
@@ -32,6 +36,20 @@ import type { Platform } from '../shared/platform';
 type SessionDeps = Pick<Platform, 'db' | 'redis' | 'config'> & { revocations: SessionRevocations };
 
 /**
+ * Refuses the deletion, naming the first obligation still open (SPEC §9). A standing bid on a live
+ * auction counts too (SPEC §2: deleted users cannot bid): the stored maximum would keep outbidding
+ * others and could win a sale nobody can pay.
+ */
+async function refuseWhileObligationsOpen(trx: Trx, userId: string): Promise<void> {
+  const refuse = (obligation: string, detail: string) => conflict('account_has_open_obligations', `${detail} Settle it first.`, { obligation });
+  if (await hasOpenTransaction(trx, userId)) {
+    throw refuse('open_transaction', 'The account has a sale awaiting payment, in escrow or disputed.');
+  }
+  if (await sellerHasLiveAuctionWithBids(trx, userId)) throw refuse('live_auction_with_bids', 'The account sells a live auction that has bids.');
+  if (await bidderHasLiveBid(trx, userId)) throw refuse('live_bid', 'The account has a bid standing on a live auction.');
+}
+
+/**
  * DELETE /users/me: soft-deletes the account and its listings in one transaction (the listings carry
  * the account's deletion time, which is how a restore finds them), refused while the user still owes
  * or is owed something; then ends every session and socket of the user at once.
@@ -41,13 +59,7 @@ export async function deleteAccount(deps: SessionDeps, actor: Actor): Promise<vo
     // The account row lock serializes a deletion with another deletion or a restore of the same account.
     const user = await lockAccount(trx, actor.userId);
     if (!user || user.deletedAt) throw notFound('user');
-    const open = (await hasOpenTransaction(trx, user.id)) || (await sellerHasLiveAuctionWithBids(trx, user.id));
-    if (open) {
-      throw conflict(
-        'account_has_open_obligations',
-        'The account has a sale awaiting payment, in escrow or disputed, or a live auction with bids; settle them first.',
-      );
-    }
+    await refuseWhileObligationsOpen(trx, user.id);
     const deletedAt = await softDeleteAccount(trx, user.id);
     if (!deletedAt) throw notFound('user');
     await softDeleteSellerListings(trx, user.id, deletedAt);
@@ -105,7 +117,11 @@ export async function purgeDeletedAccounts(deps: Pick<Platform, 'db'>, now: Date
   }
 }
 
-/** GET /users/me/export: every personal record of the caller (a privacy access request), their own only. */
+/**
+ * GET /users/me/export: every personal record of the caller (a privacy access request), their own only:
+ * what they wrote or chose (disputes they opened, meetups they proposed, watches, preferences) as well
+ * as what they did (bids, sales, offers made or received).
+ */
 export async function exportAccount(deps: Pick<Platform, 'db' | 'clock'>, actor: Actor) {
   const user = await findUserIncludingDeleted(deps.db, actor.userId);
   if (!user || user.purgedAt) throw notFound('user');
@@ -119,6 +135,13 @@ export async function exportAccount(deps: Pick<Platform, 'db' | 'clock'>, actor:
     devicesOfUser(deps.db, user.id),
     followsOf(deps.db, user.id),
   ]);
+  const [watchlist, disputes, notificationPreferences, meetups, offers] = await Promise.all([
+    watchesOfUser(deps.db, user.id),
+    disputesOpenedBy(deps.db, user.id),
+    preferencesOf(deps.db, user.id),
+    meetupsProposedBy(deps.db, user.id),
+    secondChanceOffersOf(deps.db, user.id),
+  ]);
   return {
     exportedAt: deps.clock.now().toISOString(),
     profile: { ...presentSelf(user), phoneVerifiedAt: user.phoneVerifiedAt?.toISOString() ?? null, nonPaymentStrikes: user.nonPaymentStrikes },
@@ -130,5 +153,10 @@ export async function exportAccount(deps: Pick<Platform, 'db' | 'clock'>, actor:
     notifications,
     devices,
     following: following.map((f) => ({ sellerId: f.sellerId, followedAt: f.followedAt.toISOString() })),
+    watchlist: watchlist.map((w) => ({ listingId: w.listingId, watchedAt: w.createdAt.toISOString() })),
+    disputes: disputes.map(presentDispute),
+    notificationPreferences,
+    meetups,
+    secondChanceOffers: offers.map(presentOffer),
   };
 }

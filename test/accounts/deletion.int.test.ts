@@ -3,6 +3,8 @@ import { purgeDeletedAccounts } from '../../src/flows/account-lifecycle';
 import { ERASED_MESSAGE } from '../../src/modules/chat';
 import { SCHEDULES } from '../../src/shared/jobs/catalogue';
 import { buyNowSale, ledgerOf, openWallet, payAndFund, simulateVerify, waitForStatus } from '../escrow/helpers';
+import { createTransaction } from '../escrow-handover/support';
+import { inMinutes, zoneAt } from '../meetups/support';
 import { createActiveListing, eventually } from '../support/fixtures';
 import { createUser, newPhone, openSession, type TestUser } from '../support/harness';
 import { expectProblem, lastCodeFor } from '../support/http';
@@ -59,6 +61,22 @@ describe('DELETE /v1/users/me: refused while obligations are open', () => {
     expect((await env.http.post(`/v1/listings/${listing.id}/bids`).set(bidder.auth).send({ maxAmountCents: 1_500 })).status).toBe(201);
     expectProblem(await env.http.delete('/v1/users/me').set(seller.auth), 409, 'account_has_open_obligations');
     expect((await env.http.get(`/v1/listings/${listing.id}`)).status).toBe(200);
+  });
+
+  it('answers 409 to a bidder whose bid is live on someone else’s auction, and accepts once that auction is over', async () => {
+    const seller = await createUser(env.deps);
+    const bidder = await createUser(env.deps);
+    const listing = await createActiveListing(env.deps, seller.id, { startingPriceCents: 1_000 });
+    expect((await env.http.post(`/v1/listings/${listing.id}/bids`).set(bidder.auth).send({ maxAmountCents: 5_000 })).status).toBe(201);
+    // Their stored maximum would keep outbidding others and could win a sale nobody can pay.
+    const refused = await env.http.delete('/v1/users/me').set(bidder.auth);
+    expectProblem(refused, 409, 'account_has_open_obligations');
+    expect(refused.body).toMatchObject({ obligation: 'live_bid', detail: expect.stringMatching(/bid/) });
+    expect((await env.http.get('/v1/users/me').set(bidder.auth)).status).toBe(200);
+
+    // An auction that is no longer live holds nothing back.
+    await env.deps.db.updateTable('listings').set({ status: 'ended_unsold' }).where('id', '=', listing.id).execute();
+    expect((await env.http.delete('/v1/users/me').set(bidder.auth)).status).toBe(204);
   });
 });
 
@@ -182,12 +200,40 @@ describe('GET /v1/users/me/export', () => {
     expect((await env.http.post(`/v1/transactions/${sale.id}/messages`).set(buyer.auth).send({ content: 'See you at noon' })).status).toBe(201);
     expect((await env.http.post('/v1/users/me/devices').set(buyer.auth).send({ token: 'device-token-of-otto', platform: 'android' })).status).toBeLessThan(300);
     await eventually(() => env.deps.db.selectFrom('notifications').select('id').where('userId', '=', buyer.id).executeTakeFirst());
+    // The rest of what the buyer did: a watch, a preference, a meetup proposal, a dispute; and an offer made to them.
+    expect((await env.http.post(`/v1/listings/${listing.id}/watch`).set(buyer.auth)).status).toBeLessThan(300);
+    const prefs = await env.http.put('/v1/users/me/notification-preferences').set(buyer.auth).send({ preferences: { outbid: { push: false } } });
+    expect(prefs.status).toBe(200);
+    const funded = await createTransaction(env.deps, { buyerId: buyer.id, sellerId: seller.id });
+    const zoneId = await zoneAt(env);
+    const meetup = await env.http
+      .post(`/v1/transactions/${funded.id}/meetup`)
+      .set(buyer.auth)
+      .send({ safeZoneId: zoneId, startsAt: inMinutes(24 * 60).toISOString() });
+    expect(meetup.status).toBe(201);
+    const dispute = await env.http
+      .post(`/v1/transactions/${funded.id}/dispute`)
+      .set(buyer.auth)
+      .send({ reason: 'item_not_as_described', details: 'The lamp has a cracked base' });
+    expect(dispute.status).toBe(201);
+    const offer = await env.deps.db
+      .insertInto('secondChanceOffers')
+      .values({ listingId: listing.id, unpaidTransactionId: sale.id, sellerId: seller.id, bidderId: buyer.id, amountCents: 1_200, expiresAt: inMinutes(60) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
 
     const mine = await env.http.get('/v1/users/me/export').set(buyer.auth);
     expect(mine.status).toBe(200);
     expect(mine.body.profile).toMatchObject({ id: buyer.id, phoneNumber: buyer.phone, displayName: 'Other Otto' });
     expect(mine.body.bids).toEqual([expect.objectContaining({ listingId: listing.id, bidderId: buyer.id })]);
-    expect(mine.body.transactions).toEqual([expect.objectContaining({ id: sale.id, buyerId: buyer.id })]);
+    expect(mine.body.transactions.map((t: { id: string }) => t.id).sort()).toEqual([sale.id, funded.id].sort());
+    expect(mine.body.watchlist).toEqual([expect.objectContaining({ listingId: listing.id })]);
+    expect(mine.body.disputes).toEqual([
+      expect.objectContaining({ id: dispute.body.id, transactionId: funded.id, reason: 'item_not_as_described', details: 'The lamp has a cracked base' }),
+    ]);
+    expect(mine.body.notificationPreferences).toMatchObject({ outbid: { push: false }, won: { push: true, sms: true } });
+    expect(mine.body.meetups).toEqual([expect.objectContaining({ id: meetup.body.id, transactionId: funded.id, safeZoneId: zoneId, proposedBy: buyer.id })]);
+    expect(mine.body.secondChanceOffers).toEqual([expect.objectContaining({ id: offer.id, bidderId: buyer.id, amountCents: 1_200 })]);
     expect(mine.body.messages).toEqual([expect.objectContaining({ content: 'See you at noon', senderId: buyer.id })]);
     expect(mine.body.devices).toEqual([expect.objectContaining({ token: 'device-token-of-otto' })]);
     expect(mine.body.notifications.length).toBeGreaterThan(0);
@@ -202,7 +248,14 @@ describe('GET /v1/users/me/export', () => {
     expect(theirs.body.bids).toEqual([]);
     expect(theirs.body.messages).toEqual([]);
     expect(theirs.body.devices).toEqual([]);
+    expect(theirs.body.watchlist).toEqual([]);
+    expect(theirs.body.disputes).toEqual([]);
+    expect(theirs.body.meetups).toEqual([]);
+    expect(theirs.body.notificationPreferences.outbid).toEqual({ push: true });
+    // The seller made the offer: it is one of their records too.
+    expect(theirs.body.secondChanceOffers).toEqual([expect.objectContaining({ id: offer.id, sellerId: seller.id })]);
     expect(JSON.stringify(theirs.body)).not.toContain('device-token-of-otto');
+    expect(JSON.stringify(theirs.body)).not.toContain('cracked base');
     expect(theirs.body.notifications.every((n: { userId: string }) => n.userId === seller.id)).toBe(true);
     expectProblem(await env.http.get('/v1/users/me/export'), 401);
   });

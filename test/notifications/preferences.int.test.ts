@@ -75,6 +75,23 @@ describe('notification preferences', () => {
     expect((await env.http.get(path).set(user.auth)).body.preferences.won).toEqual({ push: true, sms: false });
   });
 
+  it('keeps won on a channel when push-off and sms-off arrive at the same time: one is saved, the other refused', async () => {
+    // Several users, each sent both halves at once: a read-check-write without a lock lets both pass.
+    const racers = await Promise.all([1, 2, 3, 4, 5, 6].map(() => createUser(env.deps)));
+    await Promise.all(
+      racers.map(async (racer) => {
+        const answers = await Promise.all([
+          env.http.put(path).set(racer.auth).send({ preferences: { won: { push: false } } }),
+          env.http.put(path).set(racer.auth).send({ preferences: { won: { sms: false } } }),
+        ]);
+        expect(answers.map((a) => a.status).sort()).toEqual([200, 422]);
+        expect(answers.find((a) => a.status === 422)!.body).toMatchObject({ code: 'notification_cannot_be_silenced' });
+        const won = (await env.http.get(path).set(racer.auth)).body.preferences.won as { push: boolean; sms: boolean };
+        expect(won.push || won.sms).toBe(true);
+      }),
+    );
+  });
+
   it('rejects unknown types and sms for a type that is never texted, naming the field', async () => {
     const unknown = await env.http.put(path).set(user.auth).send({ preferences: { nonsense: { push: false } } });
     expect(unknown.status).toBe(400);

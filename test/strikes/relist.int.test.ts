@@ -4,21 +4,22 @@
  */
 import { sql } from 'kysely';
 import { createActiveListing, useSellerAndTwoBidders } from '../support/fixtures';
+import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
 
 const ctx = useSellerAndTwoBidders();
 
 /** A listing bought by Alice; with `unpaid`, its sale cancelled at the payment deadline (as the deadline job leaves it). */
-async function soldListing(unpaid: boolean) {
-  const listing = await createActiveListing(ctx.env.deps, ctx.seller.id, {
+async function soldListing(unpaid: boolean, env: TestEnv = ctx.env, seller: TestUser = ctx.seller, buyer: TestUser = ctx.alice) {
+  const listing = await createActiveListing(env.deps, seller.id, {
     auctionType: 'both',
     startingPriceCents: 5000,
     buyNowPriceCents: 10_000,
   });
-  const bought = await ctx.env.http.post(`/v1/listings/${listing.id}/buy-now`).set(ctx.alice.auth).send();
+  const bought = await env.http.post(`/v1/listings/${listing.id}/buy-now`).set(buyer.auth).send();
   expect(bought.status).toBe(201);
   if (unpaid) {
-    await ctx.env.deps.db
+    await env.deps.db
       .updateTable('transactions')
       .set({ status: 'cancelled', cancelReason: 'payment_deadline', cancelledAt: sql<Date>`now()` })
       .where('id', '=', bought.body.transaction.id)
@@ -65,5 +66,37 @@ describe('relist after non-payment', () => {
     expectProblem(await relist(ctx.seller.auth, pending.id), 409, 'not_relistable');
     const unsold = await createActiveListing(ctx.env.deps, ctx.seller.id, {});
     expectProblem(await relist(ctx.seller.auth, unsold.id), 409, 'not_relistable');
+  });
+
+  it('relists a listing once: a second relist is 409 already_relisted naming the draft, and makes no second draft', async () => {
+    const old = await soldListing(true);
+    const first = await relist(ctx.seller.auth, old.id);
+    expect(first.status).toBe(201);
+    const again = await relist(ctx.seller.auth, old.id);
+    expectProblem(again, 409, 'already_relisted');
+    expect(again.body).toMatchObject({ listingId: first.body.id });
+    // Concurrent relists of another listing: one draft between them.
+    const other = await soldListing(true);
+    const racing = await Promise.all([relist(ctx.seller.auth, other.id), relist(ctx.seller.auth, other.id)]);
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
+    const copies = await ctx.env.deps.db.selectFrom('listings').select('relistedFrom').where('relistedFrom', 'in', [old.id, other.id]).execute();
+    expect(copies.map((c) => c.relistedFrom).sort()).toEqual([old.id, other.id].sort());
+  });
+});
+
+describe('relist by a new account (RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR=1)', () => {
+  let limited: TestEnv;
+  beforeAll(async () => {
+    limited = await createTestEnv({ RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR: '1' });
+  });
+  afterAll(() => limited.close());
+
+  it('spends the hourly listing budget like creating a draft: the relist over it is 429', async () => {
+    const [seller, buyer] = await Promise.all([createUser(limited.deps), createUser(limited.deps)]);
+    const [a, b] = [await soldListing(true, limited, seller, buyer), await soldListing(true, limited, seller, buyer)];
+    expect((await limited.http.post(`/v1/listings/${a.id}/relist`).set(seller.auth).send()).status).toBe(201);
+    const over = await limited.http.post(`/v1/listings/${b.id}/relist`).set(seller.auth).send();
+    expectProblem(over, 429, 'rate_limited');
+    expect(over.headers['retry-after']).toBeDefined();
   });
 });

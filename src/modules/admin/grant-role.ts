@@ -2,6 +2,7 @@ import type { Role } from '../../../db/schema';
 import type { Platform } from '../../shared/platform';
 import { invalid, notFound } from '../../shared/errors';
 import { recordAudit } from '../audit';
+import { revokeEverySession, type SessionRevocations } from '../auth';
 import { findLiveUserByPhone, setUserRole } from '../users';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -9,18 +10,23 @@ const ROLES: readonly Role[] = ['user', 'support', 'admin'];
 
 export const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s);
 
+/** What a role change needs: the database, and Redis to end the user's sessions. */
+export type GrantRoleDeps = Pick<Platform, 'db' | 'redis' | 'config'> & { revocations: SessionRevocations };
+
 /**
  * Gives a registered (signed-in at least once) user a role: the operator's way to make staff
  * (`npm run grant-role`, SPEC §9). Audited as `user.role_granted` with no actor id (it is not an
- * API user) and `details.operator` naming who ran it; role and audit entry commit together.
+ * API user) and `details.operator` naming who ran it; role and audit entry commit together. Then
+ * every session of the user ends: access tokens carry the role, so a demoted admin would otherwise
+ * keep staff powers until theirs expired (and a promoted user signs in again to get the new role).
  */
-export async function grantRole(deps: Pick<Platform, 'db'>, phone: string, role: string, operator: string) {
+export async function grantRole(deps: GrantRoleDeps, phone: string, role: string, operator: string) {
   const errors = [
     ...(E164.test(phone) ? [] : [{ field: 'phone', message: 'must be an E.164 number such as +15555550100' }]),
     ...(isRole(role) ? [] : [{ field: 'role', message: `must be one of ${ROLES.join(', ')}` }]),
   ];
   if (errors.length > 0 || !isRole(role)) throw invalid(errors);
-  return deps.db.transaction().execute(async (trx) => {
+  const granted = await deps.db.transaction().execute(async (trx) => {
     const user = await findLiveUserByPhone(trx, phone);
     if (!user) throw notFound('user (they must sign in once first)');
     const updated = await setUserRole(trx, user.id, role);
@@ -33,4 +39,8 @@ export async function grantRole(deps: Pick<Platform, 'db'>, phone: string, role:
     });
     return { id: user.id, phoneNumber: user.phoneNumber, from: user.role, to: updated!.role };
   });
+  // After the commit, like account deletion: a session refreshed between a revocation and the commit
+  // would be minted with the old role. Granting the role the user already has changes no token.
+  if (granted.from !== granted.to) await revokeEverySession(deps, granted.id, 'Your role changed; sign in again.');
+  return granted;
 }

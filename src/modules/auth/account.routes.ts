@@ -21,6 +21,15 @@ export const AccountExport = z
     notifications: Records,
     devices: Records,
     following: Records,
+    watchlist: Records,
+    /** The disputes the caller opened, with their reason and details. */
+    disputes: Records,
+    /** Every notification type with its channels on or off, as GET /v1/users/me/notification-preferences shows them. */
+    notificationPreferences: z.record(z.string(), z.record(z.string(), z.boolean())),
+    /** The meetups the caller proposed. */
+    meetups: Records,
+    /** Second-chance offers the caller made as seller or received as runner-up. */
+    secondChanceOffers: Records,
   })
   .openapi('AccountExport');
 

@@ -7,7 +7,10 @@ export { bearerToken } from './access-tokens';
 /** Session revocation (built once by the composition root) and the socket room of a session. */
 export { SessionRevocations, sessionRoom } from './revocations';
 
-/** Account deletion and restore (SPEC §9): every session of a user ended at once; a fresh session after a restore. */
+/**
+ * Account deletion and restore, a change of role (SPEC §9): every session of a user ended at once; a
+ * fresh session after a restore.
+ */
 export { revokeEverySession } from './account-sessions';
 export { logout, openSession } from './auth.service';
 

@@ -14,5 +14,5 @@ export { redriveUndecided } from './redrive-undecided';
 export { BidsInFlight, type BidCommand } from './bids-in-flight';
 export { BidResults, type BidAccepted, type BidResult } from './bid-results';
 
-/** A bidder's bids for a privacy access request (SPEC §9 export). */
-export { bidsOfBidder } from './account-bids.repository';
+/** A bidder's bids for a privacy access request (SPEC §9 export), and whether one still stands on a live auction (deletion refusal). */
+export { bidderHasLiveBid, bidsOfBidder } from './account-bids.repository';

@@ -44,3 +44,8 @@ export async function sellerListingsForExport(db: Db, sellerId: string, deletedW
     .orderBy('createdAt')
     .execute();
 }
+
+/** Every listing the user watches (the watch itself: which listing, since when), for a privacy access request. */
+export async function watchesOfUser(db: Db, userId: string) {
+  return db.selectFrom('watches').select(['listingId', 'createdAt']).where('userId', '=', userId).orderBy('createdAt').execute();
+}

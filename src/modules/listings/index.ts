@@ -4,8 +4,14 @@ export { LISTING_COLUMNS, type ListingRow } from './listings.repository';
 export { registerBrowseCacheMetrics } from './browse-cache';
 export { takeDownListing, type TakedownResult } from './take-down-listing';
 
-/** A seller's listings as their account is deleted, restored or exported (SPEC §9). */
-export { restoreSellerListings, sellerHasLiveAuctionWithBids, sellerListingsForExport, softDeleteSellerListings } from './account-listings.repository';
+/** A seller's listings as their account is deleted, restored or exported, and the user's watches for the export (SPEC §9). */
+export {
+  restoreSellerListings,
+  sellerHasLiveAuctionWithBids,
+  sellerListingsForExport,
+  softDeleteSellerListings,
+  watchesOfUser,
+} from './account-listings.repository';
 
 /** The followers' fan-out when a seller publishes (SPEC §9), run by the notifications worker. */
 export { notifyFollowers, FOLLOWER_BATCH, type FanoutOutcome } from './notify-followers';

@@ -5,8 +5,8 @@ import type { Database, Listing, ListingImagesTable, ListingsTable } from '../..
 
 type Db = Kysely<Database>;
 
-/** A listing row without the generated full-text column (never read back). */
-export type ListingRow = Omit<Listing, 'search'>;
+/** A listing row without the generated full-text column (never read back) and the relist link (read by the relist alone). */
+export type ListingRow = Omit<Listing, 'search' | 'relistedFrom'>;
 export type ListingImage = Selectable<ListingImagesTable>;
 export type NewListing = Insertable<ListingsTable>;
 export type ListingPatch = Updateable<ListingsTable>;
@@ -36,6 +36,11 @@ export const listingsRepository = {
   /** Takes the listing's row lock for the rest of the transaction (SPEC §2: commands decide under it). */
   async lockById(trx: Trx, id: string): Promise<ListingRow | undefined> {
     return trx.selectFrom('listings').select(LISTING_COLUMNS).where('id', '=', id).where('deletedAt', 'is', null).forUpdate().executeTakeFirst();
+  },
+
+  /** The live (not deleted) relist of a listing, if the seller made one. */
+  async liveRelistOf(db: Db, listingId: string): Promise<{ id: string } | undefined> {
+    return db.selectFrom('listings').select('id').where('relistedFrom', '=', listingId).where('deletedAt', 'is', null).executeTakeFirst();
   },
 
   async insert(db: Db, values: NewListing): Promise<ListingRow> {

@@ -4,15 +4,21 @@ import { latestSaleOfListing } from '../transactions';
 import { assertSellerMayList } from './listing-checks';
 import { listingsRepository, type ListingRow } from './listings.repository';
 import { assertSeller } from './listings.policy';
+import { isNewAccount } from './listings.rules';
 import type { Ctx } from '../../shared/context';
 
-type RelistDeps = Pick<Platform, 'db'>;
+type RelistDeps = Pick<Platform, 'db' | 'clock' | 'rateLimits'>;
 
 /**
  * SPEC §9: after a non-payment (the sale cancelled at its payment deadline) the seller may relist. As on
  * eBay, a relist is a new listing copied from the old one: a draft with the same item and prices and no
  * schedule (the old dates are past), to be published as usual. The old listing keeps its history.
  * Images are not copied: an image row owns its stored object, so two listings cannot share one.
+ *
+ * A listing is relisted once: a second relist is 409 `already_relisted` naming the draft (like
+ * `offer_exists`), not that draft again — it may have been edited or published since, and a repeat
+ * that answered 201 would hide that nothing new was made. A relist is a new listing, so it spends a new
+ * account's hourly listing budget (SPEC §4) as creating or importing a draft does.
  */
 export async function relistListing(deps: RelistDeps, ctx: Ctx, id: string): Promise<ListingRow> {
   const listing = await listingsRepository.findById(deps.db, id);
@@ -22,20 +28,31 @@ export async function relistListing(deps: RelistDeps, ctx: Ctx, id: string): Pro
   if (sale?.status !== 'cancelled' || sale.cancelReason !== 'payment_deadline') {
     throw conflict('not_relistable', 'Only a listing whose buyer did not pay can be relisted.');
   }
-  await assertSellerMayList(deps.db, ctx.actor.userId);
-  return listingsRepository.insert(deps.db, {
-    sellerId: listing.sellerId,
-    title: listing.title,
-    description: listing.description,
-    categorySlug: listing.categorySlug,
-    condition: listing.condition,
-    auctionType: listing.auctionType,
-    startingPriceCents: listing.startingPriceCents,
-    reservePriceCents: listing.reservePriceCents,
-    buyNowPriceCents: listing.buyNowPriceCents,
-    currentPriceCents: listing.startingPriceCents,
-    locationLat: listing.locationLat,
-    locationLng: listing.locationLng,
-    locationName: listing.locationName,
+  const seller = await assertSellerMayList(deps.db, ctx.actor.userId);
+  return deps.db.transaction().execute(async (trx) => {
+    // The old listing's row lock serializes relists of it: two at once cannot both find no relist.
+    if (!(await listingsRepository.lockById(trx, listing.id))) throw notFound('listing');
+    const existing = await listingsRepository.liveRelistOf(trx, listing.id);
+    if (existing) {
+      throw conflict('already_relisted', 'This listing was already relisted: edit or publish that draft.', { listingId: existing.id });
+    }
+    // Spent only by a relist that will be made, as in createListing.
+    if (isNewAccount(seller.createdAt, deps.clock.now())) await deps.rateLimits.consume('newAccountListings', seller.id);
+    return listingsRepository.insert(trx, {
+      sellerId: listing.sellerId,
+      relistedFrom: listing.id,
+      title: listing.title,
+      description: listing.description,
+      categorySlug: listing.categorySlug,
+      condition: listing.condition,
+      auctionType: listing.auctionType,
+      startingPriceCents: listing.startingPriceCents,
+      reservePriceCents: listing.reservePriceCents,
+      buyNowPriceCents: listing.buyNowPriceCents,
+      currentPriceCents: listing.startingPriceCents,
+      locationLat: listing.locationLat,
+      locationLng: listing.locationLng,
+      locationName: listing.locationName,
+    });
   });
 }

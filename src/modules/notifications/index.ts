@@ -3,8 +3,8 @@
 /** Delivering one notification (the `notification.send` job): in-app row, socket event, push, SMS. */
 export { sendNotification, sendNotifications, type SendDeps } from './send-notification';
 
-/** The types that are also texted (SPEC §7), subject to the user's preferences. */
-export { SMS_TYPES } from './preferences';
+/** The types that are also texted (SPEC §7), subject to the user's preferences; a user's preferences (SPEC §9 export). */
+export { preferencesOf, SMS_TYPES } from './preferences';
 
 /** How a notification is shown to its recipient (also the socket `notification` event's payload). */
 export { presentNotification } from './notifications.presenter';

@@ -1,7 +1,7 @@
 import { NOTIFICATION_TYPES, type NotificationType } from '../../shared/jobs';
 import { unprocessable } from '../../shared/errors';
-import type { Db } from '../../../db/connection';
-import { savedPreferencesOf, savePreferences } from './preferences.repository';
+import type { Db, Trx } from '../../../db/connection';
+import { lockPreferencesOf, savedPreferencesOf, savePreferences } from './preferences.repository';
 
 /** SPEC §7: these few also go out by SMS because they must not be missed. */
 export const SMS_TYPES: ReadonlySet<NotificationType> = new Set(['won', 'payment_due']);
@@ -60,10 +60,18 @@ export async function allows(db: Db, userId: string, type: NotificationType, cha
 
 /**
  * Applies a partial update and returns the result; refuses (422 naming the field) to switch off
- * every channel of a type that must reach the user.
+ * every channel of a type that must reach the user. A user's saves are serialized (read, check and
+ * write under one lock), so concurrent halves of a switch-off cannot both pass the check.
  */
 export async function updatePreferences(db: Db, userId: string, patch: PreferencesPatch): Promise<Preferences> {
-  const prefs = await preferencesOf(db, userId);
+  return db.transaction().execute(async (trx) => {
+    await lockPreferencesOf(trx, userId);
+    return applyPreferences(trx, userId, patch);
+  });
+}
+
+async function applyPreferences(trx: Trx, userId: string, patch: PreferencesPatch): Promise<Preferences> {
+  const prefs = await preferencesOf(trx, userId);
   const choices: { type: string; channel: Channel; enabled: boolean }[] = [];
   for (const type of NOTIFICATION_TYPES) {
     const change = patch[type];
@@ -81,6 +89,6 @@ export async function updatePreferences(db: Db, userId: string, patch: Preferenc
       errors: silenced.map((type) => ({ field: `preferences.${type}`, message: 'cannot be switched off on every channel' })),
     });
   }
-  await savePreferences(db, userId, choices);
+  await savePreferences(trx, userId, choices);
   return prefs;
 }

@@ -73,3 +73,13 @@ export const offersRepository = {
       .executeTakeFirstOrThrow();
   },
 };
+
+/** The second-chance offers the user made (as seller) or received (as runner-up), for a privacy access request. */
+export async function secondChanceOffersOf(db: Reader, userId: string): Promise<SecondChanceOffer[]> {
+  return db
+    .selectFrom('secondChanceOffers')
+    .selectAll()
+    .where((eb) => eb.or([eb('bidderId', '=', userId), eb('sellerId', '=', userId)]))
+    .orderBy('createdAt')
+    .execute();
+}
