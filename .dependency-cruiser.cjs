@@ -32,7 +32,7 @@ const MODULE_DEPS = {
   listings: ['auctions', 'categories', 'users', 'safe-zones', 'transactions'],
   offers: ['auctions', 'transactions', 'users'],
   webhooks: [],
-  admin: ['audit', 'disputes', 'transactions', 'users', 'listings', 'chat', 'categories'],
+  admin: ['audit', 'auth', 'disputes', 'transactions', 'users', 'listings', 'chat', 'categories', 'meetups'],
 };
 
 /** Fails at load time if MODULE_DEPS has a cycle or names an unknown module. */

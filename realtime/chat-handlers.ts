@@ -1,4 +1,4 @@
-import { canJoinTransactionRoom, MessageContent, postMessage, transactionFor } from '../src/modules/chat';
+import { joinChat, MessageContent, postMessage } from '../src/modules/chat';
 import { transactionRoom } from '../src/shared/rooms';
 import { z } from '../src/shared/zod';
 import { onEvent } from './ack';
@@ -9,12 +9,12 @@ const MessagePayload = z.strictObject({ transactionId: z.uuid(), content: Messag
 
 /**
  * Transaction rooms. `join_chat {transactionId}` is checked against the transactions row on every
- * join (`canJoinTransactionRoom`); strangers get 404. `message {transactionId, content}` goes through
+ * join (`joinChat`: parties, staff while disputed; a staff join is audited); strangers get 404. `message {transactionId, content}` goes through
  * the same `postMessage` as REST (stored, then `new_message` via the outbox); ack data = the message.
  */
 export function registerChatHandlers(deps: RealtimeDeps, socket: BiddtSocket): void {
   onEvent(socket, deps.logger, 'join_chat', JoinPayload, async ({ transactionId }) => {
-    await transactionFor(deps, socket.data.actor, transactionId, canJoinTransactionRoom);
+    await joinChat(deps, socket.data.actor, transactionId);
     await socket.join(transactionRoom(transactionId));
     return { transactionId };
   });

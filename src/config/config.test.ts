@@ -1,3 +1,4 @@
+import express from 'express';
 import { ConfigError, loadConfig } from './config';
 
 const SECRET = 'x'.repeat(32);
@@ -112,6 +113,42 @@ describe('loadConfig', () => {
       'loopback',
     ]);
     expect(configErrorFor({ ...DEVELOPMENT, TRUST_PROXY: 'true' }).message).toMatch(/hop count.*CIDR/);
+  });
+
+  it.each([
+    ['0.0.0.0/0'],
+    ['::/0'],
+    ['0.0.0.0/1,128.0.0.0/1'],
+    ['::/1,8000::/1'],
+    ['10.0.0.1, 64.0.0.0/7'],
+    ['2001::/15'],
+    // An IPv4-mapped IPv6 range spans IPv4 clients too: ::ffff:0:0/96 is every IPv4 address.
+    ['::ffff:0:0/96'],
+    ['::ffff:10.0.0.0/103'],
+    // Node calls it an address, Express's proxy-addr does not: it must fail here, not at `app.set`.
+    ['::1.2.3.4'],
+  ])('refuses TRUST_PROXY=%s (trusts far more than a proxy, or Express cannot read it), naming the variable', (value) => {
+    const err = configErrorFor({ ...DEVELOPMENT, TRUST_PROXY: value });
+    expect(named(err)).toEqual(['TRUST_PROXY']);
+    expect(err.message).toContain('TRUST_PROXY');
+  });
+
+  it('accepts proxy-sized ranges, and every list it accepts is one Express can use', () => {
+    const accepted = [
+      '10.0.0.0/8',
+      '172.16.0.0/12,192.168.0.0/16',
+      'fd12:3456::/32',
+      '2001:db8::/32',
+      '::ffff:10.0.0.0/104',
+      '10.1.2.3/32',
+      '::ffff:10.1.2.3',
+      'loopback,linklocal,uniquelocal',
+    ];
+    for (const value of accepted) {
+      const { trustProxy } = loadConfig({ ...DEVELOPMENT, TRUST_PROXY: value });
+      expect(Array.isArray(trustProxy)).toBe(true);
+      expect(() => express().set('trust proxy', trustProxy)).not.toThrow();
+    }
   });
 
   it('reads the SMS rules, with +1 and a daily budget by default', () => {

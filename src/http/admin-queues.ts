@@ -24,13 +24,21 @@ function tokenOf(req: Request): string | undefined {
   return cookie ? decodeURIComponent(cookie.slice(STAFF_COOKIE.length + 1)) : undefined;
 }
 
-/** SPEC §9: anonymous → 401, signed in without `queues:view` (support, users) → 403. Page loads are audited. */
+/**
+ * SPEC §9: anonymous → 401, signed in without `queues:view` (support, users) → 403. Page loads are audited.
+ * Anything but a read is refused here as well as by the board's read-only mode: a board action on `escrow`
+ * or `bids` would move money past the money-intent rules and the audit log (SPEC §4), and this also holds
+ * for a route a future Bull Board adds without its read-only check.
+ */
 function queuesGate(deps: Deps): RequestHandler {
   return async (req, _res, next) => {
     const token = tokenOf(req);
     if (!token) throw signInRequired();
     const actor = await actorFromToken(deps, token);
     if (!can(actor.role, 'queues:view')) throw forbidden('missing_permission', 'The queue dashboard is for admins.');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      throw forbidden('queues_read_only', "The queue dashboard is read-only; retry money jobs from the console's Money jobs screen.");
+    }
     if (req.method === 'GET' && (req.path === '/' || req.path === '')) {
       await recordAudit(deps.db, {
         actorId: actor.userId,
@@ -44,12 +52,16 @@ function queuesGate(deps: Deps): RequestHandler {
   };
 }
 
-/** Bull Board over every queue of the job catalogue, at /admin/queues, admins only. */
+/**
+ * Bull Board over every queue of the job catalogue, at /admin/queues, admins only, read-only: the one way
+ * to act on a money job is the audited money-jobs API (`/v1/admin/money-jobs`), never the board.
+ */
 export function mountQueueBoard(app: Express, deps: Deps): void {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUES_PATH);
   createBullBoard({
-    queues: Object.values(deps.queues).map((q) => new BullMQAdapter(q)),
+    // Read-only also hides the board's buttons, so an admin is not offered what the gate refuses.
+    queues: Object.values(deps.queues).map((q) => new BullMQAdapter(q, { readOnlyMode: true })),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Biddt queues' } },
   });

@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { startRealtime } from '../../realtime/io';
+import { grantRole } from '../../src/modules/admin';
+import { closeAllClients, openClient } from '../realtime/realtime-support';
 import { createActiveListing } from '../support/fixtures';
 import { createTestEnv, createUser, newPhone, type TestEnv, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
@@ -72,6 +75,27 @@ describe('GET /v1/admin/users?q=', () => {
     const bad = await env.http.get('/v1/admin/users').query({ cursor: 'nope' }).set(support.auth);
     expectProblem(bad, 400, 'validation_failed');
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+  });
+
+  it('pages one at a time through accounts created by one statement (same created_at, to the microsecond) without skipping any', async () => {
+    const phones = [0, 1, 2].map(() => newPhone());
+    await env.deps.db
+      .insertInto('users')
+      .values(phones.map((phoneNumber, i) => ({ phoneNumber, displayName: `Twin Batchmate ${i}` })))
+      .execute();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 5; i++) {
+      const res = await env.http
+        .get('/v1/admin/users')
+        .query({ q: 'twin batchmate', limit: 1, ...(cursor ? { cursor } : {}) })
+        .set(support.auth);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items.map((u: { phoneNumber: string }) => u.phoneNumber));
+      cursor = res.body.nextCursor ?? undefined;
+      if (!cursor) break;
+    }
+    expect(seen.sort()).toEqual([...phones].sort());
   });
 
   it('is staff only (anonymous 401, user 403)', async () => {
@@ -204,6 +228,34 @@ describe('/v1/admin/categories', () => {
   });
 });
 
+describe('/v1/admin/categories nesting', () => {
+  it('refuses to move a category that has subcategories under another parent (422 parentSlug): one level of nesting', async () => {
+    const add = (body: Record<string, unknown>) => env.http.post('/v1/admin/categories').set(admin.auth).send(body);
+    expect((await add({ slug: 'nest-music', name: 'Music' })).status).toBe(201);
+    expect((await add({ slug: 'nest-guitars', name: 'Guitars', parentSlug: 'nest-music' })).status).toBe(201);
+    expect((await add({ slug: 'nest-hobbies', name: 'Hobbies' })).status).toBe(201);
+
+    const moved = await env.http.patch('/v1/admin/categories/nest-music').set(admin.auth).send({ parentSlug: 'nest-hobbies' });
+    expectProblem(moved, 422, 'invalid_parent_category');
+    expect(moved.body.errors).toEqual([expect.objectContaining({ field: 'parentSlug' })]);
+    const music = await env.deps.db
+      .selectFrom('categories')
+      .select('parentSlug')
+      .where('slug', '=', 'nest-music')
+      .executeTakeFirstOrThrow();
+    expect(music.parentSlug).toBeNull();
+
+    // A leaf still moves, and a parent keeps its other edits.
+    expect((await env.http.patch('/v1/admin/categories/nest-guitars').set(admin.auth).send({ parentSlug: 'nest-hobbies' })).status).toBe(
+      200,
+    );
+    expect(
+      (await env.http.patch('/v1/admin/categories/nest-hobbies').set(admin.auth).send({ name: 'Hobbies & crafts', parentSlug: null }))
+        .status,
+    ).toBe(200);
+  });
+});
+
 describe('staff in a disputed chat', () => {
   async function disputed() {
     const tx = await createTransaction(env.deps, { buyerId: bidder.id, sellerId: seller.id });
@@ -263,16 +315,80 @@ describe('/admin/queues (Bull Board)', () => {
     expect(cookie.body.queues.length).toBeGreaterThan(0);
     expect((await audit('queues.viewed')).length).toBeGreaterThanOrEqual(1);
   });
+
+  it('is read-only even for an admin: pausing, adding, emptying or retrying a money queue is refused and changes nothing', async () => {
+    const { escrow, bids } = env.deps.queues;
+    const waitingBefore = await escrow.getJobCountByTypes('waiting', 'delayed', 'prioritized');
+    const auditBefore = await env.deps.db.selectFrom('auditLog').select('id').where('actorId', '=', admin.id).execute();
+    const base = '/admin/queues/api/queues';
+    const attempts = [
+      env.http.put(`${base}/escrow/pause`).set(admin.auth),
+      env.http.put(`${base}/bids/pause`).set('Cookie', `biddt_staff_token=${admin.accessToken}`),
+      env.http.put(`${base}/pause`).set(admin.auth),
+      env.http
+        .post(`${base}/escrow/add`)
+        .set(admin.auth)
+        .send({ name: 'escrow.release', data: { transactionId: 'x' } }),
+      env.http.put(`${base}/escrow/empty`).set(admin.auth),
+      env.http.put(`${base}/escrow/retry/failed`).set(admin.auth),
+      env.http.put(`${base}/escrow/obliterate`).set(admin.auth),
+    ];
+    for (const res of await Promise.all(attempts)) expectProblem(res, 403, 'queues_read_only');
+    expect(await escrow.isPaused()).toBe(false);
+    expect(await bids.isPaused()).toBe(false);
+    expect(await escrow.getJobCountByTypes('waiting', 'delayed', 'prioritized')).toBe(waitingBefore);
+    // Nothing happened, so nothing new is audited.
+    expect(await env.deps.db.selectFrom('auditLog').select('id').where('actorId', '=', admin.id).execute()).toEqual(auditBefore);
+    // Reading still works, and the board itself knows it is read-only (no buttons to press).
+    const list = await env.http.get(base).set(admin.auth);
+    expect(list.status).toBe(200);
+    expect(list.body.queues.length).toBeGreaterThan(0);
+    expect(list.body.queues.every((q: { readOnlyMode: boolean }) => q.readOnlyMode)).toBe(true);
+  });
+});
+
+describe('a role change ends every session of the user (roles travel in access tokens)', () => {
+  it('a demoted admin’s token is refused at once and their staff socket is cut; a promoted user signs in again', async () => {
+    const rt = await startRealtime(await env.sibling(), 0);
+    try {
+      const demoted = await createUser(env.deps, { role: 'admin' });
+      expect((await env.http.get('/v1/admin/audit-log').set(demoted.auth)).status).toBe(200);
+      const socket = await openClient(rt.port, demoted.accessToken);
+      const disconnected = new Promise<string>((resolve) => socket.socket.once('disconnect', (reason) => resolve(reason)));
+
+      await grantRole(env.deps, demoted.phone, 'user', 'ops-test');
+      expectProblem(await env.http.get('/v1/admin/audit-log').set(demoted.auth), 401, 'session_revoked');
+      expectProblem(await env.http.post('/v1/auth/refresh').send({ refreshToken: demoted.refreshToken }), 401);
+      expect(await disconnected).toBe('io server disconnect');
+      expect(socket.events('session_expired')).toEqual([{ error: expect.objectContaining({ status: 401, code: 'session_revoked' }) }]);
+
+      // Up as well: the old token carries the old role, so it ends too.
+      const promoted = await createUser(env.deps);
+      await grantRole(env.deps, promoted.phone, 'support', 'ops-test');
+      expectProblem(await env.http.get('/v1/users/me').set(promoted.auth), 401, 'session_revoked');
+    } finally {
+      closeAllClients();
+      await rt.stop();
+    }
+  });
 });
 
 const run = promisify(execFile);
 
 describe('npm run grant-role', () => {
-  it('gives a registered user a role through DATABASE_URL, audited as an operator action; refuses an unknown phone', async () => {
+  it('gives a registered user a role through DATABASE_URL and REDIS_URL, audited as an operator action, ending their sessions; refuses an unknown phone', async () => {
     const target = await createUser(env.deps);
-    const cliEnv = { ...process.env, NODE_ENV: 'test', DATABASE_URL: env.databaseUrl, BIDDT_OPERATOR: 'ops-alice' };
+    const cliEnv = {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: env.databaseUrl,
+      REDIS_URL: env.config.redisUrl,
+      REDIS_PREFIX: env.config.redisPrefix,
+      BIDDT_OPERATOR: 'ops-alice',
+    };
     const out = await run('npx', ['tsx', 'scripts/grant-role.ts', target.phone, 'support'], { env: cliEnv });
     expect(out.stdout).toContain('user → support');
+    expectProblem(await env.http.get('/v1/users/me').set(target.auth), 401, 'session_revoked');
     const row = await env.deps.db.selectFrom('users').select('role').where('id', '=', target.id).executeTakeFirstOrThrow();
     expect(row.role).toBe('support');
     expect(await audit('user.role_granted', target.id)).toEqual([

@@ -10,6 +10,7 @@ import { closeAllClients, openClient } from '../realtime/realtime-support';
 import { createActiveListing, eventually } from '../support/fixtures';
 import { createUser, newPhone, type TestUser } from '../support/harness';
 import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
+import { insertZone } from '../safe-zones/support';
 
 /**
  * The support console in a real browser (Debian's Chromium driven by playwright-core) against a
@@ -182,6 +183,70 @@ describe('support console in Chromium', () => {
     await page.getByRole('link', { name: 'Bruno Buyer' }).click();
     await page.getByRole('heading', { name: 'Latest transactions' }).waitFor();
     await shot(page, 'user-profile');
+    await page.context().close();
+  }, 120_000);
+
+  it('support finds a case whose handover was flagged far from the zone, and the case shows where and how far', async () => {
+    const { tx, disputeId } = await disputedSale();
+    // What the QR verify stores for a scan 1.1 km from the accepted meetup's zone (test/meetups covers how).
+    const at = { lat: 43.6632, lng: -79.3832 };
+    await env.deps.db
+      .updateTable('transactions')
+      .set({ handoverLat: at.lat, handoverLng: at.lng, handoverDistanceM: 1112, handoverFlagged: true })
+      .where('id', '=', tx.id)
+      .execute();
+    await env.deps.db
+      .insertInto('transactionEvents')
+      .values({
+        transactionId: tx.id,
+        type: 'handover_far_from_zone',
+        actorId: seller.id,
+        data: JSON.stringify({ distanceM: 1112, thresholdM: 500, safeZoneName: 'City Hall police desk', lat: at.lat, lng: at.lng }),
+      })
+      .execute();
+
+    const page = await signedIn(supportPhone);
+    await page.getByRole('heading', { name: /Dispute queue/ }).waitFor();
+    await page.getByLabel('Handover').selectOption('true');
+    const row = page.locator('tbody tr', { hasText: 'handover flagged' });
+    await row.first().waitFor();
+    // Only flagged cases are listed: the earlier tests' disputes are not.
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    await row.getByRole('link', { name: 'Vintage road bike' }).click();
+    const banner = page.getByRole('note', { name: 'Handover flagged' });
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('1,112 m from City Hall police desk (limit 500 m)');
+    const flagged = page.locator('.timeline li.flag');
+    expect(await flagged.count()).toBe(1);
+    expect(await flagged.textContent()).toContain('handover far from zone');
+    expect(page.url()).toContain(disputeId);
+    await shot(page, 'dispute-handover-flagged');
+    await page.context().close();
+  }, 120_000);
+
+  it('an admin reaches safe zones past the first page of 100 with Load more', async () => {
+    await Promise.all(
+      Array.from({ length: 101 }, (_, i) =>
+        insertZone(env.deps, { lat: 43.6 + i / 1000, lng: -79.4, name: `Paged zone ${String(i).padStart(3, '0')}` }),
+      ),
+    );
+    const total = Number(
+      (
+        await env.deps.db
+          .selectFrom('safeZones')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    const page = await signedIn(adminPhone);
+    await page.getByRole('link', { name: 'Safe zones' }).click();
+    const rows = page.locator('table.grid tbody tr');
+    await rows.nth(99).waitFor();
+    expect(await rows.count()).toBe(100);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await rows.nth(total - 1).waitFor();
+    expect(await rows.count()).toBe(total);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
     await page.context().close();
   }, 120_000);
 

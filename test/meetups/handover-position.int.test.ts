@@ -65,6 +65,47 @@ describe('QR verify with the scanning phone position (SPEC §9)', () => {
     expect(await timeline(ctx.env, tx.id, 'handover_far_from_zone')).toHaveLength(0);
   });
 
+  it('reaches the support console: the dispute queue filters and marks flagged handovers, the case shows where and how far', async () => {
+    const [far, near] = [await funded(), await funded()];
+    for (const [tx, at] of [
+      [far, FAR],
+      [near, NEAR],
+    ] as const) {
+      await arranged(ctx.env, tx, ctx.seller, ctx.buyer, await zoneAt(ctx.env), inMinutes(300));
+      expect((await scan(tx.id, at)).status).toBe(200);
+    }
+    // A handover cannot be disputed by a party once verified; the buyer's bank can (a chargeback).
+    const chargeback = (transactionId: string) =>
+      ctx.env.deps.db
+        .insertInto('disputes')
+        .values({ transactionId, source: 'chargeback', openedBy: null, reason: 'fraudulent' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    const [farDispute, nearDispute] = [await chargeback(far.id), await chargeback(near.id)];
+
+    const flagged = await ctx.env.http.get('/v1/admin/disputes').query({ flagged: 'true' }).set(ctx.support.auth);
+    expect(flagged.status).toBe(200);
+    expect(flagged.body.items.map((d: { id: string }) => d.id)).toEqual([farDispute.id]);
+    expect(flagged.body.items[0].transaction).toMatchObject({ id: far.id, handoverFlagged: true });
+    const all = await ctx.env.http.get('/v1/admin/disputes').set(ctx.support.auth);
+    const byId = new Map(
+      all.body.items.map((d: { id: string; transaction: { handoverFlagged: boolean } }) => [d.id, d.transaction.handoverFlagged]),
+    );
+    expect([byId.get(farDispute.id), byId.get(nearDispute.id)]).toEqual([true, false]);
+
+    const kase = await ctx.env.http.get(`/v1/admin/disputes/${farDispute.id}`).set(ctx.support.auth);
+    expect(kase.status).toBe(200);
+    expect(kase.body.transaction.handover).toEqual({ lat: FAR.lat, lng: FAR.lng, distanceM: expect.any(Number), flagged: true });
+    expect(kase.body.transaction.handover.distanceM).toBeGreaterThan(1100);
+    const marked = kase.body.timeline.filter((e: { flagged: boolean }) => e.flagged);
+    expect(marked).toEqual([
+      expect.objectContaining({ type: 'handover_far_from_zone', data: expect.objectContaining({ thresholdM: 500 }) }),
+    ]);
+    const calm = await ctx.env.http.get(`/v1/admin/disputes/${nearDispute.id}`).set(ctx.support.auth);
+    expect(calm.body.transaction.handover).toMatchObject({ flagged: false });
+    expect(calm.body.timeline.some((e: { flagged: boolean }) => e.flagged)).toBe(false);
+  });
+
   it('refuses coordinates out of range or half a position (400 naming the field), consuming nothing', async () => {
     const tx = await funded();
     const { body } = await ctx.env.http.get(`/v1/transactions/${tx.id}/qr`).set(ctx.buyer.auth);

@@ -120,6 +120,42 @@ describe('transaction rooms and chat', () => {
     expect(ackError(await st.ack('message', { transactionId: tx.id, content: 'hello' }))).toMatchObject({ status: 404 });
   });
 
+  it("audits a staff join like a staff read over REST (chat.viewed on the transaction); the parties' joins and a refused join are not", async () => {
+    const tx = await createTransaction();
+    const staff = await createUser(env.deps, { role: 'support' });
+    const viewed = () =>
+      env.deps.db
+        .selectFrom('auditLog')
+        .selectAll()
+        .where('action', '=', 'chat.viewed')
+        .where('targetId', '=', tx.id)
+        .orderBy('id')
+        .execute();
+    const st = await openClient(rt.port, staff.accessToken);
+    const b = await openClient(rt.port, buyer.accessToken);
+    expect(ackError(await st.ack('join_chat', { transactionId: tx.id }))).toMatchObject({ status: 404 });
+    okData(await b.ack('join_chat', { transactionId: tx.id }));
+    expect(await viewed()).toEqual([]);
+
+    await env.deps.db.updateTable('transactions').set({ status: 'disputed' }).where('id', '=', tx.id).execute();
+    okData(await st.ack('join_chat', { transactionId: tx.id }));
+    expect(await viewed()).toEqual([
+      expect.objectContaining({
+        actorId: staff.id,
+        action: 'chat.viewed',
+        targetType: 'transaction',
+        targetId: tx.id,
+        details: { via: 'socket' },
+      }),
+    ]);
+    // The REST read writes the same row shape, so the audit log shows both ways of reading alike.
+    await env.http.get(`/v1/transactions/${tx.id}/messages`).set(staff.auth);
+    expect((await viewed()).map((r) => [r.actorId, r.targetType])).toEqual([
+      [staff.id, 'transaction'],
+      [staff.id, 'transaction'],
+    ]);
+  });
+
   it('validates content: empty, over 2,000 characters, and oversized payloads', async () => {
     const tx = await createTransaction();
     const b = await openClient(rt.port, buyer.accessToken);

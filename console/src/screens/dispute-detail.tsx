@@ -26,6 +26,29 @@ export function partialRefundError(tx: Case['transaction'], cents: number): stri
   return null;
 }
 
+/** The flagged handover's timeline data (SPEC §9), as the QR verify writes it. */
+interface FarHandover {
+  distanceM?: number;
+  thresholdM?: number;
+  safeZoneName?: string;
+}
+
+const metres = (m: number | null | undefined) => (m == null ? 'an unknown distance' : `${m.toLocaleString()} m`);
+
+/** SPEC §9: a handover farther than 500 m from the accepted meetup's zone is flagged in the console. */
+function HandoverFlag({ kase }: { kase: Case }) {
+  const handover = kase.transaction.handover;
+  if (!handover?.flagged) return null;
+  const event = kase.timeline.find((e) => e.flagged)?.data as FarHandover | undefined;
+  return (
+    <p className="banner error" role="note" aria-label="Handover flagged">
+      <strong>Handover flagged:</strong> the pickup code was scanned {metres(handover.distanceM)} from{' '}
+      {event?.safeZoneName ?? "the meetup's safe zone"} (limit {metres(event?.thresholdM ?? 500)}), at {handover.lat.toFixed(5)},{' '}
+      {handover.lng.toFixed(5)}.
+    </p>
+  );
+}
+
 function Party({ title, p }: { title: string; p: Case['parties']['buyer'] }) {
   return (
     <section className="card party" aria-label={title}>
@@ -258,6 +281,7 @@ export function DisputeDetail() {
         <strong>{kase.dispute.reason.replace(/_/g, ' ')}</strong> — opened by the {kase.evidence.openedBy} {when(kase.dispute.createdAt)}: “
         {kase.evidence.details}”
       </p>
+      <HandoverFlag kase={kase} />
       <div className="columns">
         <div className="stack">
           <section className="card" aria-labelledby="chat-title">
@@ -285,9 +309,14 @@ export function DisputeDetail() {
             <h2 id="timeline-title">Timeline</h2>
             <ol className="timeline">
               {kase.timeline.map((e) => (
-                <li key={e.id} className={e.data && (e.data as { far?: boolean }).far ? 'flag' : undefined}>
+                <li key={e.id} className={e.flagged ? 'flag' : undefined}>
                   <time dateTime={e.createdAt}>{when(e.createdAt)}</time> <strong>{e.type.replace(/_/g, ' ')}</strong>{' '}
                   <span className="meta">by {e.actor}</span>
+                  {e.flagged && (
+                    <span className="tag breach">
+                      {metres((e.data as FarHandover).distanceM)} from {(e.data as FarHandover).safeZoneName ?? 'the zone'}
+                    </span>
+                  )}
                   {Object.keys(e.data).length > 0 && <code className="data">{JSON.stringify(e.data)}</code>}
                 </li>
               ))}

@@ -1,8 +1,9 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, biddt, money, problemText, unwrap } from '../api';
 import { ErrorBanner, Select } from '../field';
+import { LoadMore, useCursorList } from '../paging';
 
 /** Support's SLA: answer within a day; past three days a case is overdue. */
 const SLA_WARN_H = 24;
@@ -45,17 +46,21 @@ export function DisputeQueue() {
   const [status, setStatus] = useState<'open' | 'resolved' | ''>('open');
   const [source, setSource] = useState<'party' | 'chargeback' | 'escalation' | ''>('');
   const [sort, setSort] = useState<'oldest' | 'newest'>('oldest');
+  const [flagged, setFlagged] = useState<'true' | ''>('');
   const live = useLiveDisputes();
-  const q = useQuery({
-    queryKey: ['disputes', status, source, sort],
-    queryFn: async () =>
+  const disputes = useCursorList({
+    queryKey: ['disputes', status, source, flagged, sort],
+    fetchPage: async (cursor) =>
       unwrap(
         await api().GET('/v1/admin/disputes', {
-          params: { query: { status: status || undefined, source: source || undefined, sort, limit: 100 } },
+          params: {
+            query: { status: status || undefined, source: source || undefined, flagged: flagged || undefined, sort, limit: 100, cursor },
+          },
         }),
       ),
     refetchInterval: live ? false : REFRESH_MS,
   });
+  const q = disputes.query;
 
   return (
     <section aria-labelledby="queue-title">
@@ -73,6 +78,10 @@ export function DisputeQueue() {
           <option value="party">Opened by a party</option>
           <option value="chargeback">Chargeback</option>
           <option value="escalation">Escalation</option>
+        </Select>
+        <Select label="Handover" value={flagged} onChange={(e) => setFlagged(e.target.value as typeof flagged)}>
+          <option value="">All</option>
+          <option value="true">Flagged far from the zone</option>
         </Select>
         <Select label="Order" value={sort} onChange={(e) => setSort(e.target.value as typeof sort)}>
           <option value="oldest">Oldest first</option>
@@ -97,7 +106,7 @@ export function DisputeQueue() {
             </tr>
           </thead>
           <tbody>
-            {q.data?.items.map((d) => {
+            {disputes.items?.map((d) => {
               const sla = slaOf(d.createdAt);
               return (
                 <tr key={d.id}>
@@ -111,6 +120,7 @@ export function DisputeQueue() {
                   </td>
                   <td>
                     <Link to={`/disputes/${d.id}`}>{d.transaction.listingTitle}</Link>
+                    {d.transaction.handoverFlagged && <span className="tag breach">handover flagged</span>}
                   </td>
                   <td>{d.reason.replace(/_/g, ' ')}</td>
                   <td>{d.source}</td>
@@ -119,7 +129,7 @@ export function DisputeQueue() {
                 </tr>
               );
             })}
-            {q.data?.items.length === 0 && (
+            {disputes.items?.length === 0 && (
               <tr>
                 <td colSpan={6}>No disputes match.</td>
               </tr>
@@ -127,6 +137,7 @@ export function DisputeQueue() {
           </tbody>
         </table>
       )}
+      <LoadMore query={q} />
     </section>
   );
 }

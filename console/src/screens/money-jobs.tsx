@@ -1,8 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, money, problemText, unwrap, when, type Schemas } from '../api';
 import { ErrorBanner } from '../field';
+import { LoadMore, useCursorList } from '../paging';
 
 type MoneyJob = Schemas['MoneyJob'];
 type Status = NonNullable<MoneyJob['status']>;
@@ -47,11 +48,11 @@ export function MoneyJobs() {
     mutationFn: async (job: MoneyJob) => unwrap(await api().POST('/v1/admin/money-jobs/{id}/retry', { params: { path: { id: job.id } } })),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['money-jobs'] }),
   });
-  const jobs = useQuery({
+  const jobs = useCursorList({
     queryKey: ['money-jobs', status],
     // Retries run in the background: poll so a retried job is seen succeeding.
     refetchInterval: 3_000,
-    queryFn: async () => unwrap(await api().GET('/v1/admin/money-jobs', { params: { query: { status, limit: 100 } } })),
+    fetchPage: async (cursor) => unwrap(await api().GET('/v1/admin/money-jobs', { params: { query: { status, limit: 100, cursor } } })),
   });
   return (
     <section aria-labelledby="money-jobs-title">
@@ -68,7 +69,7 @@ export function MoneyJobs() {
           </select>
         </label>
       </div>
-      <ErrorBanner error={jobs.error ? problemText(jobs.error) : null} />
+      <ErrorBanner error={jobs.query.error ? problemText(jobs.query.error) : null} />
       {retry.isSuccess && retry.variables && (
         <p role="status" className="ok">
           Queued again: the {retry.variables.kind} of transaction <code>{retry.variables.transactionId.slice(0, 8)}</code>.
@@ -79,8 +80,8 @@ export function MoneyJobs() {
           Transaction <code>{retry.variables.transactionId.slice(0, 8)}</code>: {problemText(retry.error)}
         </p>
       )}
-      {jobs.data && jobs.data.items.length === 0 && <p role="status">No {status.replaceAll('_', ' ')} money jobs.</p>}
-      {jobs.data && jobs.data.items.length > 0 && (
+      {jobs.items && jobs.items.length === 0 && <p role="status">No {status.replaceAll('_', ' ')} money jobs.</p>}
+      {jobs.items && jobs.items.length > 0 && (
         <table className="grid" data-testid="money-jobs">
           <thead>
             <tr>
@@ -98,7 +99,7 @@ export function MoneyJobs() {
             </tr>
           </thead>
           <tbody>
-            {jobs.data.items.map((job) => (
+            {jobs.items.map((job) => (
               <tr key={job.id} data-job-id={job.id}>
                 <td>
                   <Link to={`/audit-log?targetId=${job.transactionId}`} title="Staff actions on this transaction">
@@ -120,6 +121,7 @@ export function MoneyJobs() {
           </tbody>
         </table>
       )}
+      <LoadMore query={jobs.query} />
     </section>
   );
 }

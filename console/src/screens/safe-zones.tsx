@@ -1,7 +1,7 @@
-import { useQuery } from '@tanstack/react-query';
 import { ActiveToggle, FormProblem, useAdminForm } from '../admin-form';
 import { api, problemText, unwrap } from '../api';
 import { ErrorBanner, Field, Select } from '../field';
+import { LoadMore, useCursorList } from '../paging';
 
 const KINDS = ['police_station', 'library', 'mall', 'other'] as const;
 const empty = {
@@ -27,9 +27,9 @@ function validateZone(f: typeof empty): Record<string, string> {
 
 /** Safe zones: a map-free list with coordinates; add, (de)activate. */
 export function SafeZones() {
-  const zones = useQuery({
+  const zones = useCursorList({
     queryKey: ['zones'],
-    queryFn: async () => unwrap(await api().GET('/v1/admin/safe-zones', { params: { query: { limit: 100 } } })),
+    fetchPage: async (cursor) => unwrap(await api().GET('/v1/admin/safe-zones', { params: { query: { limit: 100, cursor } } })),
   });
   const { form, set, submit, errors, create, toggle } = useAdminForm({
     empty,
@@ -77,7 +77,7 @@ export function SafeZones() {
         </button>
         <FormProblem error={create.error} />
       </form>
-      <ErrorBanner error={zones.error ? problemText(zones.error) : toggle.error ? problemText(toggle.error) : null} />
+      <ErrorBanner error={zones.query.error ? problemText(zones.query.error) : toggle.error ? problemText(toggle.error) : null} />
       <table className="grid">
         <thead>
           <tr>
@@ -90,7 +90,7 @@ export function SafeZones() {
           </tr>
         </thead>
         <tbody>
-          {zones.data?.items.map((z) => (
+          {zones.items?.map((z) => (
             <tr key={z.id} className={z.active ? undefined : 'muted'}>
               <td>{z.name}</td>
               <td>{z.kind.replace('_', ' ')}</td>
@@ -106,6 +106,7 @@ export function SafeZones() {
           ))}
         </tbody>
       </table>
+      <LoadMore query={zones.query} />
     </section>
   );
 }

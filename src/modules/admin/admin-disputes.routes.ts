@@ -24,7 +24,14 @@ export const adminDisputeRoutes = [
         await listDisputes(
           deps,
           { actor, requestId },
-          { status: query.status, source: query.source, sort: query.sort, limit: query.limit, afterId: query.cursor },
+          {
+            status: query.status,
+            source: query.source,
+            handoverFlagged: query.flagged === undefined ? undefined : query.flagged === 'true',
+            sort: query.sort,
+            limit: query.limit,
+            afterId: query.cursor,
+          },
         ),
       ),
   ),

@@ -5,11 +5,23 @@ import { TransactionSchema } from '../transactions';
 
 const TransactionStatus = z.enum(['pending_payment', 'in_escrow', 'released', 'cancelled', 'disputed', 'refunded', 'partially_refunded']);
 
-/** The transaction on a case: the parties' view plus what was paid and refunded. */
+/** The transaction on a case: the parties' view (refunds included) plus the rate, payment time and handover. */
 const CaseTransaction = TransactionSchema.extend({
   commissionBps: z.number().int(),
-  refundedCents: z.number().int(),
   paidAt: z.iso.datetime().nullable(),
+  handover: z
+    .object({
+      lat: z.number(),
+      lng: z.number(),
+      distanceM: z
+        .number()
+        .int()
+        .nullable()
+        .openapi({ description: "Metres from the accepted meetup's zone; null without an accepted meetup" }),
+      flagged: z.boolean().openapi({ description: 'More than 500 m from the zone (SPEC §9): flagged, never refused' }),
+    })
+    .nullable()
+    .openapi({ description: 'Where the scanning phone was at the QR handover; null when it sent no position' }),
 });
 
 const Side = z.enum(['buyer', 'seller', 'staff', 'system']);
@@ -17,6 +29,10 @@ const Side = z.enum(['buyer', 'seller', 'staff', 'system']);
 export const StaffDisputesQuery = z.object({
   status: z.enum(['open', 'resolved']).optional(),
   source: z.enum(['party', 'chargeback', 'escalation']).optional(),
+  flagged: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({ description: "true: only cases whose handover was flagged far from the meetup's zone; false: only the others" }),
   sort: z.enum(['oldest', 'newest']).default('oldest'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.uuid({ message: 'must be a cursor from a previous page' }).optional(),
@@ -34,6 +50,7 @@ export const StaffDisputePage = z
           sellerId: z.uuid(),
           amountCents: z.number().int(),
           status: z.string(),
+          handoverFlagged: z.boolean(),
         }),
       }),
     ),
@@ -67,6 +84,7 @@ export const DisputeCaseSchema = z
         actor: Side,
         actorId: z.uuid().nullable(),
         data: z.record(z.string(), z.unknown()),
+        flagged: z.boolean().openapi({ description: 'A handover flagged far from the meetup zone: the console highlights it' }),
         createdAt: z.iso.datetime(),
       }),
     ),

@@ -4,6 +4,7 @@ import type { Ctx } from '../../shared/context';
 import { recordAudit } from '../audit';
 import { postStaffMessage } from '../chat';
 import { disputesRepository, presentDispute } from '../disputes';
+import { HANDOVER_FLAGGED_EVENT } from '../meetups';
 import { presentTransaction } from '../transactions';
 import type { AdminDeps } from './admin.deps';
 import { adminRepository } from './admin.repository';
@@ -15,6 +16,7 @@ const CASE_LIMIT = 500;
 export interface StaffDisputeFilter {
   status?: 'open' | 'resolved';
   source?: 'party' | 'chargeback' | 'escalation';
+  handoverFlagged?: boolean;
   sort: 'oldest' | 'newest';
   limit: number;
   afterId?: string;
@@ -30,13 +32,29 @@ export async function listDisputes(deps: AdminDeps, ctx: Ctx, f: StaffDisputeFil
     action: 'disputes.listed',
     targetType: 'dispute',
     targetId: '*',
-    details: { status: f.status ?? null, source: f.source ?? null, sort: f.sort, cursor: f.afterId ?? null, count: page.length },
+    details: {
+      status: f.status ?? null,
+      source: f.source ?? null,
+      handoverFlagged: f.handoverFlagged ?? null,
+      sort: f.sort,
+      cursor: f.afterId ?? null,
+      count: page.length,
+    },
     requestId: ctx.requestId,
   });
   return {
-    items: page.map(({ amountCents, transactionStatus, buyerId, sellerId, listingId, listingTitle, ...d }) => ({
+    items: page.map(({ amountCents, transactionStatus, buyerId, sellerId, listingId, listingTitle, handoverFlagged, ...d }) => ({
       ...presentDispute(d),
-      transaction: { id: d.transactionId, listingId, listingTitle, buyerId, sellerId, amountCents, status: transactionStatus },
+      transaction: {
+        id: d.transactionId,
+        listingId,
+        listingTitle,
+        buyerId,
+        sellerId,
+        amountCents,
+        status: transactionStatus,
+        handoverFlagged,
+      },
     })),
     nextCursor: rows.length > f.limit ? page[page.length - 1].id : null,
   };
@@ -45,14 +63,18 @@ export async function listDisputes(deps: AdminDeps, ctx: Ctx, f: StaffDisputeFil
 type Side = 'buyer' | 'seller' | 'staff' | 'system';
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** The transaction as staff see it on a case: the party view plus what was paid and refunded. */
+/** The transaction as staff see it on a case: the party view (refunds included) plus the rate, payment time and handover. */
 function presentCaseTransaction(tx: Transaction) {
   return {
     ...presentTransaction(tx),
     // The console previews a partial refund's split with the same rule the refund worker pays by.
     commissionBps: tx.commissionBps,
-    refundedCents: tx.refundedCents,
     paidAt: iso(tx.paidAt),
+    // SPEC §9: a handover far from the meetup's zone is flagged in the console, next to the money.
+    handover:
+      tx.handoverLat === null || tx.handoverLng === null
+        ? null
+        : { lat: tx.handoverLat, lng: tx.handoverLng, distanceM: tx.handoverDistanceM, flagged: tx.handoverFlagged },
   };
 }
 
@@ -121,6 +143,7 @@ export async function getDisputeCase(deps: AdminDeps, ctx: Ctx, disputeId: strin
       actor: sideOf(e.actorId),
       actorId: e.actorId,
       data: e.data,
+      flagged: e.type === HANDOVER_FLAGGED_EVENT,
       createdAt: e.createdAt.toISOString(),
     })),
     messages: chat,

@@ -13,6 +13,12 @@ export const categoriesAdminRepository = {
     return db.selectFrom('categories').selectAll().where('slug', '=', slug).executeTakeFirst();
   },
 
+  /** Whether any category (active or not) has `slug` as its parent. */
+  async hasChildren(db: Kysely<Database>, slug: string): Promise<boolean> {
+    const row = await db.selectFrom('categories').select('slug').where('parentSlug', '=', slug).limit(1).executeTakeFirst();
+    return row !== undefined;
+  },
+
   /** Inserts unless the slug is taken (answers undefined then). */
   async insert(db: Kysely<Database>, values: Insertable<CategoriesTable>): Promise<Category | undefined> {
     return db

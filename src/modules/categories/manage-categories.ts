@@ -23,15 +23,16 @@ export const presentCategoryForStaff = (c: Category) => ({
   updatedAt: c.updatedAt.toISOString(),
 });
 
+const parentError = (message: string) =>
+  unprocessable('invalid_parent_category', `The parent category ${message}.`, { errors: [{ field: 'parentSlug', message }] });
+
 /** A parent must exist and must not be the category itself (one level of nesting is what the app shows). */
 async function checkParent(db: Kysely<Database>, slug: string, parentSlug: string | null | undefined): Promise<void> {
   if (parentSlug === undefined || parentSlug === null) return;
-  const fieldError = (message: string) =>
-    unprocessable('invalid_parent_category', `The parent category ${message}.`, { errors: [{ field: 'parentSlug', message }] });
-  if (parentSlug === slug) throw fieldError('cannot be the category itself');
+  if (parentSlug === slug) throw parentError('cannot be the category itself');
   const parent = await categoriesAdminRepository.find(db, parentSlug);
-  if (!parent) throw fieldError('does not exist');
-  if (parent.parentSlug !== null) throw fieldError('is itself a subcategory');
+  if (!parent) throw parentError('does not exist');
+  if (parent.parentSlug !== null) throw parentError('is itself a subcategory');
 }
 
 export const listAllCategories = (db: Kysely<Database>) => categoriesAdminRepository.listAll(db);
@@ -62,6 +63,10 @@ export async function updateCategory(
   const before = await categoriesAdminRepository.find(db, slug);
   if (!before) throw notFound('category');
   await checkParent(db, slug, patch.parentSlug);
+  // Moving a category that has subcategories under a parent would make their level a second one.
+  if (patch.parentSlug && (await categoriesAdminRepository.hasChildren(db, slug))) {
+    throw parentError('cannot be set on a category that has subcategories');
+  }
   const after = await categoriesAdminRepository.update(db, slug, patch);
   if (!after) throw notFound('category');
   return { before, after };

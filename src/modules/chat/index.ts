@@ -2,8 +2,8 @@
 
 /** Who may join a transaction's room, read and post in its chat (SPEC §6). */
 export { canJoinTransactionRoom, canPostTransactionMessage, isParty, transactionFor, type TransactionParties } from './chat.policy';
-/** Posting, paging and read receipts. */
-export { listMessages, markMessagesRead, postMessage } from './messages';
+/** Posting, paging, following live (`join_chat`) and read receipts. */
+export { joinChat, listMessages, markMessagesRead, postMessage } from './messages';
 export { chatRepository } from './chat.repository';
 export { presentMessage, type PresentedMessage } from './chat.presenter';
 export { MAX_MESSAGE_CHARS, MessageContent, MessageSchema, PostMessageBody } from './chat.schemas';

@@ -6,7 +6,7 @@ import { MAX_IMAGE_BYTES, sniffImageType } from '../../shared/image-type';
 import { writeOutbox } from '../../shared/outbox';
 import { notificationJob } from '../../shared/jobs';
 import { recordAudit } from '../audit';
-import { canJoinTransactionRoom, canPostTransactionMessage, isParty, transactionFor } from './chat.policy';
+import { canJoinTransactionRoom, canPostTransactionMessage, isParty, transactionFor, type TransactionParties } from './chat.policy';
 import { transactionRoom } from '../../shared/rooms';
 import { presentMessage, type PresentedMessage } from './chat.presenter';
 import { chatRepository } from './chat.repository';
@@ -78,20 +78,34 @@ async function saveMessage(
   });
 }
 
+/** SPEC §9: a staff read of a chat is audited like any staff action (the parties' own reads are not). */
+async function auditStaffRead(deps: ChatDeps, actor: Actor, tx: TransactionParties, details: Record<string, unknown>, requestId?: string) {
+  if (isParty(actor, tx)) return;
+  await recordAudit(deps.db, {
+    actorId: actor.userId,
+    action: 'chat.viewed',
+    targetType: 'transaction',
+    targetId: tx.id,
+    details,
+    requestId: requestId ?? null,
+  });
+}
+
+/**
+ * Checks that `actor` may follow a transaction's chat live (`join_chat`, SPEC §6; 404 otherwise). Staff
+ * joining a dispute read every message that follows, so the join is audited like the REST read, before
+ * the caller subscribes the socket.
+ */
+export async function joinChat(deps: ChatDeps, actor: Actor, transactionId: string): Promise<TransactionParties> {
+  const tx = await transactionFor(deps, actor, transactionId, canJoinTransactionRoom);
+  await auditStaffRead(deps, actor, tx, { via: 'socket' });
+  return tx;
+}
+
 /** A page of the chat, newest first, for whoever may read it (404 otherwise). */
 export async function listMessages(deps: ChatDeps, actor: Actor, transactionId: string, limit: number, cursor?: string, requestId?: string) {
   const tx = await transactionFor(deps, actor, transactionId, canJoinTransactionRoom);
-  // SPEC §9: a staff read of a chat is audited like any staff action (the parties' own reads are not).
-  if (!isParty(actor, tx)) {
-    await recordAudit(deps.db, {
-      actorId: actor.userId,
-      action: 'chat.viewed',
-      targetType: 'transaction',
-      targetId: transactionId,
-      details: { cursor: cursor ?? null },
-      requestId: requestId ?? null,
-    });
-  }
+  await auditStaffRead(deps, actor, tx, { cursor: cursor ?? null }, requestId);
   const rows = await chatRepository.page(deps.db, transactionId, limit, cursor);
   const page = rows.slice(0, limit);
   return {

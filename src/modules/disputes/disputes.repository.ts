@@ -8,6 +8,8 @@ type Reader = Kysely<Database> | Trx;
 export interface StaffDisputeFilter {
   status?: 'open' | 'resolved';
   source?: 'party' | 'chargeback' | 'escalation';
+  /** Only cases whose handover was (true) or was not (false) flagged far from the meetup's zone. */
+  handoverFlagged?: boolean;
   /** Support works the queue oldest first by default. */
   sort: 'oldest' | 'newest';
   limit: number;
@@ -106,12 +108,21 @@ export const disputesRepository = {
       .innerJoin('transactions as t', 't.id', 'd.transactionId')
       .innerJoin('listings as l', 'l.id', 't.listingId')
       .selectAll('d')
-      .select(['t.amountCents', 't.status as transactionStatus', 't.buyerId', 't.sellerId', 't.listingId', 'l.title as listingTitle'])
+      .select([
+        't.amountCents',
+        't.status as transactionStatus',
+        't.buyerId',
+        't.sellerId',
+        't.listingId',
+        't.handoverFlagged',
+        'l.title as listingTitle',
+      ])
       .orderBy('d.createdAt', dir)
       .orderBy('d.id', dir)
       .limit(f.limit + 1);
     if (f.status) q = q.where('d.status', '=', f.status);
     if (f.source) q = q.where('d.source', '=', f.source);
+    if (f.handoverFlagged !== undefined) q = q.where('t.handoverFlagged', '=', f.handoverFlagged);
     if (f.afterId) {
       const op = sql.raw(f.sort === 'oldest' ? '>' : '<');
       q = q.where(sql<boolean>`(d.created_at, d.id) ${op} (SELECT c.created_at, c.id FROM disputes c WHERE c.id = ${f.afterId})`);
@@ -137,3 +148,8 @@ export const disputesRepository = {
     return db.selectFrom('users').select(['id', 'displayName', 'role', 'suspendedAt', 'deletedAt']).where('id', 'in', ids).execute();
   },
 };
+
+/** The disputes the user opened as a party (reason and details in their words), for a privacy access request. */
+export async function disputesOpenedBy(db: Reader, userId: string): Promise<DisputeRow[]> {
+  return db.selectFrom('disputes').selectAll().where('openedBy', '=', userId).orderBy('createdAt').execute();
+}

@@ -11,4 +11,6 @@ export { assertPartialRefund, sellerPayoutAfterPartialRefund } from './partial-r
 /** Reads, presentation and schemas (staff console, transaction detail, chargeback flow). */
 export { presentDispute, type DisputeRow, type PresentedDispute } from './disputes.presenter';
 export { disputesRepository, type StaffDisputeFilter } from './disputes.repository';
+/** The disputes a user opened, for a privacy access request (SPEC §9 export). */
+export { disputesOpenedBy } from './disputes.repository';
 export { DisputeSchema, ResolveDisputeBody, DisputeIdParams, DISPUTE_REASONS } from './disputes.schemas';

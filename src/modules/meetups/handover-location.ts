@@ -6,6 +6,8 @@ import { meetupsRepository } from './meetups.repository';
 
 /** SPEC §9: a handover farther than this from the accepted meetup's zone is flagged (never refused). */
 export const HANDOVER_FLAG_DISTANCE_M = 500;
+/** The timeline event of a flagged handover; the support console marks it (SPEC §9). */
+export const HANDOVER_FLAGGED_EVENT = 'handover_far_from_zone';
 
 export interface ScanPosition {
   lat: number;
@@ -35,7 +37,7 @@ export async function recordHandoverPosition(trx: Trx, tx: Transaction, at: Scan
     await recordTransactionEvent(
       trx,
       tx.id,
-      'handover_far_from_zone',
+      HANDOVER_FLAGGED_EVENT,
       { distanceM, thresholdM: HANDOVER_FLAG_DISTANCE_M, meetupId: meetup.id, safeZoneId: zone.id, safeZoneName: zone.name, lat: at.lat, lng: at.lng },
       actorId,
     );

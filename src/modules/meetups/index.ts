@@ -3,6 +3,8 @@ export { acceptMeetup, proposeMeetup, type MeetupProposal } from './arrange-meet
 export { currentMeetupView } from './meetup-views';
 export { sendMeetupReminder, type ReminderOutcome } from './meetup-reminders';
 export { REMINDER_LEAD_MS, type MeetupReminderKind } from './meetup-messages';
-export { HANDOVER_FLAG_DISTANCE_M, recordHandoverPosition, type ScanPosition } from './handover-location';
+export { HANDOVER_FLAG_DISTANCE_M, HANDOVER_FLAGGED_EVENT, recordHandoverPosition, type ScanPosition } from './handover-location';
 export { MeetupSchema, type MeetupView } from './meetups.schemas';
 export type { MeetupDeps, MeetupReminderDeps } from './meetups.deps';
+/** The meetups a user proposed, for a privacy access request (SPEC §9 export). */
+export { meetupsProposedBy } from './meetups.repository';

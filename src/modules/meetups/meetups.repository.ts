@@ -47,3 +47,8 @@ export const meetupsRepository = {
       .executeTakeFirst();
   },
 };
+
+/** Every meetup the user proposed (superseded ones too), for a privacy access request. */
+export async function meetupsProposedBy(db: Reader, userId: string): Promise<Meetup[]> {
+  return db.selectFrom('meetups').selectAll().where('proposedBy', '=', userId).orderBy('createdAt').execute();
+}
