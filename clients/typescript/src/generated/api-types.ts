@@ -1460,8 +1460,17 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description not_relistable: the sale was not cancelled for non-payment */
+                /** @description not_relistable: the sale was not cancelled for non-payment; already_relisted (listingId names the draft) */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description rate_limited: a new account’s hourly listing budget is spent (Retry-After) */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4533,6 +4542,8 @@ export interface paths {
                 query?: {
                     status?: "open" | "resolved";
                     source?: "party" | "chargeback" | "escalation";
+                    /** @description true: only cases whose handover was flagged far from the meetup's zone; false: only the others */
+                    flagged?: "true" | "false";
                     sort?: "oldest" | "newest";
                     limit?: number;
                     cursor?: string;
@@ -6276,6 +6287,23 @@ export interface components {
             following: {
                 [key: string]: unknown;
             }[];
+            watchlist: {
+                [key: string]: unknown;
+            }[];
+            disputes: {
+                [key: string]: unknown;
+            }[];
+            notificationPreferences: {
+                [key: string]: {
+                    [key: string]: boolean;
+                };
+            };
+            meetups: {
+                [key: string]: unknown;
+            }[];
+            secondChanceOffers: {
+                [key: string]: unknown;
+            }[];
         };
         CategoryList: {
             items: components["schemas"]["Category"][];
@@ -6535,8 +6563,13 @@ export interface components {
             /** Format: uuid */
             sellerId: string;
             amountCents: number;
+            /** @description Refunded to the buyer (disputes) */
+            refundedCents: number;
+            /** @description 6% of amountCents − refundedCents, half-up */
             commissionCents: number;
+            /** @description The escrow fee, at most what the seller keeps (0 after a full refund) */
             escrowFeeCents: number;
+            /** @description amountCents − refundedCents − commissionCents − escrowFeeCents */
             sellerPayoutCents: number;
             /** @enum {string} */
             status: "pending_payment" | "in_escrow" | "released" | "cancelled" | "disputed" | "refunded" | "partially_refunded";
@@ -6977,7 +7010,6 @@ export interface components {
             active: boolean;
         };
         TransactionDetail: components["schemas"]["Transaction"] & {
-            refundedCents: number;
             /** Format: date-time */
             paidAt: string | null;
             /** Format: date-time */
@@ -7122,6 +7154,7 @@ export interface components {
                     sellerId: string;
                     amountCents: number;
                     status: string;
+                    handoverFlagged: boolean;
                 };
             })[];
             nextCursor: string | null;
@@ -7130,9 +7163,17 @@ export interface components {
             dispute: components["schemas"]["Dispute"];
             transaction: components["schemas"]["Transaction"] & {
                 commissionBps: number;
-                refundedCents: number;
                 /** Format: date-time */
                 paidAt: string | null;
+                /** @description Where the scanning phone was at the QR handover; null when it sent no position */
+                handover: {
+                    lat: number;
+                    lng: number;
+                    /** @description Metres from the accepted meetup's zone; null without an accepted meetup */
+                    distanceM: number | null;
+                    /** @description More than 500 m from the zone (SPEC §9): flagged, never refused */
+                    flagged: boolean;
+                } | null;
             };
             listing: {
                 /** Format: uuid */
@@ -7185,6 +7226,8 @@ export interface components {
                 data: {
                     [key: string]: unknown;
                 };
+                /** @description A handover flagged far from the meetup zone: the console highlights it */
+                flagged: boolean;
                 /** Format: date-time */
                 createdAt: string;
             }[];
