@@ -1,5 +1,5 @@
 import { joinChat, MessageContent, postMessage } from '../src/modules/chat';
-import { transactionRoom } from '../src/shared/rooms';
+import { transactionRoom, transactionStaffRoom } from '../src/shared/rooms';
 import { z } from '../src/shared/zod';
 import { onEvent } from './ack';
 import type { BiddtSocket, RealtimeDeps } from './types';
@@ -14,12 +14,12 @@ const MessagePayload = z.strictObject({ transactionId: z.uuid(), content: Messag
  */
 export function registerChatHandlers(deps: RealtimeDeps, socket: BiddtSocket): void {
   onEvent(socket, deps.logger, 'join_chat', JoinPayload, async ({ transactionId }) => {
-    await joinChat(deps, socket.data.actor, transactionId);
-    await socket.join(transactionRoom(transactionId));
+    const { room } = await joinChat(deps, socket.data.actor, transactionId);
+    await socket.join(room);
     return { transactionId };
   });
   onEvent(socket, deps.logger, 'leave_chat', JoinPayload, async ({ transactionId }) => {
-    await socket.leave(transactionRoom(transactionId));
+    await Promise.all([socket.leave(transactionRoom(transactionId)), socket.leave(transactionStaffRoom(transactionId))]);
     return { transactionId };
   });
   onEvent(socket, deps.logger, 'message', MessagePayload, ({ transactionId, content }) =>

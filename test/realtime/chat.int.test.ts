@@ -120,6 +120,28 @@ describe('transaction rooms and chat', () => {
     expect(ackError(await st.ack('message', { transactionId: tx.id, content: 'hello' }))).toMatchObject({ status: 404 });
   });
 
+  it('stops sending the chat to a staff socket once the dispute is decided, though it never left the room', async () => {
+    const tx = await createTransaction();
+    await env.deps.db.updateTable('transactions').set({ status: 'disputed' }).where('id', '=', tx.id).execute();
+    const staff = await createUser(env.deps, { role: 'support' });
+    const st = await openClient(rt.port, staff.accessToken);
+    const b = await openClient(rt.port, buyer.accessToken);
+    const s = await openClient(rt.port, seller.accessToken);
+    for (const client of [st, b, s]) okData(await client.ack('join_chat', { transactionId: tx.id }));
+    const say = (content: string) => env.http.post(`/v1/transactions/${tx.id}/messages`).set(seller.auth).send({ content });
+    expect((await say('while disputed')).status).toBe(201);
+    expect((await st.waitFor('new_message')).map((e) => (e.message as { content: string }).content)).toEqual(['while disputed']);
+
+    // Decided (as the resolution leaves it): the chat is the parties' alone again.
+    await env.deps.db.updateTable('transactions').set({ status: 'released' }).where('id', '=', tx.id).execute();
+    expect((await say('after the decision')).status).toBe(201);
+    await b.waitFor('new_message', 2);
+    expect(st.events('new_message').map((e) => (e.message as { content: string }).content)).toEqual(['while disputed']);
+    expect((await env.http.post(`/v1/transactions/${tx.id}/messages/read`).set(buyer.auth).send({})).status).toBe(200);
+    await s.waitFor('messages_read');
+    expect(st.events('messages_read')).toEqual([]);
+  });
+
   it("audits a staff join like a staff read over REST (chat.viewed on the transaction); the parties' joins and a refused join are not", async () => {
     const tx = await createTransaction();
     const staff = await createUser(env.deps, { role: 'support' });

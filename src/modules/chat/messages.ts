@@ -6,8 +6,7 @@ import { MAX_IMAGE_BYTES, sniffImageType } from '../../shared/image-type';
 import { writeOutbox } from '../../shared/outbox';
 import { notificationJob } from '../../shared/jobs';
 import { recordAudit } from '../audit';
-import { canJoinTransactionRoom, canPostTransactionMessage, isParty, transactionFor, type TransactionParties } from './chat.policy';
-import { transactionRoom } from '../../shared/rooms';
+import { canJoinTransactionRoom, canPostTransactionMessage, chatRooms, isParty, roomToFollow, transactionFor, type TransactionParties } from './chat.policy';
 import { presentMessage, type PresentedMessage } from './chat.presenter';
 import { chatRepository } from './chat.repository';
 
@@ -55,7 +54,7 @@ export async function postImageMessage(deps: EvidenceDeps, actor: Actor, transac
 async function saveMessage(
   deps: ChatDeps,
   actor: Actor,
-  tx: { buyerId: string; sellerId: string; id: string },
+  tx: TransactionParties,
   type: 'text' | 'image',
   content: string,
   notificationPreview: string,
@@ -65,7 +64,7 @@ async function saveMessage(
     const row = await chatRepository.insert(trx, tx.id, actor.userId, type, content);
     const message = presentMessage(row, null);
     await writeOutbox(trx, [
-      { kind: 'event', rooms: [transactionRoom(tx.id)], event: 'new_message', data: { transactionId: tx.id, message } },
+      { kind: 'event', rooms: chatRooms(tx), event: 'new_message', data: { transactionId: tx.id, message } },
       notificationJob({
         userId: recipientId,
         type: 'new_message',
@@ -94,12 +93,12 @@ async function auditStaffRead(deps: ChatDeps, actor: Actor, tx: TransactionParti
 /**
  * Checks that `actor` may follow a transaction's chat live (`join_chat`, SPEC §6; 404 otherwise). Staff
  * joining a dispute read every message that follows, so the join is audited like the REST read, before
- * the caller subscribes the socket.
+ * the caller subscribes the socket to the room it answers (staff's own: see `chatRooms`).
  */
-export async function joinChat(deps: ChatDeps, actor: Actor, transactionId: string): Promise<TransactionParties> {
+export async function joinChat(deps: ChatDeps, actor: Actor, transactionId: string): Promise<{ room: string }> {
   const tx = await transactionFor(deps, actor, transactionId, canJoinTransactionRoom);
   await auditStaffRead(deps, actor, tx, { via: 'socket' });
-  return tx;
+  return { room: roomToFollow(actor, tx) };
 }
 
 /** A page of the chat, newest first, for whoever may read it (404 otherwise). */
@@ -119,7 +118,7 @@ export async function listMessages(deps: ChatDeps, actor: Actor, transactionId: 
  * `upToMessageId`) and tells the room `messages_read {transactionId, readerId, upToMessageId, readAt}`.
  */
 export async function markMessagesRead(deps: ChatDeps, actor: Actor, transactionId: string, upToMessageId?: string) {
-  await transactionFor(deps, actor, transactionId, canPostTransactionMessage);
+  const tx = await transactionFor(deps, actor, transactionId, canPostTransactionMessage);
   return deps.db.transaction().execute(async (trx) => {
     let upToSeq: string | undefined;
     if (upToMessageId) {
@@ -135,7 +134,7 @@ export async function markMessagesRead(deps: ChatDeps, actor: Actor, transaction
     await writeOutbox(trx, [
       {
         kind: 'event',
-        rooms: [transactionRoom(transactionId)],
+        rooms: chatRooms(tx),
         event: 'messages_read',
         data: { transactionId, readerId: actor.userId, upToMessageId: last.id, readAt: readAt.toISOString() },
       },

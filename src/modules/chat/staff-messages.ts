@@ -5,7 +5,7 @@ import { notificationJob } from '../../shared/jobs';
 import { eventFor, writeOutbox } from '../../shared/outbox';
 import { can } from '../../shared/permissions';
 import type { Platform } from '../../shared/platform';
-import { transactionRoom } from '../../shared/rooms';
+import { chatRooms } from './chat.policy';
 import { presentMessage, type PresentedMessage } from './chat.presenter';
 import { staffMessagesRepository } from './staff-messages.repository';
 
@@ -34,7 +34,7 @@ export async function postStaffMessage(
     const row = await staffMessagesRepository.insertText(trx, transactionId, actor.userId, content);
     const message = presentMessage(row, null);
     await writeOutbox(trx, [
-      eventFor('new_message', [transactionRoom(transactionId)], { transactionId, message }),
+      eventFor('new_message', chatRooms({ id: transactionId, status: tx.status }), { transactionId, message }),
       ...[tx.buyerId, tx.sellerId].map((userId) =>
         notificationJob({
           userId,

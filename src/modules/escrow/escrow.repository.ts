@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Database, Transaction, TransactionStatus } from '../../../db/schema';
 import type { OutboxEvent } from '../../shared/outbox';
-import { transactionRoom, userRoom } from '../../shared/rooms';
+import { transactionRoom, transactionStaffRoom, userRoom } from '../../shared/rooms';
 import { recordSystemAudit } from '../audit';
 import { recordTransactionEvent } from '../transactions';
 import type { ReleaseReason } from '../../shared/jobs/money-jobs';
@@ -233,7 +233,7 @@ export const escrowRepository = {
   },
 };
 
-/** `transaction_update` for the transaction's room and both parties' rooms. */
+/** `transaction_update` for the transaction's rooms (parties' and staff's: a status is no chat) and both parties' rooms. */
 export function transactionUpdate(
   tx: Pick<Transaction, 'id' | 'buyerId' | 'sellerId'>,
   status: TransactionStatus,
@@ -241,7 +241,7 @@ export function transactionUpdate(
 ): OutboxEvent {
   return {
     kind: 'event',
-    rooms: [transactionRoom(tx.id), userRoom(tx.buyerId), userRoom(tx.sellerId)],
+    rooms: [transactionRoom(tx.id), transactionStaffRoom(tx.id), userRoom(tx.buyerId), userRoom(tx.sellerId)],
     event: 'transaction_update',
     data: { transactionId: tx.id, status, ...extra },
   };
