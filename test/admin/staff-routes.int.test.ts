@@ -5,7 +5,7 @@ import { grantRole } from '../../src/modules/admin';
 import { closeAllClients, openClient } from '../realtime/realtime-support';
 import { createActiveListing } from '../support/fixtures';
 import { createTestEnv, createUser, newPhone, type TestEnv, type TestUser } from '../support/harness';
-import { expectProblem } from '../support/http';
+import { expectProblem, lastCodeFor } from '../support/http';
 import { createTransaction } from '../escrow-handover/support';
 
 let env: TestEnv;
@@ -120,6 +120,29 @@ describe('suspend and unsuspend', () => {
       403,
       'missing_permission',
     );
+  });
+
+  it('takes staff powers from a suspended support member at once, and gives them back after the unsuspend', async () => {
+    const agent = await createUser(env.deps, { role: 'support' });
+    expect((await env.http.get('/v1/admin/disputes').set(agent.auth)).status).toBe(200);
+    expect((await env.http.post(`/v1/admin/users/${agent.id}/suspend`).set(admin.auth).send({ reason: 'Leaked a buyer address' })).status).toBe(200);
+    // The session that carried the support role is over, refresh included.
+    expectProblem(await env.http.get('/v1/admin/disputes').set(agent.auth), 401, 'session_revoked');
+    expectProblem(await env.http.post('/v1/auth/refresh').send({ refreshToken: agent.refreshToken }), 401);
+    // Signing in again gives a session that acts as a plain user while the suspension lasts.
+    expect((await env.http.post('/v1/auth/phone/send-code').send({ phoneNumber: agent.phone })).status).toBe(202);
+    const signedIn = await env.http.post('/v1/auth/phone/verify').send({ phoneNumber: agent.phone, code: lastCodeFor(env.sms, agent.phone)! });
+    expect(signedIn.status).toBe(200);
+    expectProblem(await env.http.get('/v1/admin/disputes').set('Authorization', `Bearer ${signedIn.body.accessToken}`), 403, 'staff_only');
+
+    expect((await env.http.post(`/v1/admin/users/${agent.id}/unsuspend`).set(admin.auth).send({ reason: 'Cleared' })).status).toBe(200);
+    const refreshed = await env.http.post('/v1/auth/refresh').send({ refreshToken: signedIn.body.refreshToken });
+    expect(refreshed.status).toBe(200);
+    expect((await env.http.get('/v1/admin/disputes').set('Authorization', `Bearer ${refreshed.body.accessToken}`)).status).toBe(200);
+    // A plain user's suspension leaves their sessions alone: their open sales go on.
+    const plain = await createUser(env.deps);
+    expect((await env.http.post(`/v1/admin/users/${plain.id}/suspend`).set(admin.auth).send({ reason: 'Shill bidding' })).status).toBe(200);
+    expect((await env.http.get('/v1/users/me').set(plain.auth)).status).toBe(200);
   });
 
   it('shows the profile with latest listings and transactions', async () => {

@@ -3,6 +3,8 @@ import { notFound, unprocessable } from '../../shared/errors';
 import type { Ctx } from '../../shared/context';
 import { decodeTimeCursor, encodeTimeCursor } from '../../shared/time-cursor';
 import { auditLogPage, recordAudit } from '../audit';
+import { revokeEverySession } from '../auth';
+import type { SessionEndingDeps } from './grant-role';
 import {
   findUserIncludingDeleted,
   presentSelf,
@@ -115,9 +117,17 @@ export async function getUserForStaff(deps: AdminDeps, ctx: Ctx, userId: string)
 /**
  * POST /admin/users/:id/suspend and …/unsuspend (`users:suspend`): a suspended account cannot bid,
  * buy or list (its open transactions go on). Repeating it keeps the original time; every call is
- * audited with its reason, in the same database transaction as the change.
+ * audited with its reason, in the same database transaction as the change. A suspended staff member
+ * also loses staff powers at once: their sessions end (tokens carry the role) and a new session acts
+ * as a plain user until the suspension is lifted.
  */
-export async function setSuspension(deps: AdminDeps, ctx: Ctx, userId: string, suspend: boolean, reason: string | null) {
+export async function setSuspension(
+  deps: AdminDeps & SessionEndingDeps,
+  ctx: Ctx,
+  userId: string,
+  suspend: boolean,
+  reason: string | null,
+) {
   requirePermission(ctx.actor, 'users:suspend');
   if (suspend && userId === ctx.actor.userId) {
     throw unprocessable('cannot_suspend_self', 'You cannot suspend your own account.', {
@@ -137,5 +147,7 @@ export async function setSuspension(deps: AdminDeps, ctx: Ctx, userId: string, s
     });
     return updated;
   });
+  // After the commit, as for a role change: a refresh in between would mint the staff role again.
+  if (suspend && user.role !== 'user') await revokeEverySession(deps, user.id, 'Your account has been suspended.');
   return presentForStaff(deps, user);
 }

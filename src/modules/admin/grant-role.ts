@@ -10,8 +10,10 @@ const ROLES: readonly Role[] = ['user', 'support', 'admin'];
 
 export const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s);
 
+/** What ending a user's sessions needs (a role change, a staff suspension): Redis and the revocation list. */
+export type SessionEndingDeps = Pick<Platform, 'db' | 'redis' | 'config'> & { revocations: SessionRevocations };
 /** What a role change needs: the database, and Redis to end the user's sessions. */
-export type GrantRoleDeps = Pick<Platform, 'db' | 'redis' | 'config'> & { revocations: SessionRevocations };
+export type GrantRoleDeps = SessionEndingDeps;
 
 /**
  * Gives a registered (signed-in at least once) user a role: the operator's way to make staff

@@ -1,4 +1,4 @@
-import type { User } from '../../../db/schema';
+import type { Role, User } from '../../../db/schema';
 import type { Actor } from '../../shared/context';
 import type { Platform } from '../../shared/platform';
 import { toProblem } from '../../shared/problem';
@@ -110,8 +110,15 @@ export async function openSession(deps: Pick<Platform, 'db' | 'config'>, user: U
   return tokenPair(deps, user, familyId, refreshToken, scope);
 }
 
+/**
+ * The role a session acts with: a suspended staff member is a plain user until the suspension is
+ * lifted (staff powers move money and read private chats). Their own account, open sales included,
+ * goes on as any suspended user's does; the next refresh after an unsuspend brings the role back.
+ */
+const sessionRole = (user: User): Role => (user.suspendedAt ? 'user' : user.role);
+
 function tokenPair(deps: Pick<Platform, 'config'>, user: User, familyId: string, refreshToken: string, scope?: 'restore') {
-  const accessToken = signAccessToken(accessOptions(deps), { userId: user.id, role: user.role, sid: familyId, ...(scope ? { scope } : {}) });
+  const accessToken = signAccessToken(accessOptions(deps), { userId: user.id, role: sessionRole(user), sid: familyId, ...(scope ? { scope } : {}) });
   return { accessToken, refreshToken, tokenType: 'Bearer' as const, expiresIn: deps.config.auth.accessTtlSec, user: presentSelf(user) };
 }
 
