@@ -22,6 +22,7 @@ import * as m202612021700 from './202612021700_payment_refund_intents';
 import * as m202612021800 from './202612021800_undecided_bids';
 import * as m202612022200 from './202612022200_outbox_wake_trigger';
 import * as m202612041900 from './202612041900_listing_relists';
+import * as m202612051000 from './202612051000_lookup_indexes';
 
 /** Every migration, in order. A static list works the same under tsx, Jest and the compiled build. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '202612021800_undecided_bids': m202612021800,
   '202612022200_outbox_wake_trigger': m202612022200,
   '202612041900_listing_relists': m202612041900,
+  '202612051000_lookup_indexes': m202612051000,
 };

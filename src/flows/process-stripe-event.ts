@@ -47,8 +47,15 @@ async function dispatch(deps: EventDeps, type: string, objectId: string, eventId
     case 'account.updated':
       return syncConnectAccount(deps, objectId, eventId);
     case 'charge.dispute.created':
+      // A `closed` processed first has already recorded this chargeback (below).
+      if (await stripeEvents.processedFor(deps.db, 'charge.dispute.closed', objectId)) return 'recorded';
       return recordChargeback(deps, objectId);
     case 'charge.dispute.closed':
+      // Stripe does not order deliveries: a `closed` processed before its `created` would resolve
+      // nothing, and the late `created` would then open a dispute (funds frozen) that the issuer had
+      // already decided. So `closed` records the chargeback first unless `created` did — recording is
+      // idempotent anyway (one ledger movement and one dispute per Stripe id) — then follows the issuer.
+      if (!(await stripeEvents.processedFor(deps.db, 'charge.dispute.created', objectId))) await recordChargeback(deps, objectId);
       return closeChargeback(deps, objectId);
     default:
       return 'ignored';

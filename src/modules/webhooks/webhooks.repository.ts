@@ -36,6 +36,19 @@ export const webhooksRepository = {
       .executeTakeFirst();
   },
 
+  /** Whether an event of `type` about `objectId` was already processed (chargeback events arrive in any order). */
+  async processedFor(db: Db, type: string, objectId: string): Promise<boolean> {
+    const row = await db
+      .selectFrom('stripeEvents')
+      .select('id')
+      .where('type', '=', type)
+      .where('objectId', '=', objectId)
+      .where('processedAt', 'is not', null)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  },
+
   /** Set last, once: a crash before it re-runs a handler that then finds nothing to do. */
   async markProcessed(db: Db, id: string): Promise<void> {
     await db
