@@ -178,3 +178,36 @@ describe('second-chance offer', () => {
     expectProblem(await offer(ctx.seller, listing.id), 409, 'no_runner_up');
   });
 });
+
+describe('second-chance offer and relist: one item, one more sale', () => {
+  const relist = (listingId: string) => ctx.env.http.post(`/v1/listings/${listingId}/relist`).set(ctx.seller.auth).send();
+
+  it('while an offer is pending the listing is not relisted (409), and after a decline it may be', async () => {
+    const { listing } = await unpaidAuction();
+    const made = await offer(ctx.seller, listing.id);
+    expect(made.status).toBe(201);
+    expectProblem(await relist(listing.id), 409, 'second_chance_pending');
+    expect(await db().selectFrom('listings').select('id').where('relistedFrom', '=', listing.id).execute()).toEqual([]);
+    expect((await answer(ctx.bob, made.body.id, 'decline')).status).toBe(200);
+    expect((await relist(listing.id)).status).toBe(201);
+  });
+
+  it('a relisted item is not offered to the runner-up as well (409 already_relisted naming the draft)', async () => {
+    const { listing } = await unpaidAuction();
+    const copy = await relist(listing.id);
+    expect(copy.status).toBe(201);
+    const refused = await offer(ctx.seller, listing.id);
+    expectProblem(refused, 409, 'already_relisted');
+    expect(refused.body).toMatchObject({ listingId: copy.body.id });
+    expect(await db().selectFrom('secondChanceOffers').select('id').where('listingId', '=', listing.id).execute()).toEqual([]);
+  });
+
+  it('an offer accepted while a relist was being decided leaves no relist: the relist re-reads the sale under the lock', async () => {
+    const { listing } = await unpaidAuction();
+    const made = await offer(ctx.seller, listing.id);
+    const [accepted, copy] = await Promise.all([answer(ctx.bob, made.body.id, 'accept'), relist(listing.id)]);
+    expect(accepted.status).toBe(201);
+    expectProblem(copy, 409);
+    expect(await db().selectFrom('listings').select('id').where('relistedFrom', '=', listing.id).execute()).toEqual([]);
+  });
+});

@@ -43,6 +43,11 @@ export const listingsRepository = {
     return db.selectFrom('listings').select('id').where('relistedFrom', '=', listingId).where('deletedAt', 'is', null).executeTakeFirst();
   },
 
+  /** A pending second-chance offer of the listing (read-only: the offers module writes them). */
+  async pendingSecondChanceOf(db: Db, listingId: string): Promise<{ id: string } | undefined> {
+    return db.selectFrom('secondChanceOffers').select('id').where('listingId', '=', listingId).where('status', '=', 'pending').executeTakeFirst();
+  },
+
   async insert(db: Db, values: NewListing): Promise<ListingRow> {
     return db.insertInto('listings').values(values).returning(LISTING_COLUMNS).executeTakeFirstOrThrow();
   },

@@ -174,7 +174,7 @@ export const listingRoutes = [
         201: { description: 'The new draft', schema: ListingView },
         403: { description: 'not_listing_seller / phone_not_verified / account_suspended' },
         404: { description: 'No such listing visible to you' },
-        409: { description: 'not_relistable: the sale was not cancelled for non-payment; already_relisted (listingId names the draft)' },
+        409: { description: 'not_relistable: the sale was not cancelled for non-payment (or a second-chance sale is live); second_chance_pending (offerId); already_relisted (listingId names the draft)' },
         429: { description: 'rate_limited: a new account’s hourly listing budget is spent (Retry-After)' },
       },
     },

@@ -19,19 +19,31 @@ type RelistDeps = Pick<Platform, 'db' | 'clock' | 'rateLimits'>;
  * `offer_exists`), not that draft again — it may have been edited or published since, and a repeat
  * that answered 201 would hide that nothing new was made. A relist is a new listing, so it spends a new
  * account's hourly listing budget (SPEC §4) as creating or importing a draft does.
+ *
+ * Relist and second-chance offer are alternatives (SPEC §9 "relist or second-chance"): while an offer
+ * to the runner-up is pending → 409 `second_chance_pending`; once one is accepted the sale is live
+ * again → 409 `not_relistable`. Otherwise the item could be sold twice.
  */
 export async function relistListing(deps: RelistDeps, ctx: Ctx, id: string): Promise<ListingRow> {
   const listing = await listingsRepository.findById(deps.db, id);
   if (!listing) throw notFound('listing');
   assertSeller(listing, ctx.actor);
-  const sale = await latestSaleOfListing(deps.db, listing.id);
-  if (sale?.status !== 'cancelled' || sale.cancelReason !== 'payment_deadline') {
-    throw conflict('not_relistable', 'Only a listing whose buyer did not pay can be relisted.');
-  }
   const seller = await assertSellerMayList(deps.db, ctx.actor.userId);
   return deps.db.transaction().execute(async (trx) => {
-    // The old listing's row lock serializes relists of it: two at once cannot both find no relist.
+    // The old listing's row lock serializes relists of it, and relists with second-chance offers and
+    // their acceptance (which take the same lock): the sale and the offers are read under it.
     if (!(await listingsRepository.lockById(trx, listing.id))) throw notFound('listing');
+    const sale = await latestSaleOfListing(trx, listing.id);
+    if (sale?.status !== 'cancelled' || sale.cancelReason !== 'payment_deadline') {
+      throw conflict('not_relistable', 'Only a listing whose buyer did not pay can be relisted.');
+    }
+    // The runner-up may still buy the item: relisting it now could sell it twice.
+    const offer = await listingsRepository.pendingSecondChanceOf(trx, listing.id);
+    if (offer) {
+      throw conflict('second_chance_pending', 'The item is offered to the runner-up: relist once they decline or the offer expires.', {
+        offerId: offer.id,
+      });
+    }
     const existing = await listingsRepository.liveRelistOf(trx, listing.id);
     if (existing) {
       throw conflict('already_relisted', 'This listing was already relisted: edit or publish that draft.', { listingId: existing.id });

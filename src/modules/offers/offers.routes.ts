@@ -25,7 +25,7 @@ export const offerRoutes = [
         201: { description: 'The pending offer (the runner-up is notified)', schema: OfferView },
         403: { description: 'not_listing_seller' },
         404: { description: 'No such listing visible to you' },
-        409: { description: 'not_offerable (the buyer did not miss a payment), no_runner_up, offer_exists (offered once already)' },
+        409: { description: 'not_offerable (the buyer did not miss a payment), no_runner_up, offer_exists (offered once already), already_relisted (listingId names the relist)' },
       },
     },
     async (deps, input) => created(presentOffer(await makeSecondChanceOffer(deps, ctxOf(input), input.params.id))),

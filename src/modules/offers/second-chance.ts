@@ -25,7 +25,8 @@ function assertListingSeller(listing: Listing | undefined, ctx: Ctx): Listing {
 /**
  * `POST /v1/listings/:id/second-chance` (SPEC §9): after the buyer did not pay, the seller offers the
  * item to the runner-up at the runner-up's own maximum, open 48 hours. One offer per unpaid sale (409
- * `offer_exists`); decided under the listing's row lock like every other command on it.
+ * `offer_exists`), none once the item was relisted (409 `already_relisted`); decided under the
+ * listing's row lock like every other command on it (a relist takes the same lock).
  */
 export async function makeSecondChanceOffer(deps: OfferDeps, ctx: Ctx, listingId: string): Promise<SecondChanceOffer> {
   return deps.db.transaction().execute(async (trx) => {
@@ -34,6 +35,9 @@ export async function makeSecondChanceOffer(deps: OfferDeps, ctx: Ctx, listingId
     if (sale?.status !== 'cancelled' || sale.cancelReason !== 'payment_deadline') {
       throw conflict('not_offerable', 'A second-chance offer follows only a sale whose buyer did not pay.');
     }
+    // Relisting and offering are alternatives: a relisted item offered as well could be sold twice.
+    const relist = await offersRepository.liveRelistOf(trx, listing.id);
+    if (relist) throw conflict('already_relisted', 'This item was relisted: it cannot be offered to the runner-up as well.', { listingId: relist.id });
     const runnerUp = await offersRepository.runnerUp(trx, listing.id);
     if (!runnerUp) throw conflict('no_runner_up', 'No other bidder can be offered this item.');
     const offer = await offersRepository.insert(
