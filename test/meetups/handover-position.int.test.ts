@@ -106,6 +106,32 @@ describe('QR verify with the scanning phone position (SPEC §9)', () => {
     expect(calm.body.timeline.some((e: { flagged: boolean }) => e.flagged)).toBe(false);
   });
 
+  it('verifies with lat/lng null (how a phone without a GPS fix reports it): stores and flags nothing', async () => {
+    const tx = await funded();
+    await arranged(ctx.env, tx, ctx.buyer, ctx.seller, await zoneAt(ctx.env), inMinutes(300));
+    const res = await scan(tx.id, { lat: null, lng: null });
+    expect([res.status, res.body.verifiedAt]).toEqual([200, expect.any(String)]);
+    expect(await handoverColumns(tx.id)).toMatchObject({ handoverLat: null, handoverLng: null, handoverDistanceM: null, handoverFlagged: false });
+    expect(await timeline(ctx.env, tx.id, 'handover_far_from_zone')).toHaveLength(0);
+  });
+
+  it('names the coordinate that is missing from half a position (400), consuming nothing', async () => {
+    const tx = await funded();
+    const { body } = await ctx.env.http.get(`/v1/transactions/${tx.id}/qr`).set(ctx.buyer.auth);
+    const verify = (extra: Record<string, unknown>) =>
+      ctx.env.http.post(`/v1/transactions/${tx.id}/verify`).set(ctx.seller.auth).send({ token: body.token, ...extra });
+    for (const [extra, field] of [
+      [{ lng: -79.3 }, 'lat'],
+      [{ lat: null, lng: -79.3 }, 'lat'],
+      [{ lat: 43.6, lng: null }, 'lng'],
+    ] as const) {
+      const res = await verify(extra);
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field })]);
+    }
+    expect((await verify(NEAR)).status).toBe(200);
+  });
+
   it('refuses coordinates out of range or half a position (400 naming the field), consuming nothing', async () => {
     const tx = await funded();
     const { body } = await ctx.env.http.get(`/v1/transactions/${tx.id}/qr`).set(ctx.buyer.auth);

@@ -1,5 +1,6 @@
 import { createTransaction, outboxJobs, useTransactionParties } from '../escrow-handover/support';
 import { expectProblem } from '../support/http';
+import { insertZone } from '../safe-zones/support';
 import { accept, arranged, inMinutes, meetupRows, propose, timeline, zoneAt } from './support';
 
 const ctx = useTransactionParties();
@@ -91,6 +92,37 @@ describe('POST /v1/transactions/:id/meetup', () => {
       expect(res.body.errors).toEqual([expect.objectContaining({ field: 'safeZoneId' })]);
     }
     expect(await meetupRows(ctx.env, tx.id)).toHaveLength(0);
+  });
+
+  it("refuses a time when the zone is closed, judged in the zone's own time zone (422 safe_zone_closed naming startsAt)", async () => {
+    const tx = await funded();
+    // Open Mondays 09:00–17:00 Vancouver time (PST, UTC−8 in January); hours unknown elsewhere → allowed.
+    const zoneId = await insertZone(ctx.env.deps, {
+      lat: 49.2827,
+      lng: -123.1207,
+      hours: { mon: [{ opens: '09:00', closes: '17:00' }] },
+      timezone: 'America/Vancouver',
+    });
+    const at = (iso: string) => propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: zoneId, startsAt: iso });
+    for (const closed of ['2030-01-07T16:30:00Z', '2030-01-08T01:00:00Z', '2030-01-06T18:00:00Z']) {
+      // Monday 08:30, Monday 17:00 sharp, Sunday 10:00 — all Vancouver time.
+      const res = await at(closed);
+      expectProblem(res, 422, 'safe_zone_closed');
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'startsAt', message: expect.stringMatching(/Mon 09:00-17:00/) })]);
+    }
+    expect(await meetupRows(ctx.env, tx.id)).toHaveLength(0);
+    expect(await meetupEvents(tx.id)).toHaveLength(0);
+    // Tuesday 00:30 UTC is Monday 16:30 in Vancouver: open.
+    expect((await at('2030-01-08T00:30:00Z')).status).toBe(201);
+
+    // Hours changed after the proposal: accepting it would send both parties to a closed door.
+    await ctx.env.deps.db
+      .updateTable('safeZones')
+      .set({ hours: JSON.stringify({ mon: [{ opens: '09:00', closes: '12:00' }] }) })
+      .where('id', '=', zoneId)
+      .execute();
+    expectProblem(await accept(ctx.env, ctx.seller, tx.id), 422, 'safe_zone_closed');
+    expect((await meetupRows(ctx.env, tx.id)).map((r) => r.status)).toEqual(['proposed']);
   });
 
   it('refuses a transaction that is not in escrow (409) or already handed over', async () => {

@@ -133,6 +133,27 @@ describe('the meetup.remind handler (either lead time, whenever it runs)', () =>
     expect(rows.map((r) => r.body)).toEqual([expect.stringMatching(/in 15 minutes/), expect.stringMatching(/in 15 minutes/)]);
   });
 
+  it('sends nothing when it runs late: after the meetup began, or a 2-hour reminder once the 15-minute one is due', async () => {
+    const tx = await funded();
+    const at = inMinutes(600);
+    const meetupId = await arranged(env, tx, seller, buyer, await zoneAt(env), at);
+    const [twoHours, fifteen] = await remindersFor(tx.id);
+    // Workers down for a while (a deploy, an outage): the delayed jobs all run when they come back.
+    const runAt = (ms: number) => sendMeetupReminder({ ...env.deps, clock: { now: () => new Date(at.getTime() + ms) } }, twoHours);
+    const runFifteenAt = (ms: number) => sendMeetupReminder({ ...env.deps, clock: { now: () => new Date(at.getTime() + ms) } }, fifteen);
+    expect(await runAt(60_000)).toBe('late');
+    expect(await runFifteenAt(60_000)).toBe('late');
+    expect(await runFifteenAt(0)).toBe('late');
+    expect(await runAt(-10 * 60_000)).toBe('late');
+    for (const userId of [buyer.id, seller.id]) {
+      expect(await notifyJob(meetupId, at, '2h', userId)).toBeUndefined();
+      expect(await notifyJob(meetupId, at, '15m', userId)).toBeUndefined();
+    }
+    // On time (or a little behind) they still go out.
+    expect(await runFifteenAt(-10 * 60_000)).toBe('reminded');
+    expect(await notifyJob(meetupId, at, '15m', buyer.id)).toBeDefined();
+  });
+
   it('does nothing for a reminder of a meetup whose time differs, or a transaction no longer waiting for the handover', async () => {
     const tx = await funded();
     const at = inMinutes(600);

@@ -44,7 +44,7 @@ export const handoverRoutes = [
       },
     },
     async (deps, { actor, params, body, requestId }) => {
-      const position = body.lat !== undefined && body.lng !== undefined ? { lat: body.lat, lng: body.lng } : undefined;
+      const position = body.lat != null && body.lng != null ? { lat: body.lat, lng: body.lng } : undefined;
       const tx = await verifyPickup(deps, { actor, requestId }, params.id, body.token, position);
       return ok(presentTransactionDetail(tx, actor, undefined));
     },

@@ -1,14 +1,19 @@
 import { z } from '../../shared/zod';
 
 // Any string up to a sane size reaches the redemption check: a wrong code is a 422, not a 400.
-// lat/lng: where the scanning phone is (SPEC §9), optional because a lost GPS fix must not block a sale.
+// lat/lng: where the scanning phone is (SPEC §9), optional because a lost GPS fix must not block a sale:
+// left out or null (how most phone SDKs report "no fix") both mean no position.
 export const VerifyPickupBody = z
   .strictObject({
     token: z.string().min(1, 'scan the buyer’s code').max(512),
-    lat: z.number().min(-90).max(90).optional(),
-    lng: z.number().min(-180).max(180).optional(),
+    lat: z.number().min(-90).max(90).nullable().optional(),
+    lng: z.number().min(-180).max(180).nullable().optional(),
   })
-  .refine((b) => (b.lat === undefined) === (b.lng === undefined), { path: ['lng'], message: 'send lat and lng together, or neither' })
+  .superRefine((b, ctx) => {
+    // Half a position: name the coordinate that is missing, not the one that was sent.
+    const missing = b.lat == null && b.lng != null ? 'lat' : b.lng == null && b.lat != null ? 'lng' : undefined;
+    if (missing) ctx.addIssue({ code: 'custom', path: [missing], message: 'send lat and lng together, or neither' });
+  })
   .openapi('VerifyPickup');
 
 export const PickupCodeSchema = z

@@ -5,7 +5,7 @@ import { conflict, forbidden, notFound } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
 import { findSafeZone } from '../safe-zones';
 import { assertPartyRole, findTransaction, lockTransaction, recordTransactionEvent } from '../transactions';
-import { assertArrangeable, assertFuture, assertZoneActive } from './meetup-checks';
+import { assertArrangeable, assertFuture, assertZoneActive, assertZoneOpenAt } from './meetup-checks';
 import { meetupUpdated, reminderJobs } from './meetup-messages';
 import type { MeetupDeps } from './meetups.deps';
 import { presentMeetup } from './meetups.presenter';
@@ -31,8 +31,8 @@ async function lockedArrangeable(trx: Trx, transactionId: string): Promise<Trans
 }
 
 /**
- * POST /transactions/:id/meetup — either party proposes a zone and a time; the proposal replaces the
- * current meetup (accepted or not), whose reminders then find it superseded and stay silent. The
+ * POST /transactions/:id/meetup — either party proposes a zone and a time when it is open; the
+ * proposal replaces the current meetup (accepted or not), whose reminders then find it superseded and stay silent. The
  * meetup, the timeline entry and the room event commit together, under the transaction's row lock.
  */
 export async function proposeMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: string, proposal: MeetupProposal): Promise<MeetupView> {
@@ -40,6 +40,7 @@ export async function proposeMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: s
   assertFuture(proposal.startsAt, deps.clock.now());
   const zone = await findSafeZone(deps.db, proposal.safeZoneId);
   assertZoneActive(zone);
+  assertZoneOpenAt(zone, proposal.startsAt);
   return deps.db.transaction().execute(async (trx) => {
     const tx = await lockedArrangeable(trx, transactionId);
     await meetupsRepository.supersedeCurrent(trx, tx.id);
@@ -68,6 +69,8 @@ export async function acceptMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: st
     assertFuture(current.startsAt, deps.clock.now());
     const zone = await findSafeZone(trx, current.safeZoneId);
     assertZoneActive(zone);
+    // The hours may have changed since the proposal.
+    assertZoneOpenAt(zone, current.startsAt);
     const accepted = await meetupsRepository.accept(trx, current.id);
     if (!accepted) throw conflict('no_meetup_proposed', 'The proposal changed meanwhile: look at the transaction again.');
     const view = presentMeetup(accepted, zone);

@@ -1,6 +1,6 @@
 import type { Transaction } from '../../../db/schema';
 import { conflict, unprocessable } from '../../shared/errors';
-import type { SafeZone } from '../safe-zones';
+import { formatHoursText, isOpenAt, type SafeZone } from '../safe-zones';
 
 /** A meetup is arranged while the money is held and the goods have not changed hands yet. */
 export function assertArrangeable(tx: Transaction): void {
@@ -24,4 +24,16 @@ export function assertZoneActive(zone: SafeZone | undefined): asserts zone is Sa
       errors: [{ field: 'safeZoneId', message: 'is not an active safe zone' }],
     });
   }
+}
+
+/**
+ * A meetup is at a time the zone is open, judged in the zone's own time zone (a library at 21:00 is a
+ * locked door, not a safe zone). Zones whose hours are not known take any time.
+ */
+export function assertZoneOpenAt(zone: SafeZone, startsAt: Date): void {
+  if (isOpenAt(zone.hours, zone.timezone, startsAt) !== false) return;
+  const hours = formatHoursText(zone.hours) || 'closed every day';
+  throw unprocessable('safe_zone_closed', `${zone.name} is closed at that time (open ${hours}, ${zone.timezone} time).`, {
+    errors: [{ field: 'startsAt', message: `the safe zone is closed then (open ${hours}, ${zone.timezone} time)` }],
+  });
 }

@@ -21,7 +21,7 @@ export const meetupRoutes = [
         403: { description: 'not_a_party: staff do not arrange meetups' },
         404: { description: 'No such transaction, or not yours' },
         409: { description: 'transaction_not_in_escrow, already_verified' },
-        422: { description: 'meetup_in_past (startsAt), safe_zone_unavailable (safeZoneId: unknown or inactive)' },
+        422: { description: 'meetup_in_past (startsAt), safe_zone_closed (startsAt: outside the zone\'s hours, in its time zone), safe_zone_unavailable (safeZoneId: unknown or inactive)' },
       },
     },
     async (deps, { actor, params, body, requestId }) =>
@@ -40,7 +40,7 @@ export const meetupRoutes = [
         403: { description: 'meetup_proposer: the other party accepts; not_a_party: staff' },
         404: { description: 'No such transaction, or not yours' },
         409: { description: 'no_meetup_proposed, meetup_already_accepted, transaction_not_in_escrow, already_verified' },
-        422: { description: 'meetup_in_past (the proposed time has passed), safe_zone_unavailable (the zone was deactivated)' },
+        422: { description: 'meetup_in_past (the proposed time has passed), safe_zone_closed (the zone\'s hours changed: closed then), safe_zone_unavailable (the zone was deactivated)' },
       },
     },
     async (deps, { actor, params, requestId }) => ok(await acceptMeetup(deps, { actor, requestId }, params.id)),

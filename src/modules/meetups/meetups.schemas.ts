@@ -3,7 +3,7 @@ import { z } from '../../shared/zod';
 export const ProposeMeetupBody = z
   .strictObject({
     safeZoneId: z.uuid(),
-    startsAt: z.iso.datetime({ offset: true }).describe('When the parties meet (must be in the future)'),
+    startsAt: z.iso.datetime({ offset: true }).describe("When the parties meet (in the future, while the zone is open in its own time zone)"),
   })
   .openapi('ProposeMeetup');
 

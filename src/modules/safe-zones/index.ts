@@ -7,4 +7,6 @@ export { loadSafeZonesCsv } from './import-safe-zones';
 export { SafeZoneView as SafeZoneSchema } from './safe-zones.schemas';
 export type { SafeZoneView } from './safe-zones.presenter';
 export { findSafeZone } from './find-safe-zone';
+/** Whether a zone is open at an instant, in its own time zone, and its hours as text (meetup checks). */
+export { formatHoursText, isOpenAt } from './opening-hours';
 export type { SafeZone } from './safe-zones.repository';
