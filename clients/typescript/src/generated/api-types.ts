@@ -1460,7 +1460,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description not_relistable: the sale was not cancelled for non-payment; already_relisted (listingId names the draft) */
+                /** @description not_relistable: the sale was not cancelled for non-payment (or a second-chance sale is live); second_chance_pending (offerId); already_relisted (listingId names the draft) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1666,7 +1666,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description not_offerable (the buyer did not miss a payment), no_runner_up, offer_exists (offered once already) */
+                /** @description not_offerable (the buyer did not miss a payment), no_runner_up, offer_exists (offered once already), already_relisted (listingId names the relist) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -4029,7 +4029,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description meetup_in_past (startsAt), safe_zone_unavailable (safeZoneId: unknown or inactive) */
+                /** @description meetup_in_past (startsAt), safe_zone_closed (startsAt: outside the zone's hours, in its time zone), safe_zone_unavailable (safeZoneId: unknown or inactive) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4114,7 +4114,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description meetup_in_past (the proposed time has passed), safe_zone_unavailable (the zone was deactivated) */
+                /** @description meetup_in_past (the proposed time has passed), safe_zone_closed (the zone's hours changed: closed then), safe_zone_unavailable (the zone was deactivated) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -7081,7 +7081,7 @@ export interface components {
             safeZoneId: string;
             /**
              * Format: date-time
-             * @description When the parties meet (must be in the future)
+             * @description When the parties meet (in the future, while the zone is open in its own time zone)
              */
             startsAt: string;
         };
@@ -7097,8 +7097,8 @@ export interface components {
         };
         VerifyPickup: {
             token: string;
-            lat?: number;
-            lng?: number;
+            lat?: number | null;
+            lng?: number | null;
         };
         OpenDispute: {
             /** @enum {string} */
