@@ -109,6 +109,22 @@ describe('second-chance offer', () => {
     expectProblem(await answer(ctx.bob, made.body.id, 'accept'), 409, 'offer_not_pending');
   });
 
+  it('a runner-up suspended since the offer cannot accept it (403 bidder_not_allowed): nothing sold, the offer still open', async () => {
+    const { listing } = await unpaidAuction();
+    const made = await offer(ctx.seller, listing.id);
+    expect(made.status).toBe(201);
+    const suspend = (at: Date | null) => db().updateTable('users').set({ suspendedAt: at }).where('id', '=', ctx.bob.id).execute();
+    await suspend(new Date());
+    try {
+      expectProblem(await answer(ctx.bob, made.body.id, 'accept'), 403, 'bidder_not_allowed');
+    } finally {
+      await suspend(null);
+    }
+    const live = await db().selectFrom('transactions').select('id').where('listingId', '=', listing.id).where('status', '<>', 'cancelled').execute();
+    expect(live).toEqual([]);
+    expect((await answer(ctx.bob, made.body.id, 'accept')).status).toBe(201);
+  });
+
   it('declined → nothing sold, the seller is told', async () => {
     const { listing } = await unpaidAuction();
     const made = await offer(ctx.seller, listing.id);

@@ -8,7 +8,7 @@ import { acceptOffer, declineOffer, makeSecondChanceOffer } from './second-chanc
 const tags = ['offers'];
 const ctxOf = ({ actor, requestId }: Ctx): Ctx => ({ actor, requestId });
 const answerErrors = {
-  403: { description: 'not_offer_recipient (the seller), bidding_suspended (accept)' },
+  403: { description: 'not_offer_recipient (the seller), bidding_suspended or bidder_not_allowed (accept: two unpaid purchases, or the account is suspended)' },
   404: { description: 'No such offer made to you' },
   409: { description: 'offer_not_pending (already answered or expired), offer_expired (48 h are over)' },
 };

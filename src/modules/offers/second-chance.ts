@@ -6,7 +6,7 @@ import { notificationJob } from '../../shared/jobs';
 import { writeOutbox } from '../../shared/outbox';
 import { lockListing, setSecondChanceWinner } from '../auctions';
 import { createSales, latestSaleOfListing, transactionCreatedMessages } from '../transactions';
-import { strikeStanding } from '../users';
+import { findUserById, strikeStanding } from '../users';
 import { offerExpiryJob } from './offer-jobs';
 import { offersRepository } from './offers.repository';
 
@@ -97,6 +97,9 @@ export async function acceptOffer(
     assertRecipient(locked, ctx);
     assertOpen(locked!);
     const offer = locked!;
+    // Accepting is buying (SPEC §2, §9): a runner-up suspended since the offer may not.
+    const buyer = await findUserById(trx, offer.bidderId);
+    if (!buyer || buyer.suspendedAt) throw forbidden('bidder_not_allowed', 'Your account cannot buy right now.');
     if ((await strikeStanding(trx, offer.bidderId)).biddingSuspendedUntil) {
       throw forbidden('bidding_suspended', 'Two unpaid purchases within 90 days: you cannot buy for now.');
     }

@@ -1722,7 +1722,7 @@ export interface paths {
                         "application/json": components["schemas"]["AcceptedSecondChanceOffer"];
                     };
                 };
-                /** @description not_offer_recipient (the seller), bidding_suspended (accept) */
+                /** @description not_offer_recipient (the seller), bidding_suspended or bidder_not_allowed (accept: two unpaid purchases, or the account is suspended) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1796,7 +1796,7 @@ export interface paths {
                         "application/json": components["schemas"]["SecondChanceOffer"];
                     };
                 };
-                /** @description not_offer_recipient (the seller), bidding_suspended (accept) */
+                /** @description not_offer_recipient (the seller), bidding_suspended or bidder_not_allowed (accept: two unpaid purchases, or the account is suspended) */
                 403: {
                     headers: {
                         [name: string]: unknown;
