@@ -204,6 +204,42 @@ describe('GET /v1/listings', () => {
     expect((await env.http.get('/v1/listings').query({ mine: 'true' })).status).toBe(401);
   });
 
+  it('pages a seller\'s cancelled listings by ending soon, drafts taken down before they had an end (null ends_at) last', async () => {
+    const seller = await createUser(env.deps);
+    const row = (title: string, endsAt: Date | null) => ({
+      sellerId: seller.id,
+      title,
+      description: 'Taken down',
+      categorySlug: 'bikes',
+      condition: 'good' as const,
+      auctionType: 'auction' as const,
+      startingPriceCents: 1000,
+      currentPriceCents: 1000,
+      status: 'cancelled' as const,
+      startsAt: endsAt ? new Date(base - HOUR) : null,
+      endsAt,
+    });
+    const made = await env.deps.db
+      .insertInto('listings')
+      .values([row('Ended one', new Date(base + HOUR)), row('Draft one', null), row('Draft two', null)])
+      .returning(['id', 'title'])
+      .execute();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 5; i++) {
+      const res = await env.http
+        .get('/v1/listings')
+        .query({ mine: 'true', status: 'cancelled', limit: 1, ...(cursor ? { cursor } : {}) })
+        .set(seller.auth);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items.map((l: { title: string }) => l.title));
+      cursor = res.body.nextCursor ?? undefined;
+      if (!cursor) break;
+    }
+    expect(seen[0]).toBe('Ended one');
+    expect([...seen].sort()).toEqual(made.map((m) => m.title).sort());
+  });
+
   it("shows each listing's images in order, its leader's alias and, signed in, the watch flag (one page, one statement)", async () => {
     const target = seeded.find((s) => s.status === 'active' && !s.deleted && s.category === 'computers')!;
     const other = seeded.find((s) => s.status === 'active' && !s.deleted && s.category === 'computers' && s.id !== target.id)!;

@@ -48,6 +48,12 @@ const distanceSql = (lat: number, lng: number) =>
 function sortSpec(f: BrowseFilter): SortSpec {
   switch (f.sort) {
     case 'ending_soon':
+      // A draft has no end yet, nor a draft taken down (`cancelled`): those lists put them last under
+      // a key a cursor can carry (a NULL key fell out of the row comparison). Published lists keep the
+      // bare column their index is on.
+      if (f.statuses.some((s) => s === 'draft' || s === 'cancelled')) {
+        return { key: sql`coalesce(ends_at, 'infinity'::timestamptz)`, type: 'timestamptz', dir: 'asc', idDir: 'asc' };
+      }
       return { key: sql`ends_at`, type: 'timestamptz', dir: 'asc', idDir: 'asc' };
     case 'newest':
       return { key: sql`created_at`, type: 'timestamptz', dir: 'desc', idDir: 'asc' };
