@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema';
 import type { Platform } from '../../shared/platform';
 import { conflict, notFound } from '../../shared/errors';
 import { latestSaleOfListing } from '../transactions';
@@ -29,27 +31,15 @@ export async function relistListing(deps: RelistDeps, ctx: Ctx, id: string): Pro
   if (!listing) throw notFound('listing');
   assertSeller(listing, ctx.actor);
   const seller = await assertSellerMayList(deps.db, ctx.actor.userId);
+  // Checked once before the budget is spent (only a relist that will be made spends it, as in
+  // createListing), and again under the lock; the Redis call stays out of the database transaction.
+  await assertRelistable(deps.db, listing.id);
+  if (isNewAccount(seller.createdAt, deps.clock.now())) await deps.rateLimits.consume('newAccountListings', seller.id);
   return deps.db.transaction().execute(async (trx) => {
     // The old listing's row lock serializes relists of it, and relists with second-chance offers and
     // their acceptance (which take the same lock): the sale and the offers are read under it.
     if (!(await listingsRepository.lockById(trx, listing.id))) throw notFound('listing');
-    const sale = await latestSaleOfListing(trx, listing.id);
-    if (sale?.status !== 'cancelled' || sale.cancelReason !== 'payment_deadline') {
-      throw conflict('not_relistable', 'Only a listing whose buyer did not pay can be relisted.');
-    }
-    // The runner-up may still buy the item: relisting it now could sell it twice.
-    const offer = await listingsRepository.pendingSecondChanceOf(trx, listing.id);
-    if (offer) {
-      throw conflict('second_chance_pending', 'The item is offered to the runner-up: relist once they decline or the offer expires.', {
-        offerId: offer.id,
-      });
-    }
-    const existing = await listingsRepository.liveRelistOf(trx, listing.id);
-    if (existing) {
-      throw conflict('already_relisted', 'This listing was already relisted: edit or publish that draft.', { listingId: existing.id });
-    }
-    // Spent only by a relist that will be made, as in createListing.
-    if (isNewAccount(seller.createdAt, deps.clock.now())) await deps.rateLimits.consume('newAccountListings', seller.id);
+    await assertRelistable(trx, listing.id);
     return listingsRepository.insert(trx, {
       sellerId: listing.sellerId,
       relistedFrom: listing.id,
@@ -67,4 +57,23 @@ export async function relistListing(deps: RelistDeps, ctx: Ctx, id: string): Pro
       locationName: listing.locationName,
     });
   });
+}
+
+/** The sale was cancelled for non-payment, no offer to the runner-up is pending, no relist is live. */
+async function assertRelistable(db: Kysely<Database>, listingId: string): Promise<void> {
+  const sale = await latestSaleOfListing(db, listingId);
+  if (sale?.status !== 'cancelled' || sale.cancelReason !== 'payment_deadline') {
+    throw conflict('not_relistable', 'Only a listing whose buyer did not pay can be relisted.');
+  }
+  // The runner-up may still buy the item: relisting it now could sell it twice.
+  const offer = await listingsRepository.pendingSecondChanceOf(db, listingId);
+  if (offer) {
+    throw conflict('second_chance_pending', 'The item is offered to the runner-up: relist once they decline or the offer expires.', {
+      offerId: offer.id,
+    });
+  }
+  const existing = await listingsRepository.liveRelistOf(db, listingId);
+  if (existing) {
+    throw conflict('already_relisted', 'This listing was already relisted: edit or publish that draft.', { listingId: existing.id });
+  }
 }
