@@ -48,6 +48,12 @@ describe('PATCH /v1/listings/:id once published', () => {
     const res = await patch(listing.id, { description: 'Steel frame, new tyres. Update: pedals included.', location: { lat: 45.52, lng: -73.58, name: 'Mile End' } });
     expect(res.status).toBe(200);
     expect(res.body.location).toEqual({ lat: 45.52, lng: -73.58, name: 'Mile End' });
+    // Grow, not rewrite: what the bidders bid on stays in it.
+    for (const description of ['Steel frame.', 'Aluminium frame, new tyres. Update: pedals included.']) {
+      const rewrite = await patch(listing.id, { description });
+      expect([rewrite.status, rewrite.body.code, fieldsOf(rewrite.body)]).toEqual([409, 'listing_terms_locked', ['description']]);
+    }
+    expect((await ctx.env.http.get(`/v1/listings/${listing.id}`)).body.description).toBe('Steel frame, new tyres. Update: pedals included.');
   });
 
   it('accepts the terms sent back unchanged (only real changes count)', async () => {

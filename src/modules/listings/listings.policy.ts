@@ -64,6 +64,17 @@ export function assertEditable(listing: Pick<Listing, 'status' | 'bidCount'>, ch
   });
 }
 
+/**
+ * Once bidders have bid on what the description said, it may only grow (an update appended): a seller
+ * who deletes "charger included" after the bids changes the deal under them.
+ */
+export function assertDescriptionGrows(listing: Pick<Listing, 'status' | 'bidCount' | 'description'>, next: string): void {
+  if (listing.status === 'draft' || listing.bidCount === 0 || next.startsWith(listing.description)) return;
+  throw new AppError('conflict', 'listing_terms_locked', 'Once the listing has bids its description can only be added to.', {
+    errors: [{ field: 'description', message: 'can only be added to once the listing has bids: keep the current text and append' }],
+  });
+}
+
 /** Images may be added while the listing can change, and removed only before the first bid. */
 export function assertImagesEditable(listing: Pick<Listing, 'status' | 'bidCount'>, removing: boolean): void {
   assertEditable(listing, []);

@@ -2,7 +2,7 @@ import type { Platform } from '../../shared/platform';
 import { notFound } from '../../shared/errors';
 import { assertListingRules, toDate, type RuleSubject } from './listing-checks';
 import { listingsRepository, type ListingPatch, type ListingRow } from './listings.repository';
-import { assertEditable, assertSeller, DRAFT_FIELDS, type EditableField } from './listings.policy';
+import { assertDescriptionGrows, assertEditable, assertSeller, DRAFT_FIELDS, type EditableField } from './listings.policy';
 import { storedStartingPrice, type PriceTerms } from './listings.rules';
 import type { UpdateListingInput } from './listings.schemas';
 import type { Ctx } from '../../shared/context';
@@ -100,6 +100,7 @@ export async function updateListing(deps: UpdateDeps, ctx: Ctx, id: string, patc
     const changed = changedFields(listing, patch);
     assertEditable(listing, changed);
     if (changed.length === 0) return listing;
+    if (changed.includes('description')) assertDescriptionGrows(listing, patch.description!);
     if (listing.status === 'draft') await assertListingRules(trx, deps.config, ruleSubject(listing, patch, changed), deps.clock.now());
     return listingsRepository.update(trx, id, columnsFor(listing, patch, changed));
   });
