@@ -83,6 +83,19 @@ describe('POST /v1/transactions/:id/meetup', () => {
     expect(await meetupEvents(tx.id)).toHaveLength(0);
   });
 
+  it('refuses a time after the unverified sale goes to support (422 meetup_too_late naming startsAt), accepts one just before', async () => {
+    const paidAt = new Date();
+    const tx = await createTransaction(ctx.env.deps, { buyerId: ctx.buyer.id, sellerId: ctx.seller.id, paidAt });
+    const escalatesAt = paidAt.getTime() + ctx.env.deps.config.timing.disputeEscalationSec * 1000;
+    const zone = await zoneAt(ctx.env);
+    const late = await propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: zone, startsAt: new Date(escalatesAt + 60_000).toISOString() });
+    expectProblem(late, 422, 'meetup_too_late');
+    expect(late.body.errors).toEqual([expect.objectContaining({ field: 'startsAt' })]);
+    expect(await meetupRows(ctx.env, tx.id)).toHaveLength(0);
+    const inTime = await propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: zone, startsAt: new Date(escalatesAt - 60_000).toISOString() });
+    expect(inTime.status).toBe(201);
+  });
+
   it('refuses an inactive or unknown zone (422 safe_zone_unavailable naming safeZoneId)', async () => {
     const tx = await funded();
     const inactive = await zoneAt(ctx.env, undefined, false);
@@ -95,7 +108,8 @@ describe('POST /v1/transactions/:id/meetup', () => {
   });
 
   it("refuses a time when the zone is closed, judged in the zone's own time zone (422 safe_zone_closed naming startsAt)", async () => {
-    const tx = await funded();
+    // Paid days before the fixed dates below, so that they fall before the sale goes to support.
+    const tx = await createTransaction(ctx.env.deps, { buyerId: ctx.buyer.id, sellerId: ctx.seller.id, paidAt: new Date('2030-01-03T00:00:00Z') });
     // Open Mondays 09:00–17:00 Vancouver time (PST, UTC−8 in January); hours unknown elsewhere → allowed.
     const zoneId = await insertZone(ctx.env.deps, {
       lat: 49.2827,

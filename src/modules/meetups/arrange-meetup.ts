@@ -5,7 +5,7 @@ import { conflict, forbidden, notFound } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
 import { findSafeZone } from '../safe-zones';
 import { assertPartyRole, findTransaction, lockTransaction, recordTransactionEvent } from '../transactions';
-import { assertArrangeable, assertFuture, assertZoneActive, assertZoneOpenAt } from './meetup-checks';
+import { assertArrangeable, assertBeforeEscalation, assertFuture, assertZoneActive, assertZoneOpenAt } from './meetup-checks';
 import { meetupUpdated, reminderJobs } from './meetup-messages';
 import type { MeetupDeps } from './meetups.deps';
 import { presentMeetup } from './meetups.presenter';
@@ -43,6 +43,7 @@ export async function proposeMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: s
   assertZoneOpenAt(zone, proposal.startsAt);
   return deps.db.transaction().execute(async (trx) => {
     const tx = await lockedArrangeable(trx, transactionId);
+    assertBeforeEscalation(tx, proposal.startsAt, deps.config.timing.disputeEscalationSec);
     await meetupsRepository.supersedeCurrent(trx, tx.id);
     const meetup = await meetupsRepository.insert(trx, { transactionId: tx.id, safeZoneId: zone.id, startsAt: proposal.startsAt, proposedBy: ctx.actor.userId });
     const view = presentMeetup(meetup, zone);

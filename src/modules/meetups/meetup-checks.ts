@@ -27,6 +27,17 @@ export function assertZoneActive(zone: SafeZone | undefined): asserts zone is Sa
 }
 
 /**
+ * A meetup before the sale goes to support unverified (SPEC §3: a dispute opens by itself that long
+ * after payment): one set later would be met by a case already frozen for staff.
+ */
+export function assertBeforeEscalation(tx: Pick<Transaction, 'paidAt' | 'createdAt'>, startsAt: Date, escalationSec: number): void {
+  const deadline = new Date((tx.paidAt ?? tx.createdAt).getTime() + escalationSec * 1000);
+  if (startsAt.getTime() <= deadline.getTime()) return;
+  const message = `must be no later than ${deadline.toISOString()}, when a sale still not handed over goes to support`;
+  throw unprocessable('meetup_too_late', `The meetup is too late: it ${message}.`, { errors: [{ field: 'startsAt', message }] });
+}
+
+/**
  * A meetup is at a time the zone is open, judged in the zone's own time zone (a library at 21:00 is a
  * locked door, not a safe zone). Zones whose hours are not known take any time.
  */

@@ -21,7 +21,7 @@ export const meetupRoutes = [
         403: { description: 'not_a_party: staff do not arrange meetups' },
         404: { description: 'No such transaction, or not yours' },
         409: { description: 'transaction_not_in_escrow, already_verified' },
-        422: { description: 'meetup_in_past (startsAt), safe_zone_closed (startsAt: outside the zone\'s hours, in its time zone), safe_zone_unavailable (safeZoneId: unknown or inactive)' },
+        422: { description: 'meetup_in_past (startsAt), meetup_too_late (startsAt: after the unverified sale goes to support, 14 days after payment), safe_zone_closed (startsAt: outside the zone\'s hours, in its time zone), safe_zone_unavailable (safeZoneId: unknown or inactive)' },
       },
     },
     async (deps, { actor, params, body, requestId }) =>

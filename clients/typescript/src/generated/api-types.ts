@@ -4029,7 +4029,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description meetup_in_past (startsAt), safe_zone_closed (startsAt: outside the zone's hours, in its time zone), safe_zone_unavailable (safeZoneId: unknown or inactive) */
+                /** @description meetup_in_past (startsAt), meetup_too_late (startsAt: after the unverified sale goes to support, 14 days after payment), safe_zone_closed (startsAt: outside the zone's hours, in its time zone), safe_zone_unavailable (safeZoneId: unknown or inactive) */
                 422: {
                     headers: {
                         [name: string]: unknown;
