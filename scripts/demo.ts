@@ -2,16 +2,19 @@
  * `npm run demo [-- --bots N --speed X --fast]`: the whole platform in this process (embedded PostgreSQL
  * and a spawned redis-server unless DATABASE_URL / REDIS_URL are set, the Stripe stand-in), a seller,
  * a listing and N bots bidding over sockets with proxy maxima through @biddt/client — shown live — then
- * the close, the payment through the stand-in, the QR handover, the release, the ledger and the timeline.
+ * the close, the payment through the stand-in, a meetup at a safe zone, the QR handover, the release,
+ * the ledger and the timeline.
  *   --bots N   bidders (default 5; 3 with --fast)
  *   --speed X  time runs X times faster (auction length, soft-close window, bot pace; default 1)
  *   --fast     a short run for tests and CI (speed 4, 3 bots unless given)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBiddtClient, unwrap, type BiddtClient, type ListingEvent } from '../clients/typescript/src/index';
 import { migrateToLatest } from '../db/migrate';
+import { DEMO_SAFE_ZONES_CSV } from '../db/seed';
+import { loadSafeZonesCsv } from '../src/modules/safe-zones';
 import { startRealtime } from '../realtime/io';
 import { createDeps, type Deps } from '../src/composition';
 import { loadConfigOrExit } from '../src/config/config';
@@ -34,6 +37,8 @@ const WINDOW_SEC = sec(6);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 const say = (line: string) => process.stdout.write(`${line}\n`);
+/** Where the demo's buyer and seller meet: the demo safe zones' 24/7 stand-in police station in Toronto. */
+const ANNEX = '43.6665,-79.4037';
 
 interface Platform {
   deps: Deps;
@@ -78,6 +83,7 @@ async function startPlatform(): Promise<Platform> {
   const config = loadConfigOrExit();
   const deps = await createDeps(config, 'all');
   await migrateToLatest(deps.db);
+  await loadSafeZonesCsv(deps.db, readFileSync(DEMO_SAFE_ZONES_CSV, 'utf8'));
   const api = await startApi(deps, 0);
   const realtime = await startRealtime(deps, 0);
   const workers = await startWorkers(deps);
@@ -178,13 +184,28 @@ async function closeTheSale(platform: Platform, seller: BiddtClient, buyer: Bidd
   const statusOf = async () => unwrap(await seller.api.GET('/v1/transactions/{id}', { params: { path: { id: tx.id } } })).status;
   await poll(async () => (await statusOf()) === 'in_escrow');
   say(`paid through the Stripe stand-in (${payment.paymentIntentId}): in escrow`);
-  say('meetup: not available yet (no meetup routes) — going straight to the handover');
+  const zone = await arrangeMeetup(seller, buyer, tx.id);
   const qr = unwrap(await buyer.api.GET('/v1/transactions/{id}/qr', { params: { path: { id: tx.id } } }));
-  unwrap(await seller.api.POST('/v1/transactions/{id}/verify', { params: { path: { id: tx.id } }, body: { token: qr.token } }));
-  say('QR scanned by the seller: verified');
+  const scan = { token: qr.token, lat: zone.lat, lng: zone.lng };
+  unwrap(await seller.api.POST('/v1/transactions/{id}/verify', { params: { path: { id: tx.id } }, body: scan }));
+  say(`QR scanned by the seller at ${zone.name}: verified`);
   await poll(async () => (await statusOf()) === 'released');
   say('escrow: released');
   return tx.id;
+}
+
+/** The buyer picks the safe zone nearest the Annex (open 24/7) and proposes an hour from now; the seller accepts. */
+async function arrangeMeetup(seller: BiddtClient, buyer: BiddtClient, transactionId: string) {
+  const near = ANNEX;
+  const zones = unwrap(await buyer.api.GET('/v1/safe-zones', { params: { query: { near, radiusKm: 2 } } }));
+  const zone = zones.items[0];
+  if (!zone) throw new Error(`no safe zone near ${near}`);
+  const startsAt = new Date(Date.now() + 3_600_000).toISOString();
+  const path = { params: { path: { id: transactionId } } };
+  unwrap(await buyer.api.POST('/v1/transactions/{id}/meetup', { ...path, body: { safeZoneId: zone.id, startsAt } }));
+  const meetup = unwrap(await seller.api.POST('/v1/transactions/{id}/meetup/accept', path));
+  say(`meetup: ${zone.name} (${zone.distanceKm} km away), ${meetup.startsAt}, ${meetup.status}`);
+  return zone;
 }
 
 async function printLedger(deps: Deps, txId: string): Promise<void> {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 // `npm run demo -- --fast` from the outside: the whole story runs and the process exits cleanly.
 describe('npm run demo --fast', () => {
-  it('closes the auction, pays, verifies the QR, releases with a balanced ledger, and exits 0', async () => {
+  it('closes the auction, pays, meets at a safe zone, verifies the QR, releases with a balanced ledger, and exits 0', async () => {
     const root = join(__dirname, '..', '..');
     const env = { ...process.env };
     // The demo brings its own PostgreSQL and Redis, as on a fresh clone.
@@ -26,6 +26,8 @@ describe('npm run demo --fast', () => {
     });
     if (code !== 0) throw new Error(`demo exited ${code}:\n${output.slice(-4000)}`);
     expect(output).toMatch(/auction ended: sold at \$\d+\.\d\d/);
+    expect(output).toMatch(/meetup: Demo zone .* accepted/);
+    expect(output).toMatch(/QR scanned by the seller at Demo zone .*: verified/);
     expect(output).toMatch(/escrow: released/);
     expect(output).toMatch(/ledger balanced: charge 0, release 0/);
     expect(output).toMatch(/demo finished: released/);
