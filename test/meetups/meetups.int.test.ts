@@ -25,7 +25,7 @@ describe('POST /v1/transactions/:id/meetup', () => {
     const res = await propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: zoneId, startsAt: startsAt.toISOString() });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
-      safeZone: { id: zoneId, active: true, name: expect.any(String) },
+      safeZone: { id: zoneId, active: true, name: expect.any(String), timezone: 'America/Toronto' },
       startsAt: startsAt.toISOString(),
       status: 'proposed',
       proposedBy: ctx.buyer.id,

@@ -7,7 +7,7 @@ export const ProposeMeetupBody = z
   })
   .openapi('ProposeMeetup');
 
-/** The zone as a meetup shows it: enough to find it, and whether it still takes meetups. */
+/** The zone as a meetup shows it: enough to find it and call it, its clock, and whether it still takes meetups. */
 export const MeetupZoneSchema = z
   .object({
     id: z.uuid(),
@@ -16,6 +16,8 @@ export const MeetupZoneSchema = z
     kind: z.enum(['police_station', 'library', 'mall', 'other']),
     lat: z.number(),
     lng: z.number(),
+    phone: z.string().nullable(),
+    timezone: z.string().openapi({ description: "The zone's IANA time zone: show startsAt in it (the parties may be elsewhere)" }),
     active: z.boolean(),
   })
   .openapi('MeetupZone');

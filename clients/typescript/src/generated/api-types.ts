@@ -7007,6 +7007,9 @@ export interface components {
             kind: "police_station" | "library" | "mall" | "other";
             lat: number;
             lng: number;
+            phone: string | null;
+            /** @description The zone's IANA time zone: show startsAt in it (the parties may be elsewhere) */
+            timezone: string;
             active: boolean;
         };
         TransactionDetail: components["schemas"]["Transaction"] & {
