@@ -114,6 +114,12 @@ describe('admin safe zones', () => {
       .send(zoneBody({ name: 'Zulu mall', kind: 'mall', address: 'Harbourfront' }));
     const found = await env.http.get('/v1/admin/safe-zones').query({ q: 'harbour' }).set(admin.auth);
     expect([found.status, found.body.items.map((z: { name: string }) => z.name)]).toEqual([200, ['Zulu mall']]);
+    // Words, not one phrase: each may be in the name or the address, in any order.
+    for (const q of ['zulu harbourfront', 'Harbourfront   MALL']) {
+      const words = await env.http.get('/v1/admin/safe-zones').query({ q }).set(admin.auth);
+      expect(words.body.items.map((z: { name: string }) => z.name)).toEqual(['Zulu mall']);
+    }
+    expect((await env.http.get('/v1/admin/safe-zones').query({ q: 'zulu library' }).set(admin.auth)).body.items).toEqual([]);
     const names: string[] = [];
     let cursor: string | undefined;
     do {

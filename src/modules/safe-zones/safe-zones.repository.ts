@@ -68,14 +68,14 @@ export const safeZonesRepository = {
     return db.selectFrom('safeZones').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
-  /** Every zone, active or not, by name then id (the staff console's list). */
+  /** Every zone, active or not, by name then id (the staff console's list); `q`: each word in the name or the address. */
   async listForStaff(db: Kysely<Database>, f: AdminFilter): Promise<SafeZone[]> {
-    const words = f.q ? `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+    const words = (f.q ?? '').split(/\s+/).filter(Boolean).map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     return db
       .selectFrom('safeZones')
       .selectAll()
       .$if(f.active !== undefined, (q) => q.where('active', '=', f.active!))
-      .$if(words !== undefined, (q) => q.where((eb) => eb.or([eb('name', 'ilike', words!), eb('address', 'ilike', words!)])))
+      .$if(words.length > 0, (q) => q.where((eb) => eb.and(words.map((w) => eb.or([eb('name', 'ilike', w), eb('address', 'ilike', w)])))))
       .$if(f.after !== undefined, (q) => q.where(sql<boolean>`(name, id) > (${f.after!.name}, ${f.after!.id}::uuid)`))
       .orderBy('name')
       .orderBy('id')

@@ -123,7 +123,7 @@ export const UpdateSafeZoneBody = z
 
 export const AdminSafeZonesQuery = z.object({
   active: z.enum(['true', 'false']).optional().openapi({ description: 'Only active (true) or deactivated (false) zones; both by default' }),
-  q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Words in the name or address' }),
+  q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Words, each in the name or the address (any order, case-insensitive)' }),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(600).optional(),
 });

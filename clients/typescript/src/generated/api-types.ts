@@ -3410,7 +3410,7 @@ export interface paths {
                 query?: {
                     /** @description Only active (true) or deactivated (false) zones; both by default */
                     active?: "true" | "false";
-                    /** @description Words in the name or address */
+                    /** @description Words, each in the name or the address (any order, case-insensitive) */
                     q?: string;
                     limit?: number;
                     cursor?: string;
