@@ -113,6 +113,10 @@ describe('loadConfig', () => {
       'loopback',
     ]);
     expect(configErrorFor({ ...DEVELOPMENT, TRUST_PROXY: 'true' }).message).toMatch(/hop count.*CIDR/);
+    expect(loadConfig({ ...DEVELOPMENT, TRUST_PROXY: '5' }).trustProxy).toBe(5);
+    // A count past any real chain believes the client's own X-Forwarded-For entries.
+    const tooMany = configErrorFor({ ...DEVELOPMENT, TRUST_PROXY: '1000' });
+    expect([named(tooMany), tooMany.message]).toEqual([['TRUST_PROXY'], expect.stringMatching(/at most 5/)]);
   });
 
   it.each([

@@ -50,11 +50,21 @@ function expressReads(entry: string): boolean {
   }
 }
 
+/**
+ * The most proxies a request may pass (CDN, load balancer, ingress…). A count beyond the real chain
+ * reaches into the entries the client wrote itself, like "true" does.
+ */
+const MAX_HOPS = 5;
+
 /** Parses `TRUST_PROXY`; an error string names what is wrong and the accepted forms. */
 export function parseTrustProxy(raw: string | undefined): { value: TrustProxy } | { error: string } {
   const text = (raw ?? '').trim().toLowerCase();
   if (NO_PROXY.has(text)) return { value: false };
-  if (/^\d+$/.test(text)) return { value: Number(text) };
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > MAX_HOPS) return { error: `${hops} hops is more proxies than any deployment has, so a client's own X-Forwarded-For entries would be believed: at most ${MAX_HOPS}, or use ${TRUST_PROXY_HELP}` };
+    return { value: hops };
+  }
   if (text === 'true' || text === 'yes') return { error: `"${text}" trusts every hop: use ${TRUST_PROXY_HELP}` };
   const entries = text.split(',').map((s) => s.trim());
   const problems = entries.map(entryProblem).filter((p) => p !== undefined);
