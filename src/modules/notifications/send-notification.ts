@@ -4,6 +4,7 @@ import type { Platform } from '../../shared/platform';
 import { socketEmitter } from '../../shared/socket-emitter';
 import { userRoom } from '../../shared/rooms';
 import type { Locale } from '../../shared/locale';
+import { withDeliveryLease } from './delivery-lease';
 import { deleteDeviceToken } from './devices.repository';
 import { recipientsOf, type Recipient } from './recipients.repository';
 import {
@@ -118,15 +119,24 @@ async function deliver(deps: SendDeps, batch: NotificationInput[]): Promise<Arra
   return outcomes;
 }
 
-/** After the row: push and text what the stored row says (a retry too, even if the user changed language in between). */
+/**
+ * After the row: push and text what the stored row says (a retry too, even if the user changed
+ * language in between). Under the notification's delivery lease, and only if it is still not
+ * delivered once the lease is held: another job carrying the same notification may be sending it at
+ * this moment, or may have just finished.
+ */
 async function finish(deps: SendDeps, { n, to, push, sms }: Planned, inserted: NotificationRow | undefined): Promise<'sent' | 'duplicate'> {
-  const row = inserted ?? (await getNotificationByDedupeKey(deps.db, n.dedupeKey));
-  if (row.deliveredAt) return inserted ? 'sent' : 'duplicate';
-  const text = { title: row.title, body: row.body };
-  if (push) await pushToDevices(deps, n, row.id, to.deviceTokens, text);
-  if (sms) await textUser(deps, n, { ...to, text });
-  await markDelivered(deps.db, row.id);
-  return 'sent';
+  const stored = inserted ?? (await getNotificationByDedupeKey(deps.db, n.dedupeKey));
+  if (stored.deliveredAt) return inserted ? 'sent' : 'duplicate';
+  return withDeliveryLease(deps.redis, deps.config.redisPrefix, stored.id, n.dedupeKey, async () => {
+    const row = await getNotificationByDedupeKey(deps.db, n.dedupeKey);
+    if (row.deliveredAt) return 'duplicate';
+    const text = { title: row.title, body: row.body };
+    if (push) await pushToDevices(deps, n, row.id, to.deviceTokens, text);
+    if (sms) await textUser(deps, n, { ...to, text });
+    await markDelivered(deps.db, row.id);
+    return 'sent';
+  });
 }
 
 /** Where the notification goes and what it says there (English for an account that is gone: only the row is written). */
