@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { sha256 } from '../../src/shared/crypto';
+import { Client } from 'pg';
+import { randomToken, sha256 } from '../../src/shared/crypto';
 import { createTestEnv, createUser, openSession, type TestEnv, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
 
@@ -10,6 +11,17 @@ beforeAll(async () => {
 afterAll(() => env.close());
 
 const refresh = (refreshToken: string) => env.http.post('/v1/auth/refresh').send({ refreshToken });
+/** Waits until another connection of this database waits for a row lock (the one `holder` has). */
+async function waitForLockWaiter(holder: Client): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    const { rows } = await holder.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+    );
+    if (rows[0].n > 0) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('nothing waited for the lock');
+}
 const me = (accessToken: string) => env.http.get('/v1/users/me').set('Authorization', `Bearer ${accessToken}`);
 
 describe('refresh-token rotation', () => {
@@ -46,6 +58,33 @@ describe('refresh-token rotation', () => {
     expectProblem(await refresh(user.refreshToken), 401, 'refresh_token_reused');
     expect((await me(otherDevice.accessToken)).status).toBe(200);
     expect((await refresh(otherDevice.refreshToken)).status).toBe(200);
+  });
+
+  it('revokes a token the thief rotated at the very moment the reuse was detected', async () => {
+    // The thief rotated first: T0 → T1. Now the thief rotates T1 while the owner presents T0 again.
+    const thief = await refresh(user.refreshToken);
+    expect(thief.status).toBe(200);
+    const rotation = new Client({ connectionString: env.databaseUrl });
+    await rotation.connect();
+    try {
+      // The thief's rotation of T1, in flight: T1 locked, its successor T2 not committed yet.
+      await rotation.query('BEGIN');
+      const { rows } = await rotation.query('SELECT id, family_id FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE', [sha256(thief.body.refreshToken)]);
+      const reuse = refresh(user.refreshToken).then((res) => res);
+      await waitForLockWaiter(rotation);
+      const t2 = randomToken();
+      await rotation.query('UPDATE refresh_tokens SET rotated_at = now() WHERE id = $1', [rows[0].id]);
+      await rotation.query(
+        "INSERT INTO refresh_tokens (family_id, user_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + interval '1 hour')",
+        [rows[0].family_id, user.id, sha256(t2)],
+      );
+      await rotation.query('COMMIT');
+      expectProblem(await reuse, 401, 'refresh_token_reused');
+      // The family is revoked: the thief's fresh T2 is dead too.
+      expectProblem(await refresh(t2), 401);
+    } finally {
+      await rotation.end();
+    }
   });
 
   it('refuses an expired refresh token', async () => {

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { buildApp } from '../../src/app';
 import { secondsToUtcMidnight } from '../../src/providers/sms/guarded-sms';
 import { createTestEnv, newPhone, type TestEnv } from '../support/harness';
-import { expectProblem, expectRateLimited, textsTo } from '../support/http';
+import { expectProblem, expectRateLimited, lastCodeFor, textsTo } from '../support/http';
 
 // SPEC §9 "Running it for real": per-IP limits keyed on the real client behind a trusted proxy, SMS
 // only to allowed country codes, and a daily SMS budget for the whole platform.
@@ -109,5 +109,26 @@ describe('send-code within the platform-wide daily SMS budget', () => {
 
   it('still answers test phones once the budget is spent: they get no SMS, so they spend none', async () => {
     expect((await sendCode(env, '+15555550100')).status).toBe(202);
+  });
+});
+
+describe('send-code when the new code cannot be texted', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv({ SMS_DAILY_LIMIT: '1' });
+  });
+  afterAll(() => env.close());
+
+  it('keeps the code already texted: a refused resend (503) does not void it', async () => {
+    const phone = newPhone();
+    expect((await sendCode(env, phone)).status).toBe(202);
+    const code = lastCodeFor(env.sms, phone)!;
+    expect(code).toMatch(/^\d{6}$/);
+    // "I did not get it": the resend is refused, the budget is spent.
+    expectProblem(await sendCode(env, phone), 503, 'sms_unavailable');
+    expect(textsTo(env.sms, phone)).toBe(1);
+    const verified = await env.http.post('/v1/auth/phone/verify').send({ phoneNumber: phone, code });
+    expect(verified.status).toBe(200);
+    expect(verified.body.user.phoneNumber).toBe(phone);
   });
 });

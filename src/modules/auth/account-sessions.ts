@@ -3,7 +3,6 @@ import { toProblem } from '../../shared/problem';
 import { unauthorized } from '../../shared/errors';
 import { userRoom } from '../../shared/rooms';
 import { socketEmitter } from '../../shared/socket-emitter';
-import { openFamiliesOf } from './account-sessions.repository';
 import { sessionRoom, type SessionRevocations } from './revocations';
 import { revokeAllSessions } from './sessions';
 
@@ -16,8 +15,9 @@ type SessionDeps = Pick<Platform, 'db' | 'redis' | 'config'> & { revocations: Se
  * `reason` is what the user's sockets are told.
  */
 export async function revokeEverySession(deps: SessionDeps, userId: string, reason = 'This account has been deleted.'): Promise<void> {
-  const families = await openFamiliesOf(deps.db, userId);
-  await revokeAllSessions(deps.db, userId);
+  // The families the revocation itself ended: a session opened or rotated between a separate read
+  // and the revocation would keep its access tokens for their 15 minutes.
+  const families = await revokeAllSessions(deps.db, userId);
   await Promise.all(families.map((sid) => deps.revocations.revoke(sid)));
   const emitter = socketEmitter(deps);
   const rooms = [userRoom(userId), ...families.map(sessionRoom)];

@@ -45,8 +45,7 @@ export async function sendCode(deps: AuthDeps, phoneNumber: string, ip: string, 
   await deps.rateLimits.consume('sendCodePhone', phoneNumber);
   const testNumber = deps.config.auth.testPhoneCodes.has(phoneNumber);
   if (!testNumber && (await isSmsOptedOut(deps.db, phoneNumber))) throw smsOptedOut();
-  const code = await issueOtp(deps.db, otpOptions(deps), phoneNumber);
-  if (code) await deps.sms.send(phoneNumber, otpText(locale, code, deps.config.auth.otpTtlSec));
+  await issueOtp(deps.db, otpOptions(deps), phoneNumber, (code) => deps.sms.send(phoneNumber, otpText(locale, code, deps.config.auth.otpTtlSec)));
   return { status: 'sent', expiresInSec: deps.config.auth.otpTtlSec };
 }
 

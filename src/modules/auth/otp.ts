@@ -14,15 +14,19 @@ export interface OtpOptions {
 
 const codeHash = (opts: OtpOptions, phone: string, code: string) => hmacSha256(opts.secret, `${phone}:${code}`);
 
-/** Issues a new code for `phone`, voiding earlier ones; returns it, or undefined for a test number. */
-export async function issueOtp(db: Db, opts: OtpOptions, phone: string): Promise<string | undefined> {
+/**
+ * Issues a new code for `phone`: `deliver` texts it (not for a test number), then it replaces the
+ * earlier ones. Texted first, stored after: a code that cannot be sent (503 `sms_unavailable`, a
+ * provider error) must not void the one the user already received and may be about to type.
+ */
+export async function issueOtp(db: Db, opts: OtpOptions, phone: string, deliver: (code: string) => Promise<void>): Promise<void> {
   const testCode = opts.testCodes.get(phone);
   const code = testCode ?? String(randomInt(0, 1_000_000)).padStart(6, '0');
+  if (!testCode) await deliver(code);
   await db.transaction().execute(async (trx) => {
     await voidLiveOtps(trx, phone);
     await insertOtp(trx, phone, codeHash(opts, phone, code), opts.ttlSec);
   });
-  return testCode ? undefined : code;
 }
 
 /**

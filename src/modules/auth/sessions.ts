@@ -68,7 +68,7 @@ export async function isSessionLive(db: Db, familyId: string): Promise<boolean> 
   return familyHasLiveToken(db, familyId);
 }
 
-/** Revokes every session of a user (account deletion, suspension). */
-export async function revokeAllSessions(db: Db, userId: string): Promise<void> {
-  await revokeUserTokens(db, userId);
+/** Revokes every session of a user (account deletion, suspension); returns the sessions (families) it ended. */
+export async function revokeAllSessions(db: Db, userId: string): Promise<string[]> {
+  return revokeUserTokens(db, userId);
 }
