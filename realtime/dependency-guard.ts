@@ -20,19 +20,22 @@ export function installDependencyGuard(socket: BiddtSocket, health: DependencyHe
       return ack(unavailable);
     }
     let answered = false;
+    // Everything held for this event is released once it is answered or the socket goes: a
+    // long-lived socket must not keep one disconnect listener per event it ever sent.
+    const release = () => {
+      clearTimeout(watchdog);
+      unwatch();
+      socket.off('disconnect', release);
+    };
     const answerOnce: Ack = (response) => {
       if (answered) return;
       answered = true;
-      clearTimeout(watchdog);
-      unwatch();
+      release();
       ack(response);
     };
     const watchdog = setTimeout(() => health.suspect(), SUSPECT_AFTER_MS);
     const unwatch = health.watch(() => answerOnce(unavailable));
-    socket.once('disconnect', () => {
-      clearTimeout(watchdog);
-      unwatch();
-    });
+    socket.once('disconnect', release);
     packet[packet.length - 1] = answerOnce;
     next();
   });

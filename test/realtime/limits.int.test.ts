@@ -107,3 +107,20 @@ describe('socket bids: same path, rules and limits as REST', () => {
     expect((await noisy.ack('unsubscribe', { listingId })).ok).toBe(true);
   });
 });
+
+describe('per-event bookkeeping', () => {
+  it('keeps nothing per answered event on a long-lived socket (no disconnect listener piles up)', async () => {
+    const user = await createUser(env.deps);
+    const client = await openClient(rt.port, user.accessToken);
+    const server = rt.io.of('/').sockets.get(client.socket.id!)!;
+    const baseline = server.listenerCount('disconnect');
+    const listingId = '00000000-0000-4000-8000-000000000001';
+    // 3 bursts of 15 answered events, under the 20/s budget.
+    for (let burst = 0; burst < 3; burst += 1) {
+      const answers = await Promise.all(Array.from({ length: 15 }, () => client.ack('unsubscribe', { listingId })));
+      expect(answers.every((a) => a.ok)).toBe(true);
+      await new Promise((r) => setTimeout(r, 800));
+    }
+    expect(server.listenerCount('disconnect')).toBe(baseline);
+  });
+});
