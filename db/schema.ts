@@ -417,6 +417,8 @@ export interface DevicesTable {
   token: string;
   userId: string;
   platform: 'ios' | 'android' | 'web';
+  /** The session (refresh family) that registered it: signing out there unregisters it. */
+  sessionId: string | null;
   createdAt: CreatedAt;
   lastSeenAt: DefaultedTimestamp;
 }

@@ -119,6 +119,18 @@ describe('logout', () => {
     expect((await refresh(second.refreshToken)).status).toBe(200);
   });
 
+  it("unregisters the push tokens that session registered (the phone signed out), not the user's other phones", async () => {
+    const user = await createUser(env.deps);
+    const tablet = await openSession(env.deps, user);
+    const register = (auth: Record<string, string>, token: string) =>
+      env.http.post('/v1/users/me/devices').set(auth).send({ token, platform: 'android' });
+    expect((await register(user.auth, 'phone-token-signing-out')).status).toBe(200);
+    expect((await register(tablet.auth, 'tablet-token-staying')).status).toBe(200);
+    expect((await env.http.delete('/v1/auth/logout').set(user.auth)).status).toBe(204);
+    const tokens = await env.deps.db.selectFrom('devices').select('token').where('userId', '=', user.id).execute();
+    expect(tokens.map((t) => t.token)).toEqual(['tablet-token-staying']);
+  });
+
   it('needs a signed-in user', async () => {
     expectProblem(await env.http.delete('/v1/auth/logout'), 401, 'missing_token');
   });

@@ -10,7 +10,7 @@ import { applyDevStaffRole } from './dev-staff';
 import { phoneCountryNotSupported, smsCountryAllowed } from '../../providers/sms/guarded-sms';
 import { consumeOtp, issueOtp } from './otp';
 import { DEFAULT_LOCALE, type Locale } from '../../shared/locale';
-import { isSmsOptedOut, otpText, smsOptedOut } from '../notifications';
+import { deleteSessionDevices, isSmsOptedOut, otpText, smsOptedOut } from '../notifications';
 import { sessionRoom, type SessionRevocations } from './revocations';
 import { revokeFamily, rotateSession, startSession } from './sessions';
 
@@ -92,9 +92,11 @@ export async function refresh(deps: AuthDeps, refreshToken: string, ip: string) 
   return tokenPair(deps, user, rotated.familyId, rotated.refreshToken);
 }
 
-/** Ends the session the access token belongs to. */
+/** Ends the session the access token belongs to, and unregisters the push tokens it registered. */
 export async function logout(deps: AuthDeps, actor: Actor): Promise<void> {
   await revokeFamily(deps.db, actor.sid);
+  // Signed out on that phone: its pushes (outbid, payment due…) must not keep showing there.
+  await deleteSessionDevices(deps.db, actor.sid);
   await deps.revocations.revoke(actor.sid);
   // Sockets opened with this session's tokens would otherwise live until their token expires.
   const room = sessionRoom(actor.sid);

@@ -12,14 +12,14 @@ export type DeviceRow = Selectable<DevicesTable>;
  * moved token starts afresh, so its `createdAt` does not tell the new account when another one
  * registered the phone.
  */
-export async function upsertDevice(db: Db, d: { token: string; userId: string; platform: DeviceRow['platform'] }): Promise<DeviceRow> {
+export async function upsertDevice(db: Db, d: { token: string; userId: string; platform: DeviceRow['platform']; sessionId: string }): Promise<DeviceRow> {
   return db.transaction().execute(async (trx) => {
     await trx.deleteFrom('devices').where('token', '=', d.token).where('userId', '<>', d.userId).execute();
     // The conflict is the caller's own row, or one a concurrent registration inserted: last one wins.
     return trx
       .insertInto('devices')
-      .values({ token: d.token, userId: d.userId, platform: d.platform })
-      .onConflict((oc) => oc.column('token').doUpdateSet({ userId: d.userId, platform: d.platform, lastSeenAt: sql<Date>`now()` }))
+      .values({ token: d.token, userId: d.userId, platform: d.platform, sessionId: d.sessionId })
+      .onConflict((oc) => oc.column('token').doUpdateSet({ userId: d.userId, platform: d.platform, sessionId: d.sessionId, lastSeenAt: sql<Date>`now()` }))
       .returningAll()
       .executeTakeFirstOrThrow();
   });
@@ -29,6 +29,11 @@ export async function upsertDevice(db: Db, d: { token: string; userId: string; p
 export async function deleteUserDevice(db: Db, userId: string, token: string): Promise<boolean> {
   const removed = await db.deleteFrom('devices').where('token', '=', token).where('userId', '=', userId).executeTakeFirst();
   return Number(removed.numDeletedRows) > 0;
+}
+
+/** Unregisters the tokens a session registered: the user signed out on that phone. */
+export async function deleteSessionDevices(db: Db, sessionId: string): Promise<void> {
+  await db.deleteFrom('devices').where('sessionId', '=', sessionId).execute();
 }
 
 /** The push tokens registered for a user. */

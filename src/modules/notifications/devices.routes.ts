@@ -15,10 +15,10 @@ export const deviceRoutes = [
       summary: 'Register this device for push notifications',
       tags,
       body: RegisterDevice,
-      responses: { 200: { description: 'Registered (a token moves to the account that registers it last)', schema: Device } },
+      responses: { 200: { description: 'Registered (a token moves to the account that registers it last; signing out of this session unregisters it)', schema: Device } },
     },
     async (deps, { actor, body }) => {
-      const device = await upsertDevice(deps.db, { token: body.token, userId: actor.userId, platform: body.platform });
+      const device = await upsertDevice(deps.db, { token: body.token, userId: actor.userId, platform: body.platform, sessionId: actor.sid });
       return ok({ token: device.token, platform: device.platform, createdAt: device.createdAt.toISOString() });
     },
   ),

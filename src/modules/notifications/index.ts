@@ -11,6 +11,8 @@ export { presentNotification } from './notifications.presenter';
 
 /** A user's notifications and devices for export, and deleted by the purge of a deleted account (SPEC §9). */
 export { deleteNotificationDataOf, devicesOfUser, notificationsOfUser } from './account-data.repository';
+/** Signing out of a session unregisters the push tokens it registered (logout). */
+export { deleteSessionDevices } from './devices.repository';
 
 /** SMS opt-out (Twilio STOP/START): send-code refuses an opted-out phone rather than text it (SPEC §9). */
 export { isSmsOptedOut } from './sms-opt-outs.repository';

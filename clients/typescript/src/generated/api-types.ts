@@ -2910,7 +2910,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Registered (a token moves to the account that registers it last) */
+                /** @description Registered (a token moves to the account that registers it last; signing out of this session unregisters it) */
                 200: {
                     headers: {
                         [name: string]: unknown;
