@@ -81,6 +81,18 @@ describe('DELETE /v1/users/me: refused while obligations are open', () => {
 });
 
 describe('DELETE /v1/users/me → 404 everywhere, every session and socket cut, restore within 30 days', () => {
+  it('lets a restore-only session sign out (204) without restoring the account', async () => {
+    const phone = newPhone();
+    const first = await signIn(phone);
+    expect((await env.http.delete('/v1/users/me').set(bearer(first.accessToken))).status).toBe(204);
+    const back = await signIn(phone);
+    expect(back.restorable).toBe(true);
+    expect((await env.http.delete('/v1/auth/logout').set(bearer(back.accessToken))).status).toBe(204);
+    expectProblem(await env.http.get('/v1/users/me/export').set(bearer(back.accessToken)), 401, 'session_revoked');
+    expectProblem(await env.http.post('/v1/auth/refresh').send({ refreshToken: back.refreshToken }), 401);
+    expect((await signIn(phone)).user.deletedAt).not.toBeNull();
+  });
+
   it('deletes, then signs back in with a restore-only session and restores the account and its listings', async () => {
     const phone = newPhone();
     const first = await signIn(phone);

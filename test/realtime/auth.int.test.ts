@@ -83,6 +83,17 @@ describe('socket handshake and session', () => {
     expect(tablet.socket.connected).toBe(true);
   });
 
+  it('disconnects the sockets of a session whose refresh token was used twice (a leaked or stolen token)', async () => {
+    const member = await createUser(env.deps);
+    const phone = await openClient(rt.port, member.accessToken);
+    const disconnected = new Promise<string>((resolve) => phone.socket.once('disconnect', (reason) => resolve(reason)));
+    const refresh = () => env.http.post('/v1/auth/refresh').send({ refreshToken: member.refreshToken });
+    expect((await refresh()).status).toBe(200);
+    expect((await refresh()).status).toBe(401);
+    expect(await disconnected).toBe('io server disconnect');
+    expect(phone.events('session_expired')).toEqual([{ error: expect.objectContaining({ status: 401, code: 'session_revoked' }) }]);
+  });
+
   it('answers every event through its ack, with a 400 problem naming the bad field', async () => {
     const client = await openClient(rt.port, user.accessToken);
     expect(ackError(await client.ack('auth', {}))).toMatchObject({ status: 400, code: 'validation_failed', errors: [{ field: 'token' }] });

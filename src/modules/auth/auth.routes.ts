@@ -63,7 +63,15 @@ export const authRoutes = [
     async (deps, { body, ip }) => ok(await refresh(deps, body.refreshToken, ip)),
   ),
   defineRoute(
-    { method: 'delete', path: '/v1/auth/logout', summary: 'Sign out of this session', tags, responses: { 204: { description: 'Signed out' } } },
+    {
+      method: 'delete',
+      path: '/v1/auth/logout',
+      summary: 'Sign out of this session',
+      tags,
+      // A deleted account's restore-only session may sign out too, without restoring.
+      allowDeletedAccount: true,
+      responses: { 204: { description: 'Signed out' } },
+    },
     async (deps, { actor }) => {
       await logout(deps, actor);
       return noContent();

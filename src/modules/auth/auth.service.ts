@@ -84,8 +84,11 @@ async function signInByPhone(deps: AuthDeps, phoneNumber: string, locale: Locale
 /** Rotates a refresh token into a new pair. */
 export async function refresh(deps: AuthDeps, refreshToken: string, ip: string) {
   await deps.rateLimits.consume('authIp', ip);
-  // On reuse, the family's access tokens die with it (not 15 minutes later).
-  const revokeAccessTokens = (familyId: string) => deps.revocations.revoke(familyId);
+  // On reuse, the family's access tokens die with it (not 15 minutes later), and its sockets too.
+  const revokeAccessTokens = async (familyId: string) => {
+    await deps.revocations.revoke(familyId);
+    cutSessionSockets(deps, familyId, 'This session was ended: its refresh token was used twice.');
+  };
   const rotated = await rotateSession(deps.db, refreshToken, deps.config.auth.refreshTtlSec, revokeAccessTokens);
   const user = await findUserById(deps.db, rotated.userId);
   if (!user) throw new AppError('unauthorized', 'invalid_refresh_token', 'The refresh token is not valid.');
@@ -98,10 +101,14 @@ export async function logout(deps: AuthDeps, actor: Actor): Promise<void> {
   // Signed out on that phone: its pushes (outbid, payment due…) must not keep showing there.
   await deleteSessionDevices(deps.db, actor.sid);
   await deps.revocations.revoke(actor.sid);
-  // Sockets opened with this session's tokens would otherwise live until their token expires.
-  const room = sessionRoom(actor.sid);
+  cutSessionSockets(deps, actor.sid, 'This session has been signed out.');
+}
+
+/** Sockets opened with a session's tokens would otherwise live on until their token expires. */
+function cutSessionSockets(deps: Pick<Platform, 'redis' | 'config'>, sid: string, message: string): void {
+  const room = sessionRoom(sid);
   const emitter = socketEmitter(deps);
-  emitter.to(room).emit('session_expired', { error: toProblem(unauthorized('session_revoked', 'This session has been signed out.')) });
+  emitter.to(room).emit('session_expired', { error: toProblem(unauthorized('session_revoked', message)) });
   emitter.in(room).disconnectSockets(true);
 }
 
