@@ -8,7 +8,7 @@ import { restoreSellerListings, sellerHasLiveAuctionWithBids, sellerListingsForE
 import { meetupsProposedBy } from '../modules/meetups';
 import { deleteNotificationDataOf, devicesOfUser, notificationsOfUser, preferencesOf } from '../modules/notifications';
 import { presentOffer, secondChanceOffersOf } from '../modules/offers';
-import { ratingsOfUser } from '../modules/ratings';
+import { eraseRatingCommentsBy, ratingsOfUser } from '../modules/ratings';
 import { hasOpenTransaction, transactionsOfParty } from '../modules/transactions';
 import {
   anonymizeAccount,
@@ -94,7 +94,7 @@ export const PURGE_BATCH_SIZE = 100;
 
 /**
  * The purge job (SPEC §9): accounts deleted more than 30 days before `now` lose their personal data
- * (phone, name, e-mail, avatar, devices, notifications, chat text). Transactions and ledger entries stay,
+ * (phone, name, e-mail, avatar, devices, notifications, chat text, the comments of its ratings). Transactions and ledger entries stay,
  * pointing at the anonymized row. Idempotent (`purged_at`), batched, and safe to run on several workers
  * at once (claimed rows are skipped by the others).
  */
@@ -107,6 +107,7 @@ export async function purgeDeletedAccounts(deps: Pick<Platform, 'db'>, now: Date
       for (const id of ids) {
         await deleteNotificationDataOf(trx, id);
         await eraseMessagesBySender(trx, id);
+        await eraseRatingCommentsBy(trx, id);
         await eraseFollowsOf(trx, id);
         await anonymizeAccount(trx, id, now);
       }

@@ -170,6 +170,8 @@ describe('the purge after 30 days', () => {
     expect((await env.http.patch('/v1/users/me').set(seller.auth).send({ displayName: 'Sally Seller' })).status).toBe(200);
     const sale = await releasedSale(seller, buyer);
     expect((await env.http.post(`/v1/transactions/${sale.id}/messages`).set(seller.auth).send({ content: 'Thanks, my number is 555-0100' })).status).toBe(201);
+    const rated = await env.http.post(`/v1/transactions/${sale.id}/rating`).set(seller.auth).send({ score: 5, comment: 'Great buyer, text me at 555-0100' });
+    expect(rated.status).toBe(201);
     expect((await env.http.post('/v1/users/me/devices').set(seller.auth).send({ token: 'device-token-of-sally', platform: 'ios' })).status).toBeLessThan(300);
     const before = await ledgerOf(env.deps, sale.id);
 
@@ -186,6 +188,10 @@ describe('the purge after 30 days', () => {
     expect(await env.deps.db.selectFrom('devices').select('token').where('userId', '=', seller.id).execute()).toEqual([]);
     const texts = await env.deps.db.selectFrom('messages').select('content').where('senderId', '=', seller.id).execute();
     expect(texts).toEqual([{ content: ERASED_MESSAGE }]);
+    // The rating stays (the buyer's average is theirs), its comment in the seller's words goes.
+    expect(await env.deps.db.selectFrom('ratings').select(['score', 'comment']).where('raterId', '=', seller.id).execute()).toEqual([
+      { score: 5, comment: null },
+    ]);
 
     // Money records stay, pointing at the anonymized party, and still balance.
     const tx = await env.deps.db.selectFrom('transactions').selectAll().where('id', '=', sale.id).executeTakeFirstOrThrow();

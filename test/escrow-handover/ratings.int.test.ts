@@ -1,4 +1,4 @@
-import type { TestUser } from '../support/harness';
+import { createUser, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
 import { createTransaction, useTransactionParties } from './support';
 
@@ -46,11 +46,21 @@ describe('ratings', () => {
     expect(await ctx.env.deps.db.selectFrom('ratings').select('id').where('transactionId', '=', tx.id).execute()).toHaveLength(1);
   });
 
-  it('only after the release (409 otherwise)', async () => {
+  it('only after the release (409 otherwise); a partial refund released the rest, so it counts', async () => {
     for (const status of ['pending_payment', 'in_escrow', 'disputed', 'refunded'] as const) {
       const tx = await createTransaction(ctx.env.deps, { buyerId: ctx.buyer.id, sellerId: ctx.seller.id, status });
       expectProblem(await rate(ctx.buyer, tx.id, { score: 4 }), 409, 'transaction_not_released');
     }
+    const partly = await createTransaction(ctx.env.deps, { buyerId: ctx.buyer.id, sellerId: ctx.seller.id, status: 'partially_refunded' });
+    expect((await rate(ctx.buyer, partly.id, { score: 3 })).status).toBe(201);
+  });
+
+  it('not a party whose account is deleted (409 party_account_deleted): nothing stored, no notice', async () => {
+    const gone = await createUser(ctx.env.deps);
+    const tx = await createTransaction(ctx.env.deps, { buyerId: ctx.buyer.id, sellerId: gone.id, status: 'released' });
+    await ctx.env.deps.db.updateTable('users').set({ deletedAt: new Date() }).where('id', '=', gone.id).execute();
+    expectProblem(await rate(ctx.buyer, tx.id, { score: 1 }), 409, 'party_account_deleted');
+    expect(await ctx.env.deps.db.selectFrom('ratings').select('id').where('transactionId', '=', tx.id).execute()).toEqual([]);
   });
 
   it('only the parties: stranger 404, staff 403, anonymous 401; score 1–5 (400)', async () => {

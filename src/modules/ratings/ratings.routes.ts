@@ -16,7 +16,7 @@ export const ratingRoutes = [
         201: { description: 'Your rating of the other party', schema: RatingSchema },
         403: { description: 'not_a_party' },
         404: { description: 'No such transaction, or not yours' },
-        409: { description: 'transaction_not_released, already_rated' },
+        409: { description: 'transaction_not_released (ratings open once the seller is paid), already_rated, party_account_deleted' },
       },
     },
     async (deps, { actor, params, body, requestId }) => created(await rateTransaction(deps, { actor, requestId }, params.id, body)),

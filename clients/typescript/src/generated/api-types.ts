@@ -4435,7 +4435,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description transaction_not_released, already_rated */
+                /** @description transaction_not_released (ratings open once the seller is paid), already_rated, party_account_deleted */
                 409: {
                     headers: {
                         [name: string]: unknown;
