@@ -7,13 +7,19 @@ export interface FollowedSeller {
   displayName: string | null;
   avatarUrl: string | null;
   followedAt: Date;
+  /** followedAt as PostgreSQL text (microseconds kept): the page key. */
+  followedKey: string;
 }
 
 // Follows (SPEC §9): who follows which seller. Deleted accounts drop out of both sides' reads.
 
 /** Follows `sellerId` (idempotent). */
 export async function insertFollow(db: Db, followerId: string, sellerId: string): Promise<void> {
-  await db.insertInto('follows').values({ followerId, sellerId }).onConflict((oc) => oc.columns(['followerId', 'sellerId']).doNothing()).execute();
+  await db
+    .insertInto('follows')
+    .values({ followerId, sellerId })
+    .onConflict((oc) => oc.columns(['followerId', 'sellerId']).doNothing())
+    .execute();
 }
 
 /** Stops following (idempotent). */
@@ -22,35 +28,44 @@ export async function deleteFollow(db: Db, followerId: string, sellerId: string)
 }
 
 /**
- * A page of the sellers `followerId` follows, most recent first; `afterSellerId` (the last seller of
- * the previous page) positions the keyset on (created_at, seller_id) — only the caller's own follow can.
+ * A page of the sellers `followerId` follows, most recent first, keyset on (created_at, seller_id) after
+ * the previous page's last row — its values, not its row, which an unfollow in between removes.
  */
-export async function followingPage(db: Db, followerId: string, limit: number, afterSellerId?: string): Promise<FollowedSeller[]> {
+export async function followingPage(
+  db: Db,
+  followerId: string,
+  limit: number,
+  after?: { key: string; id: string },
+): Promise<FollowedSeller[]> {
   let q = db
     .selectFrom('follows as f')
     .innerJoin('users as u', 'u.id', 'f.sellerId')
-    .select(['f.sellerId', 'u.displayName', 'u.avatarUrl', 'f.createdAt as followedAt'])
+    .select(['f.sellerId', 'u.displayName', 'u.avatarUrl', 'f.createdAt as followedAt', sql<string>`f.created_at::text`.as('followedKey')])
     .where('f.followerId', '=', followerId)
     .where('u.deletedAt', 'is', null)
     .orderBy('f.createdAt', 'desc')
     .orderBy('f.sellerId', 'desc')
     .limit(limit + 1);
-  if (afterSellerId) {
-    q = q.where(
-      sql<boolean>`(f.created_at, f.seller_id) < (SELECT c.created_at, c.seller_id FROM follows c WHERE c.follower_id = ${followerId} AND c.seller_id = ${afterSellerId})`,
-    );
-  }
+  if (after) q = q.where(sql<boolean>`(f.created_at, f.seller_id) < (${after.key}::timestamptz, ${after.id}::uuid)`);
   return q.execute();
 }
 
 /** Every seller the user follows, for the account export (deleted sellers included: it is the user's record). */
 export async function followsOf(db: Db, followerId: string): Promise<Array<{ sellerId: string; followedAt: Date }>> {
-  return db.selectFrom('follows').select(['sellerId', 'createdAt as followedAt']).where('followerId', '=', followerId).orderBy('createdAt').execute();
+  return db
+    .selectFrom('follows')
+    .select(['sellerId', 'createdAt as followedAt'])
+    .where('followerId', '=', followerId)
+    .orderBy('createdAt')
+    .execute();
 }
 
 /** A purged account follows nobody and has no followers (who follows whom is personal data). */
 export async function eraseFollowsOf(db: Db, userId: string): Promise<void> {
-  await db.deleteFrom('follows').where((eb) => eb.or([eb('followerId', '=', userId), eb('sellerId', '=', userId)])).execute();
+  await db
+    .deleteFrom('follows')
+    .where((eb) => eb.or([eb('followerId', '=', userId), eb('sellerId', '=', userId)]))
+    .execute();
 }
 
 /** The next `limit` live followers of `sellerId` after `afterFollowerId`, by follower id (the fan-out's batches). */

@@ -10,7 +10,7 @@ const ctxOf = ({ actor, requestId }: Ctx): Ctx => ({ actor, requestId });
 const FollowState = z.object({ sellerId: z.uuid(), following: z.boolean() }).openapi('FollowState');
 const FollowingQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.uuid().optional().openapi({ description: 'nextCursor of the previous page' }),
+  cursor: z.string().max(200).optional().openapi({ description: 'nextCursor of the previous page' }),
 });
 const FollowingPage = z
   .object({

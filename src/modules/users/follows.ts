@@ -1,6 +1,7 @@
 import type { Platform } from '../../shared/platform';
 import type { Ctx } from '../../shared/context';
 import { notFound, unprocessable } from '../../shared/errors';
+import { decodeTimeCursor, encodeTimeCursor } from '../../shared/time-cursor';
 import { deleteFollow, followersBatch, followingPage, insertFollow } from './follows.repository';
 import { isLiveUser } from './users.repository';
 
@@ -30,14 +31,15 @@ export async function unfollowSeller(deps: FollowDeps, ctx: Ctx, sellerId: strin
 
 /** `GET /v1/users/me/following`: the sellers the caller follows, most recent first. */
 export async function sellersFollowed(deps: FollowDeps, ctx: Ctx, limit: number, cursor?: string) {
-  const rows = await followingPage(deps.db, ctx.actor.userId, limit, cursor);
+  const rows = await followingPage(deps.db, ctx.actor.userId, limit, cursor ? decodeTimeCursor(cursor) : undefined);
   const page = rows.slice(0, limit);
   return {
     items: page.map((r) => ({
       seller: { id: r.sellerId, displayName: r.displayName, avatarUrl: r.avatarUrl },
       followedAt: r.followedAt.toISOString(),
     })),
-    nextCursor: rows.length > limit ? page[page.length - 1].sellerId : null,
+    nextCursor:
+      rows.length > limit ? encodeTimeCursor({ key: page[page.length - 1].followedKey, id: page[page.length - 1].sellerId }) : null,
   };
 }
 
