@@ -1,7 +1,8 @@
 import twilio from 'twilio';
 import { DEV_SECRET } from '../../src/config/env';
 import { sendNotification } from '../../src/modules/notifications';
-import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
+import { SmsRecipientOptedOut } from '../../src/providers/sms/sms';
+import { createTestEnv, createUser, newPhone, type TestEnv, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
 
 const PATH = '/v1/webhooks/twilio';
@@ -85,5 +86,41 @@ describe('SMS STOP / START (Twilio inbound webhook)', () => {
     expect((await inbound(user.phone, 'ok', { OptOutType: 'START' })).status).toBe(204);
     await sendNotification(env.deps, won('optouttype-start'));
     expect(textsToUser()).toBe(before + 1);
+  });
+});
+
+describe('a phone Twilio reports unsubscribed (error 21610) whose STOP we never received', () => {
+  let refusing: TestEnv;
+  let member: TestUser;
+  const unsubscribed = new Set<string>();
+  const attempts: string[] = [];
+  const optedOut = (phone: string) => refusing.deps.db.selectFrom('smsOptOuts').select('phoneNumber').where('phoneNumber', '=', phone).execute();
+
+  beforeAll(async () => {
+    const sms = {
+      async send(to: string) {
+        attempts.push(to);
+        if (unsubscribed.has(to)) throw new SmsRecipientOptedOut(to);
+      },
+    };
+    refusing = await createTestEnv({}, { sms });
+    member = await createUser(refusing.deps);
+    unsubscribed.add(member.phone);
+  });
+  afterAll(() => refusing.close());
+
+  it('records the opt-out and delivers the notification without its text (no retry), and texts it no more', async () => {
+    expect(await sendNotification(refusing.deps, { ...won('unsubscribed-won-1'), userId: member.id })).toBe('sent');
+    expect(await optedOut(member.phone)).toHaveLength(1);
+    expect(await sendNotification(refusing.deps, { ...won('unsubscribed-won-2'), userId: member.id })).toBe('sent');
+    expect(attempts.filter((to) => to === member.phone)).toHaveLength(1);
+  });
+
+  it('answers send-code 409 sms_opted_out (not a 500) and records the opt-out', async () => {
+    const phone = newPhone();
+    unsubscribed.add(phone);
+    const res = await refusing.http.post('/v1/auth/phone/send-code').send({ phoneNumber: phone });
+    expectProblem(res, 409, 'sms_opted_out');
+    expect(await optedOut(phone)).toHaveLength(1);
   });
 });

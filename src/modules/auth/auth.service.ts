@@ -10,7 +10,8 @@ import { applyDevStaffRole } from './dev-staff';
 import { phoneCountryNotSupported, smsCountryAllowed } from '../../providers/sms/guarded-sms';
 import { consumeOtp, issueOtp } from './otp';
 import { DEFAULT_LOCALE, type Locale } from '../../shared/locale';
-import { deleteSessionDevices, isSmsOptedOut, otpText, smsOptedOut } from '../notifications';
+import { deleteSessionDevices, isSmsOptedOut, otpText, recordSmsOptOut, smsOptedOut } from '../notifications';
+import { SmsRecipientOptedOut } from '../../providers/sms/sms';
 import { sessionRoom, type SessionRevocations } from './revocations';
 import { revokeFamily, rotateSession, startSession } from './sessions';
 
@@ -45,7 +46,7 @@ export async function sendCode(deps: AuthDeps, phoneNumber: string, ip: string, 
   await deps.rateLimits.consume('sendCodePhone', phoneNumber);
   const testNumber = deps.config.auth.testPhoneCodes.has(phoneNumber);
   if (!testNumber && (await isSmsOptedOut(deps.db, phoneNumber))) throw smsOptedOut();
-  await issueOtp(deps.db, otpOptions(deps), phoneNumber, (code) => deps.sms.send(phoneNumber, otpText(locale, code, deps.config.auth.otpTtlSec)));
+  await issueOtp(deps.db, otpOptions(deps), phoneNumber, (code) => textCode(deps, phoneNumber, otpText(locale, code, deps.config.auth.otpTtlSec)));
   return { status: 'sent', expiresInSec: deps.config.auth.otpTtlSec };
 }
 
@@ -93,6 +94,17 @@ export async function refresh(deps: AuthDeps, refreshToken: string, ip: string) 
   const user = await findUserById(deps.db, rotated.userId);
   if (!user) throw new AppError('unauthorized', 'invalid_refresh_token', 'The refresh token is not valid.');
   return tokenPair(deps, user, rotated.familyId, rotated.refreshToken);
+}
+
+/** Texts a sign-in code; a phone the provider knows unsubscribed is recorded and answered as opted out (409). */
+async function textCode(deps: AuthDeps, phoneNumber: string, text: string): Promise<void> {
+  try {
+    await deps.sms.send(phoneNumber, text);
+  } catch (err) {
+    if (!(err instanceof SmsRecipientOptedOut)) throw err;
+    await recordSmsOptOut(deps.db, phoneNumber);
+    throw smsOptedOut();
+  }
 }
 
 /** Ends the session the access token belongs to, and unregisters the push tokens it registered. */

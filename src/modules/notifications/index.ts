@@ -15,7 +15,7 @@ export { deleteNotificationDataOf, devicesOfUser, notificationsOfUser } from './
 export { deleteSessionDevices } from './devices.repository';
 
 /** SMS opt-out (Twilio STOP/START): send-code refuses an opted-out phone rather than text it (SPEC §9). */
-export { isSmsOptedOut } from './sms-opt-outs.repository';
+export { isSmsOptedOut, optOutPhone as recordSmsOptOut } from './sms-opt-outs.repository';
 export { smsOptedOut } from './sms-opt-out';
 
 /** Texts in the user's language: the sign-in code SMS (the notifications render their own). */

@@ -17,7 +17,8 @@ import {
 } from './notifications.repository';
 import { presentNotification } from './notifications.presenter';
 import { preferencesFrom, SMS_TYPES, type ChannelChoices } from './preferences';
-import { isSmsOptedOut } from './sms-opt-outs.repository';
+import { isSmsOptedOut, optOutPhone } from './sms-opt-outs.repository';
+import { SmsRecipientOptedOut } from '../../providers/sms/sms';
 import { renderText, smsText } from './templates/render';
 import type { RenderedText } from './templates/types';
 
@@ -185,6 +186,13 @@ async function textUser(deps: SendDeps, n: NotificationInput, to: Addressed): Pr
   try {
     await deps.sms.send(phoneNumber, smsText(to.locale, to.text.body));
   } catch (err) {
+    // The phone replied STOP to our number and Twilio knows it before we do (we missed the inbound
+    // webhook): recorded as ours, so no later text is tried; the in-app row and push carry this one.
+    if (err instanceof SmsRecipientOptedOut) {
+      await optOutPhone(deps.db, phoneNumber);
+      deps.logger.info({ userId: n.userId, type: n.type }, 'notification SMS not sent: the provider says the phone unsubscribed');
+      return;
+    }
     // Refused by the platform's SMS rules (country, daily budget): retrying would not help, and the
     // in-app row and push already carry the message.
     if (isAppError(err) && (err.code === 'sms_unavailable' || err.code === 'phone_country_not_supported')) {

@@ -1,3 +1,4 @@
+import { SmsRecipientOptedOut } from './sms';
 import { TwilioSms, type TwilioHttpClient } from './twilio-sms';
 
 interface Recorded {
@@ -36,6 +37,18 @@ const build = (httpClient: TwilioHttpClient, statusCallbackUrl?: string) =>
   });
 
 describe('TwilioSms through the real SDK', () => {
+  it('turns error 21610 (the recipient replied STOP to our number) into SmsRecipientOptedOut, without retrying', async () => {
+    let calls = 0;
+    const httpClient = {
+      async request() {
+        calls += 1;
+        return { statusCode: 400, body: { code: 21610, message: 'Attempt to send to unsubscribed recipient', status: 400 }, headers: {} as Record<string, string> };
+      },
+    };
+    await expect(build(httpClient).send('+15145550123', 'hi')).rejects.toBeInstanceOf(SmsRecipientOptedOut);
+    expect(calls).toBe(1);
+  });
+
   it('POSTs To, From, Body and the StatusCallback to the account Messages resource', async () => {
     const { requests, httpClient } = recordingClient([201]);
     await build(httpClient, 'https://api.biddt.ca/v1/webhooks/twilio/status').send('+15145550123', 'Your Biddt code is 123456.');

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import twilio from 'twilio';
-import type { SmsSender } from './sms';
+import { SmsRecipientOptedOut, type SmsSender } from './sms';
 
 type TwilioClientOptions = NonNullable<ConstructorParameters<typeof twilio.Twilio>[2]>;
 
@@ -34,9 +34,14 @@ function statusOf(err: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+/** Twilio's error 21610: the recipient replied STOP to the sending number. */
+const UNSUBSCRIBED_RECIPIENT = 21610;
+const isUnsubscribed = (err: unknown) => (err as { code?: unknown } | null)?.code === UNSUBSCRIBED_RECIPIENT;
+
 /**
  * Sends SMS through the real Twilio SDK. A 5xx from Twilio (its side failed) is retried with growing
- * waits; a 4xx (a bad number, a blocked destination) is final and thrown at once.
+ * waits; a 4xx (a bad number, a blocked destination) is final and thrown at once, an unsubscribed
+ * recipient (21610) as SmsRecipientOptedOut.
  */
 export class TwilioSms implements SmsSender {
   private readonly client: twilio.Twilio;
@@ -61,6 +66,7 @@ export class TwilioSms implements SmsSender {
         await this.client.messages.create(message);
         return;
       } catch (err) {
+        if (isUnsubscribed(err)) throw new SmsRecipientOptedOut(to);
         const status = statusOf(err);
         const retryable = status !== undefined && status >= 500;
         if (!retryable || attempt >= this.retryDelaysMs.length) throw err;
