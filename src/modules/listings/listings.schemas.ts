@@ -53,7 +53,7 @@ export const UpdateListingBody = z
   })
   .openapi('UpdateListing', {
     description:
-      'Drafts: any field (null clears an optional one). Scheduled/active without bids: title, description, condition, location. With bids: description, location. Anything else → 409 listing_terms_locked.',
+      'Drafts: any field (null clears an optional one). Scheduled/active without bids: title, description, condition, location. With bids: description (added to only: the new text starts with the current one), location. Anything else → 409 listing_terms_locked.',
   });
 
 export const ListingIdParams = z.object({ id: z.uuid() });

@@ -6492,7 +6492,7 @@ export interface components {
                 closes: string;
             }[];
         };
-        /** @description Drafts: any field (null clears an optional one). Scheduled/active without bids: title, description, condition, location. With bids: description, location. Anything else → 409 listing_terms_locked. */
+        /** @description Drafts: any field (null clears an optional one). Scheduled/active without bids: title, description, condition, location. With bids: description (added to only: the new text starts with the current one), location. Anything else → 409 listing_terms_locked. */
         UpdateListing: {
             title?: string;
             description?: string;
