@@ -127,15 +127,20 @@ describe('chargebacks', () => {
     expect(resource.body.status).toBe('released');
   });
 
-  it('won while the QR-triggered transfer is in flight: the late payout ends `released`, not `disputed`', async () => {
+  /** A funded sale whose QR payout is still being sent (the transfer held 6 s) when a chargeback freezes it. */
+  async function chargebackDuringQrPayout() {
     const tx = await funded();
-    // Holds the transfer long enough for the chargeback to open and be decided meanwhile.
     ctx.env.standIn.failNext({ method: 'POST', pathPrefix: '/v1/transfers', mode: 'delay', delayMs: 6_000 });
     await simulateVerify(ctx.env.deps, tx.id);
     const intentOf = () => ctx.env.deps.db.selectFrom('moneyIntents').selectAll().where('key', '=', `release-${tx.id}`).executeTakeFirst();
     await eventually(async () => (await intentOf())?.status === 'running' || undefined);
     const cb = ctx.env.standIn.createDispute(tx.chargeId!);
     await waitForStatus(ctx.env.deps, tx.id, 'disputed');
+    return { tx, cb };
+  }
+
+  it('won while the QR-triggered transfer is in flight: the late payout ends `released`, not `disputed`', async () => {
+    const { tx, cb } = await chargebackDuringQrPayout();
     ctx.env.standIn.closeDispute(cb.id, 'won');
     await eventually(() =>
       ctx.env.deps.db
@@ -170,13 +175,7 @@ describe('chargebacks', () => {
   }
 
   it('lost while the QR-triggered transfer is in flight: the refund waits for the payout, then reverses it', async () => {
-    const tx = await funded();
-    ctx.env.standIn.failNext({ method: 'POST', pathPrefix: '/v1/transfers', mode: 'delay', delayMs: 6_000 });
-    await simulateVerify(ctx.env.deps, tx.id);
-    const intentOf = () => ctx.env.deps.db.selectFrom('moneyIntents').selectAll().where('key', '=', `release-${tx.id}`).executeTakeFirst();
-    await eventually(async () => (await intentOf())?.status === 'running' || undefined);
-    const cb = ctx.env.standIn.createDispute(tx.chargeId!);
-    await waitForStatus(ctx.env.deps, tx.id, 'disputed');
+    const { tx, cb } = await chargebackDuringQrPayout();
     ctx.env.standIn.closeDispute(cb.id, 'lost');
     const done = await waitForStatus(ctx.env.deps, tx.id, 'refunded', 30_000);
     expect(done).toMatchObject({ transferId: expect.stringMatching(/^tr_/), reversalId: expect.stringMatching(/^trr_/), refundedCents: 10_000 });

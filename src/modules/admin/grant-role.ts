@@ -12,8 +12,6 @@ export const isRole = (s: string): s is Role => (ROLES as readonly string[]).inc
 
 /** What ending a user's sessions needs (a role change, a staff suspension): Redis and the revocation list. */
 export type SessionEndingDeps = Pick<Platform, 'db' | 'redis' | 'config'> & { revocations: SessionRevocations };
-/** What a role change needs: the database, and Redis to end the user's sessions. */
-export type GrantRoleDeps = SessionEndingDeps;
 
 /**
  * Gives a registered (signed-in at least once) user a role: the operator's way to make staff
@@ -22,7 +20,7 @@ export type GrantRoleDeps = SessionEndingDeps;
  * every session of the user ends: access tokens carry the role, so a demoted admin would otherwise
  * keep staff powers until theirs expired (and a promoted user signs in again to get the new role).
  */
-export async function grantRole(deps: GrantRoleDeps, phone: string, role: string, operator: string) {
+export async function grantRole(deps: SessionEndingDeps, phone: string, role: string, operator: string) {
   const errors = [
     ...(E164.test(phone) ? [] : [{ field: 'phone', message: 'must be an E.164 number such as +15555550100' }]),
     ...(isRole(role) ? [] : [{ field: 'role', message: `must be one of ${ROLES.join(', ')}` }]),

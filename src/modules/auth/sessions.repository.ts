@@ -23,21 +23,30 @@ export async function markRefreshTokenRotated(db: Db, id: string): Promise<void>
 }
 
 /**
- * Revokes the family's tokens not yet revoked. Repeated until a pass finds none: a rotation in flight
- * holds its token's row lock, so a pass waits for it and revokes that token, but the successor the
- * rotation inserted is not in the pass's snapshot (READ COMMITTED); the next pass sees it. A rotation
- * that starts after a pass reads its token revoked and is refused.
+ * Revokes the tokens of a family (or of a user) not yet revoked, repeated until a pass finds none: a
+ * rotation in flight holds its token's row lock, so a pass waits for it and revokes that token, but
+ * the successor the rotation inserted is not in the pass's snapshot (READ COMMITTED); the next pass
+ * sees it. A rotation that starts after a pass reads its token revoked and is refused. Returns the
+ * families it revoked tokens of.
  */
-export async function revokeFamilyTokens(db: Db, familyId: string): Promise<void> {
+async function revokeLiveTokens(db: Db, by: 'familyId' | 'userId', id: string): Promise<string[]> {
+  const families = new Set<string>();
   for (;;) {
-    const revoked = await db
+    const rows = await db
       .updateTable('refreshTokens')
       .set({ revokedAt: sql<Date>`now()` })
-      .where('familyId', '=', familyId)
+      .where(by, '=', id)
       .where('revokedAt', 'is', null)
-      .executeTakeFirst();
-    if (Number(revoked.numUpdatedRows) === 0) return;
+      .returning('familyId')
+      .execute();
+    if (rows.length === 0) return [...families];
+    for (const row of rows) families.add(row.familyId);
   }
+}
+
+/** Revokes the family's tokens not yet revoked (a rotation in flight included). */
+export async function revokeFamilyTokens(db: Db, familyId: string): Promise<void> {
+  await revokeLiveTokens(db, 'familyId', familyId);
 }
 
 /** True while the family has a token that is neither revoked nor expired. */
@@ -53,21 +62,7 @@ export async function familyHasLiveToken(db: Db, familyId: string): Promise<bool
   return Boolean(row);
 }
 
-/**
- * Revokes every token of a user not yet revoked, repeated until a pass finds none (a rotation in
- * flight, as in `revokeFamilyTokens`); returns the families it revoked tokens of.
- */
+/** Revokes every token of a user not yet revoked (a rotation in flight included); returns the families it revoked. */
 export async function revokeUserTokens(db: Db, userId: string): Promise<string[]> {
-  const families = new Set<string>();
-  for (;;) {
-    const rows = await db
-      .updateTable('refreshTokens')
-      .set({ revokedAt: sql<Date>`now()` })
-      .where('userId', '=', userId)
-      .where('revokedAt', 'is', null)
-      .returning('familyId')
-      .execute();
-    if (rows.length === 0) return [...families];
-    for (const row of rows) families.add(row.familyId);
-  }
+  return revokeLiveTokens(db, 'userId', userId);
 }
