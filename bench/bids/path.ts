@@ -15,6 +15,7 @@
  * (the baseline) with the same load generator; interleave runs on a shared host.
  */
 import type { ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -31,7 +32,11 @@ import { workPerBid, workSnapshot } from './work-counts';
 const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECRET = 'bench-secret-bench-secret-bench-secret-000';
 const scenario = (process.argv[2] ?? 'idle') as 'idle' | 'hot' | 'capacity' | 'multi';
+// `fetch` (undici) was the generator's client until session 17: it spends several times the CPU
+// of node:http per request, on the same two cores as the servers. Kept selectable to compare.
+const CLIENT = process.env.BENCH_CLIENT === 'fetch' ? 'fetch' : 'http';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const label = process.env.BENCH_LABEL ?? (process.env.BENCH_APP_DIR ? 'baseline' : 'new');
 
 const SHAPE = {
@@ -148,6 +153,34 @@ async function main(): Promise<void> {
     const answers: number[] = [];
     // 201 accepted and 409 refused (below the minimum, not higher, ended) are decided; 202 pending. Any
     // other 4xx is `invalid`: a bid the generator should never send, reported and never counted as decided.
+    const agent = new Agent({ keepAlive: true, maxSockets: SHAPE.bidders });
+    const post = async (path: string, token: string, payload: unknown): Promise<{ status: number; body: unknown }> => {
+      const url = `http://127.0.0.1:${apiPort}${path}`;
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const text = JSON.stringify(payload);
+      if (CLIENT === 'fetch') {
+        const res = await fetch(url, { method: 'POST', headers, body: text });
+        return { status: res.status, body: await res.json().catch(() => undefined) };
+      }
+      return new Promise((resolve, reject) => {
+        const req = request(url, { method: 'POST', agent, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            let body: unknown;
+            try {
+              body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            } catch {
+              body = undefined;
+            }
+            resolve({ status: res.statusCode ?? 0, body });
+          });
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(text);
+      });
+    };
     const counts = { accepted: 0, refused: 0, pending: 0, invalid: 0, errors: 0, listingsUsed: listingIds.length };
     const nextMax = listingIds.map(() => 1000);
     const bid = async (token: string, slot: number, measure: boolean) => {
@@ -163,12 +196,8 @@ async function main(): Promise<void> {
       nextMax[slot] = max;
       const wall = performance.timeOrigin + performance.now();
       const t0 = performance.now();
-      const res = await fetch(`http://127.0.0.1:${apiPort}/v1/listings/${listingId}/bids`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ maxAmountCents: max }),
-      }).catch(() => undefined);
-      const body = (await res?.json().catch(() => undefined)) as { bid?: { id: string } } | undefined;
+      const res = await post(`/v1/listings/${listingId}/bids`, token, { maxAmountCents: max }).catch(() => undefined);
+      const body = res?.body as { bid?: { id: string } } | undefined;
       const ms = performance.now() - t0;
       if (!measure) return;
       if (!res || res.status >= 500) counts.errors += 1;
@@ -185,7 +214,19 @@ async function main(): Promise<void> {
 
     // Warm-up (JIT, pools), then the measured window with CPU snapshots around it.
     for (let i = 0; i < 50; i += 1) await bid(bidderTokens[i % bidderTokens.length], 0, false);
-    await sleep(500);
+    // Closed loops start together: their first seconds are a burst of 200 bids at once, not the
+    // steady state the target is about, so they run unmeasured for BENCH_WARMUP_SECONDS first.
+    // A bid counts when it was sent inside the measured window.
+    const window = { measuring: false, until: Infinity };
+    const closedLoops =
+      scenario === 'capacity' || scenario === 'multi'
+        ? Promise.all(
+            bidderTokens.map(async (token, i) => {
+              while (performance.now() < window.until) await bid(token, i % listingIds.length, window.measuring);
+            }),
+          )
+        : undefined;
+    await sleep(closedLoops ? WARMUP_SECONDS * 1000 : 500);
     const pids = {
       api: [children[0].child.pid!],
       workers: [children[1].child.pid!],
@@ -195,6 +236,7 @@ async function main(): Promise<void> {
     };
     const workBefore = await workSnapshot(redis.url, PG, dbName);
     const cpuBefore = snapshot(pids);
+    const generatorBefore = process.cpuUsage();
     const seqBefore = await headSeq(db, watched);
     const started = performance.now();
     if (scenario === 'idle') {
@@ -209,14 +251,13 @@ async function main(): Promise<void> {
       }
       await Promise.all(inflight);
     } else {
-      const until = started + SECONDS * 1000;
-      await Promise.all(
-        bidderTokens.map(async (token, i) => {
-          while (performance.now() < until) await bid(token, i % listingIds.length, true);
-        }),
-      );
+      window.measuring = true;
+      window.until = started + SECONDS * 1000;
+      await closedLoops;
     }
     const elapsedSec = (performance.now() - started) / 1000;
+    const generator = process.cpuUsage(generatorBefore);
+    agent.destroy();
     await sleep(SHAPE.watchers ? 2000 : 300); // let the last events reach the watchers
     pids.postgres = [...new Set([...pids.postgres, ...(await backendPids(PG, dbName))])];
     const cpu = cpuDelta(cpuBefore, snapshot(pids));
@@ -265,6 +306,11 @@ async function main(): Promise<void> {
       cpuMsPerDecidedBid: round(cpuTotal / Math.max(1, decided), 2),
       cpuMsPerDecidedBidByProcess: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round(v / Math.max(1, decided), 2)])),
       workPerDecidedBid: work,
+      // Not in the sum above: the load generator's own CPU on the same cores (its bids and, with
+      // watchers, their sockets), in the measured window.
+      client: CLIENT,
+      warmupSeconds: closedLoops ? WARMUP_SECONDS : undefined,
+      generatorCpuMsPerDecidedBid: round((generator.user + generator.system) / 1000 / Math.max(1, decided), 2),
       hostLoad1: (await import('node:os')).loadavg()[0],
       stages,
     };

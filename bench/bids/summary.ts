@@ -12,7 +12,7 @@ const parts = [
   `${d.label.padStart(12)} ${d.scenario.padStart(8)}`,
   `decided/s ${d.decidedPerSec} (accepted ${d.acceptedPerSec ?? '-'})`,
   `answer p50 ${d.answerMs.p50} p99 ${d.answerMs.p99} ms`,
-  `cpu/bid ${d.cpuMsPerDecidedBid} ms`,
+  `cpu/bid ${d.cpuMsPerDecidedBid} ms (api ${d.cpuMsPerDecidedBidByProcess?.api ?? '-'}, generator ${d.generatorCpuMsPerDecidedBid ?? '-'})`,
   `redis cmds/bid ${w.redisCommandsTotal ?? '-'}`,
   `commits/bid ${w.commits ?? '-'}`,
   f ? `watcher p50 ${f.bidToWatcherMs.p50} p99 ${f.bidToWatcherMs.p99} ms, delivered ${f.delivered}/${f.expected}, coalesced ${f.coalescedFrames}` : '',
