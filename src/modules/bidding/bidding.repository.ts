@@ -6,6 +6,7 @@ import type { PendingWrite } from '../../../db/writes';
 import { bulkInsert } from '../../../db/bulk-insert';
 import type { BidRequestsTable, BidsTable, Database } from '../../../db/schema';
 import { biddingSuspendedUntil } from '../users';
+import { batchedLookup } from '../../shared/batched-lookup';
 
 type Reader = Kysely<Database>;
 
@@ -19,12 +20,39 @@ export async function storedOutcome(db: Reader, requestId: string) {
   return db.selectFrom('bidRequests').select('result').where('requestId', '=', requestId).executeTakeFirst();
 }
 
+export interface BidderAndListing {
+  phoneVerifiedAt: Date | null;
+  suspendedAt: Date | null;
+  deletedAt: Date | null;
+  /** Null when the listing does not exist or is deleted. */
+  sellerId: string | null;
+  status: string | null;
+  biddingSuspendedUntil: Date | null;
+}
+
 /**
  * The bidder's account state, the listing's seller and status, and when a strike suspension ends
- * (SPEC §9: the STRIKES_TO_SUSPEND-th most recent strike within the window decides it), in one
- * statement: intake runs it for every bid, so it is one round trip and one pool connection.
+ * (SPEC §9: the STRIKES_TO_SUSPEND-th most recent strike within the window decides it), for many
+ * (bidder, listing) pairs in one statement: intake runs it for every bid, so the bids a process
+ * reads in one turn share one round trip and one pool connection. Answers in the pairs' order;
+ * undefined where the user does not exist.
  */
-export async function bidderAndListing(db: Reader, userId: string, listingId: string) {
+async function biddersAndListings(db: Reader, pairs: ReadonlyArray<{ userId: string; listingId: string }>) {
+  // A quiet process reads one pair per turn: the plain lookup is the cheaper statement for it.
+  if (pairs.length === 1) return [await oneBidderAndListing(db, pairs[0].userId, pairs[0].listingId)];
+  const { rows } = await sql<BidderAndListing & { ord: string }>`
+    SELECT r.ord, u.phone_verified_at, u.suspended_at, u.deleted_at, l.seller_id, l.status,
+      ${biddingSuspendedUntil(sql.ref<string>('u.id'))} AS bidding_suspended_until
+    FROM unnest(${pairs.map((p) => p.userId)}::uuid[], ${pairs.map((p) => p.listingId)}::uuid[])
+      WITH ORDINALITY AS r (user_id, listing_id, ord)
+    JOIN users u ON u.id = r.user_id
+    LEFT JOIN listings l ON l.id = r.listing_id AND l.deleted_at IS NULL`.execute(db);
+  const answers: Array<BidderAndListing | undefined> = pairs.map(() => undefined);
+  for (const { ord, ...row } of rows) answers[Number(ord) - 1] = row;
+  return answers;
+}
+
+function oneBidderAndListing(db: Reader, userId: string, listingId: string): Promise<BidderAndListing | undefined> {
   return db
     .selectFrom('users')
     .leftJoin('listings', (join) => join.on('listings.id', '=', listingId).on('listings.deletedAt', 'is', null))
@@ -38,6 +66,18 @@ export async function bidderAndListing(db: Reader, userId: string, listingId: st
     ])
     .where('users.id', '=', userId)
     .executeTakeFirst();
+}
+
+const eligibilityReads = new WeakMap<Reader, (pair: { userId: string; listingId: string }) => Promise<BidderAndListing | undefined>>();
+
+/** One bidder's and listing's state (see biddersAndListings), read together with the other bids of this turn. */
+export function bidderAndListing(db: Reader, userId: string, listingId: string): Promise<BidderAndListing | undefined> {
+  let read = eligibilityReads.get(db);
+  if (!read) {
+    read = batchedLookup((pairs: ReadonlyArray<{ userId: string; listingId: string }>) => biddersAndListings(db, pairs));
+    eligibilityReads.set(db, read);
+  }
+  return read({ userId, listingId });
 }
 
 /** A buyer's account state (read of `users`), unless deleted. */
