@@ -39,12 +39,16 @@ async function subscribe(deps: RealtimeDeps, socket: BiddtSocket, listingId: str
   if (afterSeq !== undefined) {
     let after = afterSeq;
     for (;;) {
-      const rows = await replayEvents(deps, listingId, after, Math.min(REPLAY_PAGE, MAX_REPLAY - replayed));
-      for (const row of rows) socket.emit(row.type, row.payload);
-      replayed += rows.length;
-      if (rows.length) after = Number(rows[rows.length - 1].seq);
+      const want = Math.min(REPLAY_PAGE, MAX_REPLAY - replayed);
+      // One row more than we send: only it tells whether anything is left, so a replay that ends
+      // exactly at the cap (or a page boundary) is not mistaken for a cut one.
+      const rows = await replayEvents(deps, listingId, after, want + 1);
+      const page = rows.slice(0, want);
+      for (const row of page) socket.emit(row.type, row.payload);
+      replayed += page.length;
+      if (page.length) after = Number(page[page.length - 1].seq);
       currentSeq = Math.max(currentSeq, after);
-      if (rows.length < REPLAY_PAGE) break;
+      if (rows.length <= want) break;
       if (replayed >= MAX_REPLAY) {
         nextAfter = after;
         break;

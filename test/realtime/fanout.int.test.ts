@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../src/composition';
+import { appendListingEvents } from '../../src/modules/auctions';
 import { announceEndingSoon } from '../../src/modules/auctions/ending-soon';
 import { listingRoom } from '../../src/shared/rooms';
 import { socketEmitter } from '../../src/shared/socket-emitter';
 import { startRealtime, type RealtimeServer } from '../../realtime/io';
+import { MAX_REPLAY } from '../../realtime/listing-handlers';
 import type { RunningWorkers } from '../../workers/workers';
 import { createActiveListing, eventually, withWorkers } from '../support/fixtures';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
@@ -186,6 +188,52 @@ describe('listing events across two realtime servers', () => {
     await w.waitFor('auction_extended', 1, listing.id);
     const updates = w.events('bid_placed', listing.id);
     expect(updates).toEqual([{ ...placed(6), fromSeq: 1 }]);
+  });
+
+  describe('replay cap: nextAfter', () => {
+    /** Stores `count` auction_extended events (seqs 1…count) on a fresh active listing. */
+    const listingWithEvents = async (count: number) => {
+      const listing = await createActiveListing(env.deps, seller.id);
+      const endsAt = new Date(Date.now() + 60_000).toISOString();
+      const events = Array.from({ length: count }, () => ({ type: 'auction_extended' as const, payload: { endsAt } }));
+      await env.deps.db.transaction().execute((trx) => appendListingEvents(trx, listing.id, events));
+      return listing;
+    };
+
+    /** Seqs the client gets by subscribing after `afterSeq` and then following `nextAfter` through REST. */
+    const replayAndFollow = async (listingId: string, afterSeq: number) => {
+      const w = await openClient(rtA.port, watcher.accessToken);
+      const ack = okData<{ currentSeq: number; replayed: number; nextAfter: number | null }>(
+        await w.ack('subscribe', { listingId, afterSeq }),
+      );
+      const got = seqs(w.events('auction_extended', listingId));
+      let next = ack.nextAfter;
+      while (next !== null) {
+        const page = await env.http.get(`/v1/listings/${listingId}/events?after=${next}&limit=500`).set(watcher.auth);
+        expect(page.status).toBe(200);
+        got.push(...page.body.items.map((e: { seq: number }) => e.seq));
+        next = page.body.nextAfter;
+      }
+      w.close();
+      return { ack, got };
+    };
+
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+    it('acks nextAfter null when exactly MAX_REPLAY events remain after afterSeq', async () => {
+      expect(MAX_REPLAY).toBe(1000);
+      const listing = await listingWithEvents(5 + MAX_REPLAY);
+      const { ack, got } = await replayAndFollow(listing.id, 5);
+      expect(ack).toEqual({ listingId: listing.id, currentSeq: 5 + MAX_REPLAY, replayed: MAX_REPLAY, nextAfter: null });
+      expect(got).toEqual(range(6, 5 + MAX_REPLAY));
+    });
+
+    it('acks nextAfter at the last replayed seq when MAX_REPLAY + 1 events remain; following it yields every event once', async () => {
+      const listing = await listingWithEvents(5 + MAX_REPLAY + 1);
+      const { ack, got } = await replayAndFollow(listing.id, 5);
+      expect(ack).toEqual({ listingId: listing.id, currentSeq: 5 + MAX_REPLAY + 1, replayed: MAX_REPLAY, nextAfter: 5 + MAX_REPLAY });
+      expect(got).toEqual(range(6, 5 + MAX_REPLAY + 1));
+    });
   });
 
   it('refuses to subscribe to a missing or draft listing', async () => {
