@@ -136,6 +136,20 @@ describe('POST /v1/transactions/:id/verify', () => {
     expect(await outboxJobs(ctx.env.deps, 'escrow.release', b.id)).toHaveLength(0);
   });
 
+  it('refuses an over-long code like any other wrong code (422 invalid_pickup_token naming token), consuming nothing', async () => {
+    const tx = await funded();
+    const token = await tokenFor(tx.id);
+    for (const long of ['x'.repeat(513), token + 'A'.repeat(600), 'y'.repeat(100_000)]) {
+      const res = await verify(ctx.seller, tx.id, long);
+      expectProblem(res, 422, 'invalid_pickup_token');
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'token' })]);
+    }
+    // The state checks still come first, as for any other code.
+    const pending = await funded({ status: 'pending_payment' });
+    expectProblem(await verify(ctx.seller, pending.id, 'z'.repeat(513)), 409, 'transaction_not_in_escrow');
+    expect((await verify(ctx.seller, tx.id, token)).status).toBe(200);
+  });
+
   it('is for the seller of THAT transaction: buyer 403, another seller 404, staff 403, anonymous 401', async () => {
     const tx = await funded();
     const token = await tokenFor(tx.id);

@@ -214,6 +214,21 @@ describe('POST /v1/transactions/:id/meetup/accept', () => {
     expect(await outboxJobs(ctx.env.deps, 'meetup.remind', tx.id)).toHaveLength(2);
   });
 
+  it('refuses a proposal whose time has passed (422 meetup_in_past) without naming a body field: accept sends none', async () => {
+    const tx = await funded();
+    await propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: await zoneAt(ctx.env), startsAt: inMinutes(120).toISOString() });
+    const passed = inMinutes(-5);
+    await ctx.env.deps.db.updateTable('meetups').set({ startsAt: passed }).where('transactionId', '=', tx.id).execute();
+    const res = await accept(ctx.env, ctx.seller, tx.id);
+    expectProblem(res, 422, 'meetup_in_past');
+    // Like other state refusals (payment_deadline_passed): the state as an extension, no errors[] entry.
+    expect(res.body).not.toHaveProperty('errors');
+    expect(res.body.startsAt).toBe(passed.toISOString());
+    expect((await meetupRows(ctx.env, tx.id)).map((r) => r.status)).toEqual(['proposed']);
+    expect(await timeline(ctx.env, tx.id, 'meetup_accepted')).toHaveLength(0);
+    expect(await outboxJobs(ctx.env.deps, 'meetup.remind', tx.id)).toHaveLength(0);
+  });
+
   it('refuses once the transaction left escrow, and a zone deactivated since the proposal', async () => {
     const tx = await funded();
     const zoneId = await zoneAt(ctx.env);

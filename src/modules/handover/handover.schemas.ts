@@ -1,11 +1,12 @@
 import { z } from '../../shared/zod';
 
-// Any string up to a sane size reaches the redemption check: a wrong code is a 422, not a 400.
+// Any string reaches the redemption check (only hashed; the 1 MB body limit bounds it): a wrong code,
+// however long, is a 422 naming `token`, not a 400.
 // lat/lng: where the scanning phone is (SPEC §9), optional because a lost GPS fix must not block a sale:
 // left out or null (how most phone SDKs report "no fix") both mean no position.
 export const VerifyPickupBody = z
   .strictObject({
-    token: z.string().min(1, 'scan the buyer’s code').max(512),
+    token: z.string().min(1, 'scan the buyer’s code'),
     lat: z.number().min(-90).max(90).nullable().optional(),
     lng: z.number().min(-180).max(180).nullable().optional(),
   })

@@ -5,7 +5,14 @@ import { conflict, forbidden, notFound } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
 import { findSafeZone } from '../safe-zones';
 import { assertPartyRole, findTransaction, lockTransaction, recordTransactionEvent } from '../transactions';
-import { assertArrangeable, assertBeforeEscalation, assertFuture, assertZoneActive, assertZoneOpenAt } from './meetup-checks';
+import {
+  assertArrangeable,
+  assertBeforeEscalation,
+  assertFuture,
+  assertProposalStillAhead,
+  assertZoneActive,
+  assertZoneOpenAt,
+} from './meetup-checks';
 import { meetupUpdated, reminderJobs } from './meetup-messages';
 import type { MeetupDeps } from './meetups.deps';
 import { presentMeetup } from './meetups.presenter';
@@ -67,7 +74,7 @@ export async function acceptMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: st
     if (current.proposedBy === ctx.actor.userId) {
       throw forbidden('meetup_proposer', 'The other party accepts a meetup; you proposed this one.');
     }
-    assertFuture(current.startsAt, deps.clock.now());
+    assertProposalStillAhead(current.startsAt, deps.clock.now());
     const zone = await findSafeZone(trx, current.safeZoneId);
     assertZoneActive(zone);
     // The hours may have changed since the proposal.

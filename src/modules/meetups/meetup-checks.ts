@@ -10,11 +10,22 @@ export function assertArrangeable(tx: Transaction): void {
   if (tx.verifiedAt) throw conflict('already_verified', 'The goods were already handed over.');
 }
 
+/** A proposed time must be in the future: names the `startsAt` the proposer sent. */
 export function assertFuture(startsAt: Date, now: Date): void {
   if (startsAt.getTime() <= now.getTime()) {
     throw unprocessable('meetup_in_past', 'A meetup must be in the future.', {
       errors: [{ field: 'startsAt', message: 'must be in the future' }],
     });
+  }
+}
+
+/**
+ * The proposal being accepted must still be ahead. Its time is the meetup's state, not a field of the
+ * (bodiless) accept request: no `errors` entry, the time it was set for as an extension instead.
+ */
+export function assertProposalStillAhead(startsAt: Date, now: Date): void {
+  if (startsAt.getTime() <= now.getTime()) {
+    throw unprocessable('meetup_in_past', 'The proposed meetup time has passed: propose a new one.', { startsAt: startsAt.toISOString() });
   }
 }
 
