@@ -1,7 +1,16 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config/config';
 import { rateLimited } from './errors';
-import type { Redis } from './redis';
+import { RedisScript, type Redis } from './redis';
+
+// Gives points back to a window still open, never below zero. rate-limiter-flexible's own `reward`
+// would, once the window has expired, open a new one at -points: extra room the caller never lost.
+const REFUND_SCRIPT = new RedisScript(`
+local consumed = tonumber(redis.call('GET', KEYS[1]))
+if not consumed or consumed <= 0 then return 0 end
+local n = math.min(consumed, tonumber(ARGV[1]))
+redis.call('DECRBY', KEYS[1], n)
+return n`);
 
 /** The limits of SPEC §4, each configurable through a RATE_LIMIT_* variable. */
 export type LimitName =
@@ -34,7 +43,11 @@ function shapes(c: Config['rateLimits']): Record<LimitName, LimitShape> {
 export class RateLimits {
   private readonly limiters: Record<LimitName, RateLimiterRedis | undefined>;
 
-  constructor(redis: Redis, prefix: string, config: Config['rateLimits']) {
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    config: Config['rateLimits'],
+  ) {
     const entries = Object.entries(shapes(config)).map(([name, shape]) => [
       name,
       // An interval of 0 seconds (tests) disables that limit.
@@ -55,6 +68,17 @@ export class RateLimits {
       if (err instanceof RateLimiterRes) throw rateLimited(err.msBeforeNext / 1000);
       throw err;
     }
+  }
+
+  /**
+   * Gives back one point of `name` for `key` that `consume` took, for an attempt that turned out not
+   * to count. Consume first and refund after, never check first and consume on success: the points
+   * are held while the attempt runs, so a burst of concurrent attempts still cannot exceed the limit.
+   */
+  async refund(name: LimitName, key: string): Promise<void> {
+    const limiter = this.limiters[name];
+    if (!limiter) return;
+    await REFUND_SCRIPT.run(this.redis, [limiter.getKey(key)], [1]);
   }
 
   /**

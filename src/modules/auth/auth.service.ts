@@ -2,7 +2,8 @@ import type { Role, User } from '../../../db/schema';
 import type { Actor } from '../../shared/context';
 import type { Platform } from '../../shared/platform';
 import { toProblem } from '../../shared/problem';
-import { AppError, unauthorized } from '../../shared/errors';
+import { AppError, isAppError, unauthorized } from '../../shared/errors';
+import { isOutage } from '../../shared/outage';
 import { socketEmitter } from '../../shared/socket-emitter';
 import { findOrCreateUserByPhone, findRestorableAccountByPhone, findUserById, presentSelf, restoreCutoff } from '../users';
 import { signAccessToken } from './access-tokens';
@@ -46,8 +47,30 @@ export async function sendCode(deps: AuthDeps, phoneNumber: string, ip: string, 
   await deps.rateLimits.consume('sendCodePhone', phoneNumber);
   const testNumber = deps.config.auth.testPhoneCodes.has(phoneNumber);
   if (!testNumber && (await isSmsOptedOut(deps.db, phoneNumber))) throw smsOptedOut();
-  await issueOtp(deps.db, otpOptions(deps), phoneNumber, (code) => textCode(deps, phoneNumber, otpText(locale, code, deps.config.auth.otpTtlSec)));
+  await issueOtp(deps.db, otpOptions(deps), phoneNumber, async (code) => {
+    try {
+      await textCode(deps, phoneNumber, otpText(locale, code, deps.config.auth.otpTtlSec));
+    } catch (err) {
+      // No text went out and the answer is a 503 (provider unreachable, daily SMS budget spent): give
+      // the points back, or a user retrying through an outage is locked out of signing in for an hour.
+      // Only then: a code sent, or a refusal of the number (opted out…), still counts.
+      if (sendingUnavailable(err)) await refundSendCode(deps, phoneNumber, ip);
+      throw err;
+    }
+  });
   return { status: 'sent', expiresInSec: deps.config.auth.otpTtlSec };
+}
+
+/** True when a failed send is answered 503: the SMS path was unavailable, nothing was wrong with the request. */
+const sendingUnavailable = (err: unknown) => (isAppError(err) && err.kind === 'unavailable') || isOutage(err);
+
+/** Gives back what `sendCode` consumed; best effort, so a Redis error here cannot hide the send's own error. */
+async function refundSendCode(deps: AuthDeps, phoneNumber: string, ip: string): Promise<void> {
+  await Promise.allSettled([
+    deps.rateLimits.refund('sendCodeIp', ip),
+    deps.rateLimits.refund('sendCodePhoneInterval', phoneNumber),
+    deps.rateLimits.refund('sendCodePhone', phoneNumber),
+  ]);
 }
 
 /** Signs in with a code, creating the account (in `locale`) on first use. */
