@@ -229,6 +229,37 @@ describe('POST /v1/transactions/:id/meetup/accept', () => {
     expect(await outboxJobs(ctx.env.deps, 'meetup.remind', tx.id)).toHaveLength(0);
   });
 
+  it('refuses a zone deactivated since the proposal (422 safe_zone_unavailable) without naming a body field', async () => {
+    const tx = await funded();
+    const zoneId = await zoneAt(ctx.env);
+    await propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: zoneId, startsAt: inMinutes(300).toISOString() });
+    await ctx.env.deps.db.updateTable('safeZones').set({ active: false }).where('id', '=', zoneId).execute();
+    const res = await accept(ctx.env, ctx.seller, tx.id);
+    expectProblem(res, 422, 'safe_zone_unavailable');
+    // The zone is the meetup's state, not a field of the bodiless accept request.
+    expect(res.body).not.toHaveProperty('errors');
+    expect(res.body.safeZoneId).toBe(zoneId);
+    expect((await meetupRows(ctx.env, tx.id)).map((r) => r.status)).toEqual(['proposed']);
+    expect(await timeline(ctx.env, tx.id, 'meetup_accepted')).toHaveLength(0);
+    expect(await outboxJobs(ctx.env.deps, 'meetup.remind', tx.id)).toHaveLength(0);
+  });
+
+  it("refuses a zone whose hours changed so it is closed then (422 safe_zone_closed) without naming a body field", async () => {
+    const tx = await funded();
+    const zoneId = await zoneAt(ctx.env);
+    const startsAt = inMinutes(300);
+    await propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: zoneId, startsAt: startsAt.toISOString() });
+    // Hours were unknown (any time) when proposed; now known, and closed every day.
+    await ctx.env.deps.db.updateTable('safeZones').set({ hours: JSON.stringify({}) }).where('id', '=', zoneId).execute();
+    const res = await accept(ctx.env, ctx.seller, tx.id);
+    expectProblem(res, 422, 'safe_zone_closed');
+    expect(res.body).not.toHaveProperty('errors');
+    expect(res.body).toMatchObject({ safeZoneId: zoneId, startsAt: startsAt.toISOString() });
+    expect((await meetupRows(ctx.env, tx.id)).map((r) => r.status)).toEqual(['proposed']);
+    expect(await timeline(ctx.env, tx.id, 'meetup_accepted')).toHaveLength(0);
+    expect(await outboxJobs(ctx.env.deps, 'meetup.remind', tx.id)).toHaveLength(0);
+  });
+
   it('refuses once the transaction left escrow, and a zone deactivated since the proposal', async () => {
     const tx = await funded();
     const zoneId = await zoneAt(ctx.env);

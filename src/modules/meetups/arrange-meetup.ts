@@ -10,6 +10,7 @@ import {
   assertBeforeEscalation,
   assertFuture,
   assertProposalStillAhead,
+  assertProposedZoneStillUsable,
   assertZoneActive,
   assertZoneOpenAt,
 } from './meetup-checks';
@@ -76,9 +77,8 @@ export async function acceptMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: st
     }
     assertProposalStillAhead(current.startsAt, deps.clock.now());
     const zone = await findSafeZone(trx, current.safeZoneId);
-    assertZoneActive(zone);
-    // The hours may have changed since the proposal.
-    assertZoneOpenAt(zone, current.startsAt);
+    // Deactivated, or its hours changed, since the proposal.
+    assertProposedZoneStillUsable(zone, current);
     const accepted = await meetupsRepository.accept(trx, current.id);
     if (!accepted) throw conflict('no_meetup_proposed', 'The proposal changed meanwhile: look at the transaction again.');
     const view = presentMeetup(accepted, zone);

@@ -1,4 +1,4 @@
-import type { Transaction } from '../../../db/schema';
+import type { Meetup, Transaction } from '../../../db/schema';
 import { conflict, unprocessable } from '../../shared/errors';
 import { formatHoursText, isOpenAt, type SafeZone } from '../safe-zones';
 
@@ -29,6 +29,7 @@ export function assertProposalStillAhead(startsAt: Date, now: Date): void {
   }
 }
 
+/** A proposed zone must take meetups: names the `safeZoneId` the proposer sent. */
 export function assertZoneActive(zone: SafeZone | undefined): asserts zone is SafeZone {
   if (!zone || !zone.active) {
     throw unprocessable('safe_zone_unavailable', 'That safe zone does not exist or no longer takes meetups.', {
@@ -48,14 +49,43 @@ export function assertBeforeEscalation(tx: Pick<Transaction, 'paidAt' | 'created
   throw unprocessable('meetup_too_late', `The meetup is too late: it ${message}.`, { errors: [{ field: 'startsAt', message }] });
 }
 
+/** The zone's hours as text when it is closed at `at`, judged in its own time zone; undefined when open or its hours are not known. */
+function hoursIfClosedAt(zone: SafeZone, at: Date): string | undefined {
+  if (isOpenAt(zone.hours, zone.timezone, at) !== false) return undefined;
+  const open = formatHoursText(zone.hours);
+  return `${open ? `open ${open}` : 'closed every day'}, ${zone.timezone} time`;
+}
+
 /**
  * A meetup is at a time the zone is open, judged in the zone's own time zone (a library at 21:00 is a
- * locked door, not a safe zone). Zones whose hours are not known take any time.
+ * locked door, not a safe zone). Zones whose hours are not known take any time. Names the `startsAt` the proposer sent.
  */
 export function assertZoneOpenAt(zone: SafeZone, startsAt: Date): void {
-  if (isOpenAt(zone.hours, zone.timezone, startsAt) !== false) return;
-  const hours = formatHoursText(zone.hours) || 'closed every day';
-  throw unprocessable('safe_zone_closed', `${zone.name} is closed at that time (open ${hours}, ${zone.timezone} time).`, {
-    errors: [{ field: 'startsAt', message: `the safe zone is closed then (open ${hours}, ${zone.timezone} time)` }],
+  const hours = hoursIfClosedAt(zone, startsAt);
+  if (hours === undefined) return;
+  throw unprocessable('safe_zone_closed', `${zone.name} is closed at that time (${hours}).`, {
+    errors: [{ field: 'startsAt', message: `the safe zone is closed then (${hours})` }],
+  });
+}
+
+/**
+ * The zone of the proposal being accepted must still take it: deactivated, or its hours changed so it is
+ * closed then, since the proposal. Like `assertProposalStillAhead`: the zone and time are the meetup's
+ * state, not fields of the (bodiless) accept request, so no `errors` entry, extension members instead.
+ */
+export function assertProposedZoneStillUsable(
+  zone: SafeZone | undefined,
+  meetup: Pick<Meetup, 'safeZoneId' | 'startsAt'>,
+): asserts zone is SafeZone {
+  if (!zone || !zone.active) {
+    throw unprocessable('safe_zone_unavailable', 'The proposed safe zone no longer takes meetups: propose another one.', {
+      safeZoneId: meetup.safeZoneId,
+    });
+  }
+  const hours = hoursIfClosedAt(zone, meetup.startsAt);
+  if (hours === undefined) return;
+  throw unprocessable('safe_zone_closed', `${zone.name} is closed at the proposed time (${hours}): propose another one.`, {
+    safeZoneId: meetup.safeZoneId,
+    startsAt: meetup.startsAt.toISOString(),
   });
 }
