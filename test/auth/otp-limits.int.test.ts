@@ -1,5 +1,6 @@
 import { ConsoleSms } from '../../src/providers/sms/console-sms';
 import { SmsRecipientOptedOut } from '../../src/providers/sms/sms';
+import { TwilioSms, type TwilioHttpClient } from '../../src/providers/sms/twilio-sms';
 import { createTestEnv, newPhone, type TestEnv } from '../support/harness';
 import { expectProblem, expectRateLimited, lastCodeFor, textsTo } from '../support/http';
 
@@ -169,8 +170,9 @@ describe('send-code: an attempt the SMS provider failed (503) spends none of the
         return res;
       }),
     );
-    // The 3 that got through wait at the provider while the other 7 are answered.
-    while (answered < 7) await new Promise((resolve) => setTimeout(resolve, 10));
+    // The 3 that got through wait at the provider while the other 7 are answered (wait for both: an
+    // admitted attempt may still be checking the opt-out list when the refusals are all back).
+    while (answered < 7 || sms.attempts - before < 3) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(sms.attempts - before).toBe(3);
     sms.unhold();
     const statuses = (await Promise.all(burst)).map((res) => res.status).sort();
@@ -215,5 +217,95 @@ describe('send-code: an attempt refused because the daily SMS budget is spent (5
     expect((await sendCode(env, phone)).status).toBe(202);
     expect(textsTo(env.sms, phone)).toBe(1);
     expectRateLimited(await sendCode(env, phone), 25, 30);
+  });
+});
+
+/**
+ * Twilio's REST API behind the real SDK (its `httpClient` hook): answers 201 and records the message,
+ * or, while `failing` is set, that status with Twilio's error body (a 5xx: its side is down).
+ */
+class FakeTwilioApi implements TwilioHttpClient {
+  failing?: { status: number; code: number; message: string };
+  requests = 0;
+  readonly sent: Array<{ to: string; body: string }> = [];
+
+  async request(opts: { data?: Record<string, unknown> }) {
+    this.requests += 1;
+    const { To: to, Body: body } = (opts.data ?? {}) as Record<string, string>;
+    const headers: Record<string, string> = {};
+    if (this.failing)
+      return { statusCode: this.failing.status, body: { ...this.failing, more_info: 'https://www.twilio.com/docs/errors' }, headers };
+    this.sent.push({ to, body });
+    return { statusCode: 201, body: { sid: `SM${String(this.requests).padStart(32, '0')}`, status: 'queued', to, body }, headers };
+  }
+
+  textsTo = (phone: string) => this.sent.filter((m) => m.to === phone).length;
+  lastCodeFor = (phone: string) =>
+    [...this.sent]
+      .reverse()
+      .find((m) => m.to === phone)
+      ?.body.match(/\b(\d{6})\b/)?.[1];
+}
+
+describe('send-code: Twilio itself failing (5xx after the retries) is a 503 sms_unavailable that spends none of the limits', () => {
+  let env: TestEnv;
+  const twilioApi = new FakeTwilioApi();
+  const outage = { status: 500, code: 20500, message: 'Internal Server Error' };
+  beforeAll(async () => {
+    const sms = new TwilioSms({
+      accountSid: 'AC00000000000000000000000000000000',
+      authToken: 'token',
+      fromNumber: '+15145550000',
+      httpClient: twilioApi,
+      retryDelaysMs: [1, 1, 1],
+    });
+    env = await createTestEnv(
+      {
+        TRUST_PROXY: '1',
+        RATE_LIMIT_SEND_CODE_PER_IP_PER_MIN: '3',
+        RATE_LIMIT_SEND_CODE_PER_PHONE_PER_HOUR: '3',
+        RATE_LIMIT_SEND_CODE_PHONE_INTERVAL_SEC: '30',
+      },
+      { sms },
+    );
+  });
+  afterEach(() => {
+    twilioApi.failing = undefined;
+  });
+  afterAll(() => env.close());
+
+  it('answers 503 sms_unavailable with Retry-After (not an opaque 500) once the retries are spent', async () => {
+    twilioApi.failing = { status: 503, code: 20503, message: 'Service Unavailable' };
+    const before = twilioApi.requests;
+    const res = await sendCodeFrom(env, newPhone(), '203.0.113.20');
+    expectProblem(res, 503, 'sms_unavailable');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.text).not.toMatch(/twilio|20503|AC0/i);
+    expect(twilioApi.requests - before).toBe(4); // the first try and three retries
+  });
+
+  it('lets a number that hit a Twilio outage (as many tries as every limit allows) get its code and sign in once Twilio recovers', async () => {
+    const phone = newPhone();
+    const ip = '203.0.113.21';
+    twilioApi.failing = outage;
+    for (let i = 0; i < 3; i += 1) expectProblem(await sendCodeFrom(env, phone, ip), 503, 'sms_unavailable');
+    twilioApi.failing = undefined;
+    expect((await sendCodeFrom(env, phone, ip)).status).toBe(202);
+    expect(twilioApi.textsTo(phone)).toBe(1);
+    const verified = await env.http.post('/v1/auth/phone/verify').send({ phoneNumber: phone, code: twilioApi.lastCodeFor(phone) });
+    expect(verified.status).toBe(200);
+    // The code that did go out counts as ever.
+    expectRateLimited(await sendCodeFrom(env, phone, ip), 25, 30);
+  });
+
+  it('keeps a Twilio 4xx as it was: a bad number is not retried, not a 503, and the attempt counts', async () => {
+    const phone = newPhone();
+    const ip = '203.0.113.22';
+    twilioApi.failing = { status: 400, code: 21211, message: "Invalid 'To' Phone Number" };
+    const before = twilioApi.requests;
+    expectProblem(await sendCodeFrom(env, phone, ip), 500, 'internal_error');
+    expect(twilioApi.requests - before).toBe(1);
+    twilioApi.failing = undefined;
+    expectRateLimited(await sendCodeFrom(env, phone, ip), 25, 30);
   });
 });

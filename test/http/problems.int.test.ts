@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { buildApp } from '../../src/app';
+import { TwilioSms } from '../../src/providers/sms/twilio-sms';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
 
@@ -106,11 +107,31 @@ describe('an internal error', () => {
     await expectOpaque500(await request(buildApp(broken)).get('/v1/users/me').set(user.auth).set('X-Request-Id', requestId), requestId);
   });
 
-  it('answers an opaque 500 when the SMS provider fails', async () => {
+  it('answers an opaque 500 when the SMS sender fails in a way it does not recognise (a bug, not a provider outage)', async () => {
     const failingSms = { send: async () => Promise.reject(new Error(SECRET_DETAIL)) };
     const app = buildApp(await env.sibling({ sms: failingSms }));
     const requestId = `req-${randomUUID()}`;
     const res = await request(app).post('/v1/auth/phone/send-code').set('X-Request-Id', requestId).send({ phoneNumber: '+15145550199' });
     await expectOpaque500(res, requestId);
+  });
+
+  it('answers 503 sms_unavailable with Retry-After (no longer an opaque 500) when Twilio itself keeps answering 5xx, leaking nothing of it', async () => {
+    const twilioDown = {
+      async request() {
+        return { statusCode: 500, body: { code: 20500, message: SECRET_DETAIL, status: 500 }, headers: {} as Record<string, string> };
+      },
+    };
+    const sms = new TwilioSms({
+      accountSid: 'AC0123456789',
+      authToken: 'token',
+      fromNumber: '+15145550000',
+      httpClient: twilioDown,
+      retryDelaysMs: [1, 1, 1],
+    });
+    const app = buildApp(await env.sibling({ sms }));
+    const res = await request(app).post('/v1/auth/phone/send-code').send({ phoneNumber: '+15145550198' });
+    expectProblem(res, 503, 'sms_unavailable');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.text).not.toMatch(leaks);
   });
 });

@@ -2,6 +2,7 @@ import twilio from 'twilio';
 import { DEV_SECRET } from '../../src/config/env';
 import { sendNotification } from '../../src/modules/notifications';
 import { SmsRecipientOptedOut } from '../../src/providers/sms/sms';
+import { TwilioSms } from '../../src/providers/sms/twilio-sms';
 import { createTestEnv, createUser, newPhone, type TestEnv, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
 
@@ -122,5 +123,38 @@ describe('a phone Twilio reports unsubscribed (error 21610) whose STOP we never 
     const res = await refusing.http.post('/v1/auth/phone/send-code').send({ phoneNumber: phone });
     expectProblem(res, 409, 'sms_opted_out');
     expect(await optedOut(phone)).toHaveLength(1);
+  });
+});
+
+describe('a Twilio outage (5xx after the sender\'s own retries) while texting a notification', () => {
+  let outageEnv: TestEnv;
+  let member: TestUser;
+  let twilioDown = true;
+  const texted: string[] = [];
+
+  beforeAll(async () => {
+    const httpClient = {
+      async request(opts: { data?: Record<string, unknown> }) {
+        const headers: Record<string, string> = {};
+        if (twilioDown) return { statusCode: 500, body: { code: 20500, message: 'Internal Server Error', status: 500 }, headers };
+        texted.push(String(opts.data?.To));
+        return { statusCode: 201, body: { sid: 'SM00000000000000000000000000000010', status: 'queued' }, headers };
+      },
+    };
+    const sms = new TwilioSms({ accountSid: 'AC00000000000000000000000000000000', authToken: 'token', fromNumber: '+15145550000', httpClient, retryDelaysMs: [1, 1, 1] });
+    outageEnv = await createTestEnv({}, { sms });
+    member = await createUser(outageEnv.deps);
+  });
+  afterAll(() => outageEnv.close());
+
+  it('fails the delivery so the job retries it (unlike a spent daily budget), and the retry texts once Twilio is back', async () => {
+    const n = { ...won('twilio-outage-won'), userId: member.id };
+    await expect(sendNotification(outageEnv.deps, n)).rejects.toThrow();
+    const row = () => outageEnv.deps.db.selectFrom('notifications').select('deliveredAt').where('dedupeKey', '=', n.dedupeKey).executeTakeFirstOrThrow();
+    expect((await row()).deliveredAt).toBeNull();
+    twilioDown = false;
+    expect(await sendNotification(outageEnv.deps, n)).toBe('sent');
+    expect(texted.filter((to) => to === member.phone)).toHaveLength(1);
+    expect((await row()).deliveredAt).not.toBeNull();
   });
 });

@@ -19,7 +19,10 @@ export const authRoutes = [
         409: { description: 'sms_opted_out: the phone replied STOP to our texts; replying START opts it back in' },
         422: { description: 'phone_country_not_supported: the number is outside SMS_ALLOWED_COUNTRY_CODES' },
         429: { description: 'Rate limited' },
-        503: { description: 'sms_unavailable: the platform-wide daily SMS budget is spent (Retry-After: seconds to the next UTC midnight)' },
+        503: {
+          description:
+            'sms_unavailable: the platform-wide daily SMS budget is spent (Retry-After: seconds to the next UTC midnight), or the SMS provider is failing (Retry-After: 30); no code was sent and the attempt does not count against the rate limits',
+        },
       },
     },
     async (deps, { body, ip, headers }) => accepted(await sendCode(deps, body.phoneNumber, ip, localeFromAcceptLanguage(headers['accept-language']))),

@@ -8,15 +8,15 @@ import { socketEmitter } from '../../shared/socket-emitter';
 import { findOrCreateUserByPhone, findRestorableAccountByPhone, findUserById, presentSelf, restoreCutoff } from '../users';
 import { signAccessToken } from './access-tokens';
 import { applyDevStaffRole } from './dev-staff';
-import { phoneCountryNotSupported, smsCountryAllowed } from '../../providers/sms/guarded-sms';
+import { phoneCountryNotSupported, smsCountryAllowed, smsUnavailable } from '../../providers/sms/guarded-sms';
 import { consumeOtp, issueOtp } from './otp';
 import { DEFAULT_LOCALE, type Locale } from '../../shared/locale';
 import { deleteSessionDevices, isSmsOptedOut, otpText, recordSmsOptOut, smsOptedOut } from '../notifications';
-import { SmsRecipientOptedOut } from '../../providers/sms/sms';
+import { SmsProviderUnavailable, SmsRecipientOptedOut } from '../../providers/sms/sms';
 import { sessionRoom, type SessionRevocations } from './revocations';
 import { revokeFamily, rotateSession, startSession } from './sessions';
 
-type AuthDeps = Pick<Platform, 'db' | 'redis' | 'config' | 'clock' | 'rateLimits' | 'sms' | 'identity'> & { revocations: SessionRevocations };
+type AuthDeps = Pick<Platform, 'db' | 'redis' | 'config' | 'clock' | 'logger' | 'rateLimits' | 'sms' | 'identity'> & { revocations: SessionRevocations };
 
 const otpOptions = (deps: AuthDeps) => ({
   secret: deps.config.auth.otpSecret,
@@ -51,9 +51,9 @@ export async function sendCode(deps: AuthDeps, phoneNumber: string, ip: string, 
     try {
       await textCode(deps, phoneNumber, otpText(locale, code, deps.config.auth.otpTtlSec));
     } catch (err) {
-      // No text went out and the answer is a 503 (provider unreachable, daily SMS budget spent): give
-      // the points back, or a user retrying through an outage is locked out of signing in for an hour.
-      // Only then: a code sent, or a refusal of the number (opted out…), still counts.
+      // No text went out and the answer is a 503 (provider unreachable or failing, daily SMS budget
+      // spent): give the points back, or a user retrying through an outage is locked out of signing in
+      // for an hour. Only then: a code sent, or a refusal of the number (opted out…), still counts.
       if (sendingUnavailable(err)) await refundSendCode(deps, phoneNumber, ip);
       throw err;
     }
@@ -119,11 +119,21 @@ export async function refresh(deps: AuthDeps, refreshToken: string, ip: string) 
   return tokenPair(deps, user, rotated.familyId, rotated.refreshToken);
 }
 
-/** Texts a sign-in code; a phone the provider knows unsubscribed is recorded and answered as opted out (409). */
+/** How long a client waits after the SMS provider was down (it was already retried for a few seconds). */
+const PROVIDER_DOWN_RETRY_AFTER_SEC = 30;
+
+/**
+ * Texts a sign-in code. A phone the provider knows unsubscribed is recorded and answered as opted out
+ * (409); a provider that kept failing (5xx through its retries) is not our bug: 503 `sms_unavailable`.
+ */
 async function textCode(deps: AuthDeps, phoneNumber: string, text: string): Promise<void> {
   try {
     await deps.sms.send(phoneNumber, text);
   } catch (err) {
+    if (err instanceof SmsProviderUnavailable) {
+      deps.logger.warn({ providerStatus: err.status }, 'SMS provider unavailable: send-code answered 503');
+      throw smsUnavailable(PROVIDER_DOWN_RETRY_AFTER_SEC);
+    }
     if (!(err instanceof SmsRecipientOptedOut)) throw err;
     await recordSmsOptOut(deps.db, phoneNumber);
     throw smsOptedOut();

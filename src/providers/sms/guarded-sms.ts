@@ -22,6 +22,10 @@ export const phoneCountryNotSupported = (allowed: readonly string[]) =>
     errors: [{ field: 'phoneNumber', message: `country code not supported (allowed: ${allowed.join(', ')})` }],
   });
 
+/** 503 `sms_unavailable`: no text can go out right now (daily budget spent, provider down); retry after `retryAfterSec`. */
+export const smsUnavailable = (retryAfterSec: number) =>
+  new AppError('unavailable', 'sms_unavailable', 'Text messages are unavailable right now; try again later.', { retryAfterSec });
+
 /** Seconds from `now` to the next UTC midnight, when the daily budget starts again. */
 export function secondsToUtcMidnight(now: Date): number {
   const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
@@ -61,9 +65,7 @@ export class GuardedSms implements SmsSender {
     if (count > this.rules.dailyLimit) {
       // Refused attempts give their increment back, so the counter stays the number actually allowed.
       await this.redis.decr(key);
-      throw new AppError('unavailable', 'sms_unavailable', 'Text messages are unavailable right now; try again later.', {
-        retryAfterSec: secondsToUtcMidnight(now),
-      });
+      throw smsUnavailable(secondsToUtcMidnight(now));
     }
     return key;
   }

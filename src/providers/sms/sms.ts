@@ -9,6 +9,21 @@ export class SmsRecipientOptedOut extends Error {
   }
 }
 
+/**
+ * The provider itself kept failing (Twilio answered 5xx through every retry): nothing was sent, and
+ * nothing is wrong with the message. Send-code answers it 503 `sms_unavailable`; a notification job
+ * lets it fail the delivery, so the job retries later. `status` is the provider's last HTTP status.
+ */
+export class SmsProviderUnavailable extends Error {
+  constructor(
+    readonly status: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`the SMS provider answered ${status} on every try`, options);
+    this.name = 'SmsProviderUnavailable';
+  }
+}
+
 /** Sends text messages. Implemented by Twilio in production and a console stand-in elsewhere. */
 export interface SmsSender {
   send(to: string, body: string): Promise<void>;

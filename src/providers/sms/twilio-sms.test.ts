@@ -1,4 +1,4 @@
-import { SmsRecipientOptedOut } from './sms';
+import { SmsProviderUnavailable, SmsRecipientOptedOut } from './sms';
 import { TwilioSms, type TwilioHttpClient } from './twilio-sms';
 
 interface Recorded {
@@ -75,9 +75,11 @@ describe('TwilioSms through the real SDK', () => {
     expect(requests).toHaveLength(3);
   });
 
-  it('gives up after a bounded number of retries of a 5xx', async () => {
+  it('gives up after a bounded number of retries of a 5xx, as SmsProviderUnavailable (the SDK error as its cause)', async () => {
     const { requests, httpClient } = recordingClient([500, 500, 500, 500, 500, 500]);
-    await expect(build(httpClient).send('+15145550123', 'hi')).rejects.toMatchObject({ status: 500 });
+    const sent = build(httpClient).send('+15145550123', 'hi');
+    await expect(sent).rejects.toBeInstanceOf(SmsProviderUnavailable);
+    await expect(sent).rejects.toMatchObject({ status: 500, cause: { status: 500, code: 20500 } });
     expect(requests).toHaveLength(4); // the first try and three retries
   });
 

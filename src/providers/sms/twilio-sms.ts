@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import twilio from 'twilio';
-import { SmsRecipientOptedOut, type SmsSender } from './sms';
+import { SmsProviderUnavailable, SmsRecipientOptedOut, type SmsSender } from './sms';
 
 type TwilioClientOptions = NonNullable<ConstructorParameters<typeof twilio.Twilio>[2]>;
 
@@ -40,8 +40,8 @@ const isUnsubscribed = (err: unknown) => (err as { code?: unknown } | null)?.cod
 
 /**
  * Sends SMS through the real Twilio SDK. A 5xx from Twilio (its side failed) is retried with growing
- * waits; a 4xx (a bad number, a blocked destination) is final and thrown at once, an unsubscribed
- * recipient (21610) as SmsRecipientOptedOut.
+ * waits, then thrown as SmsProviderUnavailable; a 4xx (a bad number, a blocked destination) is final
+ * and thrown at once as the SDK's error, an unsubscribed recipient (21610) as SmsRecipientOptedOut.
  */
 export class TwilioSms implements SmsSender {
   private readonly client: twilio.Twilio;
@@ -68,8 +68,8 @@ export class TwilioSms implements SmsSender {
       } catch (err) {
         if (isUnsubscribed(err)) throw new SmsRecipientOptedOut(to);
         const status = statusOf(err);
-        const retryable = status !== undefined && status >= 500;
-        if (!retryable || attempt >= this.retryDelaysMs.length) throw err;
+        if (status === undefined || status < 500) throw err;
+        if (attempt >= this.retryDelaysMs.length) throw new SmsProviderUnavailable(status, { cause: err });
         await sleep(this.retryDelaysMs[attempt]);
       }
     }

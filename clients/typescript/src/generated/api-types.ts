@@ -59,7 +59,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description sms_unavailable: the platform-wide daily SMS budget is spent (Retry-After: seconds to the next UTC midnight) */
+                /** @description sms_unavailable: the platform-wide daily SMS budget is spent (Retry-After: seconds to the next UTC midnight), or the SMS provider is failing (Retry-After: 30); no code was sent and the attempt does not count against the rate limits */
                 503: {
                     headers: {
                         [name: string]: unknown;
