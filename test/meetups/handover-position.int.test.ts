@@ -65,6 +65,22 @@ describe('QR verify with the scanning phone position (SPEC §9)', () => {
     expect(await timeline(ctx.env, tx.id, 'handover_far_from_zone')).toHaveLength(0);
   });
 
+  it('measures from the last accepted zone while a counter-proposal is pending, and flags a far scan', async () => {
+    const tx = await funded();
+    const agreedZone = await zoneAt(ctx.env);
+    const acceptedId = await arranged(ctx.env, tx, ctx.seller, ctx.buyer, agreedZone, inMinutes(300));
+    // The counter-proposal sits right where the phone scans: measuring from it would read ~0 m.
+    const counter = await propose(ctx.env, ctx.buyer, tx.id, { safeZoneId: await zoneAt(ctx.env, FAR), startsAt: inMinutes(360).toISOString() });
+    expect([counter.status, counter.body.status]).toEqual([201, 'proposed']);
+    expect((await scan(tx.id, FAR)).status).toBe(200);
+    const stored = await handoverColumns(tx.id);
+    expect(stored).toMatchObject({ handoverLat: FAR.lat, handoverFlagged: true });
+    expect(stored.handoverDistanceM).toBeGreaterThan(1100);
+    expect(stored.handoverDistanceM).toBeLessThan(1125);
+    const [flag] = await timeline(ctx.env, tx.id, 'handover_far_from_zone');
+    expect(flag).toMatchObject({ data: { distanceM: stored.handoverDistanceM, meetupId: acceptedId, safeZoneId: agreedZone } });
+  });
+
   it('reaches the support console: the dispute queue filters and marks flagged handovers, the case shows where and how far', async () => {
     const [far, near] = [await funded(), await funded()];
     for (const [tx, at] of [

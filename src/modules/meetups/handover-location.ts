@@ -23,13 +23,15 @@ export function distanceMetres(a: ScanPosition, b: ScanPosition): number {
 
 /**
  * Called by the QR verify in its database transaction (the row lock held): stores where the scanning
- * phone was and, when that is more than 500 m from the accepted meetup's zone, flags the handover on
+ * phone was and, when that is more than 500 m from the last accepted meetup's zone, flags the handover on
  * the timeline. Without a position (a lost GPS fix) nothing is stored and nothing is flagged.
  */
 export async function recordHandoverPosition(trx: Trx, tx: Transaction, at: ScanPosition | undefined, actorId: string): Promise<void> {
   if (!at) return;
-  const meetup = await meetupsRepository.current(trx, tx.id);
-  const zone = meetup?.status === 'accepted' ? await findSafeZone(trx, meetup.safeZoneId) : undefined;
+  // The last accepted meetup, not the current row: a pending counter-proposal supersedes it but is not
+  // an agreement, so the handover is still measured from the zone both parties had accepted.
+  const meetup = await meetupsRepository.lastAccepted(trx, tx.id);
+  const zone = meetup ? await findSafeZone(trx, meetup.safeZoneId) : undefined;
   const distanceM = zone ? Math.round(distanceMetres(at, zone)) : null;
   const flagged = distanceM !== null && distanceM > HANDOVER_FLAG_DISTANCE_M;
   await recordHandoverLocation(trx, tx.id, { lat: at.lat, lng: at.lng, distanceM, flagged });

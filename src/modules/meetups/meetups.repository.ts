@@ -18,6 +18,22 @@ export const meetupsRepository = {
     return db.selectFrom('meetups').selectAll().where('transactionId', '=', transactionId).where('status', '<>', 'superseded').executeTakeFirst();
   },
 
+  /**
+   * The meetup the parties last agreed on, even if a newer proposal has superseded it: superseding keeps
+   * `accepted_at`, and an unaccepted counter-proposal does not undo the agreement (SPEC §9 far-scan check).
+   */
+  async lastAccepted(db: Reader, transactionId: string): Promise<Meetup | undefined> {
+    return db
+      .selectFrom('meetups')
+      .selectAll()
+      .where('transactionId', '=', transactionId)
+      .where('acceptedAt', 'is not', null)
+      .orderBy('acceptedAt', 'desc')
+      .orderBy('createdAt', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  },
+
   async findById(db: Reader, id: string): Promise<Meetup | undefined> {
     return db.selectFrom('meetups').selectAll().where('id', '=', id).executeTakeFirst();
   },
