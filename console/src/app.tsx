@@ -1,5 +1,5 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router';
-import { isStaff, useAuth } from './auth';
+import { isStaff, staffPowersWithheld, useAuth } from './auth';
 import { AuditLog } from './screens/audit-log';
 import { Categories } from './screens/categories';
 import { DisputeDetail } from './screens/dispute-detail';
@@ -16,10 +16,17 @@ function Refused() {
   return (
     <main className="centered" aria-labelledby="refused-title">
       <h1 id="refused-title">This console is for Biddt staff</h1>
-      <p>
-        You are signed in as {me?.displayName ?? me?.phoneNumber}, a <strong>{me?.role}</strong> account. Only support and admin accounts
-        can use the support console. Ask an admin to run <code>npm run grant-role</code> if you should have access.
-      </p>
+      {staffPowersWithheld(me) ? (
+        <p>
+          You are signed in as {me?.displayName ?? me?.phoneNumber}, a <strong>{me?.role}</strong> account that is suspended: it has no
+          staff powers until an admin lifts the suspension. Then sign out and in again.
+        </p>
+      ) : (
+        <p>
+          You are signed in as {me?.displayName ?? me?.phoneNumber}, a <strong>{me?.role}</strong> account. Only support and admin accounts
+          can use the support console. Ask an admin to run <code>npm run grant-role</code> if you should have access.
+        </p>
+      )}
       <button type="button" onClick={() => void signOut()}>
         Sign out
       </button>

@@ -1,7 +1,7 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, biddt, unwrap, type Schemas } from './api';
 
-type Me = Schemas['UserSelf'];
+type Me = Schemas['UserMe'];
 interface AuthState {
   me: Me | null;
   loading: boolean;
@@ -17,7 +17,14 @@ export function useAuth(): AuthState {
   return ctx;
 }
 
-export const isStaff = (me: Me | null) => me?.role === 'support' || me?.role === 'admin';
+/**
+ * Staff screens follow the session's role, not the account's: a suspended support or admin account
+ * signs in to a session that acts as a plain user, and every staff call would answer 403.
+ */
+export const isStaff = (me: Me | null) => me?.sessionRole === 'support' || me?.sessionRole === 'admin';
+
+/** An account whose staff role this session does not carry: it is suspended. */
+export const staffPowersWithheld = (me: Me | null) => (me?.role === 'support' || me?.role === 'admin') && !isStaff(me);
 
 /** Who is signed in: read from /users/me whenever the session has tokens (refreshed as needed). */
 export function AuthProvider({ children }: { children: ReactNode }) {

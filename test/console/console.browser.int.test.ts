@@ -31,6 +31,7 @@ let buyer: TestUser;
 const supportPhone = newPhone();
 const adminPhone = newPhone();
 const plainPhone = newPhone();
+const suspendedStaffPhone = newPhone();
 
 /** The api serves console/dist; build it once when this checkout has none. */
 function ensureConsoleBuild(): void {
@@ -57,7 +58,7 @@ beforeAll(async () => {
       // Stored photos (chat evidence) get absolute URLs on this api.
       PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
       REALTIME_PORT: String(realtimePort),
-      AUTH_TEST_PHONE_CODES: [supportPhone, adminPhone, plainPhone].map((p) => `${p}:${CODE}`).join(','),
+      AUTH_TEST_PHONE_CODES: [supportPhone, adminPhone, plainPhone, suspendedStaffPhone].map((p) => `${p}:${CODE}`).join(','),
       DEV_STAFF_PHONES: `${supportPhone}:support,${adminPhone}:admin`,
       // A payout Stripe refuses once is listed as failing at once, and its next automatic attempt is
       // an hour away: the Retry on screen is what runs it again.
@@ -255,6 +256,17 @@ describe('support console in Chromium', () => {
     await page.getByRole('heading', { name: 'This console is for Biddt staff' }).waitFor();
     expect(await page.getByRole('navigation').count()).toBe(0);
     await shot(page, 'refused');
+    await page.context().close();
+  }, 60_000);
+
+  it('refuses a suspended support member like a plain user: their session has no staff powers', async () => {
+    const admin = await createUser(env.deps, { role: 'admin' });
+    const agent = await createUser(env.deps, { role: 'support', phone: suspendedStaffPhone, displayName: 'Sid Suspended' });
+    expect((await env.http.post(`/v1/admin/users/${agent.id}/suspend`).set(admin.auth).send({ reason: 'Leaked a buyer address' })).status).toBe(200);
+    const page = await signedIn(suspendedStaffPhone);
+    await page.getByRole('heading', { name: 'This console is for Biddt staff' }).waitFor();
+    await page.getByText('is suspended').waitFor();
+    expect(await page.getByRole('navigation').count()).toBe(0);
     await page.context().close();
   }, 60_000);
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
-import { expectProblem } from '../support/http';
+import { expectProblem, lastCodeFor } from '../support/http';
 
 let env: TestEnv;
 let user: TestUser;
@@ -30,6 +30,7 @@ describe('GET /v1/users/me', () => {
       email: null,
       avatarUrl: null,
       role: 'user',
+      sessionRole: 'user',
       locale: 'en',
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       // SPEC §9: the non-payment standing (test/strikes covers strikes and suspension).
@@ -37,6 +38,27 @@ describe('GET /v1/users/me', () => {
       biddingSuspendedUntil: null,
       deletedAt: null,
     });
+  });
+
+  it("reports the role a suspended staff member's session acts with (user), beside the account's role", async () => {
+    const admin = await createUser(env.deps, { role: 'admin' });
+    const agent = await createUser(env.deps, { role: 'support' });
+    expect((await env.http.get('/v1/users/me').set(agent.auth)).body).toMatchObject({ role: 'support', sessionRole: 'support' });
+    expect((await env.http.post(`/v1/admin/users/${agent.id}/suspend`).set(admin.auth).send({ reason: 'Leaked a buyer address' })).status).toBe(200);
+    // Signed in again while suspended: the session acts as a plain user (staff routes answer 403), and
+    // /users/me must say so, or the console shows staff screens whose every call is refused.
+    expect((await env.http.post('/v1/auth/phone/send-code').send({ phoneNumber: agent.phone })).status).toBe(202);
+    const signedIn = await env.http.post('/v1/auth/phone/verify').send({ phoneNumber: agent.phone, code: lastCodeFor(env.sms, agent.phone)! });
+    expect(signedIn.status).toBe(200);
+    const auth = { Authorization: `Bearer ${signedIn.body.accessToken}` };
+    expectProblem(await env.http.get('/v1/admin/disputes').set(auth), 403, 'staff_only');
+    expect((await env.http.get('/v1/users/me').set(auth)).body).toMatchObject({ role: 'support', sessionRole: 'user' });
+
+    expect((await env.http.post(`/v1/admin/users/${agent.id}/unsuspend`).set(admin.auth).send({ reason: 'Cleared' })).status).toBe(200);
+    const refreshed = await env.http.post('/v1/auth/refresh').send({ refreshToken: signedIn.body.refreshToken });
+    expect(refreshed.status).toBe(200);
+    const back = await env.http.get('/v1/users/me').set('Authorization', `Bearer ${refreshed.body.accessToken}`);
+    expect(back.body).toMatchObject({ role: 'support', sessionRole: 'support' });
   });
 
   it('answers 404 once the account is (soft) deleted', async () => {

@@ -21,6 +21,9 @@ export const userRoutes = [
       const standing = await strikeStanding(deps.db, user.id);
       return ok({
         ...presentSelf(user),
+        // The token's role, not the account's: a suspended staff member's session acts as a plain
+        // user (sessionRole in the auth module), and the console must not offer it staff screens.
+        sessionRole: actor.role,
         strikes: standing.recent,
         biddingSuspendedUntil: standing.biddingSuspendedUntil?.toISOString() ?? null,
       });

@@ -8,7 +8,7 @@ export const UserSelf = z
     displayName: z.string().nullable(),
     email: z.string().nullable(),
     avatarUrl: z.string().nullable(),
-    role: z.enum(['user', 'support', 'admin']),
+    role: z.enum(['user', 'support', 'admin']).describe("The account's role; GET /v1/users/me's `sessionRole` is what this session may do"),
     locale: z.enum(LOCALES).describe('Language of every notification, push and SMS: set from Accept-Language at sign-up'),
     createdAt: z.iso.datetime(),
     /** Set on a deleted account signing in within its restore window (SPEC §9). */
@@ -18,6 +18,14 @@ export const UserSelf = z
 
 /** `GET /v1/users/me`: the account with its non-payment standing (SPEC §9). */
 export const UserMe = UserSelf.extend({
+  // `role` stays the account's (it means that in every UserSelf, and clients show it); what the
+  // session may do can differ, so it is a property of its own.
+  sessionRole: z
+    .enum(['user', 'support', 'admin'])
+    .describe(
+      "The role this session acts with, the one staff routes check: 'user' while a support or admin account is suspended " +
+        "(its staff powers come back with the first token refresh after the suspension is lifted), otherwise the account's `role`",
+    ),
   strikes: z.number().int().describe('Non-payment strikes within the last 90 days'),
   biddingSuspendedUntil: z.iso
     .datetime()

@@ -6186,7 +6186,10 @@ export interface components {
             displayName: string | null;
             email: string | null;
             avatarUrl: string | null;
-            /** @enum {string} */
+            /**
+             * @description The account's role; GET /v1/users/me's `sessionRole` is what this session may do
+             * @enum {string}
+             */
             role: "user" | "support" | "admin";
             /**
              * @description Language of every notification, push and SMS: set from Accept-Language at sign-up
@@ -6210,6 +6213,11 @@ export interface components {
             refreshToken: string;
         };
         UserMe: components["schemas"]["UserSelf"] & {
+            /**
+             * @description The role this session acts with, the one staff routes check: 'user' while a support or admin account is suspended (its staff powers come back with the first token refresh after the suspension is lifted), otherwise the account's `role`
+             * @enum {string}
+             */
+            sessionRole: "user" | "support" | "admin";
             /** @description Non-payment strikes within the last 90 days */
             strikes: number;
             /**
