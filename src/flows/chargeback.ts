@@ -26,11 +26,14 @@ import type { Platform } from '../shared/platform';
 type ChargebackDeps = Pick<Platform, 'db' | 'payments' | 'logger'>;
 
 /** Opens our dispute for a chargeback (also after release); an already open party dispute absorbs it. */
-async function openChargebackDispute(trx: Trx, tx: Transaction, d: DisputeView): Promise<void> {
+async function openChargebackDispute(trx: Trx, tx: Transaction, d: DisputeView, firstRecorded: boolean): Promise<void> {
   if (await disputesRepository.findByStripeId(trx, d.id)) return;
   const open = await disputesRepository.openIdOf(trx, tx.id);
   if (!open && !canTransition(tx.status, 'disputed')) {
-    await recordStaffWork(trx, tx.id, 'chargeback_received', { stripeDisputeId: d.id, amountCents: d.amountCents, status: tx.status });
+    // No dispute row marks this branch as done, so a second recording (`created` and `closed` processed
+    // at once, or a retry) would add the staff note again: only the recording that posted the movement writes it.
+    if (firstRecorded)
+      await recordStaffWork(trx, tx.id, 'chargeback_received', { stripeDisputeId: d.id, amountCents: d.amountCents, status: tx.status });
     return;
   }
   await openDispute(trx, tx, {

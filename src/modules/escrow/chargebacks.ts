@@ -16,8 +16,12 @@ type ChargebackDeps = Pick<Platform, 'db' | 'payments' | 'logger'>;
  * transaction's row lock, so the money and the case commit together.
  */
 export interface ChargebackDisputes {
-  /** Opens our dispute for the chargeback (an already open one absorbs it). */
-  open(trx: Trx, tx: Transaction, d: DisputeView): Promise<void>;
+  /**
+   * Opens our dispute for the chargeback (an already open one absorbs it). `firstRecorded` is false
+   * when this chargeback's ledger movement already existed: a re-run (both chargeback events processed
+   * at once, or a retry) that must not repeat what only the first recording writes.
+   */
+  open(trx: Trx, tx: Transaction, d: DisputeView, firstRecorded: boolean): Promise<void>;
   /** Resolves our dispute the way the issuer decided; returns the messages to publish. */
   resolve(trx: Trx, tx: Transaction, d: DisputeView, won: boolean): Promise<OutboxMessage[]>;
 }
@@ -39,7 +43,9 @@ export async function recordChargeback(deps: ChargebackDeps, disputes: Chargebac
   if (!found) return 'not_ours';
   return deps.db.transaction().execute(async (trx): Promise<ChargebackOutcome> => {
     const tx = (await escrowRepository.lock(trx, found.id))!;
-    if (!(await escrowRepository.hasMovement(trx, 'chargeback', d.id))) {
+    // Read under the row lock, so of two concurrent recordings exactly one sees `firstRecorded`.
+    const firstRecorded = !(await escrowRepository.hasMovement(trx, 'chargeback', d.id));
+    if (firstRecorded) {
       await postMovement(trx, chargebackMovement(tx.id, d.amountCents, d.id));
       await recordTransactionEvent(trx, tx.id, 'chargeback_received', {
         stripeDisputeId: d.id,
@@ -47,7 +53,7 @@ export async function recordChargeback(deps: ChargebackDeps, disputes: Chargebac
         reason: d.reason,
       });
     }
-    await disputes.open(trx, tx, d);
+    await disputes.open(trx, tx, d, firstRecorded);
     return 'recorded';
   });
 }
