@@ -28,7 +28,11 @@ async function deliver(eventId: string): Promise<void> {
   const event = ctx.env.standIn.listObjects('event').find((e) => e.id === eventId)!;
   const payload = JSON.stringify(event);
   const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: ctx.env.webhookSecret });
-  const res = await ctx.env.http.post('/v1/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', signature).send(payload);
+  const res = await ctx.env.http
+    .post('/v1/webhooks/stripe')
+    .set('Content-Type', 'application/json')
+    .set('Stripe-Signature', signature)
+    .send(payload);
   expect(res.status).toBe(200);
   await eventually(async () => {
     const row = await ctx.env.deps.db.selectFrom('stripeEvents').select('processedAt').where('id', '=', eventId).executeTakeFirst();

@@ -37,7 +37,11 @@ async function transactionOf(deps: ChargebackDeps, d: DisputeView): Promise<Tran
  * `charge.dispute.created`: Stripe has withdrawn the disputed amount — recorded once in the ledger
  * (held in `chargeback:<txId>` until decided) — and the transaction's funds freeze in a dispute.
  */
-export async function recordChargeback(deps: ChargebackDeps, disputes: ChargebackDisputes, stripeDisputeId: string): Promise<ChargebackOutcome> {
+export async function recordChargeback(
+  deps: ChargebackDeps,
+  disputes: ChargebackDisputes,
+  stripeDisputeId: string,
+): Promise<ChargebackOutcome> {
   const d = await deps.payments.retrieveDispute(stripeDisputeId);
   const found = await transactionOf(deps, d);
   if (!found) return 'not_ours';
@@ -59,7 +63,11 @@ export async function recordChargeback(deps: ChargebackDeps, disputes: Chargebac
 }
 
 /** `charge.dispute.closed`: a won chargeback returns the funds; either way our dispute follows the issuer. */
-export async function closeChargeback(deps: ChargebackDeps, disputes: ChargebackDisputes, stripeDisputeId: string): Promise<ChargebackOutcome> {
+export async function closeChargeback(
+  deps: ChargebackDeps,
+  disputes: ChargebackDisputes,
+  stripeDisputeId: string,
+): Promise<ChargebackOutcome> {
   const d = await deps.payments.retrieveDispute(stripeDisputeId);
   if (d.status !== 'won' && d.status !== 'lost') return 'ignored';
   const found = await transactionOf(deps, d);
