@@ -196,7 +196,15 @@ export async function batchInputs(trx: Trx, listingId: string, requestIds: strin
           .where('id', '=', anyOf(bidderIds, 'uuid'))
           .where('deletedAt', 'is', null)
           .where('suspendedAt', 'is', null)
-          .where('phoneVerifiedAt', 'is not', null),
+          .where('phoneVerifiedAt', 'is not', null)
+          // Locked to the commit (KEY SHARE), so an account deletion (FOR UPDATE on the row, then a
+          // look for live bids) cannot pass between this read and our bids: if it locked first, this
+          // waits for its commit and re-checks the row, leaving a deleted bidder out; if we did, it
+          // waits for our commit and finds the bid. KEY SHARE is what our inserts' foreign keys to
+          // `users` take anyway, only earlier; it blocks neither other batches nor plain updates of
+          // the row. No deadlock: we lock the listing, then its bidders; a deletion locks the
+          // account, then only that account's own listings, on which it never bids (own_listing).
+          .forKeyShare(),
       ).as('eligible'),
       jsonArrayFrom(
         eb
