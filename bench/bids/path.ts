@@ -96,7 +96,10 @@ async function main(): Promise<void> {
     const [seller, ...rest] = users;
     const tokenOf = async (u: { id: string; role: string }) => {
       const { familyId } = await startSession(db, u.id, 3600);
-      return signAccessToken({ secret: SECRET, issuer: 'biddt', audience: 'biddt-api', ttlSec: 3600 }, { userId: u.id, role: u.role as never, sid: familyId });
+      return signAccessToken(
+        { secret: SECRET, issuer: 'biddt', audience: 'biddt-api', ttlSec: 3600 },
+        { userId: u.id, role: u.role as never, sid: familyId },
+      );
     };
     const bidderTokens = await Promise.all(rest.slice(0, SHAPE.bidders).map(tokenOf));
     const watcherTokens = await Promise.all(rest.slice(SHAPE.bidders).map(tokenOf));
@@ -127,7 +130,15 @@ async function main(): Promise<void> {
     children.push({ name: 'api', child: await startProcess('src/main.ts', { ...env, PORT: String(apiPort) }, /api listening/, 'api') });
     children.push({ name: 'workers', child: await startProcess('workers/main.ts', { ...env, PORT: '0' }, /workers running/, 'workers') });
     if (SHAPE.watchers) {
-      children.push({ name: 'realtime', child: await startProcess('realtime/main.ts', { ...env, PORT: '0', REALTIME_PORT: String(rtPort) }, /realtime listening/, 'realtime') });
+      children.push({
+        name: 'realtime',
+        child: await startProcess(
+          'realtime/main.ts',
+          { ...env, PORT: '0', REALTIME_PORT: String(rtPort) },
+          /realtime listening/,
+          'realtime',
+        ),
+      });
     }
 
     // Watchers: raw Socket.IO clients subscribed to the (single) listing; every frame's seq range is kept.
@@ -287,7 +298,13 @@ async function main(): Promise<void> {
         }
       }
       const coalesced = frames.filter((f) => f.from !== f.to).length;
-      fanout = { watchers: SHAPE.watchers, expected: sentAt.size * SHAPE.watchers, delivered, coalescedFrames: coalesced, bidToWatcherMs: pct(lat) };
+      fanout = {
+        watchers: SHAPE.watchers,
+        expected: sentAt.size * SHAPE.watchers,
+        delivered,
+        coalescedFrames: coalesced,
+        bidToWatcherMs: pct(lat),
+      };
     }
 
     const stages = await stageHistograms([`http://127.0.0.1:${apiPort}/metrics`, `http://127.0.0.1:${wPort}/metrics`]);
@@ -326,7 +343,11 @@ async function main(): Promise<void> {
 }
 
 async function headSeq(db: Awaited<ReturnType<typeof benchDatabase>>['db'], listingId: string): Promise<string> {
-  const row = await db.selectFrom('listingEvents').select(sql<string>`coalesce(max(seq), 0)`.as('seq')).where('listingId', '=', listingId).executeTakeFirst();
+  const row = await db
+    .selectFrom('listingEvents')
+    .select(sql<string>`coalesce(max(seq), 0)`.as('seq'))
+    .where('listingId', '=', listingId)
+    .executeTakeFirst();
   return row?.seq ?? '0';
 }
 
@@ -334,7 +355,9 @@ async function headSeq(db: Awaited<ReturnType<typeof benchDatabase>>['db'], list
 async function stageHistograms(urls: string[]): Promise<Record<string, { count: number; meanMs: number; p50Ms: number; p99Ms: number }>> {
   const out: Record<string, { count: number; meanMs: number; p50Ms: number; p99Ms: number }> = {};
   for (const url of urls) {
-    const text = await fetch(url).then((r) => r.text()).catch(() => '');
+    const text = await fetch(url)
+      .then((r) => r.text())
+      .catch(() => '');
     const buckets = new Map<string, Array<[number, number]>>();
     const sums = new Map<string, number>();
     const counts = new Map<string, number>();

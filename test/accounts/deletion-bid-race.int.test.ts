@@ -133,7 +133,11 @@ describe('DELETE /v1/users/me racing a bid batch of the same bidder', () => {
       await deletion?.answer.catch(() => undefined);
     }
     expect(await finalState(bidder.id, listing.id)).toEqual({ deleted: true, leaderId: null, bidCount: 0, bids: 0 });
-    const stored = await env.deps.db.selectFrom('bidRequests').select(['accepted']).where('requestId', '=', command.requestId).executeTakeFirstOrThrow();
+    const stored = await env.deps.db
+      .selectFrom('bidRequests')
+      .select(['accepted'])
+      .where('requestId', '=', command.requestId)
+      .executeTakeFirstOrThrow();
     expect(stored.accepted).toBe(false);
   });
 

@@ -32,7 +32,13 @@ describe('bid eligibility: the reads of one turn share a statement', () => {
         bidderAndListing(db, ctx.bob.id, listing.id),
       ]);
       expect(statements.count).toBe(1);
-      expect(alice).toMatchObject({ status: 'active', sellerId: ctx.seller.id, suspendedAt: null, deletedAt: null, biddingSuspendedUntil: null });
+      expect(alice).toMatchObject({
+        status: 'active',
+        sellerId: ctx.seller.id,
+        suspendedAt: null,
+        deletedAt: null,
+        biddingSuspendedUntil: null,
+      });
       expect(alice?.phoneVerifiedAt).toBeInstanceOf(Date);
       expect(seller).toMatchObject({ status: 'active', sellerId: ctx.seller.id });
       expect(unknownListing).toMatchObject({ status: null, sellerId: null, suspendedAt: null });

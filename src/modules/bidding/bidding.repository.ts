@@ -176,7 +176,6 @@ export async function listingBidsPage(db: Reader, listingId: string, limit: numb
   return query.execute();
 }
 
-
 /**
  * Everything a bid batch reads under the listing's lock, in one statement: stored outcomes of its
  * commands (redeliveries), which of its bidders may bid (read of `users`), the aliases it can need
@@ -188,7 +187,9 @@ export async function listingBidsPage(db: Reader, listingId: string, limit: numb
 export async function batchInputs(trx: Trx, listingId: string, requestIds: string[], bidderIds: string[]) {
   return trx
     .selectNoFrom((eb) => [
-      jsonArrayFrom(eb.selectFrom('bidRequests').select(['requestId', 'result']).where('requestId', '=', anyOf(requestIds, 'text'))).as('stored'),
+      jsonArrayFrom(eb.selectFrom('bidRequests').select(['requestId', 'result']).where('requestId', '=', anyOf(requestIds, 'text'))).as(
+        'stored',
+      ),
       jsonArrayFrom(
         eb
           .selectFrom('users')
@@ -283,7 +284,11 @@ export async function rememberUndecided(
   db: Reader,
   command: { requestId: string; listingId: string; bidderId: string; maxAmountCents: number; receivedAt: Date },
 ): Promise<void> {
-  await db.insertInto('undecidedBids').values(command).onConflict((oc) => oc.column('requestId').doNothing()).execute();
+  await db
+    .insertInto('undecidedBids')
+    .values(command)
+    .onConflict((oc) => oc.column('requestId').doNothing())
+    .execute();
 }
 
 /** Commands answered 202 at least `minAgeMs` ago, oldest first, with whether their outcome is stored by now. */
@@ -291,7 +296,14 @@ export async function undecidedSince(db: Reader, minAgeMs: number, limit: number
   return db
     .selectFrom('undecidedBids as u')
     .leftJoin('bidRequests as r', 'r.requestId', 'u.requestId')
-    .select(['u.requestId', 'u.listingId', 'u.bidderId', 'u.maxAmountCents', 'u.receivedAt', sql<boolean>`r.request_id IS NOT NULL`.as('decided')])
+    .select([
+      'u.requestId',
+      'u.listingId',
+      'u.bidderId',
+      'u.maxAmountCents',
+      'u.receivedAt',
+      sql<boolean>`r.request_id IS NOT NULL`.as('decided'),
+    ])
     .where('u.createdAt', '<=', sql<Date>`now() - make_interval(secs => ${minAgeMs / 1000})`)
     .orderBy('u.createdAt')
     .limit(limit)
