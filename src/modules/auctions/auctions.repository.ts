@@ -24,11 +24,19 @@ export type LockedAuction = AuctionStateRow & Pick<Listing, 'title' | 'eventSeq'
 const LOCKED_AUCTION_COLUMNS = [...AUCTION_STATE_COLUMNS, 'title', 'eventSeq'] as const;
 
 /**
- * Locks one listing row (FOR UPDATE) and reads only the auction's columns: every bid batch runs it,
- * and the whole row would carry the description and its full-text vector each time.
+ * Locks one live (not deleted) listing row (FOR UPDATE) and reads only the auction's columns: every
+ * bid batch runs it, and the whole row would carry the description and its full-text vector each time.
  */
 export async function lockAuction(trx: Trx, listingId: string): Promise<LockedAuction | undefined> {
-  return trx.selectFrom('listings').select(LOCKED_AUCTION_COLUMNS).where('id', '=', listingId).forUpdate().executeTakeFirst();
+  // Not a deleted listing: a seller's account deletion soft-deletes it with its status still
+  // `active`; a batch that waited for that deletion's listing lock re-checks the row and finds none.
+  return trx
+    .selectFrom('listings')
+    .select(LOCKED_AUCTION_COLUMNS)
+    .where('id', '=', listingId)
+    .where('deletedAt', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /** Locks one listing row that is not soft-deleted (buy-now). */

@@ -73,12 +73,24 @@ export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingI
         [...new Set(commands.map((c) => c.bidderId))],
       ),
     ]);
-    // Intake checked the listing exists; if it vanished since, refuse without storing anything.
-    if (!listing)
-      return commands.map((c) => ({ requestId: c.requestId, result: { ok: false, error: bidProblem('auction_not_active') } as BidResult }));
     const already = new Map(inputs.stored.map((s) => [s.requestId, s.result as unknown as BidResult]));
+    // Intake checked the listing exists; if it vanished (or was deleted) since, refuse without storing
+    // anything, but a redelivered command keeps the outcome it was given.
+    if (!listing) {
+      const gone = { ok: false, error: bidProblem('auction_not_active') } as BidResult;
+      return commands.map((c) => ({ requestId: c.requestId, result: already.get(c.requestId) ?? gone }));
+    }
     const fresh = commands.filter((c) => !already.has(c.requestId));
-    const work: BatchWork = { bidRows: [], requestRows: [], events: [], outbox: [], notifications: [], decided: [], noticeKeys: new Set(), bidders: [] };
+    const work: BatchWork = {
+      bidRows: [],
+      requestRows: [],
+      events: [],
+      outbox: [],
+      notifications: [],
+      decided: [],
+      noticeKeys: new Set(),
+      bidders: [],
+    };
     if (fresh.length) decideFresh(deps, listing, fresh, inputs, work);
     await commitAfter(persist(trx, listing, work, deps.config.timing.outbidNotifyDelayMs));
     const decided = new Map(work.decided.map((d) => [d.requestId, d.result]));
@@ -87,7 +99,13 @@ export async function decideBids(deps: Pick<Platform, 'db' | 'config'>, listingI
 }
 
 /** Runs the batch's fresh commands through the engine in order (pure: no I/O). */
-function decideFresh(deps: Pick<Platform, 'config'>, listing: LockedAuction, commands: BidCommand[], inputs: BatchInputs, work: BatchWork): void {
+function decideFresh(
+  deps: Pick<Platform, 'config'>,
+  listing: LockedAuction,
+  commands: BidCommand[],
+  inputs: BatchInputs,
+  work: BatchWork,
+): void {
   const cfg = {
     softCloseWindowMs: deps.config.timing.softCloseWindowSec * 1000,
     softCloseExtensionMs: deps.config.timing.softCloseExtensionSec * 1000,
@@ -161,7 +179,14 @@ function decideFresh(deps: Pick<Platform, 'config'>, listing: LockedAuction, com
 /** At most one outbid push per bidder per listing per window; the in-app row and socket event always go. */
 const OUTBID_PUSH_WINDOW_SEC = 60;
 
-function notifyOutbid(work: BatchWork, listing: LockedAuction, bidderId: string, maxCents: number, next: AuctionState, requestId: string): void {
+function notifyOutbid(
+  work: BatchWork,
+  listing: LockedAuction,
+  bidderId: string,
+  maxCents: number,
+  next: AuctionState,
+  requestId: string,
+): void {
   work.outbox.push({
     kind: 'event',
     rooms: [userRoom(bidderId)],

@@ -2,23 +2,39 @@ import type { Db, Trx } from '../../../db/connection';
 
 // A seller's listings as their account is deleted, restored or exported (SPEC §9).
 
-/** True while the seller has an active listing with bids: a live auction someone is bidding in. */
-export async function sellerHasLiveAuctionWithBids(db: Db, sellerId: string): Promise<boolean> {
-  const row = await db
+/**
+ * True while the seller has an active listing with bids: a live auction someone is bidding in.
+ * Locks every live listing of the seller (FOR UPDATE, in id order) to the end of the deletion, and
+ * judges their bids on the locked rows: a bid batch holds its listing's row lock (FOR UPDATE) from
+ * its read to its commit, so an in-flight batch finishes first and its bid is seen here (a filter on
+ * `bid_count` would not do: rows failing it in the snapshot are skipped, not waited for); a later
+ * batch waits for the deletion and finds the listing deleted (auction_not_active). The soft delete
+ * that follows would take these locks anyway; they are only taken earlier, in the same order (the
+ * account row, then its listings). No deadlock with a batch: it locks the listing, then only its
+ * bidders' rows (KEY SHARE), never the seller's, who cannot bid on their own listing (refused as
+ * own_listing at intake). Id order keeps two lockers of the same listings (a close) from deadlocking.
+ */
+export async function sellerHasLiveAuctionWithBids(trx: Trx, sellerId: string): Promise<boolean> {
+  const rows = await trx
     .selectFrom('listings')
-    .select('id')
+    .select(['status', 'bidCount'])
     .where('sellerId', '=', sellerId)
-    .where('status', '=', 'active')
-    .where('bidCount', '>', 0)
     .where('deletedAt', 'is', null)
-    .limit(1)
-    .executeTakeFirst();
-  return Boolean(row);
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return rows.some((r) => r.status === 'active' && r.bidCount > 0);
 }
 
 /** Soft-deletes the seller's live listings, stamped with the account's deletion time (how restore finds them). */
 export async function softDeleteSellerListings(trx: Trx, sellerId: string, deletedAt: Date): Promise<number> {
-  const rows = await trx.updateTable('listings').set({ deletedAt }).where('sellerId', '=', sellerId).where('deletedAt', 'is', null).returning('id').execute();
+  const rows = await trx
+    .updateTable('listings')
+    .set({ deletedAt })
+    .where('sellerId', '=', sellerId)
+    .where('deletedAt', 'is', null)
+    .returning('id')
+    .execute();
   return rows.length;
 }
 
