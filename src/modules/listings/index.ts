@@ -1,6 +1,8 @@
 /** Public surface of the listings module. */
 /** The listing row as other modules read it (columns and type). */
 export { LISTING_COLUMNS, type ListingRow } from './listings.repository';
+/** Relisting and a second-chance offer are alternatives: the offers module asks for a live relist. */
+export { liveRelistOf } from './listings.repository';
 export { registerBrowseCacheMetrics } from './browse-cache';
 export { takeDownListing, type TakedownResult } from './take-down-listing';
 

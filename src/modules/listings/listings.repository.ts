@@ -28,6 +28,11 @@ export const LISTING_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof ListingRow>;
 
 /** The only Kysely code for listings, their images and watches. Soft-deleted listings are absent. */
+/** The live (not deleted) relist of a listing, if the seller made one (a transaction's `trx` too). */
+export async function liveRelistOf(db: Db, listingId: string): Promise<{ id: string } | undefined> {
+  return db.selectFrom('listings').select('id').where('relistedFrom', '=', listingId).where('deletedAt', 'is', null).executeTakeFirst();
+}
+
 export const listingsRepository = {
   async findById(db: Db, id: string): Promise<ListingRow | undefined> {
     return db.selectFrom('listings').select(LISTING_COLUMNS).where('id', '=', id).where('deletedAt', 'is', null).executeTakeFirst();
@@ -38,10 +43,7 @@ export const listingsRepository = {
     return trx.selectFrom('listings').select(LISTING_COLUMNS).where('id', '=', id).where('deletedAt', 'is', null).forUpdate().executeTakeFirst();
   },
 
-  /** The live (not deleted) relist of a listing, if the seller made one. */
-  async liveRelistOf(db: Db, listingId: string): Promise<{ id: string } | undefined> {
-    return db.selectFrom('listings').select('id').where('relistedFrom', '=', listingId).where('deletedAt', 'is', null).executeTakeFirst();
-  },
+  liveRelistOf,
 
   /** A pending second-chance offer of the listing (read-only: the offers module writes them). */
   async pendingSecondChanceOf(db: Db, listingId: string): Promise<{ id: string } | undefined> {

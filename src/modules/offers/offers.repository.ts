@@ -34,11 +34,6 @@ export const offersRepository = {
       .executeTakeFirst();
   },
 
-  /** The live (not deleted) relist of a listing, if the seller made one (read-only: listings writes it). */
-  async liveRelistOf(trx: Trx, listingId: string): Promise<{ id: string } | undefined> {
-    return trx.selectFrom('listings').select('id').where('relistedFrom', '=', listingId).where('deletedAt', 'is', null).executeTakeFirst();
-  },
-
   /** Inserts the offer unless the unpaid sale already has one (then undefined: offering twice is a 409). */
   async insert(
     trx: Trx,

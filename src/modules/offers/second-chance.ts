@@ -5,6 +5,7 @@ import { conflict, forbidden, notFound } from '../../shared/errors';
 import { notificationJob } from '../../shared/jobs';
 import { writeOutbox } from '../../shared/outbox';
 import { lockListing, setSecondChanceWinner } from '../auctions';
+import { liveRelistOf } from '../listings';
 import { createSales, latestSaleOfListing, transactionCreatedMessages } from '../transactions';
 import { findUserById, strikeStanding } from '../users';
 import { offerExpiryJob } from './offer-jobs';
@@ -36,7 +37,7 @@ export async function makeSecondChanceOffer(deps: OfferDeps, ctx: Ctx, listingId
       throw conflict('not_offerable', 'A second-chance offer follows only a sale whose buyer did not pay.');
     }
     // Relisting and offering are alternatives: a relisted item offered as well could be sold twice.
-    const relist = await offersRepository.liveRelistOf(trx, listing.id);
+    const relist = await liveRelistOf(trx, listing.id);
     if (relist) throw conflict('already_relisted', 'This item was relisted: it cannot be offered to the runner-up as well.', { listingId: relist.id });
     const runnerUp = await offersRepository.runnerUp(trx, listing.id);
     if (!runnerUp) throw conflict('no_runner_up', 'No other bidder can be offered this item.');
