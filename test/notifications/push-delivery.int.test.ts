@@ -7,7 +7,10 @@ import { createTestEnv, createUser, type TestEnv, type TestUser } from '../suppo
 class FlakyPush implements PushSender {
   readonly sent: PushMessage[] = [];
   failOnceFor = new Set<string>();
+  /** Runs as a push is handed over, before it counts as sent (what else happens at that moment). */
+  onSend?: (message: PushMessage) => Promise<void>;
   async send(message: PushMessage): Promise<PushOutcome> {
+    await this.onSend?.(message);
     if (this.failOnceFor.delete(message.token)) throw Object.assign(new Error('FCM unavailable'), { code: 'messaging/internal-error' });
     this.sent.push(message);
     return 'sent';
@@ -61,6 +64,31 @@ describe('push delivery', () => {
     const rows = await env.deps.db.selectFrom('notifications').select(['userId', 'deliveredAt']).where('dedupeKey', 'like', 'batch-lost-%').execute();
     expect(rows).toHaveLength(3);
     expect(rows.every((r) => r.deliveredAt !== null)).toBe(true);
+  });
+
+  it("a phone that changes hands while a notification is being pushed does not get the previous account's push", async () => {
+    const [dana, eli] = await Promise.all(['Dana', 'Eli'].map((displayName) => createUser(env.deps, { displayName })));
+    const tokens = ['dana-phone-token-1', 'dana-tablet-token-2', 'dana-old-phone-token-3'];
+    for (const token of tokens) {
+      expect((await env.http.post('/v1/users/me/devices').set(dana.auth).send({ token, platform: 'android' })).status).toBe(200);
+    }
+    // While her first device is pushed to, Eli signs in on another of Dana's devices, and Dana signs
+    // out of the third.
+    let handedOver = false;
+    push.onSend = async (message) => {
+      if (handedOver || !tokens.includes(message.token)) return;
+      handedOver = true;
+      const [toEli, signedOut] = tokens.filter((t) => t !== message.token);
+      expect((await env.http.post('/v1/users/me/devices').set(eli.auth).send({ token: toEli, platform: 'android' })).status).toBe(200);
+      await env.http.delete(`/v1/users/me/devices/${signedOut}`).set(dana.auth).expect(204);
+    };
+    try {
+      const n = { userId: dana.id, type: 'won' as const, dedupeKey: `hands-${dana.id}`, text: { key: 'new_message' as const, params: { preview: 'D' } }, data: {} };
+      expect(await sendNotification(env.deps, n)).toBe('sent');
+    } finally {
+      push.onSend = undefined;
+    }
+    expect(push.sent.filter((m) => tokens.includes(m.token))).toHaveLength(1);
   });
 
   it('firebase-admin errors: only dead-token codes forget the device; a payload error is rethrown', () => {

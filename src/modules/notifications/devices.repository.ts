@@ -42,6 +42,12 @@ export async function deviceTokensOf(db: Db, userId: string): Promise<string[]> 
   return rows.map((r) => r.token);
 }
 
+/** Whether the token is still registered to the user (a phone can sign out or move to another account at any moment). */
+export async function isDeviceOf(db: Db, token: string, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('devices').select('token').where('token', '=', token).where('userId', '=', userId).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Forgets a token the push service reported as no longer valid. */
 export async function deleteDeviceToken(db: Db, token: string): Promise<void> {
   await db.deleteFrom('devices').where('token', '=', token).execute();

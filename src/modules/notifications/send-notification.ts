@@ -5,7 +5,7 @@ import { socketEmitter } from '../../shared/socket-emitter';
 import { userRoom } from '../../shared/rooms';
 import type { Locale } from '../../shared/locale';
 import { withDeliveryLease } from './delivery-lease';
-import { deleteDeviceToken } from './devices.repository';
+import { deleteDeviceToken, isDeviceOf } from './devices.repository';
 import { recipientsOf, type Recipient } from './recipients.repository';
 import {
   getNotificationByDedupeKey,
@@ -164,11 +164,17 @@ async function pushWindowOpen(deps: SendDeps, n: NotificationInput): Promise<boo
   return holder === null || holder === n.dedupeKey;
 }
 
-/** Pushes to each registered device this notification has not reached yet (a retry skips the others). */
+/**
+ * Pushes to each registered device this notification has not reached yet (a retry skips the others).
+ * The tokens were read with the batch's recipients, possibly seconds ago: each is checked again just
+ * before its push, so a phone that signed out of the account, or that someone else signed in on
+ * since, does not show this account's notification.
+ */
 async function pushToDevices(deps: SendDeps, n: NotificationInput, notificationId: string, tokens: string[], text: RenderedText): Promise<void> {
   const reached = await reachedDevices(deps.db, notificationId);
   const data = Object.fromEntries(Object.entries({ type: n.type, ...n.data }).map(([k, v]) => [k, String(v)]));
   for (const token of tokens.filter((t) => !reached.has(t))) {
+    if (!(await isDeviceOf(deps.db, token, n.userId))) continue;
     const outcome = await deps.push.send({ token, title: text.title, body: text.body, data });
     if (outcome === 'invalid') await deleteDeviceToken(deps.db, token);
     else await recordReachedDevice(deps.db, notificationId, token);
