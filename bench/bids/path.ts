@@ -26,6 +26,7 @@ import { MAX_BID_CENTS } from '../../src/modules/bidding/bidding.schemas';
 import { freePort, startRedisServer } from '../../src/dev/local-services';
 import { openRaw, type RawSocket } from '../fanout/raw-client';
 import { benchDatabase, percentile, round, startProcess, stopProcess } from '../support';
+import { measureHostSpeed } from '../host-speed';
 import { backendPids, cpuDelta, snapshot } from './cpu';
 import { workPerBid, workSnapshot } from './work-counts';
 
@@ -57,6 +58,8 @@ const pct = (xs: number[]) => {
 
 async function main(): Promise<void> {
   const redis = await startRedisServer();
+  // Before anything of the run starts: how fast the host is (see bench/host-speed.ts).
+  const hostSpeed = await measureHostSpeed(PG, redis.url);
   const bench = await benchDatabase(PG, `biddt_bench_${scenario}_${Date.now().toString(36)}`);
   const dbName = new URL(bench.url).pathname.slice(1);
   const { db } = bench;
@@ -329,6 +332,7 @@ async function main(): Promise<void> {
       warmupSeconds: closedLoops ? WARMUP_SECONDS : undefined,
       generatorCpuMsPerDecidedBid: round((generator.user + generator.system) / 1000 / Math.max(1, decided), 2),
       hostLoad1: (await import('node:os')).loadavg()[0],
+      hostSpeed,
       stages,
     };
     mkdirSync(join(__dirname, '../results'), { recursive: true });

@@ -20,5 +20,6 @@ const parts = [
   d.invalid ? `INVALID ${d.invalid} (not counted as decided)` : '',
   d.listingsUsed > 1 && d.scenario === 'capacity' ? `listings ${d.listingsUsed} in turn` : '',
   `load ${Number(d.hostLoad1).toFixed(1)}`,
+  d.hostSpeed ? `host js ${d.hostSpeed.jsMs} ms, pg ${d.hostSpeed.pgCpuMs} ms` : '',
 ];
 console.log(parts.filter(Boolean).join(' | '));

@@ -5,7 +5,8 @@ import type { ChildProcess } from 'node:child_process';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection';
 import { freePort } from '../../src/dev/local-services';
-import { benchAccessTokens, benchAppEnv, benchDatabase, BENCH_PG_URL, round, startProcess, stopProcess } from '../support';
+import { benchAccessTokens, benchAppEnv, benchDatabase, BENCH_PG_URL, BENCH_REDIS_URL, round, startProcess, stopProcess } from '../support';
+import { measureHostSpeed } from '../host-speed';
 import { recordPlans } from './explain';
 import { driveBrowse, type LoadResult } from './load';
 import { catalogueOf, seedCatalogue } from './seed';
@@ -49,6 +50,8 @@ async function backendPids(db: Db, name: string): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
+  // Before anything of the run starts: how fast the host is (see bench/host-speed.ts).
+  const hostSpeed = await measureHostSpeed(BENCH_PG_URL, BENCH_REDIS_URL);
   const dbName = `biddt_browse_${Date.now().toString(36)}`;
   const bench = await benchDatabase(BENCH_PG_URL, dbName, TEMPLATE);
   const { db } = bench;
@@ -105,7 +108,7 @@ async function main(): Promise<void> {
 
     const out = {
       at: new Date().toISOString(),
-      machine: { cpus: cpus().length, node: process.version, loadAvg1mAtStart: round(load1, 2), hostBusyPct },
+      machine: { cpus: cpus().length, node: process.version, loadAvg1mAtStart: round(load1, 2), hostBusyPct, hostSpeed },
       cpuPerRequestMs: { api: apiCpuMsPerRequest, postgres: pgCpuMsPerRequest },
       setup: { listings: LISTINGS, seedSeconds, seconds: SECONDS, concurrency: CONCURRENCY, signedInShare: 0.2, nextPageShare: 0.15 },
       result,
