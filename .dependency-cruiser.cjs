@@ -30,7 +30,7 @@ const MODULE_DEPS = {
   auctions: ['transactions'],
   bidding: ['auctions', 'transactions', 'users'],
   listings: ['auctions', 'categories', 'users', 'safe-zones', 'transactions'],
-  offers: ['auctions', 'transactions', 'users'],
+  offers: ['auctions', 'listings', 'transactions', 'users'],
   webhooks: [],
   admin: ['audit', 'auth', 'disputes', 'transactions', 'users', 'listings', 'chat', 'categories', 'meetups'],
 };
