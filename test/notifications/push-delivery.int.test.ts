@@ -91,6 +91,28 @@ describe('push delivery', () => {
     expect(push.sent.filter((m) => tokens.includes(m.token))).toHaveLength(1);
   });
 
+  it("a retried batch's notification delivered long ago does not take the push window of the next notice", async () => {
+    const fay = await createUser(env.deps, { displayName: 'Fay' });
+    const token = 'fay-phone-token-1';
+    expect((await env.http.post('/v1/users/me/devices').set(fay.auth).send({ token, platform: 'ios' })).status).toBe(200);
+    const pushThrottle = { key: `outbid-l9-${fay.id}`, windowSec: 60 };
+    const outbid = (n: number) => ({
+      userId: fay.id,
+      type: 'outbid' as const,
+      dedupeKey: `window-${fay.id}-${n}`,
+      text: { key: 'new_message' as const, params: { preview: String(n) } },
+      data: {},
+      pushThrottle,
+    });
+    expect(await sendNotifications(env.deps, [outbid(1)])).toEqual({ sent: 1, duplicate: 0 });
+    // The minute passes; then the batch that carried the first notice is retried (another of its
+    // notifications had failed), and a new notice follows.
+    await env.deps.redis.del(`${env.deps.config.redisPrefix}:push-throttle:${pushThrottle.key}`);
+    expect(await sendNotifications(env.deps, [outbid(1)])).toEqual({ sent: 0, duplicate: 1 });
+    expect(await sendNotifications(env.deps, [outbid(2)])).toEqual({ sent: 1, duplicate: 0 });
+    expect(push.sent.filter((m) => m.token === token).map((m) => m.body)).toEqual(['1', '2']);
+  });
+
   it('firebase-admin errors: only dead-token codes forget the device; a payload error is rethrown', () => {
     expect(pushOutcomeOfError({ code: 'messaging/registration-token-not-registered' })).toBe('invalid');
     expect(pushOutcomeOfError({ code: 'messaging/invalid-registration-token' })).toBe('invalid');

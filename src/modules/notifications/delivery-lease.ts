@@ -7,10 +7,14 @@ import { RedisScript, type Redis } from '../../shared/redis';
  */
 export const DELIVERY_LEASE_MS = 60_000;
 
-// Deletes the lease only if it is still ours (it may have expired and been taken by another delivery).
-const RELEASE = new RedisScript(`
+const DELETE_IF_HOLDS = new RedisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`);
+
+/** Deletes `key` only if it still holds `value` (it may have expired and been taken by someone else since). */
+export async function deleteIfHolds(redis: Redis, key: string, value: string): Promise<void> {
+  await DELETE_IF_HOLDS.run(redis, [key], [value]);
+}
 
 /**
  * Another delivery of the same notification is sending it right now. Not an AppError: the job is
@@ -36,6 +40,6 @@ export async function withDeliveryLease<T>(redis: Redis, prefix: string, notific
   try {
     return await send();
   } finally {
-    await RELEASE.run(redis, [key], [owner]);
+    await deleteIfHolds(redis, key, owner);
   }
 }

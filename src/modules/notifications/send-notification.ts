@@ -4,7 +4,7 @@ import type { Platform } from '../../shared/platform';
 import { socketEmitter } from '../../shared/socket-emitter';
 import { userRoom } from '../../shared/rooms';
 import type { Locale } from '../../shared/locale';
-import { withDeliveryLease } from './delivery-lease';
+import { deleteIfHolds, withDeliveryLease } from './delivery-lease';
 import { deleteDeviceToken, isDeviceOf } from './devices.repository';
 import { recipientsOf, type Recipient } from './recipients.repository';
 import {
@@ -69,6 +69,8 @@ interface Planned {
   to: Addressed;
   push: boolean;
   sms: boolean;
+  /** The push throttle's window was opened by this delivery (not held already by this notification). */
+  openedWindow: boolean;
 }
 
 /**
@@ -87,9 +89,9 @@ async function deliver(deps: SendDeps, batch: NotificationInput[]): Promise<Arra
     batch.map(async (n, i): Promise<Planned | undefined> => {
       if (firsts.get(n.dedupeKey) !== i) return undefined;
       const to = address(recipientOf(n.userId), n);
-      const push = to.channels.push && to.deviceTokens.length > 0 && (await pushWindowOpen(deps, n));
+      const window = to.channels.push && to.deviceTokens.length > 0 ? await pushWindow(deps, n) : 'shut';
       const sms = SMS_TYPES.has(n.type) && !!to.channels.sms && !!to.phoneNumber;
-      return { n, to, push, sms };
+      return { n, to, push: window !== 'shut', sms, openedWindow: window === 'opened' };
     }),
   );
   const planned = plans.filter((p): p is Planned => p !== undefined);
@@ -126,9 +128,15 @@ async function deliver(deps: SendDeps, batch: NotificationInput[]): Promise<Arra
  * delivered once the lease is held: another job carrying the same notification may be sending it at
  * this moment, or may have just finished.
  */
-async function finish(deps: SendDeps, { n, to, push, sms }: Planned, inserted: NotificationRow | undefined): Promise<'sent' | 'duplicate'> {
+async function finish(deps: SendDeps, { n, to, push, sms, openedWindow }: Planned, inserted: NotificationRow | undefined): Promise<'sent' | 'duplicate'> {
   const stored = inserted ?? (await getNotificationByDedupeKey(deps.db, n.dedupeKey));
-  if (stored.deliveredAt) return inserted ? 'sent' : 'duplicate';
+  if (stored.deliveredAt) {
+    if (inserted) return 'sent';
+    // A retried batch carries notifications delivered before: one of them whose push window had
+    // closed since must not open a new one, or the next real notice under the throttle goes unpushed.
+    if (openedWindow && n.pushThrottle) await deleteIfHolds(deps.redis, pushThrottleKey(deps, n.pushThrottle.key), n.dedupeKey);
+    return 'duplicate';
+  }
   return withDeliveryLease(deps.redis, deps.config.redisPrefix, stored.id, n.dedupeKey, async () => {
     const row = await getNotificationByDedupeKey(deps.db, n.dedupeKey);
     if (row.deliveredAt) return 'duplicate';
@@ -152,16 +160,18 @@ function address({ contact, saved, deviceTokens }: Recipient, n: NotificationInp
   };
 }
 
+const pushThrottleKey = (deps: SendDeps, key: string) => `${deps.config.redisPrefix}:push-throttle:${key}`;
+
 /**
- * Whether this notification may push under its throttle: the first of a window claims it (the
- * claim names the notification by its dedupe key, so a retry of the same one after a failed push
- * still may).
+ * Whether this notification may push under its throttle: the first of a window claims it ('opened';
+ * the claim names the notification by its dedupe key, so a retry of the same one after a failed
+ * push still may: 'held'); 'shut' while another notification holds the window.
  */
-async function pushWindowOpen(deps: SendDeps, n: NotificationInput): Promise<boolean> {
-  if (!n.pushThrottle) return true;
-  const key = `${deps.config.redisPrefix}:push-throttle:${n.pushThrottle.key}`;
-  const holder = await deps.redis.set(key, n.dedupeKey, 'EX', n.pushThrottle.windowSec, 'NX', 'GET');
-  return holder === null || holder === n.dedupeKey;
+async function pushWindow(deps: SendDeps, n: NotificationInput): Promise<'opened' | 'held' | 'shut'> {
+  if (!n.pushThrottle) return 'held'; // unthrottled: always open, and nothing to give back
+  const holder = await deps.redis.set(pushThrottleKey(deps, n.pushThrottle.key), n.dedupeKey, 'EX', n.pushThrottle.windowSec, 'NX', 'GET');
+  if (holder === null) return 'opened';
+  return holder === n.dedupeKey ? 'held' : 'shut';
 }
 
 /**
