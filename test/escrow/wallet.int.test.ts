@@ -1,3 +1,6 @@
+import { sql } from 'kysely';
+import Stripe from 'stripe';
+import { syncConnectAccount } from '../../src/modules/wallet';
 import { eventually } from '../support/fixtures';
 import { createUser, type TestUser } from '../support/harness';
 import { createStripeTestEnv, type StripeTestEnv } from '../support/stripe';
@@ -85,6 +88,33 @@ describe('a payout waits for an enabled account', () => {
     const released = await waitForStatus(env.deps, tx.id, 'released');
     expect(released.payoutWaitingReason).toBeNull();
     expect(transfersOf(env, tx.id).map((t) => [t.amount, t.destination])).toEqual([[9_201, accountId]]);
+  });
+
+  it('account.updated for another account naming the seller leaves the wallet and the waiting payouts alone', async () => {
+    const seller = await createUser(env.deps);
+    const accountId = await openWallet(env, seller);
+    env.standIn.setAccountEnabled(accountId, false);
+    await eventually(async () => (await sellerAccount(seller.id))?.payoutsEnabled === false);
+    const tx = await buyNowSale(env, seller, buyer, 10_000);
+    await payAndFund(env, buyer, tx.id);
+    await simulateVerify(env.deps, tx.id);
+    await eventually(async () => (await findTx(env.deps, tx.id)).payoutWaitingReason);
+
+    // A second account whose metadata names the seller (made by hand in the dashboard, say), enabled.
+    const standIn = new URL(env.standIn.url);
+    const stripe = new Stripe('sk_test_biddt_standin', { host: standIn.hostname, port: Number(standIn.port), protocol: 'http' });
+    const stray = await stripe.accounts.create({ type: 'express', country: 'CA', metadata: { user_id: seller.id } });
+    const eventId = `evt_stray_${stray.id}`;
+    expect(await syncConnectAccount(env.deps, stray.id, eventId)).toBe('not_ours');
+
+    expect(await sellerAccount(seller.id)).toMatchObject({ stripeAccountId: accountId, payoutsEnabled: false });
+    const requeued = await env.deps.db
+      .selectFrom('outbox')
+      .select('id')
+      .where(sql<boolean>`payload::text LIKE ${`%wallet-${eventId}%`}`)
+      .execute();
+    expect(requeued).toHaveLength(0);
+    expect(await findTx(env.deps, tx.id)).toMatchObject({ status: 'in_escrow', transferId: null, payoutWaitingReason: 'qr_verified' });
   });
 
   it('holds the release of a seller with no wallet until they create one', async () => {

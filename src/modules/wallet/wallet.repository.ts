@@ -65,9 +65,12 @@ export const walletRepository = {
     return row !== undefined;
   },
 
-  /** Flags as Stripe reports them (the row may not exist yet when `account.updated` beats the insert). */
-  async upsert(db: Db, userId: string, a: ConnectAccountView): Promise<void> {
-    await db
+  /**
+   * Flags as Stripe reports them (the row may not exist yet when `account.updated` beats the insert).
+   * False when the user's wallet is another account: nothing is written.
+   */
+  async upsert(db: Db, userId: string, a: ConnectAccountView): Promise<boolean> {
+    const row = await db
       .insertInto('sellerAccounts')
       .values({
         userId,
@@ -77,7 +80,9 @@ export const walletRepository = {
         detailsSubmitted: a.detailsSubmitted,
       })
       .onConflict((oc) => oc.column('userId').doUpdateSet(flags(a)).where('sellerAccounts.stripeAccountId', '=', a.id))
-      .execute();
+      .returning('userId')
+      .executeTakeFirst();
+    return row !== undefined;
   },
 
   async updateFlags(db: Db, a: ConnectAccountView): Promise<void> {

@@ -135,6 +135,8 @@ export async function walletBalance(deps: Pick<Platform, 'db'>, userId: string):
 /**
  * `account.updated`: the account's flags as Stripe reports them now (re-fetched). When payouts are
  * enabled, every payout that was waiting for the wallet is queued again, in the same commit.
+ * 'not_ours' also for an account whose metadata names a user whose wallet is another account (one
+ * created by hand in the Stripe dashboard, say): payouts go to the linked one only.
  */
 export async function syncConnectAccount(
   deps: Pick<Platform, 'db' | 'payments'>,
@@ -145,11 +147,11 @@ export async function syncConnectAccount(
   const known = await walletRepository.findByStripeAccount(deps.db, accountId);
   const userId = known?.userId ?? account.userId;
   if (!userId || !(await walletRepository.userExists(deps.db, userId))) return 'not_ours';
-  await deps.db.transaction().execute(async (trx) => {
-    await walletRepository.upsert(trx, userId, account);
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await walletRepository.upsert(trx, userId, account))) return 'not_ours';
     if (account.payoutsEnabled) await requeueWaitingPayouts(trx, userId, `wallet-${eventId}`);
+    return 'updated';
   });
-  return 'updated';
 }
 
 /** Queues again every payout of the seller that waited for an enabled account (the release is idempotent). */
