@@ -27,12 +27,12 @@ export const LISTING_COLUMNS = [
   'deletedAt', 'createdAt', 'updatedAt',
 ] as const satisfies ReadonlyArray<keyof ListingRow>;
 
-/** The only Kysely code for listings, their images and watches. Soft-deleted listings are absent. */
 /** The live (not deleted) relist of a listing, if the seller made one (a transaction's `trx` too). */
 export async function liveRelistOf(db: Db, listingId: string): Promise<{ id: string } | undefined> {
   return db.selectFrom('listings').select('id').where('relistedFrom', '=', listingId).where('deletedAt', 'is', null).executeTakeFirst();
 }
 
+/** The only Kysely code for listings, their images and watches. Soft-deleted listings are absent. */
 export const listingsRepository = {
   async findById(db: Db, id: string): Promise<ListingRow | undefined> {
     return db.selectFrom('listings').select(LISTING_COLUMNS).where('id', '=', id).where('deletedAt', 'is', null).executeTakeFirst();
