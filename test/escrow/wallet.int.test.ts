@@ -63,20 +63,25 @@ describe('POST /v1/users/me/wallet', () => {
   });
 });
 
+/** A seller whose wallet has payouts disabled, and a verified sale whose payout waits for it. */
+async function sellerWithWaitingPayout() {
+  const seller = await createUser(env.deps);
+  const accountId = await openWallet(env, seller);
+  env.standIn.setAccountEnabled(accountId, false);
+  await eventually(async () => (await sellerAccount(seller.id))?.payoutsEnabled === false);
+  const tx = await buyNowSale(env, seller, buyer, 10_000);
+  await payAndFund(env, buyer, tx.id);
+  await simulateVerify(env.deps, tx.id);
+  const waiting = await eventually(async () => {
+    const row = await findTx(env.deps, tx.id);
+    return row.payoutWaitingReason ? row : undefined;
+  });
+  return { seller, accountId, tx, waiting };
+}
+
 describe('a payout waits for an enabled account', () => {
   it('holds the release while payouts are disabled, then pays once account.updated enables them', async () => {
-    const seller = await createUser(env.deps);
-    const accountId = await openWallet(env, seller);
-    env.standIn.setAccountEnabled(accountId, false);
-    await eventually(async () => (await sellerAccount(seller.id))?.payoutsEnabled === false);
-    const tx = await buyNowSale(env, seller, buyer, 10_000);
-    await payAndFund(env, buyer, tx.id);
-    await simulateVerify(env.deps, tx.id);
-
-    const waiting = await eventually(async () => {
-      const row = await findTx(env.deps, tx.id);
-      return row.payoutWaitingReason ? row : undefined;
-    });
+    const { seller, accountId, tx, waiting } = await sellerWithWaitingPayout();
     expect(waiting).toMatchObject({ status: 'in_escrow', transferId: null, payoutWaitingReason: 'qr_verified' });
     const note = await eventually(() =>
       env.deps.db.selectFrom('notifications').selectAll().where('dedupeKey', '=', `wallet-needed-${tx.id}`).executeTakeFirst(),
@@ -91,14 +96,7 @@ describe('a payout waits for an enabled account', () => {
   });
 
   it('account.updated for another account naming the seller leaves the wallet and the waiting payouts alone', async () => {
-    const seller = await createUser(env.deps);
-    const accountId = await openWallet(env, seller);
-    env.standIn.setAccountEnabled(accountId, false);
-    await eventually(async () => (await sellerAccount(seller.id))?.payoutsEnabled === false);
-    const tx = await buyNowSale(env, seller, buyer, 10_000);
-    await payAndFund(env, buyer, tx.id);
-    await simulateVerify(env.deps, tx.id);
-    await eventually(async () => (await findTx(env.deps, tx.id)).payoutWaitingReason);
+    const { seller, accountId, tx } = await sellerWithWaitingPayout();
 
     // A second account whose metadata names the seller (made by hand in the dashboard, say), enabled.
     const standIn = new URL(env.standIn.url);
