@@ -107,6 +107,35 @@ describe('admin safe zones', () => {
     ]);
   });
 
+  it('keeps one active zone per name and address: a second one, a rename onto it or a reactivation there is 409', async () => {
+    const create = (overrides: Record<string, unknown>) => env.http.post('/v1/admin/safe-zones').set(admin.auth).send(zoneBody(overrides));
+    const { body: first } = await create({ name: 'One place', address: '1 Place St' });
+    // The same place written with other case and spacing.
+    const again = await create({ name: ' one  PLACE ', address: '1 place st', lat: 43.7 });
+    expect([again.status, again.body.code, again.body.safeZoneId]).toEqual([409, 'safe_zone_exists', first.id]);
+    expect(again.body.errors.map((e: { field: string }) => e.field)).toEqual(['name', 'address']);
+
+    const { body: other } = await create({ name: 'Other place', address: '1 Place St' });
+    const rename = await env.http.patch(`/v1/admin/safe-zones/${other.id}`).set(admin.auth).send({ name: 'ONE PLACE' });
+    expect([rename.status, rename.body.safeZoneId]).toEqual([409, first.id]);
+
+    // Deactivated, the place is free; reactivating the old zone once another holds it is refused.
+    await env.http.delete(`/v1/admin/safe-zones/${first.id}`).set(admin.auth);
+    const successor = await create({ name: 'One place', address: '1 Place St' });
+    expect(successor.status).toBe(201);
+    const reactivate = await env.http.patch(`/v1/admin/safe-zones/${first.id}`).set(admin.auth).send({ active: true });
+    expect([reactivate.status, reactivate.body.safeZoneId]).toEqual([409, successor.body.id]);
+    // Only the refused writes are missing: no audit row, nothing changed.
+    expect((await auditRows(first.id)).map((r) => r.action)).toEqual(['safe_zone.created', 'safe_zone.deactivated']);
+    expect((await auditRows(other.id)).map((r) => r.action)).toEqual(['safe_zone.created']);
+    // A patch of other fields is not a move: the holder itself may change them.
+    const hours = await env.http
+      .patch(`/v1/admin/safe-zones/${successor.body.id}`)
+      .set(admin.auth)
+      .send({ name: 'One Place', phone: null });
+    expect([hours.status, hours.body.name]).toEqual([200, 'One Place']);
+  });
+
   it('lists every zone by name with active and q filters and a cursor', async () => {
     await env.http
       .post('/v1/admin/safe-zones')

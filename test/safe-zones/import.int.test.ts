@@ -32,7 +32,7 @@ describe('POST /v1/admin/safe-zones/import', () => {
       'Import test station,2 Safe Ave,police_station,49.28,-123.12,,America/Vancouver,24/7',
     ].join('\r\n');
     const res = await importCsv(`${csv}\r\n`);
-    expect([res.status, res.body]).toEqual([201, { created: 3 }]);
+    expect([res.status, res.body]).toEqual([201, { created: 3, updated: 0, reactivated: 0, unchanged: 0 }]);
     const zones = await env.deps.db.selectFrom('safeZones').selectAll().where('name', 'like', 'Import test%').orderBy('name').execute();
     expect(zones.map((z) => [z.name, z.address, z.kind, z.timezone, z.phone, z.createdBy, z.active])).toEqual([
       ['Import test mall', '1 Mall Rd', 'mall', 'America/Toronto', null, admin.id, true],
@@ -110,6 +110,74 @@ describe('POST /v1/admin/safe-zones/import', () => {
     const res = await importCsv(csv);
     expect(res.status).toBe(422);
     expect(res.body.errors.map(({ line, column }: { line: number; column: string | null }) => ({ line, column }))).toEqual(where);
+  });
+
+  it('matches rows to zones by name and address: the same list again changes nothing, an edited list edits them', async () => {
+    const list = (library: string) =>
+      [
+        HEADER,
+        `Resync library,10 Resync St,library,43.70,-79.40,,America/Toronto,${library}`,
+        'Resync mall,11 Resync St,mall,43.71,-79.41,,America/Toronto,',
+        'Resync station,12 Resync St,police_station,43.72,-79.42,,America/Toronto,24/7',
+      ].join('\r\n');
+    expect((await importCsv(list('Mon 09:00-17:00'))).body).toEqual({ created: 3, updated: 0, reactivated: 0, unchanged: 0 });
+    const zones = await env.deps.db.selectFrom('safeZones').selectAll().where('name', 'like', 'Resync %').orderBy('name').execute();
+    const [library, mall, station] = zones;
+    await env.http.delete(`/v1/admin/safe-zones/${station.id}`).set(admin.auth);
+
+    const again = await importCsv(list('Mon 09:00-17:00'));
+    expect([again.status, again.body]).toEqual([201, { created: 0, updated: 0, reactivated: 1, unchanged: 2 }]);
+    // Other case and spacing name the same place: its zone takes the row's spelling.
+    const edited = list('Mon 10:00-18:00').replace('Resync mall,11 Resync St', 'RESYNC  Mall,11 resync st');
+    expect((await importCsv(edited)).body).toEqual({ created: 0, updated: 2, reactivated: 0, unchanged: 1 });
+
+    const after = await env.deps.db.selectFrom('safeZones').selectAll().where('name', 'ilike', 'Resync %').orderBy('address').execute();
+    expect(after.map((z) => [z.id, z.active])).toEqual([
+      [library.id, true],
+      [mall.id, true],
+      [station.id, true],
+    ]);
+    expect(after[0].hours).toEqual({ mon: [{ opens: '10:00', closes: '18:00' }] });
+    expect([after[1].name, after[1].address]).toEqual(['RESYNC  Mall', '11 resync st']);
+    const audits = await env.deps.db
+      .selectFrom('auditLog')
+      .select(['targetId', 'action', 'details'])
+      .where('targetType', '=', 'safe_zone')
+      .where('targetId', 'in', [library.id, station.id])
+      .orderBy('id')
+      .execute();
+    expect(audits.map((a) => [a.targetId, a.action])).toEqual([
+      [library.id, 'safe_zone.created'],
+      [station.id, 'safe_zone.created'],
+      [station.id, 'safe_zone.deactivated'],
+      [station.id, 'safe_zone.reactivated'],
+      [library.id, 'safe_zone.updated'],
+    ]);
+    expect(audits[4].details).toMatchObject({ source: 'csv_import', before: { hours: { mon: [{ opens: '09:00', closes: '17:00' }] } } });
+  });
+
+  it('refuses a file naming one place twice with 422 at the later line, and imports nothing', async () => {
+    const before = await countZones();
+    const csv = [
+      HEADER,
+      'Twice zone,5 Twice St,mall,43.7,-79.4,,America/Toronto,',
+      'Other zone,6 Twice St,mall,43.7,-79.4,,America/Toronto,',
+      'twice ZONE,5  Twice St,library,43.7,-79.4,,America/Toronto,',
+    ].join('\n');
+    const res = await importCsv(csv);
+    expect([res.status, res.body.code]).toEqual([422, 'invalid_csv']);
+    expect(res.body.errors).toEqual([{ field: 'name', line: 4, column: 'name', message: 'the same name and address as line 2' }]);
+    expect(await countZones()).toBe(before);
+  });
+
+  it('makes each place once when the same list is imported twice at the same time', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => `Race zone ${i},${i} Race St,library,43.7,-79.4,,America/Toronto,`);
+    const csv = [HEADER, ...rows].join('\r\n');
+    const results = await Promise.all([importCsv(csv), importCsv(csv)]);
+    expect(results.map((r) => r.status)).toEqual([201, 201]);
+    expect(results.map((r) => r.body.created).sort()).toEqual([0, 50]);
+    const zones = await env.deps.db.selectFrom('safeZones').select('name').where('name', 'like', 'Race zone %').execute();
+    expect(zones).toHaveLength(50);
   });
 
   it('accepts only text/csv (415) of at most 1 MB (413)', async () => {

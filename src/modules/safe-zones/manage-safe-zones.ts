@@ -1,9 +1,11 @@
 import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { packCursor, unpackCursor, UUID } from '../../shared/cursor';
-import { invalid, notFound } from '../../shared/errors';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema';
+import { conflict, invalid, notFound } from '../../shared/errors';
 import { requireZoneManager } from './safe-zones.policy';
-import { recordAudit, type AuditAction } from '../audit';
+import { recordAudit, type AuditAction, type AuditEntry } from '../audit';
 import { hoursJson } from './opening-hours';
 import { auditSnapshot, presentSafeZoneForStaff } from './safe-zones.presenter';
 import { safeZonesRepository, type SafeZone, type SafeZonePatch } from './safe-zones.repository';
@@ -49,13 +51,15 @@ export async function listSafeZonesForStaff(deps: ManageDeps, ctx: Ctx, query: A
 export async function createSafeZone(deps: ManageDeps, ctx: Ctx, input: CreateSafeZoneInput) {
   requireZoneManager(ctx.actor);
   const zone = await deps.db.transaction().execute(async (trx) => {
+    await safeZonesRepository.lockPlaces(trx);
+    await refuseTakenPlace(trx, input.name, input.address);
     const created = await safeZonesRepository.insert(trx, {
       ...input,
       hours: hoursJson(input.hours),
       createdBy: ctx.actor.userId,
       updatedBy: ctx.actor.userId,
     });
-    await recordAudit(trx, audit(ctx, 'safe_zone.created', created.id, { after: auditSnapshot(created) }));
+    await recordAudit(trx, zoneAudit(ctx, 'safe_zone.created', created.id, { after: auditSnapshot(created) }));
     return created;
   });
   return presentSafeZoneForStaff(zone, deps.clock.now());
@@ -80,18 +84,36 @@ export async function deactivateSafeZone(deps: ManageDeps, ctx: Ctx, id: string)
 
 async function changeZone(deps: ManageDeps, ctx: Ctx, id: string, patch: SafeZonePatch) {
   const zone = await deps.db.transaction().execute(async (trx) => {
+    // A rename or a reactivation may move the zone onto a place another active zone holds.
+    const mayTakePlace = patch.name !== undefined || patch.address !== undefined || patch.active === true;
+    if (mayTakePlace) await safeZonesRepository.lockPlaces(trx);
     const before = await safeZonesRepository.lockById(trx, id);
     if (!before) throw notFound('safe zone');
     if (!changes(before, patch)) return before;
+    if (mayTakePlace && (patch.active ?? before.active))
+      await refuseTakenPlace(trx, patch.name ?? before.name, patch.address ?? before.address, id);
     const after = await safeZonesRepository.update(trx, id, { ...patch, updatedBy: ctx.actor.userId });
-    await recordAudit(trx, audit(ctx, actionFor(before, after), id, { before: auditSnapshot(before), after: auditSnapshot(after) }));
+    await recordAudit(trx, zoneAudit(ctx, actionFor(before, after), id, { before: auditSnapshot(before), after: auditSnapshot(after) }));
     return after;
   });
   return presentSafeZoneForStaff(zone, deps.clock.now());
 }
 
+/** One active zone per place (name and address without case or extra white space): 409 naming the one there. */
+async function refuseTakenPlace(trx: Kysely<Database>, name: string, address: string, exceptId?: string) {
+  const holder = await safeZonesRepository.activeAtPlace(trx, name, address, exceptId);
+  if (!holder) return;
+  throw conflict('safe_zone_exists', `The active zone "${holder.name}" is already at this name and address.`, {
+    safeZoneId: holder.id,
+    errors: [
+      { field: 'name', message: 'an active zone has this name and address' },
+      { field: 'address', message: 'an active zone has this name and address' },
+    ],
+  });
+}
+
 /** True when applying `patch` would change a stored value (hours compared in canonical JSON). */
-function changes(zone: SafeZone, patch: SafeZonePatch): boolean {
+export function changes(zone: SafeZone, patch: SafeZonePatch): boolean {
   const current = auditSnapshot(zone) as Record<string, unknown>;
   return Object.entries(patch).some(([key, value]) => {
     const was = key === 'hours' ? hoursJson(zone.hours) : current[key];
@@ -99,13 +121,13 @@ function changes(zone: SafeZone, patch: SafeZonePatch): boolean {
   });
 }
 
-function actionFor(before: SafeZone, after: SafeZone): AuditAction {
+export function actionFor(before: SafeZone, after: SafeZone): AuditAction {
   if (before.active && !after.active) return 'safe_zone.deactivated';
   if (!before.active && after.active) return 'safe_zone.reactivated';
   return 'safe_zone.updated';
 }
 
-const audit = (ctx: Ctx, action: AuditAction, targetId: string, details: Record<string, unknown>) => ({
+export const zoneAudit = (ctx: Ctx, action: AuditAction, targetId: string, details: Record<string, unknown>): AuditEntry => ({
   actorId: ctx.actor.userId,
   action,
   targetType: 'safe_zone' as const,

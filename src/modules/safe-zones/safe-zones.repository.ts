@@ -70,7 +70,10 @@ export const safeZonesRepository = {
 
   /** Every zone, active or not, by name then id (the staff console's list); `q`: each word in the name or the address. */
   async listForStaff(db: Kysely<Database>, f: AdminFilter): Promise<SafeZone[]> {
-    const words = (f.q ?? '').split(/\s+/).filter(Boolean).map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const words = (f.q ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     return db
       .selectFrom('safeZones')
       .selectAll()
@@ -109,6 +112,47 @@ export const safeZonesRepository = {
 
   async update(db: Kysely<Database>, id: string, patch: SafeZonePatch): Promise<SafeZone> {
     return db.updateTable('safeZones').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  },
+
+  /**
+   * Serializes every write that could give two active zones one place (imports, creates, renames,
+   * reactivations): each checks for the place's active zone after taking it. Take it before any row lock.
+   */
+  async lockPlaces(trx: Kysely<Database>): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('safe-zones:places'))`.execute(trx);
+  },
+
+  /** The place (`safe_zone_place`: name and address without case or extra white space) of each pair, in order. */
+  async placesOf(db: Kysely<Database>, zones: ReadonlyArray<{ name: string; address: string }>): Promise<string[]> {
+    const { rows } = await sql<{ place: string }>`
+      SELECT safe_zone_place(name, address) AS place
+      FROM unnest(${zones.map((z) => z.name)}::text[], ${zones.map((z) => z.address)}::text[]) WITH ORDINALITY AS t(name, address, n)
+      ORDER BY n`.execute(db);
+    return rows.map((r) => r.place);
+  },
+
+  /** Every zone at one of `places`, active or not, with its place; active first, then the latest changed. */
+  async findAtPlaces(db: Kysely<Database>, places: string[]): Promise<Array<SafeZone & { place: string }>> {
+    if (places.length === 0) return [];
+    return db
+      .selectFrom('safeZones')
+      .selectAll()
+      .select(sql<string>`safe_zone_place(name, address)`.as('place'))
+      .where(sql<boolean>`safe_zone_place(name, address) = ANY(${places}::text[])`)
+      .orderBy('active', 'desc')
+      .orderBy('updatedAt', 'desc')
+      .execute();
+  },
+
+  /** The active zone at the place of `name` and `address`, other than `exceptId`. */
+  async activeAtPlace(db: Kysely<Database>, name: string, address: string, exceptId?: string): Promise<SafeZone | undefined> {
+    return db
+      .selectFrom('safeZones')
+      .selectAll()
+      .where(sql<boolean>`active`)
+      .where(sql<boolean>`safe_zone_place(name, address) = safe_zone_place(${name}, ${address})`)
+      .$if(exceptId !== undefined, (q) => q.where('id', '<>', exceptId!))
+      .executeTakeFirst();
   },
 
   /** Names already present among `names` (the demo seed skips those, so running it twice adds nothing). */

@@ -123,7 +123,13 @@ export const UpdateSafeZoneBody = z
 
 export const AdminSafeZonesQuery = z.object({
   active: z.enum(['true', 'false']).optional().openapi({ description: 'Only active (true) or deactivated (false) zones; both by default' }),
-  q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Words, each in the name or the address (any order, case-insensitive)' }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: 'Words, each in the name or the address (any order, case-insensitive)' }),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(600).optional(),
 });
@@ -151,7 +157,15 @@ export const SafeZoneCsv = z.string().openapi({
     'name,address,kind,lat,lng,phone,timezone,hours\r\nDemo zone,1 Main St,library,43.65,-79.38,,America/Toronto,Mon-Fri 09:00-17:00\r\n',
 });
 
-export const ImportResult = z.object({ created: z.number().int() }).openapi('SafeZoneImportResult');
+const zoneCount = (what: string) => z.number().int().nonnegative().openapi({ description: what });
+export const ImportResult = z
+  .object({
+    created: zoneCount('rows at a place no zone had: new active zones'),
+    updated: zoneCount("active zones at a row's place whose fields the row changed"),
+    reactivated: zoneCount("deactivated zones at a row's place, active again with the row's fields"),
+    unchanged: zoneCount('active zones already exactly as their row'),
+  })
+  .openapi('SafeZoneImportResult');
 
 export type CreateSafeZoneInput = z.output<typeof CreateSafeZoneBody>;
 export type UpdateSafeZoneInput = z.output<typeof UpdateSafeZoneBody>;

@@ -17,6 +17,7 @@ describe('readZonesCsv', () => {
           hours: null,
         },
       ],
+      lines: [2],
     });
   });
 

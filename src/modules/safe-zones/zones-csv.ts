@@ -16,7 +16,8 @@ export interface CsvZone {
   hours: WeeklyHours | null;
 }
 
-export type ZonesCsvRead = { ok: true; zones: CsvZone[] } | { ok: false; errors: CsvCellError[] };
+/** `lines[i]`: the line `zones[i]` starts on (header = line 1). */
+export type ZonesCsvRead = { ok: true; zones: CsvZone[]; lines: number[] } | { ok: false; errors: CsvCellError[] };
 
 const REQUIRED = ['name', 'address', 'kind', 'lat', 'lng', 'timezone'] as const;
 const OPTIONAL = ['phone', 'hours'] as const;
@@ -85,6 +86,7 @@ export function readZonesCsv(csv: string): ZonesCsvRead {
   if (errors.length) return { ok: false, errors };
   if (rows.length === 0) return { ok: false, errors: [{ line: 1, column: null, message: 'the file has a header row but no zones' }] };
   const zones: CsvZone[] = [];
+  const lines: number[] = [];
   for (const row of rows) {
     if (row.cells.length !== header.length) {
       errors.push({ line: row.line, column: null, message: `has ${row.cells.length} fields, the header has ${header.length}` });
@@ -97,6 +99,7 @@ export function readZonesCsv(csv: string): ZonesCsvRead {
       else zone[column] = cell.value;
     });
     zones.push(zone as unknown as CsvZone);
+    lines.push(row.line);
   }
-  return errors.length ? { ok: false, errors } : { ok: true, zones };
+  return errors.length ? { ok: false, errors } : { ok: true, zones, lines };
 }

@@ -3483,6 +3483,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description safe_zone_exists: an active zone has this name and address (safeZoneId names it) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description RFC 9457 problem */
                 default: {
                     headers: {
@@ -3509,7 +3518,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import partner zones from CSV, all or nothing (admins; audited per zone) */
+        /** Import partner zones from CSV, all or nothing; a row updates the zone at its name and address (admins; audited per zone) */
         post: {
             parameters: {
                 query?: never;
@@ -3523,7 +3532,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Every row became an active zone */
+                /** @description Every row is an active zone: how many were created, updated, reactivated or already as the row */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -3559,7 +3568,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description invalid_csv: errors [{line, column, message}] for every bad cell (header = line 1); nothing was imported */
+                /** @description invalid_csv: errors [{line, column, message}] for every bad cell, or a row repeating an earlier row's name and address (header = line 1); nothing was imported */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3683,6 +3692,15 @@ export interface paths {
                 };
                 /** @description No such zone */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description safe_zone_exists: the new name and address, or the reactivation, would make a second active zone there */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6940,7 +6958,14 @@ export interface components {
             active: boolean;
         };
         SafeZoneImportResult: {
+            /** @description rows at a place no zone had: new active zones */
             created: number;
+            /** @description active zones at a row's place whose fields the row changed */
+            updated: number;
+            /** @description deactivated zones at a row's place, active again with the row's fields */
+            reactivated: number;
+            /** @description active zones already exactly as their row */
+            unchanged: number;
         };
         UpdateSafeZone: {
             name?: string;
