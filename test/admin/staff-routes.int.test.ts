@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 import { startRealtime } from '../../realtime/io';
 import { grantRole } from '../../src/modules/admin';
 import { closeAllClients, openClient } from '../realtime/realtime-support';
 import { createActiveListing } from '../support/fixtures';
 import { createTestEnv, createUser, newPhone, type TestEnv, type TestUser } from '../support/harness';
 import { expectProblem, lastCodeFor } from '../support/http';
+import { waitForLockWaiter } from '../support/lock-waiter';
 import { createTransaction } from '../escrow-handover/support';
 
 let env: TestEnv;
@@ -125,13 +127,17 @@ describe('suspend and unsuspend', () => {
   it('takes staff powers from a suspended support member at once, and gives them back after the unsuspend', async () => {
     const agent = await createUser(env.deps, { role: 'support' });
     expect((await env.http.get('/v1/admin/disputes').set(agent.auth)).status).toBe(200);
-    expect((await env.http.post(`/v1/admin/users/${agent.id}/suspend`).set(admin.auth).send({ reason: 'Leaked a buyer address' })).status).toBe(200);
+    expect(
+      (await env.http.post(`/v1/admin/users/${agent.id}/suspend`).set(admin.auth).send({ reason: 'Leaked a buyer address' })).status,
+    ).toBe(200);
     // The session that carried the support role is over, refresh included.
     expectProblem(await env.http.get('/v1/admin/disputes').set(agent.auth), 401, 'session_revoked');
     expectProblem(await env.http.post('/v1/auth/refresh').send({ refreshToken: agent.refreshToken }), 401);
     // Signing in again gives a session that acts as a plain user while the suspension lasts.
     expect((await env.http.post('/v1/auth/phone/send-code').send({ phoneNumber: agent.phone })).status).toBe(202);
-    const signedIn = await env.http.post('/v1/auth/phone/verify').send({ phoneNumber: agent.phone, code: lastCodeFor(env.sms, agent.phone)! });
+    const signedIn = await env.http
+      .post('/v1/auth/phone/verify')
+      .send({ phoneNumber: agent.phone, code: lastCodeFor(env.sms, agent.phone)! });
     expect(signedIn.status).toBe(200);
     expectProblem(await env.http.get('/v1/admin/disputes').set('Authorization', `Bearer ${signedIn.body.accessToken}`), 403, 'staff_only');
 
@@ -322,6 +328,36 @@ describe('staff in a disputed chat', () => {
       409,
       'not_disputed',
     );
+  });
+
+  it('refuses a staff message that races a resolution committing first (409, nothing posted)', async () => {
+    const { tx, disputeId } = await disputed();
+    const resolution = new Client({ connectionString: env.databaseUrl });
+    await resolution.connect();
+    try {
+      // The resolution in flight: the transaction locked as resolveDispute locks it, not committed yet.
+      await resolution.query('BEGIN');
+      await resolution.query('SELECT id FROM transactions WHERE id = $1 FOR UPDATE', [tx.id]);
+      const message = env.http
+        .post(`/v1/admin/disputes/${disputeId}/messages`)
+        .set(support.auth)
+        .send({ content: 'Racing the resolution' })
+        .then((res) => res);
+      await waitForLockWaiter(resolution);
+      await resolution.query("UPDATE transactions SET status = 'refunded' WHERE id = $1", [tx.id]);
+      await resolution.query('COMMIT');
+      expectProblem(await message, 409, 'not_disputed');
+    } finally {
+      await resolution.end();
+    }
+    const posted = await env.deps.db
+      .selectFrom('messages')
+      .select('id')
+      .where('transactionId', '=', tx.id)
+      .where('content', '=', 'Racing the resolution')
+      .execute();
+    expect(posted).toEqual([]);
+    expect(await audit('dispute.message_sent', disputeId)).toEqual([]);
   });
 });
 

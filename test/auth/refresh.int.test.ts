@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { randomToken, sha256 } from '../../src/shared/crypto';
 import { createTestEnv, createUser, openSession, type TestEnv, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
+import { waitForLockWaiter } from '../support/lock-waiter';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -11,17 +12,6 @@ beforeAll(async () => {
 afterAll(() => env.close());
 
 const refresh = (refreshToken: string) => env.http.post('/v1/auth/refresh').send({ refreshToken });
-/** Waits until another connection of this database waits for a row lock (the one `holder` has). */
-async function waitForLockWaiter(holder: Client): Promise<void> {
-  for (let i = 0; i < 200; i += 1) {
-    const { rows } = await holder.query(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
-    );
-    if (rows[0].n > 0) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('nothing waited for the lock');
-}
 const me = (accessToken: string) => env.http.get('/v1/users/me').set('Authorization', `Bearer ${accessToken}`);
 
 describe('refresh-token rotation', () => {
@@ -69,7 +59,9 @@ describe('refresh-token rotation', () => {
     try {
       // The thief's rotation of T1, in flight: T1 locked, its successor T2 not committed yet.
       await rotation.query('BEGIN');
-      const { rows } = await rotation.query('SELECT id, family_id FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE', [sha256(thief.body.refreshToken)]);
+      const { rows } = await rotation.query('SELECT id, family_id FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE', [
+        sha256(thief.body.refreshToken),
+      ]);
       const reuse = refresh(user.refreshToken).then((res) => res);
       await waitForLockWaiter(rotation);
       const t2 = randomToken();

@@ -1,4 +1,4 @@
-import type { Db, Trx } from '../../../db/connection';
+import type { Trx } from '../../../db/connection';
 import type { Message } from '../../../db/schema';
 
 /** Staff writes to a transaction's chat (the chat module owns `messages`). */
@@ -7,7 +7,13 @@ export const staffMessagesRepository = {
     return trx.insertInto('messages').values({ transactionId, senderId, type: 'text', content }).returningAll().executeTakeFirstOrThrow();
   },
 
-  async parties(db: Db, transactionId: string) {
-    return db.selectFrom('transactions').select(['id', 'buyerId', 'sellerId', 'status']).where('id', '=', transactionId).executeTakeFirst();
+  /** The transaction's parties and status, share-locked: a resolution (FOR UPDATE) waits, or goes first. */
+  async lockParties(trx: Trx, transactionId: string) {
+    return trx
+      .selectFrom('transactions')
+      .select(['id', 'buyerId', 'sellerId', 'status'])
+      .where('id', '=', transactionId)
+      .forShare()
+      .executeTakeFirst();
   },
 };

@@ -27,10 +27,12 @@ export async function postStaffMessage(
   record: (trx: Trx, message: PresentedMessage) => Promise<void>,
 ): Promise<PresentedMessage> {
   if (!can(actor.role, 'disputes:resolve')) throw forbidden('missing_permission', 'This needs the disputes:resolve permission.');
-  const tx = await staffMessagesRepository.parties(deps.db, transactionId);
-  if (!tx) throw notFound('transaction');
-  if (tx.status !== 'disputed') throw conflict('not_disputed', 'Staff write to a chat only while its transaction is disputed.');
   return deps.db.transaction().execute(async (trx) => {
+    // Shared-locked until commit: a resolution committing first leaves this message refused, not
+    // posted into a case already decided (and to a staff room that no longer gets the chat).
+    const tx = await staffMessagesRepository.lockParties(trx, transactionId);
+    if (!tx) throw notFound('transaction');
+    if (tx.status !== 'disputed') throw conflict('not_disputed', 'Staff write to a chat only while its transaction is disputed.');
     const row = await staffMessagesRepository.insertText(trx, transactionId, actor.userId, content);
     const message = presentMessage(row, null);
     await writeOutbox(trx, [
