@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { up, down } from '../../db/migrations/202612051900_safe_zone_places';
 import { createTestEnv, type TestEnv } from '../support/harness';
 
@@ -21,7 +22,9 @@ const zone = (name: string, address: string, createdAt: string) => ({
 describe('migration 202612051900_safe_zone_places', () => {
   it('keeps the oldest active zone of a place, deactivates the rest with an audit row, then refuses a second one', async () => {
     const db = env.deps.db;
-    await down(db);
+    // Migrations are written against no schema at all.
+    const untyped = db as unknown as Kysely<unknown>;
+    await down(untyped);
     const [oldest, copy, elsewhere] = await db
       .insertInto('safeZones')
       .values([
@@ -31,7 +34,7 @@ describe('migration 202612051900_safe_zone_places', () => {
       ])
       .returning('id')
       .execute();
-    await up(db);
+    await up(untyped);
 
     const zones = await db.selectFrom('safeZones').select(['id', 'active']).where('id', 'in', [oldest.id, copy.id, elsewhere.id]).execute();
     expect(Object.fromEntries(zones.map((z) => [z.id, z.active]))).toEqual({ [oldest.id]: true, [copy.id]: false, [elsewhere.id]: true });
