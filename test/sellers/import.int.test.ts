@@ -24,9 +24,13 @@ const upload = (user: TestUser | null, csv: string | Buffer, type = 'text/csv') 
 const draftsOf = (userId: string) =>
   env.deps.db.selectFrom('listings').selectAll().where('sellerId', '=', userId).orderBy('createdAt').orderBy('title').execute();
 const cellErrors = (res: Response) =>
-  (res.body.errors as Array<{ line: number; column: string | null; message: string; field: string }>).map(({ line, column }) => ({ line, column }));
+  (res.body.errors as Array<{ line: number; column: string | null; message: string; field: string }>).map(({ line, column }) => ({
+    line,
+    column,
+  }));
 
-const HEADER = 'title,description,category,condition,auctionType,startingPriceCents,buyNowPriceCents,reservePriceCents,lat,lng,locationName';
+const HEADER =
+  'title,description,category,condition,auctionType,startingPriceCents,buyNowPriceCents,reservePriceCents,lat,lng,locationName';
 
 describe('CSV import of drafts', () => {
   it('a valid file (BOM, CRLF, quoted accents, commas and quotes, empty optionals) → every row a draft', async () => {
@@ -80,6 +84,38 @@ describe('CSV import of drafts', () => {
       { line: 5, column: 'category' },
     ]);
     expect(res.body.errors[0]).toMatchObject({ field: 'startingPriceCents', message: expect.stringContaining('whole number') });
+    expect(await draftsOf(seller.id)).toEqual([]);
+  });
+
+  it('a row with a bad cell and a broken listing rule → both in one 422, each bad cell once', async () => {
+    const csv =
+      `${HEADER}\r\n` +
+      'ab,,spaceships,good,auction,5000,,,,,\r\n' + // title too short, and no such active category
+      'Lamp,,bikes,good,auction,5000,,4000,north,-73.5674,Plateau\r\n' + // lat not a number, reserve not above starting
+      'Bad cents,,bikes,good,auction,12.50,,4000,,,\r\n'; // the price rules read the bad cell: skipped, not reported twice
+    const res = await upload(seller, csv);
+    expectProblem(res, 422, 'invalid_csv');
+    expect(cellErrors(res)).toEqual([
+      { line: 2, column: 'title' },
+      { line: 2, column: 'category' },
+      { line: 3, column: 'lat' },
+      { line: 3, column: 'reservePriceCents' },
+      { line: 4, column: 'startingPriceCents' },
+    ]);
+    expect(res.body.errors[1]).toMatchObject({ field: 'category', message: expect.stringContaining('not an active category') });
+    expect(res.body.errors[3]).toMatchObject({ field: 'reservePriceCents', message: 'must be greater than startingPriceCents' });
+    expect(await draftsOf(seller.id)).toEqual([]);
+  });
+
+  it('a bad schedule cell skips only the schedule rules: the category of the same row is still checked', async () => {
+    const csv =
+      'title,category,condition,auctionType,startingPriceCents,startsAt,endsAt\r\n' + 'Clock,spaceships,good,auction,5000,,soon\r\n';
+    const res = await upload(seller, csv);
+    expectProblem(res, 422, 'invalid_csv');
+    expect(cellErrors(res)).toEqual([
+      { line: 2, column: 'endsAt' },
+      { line: 2, column: 'category' },
+    ]);
     expect(await draftsOf(seller.id)).toEqual([]);
   });
 

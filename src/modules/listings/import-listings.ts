@@ -1,36 +1,85 @@
 import type { Platform } from '../../shared/platform';
 import type { Ctx } from '../../shared/context';
-import { rateLimited, unprocessable } from '../../shared/errors';
+import { rateLimited, unprocessable, type FieldError } from '../../shared/errors';
 import { isActiveCategory } from '../categories';
 import { assertSellerMayList, toDate } from './listing-checks';
-import { draftRow, termsOf } from './create-listing';
+import { draftRow } from './create-listing';
 import { columnOf, readListingsCsv, type ImportCellError, type ImportRow } from './listings-csv';
 import { listingsRepository } from './listings.repository';
-import { isNewAccount, priceErrors, scheduleErrors } from './listings.rules';
+import { isNewAccount, priceErrors, scheduleErrors, type ScheduleLimits } from './listings.rules';
 
 type ImportDeps = Pick<Platform, 'db' | 'config' | 'clock' | 'rateLimits'>;
+type Cells = ImportRow['cells'];
 
-/** The listing rules (SPEC §2) on every read row, as cell errors: categories, prices, schedule. */
-async function ruleErrors(deps: ImportDeps, rows: ImportRow[], now: Date): Promise<ImportCellError[]> {
-  const categories = [...new Set(rows.map((r) => r.input.category))];
+interface RuleContext {
+  active: ReadonlySet<string>;
+  minPriceCents: number;
+  now: Date;
+  limits: ScheduleLimits;
+}
+
+/**
+ * The listing rules (SPEC §2) with the columns each reads. A rule runs on every row whose cells for it
+ * read, so a row with a bad cell is still held to the others; it is skipped when one of its cells is
+ * bad, as that cell is reported already and the rule cannot tell what the seller meant.
+ */
+const RULES: ReadonlyArray<{ columns: readonly string[]; check: (cells: Cells, rc: RuleContext) => FieldError[] }> = [
+  {
+    columns: ['category'],
+    check: ({ category }, { active }) =>
+      category === undefined || active.has(category)
+        ? []
+        : [{ field: 'category', message: `"${category}" is not an active category (see GET /v1/categories)` }],
+  },
+  {
+    columns: ['auctionType', 'startingPriceCents', 'reservePriceCents', 'buyNowPriceCents'],
+    check: (c, { minPriceCents }) =>
+      c.auctionType === undefined
+        ? []
+        : priceErrors(
+            {
+              auctionType: c.auctionType,
+              startingPriceCents: c.startingPriceCents ?? null,
+              reservePriceCents: c.reservePriceCents ?? null,
+              buyNowPriceCents: c.buyNowPriceCents ?? null,
+            },
+            minPriceCents,
+          ),
+  },
+  {
+    columns: ['startsAt', 'endsAt'],
+    check: (c, { now, limits }) => scheduleErrors({ startsAt: toDate(c.startsAt), endsAt: toDate(c.endsAt) }, now, limits),
+  },
+];
+
+/** A row's bad cells, then what the listing rules find in the cells that read. */
+function rowErrors({ line, cells, errors }: ImportRow, rc: RuleContext): ImportCellError[] {
+  const bad = new Set(errors.map((e) => e.column));
+  // A row that could not be split into cells (`column` null) has none for the rules to read.
+  if (bad.has(null)) return errors;
+  const ruled = RULES.filter((rule) => !rule.columns.some((column) => bad.has(column))).flatMap((rule) => rule.check(cells, rc));
+  return [...errors, ...ruled.map((e) => ({ line, column: columnOf(e.field), message: e.message }))];
+}
+
+/** Every problem of the file in line order: each row's bad cells, then its listing-rule violations. */
+async function importErrors(deps: ImportDeps, rows: ImportRow[], now: Date): Promise<ImportCellError[]> {
+  const categories = new Set(rows.flatMap(({ cells }) => (cells.category === undefined ? [] : [cells.category])));
   const active = new Set<string>();
   for (const slug of categories) if (await isActiveCategory(deps.db, slug)) active.add(slug);
-  const limits = { minDurationSec: deps.config.timing.auctionMinDurationSec };
-  return rows.flatMap(({ line, input }) => {
-    const fieldErrors = [
-      ...(active.has(input.category) ? [] : [{ field: 'category', message: `"${input.category}" is not an active category (see GET /v1/categories)` }]),
-      ...priceErrors(termsOf(input), deps.config.fees.minPriceCents),
-      ...scheduleErrors({ startsAt: toDate(input.startsAt), endsAt: toDate(input.endsAt) }, now, limits),
-    ];
-    return fieldErrors.map((e) => ({ line, column: columnOf(e.field), message: e.message }));
-  });
+  const rc: RuleContext = {
+    active,
+    minPriceCents: deps.config.fees.minPriceCents,
+    now,
+    limits: { minDurationSec: deps.config.timing.auctionMinDurationSec },
+  };
+  return rows.flatMap((row) => rowErrors(row, rc));
 }
 
 /**
  * A new account's hourly listing budget (SPEC §4: each draft counts) spent for the whole file at
  * once: a file that does not fit spends nothing, and the 429 names the first row over the budget.
  */
-async function spendNewAccountBudget(deps: ImportDeps, sellerId: string, rows: ImportRow[]): Promise<void> {
+async function spendNewAccountBudget(deps: ImportDeps, sellerId: string, rows: ReadonlyArray<{ line: number }>): Promise<void> {
   const spent = await deps.rateLimits.consumeAll('newAccountListings', sellerId, rows.length);
   if (spent.ok) return;
   const perHour = deps.config.rateLimits.newAccountListingsPerHour;
@@ -57,8 +106,7 @@ export async function importListings(deps: ImportDeps, ctx: Ctx, csv: string) {
   const now = deps.clock.now();
   const seller = await assertSellerMayList(deps.db, ctx.actor.userId);
   const read = readListingsCsv(csv);
-  // Rows that read cleanly are held to the listing rules too, so one answer lists every bad cell.
-  const errors = [...read.errors, ...(await ruleErrors(deps, read.rows, now))].sort((a, b) => a.line - b.line);
+  const errors = [...read.errors, ...(await importErrors(deps, read.rows, now))];
   if (errors.length) {
     const count = errors.length;
     throw unprocessable('invalid_csv', `${count} problem${count === 1 ? '' : 's'} in the CSV; nothing was imported.`, {
@@ -66,13 +114,15 @@ export async function importListings(deps: ImportDeps, ctx: Ctx, csv: string) {
       errors: errors.map((e) => ({ field: e.column ?? 'body', ...e })),
     });
   }
-  if (isNewAccount(seller.createdAt, now)) await spendNewAccountBudget(deps, seller.id, read.rows);
+  // No error left means every row read whole.
+  const rows = read.rows.flatMap(({ line, input }) => (input ? [{ line, input }] : []));
+  if (isNewAccount(seller.createdAt, now)) await spendNewAccountBudget(deps, seller.id, rows);
   const created = await listingsRepository.insertMany(
     deps.db,
-    read.rows.map((row) => draftRow(seller.id, row.input)),
+    rows.map((row) => draftRow(seller.id, row.input)),
   );
   return {
     created: created.length,
-    items: created.map((listing, i) => ({ id: listing.id, title: listing.title, line: read.rows[i].line, status: 'draft' as const })),
+    items: created.map((listing, i) => ({ id: listing.id, title: listing.title, line: rows[i].line, status: 'draft' as const })),
   };
 }

@@ -9,13 +9,21 @@ export const IMPORT_MAX_ROWS = 500;
 /** A bad cell (or, with `column` null, a bad row or file); `line` counts the header as line 1. */
 export type ImportCellError = CsvCellError;
 
-/** One row read into a create input, with the line it came from. */
+/**
+ * One data row as read: the cells that read cleanly (as create-input fields), the row's bad cells, and
+ * the whole create input once every cell read. The listing rules run on `cells` even when the row has
+ * errors, so one answer names every bad cell.
+ */
 export interface ImportRow {
   line: number;
-  input: CreateListingInput;
+  /** The fields whose cells read cleanly; a bad cell's field is absent, as is every field of an unreadable row. */
+  cells: Partial<CreateListingInput>;
+  /** The row's bad cells (`column` null: the whole row); empty exactly when `input` is set. */
+  errors: ImportCellError[];
+  input: CreateListingInput | null;
 }
 
-/** The rows that read cleanly, and every problem found (a file-level problem leaves no rows). */
+/** Every data row, and the file's own problem (then there are no rows). */
 export interface ListingsCsvRead {
   rows: ImportRow[];
   errors: ImportCellError[];
@@ -36,6 +44,8 @@ const OPTIONAL = [
   'locationName',
 ] as const;
 const KNOWN: readonly string[] = [...REQUIRED, ...OPTIONAL];
+// The create schema field by field: with the bad cells left out, what is left reads on its own.
+const CreateListingCells = CreateListingBody.partial();
 const CENTS_COLUMNS = new Set(['startingPriceCents', 'buyNowPriceCents', 'reservePriceCents']);
 const LOCATION_COLUMNS = ['lat', 'lng', 'locationName'] as const;
 const WHOLE = /^\d+$/;
@@ -63,8 +73,12 @@ function bodyOf(cells: Map<string, string>, line: number, errors: ImportCellErro
   if (location.some((v) => v !== '')) {
     const [lat, lng, name] = location;
     const missing = LOCATION_COLUMNS.filter((_, i) => location[i] === '');
-    for (const column of missing) errors.push({ line, column, message: 'is required when a location is given (lat, lng and locationName together)' });
-    for (const [column, value] of [['lat', lat], ['lng', lng]] as const) {
+    for (const column of missing)
+      errors.push({ line, column, message: 'is required when a location is given (lat, lng and locationName together)' });
+    for (const [column, value] of [
+      ['lat', lat],
+      ['lng', lng],
+    ] as const) {
       if (value !== '' && !DECIMAL.test(value)) errors.push({ line, column, message: 'must be a decimal number' });
     }
     body.location = { lat: Number(lat), lng: Number(lng), name };
@@ -72,11 +86,31 @@ function bodyOf(cells: Map<string, string>, line: number, errors: ImportCellErro
   return body;
 }
 
+/** A row's cells read against the create schema: the input, or the bad cells and the fields that did read. */
+function readRow(cells: Map<string, string>, line: number): ImportRow {
+  const errors: ImportCellError[] = [];
+  const body = bodyOf(cells, line, errors);
+  const result = CreateListingBody.safeParse(body);
+  if (result.success && errors.length === 0) return { line, cells: result.data, errors, input: result.data };
+  // A column already reported (a cell that is not a number) is not reported twice.
+  const reported = new Set(errors.map((e) => e.column));
+  const badFields = new Set(errors.map((e) => (e.column && LOCATION_COLUMNS.includes(e.column as never) ? 'location' : e.column)));
+  for (const issue of result.error?.issues ?? []) {
+    const field = issue.path.map(String).join('.');
+    const column = columnOf(field);
+    const absent = issue.code === 'invalid_type' && body[field] === undefined;
+    if (!reported.has(column)) errors.push({ line, column, message: absent ? 'is required' : issue.message });
+    reported.add(column);
+    badFields.add(String(issue.path[0]));
+  }
+  const good = Object.fromEntries(Object.entries(body).filter(([field]) => !badFields.has(field)));
+  return { line, cells: CreateListingCells.safeParse(good).data ?? {}, errors, input: null };
+}
+
 /**
- * Reads the CSV (a header row naming the columns, in any order) into create inputs checked against
- * the create schema, and every problem found: bad quoting or a bad header stops at once, otherwise
- * every bad cell of every row is listed by line and column, and the clean rows are returned for the
- * listing rules that need the database (the caller's).
+ * Reads the CSV (a header row naming the columns, in any order) against the create schema: bad quoting
+ * or a bad header stops at once, otherwise every row is returned with its bad cells (by line and column)
+ * and the cells that did read, for the listing rules that need the database (the caller's).
  */
 export function readListingsCsv(csv: string): ListingsCsvRead {
   const parsed = parseCsv(csv);
@@ -90,28 +124,10 @@ export function readListingsCsv(csv: string): ListingsCsvRead {
   if (records.length > IMPORT_MAX_ROWS) {
     return failed({ line: records[IMPORT_MAX_ROWS].line, column: null, message: `at most ${IMPORT_MAX_ROWS} listings per file` });
   }
-  const rows: ImportRow[] = [];
-  for (const record of records) {
-    if (record.cells.length !== header.length) {
-      errors.push({ line: record.line, column: null, message: `has ${record.cells.length} fields, the header has ${header.length}` });
-      continue;
-    }
-    const cellErrors: ImportCellError[] = [];
-    const body = bodyOf(new Map(header.map((column, i) => [column, record.cells[i]])), record.line, cellErrors);
-    const result = CreateListingBody.safeParse(body);
-    if (!result.success) {
-      // A column already reported (a cell that is not a number) is not reported twice.
-      const reported = new Set(cellErrors.map((e) => e.column));
-      for (const issue of result.error.issues) {
-        const field = issue.path.map(String).join('.');
-        const column = columnOf(field);
-        const absent = issue.code === 'invalid_type' && body[field] === undefined;
-        if (!reported.has(column)) cellErrors.push({ line: record.line, column, message: absent ? 'is required' : issue.message });
-        reported.add(column);
-      }
-    }
-    errors.push(...cellErrors);
-    if (result.success && cellErrors.length === 0) rows.push({ line: record.line, input: result.data });
-  }
-  return { rows, errors };
+  const rows = records.map((record): ImportRow => {
+    if (record.cells.length === header.length) return readRow(new Map(header.map((column, i) => [column, record.cells[i]])), record.line);
+    const message = `has ${record.cells.length} fields, the header has ${header.length}`;
+    return { line: record.line, cells: {}, errors: [{ line: record.line, column: null, message }], input: null };
+  });
+  return { rows, errors: [] };
 }
