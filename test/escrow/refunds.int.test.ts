@@ -1,5 +1,6 @@
 import { standInClient } from '../../tools/stripe-standin/src/testing';
 import { eventually } from '../support/fixtures';
+import { createUser } from '../support/harness';
 import { balanceOf, LedgerAccount } from '../../src/modules/ledger';
 import {
   buyNowSale,
@@ -213,6 +214,59 @@ describe('chargebacks', () => {
     expect(ledger.escrow).toBe(0);
     expect(await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))).toBe(0);
     expect(await revenueOf(tx.id)).toBe(0);
+  });
+
+  it.each([
+    // The funds came back from the card network: the buyer's refund goes to the card.
+    { outcome: 'won' as const, cardRefunds: [10_000], last: ['chargeback_won', 'refund'] },
+    // The card network already returned the money: the refund settles against it, nothing refunded twice.
+    { outcome: 'lost' as const, cardRefunds: [], last: ['chargeback_settlement'] },
+  ])('$outcome while a party dispute held the sale: the staff refund settles once', async ({ outcome, cardRefunds, last }) => {
+    const tx = await funded();
+    const opened = await ctx.env.http
+      .post(`/v1/transactions/${tx.id}/dispute`)
+      .set(ctx.buyer.auth)
+      .send({ reason: 'item_not_as_described', details: 'The frame is cracked.' });
+    expect(opened.status).toBe(201);
+    const cb = ctx.env.standIn.createDispute(tx.chargeId!);
+    await eventually(async () => (await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))) === 10_000 || undefined);
+    // The open party dispute took the chargeback over: no dispute of its own, so the issuer's decision is left to staff.
+    expect(await ctx.env.deps.db.selectFrom('disputes').select('id').where('transactionId', '=', tx.id).execute()).toEqual([
+      { id: opened.body.id },
+    ]);
+    ctx.env.standIn.closeDispute(cb.id, outcome);
+    await eventually(() =>
+      ctx.env.deps.db
+        .selectFrom('stripeEvents')
+        .select('id')
+        .where('type', '=', 'charge.dispute.closed')
+        .where('objectId', '=', cb.id)
+        .where('processedAt', 'is not', null)
+        .executeTakeFirst(),
+    );
+
+    const support = await createUser(ctx.env.deps, { role: 'support' });
+    const resolved = await ctx.env.http
+      .post(`/v1/admin/disputes/${opened.body.id}/resolve`)
+      .set(support.auth)
+      .send({ resolution: 'refund', note: 'Item never handed over.' });
+    expect(resolved.status).toBe(200);
+    const intent = await eventually(async () => {
+      const row = await ctx.env.deps.db
+        .selectFrom('moneyIntents')
+        .selectAll()
+        .where('key', '=', `refund-${tx.id}-${opened.body.id}`)
+        .executeTakeFirst();
+      return row && row.attempts >= 1 && row.status !== 'running' ? row : undefined;
+    });
+    expect(intent).toMatchObject({ status: 'succeeded', lastOutcome: 'refunded' });
+    expect(await findTx(ctx.env.deps, tx.id)).toMatchObject({ status: 'refunded', refundedCents: 10_000, transferId: null });
+    expect(refundsOf(tx.paymentIntentId!).map((r) => r.amount)).toEqual(cardRefunds);
+    const ledger = await ledgerOf(ctx.env.deps, tx.id);
+    expect(ledger.movements.map((m) => m.type)).toEqual(['charge', 'chargeback', ...last]);
+    for (const m of ledger.movements) expect(m.sum).toBe(0);
+    expect(ledger.escrow).toBe(0);
+    expect(await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))).toBe(0);
   });
 
   it('a reversal Stripe refuses becomes staff work; nothing is refunded', async () => {

@@ -129,3 +129,52 @@ describe('a payout waits for an enabled account', () => {
     expect(transfersOf(env, tx.id).map((t) => t.amount)).toEqual([9_201]);
   });
 });
+
+describe('a waiting payout frozen by a chargeback', () => {
+  const releaseIntent = (txId: string) =>
+    env.deps.db.selectFrom('moneyIntents').selectAll().where('key', '=', `release-${txId}`).executeTakeFirst();
+  /** The payout intent once `attempts` attempts ended in something other than running or due again. */
+  const parkedOrDone = (txId: string, attempts: number) =>
+    eventually(async () => {
+      const intent = await releaseIntent(txId);
+      return intent && intent.attempts >= attempts && !['running', 'pending'].includes(intent.status) ? intent : undefined;
+    });
+
+  /** A payout waiting since the QR, then a chargeback of `disputedCents` the issuer decides while the wallet is still disabled. */
+  async function decidedWhileWaiting(outcome: 'won' | 'lost', disputedCents: number) {
+    const { accountId, waiting } = await sellerWithWaitingPayout();
+    const cb = env.standIn.createDispute(waiting.chargeId!, { amount: disputedCents });
+    await waitForStatus(env.deps, waiting.id, 'disputed');
+    env.standIn.closeDispute(cb.id, outcome);
+    // The issuer's decision asks for the payout again; the wallet is still disabled, so it waits again.
+    const parked = await parkedOrDone(waiting.id, 2);
+    expect(parked).toMatchObject({ status: 'waiting_for_wallet', payload: { reason: 'dispute_resolved' } });
+    return { accountId, txId: waiting.id };
+  }
+
+  it.each([
+    { outcome: 'won' as const, disputedCents: 10_000, status: 'released' as const, refundedCents: 0, payoutCents: 9_201 },
+    // 7000 − 420 − 199: the lost part went back to the buyer, the rest waited for the wallet.
+    { outcome: 'lost' as const, disputedCents: 3_000, status: 'partially_refunded' as const, refundedCents: 3_000, payoutCents: 6_381 },
+  ])(
+    'goes out once the account is enabled after the issuer decided $outcome',
+    async ({ outcome, disputedCents, status, refundedCents, payoutCents }) => {
+      const { accountId, txId } = await decidedWhileWaiting(outcome, disputedCents);
+      expect(await findTx(env.deps, txId)).toMatchObject({ status: 'disputed', payoutWaitingReason: 'dispute_resolved' });
+
+      env.standIn.setAccountEnabled(accountId, true);
+      expect(await parkedOrDone(txId, 3)).toMatchObject({ status: 'succeeded', lastOutcome: 'released' });
+      expect(await findTx(env.deps, txId)).toMatchObject({ status, refundedCents, payoutWaitingReason: null });
+      expect(transfersOf(env, txId).map((t) => [t.amount, t.destination])).toEqual([[payoutCents, accountId]]);
+    },
+  );
+
+  it('goes out for a row still waiting under the QR reason (left by releases before the reason followed the dispute)', async () => {
+    const { accountId, txId } = await decidedWhileWaiting('won', 10_000);
+    await env.deps.db.updateTable('transactions').set({ payoutWaitingReason: 'qr_verified' }).where('id', '=', txId).execute();
+
+    env.standIn.setAccountEnabled(accountId, true);
+    expect(await parkedOrDone(txId, 3)).toMatchObject({ status: 'succeeded', lastOutcome: 'released' });
+    expect(transfersOf(env, txId).map((t) => [t.amount, t.destination])).toEqual([[9_201, accountId]]);
+  });
+});

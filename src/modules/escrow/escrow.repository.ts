@@ -137,7 +137,8 @@ export const escrowRepository = {
   async markPayoutWaiting(trx: Trx, id: string, reason: ReleaseReason): Promise<void> {
     await trx
       .updateTable('transactions')
-      .set({ payoutWaitingReason: reason, payoutWaitingSince: sql<Date>`now()` })
+      // A new reason for the same payout keeps the time it has been waiting since.
+      .set({ payoutWaitingReason: reason, payoutWaitingSince: sql<Date>`coalesce(payout_waiting_since, now())` })
       .where('id', '=', id)
       .execute();
   },

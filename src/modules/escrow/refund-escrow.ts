@@ -125,6 +125,17 @@ async function settleAgainstChargeback(trx: Trx, tx: Transaction, input: RefundI
   return `chargeback-${chargeback.stripeObjectId}`;
 }
 
+/**
+ * Stripe keeps `charge.disputed` once a dispute is closed. A chargeback the issuer decided for us gave
+ * the money back, and Stripe refunds the charge again; an open or lost one — or one not recorded here
+ * yet — still holds the buyer's money at the card network, so the refund is settled against it.
+ */
+async function chargebackWon(deps: RefundDeps, tx: Transaction): Promise<boolean> {
+  const chargeback = await latestMovementOf(deps.db, tx.id, 'chargeback');
+  if (!chargeback?.stripeObjectId) return false;
+  return (await deps.payments.retrieveDispute(chargeback.stripeObjectId)).status === 'won';
+}
+
 /** Tells the buyer their refund went out (once per dispute decision). */
 export function refundNotice(tx: Transaction, amountCents: number, full: boolean, reasonKey: string): OutboxMessage {
   return notificationJob({
@@ -202,7 +213,7 @@ export async function refundEscrow(deps: RefundDeps, input: RefundInput): Promis
   const paidOut = first.transferId !== null || payout === 'recorded';
   if (paidOut && (await reverseRelease(deps, input)) === 'reversal_failed') return 'reversal_failed';
   const charge = await deps.payments.retrieveCharge(first.chargeId);
-  if (charge.disputed) return settleChargedBack(deps, input);
+  if (charge.disputed && !(await chargebackWon(deps, first))) return settleChargedBack(deps, input);
   const refund = await findOrCreateRefund(deps, first, input);
   deps.crashHook?.('refund.after_refund');
   return recordRefund(deps, input, refund);

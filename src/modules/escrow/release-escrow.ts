@@ -29,9 +29,13 @@ async function isReady(trx: Trx, tx: Transaction, reason: ReleaseReason): Promis
   return dispute.resolution === 'release' || (dispute.resolution === 'partial_refund' && tx.refundId !== null);
 }
 
-/** The payout stays due; the seller is told (once) to finish the wallet; `account.updated` re-queues it. */
+/**
+ * The payout stays due; the seller is told (once) to finish the wallet; `account.updated` re-queues it
+ * under the stored reason. A chargeback can turn a payout waiting since the QR into one due by the
+ * issuer's decision: the reason is replaced, or the re-queued release would never be ready.
+ */
 async function waitForWallet(trx: Trx, tx: Transaction, reason: ReleaseReason, payoutCents: number): Promise<ReleaseOutcome> {
-  if (tx.payoutWaitingReason) return 'waiting_for_wallet';
+  if (tx.payoutWaitingReason === reason) return 'waiting_for_wallet';
   await escrowRepository.markPayoutWaiting(trx, tx.id, reason);
   await recordTransactionEvent(trx, tx.id, 'payout_waiting_for_wallet', { reason, payoutCents });
   await writeOutbox(trx, [

@@ -37,7 +37,7 @@ export const walletRepository = {
   payoutsWaiting(db: Db, sellerId: string) {
     return db
       .selectFrom('transactions')
-      .select(['id', 'payoutWaitingReason'])
+      .select(['id', 'status'])
       .where('sellerId', '=', sellerId)
       .where('payoutWaitingReason', 'is not', null)
       .where('transferId', 'is', null)

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Trx } from '../../../db/connection';
+import type { TransactionStatus } from '../../../db/schema';
 import type { Platform } from '../../shared/platform';
 import { notFound } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
 import { paymentsUnavailable } from '../../providers/payments/payments-unavailable';
-import { releaseJob } from '../../shared/jobs/money-jobs';
+import { releaseJob, type ReleaseReason } from '../../shared/jobs/money-jobs';
 import { onboardingUrls, verifyOnboardingProof, type OnboardingProof } from './onboarding-links';
 import { walletRepository } from './wallet.repository';
 
@@ -154,11 +155,18 @@ export async function syncConnectAccount(
   });
 }
 
+/**
+ * Why a waiting payout is due now, read from the transaction as the escrow sweep does: a reason stored
+ * before a chargeback froze the sale (written by releases before the reason followed the dispute)
+ * would re-queue a release that is never ready.
+ */
+const dueReason = (status: TransactionStatus): ReleaseReason => (status === 'in_escrow' ? 'qr_verified' : 'dispute_resolved');
+
 /** Queues again every payout of the seller that waited for an enabled account (the release is idempotent). */
 async function requeueWaitingPayouts(trx: Trx, sellerId: string, discriminator: string): Promise<void> {
   const waiting = await walletRepository.payoutsWaiting(trx, sellerId);
   await writeOutbox(
     trx,
-    waiting.map((t) => releaseJob(t.id, t.payoutWaitingReason!, discriminator)),
+    waiting.map((t) => releaseJob(t.id, dueReason(t.status), discriminator)),
   );
 }
