@@ -4,10 +4,16 @@ import { openSession, revokeEverySession, type SessionRevocations } from '../mod
 import { bidderHasLiveBid, bidsOfBidder } from '../modules/bidding';
 import { eraseMessagesBySender, messagesBySender } from '../modules/chat';
 import { disputesOpenedBy, presentDispute } from '../modules/disputes';
-import { restoreSellerListings, sellerHasLiveAuctionWithBids, sellerListingsForExport, softDeleteSellerListings, watchesOfUser } from '../modules/listings';
+import {
+  restoreSellerListings,
+  sellerHasLiveAuctionWithBids,
+  sellerListingsForExport,
+  softDeleteSellerListings,
+  watchesOfUser,
+} from '../modules/listings';
 import { meetupsProposedBy } from '../modules/meetups';
 import { deleteNotificationDataOf, devicesOfUser, notificationsOfUser, preferencesOf } from '../modules/notifications';
-import { presentOffer, secondChanceOffersOf } from '../modules/offers';
+import { presentOffer, secondChanceOffersOf, sellerHasPendingOffer } from '../modules/offers';
 import { eraseRatingCommentsBy, ratingsOfUser } from '../modules/ratings';
 import { hasOpenTransaction, transactionsOfParty } from '../modules/transactions';
 import {
@@ -38,15 +44,22 @@ type SessionDeps = Pick<Platform, 'db' | 'redis' | 'config'> & { revocations: Se
 /**
  * Refuses the deletion, naming the first obligation still open (SPEC §9). A standing bid on a live
  * auction counts too (SPEC §2: deleted users cannot bid): the stored maximum would keep outbidding
- * others and could win a sale nobody can pay.
+ * others and could win a sale nobody can pay. So does a second-chance offer still open: the runner-up
+ * may accept it until it expires, which would be a sale nobody can deliver (the seller cannot
+ * withdraw it, as they cannot cancel an auction with bids; it is answered or lapses within 48 h).
  */
 async function refuseWhileObligationsOpen(trx: Trx, userId: string): Promise<void> {
-  const refuse = (obligation: string, detail: string) => conflict('account_has_open_obligations', `${detail} Settle it first.`, { obligation });
+  const refuse = (obligation: string, detail: string) =>
+    conflict('account_has_open_obligations', `${detail} Settle it first.`, { obligation });
   if (await hasOpenTransaction(trx, userId)) {
     throw refuse('open_transaction', 'The account has a sale awaiting payment, in escrow or disputed.');
   }
-  if (await sellerHasLiveAuctionWithBids(trx, userId)) throw refuse('live_auction_with_bids', 'The account sells a live auction that has bids.');
+  if (await sellerHasLiveAuctionWithBids(trx, userId))
+    throw refuse('live_auction_with_bids', 'The account sells a live auction that has bids.');
   if (await bidderHasLiveBid(trx, userId)) throw refuse('live_bid', 'The account has a bid standing on a live auction.');
+  if (await sellerHasPendingOffer(trx, userId)) {
+    throw refuse('second_chance_offer', 'The account offered an item to a runner-up who may still accept it.');
+  }
 }
 
 /**
@@ -98,7 +111,11 @@ export const PURGE_BATCH_SIZE = 100;
  * pointing at the anonymized row. Idempotent (`purged_at`), batched, and safe to run on several workers
  * at once (claimed rows are skipped by the others).
  */
-export async function purgeDeletedAccounts(deps: Pick<Platform, 'db'>, now: Date, batchSize = PURGE_BATCH_SIZE): Promise<{ purged: number }> {
+export async function purgeDeletedAccounts(
+  deps: Pick<Platform, 'db'>,
+  now: Date,
+  batchSize = PURGE_BATCH_SIZE,
+): Promise<{ purged: number }> {
   const deletedBefore = restoreCutoff(now);
   let purged = 0;
   for (;;) {
@@ -145,7 +162,11 @@ export async function exportAccount(deps: Pick<Platform, 'db' | 'clock'>, actor:
   ]);
   return {
     exportedAt: deps.clock.now().toISOString(),
-    profile: { ...presentSelf(user), phoneVerifiedAt: user.phoneVerifiedAt?.toISOString() ?? null, nonPaymentStrikes: user.nonPaymentStrikes },
+    profile: {
+      ...presentSelf(user),
+      phoneVerifiedAt: user.phoneVerifiedAt?.toISOString() ?? null,
+      nonPaymentStrikes: user.nonPaymentStrikes,
+    },
     listings,
     bids,
     transactions,

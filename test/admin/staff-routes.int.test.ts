@@ -205,6 +205,35 @@ describe('POST /v1/admin/listings/:id/cancel', () => {
     );
   });
 
+  it('keeps a taken-down draft as unseen as a draft: 404 to others (listing, events, bids), shown to its seller and staff, never browsed', async () => {
+    // A draft with its schedule already chosen (startsAt set): never published all the same.
+    const draft = await createActiveListing(env.deps, seller.id, { status: 'draft', title: 'Unpublished prototype' });
+    const res = await env.http.post(`/v1/admin/listings/${draft.id}/cancel`).set(support.auth).send({ reason: 'Prohibited item' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'cancelled', previousStatus: 'draft' });
+    for (const path of [`/v1/listings/${draft.id}`, `/v1/listings/${draft.id}/events`, `/v1/listings/${draft.id}/bids`]) {
+      expectProblem(await env.http.get(path), 404, 'not_found');
+      expectProblem(await env.http.get(path).set(user.auth), 404, 'not_found');
+    }
+    expectProblem(await env.http.post(`/v1/listings/${draft.id}/watch`).set(user.auth), 404, 'not_found');
+    expect((await env.http.get(`/v1/listings/${draft.id}`).set(seller.auth)).body).toMatchObject({ id: draft.id, status: 'cancelled' });
+    expect((await env.http.get(`/v1/listings/${draft.id}`).set(support.auth)).status).toBe(200);
+    const publicIds = async (query: Record<string, string>) =>
+      ((await env.http.get('/v1/listings').query(query)).body.items ?? []).map((l: { id: string }) => l.id);
+    expect(await publicIds({ q: 'prototype' })).not.toContain(draft.id);
+    expect(await publicIds({ sellerId: seller.id, status: 'ended' })).not.toContain(draft.id);
+    const mine = await env.http.get('/v1/listings').query({ mine: 'true', status: 'cancelled' }).set(seller.auth);
+    expect(mine.body.items.map((l: { id: string }) => l.id)).toContain(draft.id);
+
+    // A published listing taken down stays public, as any cancelled auction (its history was public).
+    const published = await createActiveListing(env.deps, seller.id, { title: 'Published then pulled' });
+    expect(
+      (await env.http.post(`/v1/admin/listings/${published.id}/cancel`).set(support.auth).send({ reason: 'Prohibited item' })).status,
+    ).toBe(200);
+    expect((await env.http.get(`/v1/listings/${published.id}`)).body).toMatchObject({ id: published.id, status: 'cancelled' });
+    expect((await env.http.get(`/v1/listings/${published.id}/events`)).status).toBe(200);
+  });
+
   it('refuses an ended listing (409), a missing reason (400 naming reason) and a plain user (403)', async () => {
     const ended = await createActiveListing(env.deps, seller.id, { status: 'ended_sold' });
     expectProblem(

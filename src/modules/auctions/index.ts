@@ -16,7 +16,14 @@ export type * from './engine/engine.types';
 /** The engine state as stored in the auction columns of `listings`. */
 export { auctionStateColumns, auctionStateOf, type AuctionStateColumns, type AuctionStateRow } from './auction-state';
 /** A listing's auction row under its lock, and writing a new engine state back (bidding decides under it). */
-export { lockAuction, lockListing, lockLiveListing, saveAuctionState, setSecondChanceWinner, type LockedAuction } from './auctions.repository';
+export {
+  lockAuction,
+  lockListing,
+  lockLiveListing,
+  saveAuctionState,
+  setSecondChanceWinner,
+  type LockedAuction,
+} from './auctions.repository';
 /** The delayed jobs of an auction's life (open, close, ending soon) as outbox messages. */
 export {
   CLOSE_LEAD_MS,
@@ -35,6 +42,7 @@ export {
   assertWatchable,
   currentEventSeq,
   listingEventsAfter,
+  neverPublished,
   replayEvents,
   stateWithEventsWrites,
   type ListingEventInput,

@@ -27,13 +27,21 @@ export async function insertListingEvents(
 }
 
 /** The insert of `insertListingEvents`, built for a caller that folds it with its other writes (`executeWrites`). */
-export function listingEventsInsert(trx: Trx, rows: Array<{ listingId: string; seq: number; type: string; payload: string }>): PendingWrite {
+export function listingEventsInsert(
+  trx: Trx,
+  rows: Array<{ listingId: string; seq: number; type: string; payload: string }>,
+): PendingWrite {
   return bulkInsert(trx, 'listingEvents', { listingId: 'uuid', seq: 'bigint', type: 'text', payload: 'jsonb' }, rows);
 }
 
-/** Status of a listing that is not soft-deleted (only published listings have a public stream). */
+/** Status and event head of a listing that is not soft-deleted (only published listings have a public stream). */
 export async function findLiveListingStatus(db: Reader, listingId: string) {
-  return db.selectFrom('listings').select(['status']).where('id', '=', listingId).where('deletedAt', 'is', null).executeTakeFirst();
+  return db
+    .selectFrom('listings')
+    .select(['status', 'eventSeq'])
+    .where('id', '=', listingId)
+    .where('deletedAt', 'is', null)
+    .executeTakeFirst();
 }
 
 /** The listing's current event head. */

@@ -15,7 +15,7 @@ import {
   stateAndEventsWrites,
 } from './listing-events.repository';
 import { auctionStateColumns } from './auction-state';
-import type { AuctionState } from './engine/engine.types';
+import type { AuctionState, ListingStatus } from './engine/engine.types';
 
 /** A listing event to store and publish: its type and body (listingId and seq are added here). */
 export type ListingEventInput = { [E in ListingEventName]: { type: E; payload: ListingEventBody<E> } }[ListingEventName];
@@ -49,7 +49,12 @@ export function stateWithEventsWrites(
   events: ListingEventInput[],
 ): { writes: PendingWrite[]; events: OutboxEvent[] } {
   const first = Number(listing.eventSeq) + 1;
-  const rows = events.map((e, i) => ({ listingId: listing.id, seq: first + i, type: e.type, payload: { listingId: listing.id, ...e.payload, seq: first + i } }));
+  const rows = events.map((e, i) => ({
+    listingId: listing.id,
+    seq: first + i,
+    type: e.type,
+    payload: { listingId: listing.id, ...e.payload, seq: first + i },
+  }));
   const writes = stateAndEventsWrites(
     trx,
     listing.id,
@@ -60,10 +65,20 @@ export function stateWithEventsWrites(
   return { writes, events: rows.map((r) => eventFor(r.type, [listingRoom(listing.id)], r.payload)) };
 }
 
+/**
+ * A listing the public never saw: a draft, or one taken down by staff while still a draft (then
+ * `cancelled`, with no column saying it was never published). Every cancellation of a published
+ * listing — the seller's or staff's — appends `auction_ended` to its stream, so a cancelled listing
+ * whose stream is empty was cancelled as a draft.
+ */
+export function neverPublished(listing: { status: ListingStatus; eventSeq: string | number }): boolean {
+  return listing.status === 'draft' || (listing.status === 'cancelled' && Number(listing.eventSeq) === 0);
+}
+
 /** Stored listing events after `after`, for clients catching up on what they missed. */
 export async function listingEventsAfter(deps: { db: Db }, listingId: string, after: number, limit: number) {
   const listing = await findLiveListingStatus(deps.db, listingId);
-  if (!listing || listing.status === 'draft') throw notFound('listing');
+  if (!listing || neverPublished(listing)) throw notFound('listing');
   const rows = await eventsAfter(deps.db, listingId, after, limit + 1);
   const page = rows
     .slice(0, limit)
@@ -74,7 +89,7 @@ export async function listingEventsAfter(deps: { db: Db }, listingId: string, af
 /** Throws 404 unless the listing is published (a socket may watch only those). */
 export async function assertWatchable(deps: { db: Db }, listingId: string): Promise<void> {
   const listing = await findLiveListingStatus(deps.db, listingId);
-  if (!listing || listing.status === 'draft') throw notFound('listing');
+  if (!listing || neverPublished(listing)) throw notFound('listing');
 }
 
 /** The listing's current event seq: every event up to it is committed. */

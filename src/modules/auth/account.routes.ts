@@ -42,7 +42,10 @@ export const accountRoutes = [
       tags,
       responses: {
         204: { description: 'Deleted; every session and socket of the account ended' },
-        409: { description: 'account_has_open_obligations: a sale pending payment, in escrow or disputed, or a live auction with bids' },
+        409: {
+          description:
+            'account_has_open_obligations, `obligation` naming the first: open_transaction (a sale pending payment, in escrow or disputed), live_auction_with_bids, live_bid (a bid standing on a live auction) or second_chance_offer (an offer the runner-up may still accept)',
+        },
       },
     },
     async (deps, { actor }) => {

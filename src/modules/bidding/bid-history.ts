@@ -1,5 +1,6 @@
 import type { Platform } from '../../shared/platform';
 import { notFound } from '../../shared/errors';
+import { neverPublished } from '../auctions';
 import { presentBid } from './bid-presenter';
 import { findListingVisibility, listingBidsPage } from './bidding.repository';
 
@@ -12,7 +13,7 @@ export async function listingBidHistory(
   cursor?: string,
 ) {
   const listing = await findListingVisibility(deps.db, listingId);
-  if (!listing || (listing.status === 'draft' && listing.sellerId !== viewerId)) throw notFound('listing');
+  if (!listing || (neverPublished(listing) && listing.sellerId !== viewerId)) throw notFound('listing');
   const rows = await listingBidsPage(deps.db, listingId, limit + 1, cursor ? Number(cursor) : undefined);
   const page = rows.slice(0, limit);
   return {

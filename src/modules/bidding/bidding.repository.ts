@@ -144,7 +144,7 @@ export async function aliasOf(trx: Trx, listingId: string, bidderId: string) {
 export async function findListingVisibility(db: Reader, listingId: string) {
   return db
     .selectFrom('listings')
-    .select(['status', 'sellerId'])
+    .select(['status', 'sellerId', 'eventSeq'])
     .where('id', '=', listingId)
     .where('deletedAt', 'is', null)
     .executeTakeFirst();

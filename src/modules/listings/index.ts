@@ -3,6 +3,8 @@
 export { LISTING_COLUMNS, type ListingRow } from './listings.repository';
 /** Relisting and a second-chance offer are alternatives: the offers module asks for a live relist. */
 export { liveRelistOf } from './listings.repository';
+/** Whether the user may sell (live, verified, not suspended): a second-chance offer is selling too. */
+export { assertSellerMayList } from './listing-checks';
 export { registerBrowseCacheMetrics } from './browse-cache';
 export { takeDownListing, type TakedownResult } from './take-down-listing';
 

@@ -5,7 +5,12 @@ import { assertEditable, assertSeller, canView } from './listings.policy';
 const seller: Actor = { userId: 's', role: 'user', sid: 'x' };
 const stranger: Actor = { userId: 'o', role: 'user', sid: 'y' };
 const support: Actor = { userId: 'm', role: 'support', sid: 'z' };
-const listing = (status: 'draft' | 'active', deletedAt: Date | null = null) => ({ sellerId: 's', status, deletedAt });
+const listing = (status: 'draft' | 'active' | 'cancelled', deletedAt: Date | null = null, eventSeq = '0') => ({
+  sellerId: 's',
+  status,
+  deletedAt,
+  eventSeq,
+});
 const codeOf = (fn: () => void) => {
   try {
     fn();
@@ -17,10 +22,26 @@ const codeOf = (fn: () => void) => {
 
 describe('listing policy', () => {
   it('hides drafts from all but the seller and moderators, and deleted listings from everyone', () => {
-    expect([canView(listing('draft'), seller), canView(listing('draft'), stranger), canView(listing('draft'), undefined)]).toEqual([true, false, false]);
+    expect([canView(listing('draft'), seller), canView(listing('draft'), stranger), canView(listing('draft'), undefined)]).toEqual([
+      true,
+      false,
+      false,
+    ]);
     expect(canView(listing('draft'), support)).toBe(true);
     expect(canView(listing('active'), undefined)).toBe(true);
     expect(canView(listing('active', new Date()), seller)).toBe(false);
+  });
+
+  it('hides a draft taken down (cancelled, no events) like a draft; a cancelled published listing (its auction_ended stored) stays public', () => {
+    const takenDownDraft = listing('cancelled');
+    expect([
+      canView(takenDownDraft, seller),
+      canView(takenDownDraft, support),
+      canView(takenDownDraft, stranger),
+      canView(takenDownDraft, undefined),
+    ]).toEqual([true, true, false, false]);
+    expect(canView(listing('cancelled', null, '1'), undefined)).toBe(true);
+    expect(codeOf(() => assertSeller(takenDownDraft, stranger))).toBe('not_found');
   });
 
   it('answers 404 to strangers who cannot see the listing and 403 to those who can', () => {

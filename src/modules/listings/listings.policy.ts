@@ -3,15 +3,19 @@ import type { Listing, ListingStatus } from '../../../db/schema';
 import type { Actor } from '../../shared/context';
 import { can } from '../../shared/permissions';
 import { AppError, conflict, forbidden, notFound } from '../../shared/errors';
+import { neverPublished } from '../auctions';
 
-type Owned = Pick<Listing, 'sellerId' | 'status' | 'deletedAt'>;
+type Owned = Pick<Listing, 'sellerId' | 'status' | 'deletedAt' | 'eventSeq'>;
 
 export const isSeller = (listing: Owned, actor: Actor | undefined): boolean => actor !== undefined && actor.userId === listing.sellerId;
 
-/** Soft-deleted listings are absent for everyone; drafts exist only for their seller (and moderators). */
+/**
+ * Soft-deleted listings are absent for everyone; drafts exist only for their seller (and moderators),
+ * and so does a draft staff took down: cancelling it must not publish what its seller never did.
+ */
 export function canView(listing: Owned, actor: Actor | undefined): boolean {
   if (listing.deletedAt) return false;
-  if (listing.status !== 'draft') return true;
+  if (!neverPublished(listing)) return true;
   return isSeller(listing, actor) || (actor !== undefined && can(actor.role, 'listings:moderate'));
 }
 

@@ -24,7 +24,8 @@ export interface TakedownResult {
  * listing room gets `auction_ended {outcome: 'cancelled'}`; the seller, every bidder and every watcher
  * get a `listing_cancelled` notification (their user rooms hear it live). `record` runs in the same
  * transaction (the caller's audit entry commits with the cancellation, or neither does).
- * An ended listing → 409 `listing_ended` (a sale exists: that is a dispute, not a takedown).
+ * An ended listing → 409 `listing_ended` (a sale exists: that is a dispute, not a takedown). A draft
+ * taken down stays visible only to its seller and staff, as it was.
  */
 export async function takeDownListing(
   deps: TakedownDeps,
@@ -42,6 +43,8 @@ export async function takeDownListing(
     await listingsRepository.update(trx, listingId, { status: 'cancelled', cancelledAt: deps.clock.now() });
     const { bidderIds, watcherIds } = await takedownRepository.audience(trx, listingId);
     const result = { listingId, title: listing.title, sellerId: listing.sellerId, previousStatus: listing.status, bidderIds, watcherIds };
+    // A draft's takedown stores no event: its empty stream is what keeps the cancelled listing as
+    // unseen as the draft it was (`neverPublished`), its title never having been public.
     const events =
       listing.status === 'draft'
         ? []

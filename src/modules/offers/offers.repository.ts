@@ -64,7 +64,12 @@ export const offersRepository = {
   },
 
   /** Records the answer of a pending offer (the caller holds its lock and checked it is pending). */
-  async decide(trx: Trx, id: string, status: Exclude<SecondChanceStatus, 'pending'>, transactionId: string | null = null): Promise<SecondChanceOffer> {
+  async decide(
+    trx: Trx,
+    id: string,
+    status: Exclude<SecondChanceStatus, 'pending'>,
+    transactionId: string | null = null,
+  ): Promise<SecondChanceOffer> {
     return trx
       .updateTable('secondChanceOffers')
       .set({ status, transactionId, decidedAt: sql<Date>`now()` })
@@ -82,4 +87,19 @@ export async function secondChanceOffersOf(db: Reader, userId: string): Promise<
     .where((eb) => eb.or([eb('bidderId', '=', userId), eb('sellerId', '=', userId)]))
     .orderBy('createdAt')
     .execute();
+}
+
+/**
+ * Whether the seller has an offer the runner-up may still accept (its account deletion waits for the
+ * answer). One past its window counts no more, even before the expiry job has marked it: it cannot be accepted.
+ */
+export async function sellerHasPendingOffer(db: Reader, sellerId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('secondChanceOffers')
+    .select('id')
+    .where('sellerId', '=', sellerId)
+    .where('status', '=', 'pending')
+    .where('expiresAt', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -8,8 +8,11 @@ import { acceptOffer, declineOffer, makeSecondChanceOffer } from './second-chanc
 const tags = ['offers'];
 const ctxOf = ({ actor, requestId }: Ctx): Ctx => ({ actor, requestId });
 const answerErrors = {
-  403: { description: 'not_offer_recipient (the seller), bidding_suspended or bidder_not_allowed (accept: two unpaid purchases, or the account is suspended)' },
-  404: { description: 'No such offer made to you' },
+  403: {
+    description:
+      'not_offer_recipient (the seller), bidding_suspended or bidder_not_allowed (accept: two unpaid purchases, or the account is suspended)',
+  },
+  404: { description: "No such offer made to you (or its seller's account or listing was deleted)" },
   409: { description: 'offer_not_pending (already answered or expired), offer_expired (48 h are over)' },
 };
 
@@ -23,9 +26,12 @@ export const offerRoutes = [
       params: OfferListingParams,
       responses: {
         201: { description: 'The pending offer (the runner-up is notified)', schema: OfferView },
-        403: { description: 'not_listing_seller' },
+        403: { description: 'not_listing_seller, account_suspended (a suspended seller offers nothing, as they list nothing)' },
         404: { description: 'No such listing visible to you' },
-        409: { description: 'not_offerable (the buyer did not miss a payment), no_runner_up, offer_exists (offered once already), already_relisted (listingId names the relist)' },
+        409: {
+          description:
+            'not_offerable (the buyer did not miss a payment), no_runner_up, offer_exists (offered once already), already_relisted (listingId names the relist)',
+        },
       },
     },
     async (deps, input) => created(presentOffer(await makeSecondChanceOffer(deps, ctxOf(input), input.params.id))),

@@ -4,10 +4,10 @@ import type { Ctx } from '../../shared/context';
 import { conflict, forbidden, notFound } from '../../shared/errors';
 import { notificationJob } from '../../shared/jobs';
 import { writeOutbox } from '../../shared/outbox';
-import { lockListing, setSecondChanceWinner } from '../auctions';
-import { liveRelistOf } from '../listings';
+import { lockListing, lockLiveListing, setSecondChanceWinner } from '../auctions';
+import { assertSellerMayList, liveRelistOf } from '../listings';
 import { createSales, latestSaleOfListing, transactionCreatedMessages } from '../transactions';
-import { findUserById, strikeStanding } from '../users';
+import { findUserById, lockAccount, strikeStanding } from '../users';
 import { offerExpiryJob } from './offer-jobs';
 import { offersRepository } from './offers.repository';
 
@@ -27,18 +27,27 @@ function assertListingSeller(listing: Listing | undefined, ctx: Ctx): Listing {
  * `POST /v1/listings/:id/second-chance` (SPEC §9): after the buyer did not pay, the seller offers the
  * item to the runner-up at the runner-up's own maximum, open 48 hours. One offer per unpaid sale (409
  * `offer_exists`), none once the item was relisted (409 `already_relisted`); decided under the
- * listing's row lock like every other command on it (a relist takes the same lock).
+ * listing's row lock like every other command on it (a relist takes the same lock). Offering is
+ * selling: a suspended seller is refused as when listing (403 `account_suspended`).
  */
 export async function makeSecondChanceOffer(deps: OfferDeps, ctx: Ctx, listingId: string): Promise<SecondChanceOffer> {
   return deps.db.transaction().execute(async (trx) => {
+    // The seller's account row first, in the order account deletion takes it and then the listings:
+    // an offer and the deletion of its seller are decided one after the other (no deadlock), so the
+    // deletion sees the pending offer and refuses, or the offer finds the listing deleted (404).
+    await lockAccount(trx, ctx.actor.userId);
     const listing = assertListingSeller(await lockListing(trx, listingId), ctx);
+    await assertSellerMayList(trx, ctx.actor.userId);
     const sale = await latestSaleOfListing(trx, listing.id);
     if (sale?.status !== 'cancelled' || sale.cancelReason !== 'payment_deadline') {
       throw conflict('not_offerable', 'A second-chance offer follows only a sale whose buyer did not pay.');
     }
     // Relisting and offering are alternatives: a relisted item offered as well could be sold twice.
     const relist = await liveRelistOf(trx, listing.id);
-    if (relist) throw conflict('already_relisted', 'This item was relisted: it cannot be offered to the runner-up as well.', { listingId: relist.id });
+    if (relist)
+      throw conflict('already_relisted', 'This item was relisted: it cannot be offered to the runner-up as well.', {
+        listingId: relist.id,
+      });
     const runnerUp = await offersRepository.runnerUp(trx, listing.id);
     if (!runnerUp) throw conflict('no_runner_up', 'No other bidder can be offered this item.');
     const offer = await offersRepository.insert(
@@ -87,6 +96,11 @@ function assertOpen(offer: SecondChanceOffer & { lapsed: boolean }): void {
  * `POST /v1/offers/:id/accept`: the runner-up buys at the offered price — a new `pending_payment`
  * transaction, payable like a won auction (reminder and deadline jobs), and the runner-up becomes the
  * listing's winner. The partial unique index keeps it the listing's only live sale.
+ *
+ * An offer whose listing or seller was deleted is absent (404, SPEC §4): a deletion is refused while
+ * an offer is pending, so only an offer left from before that rule gets here. A seller suspended
+ * since the offer does not stop it: like the suspended seller's live auctions, which still close into
+ * sales, an item already promised is still sold (suspension stops new listings and offers).
  */
 export async function acceptOffer(
   deps: OfferDeps,
@@ -104,7 +118,8 @@ export async function acceptOffer(
     if ((await strikeStanding(trx, offer.bidderId)).biddingSuspendedUntil) {
       throw forbidden('bidding_suspended', 'Two unpaid purchases within 90 days: you cannot buy for now.');
     }
-    const listing = (await lockListing(trx, offer.listingId))!;
+    const listing = await lockLiveListing(trx, offer.listingId);
+    if (!listing || !(await findUserById(trx, offer.sellerId))) throw notFound('offer');
     const sale = (
       await createSales(trx, deps.config, [
         {

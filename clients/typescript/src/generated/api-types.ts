@@ -394,7 +394,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description account_has_open_obligations: a sale pending payment, in escrow or disputed, or a live auction with bids */
+                /** @description account_has_open_obligations, `obligation` naming the first: open_transaction (a sale pending payment, in escrow or disputed), live_auction_with_bids, live_bid (a bid standing on a live auction) or second_chance_offer (an offer the runner-up may still accept) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1648,7 +1648,7 @@ export interface paths {
                         "application/json": components["schemas"]["SecondChanceOffer"];
                     };
                 };
-                /** @description not_listing_seller */
+                /** @description not_listing_seller, account_suspended (a suspended seller offers nothing, as they list nothing) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1731,7 +1731,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description No such offer made to you */
+                /** @description No such offer made to you (or its seller's account or listing was deleted) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1805,7 +1805,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description No such offer made to you */
+                /** @description No such offer made to you (or its seller's account or listing was deleted) */
                 404: {
                     headers: {
                         [name: string]: unknown;
