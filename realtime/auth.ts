@@ -2,6 +2,8 @@ import jwt from 'jsonwebtoken';
 import type { ExtendedError } from 'socket.io';
 import { actorFromToken, sessionRoom } from '../src/modules/auth';
 import { forbidden, unauthorized } from '../src/shared/errors';
+import { isStaff } from '../src/shared/permissions';
+import { STAFF_ROOM } from '../src/shared/rooms';
 import { z } from '../src/shared/zod';
 import { onEvent, problemOf } from './ack';
 import type { BiddtSocket, RealtimeDeps } from './types';
@@ -67,6 +69,10 @@ export function installSession(deps: RealtimeDeps, socket: BiddtSocket): void {
       await socket.leave(sessionRoom(socket.data.actor.sid));
       await socket.join(sessionRoom(actor.sid));
     }
+    // The staff room follows the role the socket now acts with: a refresh after an unsuspension brings
+    // a staff role back within the same session, and a plain-user token must not keep the staff queue.
+    if (isStaff(actor.role)) await socket.join(STAFF_ROOM);
+    else await socket.leave(STAFF_ROOM);
     socket.data.actor = actor;
     socket.data.expiresAt = expiryOf(token);
     arm();

@@ -2,6 +2,7 @@ import { joinChat, MessageContent, postMessage } from '../src/modules/chat';
 import { transactionRoom, transactionStaffRoom } from '../src/shared/rooms';
 import { z } from '../src/shared/zod';
 import { onEvent } from './ack';
+import { inOrderPerKey } from './in-order';
 import type { BiddtSocket, RealtimeDeps } from './types';
 
 const JoinPayload = z.strictObject({ transactionId: z.uuid() });
@@ -13,15 +14,21 @@ const MessagePayload = z.strictObject({ transactionId: z.uuid(), content: Messag
  * the same `postMessage` as REST (stored, then `new_message` via the outbox); ack data = the message.
  */
 export function registerChatHandlers(deps: RealtimeDeps, socket: BiddtSocket): void {
-  onEvent(socket, deps.logger, 'join_chat', JoinPayload, async ({ transactionId }) => {
-    const { room } = await joinChat(deps, socket.data.actor, transactionId);
-    await socket.join(room);
-    return { transactionId };
-  });
-  onEvent(socket, deps.logger, 'leave_chat', JoinPayload, async ({ transactionId }) => {
-    await Promise.all([socket.leave(transactionRoom(transactionId)), socket.leave(transactionStaffRoom(transactionId))]);
-    return { transactionId };
-  });
+  // A join and the leave sent right after it apply in that order (see inOrderPerKey).
+  const inOrder = inOrderPerKey();
+  onEvent(socket, deps.logger, 'join_chat', JoinPayload, ({ transactionId }) =>
+    inOrder(transactionId, async () => {
+      const { room } = await joinChat(deps, socket.data.actor, transactionId);
+      await socket.join(room);
+      return { transactionId };
+    }),
+  );
+  onEvent(socket, deps.logger, 'leave_chat', JoinPayload, ({ transactionId }) =>
+    inOrder(transactionId, async () => {
+      await Promise.all([socket.leave(transactionRoom(transactionId)), socket.leave(transactionStaffRoom(transactionId))]);
+      return { transactionId };
+    }),
+  );
   onEvent(socket, deps.logger, 'message', MessagePayload, ({ transactionId, content }) =>
     postMessage(deps, socket.data.actor, transactionId, content),
   );

@@ -3,6 +3,7 @@ import { conflict } from '../src/shared/errors';
 import { listingRoom } from '../src/shared/rooms';
 import { z } from '../src/shared/zod';
 import { onEvent } from './ack';
+import { inOrderPerKey } from './in-order';
 import type { BiddtSocket, RealtimeDeps } from './types';
 
 /** Most listing rooms one socket may watch at once (bounds per-connection memory). */
@@ -58,11 +59,16 @@ async function subscribe(deps: RealtimeDeps, socket: BiddtSocket, listingId: str
   return { listingId, currentSeq, replayed, nextAfter };
 }
 
-/** Listing rooms: `subscribe` (with replay) and `unsubscribe`. */
+/** Listing rooms: `subscribe` (with replay) and `unsubscribe`, in the order sent per listing. */
 export function registerListingHandlers(deps: RealtimeDeps, socket: BiddtSocket): void {
-  onEvent(socket, deps.logger, 'subscribe', SubscribePayload, ({ listingId, afterSeq }) => subscribe(deps, socket, listingId, afterSeq));
-  onEvent(socket, deps.logger, 'unsubscribe', UnsubscribePayload, async ({ listingId }) => {
-    await socket.leave(listingRoom(listingId));
-    return { listingId };
-  });
+  const inOrder = inOrderPerKey();
+  onEvent(socket, deps.logger, 'subscribe', SubscribePayload, ({ listingId, afterSeq }) =>
+    inOrder(listingId, () => subscribe(deps, socket, listingId, afterSeq)),
+  );
+  onEvent(socket, deps.logger, 'unsubscribe', UnsubscribePayload, ({ listingId }) =>
+    inOrder(listingId, async () => {
+      await socket.leave(listingRoom(listingId));
+      return { listingId };
+    }),
+  );
 }

@@ -16,6 +16,7 @@ import { refundJob, releaseJob } from '../shared/jobs/money-jobs';
 import { notificationJob } from '../shared/jobs';
 import type { OutboxMessage } from '../shared/outbox';
 import type { Platform } from '../shared/platform';
+import { STAFF_ROOM } from '../shared/rooms';
 
 /**
  * The chargeback use case: escrow records the money a card network withdrew (ledger, timeline) and
@@ -75,7 +76,14 @@ async function resolveFromIssuer(trx: Trx, tx: Transaction, d: DisputeView, won:
       data: { transactionId: tx.id, disputeId: ours.id, resolution },
     }),
   );
-  return [...(await moneyAfterDecision(trx, tx, won, refundCents, ours.id)), ...notify];
+  // The console's live queue hears the issuer's decision as it hears a staff one (resolveDispute).
+  const staffQueue: OutboxMessage = {
+    kind: 'event',
+    rooms: [STAFF_ROOM],
+    event: 'transaction_update',
+    data: { transactionId: tx.id, status: tx.status, dispute: { id: ours.id, status: 'resolved', resolution } },
+  };
+  return [...(await moneyAfterDecision(trx, tx, won, refundCents, ours.id)), ...notify, staffQueue];
 }
 
 /**

@@ -2,6 +2,8 @@ import jwt from 'jsonwebtoken';
 import { startRealtime, type RealtimeServer } from '../../realtime/io';
 import { signAccessToken } from '../../src/modules/auth/access-tokens';
 import { accessOptions } from '../../src/modules/auth/auth.service';
+import { STAFF_ROOM } from '../../src/shared/rooms';
+import { socketEmitter } from '../../src/shared/socket-emitter';
 import { createTestEnv, createUser, openSession, type TestEnv, type TestUser } from '../support/harness';
 import { ackError, closeAllClients, okData, openClient, refusal } from './realtime-support';
 
@@ -109,6 +111,44 @@ describe('socket handshake and session', () => {
       errors: [{ field: 'listingId', message: expect.any(String) }],
     });
     expect(ackError(await client.ack('whatever', { a: 1 }))).toMatchObject({ status: 404, code: 'unknown_event' });
+  });
+});
+
+describe('the staff room follows the role the socket acts with', () => {
+  /** Sends a queue change to the staff room, then a marker to `client`'s user room (delivered after it). */
+  async function queueChangeReaches(client: Awaited<ReturnType<typeof openClient>>, userId: string): Promise<boolean> {
+    const transactionId = crypto.randomUUID();
+    const emitter = socketEmitter(env.deps);
+    emitter.to(STAFF_ROOM).emit('transaction_update', { transactionId, status: 'disputed' });
+    emitter.to(`user:${userId}`).emit('transaction_update', { transactionId: crypto.randomUUID(), status: 'marker' });
+    await client.waitFor('transaction_update', client.events('transaction_update').length + 1);
+    await new Promise((r) => setTimeout(r, 100));
+    return client.events('transaction_update').some((e) => e.transactionId === transactionId);
+  }
+
+  it('joins the staff room when a refreshed token brings a support role back after an unsuspension (auth), and leaves it when a token acts as a plain user', async () => {
+    const admin = await createUser(env.deps, { role: 'admin' });
+    const agent = await createUser(env.deps, { role: 'support' });
+    const suspend = await env.http.post(`/v1/admin/users/${agent.id}/suspend`).set(admin.auth).send({ reason: 'review' });
+    expect(suspend.status).toBe(200);
+    // Signing in while suspended: the session acts as a plain user (no staff powers).
+    const asUser = await openSession(env.deps, { id: agent.id, role: 'user' });
+    const client = await openClient(rt.port, asUser.accessToken);
+    expect(await queueChangeReaches(client, agent.id)).toBe(false);
+
+    expect((await env.http.post(`/v1/admin/users/${agent.id}/unsuspend`).set(admin.auth).send({})).status).toBe(200);
+    const refreshed = await env.http.post('/v1/auth/refresh').send({ refreshToken: asUser.refreshToken });
+    expect(refreshed.status).toBe(200);
+    const token = refreshed.body.accessToken as string;
+    expect((jwt.decode(token) as { role: string }).role).toBe('support');
+    okData(await client.ack('auth', { token }));
+    expect(await queueChangeReaches(client, agent.id)).toBe(true);
+
+    // A token of the same session acting as a plain user again: the staff queue stops at once.
+    const sid = (jwt.decode(token) as { sid: string }).sid;
+    const plain = signAccessToken({ ...accessOptions(env.deps), ttlSec: 60 }, { userId: agent.id, role: 'user', sid });
+    okData(await client.ack('auth', { token: plain }));
+    expect(await queueChangeReaches(client, agent.id)).toBe(false);
   });
 });
 

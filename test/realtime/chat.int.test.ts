@@ -90,6 +90,20 @@ describe('transaction rooms and chat', () => {
     expect((await env.http.get(`/v1/transactions/${tx.id}/messages`)).status).toBe(401);
   });
 
+  it('applies a join_chat and the leave_chat sent right after it in that order: the socket ends out of the room', async () => {
+    const tx = await createTransaction();
+    const b = await openClient(rt.port, buyer.accessToken);
+    const [joined, left] = await Promise.all([b.ack('join_chat', { transactionId: tx.id }), b.ack('leave_chat', { transactionId: tx.id })]);
+    okData(joined);
+    okData(left);
+    const reply = await env.http.post(`/v1/transactions/${tx.id}/messages`).set(seller.auth).send({ content: 'Still there?' });
+    expect(reply.status).toBe(201);
+    // The notification (user room) goes out after the room's new_message: once it is here, that was too.
+    await b.waitFor('notification');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(b.events('new_message')).toEqual([]);
+  });
+
   it('records read receipts and tells the room', async () => {
     const tx = await createTransaction();
     const b = await openClient(rt.port, buyer.accessToken);

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../src/composition';
 import { appendListingEvents } from '../../src/modules/auctions';
-import { announceEndingSoon } from '../../src/modules/auctions/ending-soon';
+import { announceEndingSoon, pushEndingSoon } from '../../src/modules/auctions/ending-soon';
+import { openAuction, overdueListings } from '../../src/modules/auctions/close-auction';
 import { listingRoom } from '../../src/shared/rooms';
 import { socketEmitter } from '../../src/shared/socket-emitter';
 import { startRealtime, type RealtimeServer } from '../../realtime/io';
@@ -234,6 +235,67 @@ describe('listing events across two realtime servers', () => {
       expect(ack).toEqual({ listingId: listing.id, currentSeq: 5 + MAX_REPLAY + 1, replayed: MAX_REPLAY, nextAfter: 5 + MAX_REPLAY });
       expect(got).toEqual(range(6, 5 + MAX_REPLAY + 1));
     });
+  });
+
+  it("tells a subscribed socket nothing more once the seller's account deletion took the listing away: no ending_soon, no auction_started", async () => {
+    const leaving = await createUser(env.deps, { displayName: 'Lee' });
+    const active = await createActiveListing(env.deps, leaving.id, { endsInMs: 60_000 });
+    const scheduled = await createActiveListing(env.deps, leaving.id, { status: 'scheduled', startsAt: new Date(Date.now() + 60_000) });
+    await env.deps.db.insertInto('watches').values({ userId: watcher.id, listingId: active.id }).execute();
+    const w = await openClient(rtA.port, watcher.accessToken);
+    for (const listingId of [active.id, scheduled.id]) okData(await w.ack('subscribe', { listingId }));
+
+    expect((await env.http.delete('/v1/users/me').set(leaving.auth)).status).toBe(204);
+    // The jobs scheduled while the listings were live still come (the 60-s event, the 15-min push, the start).
+    await env.deps.db
+      .updateTable('listings')
+      .set({ startsAt: new Date(Date.now() - 1000) })
+      .where('id', '=', scheduled.id)
+      .execute();
+    expect(await announceEndingSoon(env.deps, active.id, active.endsAt!.getTime())).toBe('gone');
+    expect(await pushEndingSoon(env.deps, active.id)).toBe(0);
+    expect(await openAuction(env.deps, scheduled.id)).toBe('skipped');
+    await outboxDrained();
+    await new Promise((r) => setTimeout(r, 200));
+
+    expect(w.received.filter((r) => r.payload?.listingId === active.id || r.payload?.listingId === scheduled.id)).toEqual([]);
+    const stored = await env.deps.db
+      .selectFrom('listingEvents')
+      .select('type')
+      .where('listingId', 'in', [active.id, scheduled.id])
+      .execute();
+    expect(stored).toEqual([]);
+    const listing = await env.deps.db.selectFrom('listings').select('status').where('id', '=', scheduled.id).executeTakeFirstOrThrow();
+    expect(listing.status).toBe('scheduled');
+    // Nor does the overdue sweep keep re-driving them (a deleted listing is never opened or closed).
+    await env.deps.db
+      .updateTable('listings')
+      .set({ endsAt: new Date(Date.now() - 1000) })
+      .where('id', '=', active.id)
+      .execute();
+    const { due, starting } = await overdueListings(env.deps);
+    const overdue = [...due, ...starting].map((l) => l.id);
+    expect(overdue).not.toContain(active.id);
+    expect(overdue).not.toContain(scheduled.id);
+  });
+
+  it('applies a subscribe and the unsubscribe sent right after it in that order: the socket ends unsubscribed', async () => {
+    const listings = await Promise.all([1, 2, 3].map(() => createActiveListing(env.deps, seller.id)));
+    const w = await openClient(rtA.port, watcher.accessToken);
+    // A feed scrolled fast: each listing comes into view and leaves it before its subscribe is done.
+    const acks = listings.flatMap(({ id }) => [
+      w.ack('subscribe', { listingId: id, afterSeq: 0 }),
+      w.ack('unsubscribe', { listingId: id }),
+    ]);
+    for (const ack of await Promise.all(acks)) okData(ack);
+    const emitter = socketEmitter(env.deps);
+    const endsAt = new Date(Date.now() + 60_000).toISOString();
+    for (const { id } of listings) emitter.to(listingRoom(id)).emit('auction_extended', { listingId: id, seq: 1, endsAt });
+    // A marker through the user room arrives after anything the listing rooms would have delivered.
+    emitter.to(`user:${watcher.id}`).emit('outbid', { listingId: listings[0].id, yourMaxBidCents: 600, currentPriceCents: 550 });
+    await w.waitFor('outbid');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(w.events('auction_extended')).toEqual([]);
   });
 
   it('refuses to subscribe to a missing or draft listing', async () => {

@@ -65,14 +65,29 @@ export async function findListingEnd(db: Reader, listingId: string) {
   return db.selectFrom('listings').select(['status', 'endsAt']).where('id', '=', listingId).executeTakeFirst();
 }
 
-/** Status and end of a listing under its row lock. */
+/**
+ * Status and end of a live (not deleted) listing under its row lock: a listing deleted with its
+ * seller's account announces nothing more to the sockets still subscribed to it.
+ */
 export async function lockListingEnd(trx: Trx, listingId: string) {
-  return trx.selectFrom('listings').select(['status', 'endsAt']).where('id', '=', listingId).forUpdate().executeTakeFirst();
+  return trx
+    .selectFrom('listings')
+    .select(['status', 'endsAt'])
+    .where('id', '=', listingId)
+    .where('deletedAt', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
-/** Status and start of a listing under its row lock (opening a scheduled listing). */
+/** Status and start of a live (not deleted) listing under its row lock (opening a scheduled listing). */
 export async function lockListingStart(trx: Trx, listingId: string) {
-  return trx.selectFrom('listings').select(['status', 'startsAt']).where('id', '=', listingId).forUpdate().executeTakeFirst();
+  return trx
+    .selectFrom('listings')
+    .select(['status', 'startsAt'])
+    .where('id', '=', listingId)
+    .where('deletedAt', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /**
@@ -99,25 +114,30 @@ export async function activeEndingBetween(db: Reader, from: Date, to: Date) {
     .execute();
 }
 
-/** Active listings past their end, oldest first. */
+/**
+ * Live active listings past their end, oldest first. Not deleted ones: nothing closes them while
+ * deleted, and re-driven every minute they would fill the sweep's page ahead of the real ones.
+ */
 export async function overdueActive(db: Reader, limit: number) {
   return db
     .selectFrom('listings')
     .select(['id', 'endsAt'])
     .where('status', '=', 'active')
     .where('endsAt', '<=', sql<Date>`now()`)
+    .where('deletedAt', 'is', null)
     .orderBy('endsAt')
     .limit(limit)
     .execute();
 }
 
-/** Scheduled listings past their start, oldest first. */
+/** Live scheduled listings past their start, oldest first (a deleted one opens only once restored). */
 export async function overdueScheduled(db: Reader, limit: number) {
   return db
     .selectFrom('listings')
     .select(['id', 'startsAt'])
     .where('status', '=', 'scheduled')
     .where('startsAt', '<=', sql<Date>`now()`)
+    .where('deletedAt', 'is', null)
     .orderBy('startsAt')
     .limit(limit)
     .execute();
@@ -140,9 +160,14 @@ export async function findEndingSoonEvent(trx: Trx, listingId: string, endsAt: s
     .executeTakeFirst();
 }
 
-/** What the 15-minute push needs of a listing. */
+/** What the 15-minute push needs of a live (not deleted) listing. */
 export async function findListingForPush(trx: Trx, listingId: string) {
-  return trx.selectFrom('listings').select(['status', 'endsAt', 'sellerId', 'title']).where('id', '=', listingId).executeTakeFirst();
+  return trx
+    .selectFrom('listings')
+    .select(['status', 'endsAt', 'sellerId', 'title'])
+    .where('id', '=', listingId)
+    .where('deletedAt', 'is', null)
+    .executeTakeFirst();
 }
 
 /** Everyone watching the listing or bidding on it without having retracted (read-only lookups). */
