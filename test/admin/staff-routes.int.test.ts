@@ -359,6 +359,49 @@ describe('staff in a disputed chat', () => {
     );
   });
 
+  it('refuses a staff message once the dispute is decided, while its money is still on the way (409 dispute_not_open)', async () => {
+    const { tx, disputeId } = await disputed();
+    const decided = await env.http
+      .post(`/v1/admin/disputes/${disputeId}/resolve`)
+      .set(admin.auth)
+      .send({ resolution: 'release', note: 'As described.' });
+    expect(decided.status).toBe(200);
+    // The release job has not run: the transaction is still `disputed`, but the case is closed.
+    expect((await env.deps.db.selectFrom('transactions').select('status').where('id', '=', tx.id).executeTakeFirstOrThrow()).status).toBe(
+      'disputed',
+    );
+    expectProblem(
+      await env.http.post(`/v1/admin/disputes/${disputeId}/messages`).set(support.auth).send({ content: 'After the decision' }),
+      409,
+      'dispute_not_open',
+    );
+    expect(await env.deps.db.selectFrom('messages').select('id').where('transactionId', '=', tx.id).execute()).toEqual([]);
+    expect(await audit('dispute.message_sent', disputeId)).toEqual([]);
+  });
+
+  it('refuses a staff message from staff who are a party to the transaction (403), as it refuses their decision', async () => {
+    const tx = await createTransaction(env.deps, { buyerId: support.id, sellerId: seller.id });
+    const opened = await env.http
+      .post(`/v1/transactions/${tx.id}/dispute`)
+      .set(support.auth)
+      .send({ reason: 'no_show', details: 'The seller never came.' });
+    expect(opened.status).toBe(201);
+    expectProblem(
+      await env.http
+        .post(`/v1/admin/disputes/${opened.body.id}/messages`)
+        .set(support.auth)
+        .send({ content: 'Biddt support here: please refund the buyer directly.' }),
+      403,
+      'party_cannot_act',
+    );
+    expect(await env.deps.db.selectFrom('messages').select('id').where('transactionId', '=', tx.id).execute()).toEqual([]);
+    expect(await outboxJobs('new_message', 'transactionId', tx.id)).toEqual([]);
+    // Another staff member may.
+    expect(
+      (await env.http.post(`/v1/admin/disputes/${opened.body.id}/messages`).set(admin.auth).send({ content: 'Looking into it.' })).status,
+    ).toBe(201);
+  });
+
   it('refuses a staff message that races a resolution committing first (409, nothing posted)', async () => {
     const { tx, disputeId } = await disputed();
     const resolution = new Client({ connectionString: env.databaseUrl });

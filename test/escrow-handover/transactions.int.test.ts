@@ -64,6 +64,30 @@ describe('GET /v1/transactions/:id and its timeline', () => {
     expect(second.body).toEqual({ items: [expect.objectContaining({ type: 'pickup_verified', actor: 'seller' })], nextCursor: null });
     expectProblem(await ctx.env.http.get(`/v1/transactions/${tx.id}/events`).set(ctx.stranger.auth), 404, 'not_found');
   });
+
+  it('keeps staff work notes (needsStaff: a raw provider error, an internal state) off the parties’ timeline; staff see them', async () => {
+    const tx = await createTransaction(ctx.env.deps, { buyerId: ctx.buyer.id, sellerId: ctx.seller.id });
+    await ctx.env.deps.db.transaction().execute(async (trx) => {
+      await recordTransactionEvent(trx, tx.id, 'payment_received', { amountCents: tx.amountCents });
+      // What escrow's recordStaffWork writes when Stripe refuses a reversal.
+      await recordTransactionEvent(trx, tx.id, 'reversal_failed', {
+        transferId: 'tr_123',
+        amountCents: 9_201,
+        error: 'Insufficient funds in Stripe account acct_123',
+        needsStaff: true,
+      });
+      await recordTransactionEvent(trx, tx.id, 'dispute_opened', { source: 'party' }, ctx.buyer.id);
+    });
+    for (const party of [ctx.buyer, ctx.seller]) {
+      const page = await ctx.env.http.get(`/v1/transactions/${tx.id}/events`).query({ limit: 1 }).set(party.auth);
+      expect(page.body.items.map((e: { type: string }) => e.type)).toEqual(['payment_received']);
+      const rest = await ctx.env.http.get(`/v1/transactions/${tx.id}/events`).query({ after: page.body.nextCursor }).set(party.auth);
+      expect(rest.body).toEqual({ items: [expect.objectContaining({ type: 'dispute_opened' })], nextCursor: null });
+      expect(JSON.stringify(rest.body)).not.toContain('acct_123');
+    }
+    const staff = await ctx.env.http.get(`/v1/transactions/${tx.id}/events`).set(ctx.support.auth);
+    expect(staff.body.items.map((e: { type: string }) => e.type)).toEqual(['payment_received', 'reversal_failed', 'dispute_opened']);
+  });
 });
 
 describe('GET /v1/users/me/transactions', () => {

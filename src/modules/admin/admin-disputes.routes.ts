@@ -79,9 +79,9 @@ export const adminDisputeRoutes = [
       body: StaffMessageBody,
       responses: {
         201: { description: 'Stored and sent to both parties', schema: StaffMessageSchema },
-        ...forbidden,
+        403: { description: 'staff_only, missing_permission, party_cannot_act (staff who are a party to the transaction)' },
         404: { description: 'No such dispute' },
-        409: { description: 'not_disputed' },
+        409: { description: 'not_disputed, dispute_not_open (already decided)' },
       },
     },
     async (deps, { actor, params, body, requestId }) => created(await messageParties(deps, { actor, requestId }, params.id, body.content)),

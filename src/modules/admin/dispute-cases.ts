@@ -1,11 +1,11 @@
 import type { Transaction } from '../../../db/schema';
-import { notFound } from '../../shared/errors';
+import { conflict, forbidden, notFound } from '../../shared/errors';
 import type { Ctx } from '../../shared/context';
 import { recordAudit } from '../audit';
 import { postStaffMessage } from '../chat';
 import { disputesRepository, presentDispute } from '../disputes';
 import { HANDOVER_FLAGGED_EVENT } from '../meetups';
-import { presentTransaction } from '../transactions';
+import { findTransaction, isParty, presentTransaction } from '../transactions';
 import type { AdminDeps } from './admin.deps';
 import { adminRepository } from './admin.repository';
 import { requirePermission } from './admin.policy';
@@ -160,19 +160,27 @@ export async function getDisputeCase(deps: AdminDeps, ctx: Ctx, disputeId: strin
 /**
  * POST /admin/disputes/:id/messages — staff write to both parties in the transaction's chat while the
  * dispute is open (`disputes:resolve`); audited in the same database transaction as the message.
+ * Staff who are a party may not speak as support in their own case (403, as they may not decide it);
+ * a decided dispute takes no more staff messages (409), even while its money is still on the way.
  */
 export async function messageParties(deps: AdminDeps, ctx: Ctx, disputeId: string, content: string) {
   requirePermission(ctx.actor, 'disputes:resolve');
   const dispute = await disputesRepository.findById(deps.db, disputeId);
   if (!dispute) throw notFound('dispute');
-  return postStaffMessage(deps, ctx.actor, dispute.transactionId, content, (trx, message) =>
-    recordAudit(trx, {
+  const tx = await findTransaction(deps.db, dispute.transactionId);
+  if (tx && isParty(ctx.actor, tx))
+    throw forbidden('party_cannot_act', 'You are a party to this transaction: another staff member must write to the parties.');
+  return postStaffMessage(deps, ctx.actor, dispute.transactionId, content, async (trx, message) => {
+    // Under the transaction's share lock, which a resolution (FOR UPDATE) waits for or has committed before.
+    if ((await disputesRepository.findById(trx, disputeId))?.status !== 'open')
+      throw conflict('dispute_not_open', 'This dispute has been decided: staff messages are for open cases.');
+    await recordAudit(trx, {
       actorId: ctx.actor.userId,
       action: 'dispute.message_sent',
       targetType: 'dispute',
       targetId: disputeId,
       details: { transactionId: dispute.transactionId, messageId: message.id },
       requestId: ctx.requestId,
-    }),
-  );
+    });
+  });
 }

@@ -18,10 +18,13 @@ export async function visibleTransaction(deps: ViewDeps, ctx: Ctx, id: string, a
   return tx;
 }
 
-/** GET /transactions/:id/events — the timeline, oldest first, paged by event id. */
+/**
+ * GET /transactions/:id/events — the timeline, oldest first, paged by event id. Staff work notes
+ * (internal money-path failures for support) are staff's: the parties' timeline leaves them out.
+ */
 export async function transactionTimeline(deps: ViewDeps, ctx: Ctx, id: string, after: string | undefined, limit: number) {
   const tx = await visibleTransaction(deps, ctx, id, 'transaction.events_viewed');
-  const rows = await transactionsRepository.events(deps.db, tx.id, after, limit + 1);
+  const rows = await transactionsRepository.events(deps.db, tx.id, after, limit + 1, viewsAsStaff(ctx.actor, tx));
   const page = rows.slice(0, limit);
   const actorOf = (actorId: string | null) =>
     actorId === null ? 'system' : actorId === tx.buyerId ? 'buyer' : actorId === tx.sellerId ? 'seller' : 'staff';

@@ -59,10 +59,14 @@ export const transactionsRepository = {
     return q.execute();
   },
 
-  /** Timeline entries after `afterId`, oldest first. */
-  async events(db: Reader, transactionId: string, afterId: string | undefined, limit: number) {
+  /**
+   * Timeline entries after `afterId`, oldest first. Without `withStaffWork`, the notes left for staff
+   * (`data.needsStaff`: a refused reversal with the provider's error, a blocked refund) are left out.
+   */
+  async events(db: Reader, transactionId: string, afterId: string | undefined, limit: number, withStaffWork = true) {
     let q = db.selectFrom('transactionEvents').selectAll().where('transactionId', '=', transactionId).orderBy('id').limit(limit);
     if (afterId) q = q.where('id', '>', afterId as never);
+    if (!withStaffWork) q = q.where(sql<boolean>`NOT (data @> '{"needsStaff": true}'::jsonb)`);
     return q.execute();
   },
 

@@ -4797,7 +4797,7 @@ export interface paths {
                         "application/json": components["schemas"]["StaffChatMessage"];
                     };
                 };
-                /** @description staff_only, missing_permission */
+                /** @description staff_only, missing_permission, party_cannot_act (staff who are a party to the transaction) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4815,7 +4815,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description not_disputed */
+                /** @description not_disputed, dispute_not_open (already decided) */
                 409: {
                     headers: {
                         [name: string]: unknown;
