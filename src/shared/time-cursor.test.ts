@@ -17,6 +17,12 @@ describe('time cursor', () => {
     ['an ISO string from a Date', raw(['2026-12-05T07:22:45.302Z', ID])],
     ['words', raw(['Tue, 01 Dec 2026', ID])],
     ['a bad id', raw(['2026-12-05 07:22:45.302532+00', 'x'])],
+    // PostgreSQL's shape, but no such instant: ::timestamptz refuses these (22008) with a 500.
+    ['31 February', raw(['2026-02-31 10:00:00+00', ID])],
+    ['month 13', raw(['2026-13-05 10:00:00+00', ID])],
+    ['hour 99', raw(['2026-12-05 99:00:00+00', ID])],
+    ['year 0', raw(['0000-12-05 10:00:00+00', ID])],
+    ['an offset of 99 hours', raw(['2026-12-05 10:00:00+99', ID])],
     ['an extra element', raw(['2026-12-05 07:22:45.302532+00', ID, 1])],
   ])('refuses %s with a 400 naming cursor', (_name, cursor) => {
     expect(() => decodeTimeCursor(cursor)).toThrow(

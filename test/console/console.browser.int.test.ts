@@ -187,6 +187,70 @@ describe('support console in Chromium', () => {
     await page.context().close();
   }, 120_000);
 
+  it('a partial refund that leaves the seller exactly $0.00 after fees is offered and goes through (SPEC §1: only a negative payout is refused)', async () => {
+    const { tx, disputeId } = await disputedSale();
+    const page = await signedIn(supportPhone);
+    await page.getByRole('heading', { name: /Dispute queue/ }).waitFor();
+    await page.goto(`${env.apiUrl}/console/disputes/${disputeId}`);
+    await page.getByLabel('Refund part of it').check();
+    // Seller keeps 212: commission 13 + escrow fee 199 take all of it.
+    await page.getByLabel('Refund to the buyer (CAD)').fill('97.88');
+    await page.getByLabel('Note to the parties').fill('Nearly all of it back.');
+    await page.getByRole('button', { name: 'Review the money split' }).click();
+    await page.getByTestId('seller-payout').waitFor();
+    expect(await page.getByTestId('buyer-refund').textContent()).toBe('$97.88');
+    expect(await page.getByTestId('seller-payout').textContent()).toBe('$0.00');
+    await page.getByRole('button', { name: 'Confirm partial refund' }).click();
+    await page.getByRole('heading', { name: 'Resolved' }).waitFor();
+    const dispute = await env.deps.db.selectFrom('disputes').selectAll().where('id', '=', disputeId).executeTakeFirstOrThrow();
+    expect(dispute).toMatchObject({ status: 'resolved', resolution: 'partial_refund', transactionId: tx.id });
+    await page.context().close();
+  }, 120_000);
+
+  it('a decided case whose money is still on the way offers no staff message box (the server refuses it: 409 dispute_not_open)', async () => {
+    const { tx, disputeId } = await disputedSale();
+    const page = await signedIn(supportPhone);
+    await page.getByRole('heading', { name: /Dispute queue/ }).waitFor();
+    const support = await env.deps.db.selectFrom('users').select('id').where('phoneNumber', '=', supportPhone).executeTakeFirstOrThrow();
+    // Decided, its release not yet run: the transaction is still `disputed` (as while a payout waits for the wallet).
+    await env.deps.db
+      .updateTable('disputes')
+      .set({ status: 'resolved', resolution: 'release', resolutionNote: 'As described.', resolvedBy: support.id, resolvedAt: new Date() })
+      .where('id', '=', disputeId)
+      .execute();
+    await page.goto(`${env.apiUrl}/console/disputes/${disputeId}`);
+    await page.getByRole('heading', { name: 'Resolved' }).waitFor();
+    expect((await env.deps.db.selectFrom('transactions').select('status').where('id', '=', tx.id).executeTakeFirstOrThrow()).status).toBe(
+      'disputed',
+    );
+    expect(await page.getByLabel('Message both parties').isDisabled()).toBe(true);
+    await page.context().close();
+  }, 120_000);
+
+  it('a chargeback case is not offered a staff decision: the card issuer decides it, and the console says so', async () => {
+    const sale = await buyNowSale(env, seller, buyer, 10_000);
+    const tx = await payAndFund(env, buyer, sale.id);
+    env.standIn.createDispute(tx.chargeId!);
+    await waitForStatus(env.deps, tx.id, 'disputed');
+    const ours = await eventually(
+      () =>
+        env.deps.db
+          .selectFrom('disputes')
+          .selectAll()
+          .where('transactionId', '=', tx.id)
+          .where('source', '=', 'chargeback')
+          .executeTakeFirst(),
+      20_000,
+    );
+    const page = await signedIn(supportPhone);
+    await page.getByRole('heading', { name: /Dispute queue/ }).waitFor();
+    await page.goto(`${env.apiUrl}/console/disputes/${ours.id}`);
+    await page.getByRole('heading', { name: 'Money' }).waitFor();
+    await page.getByText(/decided by the card issuer/).waitFor({ timeout: 5_000 });
+    expect(await page.getByRole('button', { name: 'Review the money split' }).count()).toBe(0);
+    await page.context().close();
+  }, 120_000);
+
   it('support finds a case whose handover was flagged far from the zone, and the case shows where and how far', async () => {
     const { tx, disputeId } = await disputedSale();
     // What the QR verify stores for a scan 1.1 km from the accepted meetup's zone (test/meetups covers how).

@@ -92,6 +92,22 @@ describe('notification preferences', () => {
     );
   });
 
+  it('a phone that replied STOP cannot be texted: push is then the last channel of won and cannot be switched off', async () => {
+    const stopped = await createUser(env.deps);
+    await env.deps.db.insertInto('smsOptOuts').values({ phoneNumber: stopped.phone }).execute();
+    const res = await env.http.put(path).set(stopped.auth).send({ preferences: { won: { push: false } } });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({
+      code: 'notification_cannot_be_silenced',
+      errors: [{ field: 'preferences.won', message: expect.stringContaining('STOP') }],
+    });
+    expect((await env.http.get(path).set(stopped.auth)).body.preferences.won).toEqual({ push: true, sms: true });
+    // Other types, and won once the phone opted back in (START), change as usual.
+    expect((await env.http.put(path).set(stopped.auth).send({ preferences: { outbid: { push: false } } })).status).toBe(200);
+    await env.deps.db.deleteFrom('smsOptOuts').where('phoneNumber', '=', stopped.phone).execute();
+    expect((await env.http.put(path).set(stopped.auth).send({ preferences: { won: { push: false } } })).status).toBe(200);
+  });
+
   it('rejects unknown types and sms for a type that is never texted, naming the field', async () => {
     const unknown = await env.http.put(path).set(user.auth).send({ preferences: { nonsense: { push: false } } });
     expect(unknown.status).toBe(400);

@@ -158,3 +158,25 @@ describe('a Twilio outage (5xx after the sender\'s own retries) while texting a 
     expect((await row()).deliveredAt).not.toBeNull();
   });
 });
+
+describe('PUBLIC_BASE_URL written with a trailing slash', () => {
+  let slashEnv: TestEnv;
+  beforeAll(async () => {
+    slashEnv = await createTestEnv({ PUBLIC_BASE_URL: 'https://api.biddt.example/' });
+  });
+  afterAll(() => slashEnv.close());
+
+  it('still checks the signature over the URL Twilio was given (no double slash), so STOP and START are honoured', async () => {
+    const phone = newPhone();
+    // What Twilio signs: the webhook URL as configured in its console, one slash before the path.
+    const post = (body: string) => {
+      const params = { MessageSid: 'SM00000000000000000000000000000010', From: phone, To: '+15145550000', Body: body };
+      const signature = twilio.getExpectedTwilioSignature(DEV_SECRET, `https://api.biddt.example${PATH}`, params);
+      return slashEnv.http.post(PATH).type('form').set('X-Twilio-Signature', signature).send(params);
+    };
+    expect((await post('STOP')).status).toBe(204);
+    expect(await slashEnv.deps.db.selectFrom('smsOptOuts').select('phoneNumber').where('phoneNumber', '=', phone).executeTakeFirst()).toBeDefined();
+    expect((await post('START')).status).toBe(204);
+    expect(await slashEnv.deps.db.selectFrom('smsOptOuts').select('phoneNumber').where('phoneNumber', '=', phone).executeTakeFirst()).toBeUndefined();
+  });
+});

@@ -1,3 +1,4 @@
+import { encodeTimeCursor } from '../../src/shared/time-cursor';
 import { createTransaction } from '../escrow-handover/support';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 
@@ -41,5 +42,8 @@ describe('GET /v1/users/:id/reviews', () => {
     expect((await reviews(gone.id)).status).toBe(404);
     const bad = await reviews(viewer.id, { cursor: 'nope' });
     expect([bad.status, bad.body.errors?.[0]?.field]).toEqual([400, 'cursor']);
+    // Shaped like PostgreSQL's text but no real instant (31 February): still 400, not a 500 from ::timestamptz.
+    const impossible = await reviews(viewer.id, { cursor: encodeTimeCursor({ key: '2026-02-31 10:00:00+00', id: viewer.id }) });
+    expect([impossible.status, impossible.body.errors?.[0]?.field]).toEqual([400, 'cursor']);
   });
 });

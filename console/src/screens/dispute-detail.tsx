@@ -18,11 +18,14 @@ export function splitFor(tx: Case['transaction'], resolution: Resolution, refund
   return { buyerRefund: refundCents, sellerPayout: kept - commission(Math.max(kept, 0)) - tx.escrowFeeCents };
 }
 
-/** The partial refund's client-side rule (the server checks it again): 0 < x < amount and the seller still gets something. */
+/**
+ * The partial refund's client-side rule (the server checks it again): 0 < x < amount and the seller's
+ * payout after fees not negative (SPEC §1; exactly $0.00 is allowed, as the server allows it).
+ */
 export function partialRefundError(tx: Case['transaction'], cents: number): string | null {
   if (!Number.isSafeInteger(cents) || cents <= 0) return 'Enter an amount above $0.00';
   if (cents >= tx.amountCents) return `Must be less than the sale amount (${money(tx.amountCents)}); refund fully instead`;
-  if (splitFor(tx, 'partial_refund', cents).sellerPayout <= 0) return 'The seller would get nothing after fees; refund fully instead';
+  if (splitFor(tx, 'partial_refund', cents).sellerPayout < 0) return 'The fees would exceed what the seller keeps; refund fully instead';
   return null;
 }
 
@@ -146,6 +149,18 @@ function Resolve({ kase }: { kase: Case }) {
     if (Object.keys(errors).length === 0) setConfirming(true);
   };
 
+  // The server refuses staff a decision on a chargeback (409 chargeback_dispute): Stripe's webhooks close it.
+  if (kase.dispute.status === 'open' && kase.dispute.source === 'chargeback') {
+    return (
+      <section className="card" aria-labelledby="resolve-title">
+        <h2 id="resolve-title">Chargeback</h2>
+        <p>
+          The buyer's card issuer opened this dispute. It is decided by the card issuer, not by support: the outcome arrives from Stripe and
+          settles the transaction on its own.
+        </p>
+      </section>
+    );
+  }
   if (kase.dispute.status !== 'open') {
     return (
       <section className="card" aria-labelledby="resolved-title">
@@ -303,7 +318,8 @@ export function DisputeDetail() {
               ))}
               {kase.messages.length === 0 && <li>No messages.</li>}
             </ol>
-            <StaffMessage disputeId={kase.dispute.id} disabled={!disputed} />
+            {/* Staff write only in an open case: a decided one refuses it (409) while its money is still on the way. */}
+            <StaffMessage disputeId={kase.dispute.id} disabled={!disputed || kase.dispute.status !== 'open'} />
           </section>
           <section className="card" aria-labelledby="timeline-title">
             <h2 id="timeline-title">Timeline</h2>

@@ -2,6 +2,7 @@ import { NOTIFICATION_TYPES, type NotificationType } from '../../shared/jobs';
 import { unprocessable } from '../../shared/errors';
 import type { Db, Trx } from '../../../db/connection';
 import { lockPreferencesOf, savedPreferencesOf, savePreferences } from './preferences.repository';
+import { isUserSmsOptedOut } from './sms-opt-outs.repository';
 
 /** SPEC §7: these few also go out by SMS because they must not be missed. */
 export const SMS_TYPES: ReadonlySet<NotificationType> = new Set(['won', 'payment_due']);
@@ -83,10 +84,21 @@ async function applyPreferences(trx: Trx, userId: string, patch: PreferencesPatc
       choices.push({ type, channel, enabled });
     }
   }
-  const silenced = [...MUST_REACH].filter((type) => channelsOf(type).every((channel) => prefs[type][channel] === false));
+  // A phone that replied STOP gets no text whatever the choice says: push is then the last channel
+  // left, checked for the types this save changes (a STOP arrives outside any save).
+  const smsBlocked = await isUserSmsOptedOut(trx, userId);
+  const changed = new Set(choices.map((c) => c.type));
+  const unreachable = (type: NotificationType) =>
+    changed.has(type) && channelsOf(type).every((channel) => prefs[type][channel] === false || (channel === 'sms' && smsBlocked));
+  const silenced = [...MUST_REACH].filter(
+    (type) => channelsOf(type).every((channel) => prefs[type][channel] === false) || unreachable(type),
+  );
   if (silenced.length > 0) {
+    const message = smsBlocked
+      ? 'cannot be switched off on every channel (SMS cannot reach this phone: it replied STOP; text START to opt back in)'
+      : 'cannot be switched off on every channel';
     throw unprocessable('notification_cannot_be_silenced', 'These notifications must stay on for at least one channel (push or SMS).', {
-      errors: silenced.map((type) => ({ field: `preferences.${type}`, message: 'cannot be switched off on every channel' })),
+      errors: silenced.map((type) => ({ field: `preferences.${type}`, message })),
     });
   }
   await savePreferences(trx, userId, choices);

@@ -17,3 +17,14 @@ export async function isSmsOptedOut(db: Db, phoneNumber: string): Promise<boolea
   const row = await db.selectFrom('smsOptOuts').select('phoneNumber').where('phoneNumber', '=', phoneNumber).executeTakeFirst();
   return Boolean(row);
 }
+
+/** Whether the user's own phone replied STOP (a read-only lookup of `users`): no text can reach them. */
+export async function isUserSmsOptedOut(db: Db, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users as u')
+    .innerJoin('smsOptOuts as o', 'o.phoneNumber', 'u.phoneNumber')
+    .select('u.id')
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+  return Boolean(row);
+}

@@ -36,8 +36,10 @@ export const smsWebhookRoutes = [
       const token = twilioWebhookToken(deps.config);
       if (!token) throw new AppError('unavailable', 'sms_webhook_unavailable', 'Twilio is not configured on this server.');
       const signature = headers['x-twilio-signature'];
-      // Twilio signs the public URL it was given, which the API knows as PUBLIC_BASE_URL + path.
-      assertTwilioSignature(token, typeof signature === 'string' ? signature : undefined, `${deps.config.publicBaseUrl}${PATH}`, body);
+      // Twilio signs the public URL it was given, which the API knows as PUBLIC_BASE_URL + path (one
+      // slash between them, however PUBLIC_BASE_URL was written).
+      const url = `${deps.config.publicBaseUrl.replace(/\/+$/, '')}${PATH}`;
+      assertTwilioSignature(token, typeof signature === 'string' ? signature : undefined, url, body);
       await handleInboundSms(deps.db, body.From, body.Body ?? '', body.OptOutType);
       return noContent();
     },
