@@ -1,8 +1,8 @@
 import type { Trx } from '../../db/connection';
-import type { User } from '../../db/schema';
+import type { Listing, User } from '../../db/schema';
 import { openSession, revokeEverySession, type SessionRevocations } from '../modules/auth';
 import { bidderHasLiveBid, bidsOfBidder } from '../modules/bidding';
-import { eraseMessagesBySender, messagesBySender } from '../modules/chat';
+import { ERASED_MESSAGE, eraseMessagesBySender, messagesBySender } from '../modules/chat';
 import { disputesOpenedBy, presentDispute } from '../modules/disputes';
 import {
   restoreSellerListings,
@@ -12,10 +12,10 @@ import {
   watchesOfUser,
 } from '../modules/listings';
 import { meetupsProposedBy } from '../modules/meetups';
-import { deleteNotificationDataOf, devicesOfUser, notificationsOfUser, preferencesOf } from '../modules/notifications';
+import { deleteNotificationDataOf, devicesOfUser, eraseMessagePreviews, notificationsOfUser, preferencesOf } from '../modules/notifications';
 import { presentOffer, secondChanceOffersOf, sellerHasPendingOffer } from '../modules/offers';
 import { eraseRatingCommentsBy, ratingsOfUser } from '../modules/ratings';
-import { hasOpenTransaction, transactionsOfParty } from '../modules/transactions';
+import { hasOpenTransaction, transactionsOfParty, transactionsRepository } from '../modules/transactions';
 import {
   anonymizeAccount,
   claimAccountsDueForPurge,
@@ -123,6 +123,7 @@ export async function purgeDeletedAccounts(
       const ids = await claimAccountsDueForPurge(trx, deletedBefore, batchSize);
       for (const id of ids) {
         await deleteNotificationDataOf(trx, id);
+        await erasePreviewsOfMessagesBy(trx, id);
         await eraseMessagesBySender(trx, id);
         await eraseRatingCommentsBy(trx, id);
         await eraseFollowsOf(trx, id);
@@ -133,6 +134,31 @@ export async function purgeDeletedAccounts(
     purged += count;
     if (count < batchSize) return { purged };
   }
+}
+
+/**
+ * A listing as its seller's export shows it: without the auction's hidden state, which names the
+ * leader and runner-up and holds their maxima (SPEC §2: a bidder's maximum is never shown to anyone
+ * else; a seller reading it during the auction could shill-bid up to it).
+ */
+function withoutBidderState<L extends Pick<Listing, 'leaderId' | 'leaderMaxCents' | 'leaderSeq' | 'runnerUpId' | 'runnerUpMaxCents' | 'runnerUpSeq'>>(listing: L) {
+  const { leaderId, leaderMaxCents, leaderSeq, runnerUpId, runnerUpMaxCents, runnerUpSeq, ...rest } = listing;
+  return rest;
+}
+
+/**
+ * The chat text of a purged account also lives on in the other parties' `new_message` notifications,
+ * as their preview: it goes with the messages.
+ */
+async function erasePreviewsOfMessagesBy(trx: Trx, senderId: string): Promise<void> {
+  const sent = await messagesBySender(trx, senderId);
+  if (sent.length === 0) return;
+  const recipients = new Set<string>();
+  for (const transactionId of new Set(sent.map((m) => m.transactionId))) {
+    const parties = await transactionsRepository.parties(trx, transactionId);
+    if (parties) for (const userId of [parties.buyerId, parties.sellerId]) if (userId !== senderId) recipients.add(userId);
+  }
+  await eraseMessagePreviews(trx, [...recipients], sent.map((m) => m.id), ERASED_MESSAGE);
 }
 
 /**
@@ -167,7 +193,7 @@ export async function exportAccount(deps: Pick<Platform, 'db' | 'clock'>, actor:
       phoneVerifiedAt: user.phoneVerifiedAt?.toISOString() ?? null,
       nonPaymentStrikes: user.nonPaymentStrikes,
     },
-    listings,
+    listings: listings.map(withoutBidderState),
     bids,
     transactions,
     messages,

@@ -278,3 +278,47 @@ describe('GET /v1/users/me/export', () => {
     expectProblem(await env.http.get('/v1/users/me/export'), 401);
   });
 });
+
+describe('GET /v1/users/me/export of a seller whose auction is live', () => {
+  it('never shows the seller the bidders’ hidden maxima or who they are (SPEC §2)', async () => {
+    const seller = await createUser(env.deps);
+    const bidderA = await createUser(env.deps);
+    const bidderB = await createUser(env.deps);
+    const listing = await createActiveListing(env.deps, seller.id, { startingPriceCents: 1_000 });
+    expect((await env.http.post(`/v1/listings/${listing.id}/bids`).set(bidderA.auth).send({ maxAmountCents: 4_321 })).status).toBe(201);
+    expect((await env.http.post(`/v1/listings/${listing.id}/bids`).set(bidderB.auth).send({ maxAmountCents: 2_345 })).status).toBe(201);
+
+    const res = await env.http.get('/v1/users/me/export').set(seller.auth);
+    expect(res.status).toBe(200);
+    const exported = res.body.listings.find((l: { id: string }) => l.id === listing.id);
+    expect(exported).toMatchObject({ id: listing.id, sellerId: seller.id, bidCount: 2 });
+    const text = JSON.stringify(res.body);
+    expect(text).not.toContain('4321');
+    expect(text).not.toContain('2345');
+    expect(text).not.toContain(bidderA.id);
+    expect(text).not.toContain(bidderB.id);
+  });
+});
+
+describe('the purge after 30 days, seen by the other party', () => {
+  it('erases the purged account’s chat text from the other party’s notifications too (the message previews)', async () => {
+    const seller = await createUser(env.deps);
+    const buyer = await createUser(env.deps);
+    const sale = await releasedSale(seller, buyer);
+    const said = 'Call me at 555-0199 any time';
+    expect((await env.http.post(`/v1/transactions/${sale.id}/messages`).set(seller.auth).send({ content: said })).status).toBe(201);
+    const previews = () =>
+      env.deps.db.selectFrom('notifications').select('body').where('userId', '=', buyer.id).where('type', '=', 'new_message').execute();
+    await eventually(async () => ((await previews()).some((n) => n.body.includes('555-0199')) ? true : undefined));
+
+    expect((await env.http.delete('/v1/users/me').set(seller.auth)).status).toBe(204);
+    expect((await purgeDeletedAccounts(env.deps, new Date(Date.now() + 31 * DAY_MS))).purged).toBeGreaterThanOrEqual(1);
+
+    const inbox = await env.http.get('/v1/notifications').set(buyer.auth);
+    expect(inbox.status).toBe(200);
+    expect(JSON.stringify(inbox.body)).not.toContain('555-0199');
+    expect(JSON.stringify(await previews())).not.toContain('555-0199');
+    // The notification itself stays in the buyer's inbox: it is theirs.
+    expect((await previews()).length).toBeGreaterThan(0);
+  });
+});

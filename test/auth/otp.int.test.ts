@@ -1,6 +1,8 @@
+import { Client } from 'pg';
 import { hmacSha256, sha256 } from '../../src/shared/crypto';
 import { createTestEnv, createUser, newPhone, type TestEnv } from '../support/harness';
 import { expectProblem, lastCodeFor, otherCode, textsTo } from '../support/http';
+import { waitForLockWaiter } from '../support/lock-waiter';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -141,5 +143,36 @@ describe('OTP expiry', () => {
     const code = lastCodeFor(short.sms, phone)!;
     await new Promise((resolve) => setTimeout(resolve, 1300));
     expectProblem(await verify(phone, code, short), 401, 'invalid_code');
+  });
+});
+
+describe('signing in while the same account is being deleted (another device)', () => {
+  it('waits for the deletion and signs into that account for a restore, instead of opening a second account that would block it', async () => {
+    const phone = newPhone();
+    const first = await verify(phone, await codeFor(phone));
+    expect(first.status).toBe(200);
+    const userId: string = first.body.user.id;
+    const code = await codeFor(phone);
+    const deletion = new Client({ connectionString: env.databaseUrl });
+    await deletion.connect();
+    try {
+      // DELETE /v1/users/me in flight: the account row locked and soft-deleted, not committed yet.
+      await deletion.query('BEGIN');
+      await deletion.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [userId]);
+      await deletion.query('UPDATE users SET deleted_at = now() WHERE id = $1', [userId]);
+      const signIn = verify(phone, code).then((res) => res);
+      await waitForLockWaiter(deletion);
+      await deletion.query('COMMIT');
+      const res = await signIn;
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ restorable: true, user: { id: userId } });
+      const live = await env.deps.db.selectFrom('users').select('id').where('phoneNumber', '=', phone).where('deletedAt', 'is', null).execute();
+      expect(live).toEqual([]);
+      const restored = await env.http.post('/v1/users/me/restore').set('Authorization', `Bearer ${res.body.accessToken}`);
+      expect(restored.status).toBe(200);
+      expect(restored.body.user).toMatchObject({ id: userId, deletedAt: null });
+    } finally {
+      await deletion.end();
+    }
   });
 });

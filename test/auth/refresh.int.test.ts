@@ -42,6 +42,21 @@ describe('refresh-token rotation', () => {
     expectProblem(await me(user.accessToken), 401, 'session_revoked');
   });
 
+  it('unregisters the push tokens registered in a session revoked for reuse: the thief’s phone stops getting the user’s pushes', async () => {
+    const register = (accessToken: string, token: string) =>
+      env.http.post('/v1/users/me/devices').set('Authorization', `Bearer ${accessToken}`).send({ token, platform: 'android' });
+    const tablet = await openSession(env.deps, user);
+    expect((await register(tablet.accessToken, 'tablet-token-of-the-owner')).status).toBe(200);
+    // The thief rotates the stolen token and registers their phone for the user's pushes (chat previews…).
+    const stolen = await refresh(user.refreshToken);
+    expect(stolen.status).toBe(200);
+    expect((await register(stolen.body.accessToken, 'phone-token-of-the-thief')).status).toBe(200);
+
+    expectProblem(await refresh(user.refreshToken), 401, 'refresh_token_reused');
+    const tokens = await env.deps.db.selectFrom('devices').select('token').where('userId', '=', user.id).execute();
+    expect(tokens.map((t) => t.token)).toEqual(['tablet-token-of-the-owner']);
+  });
+
   it("leaves the user's other sessions alone when one is revoked for reuse", async () => {
     const otherDevice = await openSession(env.deps, user);
     await refresh(user.refreshToken);
@@ -125,5 +140,24 @@ describe('logout', () => {
 
   it('needs a signed-in user', async () => {
     expectProblem(await env.http.delete('/v1/auth/logout'), 401, 'missing_token');
+  });
+});
+
+describe('a revoked session’s access token and the user’s API budget (RATE_LIMIT_API_PER_USER_PER_MIN=5 here)', () => {
+  let limited: TestEnv;
+  beforeAll(async () => {
+    limited = await createTestEnv({ RATE_LIMIT_API_PER_USER_PER_MIN: '5' });
+  });
+  afterAll(() => limited.close());
+
+  it('cannot spend it: whoever still holds a signed-out token cannot lock the user out with 429', async () => {
+    const user = await createUser(limited.deps);
+    const tablet = await openSession(limited.deps, user);
+    const meOn = (accessToken: string) => limited.http.get('/v1/users/me').set('Authorization', `Bearer ${accessToken}`);
+    // The phone is signed out (lost, say); whoever has it keeps sending its last access token.
+    expect((await limited.http.delete('/v1/auth/logout').set(user.auth)).status).toBe(204);
+    for (let i = 0; i < 8; i += 1) expectProblem(await meOn(user.accessToken), 401, 'session_revoked');
+    // The user's live session still has its whole budget.
+    for (let i = 0; i < 4; i += 1) expect((await meOn(tablet.accessToken)).status).toBe(200);
   });
 });

@@ -5,7 +5,7 @@ import { toProblem } from '../../shared/problem';
 import { AppError, isAppError, unauthorized } from '../../shared/errors';
 import { isOutage } from '../../shared/outage';
 import { socketEmitter } from '../../shared/socket-emitter';
-import { findOrCreateUserByPhone, findRestorableAccountByPhone, findUserById, presentSelf, restoreCutoff } from '../users';
+import { findOrCreateUserByPhone, findRestorableAccountByPhone, findUserById, lockAccountsOfPhone, presentSelf, restoreCutoff } from '../users';
 import { signAccessToken } from './access-tokens';
 import { applyDevStaffRole } from './dev-staff';
 import { phoneCountryNotSupported, smsCountryAllowed, smsUnavailable } from '../../providers/sms/guarded-sms';
@@ -99,18 +99,29 @@ export async function exchangeFirebaseToken(deps: AuthDeps, idToken: string, ip:
  * restore-only session (`restorable: true`); otherwise the live account, created on first use.
  */
 async function signInByPhone(deps: AuthDeps, phoneNumber: string, locale: Locale) {
-  const deleted = await findRestorableAccountByPhone(deps.db, phoneNumber, restoreCutoff(deps.clock.now()));
-  if (deleted) return { ...(await openSession(deps, deleted, 'restore')), restorable: true };
-  const { user } = await findOrCreateUserByPhone(deps.db, phoneNumber, locale);
-  return openSession(deps, await applyDevStaffRole(deps, user));
+  const cutoff = restoreCutoff(deps.clock.now());
+  // One transaction, the phone's account rows locked first: a deletion of the account in flight (another
+  // device) is waited for, then read, so the sign-in answers its restore-only session instead of opening
+  // a second account, which would hold the phone and make the deleted one unrestorable. A deletion that
+  // starts now waits for the session to be stored, then ends it with the others.
+  return deps.db.transaction().execute(async (trx) => {
+    const inTrx = { ...deps, db: trx };
+    await lockAccountsOfPhone(trx, phoneNumber);
+    const deleted = await findRestorableAccountByPhone(trx, phoneNumber, cutoff);
+    if (deleted) return { ...(await openSession(inTrx, deleted, 'restore')), restorable: true };
+    const { user } = await findOrCreateUserByPhone(trx, phoneNumber, locale);
+    return openSession(inTrx, await applyDevStaffRole(inTrx, user));
+  });
 }
 
 /** Rotates a refresh token into a new pair. */
 export async function refresh(deps: AuthDeps, refreshToken: string, ip: string) {
   await deps.rateLimits.consume('authIp', ip);
-  // On reuse, the family's access tokens die with it (not 15 minutes later), and its sockets too.
+  // On reuse, the family's access tokens die with it (not 15 minutes later), and its sockets too; the
+  // push tokens registered in it go as at logout: a thief's phone must not keep getting the user's pushes.
   const revokeAccessTokens = async (familyId: string) => {
     await deps.revocations.revoke(familyId);
+    await deleteSessionDevices(deps.db, familyId);
     cutSessionSockets(deps, familyId, 'This session was ended: its refresh token was used twice.');
   };
   const rotated = await rotateSession(deps.db, refreshToken, deps.config.auth.refreshTtlSec, revokeAccessTokens);

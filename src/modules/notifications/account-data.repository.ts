@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { anyOf } from '../../../db/any-of';
 import type { Db, Trx } from '../../../db/connection';
 
 /** Every notification of the user, for a privacy access request. */
@@ -15,4 +17,22 @@ export async function deleteNotificationDataOf(trx: Trx, userId: string): Promis
   const devices = await trx.deleteFrom('devices').where('userId', '=', userId).returning('token').execute();
   const notifications = await trx.deleteFrom('notifications').where('userId', '=', userId).returning('id').execute();
   return { devices: devices.length, notifications: notifications.length };
+}
+
+/**
+ * The purge of a deleted account, on the other side of its chats: the `new_message` notifications its
+ * messages gave `recipientIds` quote them (a preview), and that text goes with the messages themselves.
+ * The notifications stay (they are the recipients'), saying `erased` instead.
+ */
+export async function eraseMessagePreviews(trx: Trx, recipientIds: string[], messageIds: string[], erased: string): Promise<number> {
+  const rows = await trx
+    .updateTable('notifications')
+    .set({ body: erased })
+    .where('userId', '=', anyOf(recipientIds, 'uuid'))
+    .where('type', '=', 'new_message')
+    .where(sql<string>`data->>'messageId'`, '=', anyOf(messageIds, 'text'))
+    .where('body', '<>', erased)
+    .returning('id')
+    .execute();
+  return rows.length;
 }

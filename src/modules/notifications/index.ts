@@ -10,7 +10,7 @@ export { preferencesOf, SMS_TYPES } from './preferences';
 export { presentNotification } from './notifications.presenter';
 
 /** A user's notifications and devices for export, and deleted by the purge of a deleted account (SPEC §9). */
-export { deleteNotificationDataOf, devicesOfUser, notificationsOfUser } from './account-data.repository';
+export { deleteNotificationDataOf, devicesOfUser, eraseMessagePreviews, notificationsOfUser } from './account-data.repository';
 /** Signing out of a session unregisters the push tokens it registered (logout). */
 export { deleteSessionDevices } from './devices.repository';
 

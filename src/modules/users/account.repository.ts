@@ -22,6 +22,16 @@ export async function softDeleteAccount(trx: Trx, id: string): Promise<Date | un
   return row?.deletedAt ?? undefined;
 }
 
+/**
+ * Locks every account row of this phone (live or deleted, not purged) for the rest of the caller's
+ * transaction: a sign-in takes it first, so it waits for a deletion or restore of the account in flight
+ * and then reads its outcome. NO KEY UPDATE, like the sign-in's own update of the row: it does not hold
+ * back the KEY SHARE reads of bid batches.
+ */
+export async function lockAccountsOfPhone(trx: Trx, phoneNumber: string): Promise<void> {
+  await trx.selectFrom('users').select('id').where('phoneNumber', '=', phoneNumber).forNoKeyUpdate().execute();
+}
+
 /** The deleted, not purged account of this phone deleted after `deletedAfter` (still restorable). */
 export async function findRestorableAccountByPhone(db: Db, phoneNumber: string, deletedAfter: Date): Promise<User | undefined> {
   return db

@@ -25,6 +25,7 @@ export {
   claimAccountsDueForPurge,
   findRestorableAccountByPhone,
   lockAccount,
+  lockAccountsOfPhone,
   phoneTakenByLiveAccount,
   softDeleteAccount,
   undeleteAccount,
