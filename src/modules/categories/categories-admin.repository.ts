@@ -1,9 +1,17 @@
-import type { Insertable, Kysely, Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
 import type { CategoriesTable, Database } from '../../../db/schema';
 import type { Category } from './categories.repository';
 
 /** Staff edits of categories (the categories module is the table's only writer). */
 export const categoriesAdminRepository = {
+  /**
+   * Serializes staff edits of the tree (in the caller's transaction): each checks the parent and the
+   * children it would nest under the lock, so two edits at once cannot make a second level or a cycle.
+   */
+  async lockTree(db: Kysely<Database>): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('categories:tree'))`.execute(db);
+  },
+
   /** Every category, active or not, in display order. */
   async listAll(db: Kysely<Database>): Promise<Category[]> {
     return db.selectFrom('categories').selectAll().orderBy('sortOrder').orderBy('name').execute();

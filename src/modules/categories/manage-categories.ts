@@ -37,8 +37,9 @@ async function checkParent(db: Kysely<Database>, slug: string, parentSlug: strin
 
 export const listAllCategories = (db: Kysely<Database>) => categoriesAdminRepository.listAll(db);
 
-/** Creates a category; a taken slug → 409 `category_exists` (field slug). */
+/** Creates a category (call it in a transaction: the tree lock is held until commit); a taken slug → 409 `category_exists` (field slug). */
 export async function createCategory(db: Kysely<Database>, input: CategoryInput): Promise<Category> {
+  await categoriesAdminRepository.lockTree(db);
   await checkParent(db, input.slug, input.parentSlug);
   const row = await categoriesAdminRepository.insert(db, {
     slug: input.slug,
@@ -54,12 +55,13 @@ export async function createCategory(db: Kysely<Database>, input: CategoryInput)
   return row;
 }
 
-/** Changes a category; answers the rows before and after (for the audit entry). */
+/** Changes a category (in a transaction, like createCategory); answers the rows before and after (for the audit entry). */
 export async function updateCategory(
   db: Kysely<Database>,
   slug: string,
   patch: CategoryPatch,
 ): Promise<{ before: Category; after: Category }> {
+  await categoriesAdminRepository.lockTree(db);
   const before = await categoriesAdminRepository.find(db, slug);
   if (!before) throw notFound('category');
   await checkParent(db, slug, patch.parentSlug);
