@@ -2,9 +2,11 @@
  * Buy-now (SPEC §2): available while active and (fixed, or no bids yet, or a reserve not yet met);
  * ends the listing at once with a transaction carrying the fees of SPEC §1.
  */
+import { Client } from 'pg';
 import { createActiveListing, useSellerAndTwoBidders } from '../support/fixtures';
-import type { TestUser } from '../support/harness';
+import { createUser, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
+import { waitForLockWaiter } from '../support/lock-waiter';
 
 const ctx = useSellerAndTwoBidders();
 
@@ -95,5 +97,50 @@ describe('buy-now', () => {
     expectProblem(refused, 409, 'auction_not_active');
     const res = await buyNow(ctx.alice, listing.id);
     expect(res.body.transaction).toMatchObject({ amountCents: 3000, commissionCents: 180, escrowFeeCents: 199, sellerPayoutCents: 2621 });
+  });
+
+  it('racing the buyer’s own account deletion waits for the account lock and refuses the deleted buyer (403): no sale', async () => {
+    const buyer = await createUser(ctx.env.deps, { displayName: 'Leaving Lou' });
+    const listing = await both();
+    const deletion = new Client({ connectionString: ctx.env.databaseUrl });
+    await deletion.connect();
+    try {
+      // The deletion in flight, past its obligations check (no sale yet): the account row locked as deleteAccount locks it.
+      await deletion.query('BEGIN');
+      await deletion.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [buyer.id]);
+      const bought = buyNow(buyer, listing.id).then((res) => res);
+      await waitForLockWaiter(deletion);
+      await deletion.query('UPDATE users SET deleted_at = now() WHERE id = $1', [buyer.id]);
+      await deletion.query('COMMIT');
+      expectProblem(await bought, 403, 'bidder_not_allowed');
+    } finally {
+      await deletion.end();
+    }
+    expect(await transactionsOf(listing.id)).toEqual([]);
+    const row = await ctx.env.deps.db.selectFrom('listings').select(['status', 'winnerId']).where('id', '=', listing.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'active', winnerId: null });
+  });
+
+  it('racing the seller’s account deletion is decided after it (no deadlock): the listing is gone (404), no sale', async () => {
+    const seller = await createUser(ctx.env.deps, { displayName: 'Closing Cleo' });
+    const listing = await createActiveListing(ctx.env.deps, seller.id, { auctionType: 'fixed', startingPriceCents: 3000, buyNowPriceCents: 3000 });
+    const deletion = new Client({ connectionString: ctx.env.databaseUrl });
+    await deletion.connect();
+    try {
+      // The deletion in flight, as deleteAccount takes its locks: the account row, then (after a buy-now
+      // has started) the seller's listings, which it soft-deletes.
+      await deletion.query('BEGIN');
+      await deletion.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [seller.id]);
+      const bought = buyNow(ctx.alice, listing.id).then((res) => res);
+      await waitForLockWaiter(deletion);
+      await deletion.query('SELECT id FROM listings WHERE seller_id = $1 AND deleted_at IS NULL ORDER BY id FOR UPDATE', [seller.id]);
+      await deletion.query('UPDATE users SET deleted_at = now() WHERE id = $1', [seller.id]);
+      await deletion.query('UPDATE listings SET deleted_at = now() WHERE seller_id = $1', [seller.id]);
+      await deletion.query('COMMIT');
+      expectProblem(await bought, 404, 'not_found');
+    } finally {
+      await deletion.end();
+    }
+    expect(await transactionsOf(listing.id)).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import type { Response } from 'supertest';
 import type { RunningWorkers } from '../../workers/workers';
 import { createActiveListing, withWorkers } from '../support/fixtures';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
-import { expectRateLimited } from '../support/http';
+import { expectProblem, expectRateLimited } from '../support/http';
 
 let env: TestEnv;
 let workers: RunningWorkers;
@@ -122,6 +122,22 @@ describe('bid history and your own bids', () => {
     } while (cursor && seen.length < 10);
     expect(seen).toEqual([one.id, two.id]);
     expect((await env.http.get('/v1/bids/me')).status).toBe(401);
+  });
+});
+
+describe('history cursors', () => {
+  it('an out-of-range cursor is a 400 naming the field, not a server error', async () => {
+    const listing = await createActiveListing(env.deps, seller.id);
+    const user = await createUser(env.deps);
+    const huge = '9'.repeat(30);
+    for (const res of [
+      await env.http.get(`/v1/listings/${listing.id}/bids?cursor=${huge}`),
+      await env.http.get(`/v1/bids/me?cursor=${huge}`).set(user.auth),
+      await env.http.get(`/v1/listings/${listing.id}/events?after=${huge}`),
+    ]) {
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: expect.stringMatching(/^(cursor|after)$/) })]);
+    }
   });
 });
 

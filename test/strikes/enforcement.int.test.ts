@@ -46,6 +46,21 @@ describe('non-payment strikes', () => {
     expect(new Date(standing.biddingSuspendedUntil!).getTime()).toBe(older.createdAt.getTime() + 90 * DAY_MS);
   });
 
+  it('a refused bid retried with the same Idempotency-Key (or sent twice at once) is refused again: nothing bid', async () => {
+    const buyer = await createUser(ctx.env.deps);
+    await strikeDaysAgo(buyer.id, 30);
+    await strikeDaysAgo(buyer.id, 2);
+    const l = await listing();
+    const keyed = (key: string) =>
+      ctx.env.http.post(`/v1/listings/${l.id}/bids`).set(buyer.auth).set('Idempotency-Key', key).send({ maxAmountCents: 6000 });
+
+    expectProblem(await keyed('strike-retry-1'), 403, 'bidding_suspended');
+    expectProblem(await keyed('strike-retry-1'), 403, 'bidding_suspended');
+    const twice = await Promise.all([keyed('strike-retry-2'), keyed('strike-retry-2')]);
+    for (const res of twice) expectProblem(res, 403, 'bidding_suspended');
+    expect(await ctx.env.deps.db.selectFrom('bids').select('id').where('listingId', '=', l.id).execute()).toEqual([]);
+  });
+
   it('a strike older than 90 days does not count: one recent plus one old may bid and buy', async () => {
     const buyer = await createUser(ctx.env.deps);
     await strikeDaysAgo(buyer.id, 91);

@@ -90,6 +90,25 @@ export async function buyerStanding(db: Reader, userId: string) {
     .executeTakeFirst();
 }
 
+/**
+ * Locks the buyer's and the seller's account rows to the commit (KEY SHARE, as a bid batch locks its
+ * bidders: see batchInputs) and answers the buyer's state, unless deleted. Taken before the listing's
+ * row lock, in the order an account deletion takes its locks (the account, then its listings): a
+ * deletion of either party holding its row makes the buy-now wait for its commit and then find the
+ * buyer or the listing gone; one that comes later waits for the sale and finds it. The seller's row
+ * must not be left to the sale's foreign key, which would lock it after the listing (a deadlock).
+ */
+export async function lockBuyerAndSeller(trx: Trx, buyerId: string, sellerId: string) {
+  const rows = await trx
+    .selectFrom('users')
+    .select(['id', 'phoneVerifiedAt', 'suspendedAt', 'deletedAt'])
+    .where('id', 'in', [buyerId, sellerId])
+    .orderBy('id')
+    .forKeyShare()
+    .execute();
+  return rows.find((r) => r.id === buyerId && r.deletedAt === null);
+}
+
 /** The listing and bidder of a bid. */
 export async function findBid(db: Reader, bidId: string) {
   return db.selectFrom('bids').select(['listingId', 'bidderId']).where('id', '=', bidId).executeTakeFirst();

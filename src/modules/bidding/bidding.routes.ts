@@ -13,6 +13,7 @@ import {
   ListingEventPage,
   ListingIdParams,
   MyBidPage,
+  MyBidsQuery,
   PlaceBidBody,
   RetractionResult,
 } from './bidding.schemas';
@@ -70,7 +71,7 @@ export const biddingRoutes = [
       path: '/v1/bids/me',
       summary: 'The listings you bid on, one row each, with where you stand',
       tags,
-      query: HistoryQuery,
+      query: MyBidsQuery,
       responses: { 200: { description: 'Most recently bid first', schema: MyBidPage } },
     },
     async (deps, { actor, query }) => ok(await myBids(deps, actor.userId, query.limit, query.cursor)),

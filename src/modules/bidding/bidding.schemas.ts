@@ -36,9 +36,27 @@ export const BidAcceptedSchema = z
 
 export const BidPendingSchema = z.object({ requestId: z.string() }).openapi('BidPending');
 
+/**
+ * A page cursor: a seq from a previous page. Bounded in length too (not in the documented pattern), so
+ * a number past the column's range is refused as bad input rather than failing in the database.
+ */
+const cursor = (maxDigits: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a cursor from a previous page')
+    .refine((s) => s.length <= maxDigits, 'must be a cursor from a previous page')
+    .optional();
+
+/** Bid history: the cursor is a bid's seq (integer). */
 export const HistoryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().regex(/^\d+$/, 'must be a cursor from a previous page').optional(),
+  cursor: cursor(9),
+});
+
+/** Your bids: the cursor is a bid command's decision seq (bigint). */
+export const MyBidsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: cursor(18),
 });
 
 export const BidPage = z.object({ items: z.array(BidSchema), nextCursor: z.string().nullable() }).openapi('BidPage');

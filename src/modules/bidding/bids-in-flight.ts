@@ -272,6 +272,11 @@ export class BidsInFlight {
     return raw.map(([, fields]) => fieldsOf(fields).requestId ?? '');
   }
 
+  /** Whether the request is marked undecided (received, and not yet decided). */
+  async isUndecided(listingId: string, requestId: string): Promise<boolean> {
+    return (await this.redis.zscore(this.key(listingId), requestId)) !== null;
+  }
+
   /** Request ids still marked undecided that were stamped before `endsAt`. */
   async undecidedBefore(listingId: string, endsAt: number): Promise<string[]> {
     return this.redis.zrangebyscore(this.key(listingId), '-inf', `(${endsAt}`);

@@ -49,6 +49,12 @@ export async function submitBid(
   if (retry) {
     const stored = await storedResult(deps, requestId);
     if (stored) return { decided: true, result: stored };
+    // Neither decided nor in flight: the first attempt was refused here (or is being checked at the
+    // same moment), not let through; the retry must pass the same checks, or a refusal the worker
+    // does not repeat (bidding_suspended) would be undone by sending the request twice.
+    if (eligibility.status === 'rejected' && !(await deps.bidsInFlight.isUndecided(input.listingId, requestId))) {
+      throw eligibility.reason;
+    }
   } else if (eligibility.status === 'rejected') {
     throw eligibility.reason;
   }
