@@ -12,7 +12,7 @@ import {
   watchesOfUser,
 } from '../modules/listings';
 import { meetupsProposedBy } from '../modules/meetups';
-import { deleteNotificationDataOf, devicesOfUser, eraseMessagePreviews, notificationsOfUser, preferencesOf } from '../modules/notifications';
+import { deleteDevicesOf, deleteNotificationDataOf, devicesOfUser, eraseMessagePreviews, notificationsOfUser, preferencesOf } from '../modules/notifications';
 import { presentOffer, secondChanceOffersOf, sellerHasPendingOffer } from '../modules/offers';
 import { eraseRatingCommentsBy, ratingsOfUser } from '../modules/ratings';
 import { hasOpenTransaction, transactionsOfParty, transactionsRepository } from '../modules/transactions';
@@ -65,7 +65,7 @@ async function refuseWhileObligationsOpen(trx: Trx, userId: string): Promise<voi
 /**
  * DELETE /users/me: soft-deletes the account and its listings in one transaction (the listings carry
  * the account's deletion time, which is how a restore finds them), refused while the user still owes
- * or is owed something; then ends every session and socket of the user at once.
+ * or is owed something, and unregisters its push devices; then ends every session and socket of the user at once.
  */
 export async function deleteAccount(deps: SessionDeps, actor: Actor): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
@@ -76,6 +76,9 @@ export async function deleteAccount(deps: SessionDeps, actor: Actor): Promise<vo
     const deletedAt = await softDeleteAccount(trx, user.id);
     if (!deletedAt) throw notFound('user');
     await softDeleteSellerListings(trx, user.id, deletedAt);
+    // Every session ends, so every phone is signed out as at logout: its push tokens go with it (a
+    // restore must not push to phones the deletion signed out; a push in flight finds them gone).
+    await deleteDevicesOf(trx, user.id);
   });
   await revokeEverySession(deps, actor.userId);
 }

@@ -1,6 +1,7 @@
 import { startRealtime, type RealtimeServer } from '../../realtime/io';
 import { purgeDeletedAccounts } from '../../src/flows/account-lifecycle';
 import { ERASED_MESSAGE } from '../../src/modules/chat';
+import { sendNotification } from '../../src/modules/notifications';
 import { SCHEDULES } from '../../src/shared/jobs/catalogue';
 import { buyNowSale, ledgerOf, openWallet, payAndFund, simulateVerify, waitForStatus } from '../escrow/helpers';
 import { createTransaction } from '../escrow-handover/support';
@@ -142,6 +143,45 @@ describe('DELETE /v1/users/me → 404 everywhere, every session and socket cut, 
     expect((await env.http.get(`/v1/listings/${listing.id}`)).status).toBe(200);
     expect((await env.http.get(`/v1/users/${userId}/profile`).set(viewer.auth)).status).toBe(200);
     expectProblem(await env.http.post('/v1/users/me/restore').set(bearer(restored.body.accessToken)).send({}), 409, 'account_not_deleted');
+  });
+
+  it('unregisters the push devices of every session it ends: a restore does not push to the phones the deletion signed out', async () => {
+    const phone = newPhone();
+    const first = await signIn(phone);
+    const userId = first.user.id;
+    const second = await openSession(env.deps, { id: userId, role: 'user' });
+    expect((await env.http.post('/v1/users/me/devices').set(bearer(first.accessToken)).send({ token: 'deleted-phone-token-1', platform: 'ios' })).status).toBe(200);
+    expect((await env.http.post('/v1/users/me/devices').set(second.auth).send({ token: 'deleted-phone-token-2', platform: 'android' })).status).toBe(200);
+
+    expect((await env.http.delete('/v1/users/me').set(bearer(first.accessToken))).status).toBe(204);
+    // Signed out on both phones, as a logout would: their tokens go with the sessions.
+    expect(await env.deps.db.selectFrom('devices').select('token').where('userId', '=', userId).execute()).toEqual([]);
+
+    const back = await signIn(phone);
+    const restored = await env.http.post('/v1/users/me/restore').set(bearer(back.accessToken)).send({});
+    expect(restored.status).toBe(200);
+    const pushedBefore = env.push.sent.length;
+    const n = { userId, type: 'outbid' as const, dedupeKey: `after-restore-${userId}`, text: { key: 'new_message' as const, params: { preview: 'Hi' } }, data: {} };
+    expect(await sendNotification(env.deps, n)).toBe('sent');
+    expect(env.push.sent.slice(pushedBefore).map((m) => m.token)).toEqual([]);
+  });
+
+  it('does not let a device registration racing the deletion keep a push token on the deleted account', async () => {
+    const phone = newPhone();
+    const first = await signIn(phone);
+    const userId = first.user.id;
+    // The deletion in flight: the account locked and marked deleted, its devices already gone, not yet committed.
+    let registered: Promise<{ status: number }> | undefined;
+    await env.deps.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
+      await trx.updateTable('users').set({ deletedAt: new Date() }).where('id', '=', userId).execute();
+      await trx.deleteFrom('devices').where('userId', '=', userId).execute();
+      // The phone's access token is still good until the deletion revokes its session after the commit.
+      registered = env.http.post('/v1/users/me/devices').set(bearer(first.accessToken)).send({ token: 'racing-phone-token-1', platform: 'ios' }).then((r) => r);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    expect((await registered!).status).toBe(401);
+    expect(await env.deps.db.selectFrom('devices').select('token').where('userId', '=', userId).execute()).toEqual([]);
   });
 
   it('keeps a listing deleted on its own deleted after a restore (only the account’s own deletion is undone)', async () => {

@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { Db } from '../../../db/connection';
+import type { Db, Trx } from '../../../db/connection';
 import type { DevicesTable } from '../../../db/schema';
 
 // The only Kysely code for `devices` (push tokens).
@@ -10,10 +10,15 @@ export type DeviceRow = Selectable<DevicesTable>;
  * Registers a push token for the user. A token belongs to whoever is signed in on that phone, so it
  * moves to the account that registers it last (the previous one stops getting pushes there); a
  * moved token starts afresh, so its `createdAt` does not tell the new account when another one
- * registered the phone.
+ * registered the phone. Undefined when the account is deleted: its row is key-share locked and read
+ * first, so a registration racing the account's deletion (which locks the row and drops every device)
+ * either lands before it and goes with the others, or waits for it and stores nothing.
  */
-export async function upsertDevice(db: Db, d: { token: string; userId: string; platform: DeviceRow['platform']; sessionId: string }): Promise<DeviceRow> {
+export async function upsertDevice(db: Db, d: { token: string; userId: string; platform: DeviceRow['platform']; sessionId: string }): Promise<DeviceRow | undefined> {
   return db.transaction().execute(async (trx) => {
+    // Read-only lookup of `users` (as the recipients read): is the account still live?
+    const live = await trx.selectFrom('users').select('id').where('id', '=', d.userId).where('deletedAt', 'is', null).forKeyShare().executeTakeFirst();
+    if (!live) return undefined;
     await trx.deleteFrom('devices').where('token', '=', d.token).where('userId', '<>', d.userId).execute();
     // The conflict is the caller's own row, or one a concurrent registration inserted: last one wins.
     return trx
@@ -34,6 +39,11 @@ export async function deleteUserDevice(db: Db, userId: string, token: string): P
 /** Unregisters the tokens a session registered: the user signed out on that phone. */
 export async function deleteSessionDevices(db: Db, sessionId: string): Promise<void> {
   await db.deleteFrom('devices').where('sessionId', '=', sessionId).execute();
+}
+
+/** Unregisters every token of the user: the deletion of the account signs it out of every session. */
+export async function deleteDevicesOf(trx: Trx, userId: string): Promise<void> {
+  await trx.deleteFrom('devices').where('userId', '=', userId).execute();
 }
 
 /** The push tokens registered for a user. */

@@ -1,5 +1,5 @@
 import { defineRoute, noContent, ok } from '../../http/route';
-import { notFound } from '../../shared/errors';
+import { notFound, unauthorized } from '../../shared/errors';
 import { z } from '../../shared/zod';
 import { deleteUserDevice, upsertDevice } from './devices.repository';
 
@@ -19,6 +19,8 @@ export const deviceRoutes = [
     },
     async (deps, { actor, body }) => {
       const device = await upsertDevice(deps.db, { token: body.token, userId: actor.userId, platform: body.platform, sessionId: actor.sid });
+      // The account was deleted since the token was checked: its sessions are being ended.
+      if (!device) throw unauthorized('session_revoked', 'This session has been signed out.');
       return ok({ token: device.token, platform: device.platform, createdAt: device.createdAt.toISOString() });
     },
   ),

@@ -11,8 +11,8 @@ export { presentNotification } from './notifications.presenter';
 
 /** A user's notifications and devices for export, and deleted by the purge of a deleted account (SPEC §9). */
 export { deleteNotificationDataOf, devicesOfUser, eraseMessagePreviews, notificationsOfUser } from './account-data.repository';
-/** Signing out of a session unregisters the push tokens it registered (logout). */
-export { deleteSessionDevices } from './devices.repository';
+/** Signing out of a session unregisters the push tokens it registered (logout); deleting the account, all of them. */
+export { deleteDevicesOf, deleteSessionDevices } from './devices.repository';
 
 /** SMS opt-out (Twilio STOP/START): send-code refuses an opted-out phone rather than text it (SPEC §9). */
 export { isSmsOptedOut, optOutPhone as recordSmsOptOut } from './sms-opt-outs.repository';
