@@ -25,6 +25,9 @@ beforeAll(async () => {
 });
 afterAll(async () => ctx.env?.close());
 const db = () => ctx.env.deps.db;
+/** The listing's sales that were not cancelled. */
+const liveSales = (listingId: string) =>
+  db().selectFrom('transactions').select('id').where('listingId', '=', listingId).where('status', '<>', 'cancelled').execute();
 
 const bid = async (user: TestUser, listingId: string, maxAmountCents: number) => {
   const res = await ctx.env.http.post(`/v1/listings/${listingId}/bids`).set(user.auth).send({ maxAmountCents });
@@ -154,13 +157,7 @@ describe('second-chance offer', () => {
     } finally {
       await suspend(null);
     }
-    const live = await db()
-      .selectFrom('transactions')
-      .select('id')
-      .where('listingId', '=', listing.id)
-      .where('status', '<>', 'cancelled')
-      .execute();
-    expect(live).toEqual([]);
+    expect(await liveSales(listing.id)).toEqual([]);
     expect((await answer(ctx.bob, made.body.id, 'accept')).status).toBe(201);
   });
 
@@ -170,13 +167,7 @@ describe('second-chance offer', () => {
     const declined = await answer(ctx.bob, made.body.id, 'decline');
     expect(declined.status).toBe(200);
     expect(declined.body).toMatchObject({ status: 'declined', transactionId: null });
-    const live = await db()
-      .selectFrom('transactions')
-      .select('id')
-      .where('listingId', '=', listing.id)
-      .where('status', '<>', 'cancelled')
-      .execute();
-    expect(live).toEqual([]);
+    expect(await liveSales(listing.id)).toEqual([]);
     await eventually(async () =>
       (await notificationsOf(ctx.seller.id, 'second_chance_declined')).some(
         (n) => (n.data as { offerId?: string }).offerId === made.body.id,
@@ -197,13 +188,7 @@ describe('second-chance offer', () => {
     expect(await expireOffer(ctx.env.deps, made.body.id)).toBe('expired');
     expect(await expireOffer(ctx.env.deps, made.body.id)).toBe('not_pending');
     expectProblem(await answer(ctx.bob, made.body.id, 'accept'), 409, 'offer_not_pending');
-    const live = await db()
-      .selectFrom('transactions')
-      .select('id')
-      .where('listingId', '=', listing.id)
-      .where('status', '<>', 'cancelled')
-      .execute();
-    expect(live).toEqual([]);
+    expect(await liveSales(listing.id)).toEqual([]);
     await eventually(async () =>
       (await notificationsOf(ctx.seller.id, 'second_chance_declined')).some(
         (n) => (n.data as { offerId?: string }).offerId === made.body.id,
@@ -275,8 +260,6 @@ describe('second-chance offer', () => {
 });
 
 describe('second-chance offer and the seller’s standing', () => {
-  const liveSales = (listingId: string) =>
-    db().selectFrom('transactions').select('id').where('listingId', '=', listingId).where('status', '<>', 'cancelled').execute();
   const suspend = (userId: string) => db().updateTable('users').set({ suspendedAt: new Date() }).where('id', '=', userId).execute();
 
   it('a suspended seller cannot make an offer (403 account_suspended, as for listing): nothing offered', async () => {
