@@ -1,5 +1,5 @@
 import type { Trx } from '../../db/connection';
-import type { Listing, User } from '../../db/schema';
+import type { User } from '../../db/schema';
 import { openSession, revokeEverySession, type SessionRevocations } from '../modules/auth';
 import { bidderHasLiveBid, bidsOfBidder } from '../modules/bidding';
 import { ERASED_MESSAGE, eraseMessagesBySender, messagesBySender } from '../modules/chat';
@@ -140,16 +140,6 @@ export async function purgeDeletedAccounts(
 }
 
 /**
- * A listing as its seller's export shows it: without the auction's hidden state, which names the
- * leader and runner-up and holds their maxima (SPEC §2: a bidder's maximum is never shown to anyone
- * else; a seller reading it during the auction could shill-bid up to it).
- */
-function withoutBidderState<L extends Pick<Listing, 'leaderId' | 'leaderMaxCents' | 'leaderSeq' | 'runnerUpId' | 'runnerUpMaxCents' | 'runnerUpSeq'>>(listing: L) {
-  const { leaderId, leaderMaxCents, leaderSeq, runnerUpId, runnerUpMaxCents, runnerUpSeq, ...rest } = listing;
-  return rest;
-}
-
-/**
  * The chat text of a purged account also lives on in the other parties' `new_message` notifications,
  * as their preview: it goes with the messages.
  */
@@ -196,7 +186,7 @@ export async function exportAccount(deps: Pick<Platform, 'db' | 'clock'>, actor:
       phoneVerifiedAt: user.phoneVerifiedAt?.toISOString() ?? null,
       nonPaymentStrikes: user.nonPaymentStrikes,
     },
-    listings: listings.map(withoutBidderState),
+    listings,
     bids,
     transactions,
     messages,

@@ -50,15 +50,20 @@ export async function restoreSellerListings(trx: Trx, sellerId: string, deletedA
   return rows.length;
 }
 
-/** The seller's listings, live or deleted with the account (`deletedWith`), for a privacy access request. */
+/**
+ * The seller's listings, live or deleted with the account (`deletedWith`), for a privacy access request:
+ * without the auction's hidden state, which names the leader and runner-up and holds their maxima
+ * (SPEC §2: a bidder's maximum is never shown to anyone else; a seller reading it could shill-bid up to it).
+ */
 export async function sellerListingsForExport(db: Db, sellerId: string, deletedWith: Date | null) {
-  return db
+  const rows = await db
     .selectFrom('listings')
     .selectAll()
     .where('sellerId', '=', sellerId)
     .where((eb) => (deletedWith ? eb.or([eb('deletedAt', 'is', null), eb('deletedAt', '=', deletedWith)]) : eb('deletedAt', 'is', null)))
     .orderBy('createdAt')
     .execute();
+  return rows.map(({ leaderId, leaderMaxCents, leaderSeq, runnerUpId, runnerUpMaxCents, runnerUpSeq, ...shown }) => shown);
 }
 
 /** Every listing the user watches (the watch itself: which listing, since when), for a privacy access request. */
