@@ -5,6 +5,7 @@ import { bidderHasLiveBid, bidsOfBidder } from '../modules/bidding';
 import { ERASED_MESSAGE, eraseMessagesBySender, messagesBySender } from '../modules/chat';
 import { disputesOpenedBy, presentDispute } from '../modules/disputes';
 import {
+  eraseWatchesOf,
   restoreSellerListings,
   sellerHasLiveAuctionWithBids,
   sellerListingsForExport,
@@ -110,7 +111,7 @@ export const PURGE_BATCH_SIZE = 100;
 
 /**
  * The purge job (SPEC §9): accounts deleted more than 30 days before `now` lose their personal data
- * (phone, name, e-mail, avatar, devices, notifications, chat text, the comments of its ratings). Transactions and ledger entries stay,
+ * (phone, name, e-mail, avatar, devices, notifications, chat text, the comments of its ratings, watches). Transactions and ledger entries stay,
  * pointing at the anonymized row. Idempotent (`purged_at`), batched, and safe to run on several workers
  * at once (claimed rows are skipped by the others).
  */
@@ -130,6 +131,7 @@ export async function purgeDeletedAccounts(
         await eraseMessagesBySender(trx, id);
         await eraseRatingCommentsBy(trx, id);
         await eraseFollowsOf(trx, id);
+        await eraseWatchesOf(trx, id);
         await anonymizeAccount(trx, id, now);
       }
       return ids.length;

@@ -213,6 +213,8 @@ describe('the purge after 30 days', () => {
     const rated = await env.http.post(`/v1/transactions/${sale.id}/rating`).set(seller.auth).send({ score: 5, comment: 'Great buyer, text me at 555-0100' });
     expect(rated.status).toBe(201);
     expect((await env.http.post('/v1/users/me/devices').set(seller.auth).send({ token: 'device-token-of-sally', platform: 'ios' })).status).toBeLessThan(300);
+    const watched = await createActiveListing(env.deps, buyer.id);
+    expect((await env.http.post(`/v1/listings/${watched.id}/watch`).set(seller.auth)).status).toBeLessThan(300);
     const before = await ledgerOf(env.deps, sale.id);
 
     expect((await env.http.delete('/v1/users/me').set(seller.auth)).status).toBe(204);
@@ -226,6 +228,9 @@ describe('the purge after 30 days', () => {
     const row = await env.deps.db.selectFrom('users').selectAll().where('id', '=', seller.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ phoneNumber: `purged:${seller.id}`, displayName: null, email: null, avatarUrl: null, purgedAt: later });
     expect(await env.deps.db.selectFrom('devices').select('token').where('userId', '=', seller.id).execute()).toEqual([]);
+    // What they watched says what they were interested in: it goes too.
+    expect(await env.deps.db.selectFrom('watches').select('listingId').where('userId', '=', seller.id).execute()).toEqual([]);
+    expect((await env.http.get(`/v1/listings/${watched.id}`).set(buyer.auth)).body.watchCount).toBe(0);
     const texts = await env.deps.db.selectFrom('messages').select('content').where('senderId', '=', seller.id).execute();
     expect(texts).toEqual([{ content: ERASED_MESSAGE }]);
     // The rating stays (the buyer's average is theirs), its comment in the seller's words goes.

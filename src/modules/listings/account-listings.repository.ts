@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Trx } from '../../../db/connection';
 
 // A seller's listings as their account is deleted, restored or exported (SPEC §9).
@@ -69,4 +70,25 @@ export async function sellerListingsForExport(db: Db, sellerId: string, deletedW
 /** Every listing the user watches (the watch itself: which listing, since when), for a privacy access request. */
 export async function watchesOfUser(db: Db, userId: string) {
   return db.selectFrom('watches').select(['listingId', 'createdAt']).where('userId', '=', userId).orderBy('createdAt').execute();
+}
+
+/**
+ * The purge (SPEC §9): a purged account's watches go, as what it watched tells what it was after, and
+ * the listings' public watch counts drop with them. The listings are locked in id order, so two
+ * purge batches sharing watched listings cannot deadlock.
+ */
+export async function eraseWatchesOf(trx: Trx, userId: string): Promise<void> {
+  const erased = await trx.deleteFrom('watches').where('userId', '=', userId).returning('listingId').execute();
+  if (erased.length === 0) return;
+  const locked = trx
+    .selectFrom('listings')
+    .select('id')
+    .where('id', 'in', erased.map((w) => w.listingId))
+    .orderBy('id')
+    .forUpdate();
+  await trx
+    .updateTable('listings')
+    .set({ watchCount: sql<number>`greatest(watch_count - 1, 0)` })
+    .where('id', 'in', locked)
+    .execute();
 }

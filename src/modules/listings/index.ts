@@ -8,8 +8,9 @@ export { assertSellerMayList } from './listing-checks';
 export { registerBrowseCacheMetrics } from './browse-cache';
 export { takeDownListing, type TakedownResult } from './take-down-listing';
 
-/** A seller's listings as their account is deleted, restored or exported, and the user's watches for the export (SPEC §9). */
+/** A seller's listings as their account is deleted, restored or exported, and the user's watches for the export and the purge (SPEC §9). */
 export {
+  eraseWatchesOf,
   restoreSellerListings,
   sellerHasLiveAuctionWithBids,
   sellerListingsForExport,
