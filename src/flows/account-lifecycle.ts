@@ -2,7 +2,7 @@ import type { Trx } from '../../db/connection';
 import type { User } from '../../db/schema';
 import { openSession, revokeEverySession, type SessionRevocations } from '../modules/auth';
 import { bidderHasLiveBid, bidsOfBidder } from '../modules/bidding';
-import { ERASED_MESSAGE, eraseMessagesBySender, messagesBySender } from '../modules/chat';
+import { chatPhotoKeysOf, ERASED_MESSAGE, eraseMessagesBySender, messagesBySender } from '../modules/chat';
 import { disputesOpenedBy, presentDispute } from '../modules/disputes';
 import {
   eraseWatchesOf,
@@ -32,6 +32,8 @@ import {
 } from '../modules/users';
 import type { Actor } from '../shared/context';
 import { conflict, notFound } from '../shared/errors';
+import { STORAGE_DELETE_BATCH_MAX } from '../shared/jobs';
+import { jobFor, writeOutbox } from '../shared/outbox';
 import type { Platform } from '../shared/platform';
 
 /**
@@ -111,7 +113,7 @@ export const PURGE_BATCH_SIZE = 100;
 
 /**
  * The purge job (SPEC §9): accounts deleted more than 30 days before `now` lose their personal data
- * (phone, name, e-mail, avatar, devices, notifications, chat text, the comments of its ratings, watches). Transactions and ledger entries stay,
+ * (phone, name, e-mail, avatar, devices, notifications, chat text and photos, the comments of its ratings, watches). Transactions and ledger entries stay,
  * pointing at the anonymized row. Idempotent (`purged_at`), batched, and safe to run on several workers
  * at once (claimed rows are skipped by the others).
  */
@@ -125,15 +127,20 @@ export async function purgeDeletedAccounts(
   for (;;) {
     const count = await deps.db.transaction().execute(async (trx) => {
       const ids = await claimAccountsDueForPurge(trx, deletedBefore, batchSize);
+      const photoKeys: string[] = [];
       for (const id of ids) {
         await deleteNotificationDataOf(trx, id);
-        await erasePreviewsOfMessagesBy(trx, id);
+        const sent = await messagesBySender(trx, id);
+        photoKeys.push(...chatPhotoKeysOf(sent));
+        await erasePreviewsOfMessages(trx, id, sent);
         await eraseMessagesBySender(trx, id);
         await eraseRatingCommentsBy(trx, id);
         await eraseFollowsOf(trx, id);
         await eraseWatchesOf(trx, id);
         await anonymizeAccount(trx, id, now);
       }
+      // The photos are removed from storage after the commit (a network call), by as many jobs as it takes.
+      await writeOutbox(trx, chunked(photoKeys, STORAGE_DELETE_BATCH_MAX).map((keys) => jobFor('storage.delete_objects', { keys })));
       return ids.length;
     });
     purged += count;
@@ -141,12 +148,17 @@ export async function purgeDeletedAccounts(
   }
 }
 
+function chunked<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
 /**
  * The chat text of a purged account also lives on in the other parties' `new_message` notifications,
  * as their preview: it goes with the messages.
  */
-async function erasePreviewsOfMessagesBy(trx: Trx, senderId: string): Promise<void> {
-  const sent = await messagesBySender(trx, senderId);
+async function erasePreviewsOfMessages(trx: Trx, senderId: string, sent: Array<{ id: string; transactionId: string }>): Promise<void> {
   if (sent.length === 0) return;
   const recipients = new Set<string>();
   for (const transactionId of new Set(sent.map((m) => m.transactionId))) {

@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import { startRealtime, type RealtimeServer } from '../../realtime/io';
 import { purgeDeletedAccounts } from '../../src/flows/account-lifecycle';
 import { ERASED_MESSAGE } from '../../src/modules/chat';
@@ -365,5 +366,26 @@ describe('the purge after 30 days, seen by the other party', () => {
     expect(JSON.stringify(await previews())).not.toContain('555-0199');
     // The notification itself stays in the buyer's inbox: it is theirs.
     expect((await previews()).length).toBeGreaterThan(0);
+  });
+
+  it('deletes the purged account’s chat photos from storage; the other party’s stay', async () => {
+    const seller = await createUser(env.deps);
+    const buyer = await createUser(env.deps);
+    const sale = await releasedSale(seller, buyer);
+    const photo = await QRCode.toBuffer('my front door', { scale: 2 });
+    const post = (user: TestUser) =>
+      env.http.post(`/v1/transactions/${sale.id}/messages/images`).set(user.auth).attach('image', photo, { filename: 'p.png', contentType: 'image/png' });
+    const mine = await post(seller);
+    const theirs = await post(buyer);
+    expect([mine.status, theirs.status]).toEqual([201, 201]);
+    const served = async (url: string) => (await env.http.get(new URL(url).pathname)).status;
+    expect(await served(mine.body.content as string)).toBe(200);
+
+    expect((await env.http.delete('/v1/users/me').set(seller.auth)).status).toBe(204);
+    expect((await purgeDeletedAccounts(env.deps, new Date(Date.now() + 31 * DAY_MS))).purged).toBeGreaterThanOrEqual(1);
+
+    // Storage is a network call: the purge hands the photo to a job after its commit.
+    await eventually(async () => ((await served(mine.body.content as string)) === 404 ? true : undefined));
+    expect(await served(theirs.body.content as string)).toBe(200);
   });
 });

@@ -10,3 +10,9 @@ export const cleanup: JobHandler<'maintenance.cleanup'> = async (deps) => {
   const outbox = await deletePublishedOutbox(deps.db);
   return { otps, idempotencyKeys, outbox };
 };
+
+/** Removes the stored objects a commit let go of; removing one already gone is no error, so a retry is safe. */
+export const deleteStoredObjects: JobHandler<'storage.delete_objects'> = async (deps, { keys }) => {
+  for (const key of keys) await deps.storage.delete(key);
+  return { deleted: keys.length };
+};

@@ -10,5 +10,6 @@ export { MAX_MESSAGE_CHARS, MessageContent, MessageSchema, PostMessageBody } fro
 /** Staff messages to the parties of a disputed transaction. */
 export { postStaffMessage } from './staff-messages';
 
-/** A user's messages for export, and their text erased by the purge of a deleted account (SPEC §9). */
+/** A user's messages for export, and their text and photos erased by the purge of a deleted account (SPEC §9). */
 export { ERASED_MESSAGE, eraseMessagesBySender, messagesBySender } from './account-messages.repository';
+export { chatPhotoKeysOf } from './photo-keys';

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { AppError, invalid, notFound, unprocessable } from '../../shared/errors';
@@ -9,6 +8,7 @@ import { recordAudit } from '../audit';
 import { canJoinTransactionRoom, canPostTransactionMessage, chatRooms, isParty, roomToFollow, transactionFor, type TransactionParties } from './chat.policy';
 import { presentMessage, type PresentedMessage } from './chat.presenter';
 import { chatRepository } from './chat.repository';
+import { newChatPhotoKey } from './photo-keys';
 
 type ChatDeps = Pick<Platform, 'db'>;
 type EvidenceDeps = Pick<Platform, 'db' | 'storage' | 'logger'>;
@@ -41,7 +41,7 @@ export async function postImageMessage(deps: EvidenceDeps, actor: Actor, transac
       errors: [{ field: 'image', message: 'is not a JPEG, PNG or WebP image' }],
     });
   }
-  const storageKey = `chat/${transactionId}/${randomUUID()}.${type.extension}`;
+  const storageKey = newChatPhotoKey(transactionId, type.extension);
   const { url } = await deps.storage.put(storageKey, bytes, type.contentType);
   try {
     return await saveMessage(deps, actor, tx, 'image', url, '📷 Photo');

@@ -34,6 +34,8 @@ export const NOTIFICATION_TYPES = [
   'dispute_resolved',
   'new_message',
   'meetup_reminder',
+  /** The safe zone of an upcoming meetup was deactivated: the parties pick another place. */
+  'meetup_zone_closed',
   'listing_cancelled',
   /** The buyer's purchase was cancelled (missed payment deadline): in-app and push, not texted. */
   'purchase_cancelled',
@@ -94,6 +96,9 @@ const NotificationSend = z.object({
   pushThrottle: z.object({ key: z.string().min(1), windowSec: z.number().int().positive() }).optional(),
 });
 
+/** The most stored objects one `storage.delete_objects` job removes. */
+export const STORAGE_DELETE_BATCH_MAX = 100;
+
 /** The most notifications one `notification.send_batch` job carries. */
 export const NOTIFICATION_BATCH_MAX = 100;
 
@@ -139,6 +144,8 @@ export const CATALOGUE = {
   'maintenance.cleanup': { queue: 'maintenance', schema: NoPayload, every: { schedulerId: 'maintenance-cleanup', ms: 60 * 60 * 1000 } },
   /** Purges the personal data of accounts deleted more than 30 days ago (batched, idempotent; SPEC §9). */
   'maintenance.purge_accounts': { queue: 'maintenance', schema: NoPayload, every: { schedulerId: 'account-purge', ms: 60 * 60 * 1000 } },
+  /** Removes stored uploads a commit let go of, e.g. a purged account's chat photos (a missing one is no error). */
+  'storage.delete_objects': { queue: 'maintenance', schema: z.object({ keys: z.array(z.string().min(1).max(512)).min(1).max(STORAGE_DELETE_BATCH_MAX) }) },
   /** Opens the automatic dispute of a transaction left unverified (re-checked under lock). */
   'dispute.escalate': { queue: 'disputes', schema: TransactionRef },
   /** Safety net for overdue unverified escrows whose delayed job was lost. */

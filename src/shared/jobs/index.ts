@@ -8,6 +8,7 @@ export {
   QUEUE_NAMES,
   RELEASE_REASONS,
   SCHEDULES,
+  STORAGE_DELETE_BATCH_MAX,
   isJobName,
   jobOptions,
   parsePayload,
