@@ -34,6 +34,26 @@ function Refused() {
   );
 }
 
+/** /users/me failed for a reason other than the session (5xx, network): kept signed in, retrying. */
+function Unreachable() {
+  const { unreachable, retrying, retry, signOut } = useAuth();
+  return (
+    <main className="centered" aria-labelledby="unreachable-title">
+      <h1 id="unreachable-title">Cannot reach the server</h1>
+      <p className="banner error" role="alert">
+        {unreachable}
+      </p>
+      <p>You are still signed in. The console keeps trying and opens where you were as soon as the server answers.</p>
+      <button type="button" disabled={retrying} onClick={() => void retry()}>
+        {retrying ? 'Retrying…' : 'Retry now'}
+      </button>
+      <button type="button" className="link" onClick={() => void signOut()}>
+        Sign out
+      </button>
+    </main>
+  );
+}
+
 function Shell() {
   const { me, signOut } = useAuth();
   const admin = me?.role === 'admin';
@@ -89,13 +109,14 @@ function Shell() {
 }
 
 export function App() {
-  const { me, loading } = useAuth();
+  const { me, loading, unreachable } = useAuth();
   if (loading)
     return (
       <p className="centered" role="status">
         Loading…
       </p>
     );
+  if (!me && unreachable) return <Unreachable />;
   if (!me) return <SignIn />;
   if (!isStaff(me)) return <Refused />;
   return <Shell />;

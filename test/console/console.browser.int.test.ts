@@ -315,6 +315,62 @@ describe('support console in Chromium', () => {
     await page.context().close();
   }, 120_000);
 
+  it('keeps the session when /users/me answers a transient 5xx or fails on the network, and retries', async () => {
+    const page = await signedIn(supportPhone);
+    await page.getByRole('heading', { name: /Dispute queue/ }).waitFor();
+    let failure: 'server' | 'network' | null = 'server';
+    await page.route('**/v1/users/me', (route) => {
+      if (failure === 'network') return route.abort('connectionreset');
+      if (failure === 'server')
+        return route.fulfill({
+          status: 503,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({
+            type: 'about:blank',
+            title: 'Service Unavailable',
+            status: 503,
+            code: 'unavailable',
+            detail: 'Restarting.',
+          }),
+        });
+      return route.continue();
+    });
+    // A reload during a deploy: the session must survive, on the page the agent was on.
+    await page.goto(`${env.apiUrl}/console/users`);
+    await page.getByRole('heading', { name: 'Cannot reach the server' }).waitFor();
+    expect(await page.getByLabel('Phone number').count()).toBe(0);
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('biddt.console.tokens'),
+      ),
+    ).not.toBeNull();
+    await shot(page, 'server-unreachable');
+    failure = 'network';
+    const failed = page.waitForEvent('requestfailed', (r) => new URL(r.url()).pathname === '/v1/users/me');
+    await page.getByRole('button', { name: 'Retry now' }).click();
+    await failed;
+    // The retry has settled (the button is back) and the console still holds the session.
+    await page.getByRole('button', { name: 'Retry now' }).waitFor();
+    await page.getByRole('heading', { name: 'Cannot reach the server' }).waitFor();
+    expect(await page.getByLabel('Phone number').count()).toBe(0);
+    failure = null;
+    await page.getByRole('button', { name: 'Retry now' }).click();
+    await page.getByRole('navigation', { name: 'Console sections' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/users');
+    // The server's verdict on the session still signs out: a 401 the refresh cannot fix.
+    await page.unroute('**/v1/users/me');
+    await page.route('**/v1/users/me', (route) =>
+      route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, code: 'session_revoked', detail: 'Signed out.' }),
+      }),
+    );
+    await page.reload();
+    await page.getByLabel('Phone number').waitFor();
+    await page.context().close();
+  }, 60_000);
+
   it('refuses a plain user after sign-in with a clear page', async () => {
     const page = await signedIn(plainPhone);
     await page.getByRole('heading', { name: 'This console is for Biddt staff' }).waitFor();
@@ -326,7 +382,9 @@ describe('support console in Chromium', () => {
   it('refuses a suspended support member like a plain user: their session has no staff powers', async () => {
     const admin = await createUser(env.deps, { role: 'admin' });
     const agent = await createUser(env.deps, { role: 'support', phone: suspendedStaffPhone, displayName: 'Sid Suspended' });
-    expect((await env.http.post(`/v1/admin/users/${agent.id}/suspend`).set(admin.auth).send({ reason: 'Leaked a buyer address' })).status).toBe(200);
+    expect(
+      (await env.http.post(`/v1/admin/users/${agent.id}/suspend`).set(admin.auth).send({ reason: 'Leaked a buyer address' })).status,
+    ).toBe(200);
     const page = await signedIn(suspendedStaffPhone);
     await page.getByRole('heading', { name: 'This console is for Biddt staff' }).waitFor();
     await page.getByText('is suspended').waitFor();
@@ -411,7 +469,11 @@ describe('support console in Chromium', () => {
     await waitForStatus(env.deps, tx.id, 'released');
     expect(transfersOf(env, tx.id)).toHaveLength(1);
     await page.getByLabel('Status').selectOption('succeeded');
-    await page.locator('tr', { hasText: tx.id.slice(0, 8) }).getByTestId('money-job-status').getByText('succeeded').waitFor();
+    await page
+      .locator('tr', { hasText: tx.id.slice(0, 8) })
+      .getByTestId('money-job-status')
+      .getByText('succeeded')
+      .waitFor();
     const audit = await env.deps.db.selectFrom('auditLog').selectAll().where('action', '=', 'money_job.retried').execute();
     expect(audit).toHaveLength(1);
     await page.context().close();

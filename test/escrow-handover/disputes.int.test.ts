@@ -97,6 +97,19 @@ describe('a party opens a dispute', () => {
     expect(await env.deps.db.selectFrom('disputes').select('id').where('transactionId', '=', tx.id).execute()).toHaveLength(1);
   });
 
+  it('after staff decided, while the money is being settled: 409 dispute_decided, not dispute_already_open', async () => {
+    const { tx, disputeId } = await disputed();
+    expect((await resolve(support, disputeId, { resolution: 'release', note: 'Item as described.' })).status).toBe(200);
+    // The transaction stays `disputed` until the release job pays the seller (possibly days, waiting for a wallet).
+    expect((await env.http.get(`/v1/transactions/${tx.id}`).set(buyer.auth)).body).toMatchObject({ status: 'disputed' });
+    const again = await openBy(buyer, tx.id);
+    expectProblem(again, 409, 'dispute_decided');
+    expect(again.body.detail).toBe('The dispute was decided; the money is being settled.');
+    expectProblem(await env.http.get(`/v1/transactions/${tx.id}/qr`).set(buyer.auth), 409, 'dispute_decided');
+    expectProblem(await env.http.post(`/v1/transactions/${tx.id}/verify`).set(seller.auth).send({ token: 'x' }), 409, 'dispute_decided');
+    expect(await env.deps.db.selectFrom('disputes').select('id').where('transactionId', '=', tx.id).execute()).toHaveLength(1);
+  });
+
   it('validates the reason and the details', async () => {
     const tx = await funded();
     const bad = await openBy(buyer, tx.id, { reason: 'meh', details: 'x'.repeat(5001) });

@@ -63,6 +63,18 @@ describe('GET /v1/transactions/:id/qr', () => {
       ).status,
     ).toBe(201);
     expectProblem(await qr(ctx.buyer, disputed.id), 409, 'dispute_open');
+    // Decided by support but not yet settled (still `disputed`): said so, not "a dispute is open".
+    const dispute = await ctx.env.deps.db
+      .selectFrom('disputes')
+      .select('id')
+      .where('transactionId', '=', disputed.id)
+      .executeTakeFirstOrThrow();
+    const decided = await ctx.env.http
+      .post(`/v1/admin/disputes/${dispute.id}/resolve`)
+      .set(ctx.support.auth)
+      .send({ resolution: 'refund', note: 'No show.' });
+    expect(decided.status).toBe(200);
+    expectProblem(await qr(ctx.buyer, disputed.id), 409, 'dispute_decided');
   });
 
   it('voids the earlier code when a new one is issued', async () => {
@@ -176,6 +188,16 @@ describe('POST /v1/transactions/:id/verify', () => {
       await openDispute(trx, locked, { source: 'party', openedBy: ctx.buyer.id, reason: 'damaged', details: 'Cracked screen.' });
     });
     expectProblem(await verify(ctx.seller, tx.id, token), 409, 'dispute_open');
+    // Once support decided (the refund not yet made), the code is refused as decided, still unused.
+    const dispute = await ctx.env.deps.db.selectFrom('disputes').select('id').where('transactionId', '=', tx.id).executeTakeFirstOrThrow();
+    const decided = await ctx.env.http
+      .post(`/v1/admin/disputes/${dispute.id}/resolve`)
+      .set(ctx.support.auth)
+      .send({ resolution: 'refund', note: 'Damaged.' });
+    expect(decided.status).toBe(200);
+    const late = await verify(ctx.seller, tx.id, token);
+    expectProblem(late, 409, 'dispute_decided');
+    expect(late.body.detail).toBe('The dispute was decided; the money is being settled.');
     const row = await ctx.env.deps.db
       .selectFrom('pickupTokens')
       .select('usedAt')

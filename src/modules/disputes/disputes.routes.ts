@@ -19,7 +19,10 @@ export const disputeRoutes = [
         201: { description: 'The open dispute', schema: DisputeSchema },
         403: { description: 'not_a_party' },
         404: { description: 'No such transaction, or not yours' },
-        409: { description: 'transaction_not_in_escrow, already_verified, dispute_already_open' },
+        409: {
+          description:
+            'transaction_not_in_escrow, already_verified, dispute_already_open, dispute_decided (decided, the money not yet settled)',
+        },
       },
     },
     async (deps, { actor, params, body, requestId }) =>

@@ -3,6 +3,7 @@ import { conflict, notFound } from '../../shared/errors';
 import { pickupTokensRepository } from '../handover';
 import type { Ctx } from '../../shared/context';
 import { assertPartyRole, transactionsRepository } from '../transactions';
+import { disputesRepository } from './disputes.repository';
 import { openDispute } from './open-dispute';
 import type { DISPUTE_REASONS } from './disputes.schemas';
 
@@ -13,7 +14,8 @@ export interface PartyDisputeInput {
 
 /**
  * POST /transactions/:id/dispute — the buyer or the seller freezes the escrow (SPEC §3): only while
- * `in_escrow` and before the pickup was verified (409 otherwise). Decided under the transaction's row
+ * `in_escrow` and before the pickup was verified (409 otherwise: `dispute_already_open` while one is open,
+ * `dispute_decided` once decided but not yet settled). Decided under the transaction's row
  * lock, so it cannot interleave with a QR redemption; live pickup codes are voided with it.
  */
 export async function openPartyDispute(deps: Pick<Platform, 'db'>, ctx: Ctx, transactionId: string, input: PartyDisputeInput) {
@@ -21,7 +23,12 @@ export async function openPartyDispute(deps: Pick<Platform, 'db'>, ctx: Ctx, tra
   return deps.db.transaction().execute(async (trx) => {
     const tx = await transactionsRepository.lockById(trx, transactionId);
     if (!tx) throw notFound('transaction');
-    if (tx.status === 'disputed') throw conflict('dispute_already_open', 'A dispute is already open on this transaction.');
+    if (tx.status === 'disputed') {
+      // Still `disputed` after the decision, until the money job settles it: say which case it is.
+      if (await disputesRepository.openIdOf(trx, tx.id))
+        throw conflict('dispute_already_open', 'A dispute is already open on this transaction.');
+      throw conflict('dispute_decided', 'The dispute was decided; the money is being settled.');
+    }
     if (tx.status !== 'in_escrow') {
       throw conflict(
         'transaction_not_in_escrow',
