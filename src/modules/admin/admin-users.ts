@@ -7,6 +7,7 @@ import { revokeEverySession } from '../auth';
 import type { SessionEndingDeps } from './grant-role';
 import {
   findUserIncludingDeleted,
+  lockAccount,
   presentSelf,
   searchUsersForStaff,
   setUserSuspended,
@@ -135,6 +136,12 @@ export async function setSuspension(
     });
   }
   const user = await deps.db.transaction().execute(async (trx) => {
+    // Once a suspension has answered, no bid of the user may still be accepted. A bid batch reads its
+    // bidders under a KEY SHARE lock, which the plain update alone would not wait for; locking the row
+    // FOR UPDATE first orders the two, as an account deletion does: a batch that read the user before
+    // us commits before we go on, one that comes later waits for our commit and finds the user
+    // suspended. The bid path takes no new lock. Lifting a suspension needs no such order.
+    if (suspend) await lockAccount(trx, userId);
     const updated = await setUserSuspended(trx, userId, suspend);
     if (!updated) throw notFound('user');
     await recordAudit(trx, {

@@ -224,6 +224,8 @@ export async function batchInputs(trx: Trx, listingId: string, requestIds: strin
           // `users` take anyway, only earlier; it blocks neither other batches nor plain updates of
           // the row. No deadlock: we lock the listing, then its bidders; a deletion locks the
           // account, then only that account's own listings, on which it never bids (own_listing).
+          // An admin suspension locks the row FOR UPDATE before its update for the same reason
+          // (admin setSuspension), and locks nothing else.
           .forKeyShare(),
       ).as('eligible'),
       jsonArrayFrom(
