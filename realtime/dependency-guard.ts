@@ -11,21 +11,32 @@ import type { BiddtSocket } from './types';
  * late answer is dropped (each ack answers once). Never a hang, never a late success nobody waits for.
  */
 export function installDependencyGuard(socket: BiddtSocket, health: DependencyHealth, logger: Logger): void {
+  const unavailable = (): AckResponse => ({ ok: false, error: problemOf(new DependencyUnavailableError(), logger) });
+  // This socket's events still waiting for their answer (answer → release of what it holds). One health
+  // watch and one disconnect listener per socket serve them all: a listener per event in flight piled up
+  // on the socket (MaxListenersExceededWarning at ~10 acked events sent at once).
+  const inFlight = new Map<Ack, () => void>();
+  const unwatch = health.watch(() => {
+    for (const answer of [...inFlight.keys()]) answer(unavailable());
+  });
+  socket.once('disconnect', () => {
+    unwatch();
+    for (const release of [...inFlight.values()]) release();
+  });
+
   socket.use((packet, next) => {
     const { ack } = payloadAndAck(packet.slice(1));
     if (!ack) return next(); // fire-and-forget events: nobody waits
-    const unavailable: AckResponse = { ok: false, error: problemOf(new DependencyUnavailableError(), logger) };
     if (health.down().length > 0) {
       health.suspect();
-      return ack(unavailable);
+      return ack(unavailable());
     }
     let answered = false;
-    // Everything held for this event is released once it is answered or the socket goes: a
-    // long-lived socket must not keep one disconnect listener per event it ever sent.
+    const watchdog = setTimeout(() => health.suspect(), SUSPECT_AFTER_MS);
+    // Nothing is kept for an event once it is answered or the socket goes.
     const release = () => {
       clearTimeout(watchdog);
-      unwatch();
-      socket.off('disconnect', release);
+      inFlight.delete(answerOnce);
     };
     const answerOnce: Ack = (response) => {
       if (answered) return;
@@ -33,9 +44,7 @@ export function installDependencyGuard(socket: BiddtSocket, health: DependencyHe
       release();
       ack(response);
     };
-    const watchdog = setTimeout(() => health.suspect(), SUSPECT_AFTER_MS);
-    const unwatch = health.watch(() => answerOnce(unavailable));
-    socket.once('disconnect', release);
+    inFlight.set(answerOnce, release);
     packet[packet.length - 1] = answerOnce;
     next();
   });

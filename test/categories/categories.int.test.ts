@@ -76,3 +76,55 @@ describe('one level of nesting under concurrent edits', () => {
     expect(await depthOver1()).toEqual([]);
   });
 });
+
+describe('an admin edit that changes nothing', () => {
+  const auditRows = (slug: string) =>
+    env.deps.db.selectFrom('auditLog').select('id').where('targetType', '=', 'category').where('targetId', '=', slug).execute();
+  const row = (slug: string) => env.deps.db.selectFrom('categories').selectAll().where('slug', '=', slug).executeTakeFirstOrThrow();
+
+  it('answers the category as usual but writes no audit row and leaves the row untouched', async () => {
+    expect((await add({ slug: 'noop-tools', name: 'Tools', sortOrder: 3 })).status).toBe(201);
+    const audited = await auditRows('noop-tools');
+    const stored = await row('noop-tools');
+
+    const empty = await env.http.patch('/v1/admin/categories/noop-tools').set(admin.auth).send({});
+    expect(empty.status).toBe(200);
+    expect(empty.body).toEqual(expect.objectContaining({ slug: 'noop-tools', name: 'Tools', sortOrder: 3, active: true }));
+    const same = await env.http
+      .patch('/v1/admin/categories/noop-tools')
+      .set(admin.auth)
+      .send({ name: 'Tools', sortOrder: 3, parentSlug: null, active: true });
+    expect(same.status).toBe(200);
+
+    expect(await auditRows('noop-tools')).toEqual(audited);
+    // Not even updatedAt moves: nothing was written.
+    expect(same.body).toEqual(empty.body);
+    expect((await row('noop-tools')).updatedAt).toEqual(stored.updatedAt);
+  });
+
+  it('deactivating an already inactive category answers as usual but writes no second audit row', async () => {
+    expect((await add({ slug: 'noop-old', name: 'Old' })).status).toBe(201);
+    expect((await env.http.delete('/v1/admin/categories/noop-old').set(admin.auth)).status).toBe(200);
+    const audited = await auditRows('noop-old');
+    expect(audited).toHaveLength(2); // created, then deactivated
+
+    const again = await env.http.delete('/v1/admin/categories/noop-old').set(admin.auth);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(expect.objectContaining({ slug: 'noop-old', active: false }));
+    expect(await auditRows('noop-old')).toEqual(audited);
+  });
+
+  it('still audits a real change made in the same request as unchanged fields', async () => {
+    expect((await add({ slug: 'noop-mixed', name: 'Mixed', sortOrder: 1 })).status).toBe(201);
+    const res = await env.http.patch('/v1/admin/categories/noop-mixed').set(admin.auth).send({ name: 'Mixed', sortOrder: 2 });
+    expect(res.body.sortOrder).toBe(2);
+    const rows = await env.deps.db
+      .selectFrom('auditLog')
+      .select('action')
+      .where('targetType', '=', 'category')
+      .where('targetId', '=', 'noop-mixed')
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => r.action)).toEqual(['category.created', 'category.updated']);
+  });
+});

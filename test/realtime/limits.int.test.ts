@@ -1,3 +1,4 @@
+import { runInThisContext } from 'node:vm';
 import { startRealtime, type RealtimeServer } from '../../realtime/io';
 import { SOCKET_EVENTS_PER_SEC } from '../../realtime/socket-limits';
 import type { RunningWorkers } from '../../workers/workers';
@@ -122,5 +123,42 @@ describe('per-event bookkeeping', () => {
       await new Promise((r) => setTimeout(r, 800));
     }
     expect(server.listenerCount('disconnect')).toBe(baseline);
+  });
+
+  it('answers 30 acked events sent at once on one socket without piling a listener per pending event', async () => {
+    const listing = await createActiveListing(env.deps, seller.id);
+    const user = await createUser(env.deps);
+    const client = await openClient(rt.port, user.accessToken);
+    const server = rt.io.of('/').sockets.get(client.socket.id!)!;
+    const baseline = server.listenerCount('disconnect');
+    // Runs after the guards for every event that passes them, i.e. while it and those before it are pending.
+    let peak = baseline;
+    server.use((_packet, next) => {
+      peak = Math.max(peak, server.listenerCount('disconnect'));
+      next();
+    });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => {
+      if (w.name === 'MaxListenersExceededWarning') warnings.push(w.message);
+    };
+    // Jest gives each test file its own copy of `process`; Node emits the warning on the real one.
+    const realProcess = runInThisContext('process') as NodeJS.Process;
+    realProcess.on('warning', onWarning);
+    try {
+      const answers = await Promise.all(Array.from({ length: 30 }, () => client.ack('subscribe', { listingId: listing.id })));
+      // Every ack arrives: the first SOCKET_EVENTS_PER_SEC are served, the rest refused by the per-socket budget.
+      const served = answers.filter((a) => a.ok);
+      expect(served.length).toBeGreaterThanOrEqual(SOCKET_EVENTS_PER_SEC);
+      expect(served.map(okData)).toEqual(served.map(() => expect.objectContaining({ listingId: listing.id })));
+      for (const refused of answers.filter((a) => !a.ok)) expect(ackError(refused)).toMatchObject({ status: 429, code: 'rate_limited' });
+      await new Promise((r) => setImmediate(r)); // process 'warning' is emitted on a later tick
+      expect(warnings).toEqual([]);
+      // No listener per pending event: the count Node's warning watches never moves.
+      expect(peak).toBe(baseline);
+      expect(peak).toBeLessThanOrEqual(server.getMaxListeners());
+      expect(server.listenerCount('disconnect')).toBe(baseline);
+    } finally {
+      realProcess.off('warning', onWarning);
+    }
   });
 });

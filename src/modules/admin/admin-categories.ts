@@ -37,13 +37,15 @@ export async function addCategory(deps: AdminDeps, ctx: Ctx, input: CategoryInpu
 
 /**
  * PATCH /admin/categories/:slug and DELETE (= `active: false`: listings keep their category, new
- * ones cannot use it). Audited with before and after.
+ * ones cannot use it). Audited with before and after when something changed.
  */
 export async function changeCategory(deps: AdminDeps, ctx: Ctx, slug: string, patch: CategoryPatch) {
   requirePermission(ctx.actor, 'categories:manage');
   return deps.db.transaction().execute(async (trx) => {
-    const { before, after } = await updateCategory(trx, slug, patch);
+    const { before, after, changed } = await updateCategory(trx, slug, patch);
     const view = presentCategoryForStaff(after);
+    // A no-op (empty patch, same values, deactivating an inactive category) answers as usual but is not an event.
+    if (!changed) return view;
     await recordAudit(trx, {
       actorId: ctx.actor.userId,
       action: 'category.updated',

@@ -55,12 +55,26 @@ export async function createCategory(db: Kysely<Database>, input: CategoryInput)
   return row;
 }
 
-/** Changes a category (in a transaction, like createCategory); answers the rows before and after (for the audit entry). */
+/** The patch fields whose value differs from the stored row (absent fields change nothing). */
+function changedFields(before: Category, patch: CategoryPatch): CategoryPatch {
+  const changes: CategoryPatch = {};
+  if (patch.name !== undefined && patch.name !== before.name) changes.name = patch.name;
+  if (patch.parentSlug !== undefined && patch.parentSlug !== before.parentSlug) changes.parentSlug = patch.parentSlug;
+  if (patch.sortOrder !== undefined && patch.sortOrder !== before.sortOrder) changes.sortOrder = patch.sortOrder;
+  if (patch.active !== undefined && patch.active !== before.active) changes.active = patch.active;
+  return changes;
+}
+
+/**
+ * Changes a category (in a transaction, like createCategory); answers the rows before and after (for the audit
+ * entry) and whether anything changed: a patch that changes nothing writes nothing (not even updatedAt), so the
+ * caller can skip its audit entry too.
+ */
 export async function updateCategory(
   db: Kysely<Database>,
   slug: string,
   patch: CategoryPatch,
-): Promise<{ before: Category; after: Category }> {
+): Promise<{ before: Category; after: Category; changed: boolean }> {
   await categoriesAdminRepository.lockTree(db);
   const before = await categoriesAdminRepository.find(db, slug);
   if (!before) throw notFound('category');
@@ -69,7 +83,9 @@ export async function updateCategory(
   if (patch.parentSlug && (await categoriesAdminRepository.hasChildren(db, slug))) {
     throw parentError('cannot be set on a category that has subcategories');
   }
-  const after = await categoriesAdminRepository.update(db, slug, patch);
+  const changes = changedFields(before, patch);
+  if (Object.keys(changes).length === 0) return { before, after: before, changed: false };
+  const after = await categoriesAdminRepository.update(db, slug, changes);
   if (!after) throw notFound('category');
-  return { before, after };
+  return { before, after, changed: true };
 }
