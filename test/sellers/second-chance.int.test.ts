@@ -161,6 +161,29 @@ describe('second-chance offer', () => {
     expect((await answer(ctx.bob, made.body.id, 'accept')).status).toBe(201);
   });
 
+  it('an accept racing the runner-up’s suspension waits for it and is refused (403): once the suspension answered, nothing is sold', async () => {
+    const { listing } = await unpaidAuction();
+    const made = await offer(ctx.seller, listing.id);
+    expect(made.status).toBe(201);
+    const suspension = new Client({ connectionString: ctx.env.databaseUrl });
+    await suspension.connect();
+    try {
+      // The admin suspension in flight: the account row locked as setSuspension locks it, before its update.
+      await suspension.query('BEGIN');
+      await suspension.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [ctx.bob.id]);
+      const accepted = answer(ctx.bob, made.body.id, 'accept').then((res) => res);
+      await waitForLockWaiter(suspension);
+      await suspension.query('UPDATE users SET suspended_at = now() WHERE id = $1', [ctx.bob.id]);
+      await suspension.query('COMMIT');
+      expectProblem(await accepted, 403, 'bidder_not_allowed');
+    } finally {
+      await suspension.query('ROLLBACK').catch(() => undefined);
+      await db().updateTable('users').set({ suspendedAt: null }).where('id', '=', ctx.bob.id).execute();
+      await suspension.end();
+    }
+    expect(await liveSales(listing.id)).toEqual([]);
+  });
+
   it('declined → nothing sold, the seller is told', async () => {
     const { listing } = await unpaidAuction();
     const made = await offer(ctx.seller, listing.id);

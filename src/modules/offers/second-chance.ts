@@ -7,7 +7,7 @@ import { writeOutbox } from '../../shared/outbox';
 import { lockListing, lockLiveListing, setSecondChanceWinner } from '../auctions';
 import { assertSellerMayList, liveRelistOf } from '../listings';
 import { createSales, latestSaleOfListing, transactionCreatedMessages } from '../transactions';
-import { findUserById, lockAccount, strikeStanding } from '../users';
+import { findUserById, lockAccount, shareLockLiveAccount, strikeStanding } from '../users';
 import { offerExpiryJob } from './offer-jobs';
 import { offersRepository } from './offers.repository';
 
@@ -112,8 +112,9 @@ export async function acceptOffer(
     assertRecipient(locked, ctx);
     assertOpen(locked!);
     const offer = locked!;
-    // Accepting is buying (SPEC §2, §9): a runner-up suspended since the offer may not.
-    const buyer = await findUserById(trx, offer.bidderId);
+    // Accepting is buying (SPEC §2, §9): a runner-up suspended since the offer may not. Read under
+    // the row's share lock, so a suspension (or deletion) in flight is waited for, not read past.
+    const buyer = await shareLockLiveAccount(trx, offer.bidderId);
     if (!buyer || buyer.suspendedAt) throw forbidden('bidder_not_allowed', 'Your account cannot buy right now.');
     if ((await strikeStanding(trx, offer.bidderId)).biddingSuspendedUntil) {
       throw forbidden('bidding_suspended', 'Two unpaid purchases within 90 days: you cannot buy for now.');

@@ -10,6 +10,15 @@ export async function lockAccount(trx: Trx, id: string): Promise<User | undefine
   return trx.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+/**
+ * Reads a live account and share-locks its row to the commit (KEY SHARE, as a bid batch reads its
+ * bidders): an account deletion or an admin suspension holding the row (FOR UPDATE) is waited for, and
+ * its outcome read; one that comes later waits for the caller's commit. Blocks no plain update.
+ */
+export async function shareLockLiveAccount(trx: Trx, id: string): Promise<User | undefined> {
+  return trx.selectFrom('users').selectAll().where('id', '=', id).where('deletedAt', 'is', null).forKeyShare().executeTakeFirst();
+}
+
 /** Soft-deletes a live account; answers the deletion time (the listings deleted with it carry the same). */
 export async function softDeleteAccount(trx: Trx, id: string): Promise<Date | undefined> {
   const row = await trx

@@ -27,6 +27,7 @@ export {
   lockAccount,
   lockAccountsOfPhone,
   phoneTakenByLiveAccount,
+  shareLockLiveAccount,
   softDeleteAccount,
   undeleteAccount,
 } from './account.repository';
