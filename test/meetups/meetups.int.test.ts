@@ -260,6 +260,74 @@ describe('POST /v1/transactions/:id/meetup/accept', () => {
     expect(await outboxJobs(ctx.env.deps, 'meetup.remind', tx.id)).toHaveLength(0);
   });
 
+  describe('with the id of the proposal the user is looking at ({ meetupId })', () => {
+    const acceptSeen = (user: typeof ctx.buyer, txId: string, body: unknown) =>
+      ctx.env.http.post(`/v1/transactions/${txId}/meetup/accept`).set(user.auth).send(body as object);
+
+    it('refuses a proposal replaced meanwhile (409 meetup_changed) and accepts nothing', async () => {
+      const tx = await funded();
+      const [a, b] = await Promise.all([zoneAt(ctx.env), zoneAt(ctx.env, { lat: 43.66, lng: -79.39 })]);
+      const seen = await propose(ctx.env, ctx.seller, tx.id, { safeZoneId: a, startsAt: inMinutes(300).toISOString() });
+      // The proposer replaces it before the buyer's accept arrives.
+      const replaced = await propose(ctx.env, ctx.seller, tx.id, { safeZoneId: b, startsAt: inMinutes(900).toISOString() });
+      const res = await acceptSeen(ctx.buyer, tx.id, { meetupId: seen.body.id });
+      expectProblem(res, 409, 'meetup_changed');
+      expect(res.body.meetupId).toBe(replaced.body.id);
+      expect((await meetupRows(ctx.env, tx.id)).map((r) => r.status)).toEqual(['superseded', 'proposed']);
+      expect(await timeline(ctx.env, tx.id, 'meetup_accepted')).toHaveLength(0);
+      expect(await outboxJobs(ctx.env.deps, 'meetup.remind', tx.id)).toHaveLength(0);
+      expect((await meetupEvents(tx.id)).map((e) => e.data.meetup.status)).toEqual(['proposed', 'proposed']);
+    });
+
+    it('accepts the current proposal named by its id (200)', async () => {
+      const tx = await funded();
+      const proposed = await propose(ctx.env, ctx.seller, tx.id, { safeZoneId: await zoneAt(ctx.env), startsAt: inMinutes(300).toISOString() });
+      const res = await acceptSeen(ctx.buyer, tx.id, { meetupId: proposed.body.id });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: proposed.body.id, status: 'accepted' });
+    });
+
+    it('still accepts without a body, or with an empty one (200, as before)', async () => {
+      for (const body of [undefined, {}]) {
+        const tx = await funded();
+        const proposed = await propose(ctx.env, ctx.seller, tx.id, { safeZoneId: await zoneAt(ctx.env), startsAt: inMinutes(300).toISOString() });
+        const res = await acceptSeen(ctx.buyer, tx.id, body);
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ id: proposed.body.id, status: 'accepted' });
+      }
+    });
+
+    it('answers 400 naming meetupId when it is not a uuid, and writes nothing', async () => {
+      const tx = await funded();
+      await propose(ctx.env, ctx.seller, tx.id, { safeZoneId: await zoneAt(ctx.env), startsAt: inMinutes(300).toISOString() });
+      for (const meetupId of [42, 'nope', null]) {
+        const res = await acceptSeen(ctx.buyer, tx.id, { meetupId });
+        expectProblem(res, 400);
+        expect(res.body.errors).toEqual([expect.objectContaining({ field: 'meetupId' })]);
+      }
+      expect((await meetupRows(ctx.env, tx.id)).map((r) => r.status)).toEqual(['proposed']);
+    });
+
+    it('decides under the row lock: an accept racing a replacement never accepts a proposal it did not name', async () => {
+      const [a, b] = await Promise.all([zoneAt(ctx.env), zoneAt(ctx.env, { lat: 43.66, lng: -79.39 })]);
+      for (let i = 0; i < 5; i += 1) {
+        const tx = await funded();
+        const seen = await propose(ctx.env, ctx.seller, tx.id, { safeZoneId: a, startsAt: inMinutes(300).toISOString() });
+        const [res] = await Promise.all([
+          acceptSeen(ctx.buyer, tx.id, { meetupId: seen.body.id }),
+          propose(ctx.env, ctx.seller, tx.id, { safeZoneId: b, startsAt: inMinutes(900).toISOString() }),
+        ]);
+        const rows = await meetupRows(ctx.env, tx.id);
+        const accepted = rows.filter((r) => r.acceptedAt !== null).map((r) => r.id);
+        if (res.status === 200) expect(accepted).toEqual([seen.body.id]);
+        else {
+          expectProblem(res, 409, 'meetup_changed');
+          expect(accepted).toEqual([]);
+        }
+      }
+    });
+  });
+
   it('refuses once the transaction left escrow, and a zone deactivated since the proposal', async () => {
     const tx = await funded();
     const zoneId = await zoneAt(ctx.env);

@@ -34,6 +34,9 @@ export async function sendMeetupReminder(deps: MeetupReminderDeps, job: JobPaylo
     return 'late';
   }
   const zone = await findSafeZone(deps.db, meetup.safeZoneId);
+  // Deactivated since (the parties were told to pick another place): no reminder sends them there. A
+  // zone reactivated before the reminder is due is reminded of as usual.
+  if (!zone?.active) return 'not_needed';
   const startsAt = meetup.startsAt.toISOString();
   for (const userId of [tx.buyerId, tx.sellerId]) {
     const dedupeKey = `meetup-reminder-${meetup.id}-${meetup.startsAt.getTime()}-${job.kind}-${userId}`;
@@ -44,7 +47,7 @@ export async function sendMeetupReminder(deps: MeetupReminderDeps, job: JobPaylo
         userId,
         type: 'meetup_reminder',
         dedupeKey,
-        text: { key: 'meetup_reminder', params: { lead: job.kind, placeName: zone?.name ?? null, placeAddress: zone?.address ?? null } },
+        text: { key: 'meetup_reminder', params: { lead: job.kind, placeName: zone.name, placeAddress: zone.address } },
         data: { transactionId: tx.id, meetupId: meetup.id, safeZoneId: meetup.safeZoneId, startsAt, kind: job.kind },
       }),
       { jobId: jobId('notify', dedupeKey) },

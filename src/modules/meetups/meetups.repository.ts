@@ -34,6 +34,18 @@ export const meetupsRepository = {
       .executeTakeFirst();
   },
 
+  /** The current meetups (proposed or accepted) at a zone that are still ahead of `now`, oldest first. */
+  async upcomingAtZone(db: Reader, safeZoneId: string, now: Date): Promise<Meetup[]> {
+    return db
+      .selectFrom('meetups')
+      .selectAll()
+      .where('safeZoneId', '=', safeZoneId)
+      .where('status', '<>', 'superseded')
+      .where('startsAt', '>', now)
+      .orderBy('createdAt')
+      .execute();
+  },
+
   async findById(db: Reader, id: string): Promise<Meetup | undefined> {
     return db.selectFrom('meetups').selectAll().where('id', '=', id).executeTakeFirst();
   },

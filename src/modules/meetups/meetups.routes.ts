@@ -1,7 +1,7 @@
 import { created, defineRoute, ok } from '../../http/route';
 import { TransactionIdParams } from '../transactions';
 import { acceptMeetup, proposeMeetup } from './arrange-meetup';
-import { MeetupSchema, ProposeMeetupBody } from './meetups.schemas';
+import { AcceptMeetupBody, MeetupSchema, ProposeMeetupBody } from './meetups.schemas';
 
 const tags = ['meetups'];
 
@@ -34,15 +34,19 @@ export const meetupRoutes = [
       summary: "Accept the other party's proposed meetup (reminders 2 h and 15 min before)",
       tags,
       params: TransactionIdParams,
+      body: AcceptMeetupBody,
       idempotent: true,
       responses: {
         200: { description: 'The accepted meetup', schema: MeetupSchema },
         403: { description: 'meetup_proposer: the other party accepts; not_a_party: staff' },
         404: { description: 'No such transaction, or not yours' },
-        409: { description: 'no_meetup_proposed, meetup_already_accepted, transaction_not_in_escrow, already_verified' },
+        409: {
+          description:
+            'meetup_changed (the meetupId sent is no longer the current proposal: meetupId names the current one), no_meetup_proposed, meetup_already_accepted, transaction_not_in_escrow, already_verified',
+        },
         422: { description: 'meetup_in_past (the proposed time has passed), safe_zone_closed (the zone\'s hours changed: closed then), safe_zone_unavailable (the zone was deactivated)' },
       },
     },
-    async (deps, { actor, params, requestId }) => ok(await acceptMeetup(deps, { actor, requestId }, params.id)),
+    async (deps, { actor, params, body, requestId }) => ok(await acceptMeetup(deps, { actor, requestId }, params.id, body?.meetupId)),
   ),
 ];

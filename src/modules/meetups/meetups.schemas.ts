@@ -7,6 +7,18 @@ export const ProposeMeetupBody = z
   })
   .openapi('ProposeMeetup');
 
+/**
+ * The accept's optional body: the proposal the user is looking at. A client that sends it cannot accept
+ * a place and time it never saw when the proposer replaces the proposal meanwhile (409 meetup_changed).
+ * Without it the current proposal is accepted, as before.
+ */
+export const AcceptMeetupBody = z
+  .strictObject({
+    meetupId: z.uuid().optional().describe('The id of the proposal being accepted (the Meetup id): refused with 409 meetup_changed if it is no longer the current one'),
+  })
+  .optional()
+  .openapi('AcceptMeetup');
+
 /** The zone as a meetup shows it: enough to find it and call it, its clock, and whether it still takes meetups. */
 export const MeetupZoneSchema = z
   .object({

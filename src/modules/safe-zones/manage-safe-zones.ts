@@ -3,6 +3,7 @@ import type { Actor } from '../../shared/context';
 import { packCursor, unpackCursor, UUID } from '../../shared/cursor';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
+import type { Trx } from '../../../db/connection';
 import { conflict, invalid, notFound } from '../../shared/errors';
 import { requireZoneManager } from './safe-zones.policy';
 import { recordAudit, type AuditAction, type AuditEntry } from '../audit';
@@ -18,6 +19,12 @@ export interface Ctx {
 }
 
 type ManageDeps = Pick<Platform, 'db' | 'clock'>;
+
+/**
+ * Work another module does in the transaction that deactivates a zone (the zone row locked, its new
+ * state written): the meetups there are told. Passed in by a flow, as this module imports no meetups.
+ */
+export type OnZoneDeactivated = (trx: Trx, zone: SafeZone) => Promise<void>;
 
 /** Opaque cursor: the last zone's name and id (the list is by name). */
 const encodeCursor = (zone: SafeZone) => packCursor([zone.name, zone.id]);
@@ -67,22 +74,26 @@ export async function createSafeZone(deps: ManageDeps, ctx: Ctx, input: CreateSa
 
 /**
  * PATCH /v1/admin/safe-zones/:id (`safe_zones:manage`): changes the given fields; `active: true`
- * reactivates. Audited with the zone before and after; a patch that changes nothing writes nothing.
+ * reactivates, `active: false` deactivates (then `onDeactivated` runs, as for DELETE). Audited with the
+ * zone before and after; a patch that changes nothing writes nothing.
  */
-export async function updateSafeZone(deps: ManageDeps, ctx: Ctx, id: string, input: UpdateSafeZoneInput) {
+export async function updateSafeZone(deps: ManageDeps, ctx: Ctx, id: string, input: UpdateSafeZoneInput, onDeactivated?: OnZoneDeactivated) {
   requireZoneManager(ctx.actor);
   const { hours, ...rest } = input;
   const patch: SafeZonePatch = { ...rest, ...(hours !== undefined ? { hours: hoursJson(hours) } : {}) };
-  return changeZone(deps, ctx, id, patch);
+  return changeZone(deps, ctx, id, patch, onDeactivated);
 }
 
-/** DELETE /v1/admin/safe-zones/:id (`safe_zones:manage`): deactivates; the zone stays for past meetups. */
-export async function deactivateSafeZone(deps: ManageDeps, ctx: Ctx, id: string) {
+/**
+ * DELETE /v1/admin/safe-zones/:id (`safe_zones:manage`): deactivates; the zone stays for past meetups.
+ * `onDeactivated` runs in the same transaction when the zone was active (not again for an inactive one).
+ */
+export async function deactivateSafeZone(deps: ManageDeps, ctx: Ctx, id: string, onDeactivated?: OnZoneDeactivated) {
   requireZoneManager(ctx.actor);
-  return changeZone(deps, ctx, id, { active: false });
+  return changeZone(deps, ctx, id, { active: false }, onDeactivated);
 }
 
-async function changeZone(deps: ManageDeps, ctx: Ctx, id: string, patch: SafeZonePatch) {
+async function changeZone(deps: ManageDeps, ctx: Ctx, id: string, patch: SafeZonePatch, onDeactivated?: OnZoneDeactivated) {
   const zone = await deps.db.transaction().execute(async (trx) => {
     // A rename or a reactivation may move the zone onto a place another active zone holds.
     const mayTakePlace = patch.name !== undefined || patch.address !== undefined || patch.active === true;
@@ -93,7 +104,9 @@ async function changeZone(deps: ManageDeps, ctx: Ctx, id: string, patch: SafeZon
     if (mayTakePlace && (patch.active ?? before.active))
       await refuseTakenPlace(trx, patch.name ?? before.name, patch.address ?? before.address, id);
     const after = await safeZonesRepository.update(trx, id, { ...patch, updatedBy: ctx.actor.userId });
-    await recordAudit(trx, zoneAudit(ctx, actionFor(before, after), id, { before: auditSnapshot(before), after: auditSnapshot(after) }));
+    const action = actionFor(before, after);
+    await recordAudit(trx, zoneAudit(ctx, action, id, { before: auditSnapshot(before), after: auditSnapshot(after) }));
+    if (action === 'safe_zone.deactivated') await onDeactivated?.(trx, after);
     return after;
   });
   return presentSafeZoneForStaff(zone, deps.clock.now());

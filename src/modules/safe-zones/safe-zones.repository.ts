@@ -110,6 +110,14 @@ export const safeZonesRepository = {
     return db.selectFrom('safeZones').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   },
 
+  /**
+   * The row under a share lock: a meetup decided under it (proposed, accepted) waits for a deactivation
+   * in progress and sees its outcome, and a deactivation waits for it (and then sees that meetup).
+   */
+  async findByIdForShare(db: Kysely<Database>, id: string): Promise<SafeZone | undefined> {
+    return db.selectFrom('safeZones').selectAll().where('id', '=', id).forShare().executeTakeFirst();
+  },
+
   async update(db: Kysely<Database>, id: string, patch: SafeZonePatch): Promise<SafeZone> {
     return db.updateTable('safeZones').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   },

@@ -2,7 +2,8 @@ import express, { type RequestHandler } from 'express';
 import { created, defineRoute, ok } from '../../http/route';
 import { AppError } from '../../shared/errors';
 import { importSafeZones } from './import-safe-zones';
-import { createSafeZone, deactivateSafeZone, listSafeZonesForStaff, updateSafeZone } from './manage-safe-zones';
+import { deactivateSafeZoneTellingParties, updateSafeZoneTellingParties } from '../../flows/safe-zone-meetups';
+import { createSafeZone, listSafeZonesForStaff } from './manage-safe-zones';
 import {
   AdminSafeZonePage,
   AdminSafeZonesQuery,
@@ -106,7 +107,7 @@ export const safeZoneRoutes = [
     {
       method: 'patch',
       path: '/v1/admin/safe-zones/:id',
-      summary: 'Change a safe zone; active: true reactivates it (admins; audited before/after)',
+      summary: 'Change a safe zone; active: true reactivates it, active: false deactivates it like DELETE (admins; audited before/after)',
       tags: adminTags,
       roles,
       params: SafeZoneIdParams,
@@ -118,13 +119,14 @@ export const safeZoneRoutes = [
         409: { description: 'safe_zone_exists: the new name and address, or the reactivation, would make a second active zone there' },
       },
     },
-    async (deps, { actor, params, body, requestId }) => ok(await updateSafeZone(deps, { actor: actor!, requestId }, params.id, body)),
+    async (deps, { actor, params, body, requestId }) => ok(await updateSafeZoneTellingParties(deps, { actor: actor!, requestId }, params.id, body)),
   ),
   defineRoute(
     {
       method: 'delete',
       path: '/v1/admin/safe-zones/:id',
-      summary: 'Deactivate a safe zone: it leaves search but stays on past meetups (admins; audited)',
+      summary:
+        'Deactivate a safe zone: it leaves search but stays on past meetups; the parties of upcoming meetups there are told to pick another place (admins; audited)',
       tags: adminTags,
       roles,
       params: SafeZoneIdParams,
@@ -134,6 +136,6 @@ export const safeZoneRoutes = [
         404: { description: 'No such zone' },
       },
     },
-    async (deps, { actor, params, requestId }) => ok(await deactivateSafeZone(deps, { actor: actor!, requestId }, params.id)),
+    async (deps, { actor, params, requestId }) => ok(await deactivateSafeZoneTellingParties(deps, { actor: actor!, requestId }, params.id)),
   ),
 ];

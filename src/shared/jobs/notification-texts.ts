@@ -43,6 +43,8 @@ export const NOTIFICATION_TEXTS = {
   /** Support wrote in the chat of a disputed transaction. */
   staff_message: z.object({ preview: z.string() }),
   meetup_reminder: z.object({ lead: z.enum(['2h', '15m']), placeName: z.string().nullable(), placeAddress: z.string().nullable() }),
+  /** The safe zone of an upcoming meetup (proposed, or `accepted`) stopped taking meetups. */
+  meetup_zone_closed: z.object({ placeName: z.string(), accepted: z.boolean() }),
   /** Staff took the listing down: the seller reads the reason. */
   listing_taken_down: z.object({ listingTitle, reason: z.string() }),
   /** A listing the user bid on or watched was cancelled, by staff or by its seller. */

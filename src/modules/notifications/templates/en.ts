@@ -86,6 +86,10 @@ export const en: LocaleTemplates = {
       title: 'Meetup reminder',
       body: `Your meetup is ${p.lead === '2h' ? 'in 2 hours' : 'in 15 minutes'}${p.placeName ? ` at ${p.placeName}, ${p.placeAddress}` : ''}.`,
     }),
+    meetup_zone_closed: (p) => ({
+      title: 'Choose another meetup place',
+      body: `${p.placeName} is no longer a Biddt safe zone, so your ${p.accepted ? 'meetup' : 'proposed meetup'} there cannot take place. Propose another place.`,
+    }),
     listing_taken_down: (p) => ({ title: 'Listing cancelled', body: `${q(p.listingTitle)} was taken down: ${p.reason}` }),
     listing_cancelled: (p) => ({
       title: 'Listing cancelled',

@@ -95,6 +95,10 @@ export const fr: LocaleTemplates = {
       title: 'Rappel de rendez-vous',
       body: `Votre rendez-vous est ${p.lead === '2h' ? 'dans 2 heures' : 'dans 15 minutes'}${p.placeName ? ` à ${p.placeName}, ${p.placeAddress}` : ''}.`,
     }),
+    meetup_zone_closed: (p) => ({
+      title: 'Choisissez un autre lieu de rendez-vous',
+      body: `${p.placeName} n’est plus une zone sûre Biddt${colon} votre ${p.accepted ? 'rendez-vous' : 'proposition de rendez-vous'} ne peut pas y avoir lieu. Proposez un autre lieu.`,
+    }),
     listing_taken_down: (p) => ({ title: 'Annonce annulée', body: `${q(p.listingTitle)} a été retiré${colon} ${p.reason}` }),
     listing_cancelled: (p) => ({
       title: 'Annonce annulée',
