@@ -3,7 +3,7 @@ import type { Deps } from '../composition';
 import { forbidden } from '../shared/errors';
 import { authenticate } from './authenticate';
 import { readIdempotencyKey, withIdempotency } from './idempotency';
-import type { Reply, RouteDef } from './route';
+import type { IdempotentReply, Reply, RouteDef } from './route';
 
 /** Registers declared routes on an Express router: auth → roles → extras → validation → handler. */
 export function mountRoutes(router: Router, deps: Deps, routes: RouteDef[]): void {
@@ -39,7 +39,7 @@ function handlerFor(deps: Deps, route: RouteDef): RequestHandler {
       rawBody: req.rawBody,
     });
     const key = spec.idempotent ? readIdempotencyKey(req.headers['idempotency-key']) : undefined;
-    const run = () => call.run(deps);
+    const run = (idempotency?: IdempotentReply) => call.run(deps, idempotency);
     const reply =
       key && req.actor
         ? await withIdempotency(
@@ -49,6 +49,7 @@ function handlerFor(deps: Deps, route: RouteDef): RequestHandler {
             { params: call.params, body: call.body },
             run,
             deps.config.timing.idempotencyLeaseMs,
+            deps.crashHook,
           )
         : await run();
     send(res, reply);

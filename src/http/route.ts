@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from '../shared/zod';
 import type { Deps } from '../composition';
+import type { Trx } from '../../db/connection';
 import type { Role } from '../../db/schema';
 import { unauthorized } from '../shared/errors';
 import type { Actor } from '../shared/context';
@@ -77,7 +78,22 @@ export interface RouteInput<B extends Schema, Q extends ObjectSchema, P extends 
   headers: Record<string, string | string[] | undefined>;
   /** Raw request body bytes, only for routes whose `before` installs a raw parser. */
   rawBody?: Buffer;
+  /** Stores the reply of an `idempotent` route in the transaction that commits its work (see below). */
+  idempotency: IdempotentReply;
 }
+
+/**
+ * Lets an `idempotent` handler store its reply in the same database transaction as its work: a process
+ * that dies right after that commit then leaves the reply for the retry, which would otherwise run the
+ * work again (and, say, be told the listing it just bought is sold). A no-op without an Idempotency-Key;
+ * replies not stored this way are stored after the work returns.
+ */
+export interface IdempotentReply {
+  /** Stores `reply` in `trx` before it commits; throws (rolling `trx` back) if the key was answered meanwhile. */
+  storeIn(trx: Trx, reply: Reply): Promise<void>;
+}
+
+export const noIdempotentReply: IdempotentReply = { storeIn: async () => undefined };
 
 export interface Reply {
   status: number;
@@ -107,7 +123,7 @@ export interface RawRouteRequest {
 export interface PreparedCall {
   params: unknown;
   body: unknown;
-  run: (deps: Deps) => Promise<Reply>;
+  run: (deps: Deps, idempotency?: IdempotentReply) => Promise<Reply>;
 }
 
 /** A declared route with its input types erased, so routes of every shape fit in one list. */
@@ -149,7 +165,7 @@ export function defineRoute<
   return {
     spec,
     prepare: (request) => {
-      const input: RouteInput<B, Q, P, A> = {
+      const input: Omit<RouteInput<B, Q, P, A>, 'idempotency'> = {
         params: parsePart(spec.params, request.params, 'params'),
         query: parsePart(spec.query, request.query, 'query'),
         body: parsePart(spec.body, request.body, 'body'),
@@ -159,7 +175,11 @@ export function defineRoute<
         headers: request.headers,
         rawBody: request.rawBody,
       };
-      return { params: input.params, body: input.body, run: (deps) => handle(deps, input) };
+      return {
+        params: input.params,
+        body: input.body,
+        run: (deps, idempotency = noIdempotentReply) => handle(deps, { ...input, idempotency }),
+      };
     },
   };
 }

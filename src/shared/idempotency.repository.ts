@@ -37,19 +37,26 @@ export async function takeOverStaleIdempotencyKey(db: Db, scope: string, key: st
   return Boolean(taken);
 }
 
-/** Stores the reply of the request that holds (scope, key), for its replays. */
-export async function completeIdempotencyKey(db: Db, scope: string, key: string, reply: { statusCode: number; responseBody: string }): Promise<void> {
-  await db
+/**
+ * Stores the reply of the request that holds (scope, key), for its replays; `db` may be the work's own
+ * transaction, so the reply commits with the work. The first reply stays: false when (scope, key) was
+ * answered already (a retry that took over a slow holder's claim, or the holder itself).
+ */
+export async function completeIdempotencyKey(db: Db, scope: string, key: string, reply: { statusCode: number; responseBody: string }): Promise<boolean> {
+  const completed = await db
     .updateTable('idempotencyKeys')
     .set({ statusCode: reply.statusCode, responseBody: reply.responseBody, completedAt: sql<Date>`now()` })
     .where('scope', '=', scope)
     .where('key', '=', key)
-    .execute();
+    .where('completedAt', 'is', null)
+    .returning('key')
+    .executeTakeFirst();
+  return Boolean(completed);
 }
 
-/** Lets go of (scope, key) so the client may retry under it. */
+/** Lets go of an unanswered (scope, key) so the client may retry under it; a stored reply stays. */
 export async function releaseIdempotencyKey(db: Db, scope: string, key: string): Promise<void> {
-  await db.deleteFrom('idempotencyKeys').where('scope', '=', scope).where('key', '=', key).execute();
+  await db.deleteFrom('idempotencyKeys').where('scope', '=', scope).where('key', '=', key).where('completedAt', 'is', null).execute();
 }
 
 export async function findIdempotencyKey(db: Db, scope: string, key: string): Promise<IdempotencyKeyRow | undefined> {

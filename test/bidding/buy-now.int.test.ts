@@ -2,7 +2,12 @@
  * Buy-now (SPEC §2): available while active and (fixed, or no bids yet, or a reserve not yet met);
  * ends the listing at once with a transaction carrying the fees of SPEC §1.
  */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { Client } from 'pg';
+import request from 'supertest';
+import { buildApp } from '../../src/app';
+import { CrashPoints } from '../support/crash-points';
 import { createActiveListing, useSellerAndTwoBidders } from '../support/fixtures';
 import { createUser, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
@@ -142,5 +147,52 @@ describe('buy-now', () => {
       await deletion.end();
     }
     expect(await transactionsOf(listing.id)).toEqual([]);
+  });
+});
+
+describe('buy-now with an Idempotency-Key', () => {
+  // A second api process on the same database whose requests can "die" at the idempotency crash point.
+  const crashes = new CrashPoints();
+  let crashingApi: ReturnType<typeof request>;
+  beforeAll(async () => {
+    crashingApi = request(buildApp(await ctx.env.sibling({ crashHook: crashes.hook })));
+  });
+  afterEach(() => crashes.reset());
+
+  const buyNowWithKey = (user: TestUser, listingId: string, key: string, api = ctx.env.http) =>
+    api.post(`/v1/listings/${listingId}/buy-now`).set(user.auth).set('Idempotency-Key', key).send();
+
+  it('a retry after the first request died past its commit gets the same 201 sale, and there is one sale', async () => {
+    const listing = await both();
+    const key = randomUUID();
+    crashes.arm('idempotency.after_work');
+    await buyNowWithKey(ctx.alice, listing.id, key, crashingApi); // the client never hears back
+    expect(crashes.hits()).toEqual(['idempotency.after_work']);
+    const [sale] = await transactionsOf(listing.id);
+    expect(sale).toMatchObject({ buyerId: ctx.alice.id, source: 'buy_now' });
+    // The client retries under the same key once the dead request's lease (IDEMPOTENCY_LEASE_MS) is over.
+    await ctx.env.deps.db
+      .updateTable('idempotencyKeys')
+      .set({ claimedAt: sql<Date>`now() - interval '1 day'` })
+      .where('key', '=', key)
+      .execute();
+    const retry = await buyNowWithKey(ctx.alice, listing.id, key);
+    expect(retry.status).toBe(201);
+    expect(retry.body.transaction).toMatchObject({ id: sale.id, buyerId: ctx.alice.id, amountCents: 10_000, status: 'pending_payment' });
+    expect(await transactionsOf(listing.id)).toHaveLength(1);
+    // Another buyer is still told the listing is gone.
+    expectProblem(await buyNowWithKey(ctx.bob, listing.id, key), 409, 'buy_now_unavailable');
+  });
+
+  it('a replay answers the stored 201 without buying again', async () => {
+    const listing = await both();
+    const key = randomUUID();
+    const first = await buyNowWithKey(ctx.alice, listing.id, key);
+    const replay = await buyNowWithKey(ctx.alice, listing.id, key);
+    expect(first.status).toBe(201);
+    expect(replay.status).toBe(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(first.body);
+    expect(await transactionsOf(listing.id)).toHaveLength(1);
   });
 });

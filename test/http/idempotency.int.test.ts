@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Trx } from '../../db/connection';
 import { readIdempotencyKey, withIdempotency } from '../../src/http/idempotency';
-import type { Reply } from '../../src/http/route';
+import type { IdempotentReply, Reply } from '../../src/http/route';
 import { AppError, conflict } from '../../src/shared/errors';
+import { completeIdempotencyKey, findIdempotencyKey } from '../../src/shared/idempotency.repository';
+import { CrashPoints } from '../support/crash-points';
 import { createTestEnv, type TestEnv } from '../support/harness';
 
-// No route declares `idempotent` yet, so the middleware is driven directly against the real database.
+// `withIdempotency` is driven directly against the real database (the routes that declare `idempotent` have their own tests).
 let env: TestEnv;
 beforeAll(async () => {
   env = await createTestEnv();
@@ -108,6 +112,84 @@ describe('withIdempotency', () => {
     const second = withIdempotency(env.deps.db, s, 'k', { body: {} }, failing);
     await expect(first).rejects.toThrow('boom');
     await expect(second).rejects.toMatchObject({ kind: 'conflict', code: 'idempotency_retry' });
+  });
+});
+
+describe('withIdempotency: the reply stored with the work', () => {
+  const crashes = new CrashPoints();
+  afterEach(() => crashes.reset());
+  const lease = 60_000;
+
+  /** The work's side effect: a row its own transaction writes (any table does; this one is at hand). */
+  const effect = (trx: Trx, s: string) => trx.insertInto('idempotencyKeys').values({ scope: `${s}:effect`, key: randomUUID(), requestHash: 'x' }).execute();
+  const effectsOf = async (s: string) =>
+    (await env.deps.db.selectFrom('idempotencyKeys').select('key').where('scope', '=', `${s}:effect`).execute()).length;
+  const expire = (s: string) =>
+    env.deps.db.updateTable('idempotencyKeys').set({ claimedAt: sql<Date>`now() - interval '1 day'` }).where('scope', '=', s).execute();
+
+  /** Commits its effect and its 201 in one transaction, as a money route does. */
+  function committing(s: string, before?: () => Promise<void>) {
+    const state = { runs: 0 };
+    const work = async (idempotency: IdempotentReply): Promise<Reply> => {
+      state.runs += 1;
+      const reply = { status: 201, body: { run: state.runs } };
+      await env.deps.db.transaction().execute(async (trx) => {
+        await effect(trx, s);
+        await before?.();
+        await idempotency.storeIn(trx, reply);
+      });
+      return reply;
+    };
+    return { state, work };
+  }
+
+  it('a request that dies right after its commit leaves its reply: the retry after the lease replays it, the work ran once', async () => {
+    const s = scope();
+    const { state, work } = committing(s);
+    crashes.arm('idempotency.after_work');
+    await expect(withIdempotency(env.deps.db, s, 'k', { body: {} }, work, lease, crashes.hook)).rejects.toThrow('simulated crash');
+    await expire(s);
+    const retry = await withIdempotency(env.deps.db, s, 'k', { body: {} }, work, lease, crashes.hook);
+    expect(retry).toMatchObject({ status: 201, body: { run: 1 }, headers: { 'Idempotent-Replayed': 'true' } });
+    expect(state.runs).toBe(1);
+    expect(await effectsOf(s)).toBe(1);
+  });
+
+  it('a request that fails after its work committed the reply keeps the key answered: the retry replays it', async () => {
+    const s = scope();
+    const { work } = committing(s);
+    const failingAfterCommit = async (idempotency: IdempotentReply): Promise<Reply> => {
+      await work(idempotency);
+      throw new Error('connection reset after commit');
+    };
+    await expect(withIdempotency(env.deps.db, s, 'k', { body: {} }, failingAfterCommit, lease)).rejects.toThrow('connection reset');
+    const replay = await withIdempotency(env.deps.db, s, 'k', { body: {} }, failingAfterCommit, lease);
+    expect(replay).toMatchObject({ status: 201, body: { run: 1 }, headers: { 'Idempotent-Replayed': 'true' } });
+    expect(await effectsOf(s)).toBe(1);
+  });
+
+  it('a slow request whose key a retry answered meanwhile rolls its work back and answers that reply', async () => {
+    const s = scope();
+    // While the slow holder is inside its transaction, a retry that took its lease over finishes first.
+    const { work } = committing(s, async () => {
+      await completeIdempotencyKey(env.deps.db, s, 'k', { statusCode: 201, responseBody: JSON.stringify({ body: { run: 'retry' } }) });
+    });
+    const slow = await withIdempotency(env.deps.db, s, 'k', { body: {} }, work, lease);
+    expect(slow).toMatchObject({ status: 201, body: { run: 'retry' }, headers: { 'Idempotent-Replayed': 'true' } });
+    expect(await effectsOf(s)).toBe(0);
+    expect(await findIdempotencyKey(env.deps.db, s, 'k')).toMatchObject({ statusCode: 201, responseBody: { body: { run: 'retry' } } });
+  });
+
+  it('a slow request that stores its reply after the work keeps the first answer of its key, not its own', async () => {
+    const s = scope();
+    const slow = async (): Promise<Reply> => {
+      await completeIdempotencyKey(env.deps.db, s, 'k', { statusCode: 200, responseBody: JSON.stringify({ body: { run: 'retry' } }) });
+      return { status: 200, body: { run: 'slow' } };
+    };
+    const answer = await withIdempotency(env.deps.db, s, 'k', { body: {} }, slow, lease);
+    expect(answer).toMatchObject({ status: 200, body: { run: 'retry' }, headers: { 'Idempotent-Replayed': 'true' } });
+    const replay = await withIdempotency(env.deps.db, s, 'k', { body: {} }, slow, lease);
+    expect(replay).toMatchObject({ body: { run: 'retry' } });
   });
 });
 

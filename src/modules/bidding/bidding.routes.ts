@@ -1,5 +1,6 @@
 import { accepted, created, defineRoute, ok } from '../../http/route';
 import { readIdempotencyKey } from '../../http/idempotency';
+import type { Transaction } from '../../../db/schema';
 import { z } from '../../shared/zod';
 import { listingEventsAfter } from '../auctions';
 import { presentTransaction, TransactionSchema } from '../transactions';
@@ -101,9 +102,10 @@ export const biddingRoutes = [
         409: { description: 'buy_now_unavailable' },
       },
     },
-    async (deps, { actor, params }) => {
-      const sale = await buyNow(deps, actor, params.id);
-      return created({ transaction: presentTransaction(sale) });
+    async (deps, { actor, params, idempotency }) => {
+      const replyFor = (sale: Transaction) => created({ transaction: presentTransaction(sale) });
+      // The reply commits with the sale: a retry after a crash gets this 201, not buy_now_unavailable.
+      return replyFor(await buyNow(deps, actor, params.id, (trx, sale) => idempotency.storeIn(trx, replyFor(sale))));
     },
   ),
   defineRoute(

@@ -1,3 +1,4 @@
+import type { Trx } from '../../../db/connection';
 import type { Transaction } from '../../../db/schema';
 import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
@@ -9,12 +10,14 @@ import type { BidsInFlight } from './bids-in-flight';
 
 /**
  * Buys a listing at its buy-now price, ending it at once (under the listing's row lock). Returns the
- * sale as inserted in that database transaction.
+ * sale as inserted in that database transaction. `beforeCommit` runs last in that transaction, so
+ * what it writes (the caller's answer for a retry) commits with the sale or not at all.
  */
 export async function buyNow(
   deps: Pick<Platform, 'db' | 'config'> & { bidsInFlight: Pick<BidsInFlight, 'now'> },
   actor: Actor,
   listingId: string,
+  beforeCommit?: (trx: Trx, sale: Transaction) => Promise<void>,
 ): Promise<Transaction> {
   assertMayBuy(await buyerStanding(deps.db, actor.userId));
   await assertNotStrikeSuspended(deps.db, actor.userId);
@@ -40,6 +43,7 @@ export async function buyNow(
       priceCents: listing.buyNowPriceCents!,
       source: 'buy_now',
     });
+    await beforeCommit?.(trx, sale!);
     return sale!;
   });
 }

@@ -10,6 +10,8 @@ export type CrashPoint =
   | 'release.after_transfer'
   | 'release.after_commit'
   | 'refund.after_reversal'
-  | 'refund.after_refund';
+  | 'refund.after_refund'
+  // src/http/idempotency.ts: the work (its transaction committed) returned, its reply not stored yet.
+  | 'idempotency.after_work';
 
 export type CrashHook = (point: CrashPoint) => void;

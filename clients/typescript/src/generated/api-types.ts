@@ -3604,7 +3604,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Deactivate a safe zone: it leaves search but stays on past meetups (admins; audited) */
+        /** Deactivate a safe zone: it leaves search but stays on past meetups; the parties of upcoming meetups there are told to pick another place (admins; audited) */
         delete: {
             parameters: {
                 query?: never;
@@ -3656,7 +3656,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a safe zone; active: true reactivates it (admins; audited before/after) */
+        /** Change a safe zone; active: true reactivates it, active: false deactivates it like DELETE (admins; audited before/after) */
         patch: {
             parameters: {
                 query?: never;
@@ -4094,7 +4094,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AcceptMeetup"];
+                };
+            };
             responses: {
                 /** @description The accepted meetup */
                 200: {
@@ -4123,7 +4127,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description no_meetup_proposed, meetup_already_accepted, transaction_not_in_escrow, already_verified */
+                /** @description meetup_changed (the meetupId sent is no longer the current proposal: meetupId names the current one), no_meetup_proposed, meetup_already_accepted, transaction_not_in_escrow, already_verified */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -4204,7 +4208,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description transaction_not_in_escrow, dispute_open, already_verified */
+                /** @description transaction_not_in_escrow, dispute_open, dispute_decided (decided, the money not yet settled), already_verified */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -4286,7 +4290,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description transaction_not_in_escrow, dispute_open */
+                /** @description transaction_not_in_escrow, dispute_open, dispute_decided (decided, the money not yet settled) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -4375,7 +4379,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description transaction_not_in_escrow, already_verified, dispute_already_open */
+                /** @description transaction_not_in_escrow, already_verified, dispute_already_open, dispute_decided (decided, the money not yet settled) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -6752,6 +6756,9 @@ export interface components {
                 meetup_reminder: {
                     push: boolean;
                 };
+                meetup_zone_closed: {
+                    push: boolean;
+                };
                 listing_cancelled: {
                     push: boolean;
                 };
@@ -6826,6 +6833,9 @@ export interface components {
                     push?: boolean;
                 };
                 meetup_reminder?: {
+                    push?: boolean;
+                };
+                meetup_zone_closed?: {
                     push?: boolean;
                 };
                 listing_cancelled?: {
@@ -7120,6 +7130,13 @@ export interface components {
              * @description When the parties meet (in the future, while the zone is open in its own time zone)
              */
             startsAt: string;
+        };
+        AcceptMeetup: {
+            /**
+             * Format: uuid
+             * @description The id of the proposal being accepted (the Meetup id): refused with 409 meetup_changed if it is no longer the current one
+             */
+            meetupId?: string;
         };
         PickupCode: {
             /** @description Single-use, 256-bit, base64url */
