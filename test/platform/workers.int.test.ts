@@ -42,7 +42,8 @@ describe('worker registry', () => {
   it('names the missing queue/job when a handler is missing', () => {
     let error: unknown;
     try {
-      assertRegistryComplete({ ...defaultHandlers, maintenance: { 'maintenance.purge_accounts': defaultHandlers.maintenance['maintenance.purge_accounts'] } });
+      const { 'maintenance.cleanup': _cleanup, ...rest } = defaultHandlers.maintenance;
+      assertRegistryComplete({ ...defaultHandlers, maintenance: rest });
     } catch (err) {
       error = err;
     }
