@@ -1,5 +1,9 @@
-import type { Response } from 'supertest';
-import { openDispute } from '../../src/modules/disputes';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import request, { type Response } from 'supertest';
+import { buildApp } from '../../src/app';
+import { openDispute, presentDispute } from '../../src/modules/disputes';
+import { CrashPoints } from '../support/crash-points';
 import { createActiveListing } from '../support/fixtures';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
@@ -243,6 +247,71 @@ describe('staff resolve a dispute', () => {
       expectProblem(await resolve(user, disputeId, { resolution: 'refund', note: 'x' }), 403, 'staff_only');
     expectProblem(await env.http.post(`/v1/admin/disputes/${disputeId}/resolve`).send({ resolution: 'refund', note: 'x' }), 401);
     expectProblem(await resolve(support, '00000000-0000-4000-8000-000000000000', { resolution: 'refund', note: 'x' }), 404);
+  });
+});
+
+describe('opening and resolving with an Idempotency-Key, after the first request died past its commit', () => {
+  // A second api process on the same database whose requests can "die" at the idempotency crash point.
+  const crashes = new CrashPoints();
+  let crashingApi: ReturnType<typeof request>;
+  beforeAll(async () => {
+    crashingApi = request(buildApp(await env.sibling({ crashHook: crashes.hook })));
+  });
+  afterEach(() => crashes.reset());
+
+  /** Sends once through the crashing api (which dies after the work), then retries once the lease is over. */
+  async function crashThenRetry(send: (api: ReturnType<typeof request>) => Promise<Response>, key: string) {
+    crashes.arm('idempotency.after_work');
+    await send(crashingApi); // the client never hears back
+    expect(crashes.hits()).toEqual(['idempotency.after_work']);
+    // The client retries under the same key once the dead request's lease (IDEMPOTENCY_LEASE_MS) is over.
+    await env.deps.db
+      .updateTable('idempotencyKeys')
+      .set({ claimedAt: sql<Date>`now() - interval '1 day'` })
+      .where('key', '=', key)
+      .execute();
+    return send(env.http);
+  }
+  const disputeRows = (txId: string) => env.deps.db.selectFrom('disputes').selectAll().where('transactionId', '=', txId).execute();
+
+  it('a party opening a dispute gets the 201 open dispute on retry, not dispute_already_open, and there is one dispute', async () => {
+    const tx = await funded();
+    const key = randomUUID();
+    const retry = await crashThenRetry(
+      (api) =>
+        api
+          .post(`/v1/transactions/${tx.id}/dispute`)
+          .set(buyer.auth)
+          .set('Idempotency-Key', key)
+          .send({ reason: 'item_not_as_described', details: 'The frame is cracked.' }),
+      key,
+    );
+    expect(retry.status).toBe(201);
+    const rows = await disputeRows(tx.id);
+    expect(rows).toHaveLength(1);
+    expect(retry.body).toEqual(JSON.parse(JSON.stringify(presentDispute(rows[0]))));
+    expect(retry.body).toMatchObject({ transactionId: tx.id, openedBy: buyer.id, status: 'open' });
+    expect(await outboxNotifications(env.deps, 'dispute_opened', tx.id)).toHaveLength(2);
+  });
+
+  it('staff resolving get the 200 resolved dispute on retry, not dispute_not_open, and the money moves once', async () => {
+    const { tx, disputeId } = await disputed({ amountCents: 12_345 });
+    const key = randomUUID();
+    const retry = await crashThenRetry(
+      (api) =>
+        api
+          .post(`/v1/admin/disputes/${disputeId}/resolve`)
+          .set(support.auth)
+          .set('Idempotency-Key', key)
+          .send({ resolution: 'refund', note: 'Item never handed over.' }),
+      key,
+    );
+    expect(retry.status).toBe(200);
+    const [row] = await disputeRows(tx.id);
+    expect(retry.body).toEqual(JSON.parse(JSON.stringify(presentDispute(row))));
+    expect(retry.body).toMatchObject({ id: disputeId, status: 'resolved', resolution: 'refund', refundCents: 12_345 });
+    expect(await outboxJobs(env.deps, 'escrow.refund', tx.id)).toHaveLength(1);
+    expect(await auditRows(env.deps, 'dispute', disputeId)).toEqual([expect.objectContaining({ action: 'dispute.resolved' })]);
   });
 });
 

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import request from 'supertest';
+import { buildApp } from '../../src/app';
 import { sha256 } from '../../src/shared/crypto';
 import { openDispute } from '../../src/modules/disputes';
+import { CrashPoints } from '../support/crash-points';
 import { createUser, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
 import { createTransaction, outboxJobs, useTransactionParties, type TxFixture } from './support';
@@ -237,5 +241,45 @@ describe('POST /v1/transactions/:id/verify', () => {
     expect(again.status).toBe(200);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(await outboxJobs(ctx.env.deps, 'escrow.release', tx.id)).toHaveLength(1);
+  });
+});
+
+describe('POST /v1/transactions/:id/verify with an Idempotency-Key', () => {
+  // A second api process on the same database whose requests can "die" at the idempotency crash point.
+  const crashes = new CrashPoints();
+  let crashingApi: ReturnType<typeof request>;
+  beforeAll(async () => {
+    crashingApi = request(buildApp(await ctx.env.sibling({ crashHook: crashes.hook })));
+  });
+  afterEach(() => crashes.reset());
+
+  const verifyWithKey = (txId: string, token: string, key: string, api = ctx.env.http) =>
+    api.post(`/v1/transactions/${txId}/verify`).set(ctx.seller.auth).set('Idempotency-Key', key).send({ token });
+
+  it('a retry after the first scan died past its commit gets the 200 verified detail, and the release is queued once', async () => {
+    const tx = await funded();
+    const token = await tokenFor(tx.id);
+    const key = randomUUID();
+    crashes.arm('idempotency.after_work');
+    await verifyWithKey(tx.id, token, key, crashingApi); // the seller's app never hears back
+    expect(crashes.hits()).toEqual(['idempotency.after_work']);
+    expect(await outboxJobs(ctx.env.deps, 'escrow.release', tx.id)).toHaveLength(1);
+    // The app retries under the same key once the dead request's lease (IDEMPOTENCY_LEASE_MS) is over.
+    await ctx.env.deps.db
+      .updateTable('idempotencyKeys')
+      .set({ claimedAt: sql<Date>`now() - interval '1 day'` })
+      .where('key', '=', key)
+      .execute();
+    const retry = await verifyWithKey(tx.id, token, key);
+    expect(retry.status).toBe(200);
+    // The body a live scan answers: the transaction detail as the seller sees it.
+    expect(retry.body).toMatchObject({ id: tx.id, status: 'in_escrow', verifiedAt: expect.any(String), myRole: 'seller', dispute: null });
+    // (GET /transactions/:id answers the same TransactionDetail, plus its meetup.)
+    const { meetup, ...detail } = (await ctx.env.http.get(`/v1/transactions/${tx.id}`).set(ctx.seller.auth)).body;
+    expect(meetup).toBeNull();
+    expect(retry.body).toEqual(detail);
+    expect(await outboxJobs(ctx.env.deps, 'escrow.release', tx.id)).toHaveLength(1);
+    const timeline = await ctx.env.deps.db.selectFrom('transactionEvents').select('type').where('transactionId', '=', tx.id).execute();
+    expect(timeline.filter((e) => e.type === 'pickup_verified')).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import type { Role } from '../../../db/schema';
 import { created, defineRoute, ok } from '../../http/route';
-import { DisputeIdParams, DisputeSchema, presentDispute, resolveDispute, ResolveDisputeBody } from '../disputes';
+import { DisputeIdParams, DisputeSchema, presentDispute, resolveDispute, ResolveDisputeBody, type DisputeRow } from '../disputes';
 import { DisputeCaseSchema, StaffDisputePage, StaffDisputesQuery, StaffMessageBody, StaffMessageSchema } from './admin.schemas';
 import { getDisputeCase, listDisputes, messageParties } from './dispute-cases';
 
@@ -65,8 +65,13 @@ export const adminDisputeRoutes = [
         422: { description: 'invalid_partial_refund, amount_not_allowed (field amountCents)' },
       },
     },
-    async (deps, { actor, params, body, requestId }) =>
-      ok(presentDispute(await resolveDispute(deps, { actor, requestId }, params.id, body))),
+    async (deps, { actor, params, body, requestId, idempotency }) => {
+      const replyFor = (dispute: DisputeRow) => ok(presentDispute(dispute));
+      // The reply commits with the decision: a retry after a crash gets this 200, not dispute_not_open.
+      return replyFor(
+        await resolveDispute(deps, { actor, requestId }, params.id, body, (trx, resolved) => idempotency.storeIn(trx, replyFor(resolved))),
+      );
+    },
   ),
   defineRoute(
     {

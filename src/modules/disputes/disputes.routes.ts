@@ -1,6 +1,6 @@
 import { created, defineRoute } from '../../http/route';
 import { TransactionIdParams } from '../transactions';
-import { presentDispute } from './disputes.presenter';
+import { presentDispute, type DisputeRow } from './disputes.presenter';
 import { DisputeSchema, OpenDisputeBody } from './disputes.schemas';
 import { openPartyDispute } from './open-party-dispute';
 
@@ -25,7 +25,12 @@ export const disputeRoutes = [
         },
       },
     },
-    async (deps, { actor, params, body, requestId }) =>
-      created(presentDispute(await openPartyDispute(deps, { actor, requestId }, params.id, body))),
+    async (deps, { actor, params, body, requestId, idempotency }) => {
+      const replyFor = (dispute: DisputeRow) => created(presentDispute(dispute));
+      // The reply commits with the dispute: a retry after a crash gets this 201, not dispute_already_open.
+      return replyFor(
+        await openPartyDispute(deps, { actor, requestId }, params.id, body, (trx, dispute) => idempotency.storeIn(trx, replyFor(dispute))),
+      );
+    },
   ),
 ];

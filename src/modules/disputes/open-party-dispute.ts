@@ -1,9 +1,11 @@
+import type { Trx } from '../../../db/connection';
 import type { Platform } from '../../shared/platform';
 import { conflict, notFound } from '../../shared/errors';
 import { pickupTokensRepository } from '../handover';
 import type { Ctx } from '../../shared/context';
 import { assertPartyRole, transactionsRepository } from '../transactions';
 import { disputesRepository } from './disputes.repository';
+import type { DisputeRow } from './disputes.presenter';
 import { openDispute } from './open-dispute';
 import type { DISPUTE_REASONS } from './disputes.schemas';
 
@@ -16,9 +18,16 @@ export interface PartyDisputeInput {
  * POST /transactions/:id/dispute — the buyer or the seller freezes the escrow (SPEC §3): only while
  * `in_escrow` and before the pickup was verified (409 otherwise: `dispute_already_open` while one is open,
  * `dispute_decided` once decided but not yet settled). Decided under the transaction's row
- * lock, so it cannot interleave with a QR redemption; live pickup codes are voided with it.
+ * lock, so it cannot interleave with a QR redemption; live pickup codes are voided with it. `beforeCommit`
+ * runs last in that transaction, so what it writes (the caller's answer for a retry) commits with the dispute.
  */
-export async function openPartyDispute(deps: Pick<Platform, 'db'>, ctx: Ctx, transactionId: string, input: PartyDisputeInput) {
+export async function openPartyDispute(
+  deps: Pick<Platform, 'db'>,
+  ctx: Ctx,
+  transactionId: string,
+  input: PartyDisputeInput,
+  beforeCommit?: (trx: Trx, dispute: DisputeRow) => Promise<void>,
+): Promise<DisputeRow> {
   assertPartyRole(ctx.actor, await transactionsRepository.findById(deps.db, transactionId), 'party');
   return deps.db.transaction().execute(async (trx) => {
     const tx = await transactionsRepository.lockById(trx, transactionId);
@@ -44,6 +53,7 @@ export async function openPartyDispute(deps: Pick<Platform, 'db'>, ctx: Ctx, tra
       details: input.details,
     });
     await pickupTokensRepository.voidLive(trx, tx.id);
+    await beforeCommit?.(trx, dispute);
     return dispute;
   });
 }

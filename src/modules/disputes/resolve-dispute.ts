@@ -1,3 +1,4 @@
+import type { Trx } from '../../../db/connection';
 import type { DisputeResolution, Transaction } from '../../../db/schema';
 import type { Platform } from '../../shared/platform';
 import { conflict, forbidden, notFound, unprocessable } from '../../shared/errors';
@@ -58,9 +59,15 @@ function resolvedNotifications(tx: Transaction, dispute: DisputeRow, refund: num
  * transaction's and the dispute's row locks (in that order, as everywhere): staff who are a party to
  * the transaction may not decide it (403); the dispute must be open (409); the amount must respect
  * SPEC §1 (422). The decision, the money job, the timeline, the notifications and the audit row commit
- * together.
+ * together, with what `beforeCommit` writes last in that transaction (the caller's answer for a retry).
  */
-export async function resolveDispute(deps: Pick<Platform, 'db'>, ctx: Ctx, disputeId: string, input: ResolveInput): Promise<DisputeRow> {
+export async function resolveDispute(
+  deps: Pick<Platform, 'db'>,
+  ctx: Ctx,
+  disputeId: string,
+  input: ResolveInput,
+  beforeCommit?: (trx: Trx, resolved: DisputeRow) => Promise<void>,
+): Promise<DisputeRow> {
   if (!can(ctx.actor.role, 'disputes:resolve')) throw forbidden('missing_permission', 'You may not resolve disputes.');
   const found = await disputesRepository.findById(deps.db, disputeId);
   if (!found) throw notFound('dispute');
@@ -103,6 +110,7 @@ export async function resolveDispute(deps: Pick<Platform, 'db'>, ctx: Ctx, dispu
       },
       ...resolvedNotifications(tx, resolved, refund),
     ]);
+    await beforeCommit?.(trx, resolved);
     return resolved;
   });
 }

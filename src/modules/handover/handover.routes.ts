@@ -1,3 +1,4 @@
+import type { Transaction } from '../../../db/schema';
 import { defineRoute, ok } from '../../http/route';
 import { presentTransactionDetail } from '../../flows/transaction-detail';
 import { TransactionDetailSchema } from '../../flows/transaction-detail.schemas';
@@ -45,10 +46,16 @@ export const handoverRoutes = [
         422: { description: 'invalid_pickup_token: unknown, expired, used, replaced, or for another transaction' },
       },
     },
-    async (deps, { actor, params, body, requestId }) => {
+    async (deps, { actor, params, body, requestId, idempotency }) => {
       const position = body.lat != null && body.lng != null ? { lat: body.lat, lng: body.lng } : undefined;
-      const tx = await verifyPickup(deps, { actor, requestId }, params.id, body.token, position);
-      return ok(presentTransactionDetail(tx, actor, undefined));
+      // None is open on a transaction the scan verifies (a 409 otherwise): the detail carries no dispute.
+      const replyFor = (tx: Transaction) => ok(presentTransactionDetail(tx, actor, undefined));
+      // The reply commits with the scan: a retry after a crash gets this 200, not invalid_pickup_token.
+      return replyFor(
+        await verifyPickup(deps, { actor, requestId }, params.id, body.token, position, (trx, tx) =>
+          idempotency.storeIn(trx, replyFor(tx)),
+        ),
+      );
     },
   ),
 ];

@@ -1,3 +1,4 @@
+import type { Trx } from '../../../db/connection';
 import type { Transaction } from '../../../db/schema';
 import type { Platform } from '../../shared/platform';
 import { sha256 } from '../../shared/crypto';
@@ -17,7 +18,8 @@ import { recordHandoverPosition, type ScanPosition } from '../meetups';
  * the state must allow a handover (409), the token is consumed by ONE conditional UPDATE (422 for any
  * token that is not live for this transaction), then `verified_at` is set, the timeline records it and
  * the release job is written to the outbox — all in one commit, so two scans of the same code yield
- * one success (the other finds the token used: 422) and one release job.
+ * one success (the other finds the token used: 422) and one release job. `beforeCommit` runs last in
+ * that transaction, so what it writes (the caller's answer for a retry) commits with the scan or not at all.
  */
 export async function verifyPickup(
   deps: Pick<Platform, 'db'>,
@@ -25,6 +27,7 @@ export async function verifyPickup(
   transactionId: string,
   token: string,
   position?: ScanPosition,
+  beforeCommit?: (trx: Trx, verified: Transaction) => Promise<void>,
 ): Promise<Transaction> {
   assertPartyRole(ctx.actor, await transactionsRepository.findById(deps.db, transactionId), 'seller');
   return deps.db.transaction().execute(async (trx) => {
@@ -55,6 +58,7 @@ export async function verifyPickup(
         data: update,
       },
     ]);
+    await beforeCommit?.(trx, verified);
     return verified;
   });
 }
