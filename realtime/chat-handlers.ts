@@ -11,7 +11,8 @@ const MessagePayload = z.strictObject({ transactionId: z.uuid(), content: Messag
 /**
  * Transaction rooms. `join_chat {transactionId}` is checked against the transactions row on every
  * join (`joinChat`: parties, staff while disputed; a staff join is audited); strangers get 404. `message {transactionId, content}` goes through
- * the same `postMessage` as REST (stored, then `new_message` via the outbox); ack data = the message.
+ * the same `postMessage` as REST (stored, then `new_message` via the outbox), spending the same per-user
+ * API budget; ack data = the message.
  */
 export function registerChatHandlers(deps: RealtimeDeps, socket: BiddtSocket): void {
   // A join and the leave sent right after it apply in that order (see inOrderPerKey).
@@ -29,7 +30,10 @@ export function registerChatHandlers(deps: RealtimeDeps, socket: BiddtSocket): v
       return { transactionId };
     }),
   );
-  onEvent(socket, deps.logger, 'message', MessagePayload, ({ transactionId, content }) =>
-    postMessage(deps, socket.data.actor, transactionId, content),
-  );
+  onEvent(socket, deps.logger, 'message', MessagePayload, async ({ transactionId, content }) => {
+    // The same action as POST /transactions/:id/messages, so the same per-user API budget: the socket's
+    // own event budget alone would give a user with several sockets more messages than REST allows.
+    await deps.rateLimits.consume('apiUser', socket.data.actor.userId);
+    return postMessage(deps, socket.data.actor, transactionId, content);
+  });
 }
