@@ -7,69 +7,26 @@
  * one side at a known point, and the test waits until PostgreSQL reports the other side waiting on
  * it (pg_blocking_pids), with no timing guesses.
  */
-import { Client } from 'pg';
 import type { Deps } from '../../src/composition';
 import { decideBids } from '../../src/modules/bidding/decide-bids';
 import { createActiveListing } from '../support/fixtures';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
+import { LockWatch } from '../support/lock-waiter';
 
 let env: TestEnv;
 let worker: Deps;
-let admin: Client;
+let locks: LockWatch;
 
 beforeAll(async () => {
   env = await createTestEnv();
   // The worker's own pool, as the bid.drain job has in its process.
   worker = await env.sibling();
-  admin = new Client({ connectionString: env.databaseUrl });
-  await admin.connect();
+  locks = await LockWatch.open(env.databaseUrl);
 });
 afterAll(async () => {
-  await admin.end();
+  await locks.close();
   await env.close();
 });
-
-/** A transaction on its own connection that holds `lock` (a LOCK TABLE statement) until released. */
-async function holdTableLock(lock: string) {
-  const client = new Client({ connectionString: env.databaseUrl });
-  await client.connect();
-  await client.query('BEGIN');
-  await client.query(lock);
-  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  let released: Promise<void> | undefined;
-  return {
-    pid: rows[0].pid,
-    /** Rolls back and disconnects (once; later calls wait for the first). */
-    release() {
-      released ??= client.query('ROLLBACK').then(() => client.end());
-      return released;
-    },
-  };
-}
-
-/** The backends now waiting for a lock `pid` holds. */
-async function waitersOf(pid: number): Promise<number[]> {
-  const { rows } = await admin.query<{ pid: number }>(
-    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND $1 = ANY(pg_blocking_pids(pid))',
-    [pid],
-  );
-  return rows.map((r) => r.pid);
-}
-
-/**
- * Polls until a backend waits for a lock `pid` holds and answers it, or answers undefined once
- * `unless` reports true (the side expected to wait finished instead).
- */
-async function waiterOf(pid: number, unless: () => boolean = () => false): Promise<number | undefined> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const [waiter] = await waitersOf(pid);
-    if (waiter) return waiter;
-    if (unless()) return undefined;
-    if (Date.now() > deadline) throw new Error(`nothing waited for backend ${pid}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Starts DELETE /v1/users/me now (a supertest request only leaves when awaited). */
 function startDeletion(user: TestUser) {
@@ -112,16 +69,16 @@ describe('DELETE /v1/users/me racing a bid batch of the same bidder', () => {
     const { bidder, listing, command } = await setting('Sam');
     // Parks the deletion right after its `FOR UPDATE` on the account: its next statement
     // (the open-transaction check) reads `transactions`.
-    const gate = await holdTableLock('LOCK TABLE transactions IN ACCESS EXCLUSIVE MODE');
+    const gate = await locks.holdTableLock('LOCK TABLE transactions IN ACCESS EXCLUSIVE MODE');
     let deletion: ReturnType<typeof startDeletion> | undefined;
     try {
       deletion = startDeletion(bidder);
-      const deletionPid = (await waiterOf(gate.pid))!;
+      const deletionPid = (await locks.waiterOf(gate.pid))!;
 
       // The batch reads the account as live (the deletion has not written yet) and must not be
       // decided before the deletion ends: it waits on the account row the deletion holds.
       const batch = decideBids(worker, listing.id, [command]);
-      await waiterOf(deletionPid);
+      await locks.waiterOf(deletionPid);
 
       // The deletion goes on: no bid is committed yet, so it deletes the account and commits.
       await gate.release();
@@ -144,18 +101,18 @@ describe('DELETE /v1/users/me racing a bid batch of the same bidder', () => {
   it('the batch locks the account first: the deletion waits for its commit, then is refused (live_bid)', async () => {
     const { bidder, listing, command } = await setting('Sue');
     // Parks the batch after its read, before its write statement (which inserts the listing's events).
-    const gate = await holdTableLock('LOCK TABLE listing_events IN SHARE MODE');
+    const gate = await locks.holdTableLock('LOCK TABLE listing_events IN SHARE MODE');
     let batch: Promise<unknown> | undefined;
     let deletion: ReturnType<typeof startDeletion> | undefined;
     try {
       const deciding = decideBids(worker, listing.id, [command]);
       batch = deciding;
-      const batchPid = (await waiterOf(gate.pid))!;
+      const batchPid = (await locks.waiterOf(gate.pid))!;
 
       // The deletion must wait for the batch (it read the account as live and is about to bid) rather
       // than find no bid and delete the account under it.
       deletion = startDeletion(bidder);
-      const waiting = await waiterOf(batchPid, deletion.settled);
+      const waiting = await locks.waiterOf(batchPid, deletion.settled);
       const early = waiting === undefined ? await deletion.answer : undefined;
       expect({ deletionAnsweredBeforeBatchCommitted: early?.status }).toEqual({ deletionAnsweredBeforeBatchCommitted: undefined });
 

@@ -8,54 +8,26 @@
  * that parks one side at a known point, and the test waits until PostgreSQL reports the other side
  * waiting (pg_blocking_pids), with no timing guesses.
  */
-import { Client } from 'pg';
 import type { Deps } from '../../src/composition';
 import { decideBids } from '../../src/modules/bidding/decide-bids';
 import { createActiveListing } from '../support/fixtures';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
+import { LockWatch } from '../support/lock-waiter';
 
 let env: TestEnv;
 let worker: Deps;
-let admin: Client;
+let locks: LockWatch;
 
 beforeAll(async () => {
   env = await createTestEnv();
   // The worker's own pool, as the bid.drain job has in its process.
   worker = await env.sibling();
-  admin = new Client({ connectionString: env.databaseUrl });
-  await admin.connect();
+  locks = await LockWatch.open(env.databaseUrl);
 });
 afterAll(async () => {
-  await admin.end();
+  await locks.close();
   await env.close();
 });
-
-/** A transaction on its own connection that holds `lock` (a LOCK TABLE statement) until released. */
-async function holdTableLock(lock: string) {
-  const client = new Client({ connectionString: env.databaseUrl });
-  await client.connect();
-  await client.query('BEGIN');
-  await client.query(lock);
-  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  let released: Promise<void> | undefined;
-  return {
-    pid: rows[0].pid,
-    /** Rolls back and disconnects (once; later calls wait for the first). */
-    release() {
-      released ??= client.query('ROLLBACK').then(() => client.end());
-      return released;
-    },
-  };
-}
-
-/** The backends now waiting for a lock `pid` holds. */
-async function waitersOf(pid: number): Promise<number[]> {
-  const { rows } = await admin.query<{ pid: number }>(
-    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND $1 = ANY(pg_blocking_pids(pid))',
-    [pid],
-  );
-  return rows.map((r) => r.pid);
-}
 
 /** Polls until `probe` answers something, or fails after 10 s. */
 async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
@@ -114,18 +86,18 @@ describe("DELETE /v1/users/me of a seller racing a bid batch on the seller's lis
   it('the batch locks the listing first: the deletion waits for its commit, then is refused (live_auction_with_bids)', async () => {
     const { seller, bidder, listing, command } = await setting('Sol');
     // Parks the batch after its lock and read, before its write statement (which inserts the listing's events).
-    const gate = await holdTableLock('LOCK TABLE listing_events IN SHARE MODE');
+    const gate = await locks.holdTableLock('LOCK TABLE listing_events IN SHARE MODE');
     let batch: Promise<unknown> | undefined;
     let deletion: ReturnType<typeof startDeletion> | undefined;
     try {
       const deciding = decideBids(worker, listing.id, [command]);
       batch = deciding;
-      const batchPid = await until(async () => (await waitersOf(gate.pid))[0], 'the batch to wait on the gate');
+      const batchPid = await until(async () => (await locks.waitersOf(gate.pid))[0], 'the batch to wait on the gate');
 
       // The deletion reaches the listing the batch holds and must wait for the batch's commit.
       deletion = startDeletion(seller);
       const waiting = await until(
-        async () => ((await waitersOf(batchPid)).length ? true : deletion!.settled() ? false : undefined),
+        async () => ((await locks.waitersOf(batchPid)).length ? true : deletion!.settled() ? false : undefined),
         'the deletion',
       );
       expect({ deletionWaitsForBatch: waiting }).toEqual({ deletionWaitsForBatch: true });
@@ -156,20 +128,20 @@ describe("DELETE /v1/users/me of a seller racing a bid batch on the seller's lis
     const { seller, listing, command } = await setting('Sid');
     // Parks the deletion after its seller check (which locks the listings): its next statement, the
     // live-bid check, reads `bids` (which the batch only writes, in its last statement).
-    const gate = await holdTableLock('LOCK TABLE bids IN ACCESS EXCLUSIVE MODE');
+    const gate = await locks.holdTableLock('LOCK TABLE bids IN ACCESS EXCLUSIVE MODE');
     let batch: Promise<unknown> | undefined;
     let deletion: ReturnType<typeof startDeletion> | undefined;
     try {
       deletion = startDeletion(seller);
-      const deletionPid = await until(async () => (await waitersOf(gate.pid))[0], 'the deletion to wait on the gate');
+      const deletionPid = await until(async () => (await locks.waitersOf(gate.pid))[0], 'the deletion to wait on the gate');
 
       // The batch must wait on the listing the deletion holds, not read it as live and go on to its
       // write (where it would wait on the gate instead).
       const deciding = decideBids(worker, listing.id, [command]);
       batch = deciding;
       const blockedBy = await until(async () => {
-        if ((await waitersOf(deletionPid)).length) return 'deletion';
-        if ((await waitersOf(gate.pid)).some((pid) => pid !== deletionPid)) return 'gate';
+        if ((await locks.waitersOf(deletionPid)).length) return 'deletion';
+        if ((await locks.waitersOf(gate.pid)).some((pid) => pid !== deletionPid)) return 'gate';
         return undefined;
       }, 'the batch to wait');
       expect({ batchWaitsFor: blockedBy }).toEqual({ batchWaitsFor: 'deletion' });

@@ -9,71 +9,28 @@
  * holds a table lock that parks one side at a known point, and the test waits until PostgreSQL
  * reports the other side waiting on it (pg_blocking_pids), with no timing guesses.
  */
-import { Client } from 'pg';
 import type { Deps } from '../../src/composition';
 import { decideBids } from '../../src/modules/bidding/decide-bids';
 import { createActiveListing } from '../support/fixtures';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
+import { LockWatch } from '../support/lock-waiter';
 
 let env: TestEnv;
 let worker: Deps;
-let pg: Client;
+let locks: LockWatch;
 let staff: TestUser;
 
 beforeAll(async () => {
   env = await createTestEnv();
   // The worker's own pool, as the bid.drain job has in its process.
   worker = await env.sibling();
-  pg = new Client({ connectionString: env.databaseUrl });
-  await pg.connect();
+  locks = await LockWatch.open(env.databaseUrl);
   staff = await createUser(env.deps, { role: 'admin', displayName: 'Ada Admin' });
 });
 afterAll(async () => {
-  await pg.end();
+  await locks.close();
   await env.close();
 });
-
-/** A transaction on its own connection that holds `lock` (a LOCK TABLE statement) until released. */
-async function holdTableLock(lock: string) {
-  const client = new Client({ connectionString: env.databaseUrl });
-  await client.connect();
-  await client.query('BEGIN');
-  await client.query(lock);
-  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  let released: Promise<void> | undefined;
-  return {
-    pid: rows[0].pid,
-    /** Rolls back and disconnects (once; later calls wait for the first). */
-    release() {
-      released ??= client.query('ROLLBACK').then(() => client.end());
-      return released;
-    },
-  };
-}
-
-/** The backends now waiting for a lock `pid` holds. */
-async function waitersOf(pid: number): Promise<number[]> {
-  const { rows } = await pg.query<{ pid: number }>(
-    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND $1 = ANY(pg_blocking_pids(pid))',
-    [pid],
-  );
-  return rows.map((r) => r.pid);
-}
-
-/**
- * Polls until a backend waits for a lock `pid` holds and answers it, or answers undefined once
- * `unless` reports true (the side expected to wait finished instead).
- */
-async function waiterOf(pid: number, unless: () => boolean = () => false): Promise<number | undefined> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const [waiter] = await waitersOf(pid);
-    if (waiter) return waiter;
-    if (unless()) return undefined;
-    if (Date.now() > deadline) throw new Error(`nothing waited for backend ${pid}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Starts POST /v1/admin/users/:id/suspend now (a supertest request only leaves when awaited). */
 function startSuspension(user: TestUser) {
@@ -126,17 +83,17 @@ describe('POST /v1/admin/users/:id/suspend racing a bid batch of the same bidder
     const { bidder, listing, command } = await setting('Sam');
     // Parks the suspension after it locked and updated the account: its next statement writes the
     // audit entry.
-    const gate = await holdTableLock('LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE');
+    const gate = await locks.holdTableLock('LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE');
     let suspension: ReturnType<typeof startSuspension> | undefined;
     let batch: ReturnType<typeof startBatch> | undefined;
     try {
       suspension = startSuspension(bidder);
-      const suspensionPid = (await waiterOf(gate.pid))!;
+      const suspensionPid = (await locks.waiterOf(gate.pid))!;
 
       // The batch reads the account as not suspended (the suspension has not committed) and must not
       // be decided before the suspension ends: it waits on the account row the suspension holds.
       batch = startBatch(listing.id, command);
-      const waiting = await waiterOf(suspensionPid, batch.settled);
+      const waiting = await locks.waiterOf(suspensionPid, batch.settled);
       expect({ batchDecidedWhileSuspensionOpen: waiting === undefined }).toEqual({ batchDecidedWhileSuspensionOpen: false });
 
       await gate.release();
@@ -160,17 +117,17 @@ describe('POST /v1/admin/users/:id/suspend racing a bid batch of the same bidder
   it('the batch locks the account first: the suspension answers only after the bid committed', async () => {
     const { bidder, listing, command } = await setting('Sue');
     // Parks the batch after its read, before its write statement (which inserts the listing's events).
-    const gate = await holdTableLock('LOCK TABLE listing_events IN SHARE MODE');
+    const gate = await locks.holdTableLock('LOCK TABLE listing_events IN SHARE MODE');
     let batch: ReturnType<typeof startBatch> | undefined;
     let suspension: ReturnType<typeof startSuspension> | undefined;
     try {
       batch = startBatch(listing.id, command);
-      const batchPid = (await waiterOf(gate.pid))!;
+      const batchPid = (await locks.waiterOf(gate.pid))!;
 
       // The suspension must wait for the batch (it read the account as not suspended and is about to
       // bid) rather than answer while a bid of the user can still be accepted.
       suspension = startSuspension(bidder);
-      const waiting = await waiterOf(batchPid, suspension.settled);
+      const waiting = await locks.waiterOf(batchPid, suspension.settled);
       const early = waiting === undefined ? await suspension.answer : undefined;
       expect({ suspensionAnsweredBeforeBatchCommitted: early?.status }).toEqual({ suspensionAnsweredBeforeBatchCommitted: undefined });
 
@@ -197,7 +154,7 @@ describe('POST /v1/admin/users/:id/suspend racing a buy-now of the same user', (
       buyNowPriceCents: 3_000,
     });
     // Parks the buy-now after it locked both account rows (KEY SHARE), before the listing's row lock.
-    const gate = await holdTableLock('LOCK TABLE listings IN EXCLUSIVE MODE');
+    const gate = await locks.holdTableLock('LOCK TABLE listings IN EXCLUSIVE MODE');
     let bought: Promise<{ status: number }> | undefined;
     let suspension: ReturnType<typeof startSuspension> | undefined;
     try {
@@ -206,10 +163,10 @@ describe('POST /v1/admin/users/:id/suspend racing a buy-now of the same user', (
         .set(buyer.auth)
         .send()
         .then((res) => res);
-      const buyerPid = (await waiterOf(gate.pid))!;
+      const buyerPid = (await locks.waiterOf(gate.pid))!;
 
       suspension = startSuspension(buyer);
-      const waiting = await waiterOf(buyerPid, suspension.settled);
+      const waiting = await locks.waiterOf(buyerPid, suspension.settled);
       const early = waiting === undefined ? await suspension.answer : undefined;
       expect({ suspensionAnsweredBeforeSaleCommitted: early?.status }).toEqual({ suspensionAnsweredBeforeSaleCommitted: undefined });
 
