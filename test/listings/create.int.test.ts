@@ -1,4 +1,9 @@
-import { createTestEnv, createUser, type TestEnv } from '../support/harness';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import request from 'supertest';
+import { buildApp } from '../../src/app';
+import { CrashPoints } from '../support/crash-points';
+import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 import { createDraft, draftBody, fieldsOf, listingEnv } from './support';
 
 let env: TestEnv;
@@ -141,5 +146,55 @@ describe('new-account listing limit (RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR=2)
     const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600_000);
     await limited.deps.db.updateTable('users').set({ createdAt: eightDaysAgo } as never).where('id', '=', seller.id).execute();
     for (let i = 0; i < 4; i += 1) expect((await limited.http.post('/v1/listings').set(seller.auth).send(draftBody())).status).toBe(201);
+  });
+});
+
+describe('POST /v1/listings with an Idempotency-Key, new account (RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR=2)', () => {
+  let limited: TestEnv;
+  // A second api process on the same database whose requests can "die" at the idempotency crash point.
+  const crashes = new CrashPoints();
+  let crashingApi: ReturnType<typeof request>;
+  beforeAll(async () => {
+    limited = await createTestEnv(listingEnv({ RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR: '2' }));
+    crashingApi = request(buildApp(await limited.sibling({ crashHook: crashes.hook })));
+  });
+  afterAll(() => limited.close());
+  afterEach(() => crashes.reset());
+
+  const createWithKey = (seller: TestUser, key: string, body = draftBody(), api = limited.http) =>
+    api.post('/v1/listings').set(seller.auth).set('Idempotency-Key', key).send(body);
+  const draftsOf = (sellerId: string) => limited.deps.db.selectFrom('listings').select('id').where('sellerId', '=', sellerId).execute();
+
+  it('a retry after the first request died past its commit gets the same 201 draft; one draft, one listing of the budget spent', async () => {
+    const seller = await createUser(limited.deps);
+    const key = randomUUID();
+    const body = draftBody();
+    crashes.arm('idempotency.after_work');
+    await createWithKey(seller, key, body, crashingApi); // the client never hears back
+    expect(crashes.hits()).toEqual(['idempotency.after_work']);
+    const [draft] = await draftsOf(seller.id);
+    // The client retries under the same key once the dead request's lease (IDEMPOTENCY_LEASE_MS) is over.
+    await limited.deps.db.updateTable('idempotencyKeys').set({ claimedAt: sql<Date>`now() - interval '1 day'` }).where('key', '=', key).execute();
+    const retry = await createWithKey(seller, key, body);
+    expect(retry.status).toBe(201);
+    expect((await draftsOf(seller.id)).map((d) => d.id)).toEqual([draft.id]);
+    // The very body a create answers: the listing as its seller sees it.
+    const { nearbySafeZones: _zones, ...shown } = (await limited.http.get(`/v1/listings/${draft.id}`).set(seller.auth)).body;
+    expect(retry.body).toEqual(shown);
+    // The budget of 2 was spent once: one more create fits.
+    expect((await createWithKey(seller, randomUUID())).status).toBe(201);
+  });
+
+  it('a replay answers the stored 201 (the listing as its seller sees it) without creating again', async () => {
+    const seller = await createUser(limited.deps);
+    const key = randomUUID();
+    const body = draftBody();
+    const first = await createWithKey(seller, key, body);
+    const replay = await createWithKey(seller, key, body);
+    expect([first.status, replay.status, replay.headers['idempotent-replayed']]).toEqual([201, 201, 'true']);
+    expect(replay.body).toEqual(first.body);
+    const { nearbySafeZones: _zones, ...shown } = (await limited.http.get(`/v1/listings/${first.body.id}`).set(seller.auth)).body;
+    expect(first.body).toEqual(shown);
+    expect(await draftsOf(seller.id)).toHaveLength(1);
   });
 });

@@ -1,4 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import request from 'supertest';
+import { buildApp } from '../../src/app';
 import { createTransaction, outboxJobs, useTransactionParties } from '../escrow-handover/support';
+import { CrashPoints } from '../support/crash-points';
+import type { TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
 import { insertZone } from '../safe-zones/support';
 import { accept, arranged, inMinutes, meetupRows, propose, timeline, zoneAt } from './support';
@@ -338,5 +344,75 @@ describe('POST /v1/transactions/:id/meetup/accept', () => {
     expectProblem(await accept(ctx.env, ctx.seller, tx.id), 409, 'transaction_not_in_escrow');
     expect((await meetupRows(ctx.env, tx.id)).map((r) => r.status)).toEqual(['proposed']);
     expect(await outboxJobs(ctx.env.deps, 'meetup.remind', tx.id)).toHaveLength(0);
+  });
+});
+
+describe('arranging a meetup with an Idempotency-Key', () => {
+  // A second api process on the same database whose requests can "die" at the idempotency crash point.
+  const crashes = new CrashPoints();
+  let crashingApi: ReturnType<typeof request>;
+  beforeAll(async () => {
+    crashingApi = request(buildApp(await ctx.env.sibling({ crashHook: crashes.hook })));
+  });
+  afterEach(() => crashes.reset());
+
+  const withKey = (user: TestUser, path: string, key: string, body: object, api = ctx.env.http) =>
+    api.post(path).set(user.auth).set('Idempotency-Key', key).send(body);
+  /** The first request dies past its commit; the client retries under the same key once its lease is over. */
+  async function diesThenRetries(user: TestUser, path: string, body: object) {
+    const key = randomUUID();
+    crashes.arm('idempotency.after_work');
+    await withKey(user, path, key, body, crashingApi); // the client never hears back
+    expect(crashes.hits()).toEqual(['idempotency.after_work']);
+    await ctx.env.deps.db
+      .updateTable('idempotencyKeys')
+      .set({ claimedAt: sql<Date>`now() - interval '1 day'` })
+      .where('key', '=', key)
+      .execute();
+    return withKey(user, path, key, body);
+  }
+
+  it('a propose retried after the first request died past its commit gets the same 201, and proposes once', async () => {
+    const tx = await funded();
+    const zoneId = await zoneAt(ctx.env);
+    const retry = await diesThenRetries(ctx.buyer, `/v1/transactions/${tx.id}/meetup`, { safeZoneId: zoneId, startsAt: inMinutes(600).toISOString() });
+    const rows = await meetupRows(ctx.env, tx.id);
+    expect(rows.map((r) => r.status)).toEqual(['proposed']);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ id: rows[0].id, status: 'proposed', proposedBy: ctx.buyer.id, safeZone: { id: zoneId } });
+    // The other party was told once.
+    expect(await timeline(ctx.env, tx.id, 'meetup_proposed')).toHaveLength(1);
+    expect(await meetupEvents(tx.id)).toHaveLength(1);
+  });
+
+  it('an accept retried after the first request died past its commit gets the same 200, not meetup_already_accepted', async () => {
+    const tx = await funded();
+    const proposed = await propose(ctx.env, ctx.seller, tx.id, { safeZoneId: await zoneAt(ctx.env), startsAt: inMinutes(600).toISOString() });
+    const retry = await diesThenRetries(ctx.buyer, `/v1/transactions/${tx.id}/meetup/accept`, { meetupId: proposed.body.id });
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ id: proposed.body.id, status: 'accepted', acceptedAt: expect.any(String) });
+    const detail = await ctx.env.http.get(`/v1/transactions/${tx.id}`).set(ctx.buyer.auth);
+    expect(detail.body.meetup).toEqual(retry.body);
+    expect(await timeline(ctx.env, tx.id, 'meetup_accepted')).toHaveLength(1);
+    expect(await outboxJobs(ctx.env.deps, 'meetup.remind', tx.id)).toHaveLength(2);
+  });
+
+  it('a replay answers the stored reply without proposing or accepting again', async () => {
+    const tx = await funded();
+    const body = { safeZoneId: await zoneAt(ctx.env), startsAt: inMinutes(600).toISOString() };
+    const [proposeKey, acceptKey] = [randomUUID(), randomUUID()];
+    const proposePath = `/v1/transactions/${tx.id}/meetup`;
+    const first = await withKey(ctx.seller, proposePath, proposeKey, body);
+    const replay = await withKey(ctx.seller, proposePath, proposeKey, body);
+    expect([first.status, replay.status, replay.headers['idempotent-replayed']]).toEqual([201, 201, 'true']);
+    expect(replay.body).toEqual(first.body);
+    const acceptPath = `/v1/transactions/${tx.id}/meetup/accept`;
+    const accepted = await withKey(ctx.buyer, acceptPath, acceptKey, {});
+    const again = await withKey(ctx.buyer, acceptPath, acceptKey, {});
+    expect([accepted.status, again.status, again.headers['idempotent-replayed']]).toEqual([200, 200, 'true']);
+    expect(again.body).toEqual(accepted.body);
+    expect((await meetupRows(ctx.env, tx.id)).map((r) => r.status)).toEqual(['accepted']);
+    expect(await timeline(ctx.env, tx.id, 'meetup_proposed')).toHaveLength(1);
+    expect(await timeline(ctx.env, tx.id, 'meetup_accepted')).toHaveLength(1);
   });
 });

@@ -3,7 +3,11 @@
  * rows) creates every row as a draft of the caller, or nothing: each bad cell is reported by line
  * (header = line 1) and column (the header name) in a 422 problem.
  */
-import type { Response } from 'supertest';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import request, { type Response } from 'supertest';
+import { buildApp } from '../../src/app';
+import { CrashPoints } from '../support/crash-points';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
 
@@ -224,5 +228,48 @@ describe('CSV import by a new account (RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR=
     const res = await send(old, ['One', 'Two', 'Three']);
     expect(res.status).toBe(201);
     expect(res.body.created).toBe(3);
+  });
+});
+
+describe('CSV import with an Idempotency-Key', () => {
+  // A second api process on the same database whose requests can "die" at the idempotency crash point.
+  const crashes = new CrashPoints();
+  let crashingApi: ReturnType<typeof request>;
+  beforeAll(async () => {
+    crashingApi = request(buildApp(await env.sibling({ crashHook: crashes.hook })));
+  });
+  afterEach(() => crashes.reset());
+
+  const csv = `${HEADER}\r\nOne,,bikes,good,auction,5000,,,,,\r\nTwo,,music,good,auction,7500,,,,,\r\n`;
+  const importWithKey = (user: TestUser, key: string, api = env.http) =>
+    api.post('/v1/listings/import').set('Content-Type', 'text/csv').set(user.auth).set('Idempotency-Key', key).send(csv);
+
+  it('a retry after the first request died past its commit gets the same 201, and every row is a draft once', async () => {
+    const importer = await createUser(env.deps);
+    const key = randomUUID();
+    crashes.arm('idempotency.after_work');
+    await importWithKey(importer, key, crashingApi); // the client never hears back
+    expect(crashes.hits()).toEqual(['idempotency.after_work']);
+    const drafts = await draftsOf(importer.id);
+    expect(drafts.map((d) => d.title)).toEqual(['One', 'Two']);
+    // The client retries under the same key once the dead request's lease (IDEMPOTENCY_LEASE_MS) is over.
+    await env.deps.db.updateTable('idempotencyKeys').set({ claimedAt: sql<Date>`now() - interval '1 day'` }).where('key', '=', key).execute();
+    const retry = await importWithKey(importer, key);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual({
+      created: 2,
+      items: drafts.map((d, i) => ({ id: d.id, title: d.title, line: i + 2, status: 'draft' })),
+    });
+    expect(await draftsOf(importer.id)).toHaveLength(2);
+  });
+
+  it('a replay answers the stored 201 without importing again', async () => {
+    const importer = await createUser(env.deps);
+    const key = randomUUID();
+    const first = await importWithKey(importer, key);
+    const replay = await importWithKey(importer, key);
+    expect([first.status, replay.status, replay.headers['idempotent-replayed']]).toEqual([201, 201, 'true']);
+    expect(replay.body).toEqual(first.body);
+    expect(await draftsOf(importer.id)).toHaveLength(2);
   });
 });

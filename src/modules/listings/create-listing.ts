@@ -1,3 +1,4 @@
+import type { Trx } from '../../../db/connection';
 import type { Platform } from '../../shared/platform';
 import { assertListingRules, assertSellerMayList, toDate } from './listing-checks';
 import { listingsRepository, type ListingRow, type NewListing } from './listings.repository';
@@ -7,8 +8,17 @@ import type { Ctx } from '../../shared/context';
 
 type CreateDeps = Pick<Platform, 'db' | 'config' | 'clock' | 'rateLimits'>;
 
-/** Creates a draft listing for the signed-in seller (SPEC §2 price rules; §4 new-account limit). */
-export async function createListing(deps: CreateDeps, ctx: Ctx, input: CreateListingInput): Promise<ListingRow> {
+/**
+ * Creates a draft listing for the signed-in seller (SPEC §2 price rules; §4 new-account limit).
+ * `beforeCommit` runs last in the insert's transaction, so what it writes (the caller's answer for a
+ * retry) commits with the draft or not at all.
+ */
+export async function createListing(
+  deps: CreateDeps,
+  ctx: Ctx,
+  input: CreateListingInput,
+  beforeCommit?: (trx: Trx, listing: ListingRow) => Promise<void>,
+): Promise<ListingRow> {
   const now = deps.clock.now();
   const seller = await assertSellerMayList(deps.db, ctx.actor.userId);
   const terms = termsOf(input);
@@ -16,7 +26,11 @@ export async function createListing(deps: CreateDeps, ctx: Ctx, input: CreateLis
   await assertListingRules(deps.db, deps.config, { category: input.category, terms, schedule }, now);
   // Only creations that would succeed spend the budget, so fixing a form error costs nothing.
   if (isNewAccount(seller.createdAt, now)) await deps.rateLimits.consume('newAccountListings', seller.id);
-  return listingsRepository.insert(deps.db, draftRow(seller.id, input));
+  return deps.db.transaction().execute(async (trx) => {
+    const listing = await listingsRepository.insert(trx, draftRow(seller.id, input));
+    await beforeCommit?.(trx, listing);
+    return listing;
+  });
 }
 
 /** The terms a create input names (a fixed listing may leave out its starting price). */

@@ -1,3 +1,4 @@
+import type { Trx } from '../../../db/connection';
 import type { Platform } from '../../shared/platform';
 import type { Ctx } from '../../shared/context';
 import { rateLimited, unprocessable, type FieldError } from '../../shared/errors';
@@ -7,6 +8,7 @@ import { draftRow } from './create-listing';
 import { columnOf, readListingsCsv, type ImportCellError, type ImportRow } from './listings-csv';
 import { listingsRepository } from './listings.repository';
 import { isNewAccount, priceErrors, scheduleErrors, type ScheduleLimits } from './listings.rules';
+import type { ImportedListingsView } from './listings.schemas';
 
 type ImportDeps = Pick<Platform, 'db' | 'config' | 'clock' | 'rateLimits'>;
 type Cells = ImportRow['cells'];
@@ -101,8 +103,15 @@ async function spendNewAccountBudget(deps: ImportDeps, sellerId: string, rows: R
  * becomes a draft, or none does — any bad cell → 422 `invalid_csv` listing all of them by line and
  * column (the header is line 1). The drafts are inserted in one statement. A new account's listing
  * limit counts each draft, spent only once the whole file is valid, and all at once or not at all.
+ * `beforeCommit` runs last in the insert's transaction, so what it writes (the caller's answer for a
+ * retry) commits with the drafts or not at all.
  */
-export async function importListings(deps: ImportDeps, ctx: Ctx, csv: string) {
+export async function importListings(
+  deps: ImportDeps,
+  ctx: Ctx,
+  csv: string,
+  beforeCommit?: (trx: Trx, imported: ImportedListingsView) => Promise<void>,
+): Promise<ImportedListingsView> {
   const now = deps.clock.now();
   const seller = await assertSellerMayList(deps.db, ctx.actor.userId);
   const read = readListingsCsv(csv);
@@ -117,12 +126,16 @@ export async function importListings(deps: ImportDeps, ctx: Ctx, csv: string) {
   // No error left means every row read whole.
   const rows = read.rows.flatMap(({ line, input }) => (input ? [{ line, input }] : []));
   if (isNewAccount(seller.createdAt, now)) await spendNewAccountBudget(deps, seller.id, rows);
-  const created = await listingsRepository.insertMany(
-    deps.db,
-    rows.map((row) => draftRow(seller.id, row.input)),
-  );
-  return {
-    created: created.length,
-    items: created.map((listing, i) => ({ id: listing.id, title: listing.title, line: rows[i].line, status: 'draft' as const })),
-  };
+  return deps.db.transaction().execute(async (trx) => {
+    const created = await listingsRepository.insertMany(
+      trx,
+      rows.map((row) => draftRow(seller.id, row.input)),
+    );
+    const imported: ImportedListingsView = {
+      created: created.length,
+      items: created.map((listing, i) => ({ id: listing.id, title: listing.title, line: rows[i].line, status: 'draft' })),
+    };
+    await beforeCommit?.(trx, imported);
+    return imported;
+  });
 }

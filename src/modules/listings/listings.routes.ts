@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { created, defineRoute, noContent, ok } from '../../http/route';
+import { created, defineRoute, noContent, ok, type Reply } from '../../http/route';
 import { AppError } from '../../shared/errors';
 import { importListings } from './import-listings';
 import { browseListings } from './browse-listings';
@@ -73,8 +73,14 @@ export const listingRoutes = [
       },
     },
     async (deps, input) => {
-      const listing = await createListing(deps, ctxOf(input), input.body);
-      return created(await listingView(deps, listing, input.actor));
+      // The reply (the draft as its seller sees it, read in the insert's transaction) commits with the
+      // draft: a retry after a crash gets this 201 rather than a second draft and a second listing of the budget.
+      let reply: Reply | undefined;
+      await createListing(deps, ctxOf(input), input.body, async (trx, listing) => {
+        reply = created(await listingView({ db: trx }, listing, input.actor));
+        await input.idempotency.storeIn(trx, reply);
+      });
+      return reply!;
     },
   ),
   defineRoute(
@@ -96,7 +102,9 @@ export const listingRoutes = [
         429: { description: 'rate_limited: new-account listing limit (each draft counts; Retry-After); errors [{field, line, column, message}] name the first row over it; nothing was created or spent' },
       },
     },
-    async (deps, input) => created(await importListings(deps, ctxOf(input), input.body)),
+    // The reply commits with the drafts: a retry after a crash gets this 201 rather than every draft again.
+    async (deps, input) =>
+      created(await importListings(deps, ctxOf(input), input.body, (trx, imported) => input.idempotency.storeIn(trx, created(imported)))),
   ),
   defineRoute(
     {

@@ -160,3 +160,4 @@ export const ImportedListings = z
     items: z.array(z.object({ id: z.uuid(), title: z.string(), line: z.number().int(), status: z.literal('draft') })),
   })
   .openapi('ImportedListings');
+export type ImportedListingsView = z.output<typeof ImportedListings>;

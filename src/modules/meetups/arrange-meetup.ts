@@ -38,12 +38,21 @@ async function lockedArrangeable(trx: Trx, transactionId: string): Promise<Trans
   return tx;
 }
 
+/** Runs last in a meetup's transaction, so what it writes (the caller's answer for a retry) commits with the meetup or not at all. */
+export type BeforeMeetupCommit = (trx: Trx, meetup: MeetupView) => Promise<void>;
+
 /**
  * POST /transactions/:id/meetup — either party proposes a zone and a time when it is open; the
  * proposal replaces the current meetup (accepted or not), whose reminders then find it superseded and stay silent. The
  * meetup, the timeline entry and the room event commit together, under the transaction's row lock.
  */
-export async function proposeMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: string, proposal: MeetupProposal): Promise<MeetupView> {
+export async function proposeMeetup(
+  deps: MeetupDeps,
+  ctx: Ctx,
+  transactionId: string,
+  proposal: MeetupProposal,
+  beforeCommit?: BeforeMeetupCommit,
+): Promise<MeetupView> {
   await assertParty(deps, ctx, transactionId);
   assertFuture(proposal.startsAt, deps.clock.now());
   const zone = await findSafeZone(deps.db, proposal.safeZoneId);
@@ -62,6 +71,7 @@ export async function proposeMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: s
     const view = presentMeetup(meetup, zone);
     await recordTransactionEvent(trx, tx.id, 'meetup_proposed', timelineData(meetup, zone.name), ctx.actor.userId);
     await writeOutbox(trx, [meetupUpdated(tx.id, view)]);
+    await beforeCommit?.(trx, view);
     return view;
   });
 }
@@ -74,7 +84,13 @@ export async function proposeMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: s
  * Without it, the proposal current when the request arrived is the one accepted (a replacement landing
  * during this very accept is refused the same way). Schedules the reminders 2 h and 15 min before it.
  */
-export async function acceptMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: string, seenMeetupId?: string): Promise<MeetupView> {
+export async function acceptMeetup(
+  deps: MeetupDeps,
+  ctx: Ctx,
+  transactionId: string,
+  seenMeetupId?: string,
+  beforeCommit?: BeforeMeetupCommit,
+): Promise<MeetupView> {
   await assertParty(deps, ctx, transactionId);
   const expectedId = seenMeetupId ?? (await meetupsRepository.current(deps.db, transactionId))?.id;
   return deps.db.transaction().execute(async (trx) => {
@@ -101,6 +117,7 @@ export async function acceptMeetup(deps: MeetupDeps, ctx: Ctx, transactionId: st
     const view = presentMeetup(accepted, zone);
     await recordTransactionEvent(trx, tx.id, 'meetup_accepted', timelineData(accepted, zone.name), ctx.actor.userId);
     await writeOutbox(trx, [meetupUpdated(tx.id, view), ...reminderJobs(accepted, deps.clock.now())]);
+    await beforeCommit?.(trx, view);
     return view;
   });
 }

@@ -24,8 +24,11 @@ export const meetupRoutes = [
         422: { description: 'meetup_in_past (startsAt), meetup_too_late (startsAt: after the unverified sale goes to support, 14 days after payment), safe_zone_closed (startsAt: outside the zone\'s hours, in its time zone), safe_zone_unavailable (safeZoneId: unknown or inactive)' },
       },
     },
-    async (deps, { actor, params, body, requestId }) =>
-      created(await proposeMeetup(deps, { actor, requestId }, params.id, { safeZoneId: body.safeZoneId, startsAt: new Date(body.startsAt) })),
+    async (deps, { actor, params, body, requestId, idempotency }) => {
+      const proposal = { safeZoneId: body.safeZoneId, startsAt: new Date(body.startsAt) };
+      // The reply commits with the proposal: a retry after a crash gets this 201 rather than proposing again.
+      return created(await proposeMeetup(deps, { actor, requestId }, params.id, proposal, (trx, meetup) => idempotency.storeIn(trx, created(meetup))));
+    },
   ),
   defineRoute(
     {
@@ -47,6 +50,8 @@ export const meetupRoutes = [
         422: { description: 'meetup_in_past (the proposed time has passed), safe_zone_closed (the zone\'s hours changed: closed then), safe_zone_unavailable (the zone was deactivated)' },
       },
     },
-    async (deps, { actor, params, body, requestId }) => ok(await acceptMeetup(deps, { actor, requestId }, params.id, body?.meetupId)),
+    // The reply commits with the acceptance: a retry after a crash gets this 200, not meetup_already_accepted.
+    async (deps, { actor, params, body, requestId, idempotency }) =>
+      ok(await acceptMeetup(deps, { actor, requestId }, params.id, body?.meetupId, (trx, meetup) => idempotency.storeIn(trx, ok(meetup)))),
   ),
 ];
