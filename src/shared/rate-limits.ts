@@ -71,14 +71,15 @@ export class RateLimits {
   }
 
   /**
-   * Gives back one point of `name` for `key` that `consume` took, for an attempt that turned out not
-   * to count. Consume first and refund after, never check first and consume on success: the points
-   * are held while the attempt runs, so a burst of concurrent attempts still cannot exceed the limit.
+   * Gives back `points` (one by default) of `name` for `key` that `consume` or `consumeAll` took, for
+   * an attempt that turned out not to count. Consume first and refund after, never check first and
+   * consume on success: the points are held while the attempt runs, so a burst of concurrent attempts
+   * still cannot exceed the limit.
    */
-  async refund(name: LimitName, key: string): Promise<void> {
+  async refund(name: LimitName, key: string, points = 1): Promise<void> {
     const limiter = this.limiters[name];
-    if (!limiter) return;
-    await REFUND_SCRIPT.run(this.redis, [limiter.getKey(key)], [1]);
+    if (!limiter || points <= 0) return;
+    await REFUND_SCRIPT.run(this.redis, [limiter.getKey(key)], [points]);
   }
 
   /**

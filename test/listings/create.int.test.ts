@@ -4,7 +4,7 @@ import request from 'supertest';
 import { buildApp } from '../../src/app';
 import { CrashPoints } from '../support/crash-points';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
-import { createDraft, draftBody, fieldsOf, listingEnv } from './support';
+import { createDraft, draftBody, fieldsOf, listingEnv, whileDraftsRefused } from './support';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -139,6 +139,15 @@ describe('new-account listing limit (RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR=2)
     const seller = await createUser(limited.deps);
     for (let i = 0; i < 3; i += 1) expect((await limited.http.post('/v1/listings').set(seller.auth).send(draftBody({ category: 'nope' }))).status).toBe(422);
     expect((await limited.http.post('/v1/listings').set(seller.auth).send(draftBody())).status).toBe(201);
+  });
+
+  it('gives the budget back when the draft cannot be stored: a server error costs no listing', async () => {
+    const seller = await createUser(limited.deps);
+    await whileDraftsRefused(limited, seller.id, async () => {
+      for (let i = 0; i < 3; i += 1) expect((await limited.http.post('/v1/listings').set(seller.auth).send(draftBody())).status).toBe(500);
+    });
+    for (let i = 0; i < 2; i += 1) expect((await limited.http.post('/v1/listings').set(seller.auth).send(draftBody())).status).toBe(201);
+    expect((await limited.http.post('/v1/listings').set(seller.auth).send(draftBody())).status).toBe(429);
   });
 
   it('does not limit accounts older than 7 days', async () => {

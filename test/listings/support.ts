@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 
 const HOUR = 3600_000;
@@ -60,4 +61,22 @@ export function useListingSeller(): ListingSeller {
   });
   afterAll(() => ctx.env.close());
   return ctx;
+}
+
+/**
+ * Runs `work` while the database refuses every listing insert of `sellerId` (a trigger), as an outage
+ * between the checks and the insert would: the request fails after the listing budget was spent.
+ */
+export async function whileDraftsRefused(env: TestEnv, sellerId: string, work: () => Promise<void>): Promise<void> {
+  const db = env.deps.db;
+  await sql`CREATE FUNCTION refuse_drafts() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'drafts refused for the test'; END $$`.execute(db);
+  await sql`CREATE TRIGGER refuse_drafts BEFORE INSERT ON listings FOR EACH ROW
+    WHEN (NEW.seller_id = ${sql.lit(sellerId)}::uuid) EXECUTE FUNCTION refuse_drafts()`.execute(db);
+  try {
+    await work();
+  } finally {
+    await sql`DROP TRIGGER refuse_drafts ON listings`.execute(db);
+    await sql`DROP FUNCTION refuse_drafts()`.execute(db);
+  }
 }

@@ -10,6 +10,7 @@ import { buildApp } from '../../src/app';
 import { CrashPoints } from '../support/crash-points';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
+import { whileDraftsRefused } from '../listings/support';
 
 let env: TestEnv;
 let seller: TestUser;
@@ -215,6 +216,15 @@ describe('CSV import by a new account (RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR=
     const spent = await send(fresh, ['Three']);
     expectProblem(spent, 429, 'rate_limited');
     expect(spent.body.errors).toEqual([expect.objectContaining({ field: 'body', line: 2, column: null })]);
+    expect(await draftsIn(fresh.id)).toHaveLength(2);
+  });
+
+  it('a file that cannot be stored gives its rows back to the budget: a server error costs no listing', async () => {
+    const fresh = await createUser(limited.deps);
+    await whileDraftsRefused(limited, fresh.id, async () => {
+      expect((await send(fresh, ['One', 'Two'])).status).toBe(500);
+    });
+    expect((await send(fresh, ['One', 'Two'])).status).toBe(201);
     expect(await draftsIn(fresh.id)).toHaveLength(2);
   });
 

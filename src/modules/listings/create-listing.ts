@@ -1,5 +1,6 @@
 import type { Trx } from '../../../db/connection';
 import type { Platform } from '../../shared/platform';
+import { refundBudgetIfNotStored } from './listing-budget';
 import { assertListingRules, assertSellerMayList, toDate } from './listing-checks';
 import { listingsRepository, type ListingRow, type NewListing } from './listings.repository';
 import { isNewAccount, storedStartingPrice, type PriceTerms } from './listings.rules';
@@ -25,12 +26,15 @@ export async function createListing(
   const schedule = { startsAt: toDate(input.startsAt), endsAt: toDate(input.endsAt) };
   await assertListingRules(deps.db, deps.config, { category: input.category, terms, schedule }, now);
   // Only creations that would succeed spend the budget, so fixing a form error costs nothing.
-  if (isNewAccount(seller.createdAt, now)) await deps.rateLimits.consume('newAccountListings', seller.id);
-  return deps.db.transaction().execute(async (trx) => {
-    const listing = await listingsRepository.insert(trx, draftRow(seller.id, input));
-    await beforeCommit?.(trx, listing);
-    return listing;
-  });
+  const spent = isNewAccount(seller.createdAt, now) ? 1 : 0;
+  if (spent) await deps.rateLimits.consume('newAccountListings', seller.id);
+  return refundBudgetIfNotStored(deps, seller.id, spent, () =>
+    deps.db.transaction().execute(async (trx) => {
+      const listing = await listingsRepository.insert(trx, draftRow(seller.id, input));
+      await beforeCommit?.(trx, listing);
+      return listing;
+    }),
+  );
 }
 
 /** The terms a create input names (a fixed listing may leave out its starting price). */

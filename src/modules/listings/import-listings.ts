@@ -3,12 +3,13 @@ import type { Platform } from '../../shared/platform';
 import type { Ctx } from '../../shared/context';
 import { rateLimited, unprocessable, type FieldError } from '../../shared/errors';
 import { isActiveCategory } from '../categories';
+import { refundBudgetIfNotStored } from './listing-budget';
 import { assertSellerMayList, toDate } from './listing-checks';
 import { draftRow } from './create-listing';
 import { columnOf, readListingsCsv, type ImportCellError, type ImportRow } from './listings-csv';
 import { listingsRepository } from './listings.repository';
 import { isNewAccount, priceErrors, scheduleErrors, type ScheduleLimits } from './listings.rules';
-import type { ImportedListingsView } from './listings.schemas';
+import type { CreateListingInput, ImportedListingsView } from './listings.schemas';
 
 type ImportDeps = Pick<Platform, 'db' | 'config' | 'clock' | 'rateLimits'>;
 type Cells = ImportRow['cells'];
@@ -125,11 +126,22 @@ export async function importListings(
   }
   // No error left means every row read whole.
   const rows = read.rows.flatMap(({ line, input }) => (input ? [{ line, input }] : []));
-  if (isNewAccount(seller.createdAt, now)) await spendNewAccountBudget(deps, seller.id, rows);
+  const spent = isNewAccount(seller.createdAt, now) ? rows.length : 0;
+  if (spent) await spendNewAccountBudget(deps, seller.id, rows);
+  return refundBudgetIfNotStored(deps, seller.id, spent, () => insertDrafts(deps, seller.id, rows, beforeCommit));
+}
+
+/** The drafts of a valid file in one statement, and the answer naming each by its line. */
+function insertDrafts(
+  deps: ImportDeps,
+  sellerId: string,
+  rows: ReadonlyArray<{ line: number; input: CreateListingInput }>,
+  beforeCommit?: (trx: Trx, imported: ImportedListingsView) => Promise<void>,
+): Promise<ImportedListingsView> {
   return deps.db.transaction().execute(async (trx) => {
     const created = await listingsRepository.insertMany(
       trx,
-      rows.map((row) => draftRow(seller.id, row.input)),
+      rows.map((row) => draftRow(sellerId, row.input)),
     );
     const imported: ImportedListingsView = {
       created: created.length,

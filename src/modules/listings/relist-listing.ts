@@ -3,6 +3,7 @@ import type { Database } from '../../../db/schema';
 import type { Platform } from '../../shared/platform';
 import { conflict, notFound } from '../../shared/errors';
 import { latestSaleOfListing } from '../transactions';
+import { refundBudgetIfNotStored } from './listing-budget';
 import { assertSellerMayList } from './listing-checks';
 import { listingsRepository, type ListingRow } from './listings.repository';
 import { assertSeller } from './listings.policy';
@@ -34,7 +35,13 @@ export async function relistListing(deps: RelistDeps, ctx: Ctx, id: string): Pro
   // Checked once before the budget is spent (only a relist that will be made spends it, as in
   // createListing), and again under the lock; the Redis call stays out of the database transaction.
   await assertRelistable(deps.db, listing.id);
-  if (isNewAccount(seller.createdAt, deps.clock.now())) await deps.rateLimits.consume('newAccountListings', seller.id);
+  const spent = isNewAccount(seller.createdAt, deps.clock.now()) ? 1 : 0;
+  if (spent) await deps.rateLimits.consume('newAccountListings', seller.id);
+  return refundBudgetIfNotStored(deps, seller.id, spent, () => insertRelist(deps, listing));
+}
+
+/** The new draft, copied from `listing` under its row lock once it is still relistable there. */
+function insertRelist(deps: RelistDeps, listing: ListingRow): Promise<ListingRow> {
   return deps.db.transaction().execute(async (trx) => {
     // The old listing's row lock serializes relists of it, and relists with second-chance offers and
     // their acceptance (which take the same lock): the sale and the offers are read under it.
