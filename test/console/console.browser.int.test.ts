@@ -227,6 +227,23 @@ describe('support console in Chromium', () => {
     await page.context().close();
   }, 120_000);
 
+  it('a release refused because a chargeback holds the funds shows the server’s reason, not “resolved meanwhile”', async () => {
+    const { tx, disputeId } = await disputedSale();
+    // The buyer's bank also charges back: the open party dispute absorbs it, the card network holds the 100.00.
+    env.standIn.createDispute(tx.chargeId!);
+    await eventually(async () => ((await ledgerOf(env.deps, tx.id)).movements.some((m) => m.type === 'chargeback') ? true : undefined), 20_000);
+    const page = await signedIn(supportPhone);
+    await page.getByRole('heading', { name: /Dispute queue/ }).waitFor();
+    await page.goto(`${env.apiUrl}/console/disputes/${disputeId}`);
+    await page.getByLabel('Release to the seller').check();
+    await page.getByLabel('Note to the parties').fill('Seller showed the handover.');
+    await page.getByRole('button', { name: 'Review the money split' }).click();
+    await page.getByRole('button', { name: 'Confirm release' }).click();
+    await page.getByText(/The card issuer holds 10000 cents of this sale for a chargeback/).waitFor();
+    expect(await page.getByText(/resolved or changed this dispute meanwhile/).count()).toBe(0);
+    await page.context().close();
+  }, 120_000);
+
   it('a chargeback case is not offered a staff decision: the card issuer decides it, and the console says so', async () => {
     const sale = await buyNowSale(env, seller, buyer, 10_000);
     const tx = await payAndFund(env, buyer, sale.id);

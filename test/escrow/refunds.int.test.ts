@@ -269,6 +269,71 @@ describe('chargebacks', () => {
     expect(await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))).toBe(0);
   });
 
+  it.each([
+    { outcome: null, label: 'still undecided' },
+    { outcome: 'lost' as const, label: 'lost' },
+  ])(
+    'a chargeback $label under a party dispute: staff may not pay the seller what the card network holds (409), only refund',
+    async ({ outcome }) => {
+      const tx = await funded();
+      const opened = await ctx.env.http
+        .post(`/v1/transactions/${tx.id}/dispute`)
+        .set(ctx.buyer.auth)
+        .send({ reason: 'item_not_as_described', details: 'The frame is cracked.' });
+      expect(opened.status).toBe(201);
+      const cb = ctx.env.standIn.createDispute(tx.chargeId!);
+      await eventually(async () => (await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))) === 10_000 || undefined);
+      if (outcome) {
+        ctx.env.standIn.closeDispute(cb.id, outcome);
+        await waitForTransactionEvent(ctx.env.deps, tx.id, 'chargeback_lost');
+      }
+
+      const support = await createUser(ctx.env.deps, { role: 'support' });
+      const decide = (body: Record<string, unknown>) =>
+        ctx.env.http.post(`/v1/admin/disputes/${opened.body.id}/resolve`).set(support.auth).send(body);
+      for (const body of [
+        { resolution: 'release', note: 'Seller showed the handover.' },
+        { resolution: 'partial_refund', amountCents: 2_000, note: 'Minor damage.' },
+      ]) {
+        const refused = await decide(body);
+        expect(refused.status).toBe(409);
+        expect(refused.body).toMatchObject({ code: 'chargeback_funds_held' });
+      }
+      const dispute = await ctx.env.deps.db.selectFrom('disputes').selectAll().where('id', '=', opened.body.id).executeTakeFirstOrThrow();
+      expect(dispute.status).toBe('open');
+      expect(await ctx.env.deps.db.selectFrom('moneyIntents').select('key').where('transactionId', '=', tx.id).where('kind', '=', 'release').execute()).toEqual([]);
+
+      // A full refund stays possible: it is settled against the funds the card network holds.
+      expect((await decide({ resolution: 'refund', note: 'Refunded through the chargeback.' })).status).toBe(200);
+      await waitForStatus(ctx.env.deps, tx.id, 'refunded');
+      expect(transfersOf(ctx.env, tx.id)).toHaveLength(0);
+      expect(refundsOf(tx.paymentIntentId!)).toHaveLength(0);
+    },
+  );
+
+  it('a partial chargeback under a party dispute: a partial refund of what the network holds settles it, the seller gets the rest', async () => {
+    const tx = await funded();
+    const opened = await ctx.env.http
+      .post(`/v1/transactions/${tx.id}/dispute`)
+      .set(ctx.buyer.auth)
+      .send({ reason: 'item_not_as_described', details: 'One wheel is missing.' });
+    expect(opened.status).toBe(201);
+    ctx.env.standIn.createDispute(tx.chargeId!, { amount: 3_000 });
+    await eventually(async () => (await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))) === 3_000 || undefined);
+    const support = await createUser(ctx.env.deps, { role: 'support' });
+    const decide = (body: Record<string, unknown>) =>
+      ctx.env.http.post(`/v1/admin/disputes/${opened.body.id}/resolve`).set(support.auth).send(body);
+    const refused = await decide({ resolution: 'partial_refund', amountCents: 2_999, note: 'Missing wheel.' });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'chargeback_funds_held', chargebackHeldCents: 3_000 });
+    expect((await decide({ resolution: 'partial_refund', amountCents: 3_000, note: 'Missing wheel.' })).status).toBe(200);
+    const done = await waitForStatus(ctx.env.deps, tx.id, 'partially_refunded');
+    expect(done.refundedCents).toBe(3_000);
+    expect(refundsOf(tx.paymentIntentId!)).toHaveLength(0);
+    expect(transfersOf(ctx.env, tx.id).map((t) => t.amount)).toEqual([6_381]);
+    expect(await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))).toBe(0);
+  });
+
   it('a reversal Stripe refuses becomes staff work; nothing is refunded', async () => {
     const tx = await released();
     // The seller's share is already gone (here: reversed by hand in the dashboard).

@@ -135,7 +135,8 @@ function Resolve({ kase }: { kase: Case }) {
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['case', kase.dispute.id] }),
   });
   const serverErrors = fieldErrors(resolve.error);
-  const stale = resolve.error instanceof BiddtApiError && resolve.error.status === 409;
+  // A 409 means the case changed under the agent, except when a chargeback holds the funds: that one says what to do.
+  const stale = resolve.error instanceof BiddtApiError && resolve.error.status === 409 && resolve.error.code !== 'chargeback_funds_held';
 
   const review = (e: FormEvent) => {
     e.preventDefault();

@@ -61,7 +61,7 @@ export const adminDisputeRoutes = [
         200: { description: 'Resolved; the money job is queued', schema: DisputeSchema },
         403: { description: 'staff_only, missing_permission, party_cannot_resolve' },
         404: { description: 'No such dispute' },
-        409: { description: 'dispute_not_open, chargeback_dispute, invalid_transaction_state' },
+        409: { description: 'dispute_not_open, chargeback_dispute, chargeback_funds_held (a chargeback holds funds: the refund must cover them), invalid_transaction_state' },
         422: { description: 'invalid_partial_refund, amount_not_allowed (field amountCents)' },
       },
     },

@@ -84,6 +84,17 @@ export async function resolveDispute(
     if (tx.status !== 'disputed')
       throw conflict('invalid_transaction_state', `The transaction is ${tx.status}, not disputed.`, { transactionStatus: tx.status });
     const refund = refundFor(tx, input);
+    // A chargeback absorbed by this dispute left funds with the card network (undecided, or lost and not
+    // yet settled): the buyer has (or may get) them back that way, so a decision refunding less — a release,
+    // a smaller partial refund — would pay the seller money we no longer hold. The refund settles against it.
+    const held = await transactionsRepository.chargebackHeldCents(trx, tx.id);
+    if (held > 0 && (refund ?? 0) < held) {
+      throw conflict(
+        'chargeback_funds_held',
+        `The card issuer holds ${held} cents of this sale for a chargeback: the decision must refund at least that much.`,
+        { transactionStatus: tx.status, chargebackHeldCents: held },
+      );
+    }
     const resolved = await disputesRepository.markResolved(trx, dispute.id, {
       resolution: input.resolution,
       refundCents: refund,

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import { bulkInsert, type BulkColumnType } from '../../../db/bulk-insert';
 import type { Database, Transaction, TransactionStatus } from '../../../db/schema';
+import { balanceOf, LedgerAccount } from '../ledger';
 
 type Reader = Kysely<Database> | Trx;
 
@@ -116,6 +117,14 @@ export const transactionsRepository = {
       .orderBy(ESCROW_SINCE)
       .limit(limit)
       .execute();
+  },
+
+  /**
+   * What a card network holds of the sale for a chargeback (the ledger's `chargeback:<txId>`): withdrawn
+   * and not given back (won) nor settled as the buyer's refund (lost). 0 without a chargeback.
+   */
+  async chargebackHeldCents(db: Reader, transactionId: string): Promise<number> {
+    return balanceOf(db, LedgerAccount.chargeback(transactionId));
   },
 
   /** Whether the timeline already has a `type` entry whose `data.<key>` is `value` (an entry recorded once). */
