@@ -295,4 +295,22 @@ describe('GET /v1/listings', () => {
     const mixed = await env.http.get('/v1/listings').query({ sort: 'price_asc', cursor: first.body.nextCursor });
     expect([mixed.status, mixed.body.errors[0].field]).toEqual([400, 'cursor']);
   });
+
+  it('refuses a cursor whose sort key is not a value of that sort with 400 (not a database error)', async () => {
+    const id = seeded[0].id;
+    const forged = (sort: string, key: string) => Buffer.from(JSON.stringify([sort, key, id])).toString('base64url');
+    const cases: Array<[Query, string]> = [
+      [{ sort: 'newest' }, 'last week'],
+      [{ sort: 'ending_soon' }, '2026-02-30 12:00:00+00'],
+      [{ sort: 'price_asc' }, 'cheap'],
+      [{ sort: 'price_desc' }, '99999999999'],
+      [{ sort: 'distance', near: '45.5,-73.5' }, 'far'],
+    ];
+    for (const [query, key] of cases) {
+      const res = await env.http.get('/v1/listings').query({ ...query, cursor: forged(String(query.sort), key) });
+      expect([query.sort, res.status, res.body.errors?.[0]?.field]).toEqual([query.sort, 400, 'cursor']);
+    }
+    const watchlist = await env.http.get('/v1/users/me/watchlist').set(sellers[0].auth).query({ cursor: forged('watchlist', 'soon') });
+    expect([watchlist.status, watchlist.body.errors?.[0]?.field]).toEqual([400, 'cursor']);
+  });
 });

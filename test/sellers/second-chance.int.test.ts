@@ -263,6 +263,23 @@ describe('second-chance offer', () => {
     expectProblem(await ctx.env.http.post(`/v1/listings/${unsold.id}/second-chance`).send(), 401);
   });
 
+  it('skips a runner-up whose strikes bar buying (they could not accept): the offer goes to the next bidder', async () => {
+    const { listing, carol } = await unpaidAuction();
+    // Bob (8000) has two recent non-payments: accepting would be refused 403 bidding_suspended, and the
+    // one offer this unpaid sale allows would be spent on him. Carol (7000) is the runner-up who can buy.
+    const strikes = await db()
+      .insertInto('nonPaymentStrikes')
+      .values([1, 2].map((days) => ({ userId: ctx.bob.id, createdAt: sql<Date>`now() - make_interval(days => ${days})` })))
+      .returning('id')
+      .execute();
+    try {
+      const made = await offer(ctx.seller, listing.id);
+      expect([made.status, made.body.bidderId, made.body.amountCents]).toEqual([201, carol.id, 7000]);
+    } finally {
+      await db().deleteFrom('nonPaymentStrikes').where('id', 'in', strikes.map((s) => s.id)).execute();
+    }
+  });
+
   it('no other bidder → 409 no_runner_up', async () => {
     const listing = await createActiveListing(ctx.env.deps, ctx.seller.id, {
       auctionType: 'both',
@@ -366,6 +383,49 @@ describe('second-chance offer and relist: one item, one more sale', () => {
     expect(await db().selectFrom('listings').select('id').where('relistedFrom', '=', listing.id).execute()).toEqual([]);
     expect((await answer(ctx.bob, made.body.id, 'decline')).status).toBe(200);
     expect((await relist(listing.id)).status).toBe(201);
+  });
+
+  it('an offer past its 48 h no longer holds the relist back, even before the expiry job has marked it', async () => {
+    const { listing } = await unpaidAuction();
+    const made = await offer(ctx.seller, listing.id);
+    expect(made.status).toBe(201);
+    // The window is over (the expiry job is late: workers down, or its retries spent): nobody can accept it.
+    await db()
+      .updateTable('secondChanceOffers')
+      .set({ expiresAt: sql<Date>`now() - interval '1 second'` })
+      .where('id', '=', made.body.id)
+      .execute();
+    expectProblem(await answer(ctx.bob, made.body.id, 'accept'), 409, 'offer_expired');
+    expect((await relist(listing.id)).status).toBe(201);
+  });
+
+  it('an accept begun just before the window closed, overtaken by a relist just after, sells nothing (one item, one more sale)', async () => {
+    const { listing } = await unpaidAuction();
+    const made = await offer(ctx.seller, listing.id);
+    expect(made.status).toBe(201);
+    await db()
+      .updateTable('secondChanceOffers')
+      .set({ expiresAt: sql<Date>`now() + interval '1 second'` })
+      .where('id', '=', made.body.id)
+      .execute();
+    const gate = new Client({ connectionString: ctx.env.databaseUrl });
+    await gate.connect();
+    try {
+      // The accept takes the offer in time, then is held at the runner-up's account row…
+      await gate.query('BEGIN');
+      await gate.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [ctx.bob.id]);
+      const accepted = answer(ctx.bob, made.body.id, 'accept').then((res) => res);
+      await waitForLockWaiter(gate);
+      // …while the window closes and the seller relists (the offer is lapsed by now).
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await relist(listing.id)).status).toBe(201);
+      await gate.query('COMMIT');
+      expectProblem(await accepted, 409, 'offer_expired');
+    } finally {
+      await gate.query('ROLLBACK').catch(() => undefined);
+      await gate.end();
+    }
+    expect(await liveSales(listing.id)).toEqual([]);
   });
 
   it('a relisted item is not offered to the runner-up as well (409 already_relisted naming the draft)', async () => {

@@ -45,9 +45,19 @@ export const listingsRepository = {
 
   liveRelistOf,
 
-  /** A pending second-chance offer of the listing (read-only: the offers module writes them). */
+  /**
+   * A second-chance offer of the listing the runner-up may still accept (read-only: the offers module
+   * writes them). One past its window no longer counts, even before its expiry job marks it: accepting
+   * it is refused (`offer_expired`), and a late or failed job must not hold the relist back.
+   */
   async pendingSecondChanceOf(db: Db, listingId: string): Promise<{ id: string } | undefined> {
-    return db.selectFrom('secondChanceOffers').select('id').where('listingId', '=', listingId).where('status', '=', 'pending').executeTakeFirst();
+    return db
+      .selectFrom('secondChanceOffers')
+      .select('id')
+      .where('listingId', '=', listingId)
+      .where('status', '=', 'pending')
+      .where('expiresAt', '>', sql<Date>`now()`)
+      .executeTakeFirst();
   },
 
   async insert(db: Db, values: NewListing): Promise<ListingRow> {

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Trx } from '../../../db/connection';
 import type { Database, SecondChanceOffer, SecondChanceStatus } from '../../../db/schema';
+import { biddingSuspendedUntil } from '../users';
 
 type Reader = Kysely<Database> | Trx;
 
@@ -15,7 +16,9 @@ export const offersRepository = {
   /**
    * The bidder with the highest live maximum on the listing (ties: the earlier bid, as the engine
    * breaks them), leaving out everyone who already had the item — a buyer of any sale of this listing,
-   * or a bidder already offered it — and accounts deleted or suspended since.
+   * or a bidder already offered it — and accounts deleted or suspended since, or barred from buying by
+   * their non-payment strikes (SPEC §9): such a bidder would be refused at accept, and the unpaid sale's
+   * one offer spent on them would leave the seller no runner-up to offer it to.
    */
   async runnerUp(trx: Trx, listingId: string): Promise<RunnerUp | undefined> {
     return trx
@@ -26,6 +29,7 @@ export const offersRepository = {
       .where('b.status', '=', 'active')
       .where('u.deletedAt', 'is', null)
       .where('u.suspendedAt', 'is', null)
+      .where(biddingSuspendedUntil(sql.ref<string>('u.id')), 'is', null)
       .where('b.bidderId', 'not in', (eb) => eb.selectFrom('transactions').select('buyerId').where('listingId', '=', listingId))
       .where('b.bidderId', 'not in', (eb) => eb.selectFrom('secondChanceOffers').select('bidderId').where('listingId', '=', listingId))
       .orderBy('b.maxAmountCents', 'desc')

@@ -87,9 +87,11 @@ function assertRecipient(offer: SecondChanceOffer | undefined, ctx: Ctx): Second
   throw notFound('offer');
 }
 
+const offerExpired = () => conflict('offer_expired', 'The 48 hours to accept this offer are over.');
+
 function assertOpen(offer: SecondChanceOffer & { lapsed: boolean }): void {
   if (offer.status !== 'pending') throw conflict('offer_not_pending', `This offer was already ${offer.status}.`);
-  if (offer.lapsed) throw conflict('offer_expired', 'The 48 hours to accept this offer are over.');
+  if (offer.lapsed) throw offerExpired();
 }
 
 /**
@@ -121,6 +123,9 @@ export async function acceptOffer(
     }
     const listing = await lockLiveListing(trx, offer.listingId);
     if (!listing || !(await findUserById(trx, offer.sellerId))) throw notFound('offer');
+    // A relist is refused while the offer can be accepted, so one made meanwhile (read under the listing
+    // lock the relist took) found it lapsed: this accept began in time but the item is relisted.
+    if (await liveRelistOf(trx, listing.id)) throw offerExpired();
     const sale = (
       await createSales(trx, deps.config, [
         {
