@@ -298,14 +298,22 @@ describe('send-code: Twilio itself failing (5xx after the retries) is a 503 sms_
     expectRateLimited(await sendCodeFrom(env, phone, ip), 25, 30);
   });
 
-  it('keeps a Twilio 4xx as it was: a bad number is not retried, not a 503, and the attempt counts', async () => {
+  it('answers a number Twilio says is not a valid phone (21211) 422 invalid_phone_number naming phoneNumber: not retried, not a 503, not a 500, and the attempt counts', async () => {
     const phone = newPhone();
     const ip = '203.0.113.22';
     twilioApi.failing = { status: 400, code: 21211, message: "Invalid 'To' Phone Number" };
     const before = twilioApi.requests;
-    expectProblem(await sendCodeFrom(env, phone, ip), 500, 'internal_error');
+    const res = await sendCodeFrom(env, phone, ip);
+    expectProblem(res, 422, 'invalid_phone_number');
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'phoneNumber' })]);
+    expect(res.text).not.toMatch(/twilio|21211/i);
     expect(twilioApi.requests - before).toBe(1);
     twilioApi.failing = undefined;
     expectRateLimited(await sendCodeFrom(env, phone, ip), 25, 30);
+  });
+
+  it('answers a landline (21614: not a mobile number) 422 invalid_phone_number too, not a 500', async () => {
+    twilioApi.failing = { status: 400, code: 21614, message: "'To' number is not a valid mobile number" };
+    expectProblem(await sendCodeFrom(env, newPhone(), '203.0.113.23'), 422, 'invalid_phone_number');
   });
 });

@@ -28,6 +28,9 @@ function fcmAnswer(token: string): { status: number; body: unknown } {
   });
   if (token.startsWith('gone')) return error(404, 'NOT_FOUND', 'UNREGISTERED', 'Requested entity was not found.');
   if (token.startsWith('bad')) return error(400, 'INVALID_ARGUMENT', 'INVALID_ARGUMENT', 'Invalid value at message.data');
+  // What FCM answers for a token that is not an FCM registration token at all (an APNs token, a
+  // truncated one): the same INVALID_ARGUMENT status, told apart only by its message.
+  if (token.startsWith('malformed')) return error(400, 'INVALID_ARGUMENT', 'INVALID_ARGUMENT', 'The registration token is not a valid FCM registration token');
   return { status: 200, body: { name: 'projects/biddt-test/messages/0:1700000000000000%31bd1c9631bd1c96' } };
 }
 
@@ -112,6 +115,16 @@ describe('FirebasePush through firebase-admin', () => {
     expect(await sendNotification(env.deps, notice(user, 'fcm-gone'))).toBe('sent');
     expect(seen.some((r) => r.body.message.token === 'gone-token-1234567890')).toBe(true);
     expect(await devicesOf(user)).toEqual([]);
+  });
+
+  it('a token FCM says is not a valid registration token (INVALID_ARGUMENT) deletes that device; the user\'s other phone gets the push and the notification is done', async () => {
+    const user = await userWithDevice('malformed-token-1234567890');
+    expect((await env.http.post('/v1/users/me/devices').set(user.auth).send({ token: 'ok-token-malformed-peer', platform: 'ios' })).status).toBe(200);
+    expect(await sendNotification(env.deps, notice(user, 'fcm-malformed'))).toBe('sent');
+    expect(seen.some((r) => r.body.message.token === 'ok-token-malformed-peer')).toBe(true);
+    expect(await devicesOf(user)).toEqual(['ok-token-malformed-peer']);
+    const row = await env.deps.db.selectFrom('notifications').select('deliveredAt').where('dedupeKey', '=', 'fcm-malformed').executeTakeFirstOrThrow();
+    expect(row.deliveredAt).not.toBeNull();
   });
 
   it('an INVALID_ARGUMENT payload error (messaging/invalid-argument) keeps the device and fails the job for a retry', async () => {

@@ -159,6 +159,34 @@ describe('a Twilio outage (5xx after the sender\'s own retries) while texting a 
   });
 });
 
+describe('a number Twilio refuses as not a valid mobile number (21614, a landline) while texting a notification', () => {
+  let landlineEnv: TestEnv;
+  let member: TestUser;
+  let requests = 0;
+
+  beforeAll(async () => {
+    const httpClient = {
+      async request() {
+        requests += 1;
+        const body = { code: 21614, message: "'To' number is not a valid mobile number", status: 400 };
+        return { statusCode: 400, body, headers: {} as Record<string, string> };
+      },
+    };
+    const sms = new TwilioSms({ accountSid: 'AC00000000000000000000000000000000', authToken: 'token', fromNumber: '+15145550000', httpClient, retryDelaysMs: [1, 1, 1] });
+    landlineEnv = await createTestEnv({}, { sms });
+    member = await createUser(landlineEnv.deps);
+  });
+  afterAll(() => landlineEnv.close());
+
+  it('delivers the notification without its text (no retry of a number that will never take one)', async () => {
+    const n = { ...won('landline-won'), userId: member.id };
+    expect(await sendNotification(landlineEnv.deps, n)).toBe('sent');
+    const row = await landlineEnv.deps.db.selectFrom('notifications').select('deliveredAt').where('dedupeKey', '=', n.dedupeKey).executeTakeFirstOrThrow();
+    expect(row.deliveredAt).not.toBeNull();
+    expect(requests).toBe(1);
+  });
+});
+
 describe('PUBLIC_BASE_URL written with a trailing slash', () => {
   let slashEnv: TestEnv;
   beforeAll(async () => {

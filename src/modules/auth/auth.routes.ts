@@ -17,7 +17,10 @@ export const authRoutes = [
       responses: {
         202: { description: 'Code sent (the same answer whether or not the number is registered)', schema: SendCodeAccepted },
         409: { description: 'sms_opted_out: the phone replied STOP to our texts; replying START opts it back in' },
-        422: { description: 'phone_country_not_supported: the number is outside SMS_ALLOWED_COUNTRY_CODES' },
+        422: {
+          description:
+            'phone_country_not_supported: the number is outside SMS_ALLOWED_COUNTRY_CODES; invalid_phone_number: the SMS provider says the number cannot receive texts (not a valid number, or a landline); the attempt counts against the rate limits',
+        },
         429: { description: 'Rate limited' },
         503: {
           description:
@@ -48,7 +51,12 @@ export const authRoutes = [
       tags,
       auth: 'none',
       body: FirebaseBody,
-      responses: { 200: { description: 'Signed in', schema: TokenPair }, 501: { description: 'Firebase not configured' } },
+      responses: {
+        200: { description: 'Signed in', schema: TokenPair },
+        401: { description: 'invalid_id_token: Firebase refused the token (malformed, expired, revoked)' },
+        501: { description: 'Firebase not configured' },
+        503: { description: 'identity_unavailable: Firebase could not be reached to verify the token (Retry-After: 30)' },
+      },
     },
     async (deps, { body, ip, headers }) =>
       ok(await exchangeFirebaseToken(deps, body.idToken, ip, localeFromAcceptLanguage(headers['accept-language']))),

@@ -2,17 +2,18 @@ import type { Role, User } from '../../../db/schema';
 import type { Actor } from '../../shared/context';
 import type { Platform } from '../../shared/platform';
 import { toProblem } from '../../shared/problem';
-import { AppError, isAppError, unauthorized } from '../../shared/errors';
+import { AppError, isAppError, unauthorized, unprocessable } from '../../shared/errors';
 import { isOutage } from '../../shared/outage';
 import { socketEmitter } from '../../shared/socket-emitter';
 import { findOrCreateUserByPhone, findRestorableAccountByPhone, findUserById, lockAccountsOfPhone, presentSelf, restoreCutoff } from '../users';
 import { signAccessToken } from './access-tokens';
 import { applyDevStaffRole } from './dev-staff';
 import { phoneCountryNotSupported, smsCountryAllowed, smsUnavailable } from '../../providers/sms/guarded-sms';
+import { identityErrorOutcome } from '../../providers/identity/firebase-identity';
 import { consumeOtp, issueOtp } from './otp';
 import { DEFAULT_LOCALE, type Locale } from '../../shared/locale';
 import { deleteSessionDevices, isSmsOptedOut, otpText, recordSmsOptOut, smsOptedOut } from '../notifications';
-import { SmsProviderUnavailable, SmsRecipientOptedOut } from '../../providers/sms/sms';
+import { SmsProviderUnavailable, SmsRecipientInvalid, SmsRecipientOptedOut } from '../../providers/sms/sms';
 import { sessionRoom, type SessionRevocations } from './revocations';
 import { revokeFamily, rotateSession, startSession } from './sessions';
 
@@ -80,6 +81,9 @@ export async function verifyCode(deps: AuthDeps, phoneNumber: string, code: stri
   return signInByPhone(deps, phoneNumber, locale);
 }
 
+/** How long a client waits after Firebase could not be reached to verify an ID token. */
+const IDENTITY_DOWN_RETRY_AFTER_SEC = 30;
+
 /** Signs in with a Firebase ID token obtained by phone sign-in on the device. */
 export async function exchangeFirebaseToken(deps: AuthDeps, idToken: string, ip: string, locale: Locale = DEFAULT_LOCALE) {
   if (!deps.identity)
@@ -88,7 +92,15 @@ export async function exchangeFirebaseToken(deps: AuthDeps, idToken: string, ip:
   let phoneNumber: string;
   try {
     ({ phoneNumber } = await deps.identity.verifyPhoneIdToken(idToken));
-  } catch {
+  } catch (err) {
+    // Firebase unreachable (its keys, its Auth API) is not a bad token: a 401 would make the app drop
+    // a good one and send the user back through phone sign-in.
+    if (identityErrorOutcome(err) === 'unavailable') {
+      deps.logger.warn({ err }, 'Firebase unavailable: ID token exchange answered 503');
+      throw new AppError('unavailable', 'identity_unavailable', 'Firebase sign-in is unavailable right now; try again shortly.', {
+        retryAfterSec: IDENTITY_DOWN_RETRY_AFTER_SEC,
+      });
+    }
     throw new AppError('unauthorized', 'invalid_id_token', 'The Firebase ID token is not valid.');
   }
   return signInByPhone(deps, phoneNumber, locale);
@@ -135,7 +147,9 @@ const PROVIDER_DOWN_RETRY_AFTER_SEC = 30;
 
 /**
  * Texts a sign-in code. A phone the provider knows unsubscribed is recorded and answered as opted out
- * (409); a provider that kept failing (5xx through its retries) is not our bug: 503 `sms_unavailable`.
+ * (409); a number the provider says cannot take a text (not a real number, a landline) is the user's
+ * to correct: 422 `invalid_phone_number`; a provider that kept failing (5xx through its retries) is
+ * not our bug: 503 `sms_unavailable`.
  */
 async function textCode(deps: AuthDeps, phoneNumber: string, text: string): Promise<void> {
   try {
@@ -144,6 +158,11 @@ async function textCode(deps: AuthDeps, phoneNumber: string, text: string): Prom
     if (err instanceof SmsProviderUnavailable) {
       deps.logger.warn({ providerStatus: err.status }, 'SMS provider unavailable: send-code answered 503');
       throw smsUnavailable(PROVIDER_DOWN_RETRY_AFTER_SEC);
+    }
+    if (err instanceof SmsRecipientInvalid) {
+      throw unprocessable('invalid_phone_number', 'This number cannot receive text messages; check it, or use a mobile number.', {
+        errors: [{ field: 'phoneNumber', message: 'is not a mobile number that can receive texts' }],
+      });
     }
     if (!(err instanceof SmsRecipientOptedOut)) throw err;
     await recordSmsOptOut(deps.db, phoneNumber);

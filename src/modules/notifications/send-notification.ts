@@ -18,7 +18,7 @@ import {
 import { presentNotification } from './notifications.presenter';
 import { preferencesFrom, SMS_TYPES, type ChannelChoices } from './preferences';
 import { isSmsOptedOut, optOutPhone } from './sms-opt-outs.repository';
-import { SmsRecipientOptedOut } from '../../providers/sms/sms';
+import { SmsRecipientInvalid, SmsRecipientOptedOut } from '../../providers/sms/sms';
 import { renderText, smsText } from './templates/render';
 import type { RenderedText } from './templates/types';
 
@@ -207,6 +207,12 @@ async function textUser(deps: SendDeps, n: NotificationInput, to: Addressed): Pr
     if (err instanceof SmsRecipientOptedOut) {
       await optOutPhone(deps.db, phoneNumber);
       deps.logger.info({ userId: n.userId, type: n.type }, 'notification SMS not sent: the provider says the phone unsubscribed');
+      return;
+    }
+    // The number cannot take a text (the provider says it is not a valid mobile number): no retry
+    // would change that, and the in-app row and push already carry the message.
+    if (err instanceof SmsRecipientInvalid) {
+      deps.logger.warn({ userId: n.userId, type: n.type }, 'notification SMS not sent: the provider says the number cannot receive texts');
       return;
     }
     // Refused by the platform's SMS rules (country, daily budget): retrying would not help, and the

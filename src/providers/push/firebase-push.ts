@@ -11,10 +11,19 @@ import type { PushMessage, PushOutcome, PushSender } from './push';
  */
 const INVALID_TOKEN_CODES = new Set(['messaging/registration-token-not-registered', 'messaging/invalid-registration-token']);
 
+/**
+ * FCM's HTTP v1 API answers a token that is not an FCM registration token at all (an APNs token, a
+ * truncated one) with INVALID_ARGUMENT, which firebase-admin reports as `messaging/invalid-argument`
+ * like a refused payload: only this message tells them apart. Kept, such a token failed every
+ * notification of its user for good (the pushes to their other phones and the must-reach SMS after it).
+ */
+const NOT_A_REGISTRATION_TOKEN = 'The registration token is not a valid FCM registration token';
+
 /** What a firebase-admin send error means for the device: forget it, or rethrow. */
 export function pushOutcomeOfError(err: unknown): 'invalid' | 'rethrow' {
-  const code = (err as { code?: string } | null)?.code;
-  return code && INVALID_TOKEN_CODES.has(code) ? 'invalid' : 'rethrow';
+  const { code, message } = (err ?? {}) as { code?: string; message?: string };
+  if (code && INVALID_TOKEN_CODES.has(code)) return 'invalid';
+  return code === 'messaging/invalid-argument' && message === NOT_A_REGISTRATION_TOKEN ? 'invalid' : 'rethrow';
 }
 
 /**

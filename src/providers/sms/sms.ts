@@ -10,6 +10,21 @@ export class SmsRecipientOptedOut extends Error {
 }
 
 /**
+ * The provider refused the number itself: not a valid phone number, or not one that can take a text
+ * (a landline). Retrying cannot help; send-code answers it 422 naming the number, and a notification
+ * goes out without its text.
+ */
+export class SmsRecipientInvalid extends Error {
+  constructor(
+    readonly phoneNumber: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${phoneNumber} cannot receive text messages`, options);
+    this.name = 'SmsRecipientInvalid';
+  }
+}
+
+/**
  * The provider itself kept failing (Twilio answered 5xx through every retry): nothing was sent, and
  * nothing is wrong with the message. Send-code answers it 503 `sms_unavailable`; a notification job
  * lets it fail the delivery, so the job retries later. `status` is the provider's last HTTP status.

@@ -1,4 +1,4 @@
-import { SmsProviderUnavailable, SmsRecipientOptedOut } from './sms';
+import { SmsProviderUnavailable, SmsRecipientInvalid, SmsRecipientOptedOut } from './sms';
 import { TwilioSms, type TwilioHttpClient } from './twilio-sms';
 
 interface Recorded {
@@ -83,9 +83,23 @@ describe('TwilioSms through the real SDK', () => {
     expect(requests).toHaveLength(4); // the first try and three retries
   });
 
-  it('does not retry a 4xx (a bad number stays bad)', async () => {
+  it('does not retry a 4xx (a bad number stays bad): 21211 is SmsRecipientInvalid, the SDK error as its cause', async () => {
     const { requests, httpClient } = recordingClient([400, 201]);
-    await expect(build(httpClient).send('+15145550123', 'hi')).rejects.toMatchObject({ status: 400, code: 21211 });
+    const sent = build(httpClient).send('+15145550123', 'hi');
+    await expect(sent).rejects.toBeInstanceOf(SmsRecipientInvalid);
+    await expect(sent).rejects.toMatchObject({ phoneNumber: '+15145550123', cause: { status: 400, code: 21211 } });
     expect(requests).toHaveLength(1);
+  });
+
+  it('throws any other 4xx as the SDK error, without retrying', async () => {
+    let calls = 0;
+    const httpClient = {
+      async request() {
+        calls += 1;
+        return { statusCode: 401, body: { code: 20003, message: 'Authenticate', status: 401 }, headers: {} as Record<string, string> };
+      },
+    };
+    await expect(build(httpClient).send('+15145550123', 'hi')).rejects.toMatchObject({ status: 401, code: 20003 });
+    expect(calls).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import twilio from 'twilio';
-import { SmsProviderUnavailable, SmsRecipientOptedOut, type SmsSender } from './sms';
+import { SmsProviderUnavailable, SmsRecipientInvalid, SmsRecipientOptedOut, type SmsSender } from './sms';
 
 type TwilioClientOptions = NonNullable<ConstructorParameters<typeof twilio.Twilio>[2]>;
 
@@ -39,9 +39,18 @@ const UNSUBSCRIBED_RECIPIENT = 21610;
 const isUnsubscribed = (err: unknown) => (err as { code?: unknown } | null)?.code === UNSUBSCRIBED_RECIPIENT;
 
 /**
+ * Twilio's errors about the 'To' number itself: 21211 not a valid phone number, 21217 does not appear
+ * to be valid, 21614 not a mobile number (a landline). The number passed our E.164 check, but no text
+ * will ever reach it: a user's typo, not our failure (it was answered as an opaque 500).
+ */
+const INVALID_RECIPIENT_CODES = new Set([21211, 21217, 21614]);
+const isInvalidRecipient = (err: unknown) => INVALID_RECIPIENT_CODES.has((err as { code?: unknown } | null)?.code as number);
+
+/**
  * Sends SMS through the real Twilio SDK. A 5xx from Twilio (its side failed) is retried with growing
  * waits, then thrown as SmsProviderUnavailable; a 4xx (a bad number, a blocked destination) is final
- * and thrown at once as the SDK's error, an unsubscribed recipient (21610) as SmsRecipientOptedOut.
+ * and thrown at once as the SDK's error, an unsubscribed recipient (21610) as SmsRecipientOptedOut, a
+ * number that cannot take a text (21211, 21217, 21614) as SmsRecipientInvalid.
  */
 export class TwilioSms implements SmsSender {
   private readonly client: twilio.Twilio;
@@ -67,6 +76,7 @@ export class TwilioSms implements SmsSender {
         return;
       } catch (err) {
         if (isUnsubscribed(err)) throw new SmsRecipientOptedOut(to);
+        if (isInvalidRecipient(err)) throw new SmsRecipientInvalid(to, { cause: err });
         const status = statusOf(err);
         if (status === undefined || status < 500) throw err;
         if (attempt >= this.retryDelaysMs.length) throw new SmsProviderUnavailable(status, { cause: err });

@@ -41,7 +41,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description phone_country_not_supported: the number is outside SMS_ALLOWED_COUNTRY_CODES */
+                /** @description phone_country_not_supported: the number is outside SMS_ALLOWED_COUNTRY_CODES; invalid_phone_number: the SMS provider says the number cannot receive texts (not a valid number, or a landline); the attempt counts against the rate limits */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -175,8 +175,26 @@ export interface paths {
                         "application/json": components["schemas"]["TokenPair"];
                     };
                 };
+                /** @description invalid_id_token: Firebase refused the token (malformed, expired, revoked) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Firebase not configured */
                 501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description identity_unavailable: Firebase could not be reached to verify the token (Retry-After: 30) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4732,7 +4750,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description dispute_not_open, chargeback_dispute, invalid_transaction_state */
+                /** @description dispute_not_open, chargeback_dispute, chargeback_funds_held (a chargeback holds funds: the refund must cover them), invalid_transaction_state */
                 409: {
                     headers: {
                         [name: string]: unknown;
