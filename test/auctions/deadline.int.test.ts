@@ -25,7 +25,9 @@ const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t
 describe('the deadline while the close runs', () => {
   it(`counts exactly the bids received before endsAt and finalizes once (seed ${SEED})`, async () => {
     const random = rng(SEED);
-    const listing = (await createActiveListing(ctx.env.deps, ctx.seller.id, { startingPriceCents: 1000, endsInMs: 1500 })) as Listing;
+    // 3 s leaves the setup below (two jobs, the opening bid) time to finish before the firing starts
+    // 500 ms before the end, on a slow host too: at 1.5 s a cold start once left only 5 bids before it.
+    const listing = (await createActiveListing(ctx.env.deps, ctx.seller.id, { startingPriceCents: 1000, endsInMs: 3000 })) as Listing;
     const endsAt = listing.endsAt!.getTime();
     // Two close jobs for the same end: its second's (as publishing queues it) and one of its own (as the
     // sweep queues it), both due CLOSE_LEAD_MS before the end.
