@@ -18,7 +18,8 @@ export const MEETUP_ZONE_CLOSED_EVENT = 'meetup_zone_closed';
  * the outbox, committed with the deactivation. The meetup itself is kept as it is: it can no longer be
  * accepted and is not reminded of while the zone is inactive, a new proposal replaces it as usual, and
  * a zone reactivated by mistake gives the parties their meetup back. Transactions are read, not locked:
- * proposing and accepting lock the transaction before the zone, so locking here (zone first) could deadlock.
+ * proposing and accepting share-lock the zone before they lock the transaction, so the zone's row lock
+ * held here already orders them against this deactivation.
  */
 export async function tellPartiesZoneClosed(trx: Trx, zone: SafeZone, actorId: string, now: Date): Promise<number> {
   let told = 0;
