@@ -3,11 +3,8 @@
  * ends the listing at once with a transaction carrying the fees of SPEC §1.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { Client } from 'pg';
-import request from 'supertest';
-import { buildApp } from '../../src/app';
-import { CrashPoints } from '../support/crash-points';
+import { useDyingApi } from '../support/dying-api';
 import { createActiveListing, useSellerAndTwoBidders } from '../support/fixtures';
 import { createUser, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
@@ -151,13 +148,8 @@ describe('buy-now', () => {
 });
 
 describe('buy-now with an Idempotency-Key', () => {
-  // A second api process on the same database whose requests can "die" at the idempotency crash point.
-  const crashes = new CrashPoints();
-  let crashingApi: ReturnType<typeof request>;
-  beforeAll(async () => {
-    crashingApi = request(buildApp(await ctx.env.sibling({ crashHook: crashes.hook })));
-  });
-  afterEach(() => crashes.reset());
+  // A second api on the same database whose requests die past their commit (test/support/dying-api.ts).
+  const dyingApi = useDyingApi(() => ctx.env);
 
   const buyNowWithKey = (user: TestUser, listingId: string, key: string, api = ctx.env.http) =>
     api.post(`/v1/listings/${listingId}/buy-now`).set(user.auth).set('Idempotency-Key', key).send();
@@ -165,17 +157,10 @@ describe('buy-now with an Idempotency-Key', () => {
   it('a retry after the first request died past its commit gets the same 201 sale, and there is one sale', async () => {
     const listing = await both();
     const key = randomUUID();
-    crashes.arm('idempotency.after_work');
-    await buyNowWithKey(ctx.alice, listing.id, key, crashingApi); // the client never hears back
-    expect(crashes.hits()).toEqual(['idempotency.after_work']);
+    await dyingApi.dieAfterWork(key, (api) => buyNowWithKey(ctx.alice, listing.id, key, api));
     const [sale] = await transactionsOf(listing.id);
     expect(sale).toMatchObject({ buyerId: ctx.alice.id, source: 'buy_now' });
     // The client retries under the same key once the dead request's lease (IDEMPOTENCY_LEASE_MS) is over.
-    await ctx.env.deps.db
-      .updateTable('idempotencyKeys')
-      .set({ claimedAt: sql<Date>`now() - interval '1 day'` })
-      .where('key', '=', key)
-      .execute();
     const retry = await buyNowWithKey(ctx.alice, listing.id, key);
     expect(retry.status).toBe(201);
     expect(retry.body.transaction).toMatchObject({ id: sale.id, buyerId: ctx.alice.id, amountCents: 10_000, status: 'pending_payment' });

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import request, { type Response } from 'supertest';
-import { buildApp } from '../../src/app';
 import { openDispute, presentDispute } from '../../src/modules/disputes';
-import { CrashPoints } from '../support/crash-points';
+import { useDyingApi } from '../support/dying-api';
 import { createActiveListing } from '../support/fixtures';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
@@ -251,25 +249,13 @@ describe('staff resolve a dispute', () => {
 });
 
 describe('opening and resolving with an Idempotency-Key, after the first request died past its commit', () => {
-  // A second api process on the same database whose requests can "die" at the idempotency crash point.
-  const crashes = new CrashPoints();
-  let crashingApi: ReturnType<typeof request>;
-  beforeAll(async () => {
-    crashingApi = request(buildApp(await env.sibling({ crashHook: crashes.hook })));
-  });
-  afterEach(() => crashes.reset());
+  // A second api on the same database whose requests die past their commit (test/support/dying-api.ts).
+  const dyingApi = useDyingApi(() => env);
 
   /** Sends once through the crashing api (which dies after the work), then retries once the lease is over. */
   async function crashThenRetry(send: (api: ReturnType<typeof request>) => Promise<Response>, key: string) {
-    crashes.arm('idempotency.after_work');
-    await send(crashingApi); // the client never hears back
-    expect(crashes.hits()).toEqual(['idempotency.after_work']);
+    await dyingApi.dieAfterWork(key, send);
     // The client retries under the same key once the dead request's lease (IDEMPOTENCY_LEASE_MS) is over.
-    await env.deps.db
-      .updateTable('idempotencyKeys')
-      .set({ claimedAt: sql<Date>`now() - interval '1 day'` })
-      .where('key', '=', key)
-      .execute();
     return send(env.http);
   }
   const disputeRows = (txId: string) => env.deps.db.selectFrom('disputes').selectAll().where('transactionId', '=', txId).execute();

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import request from 'supertest';
-import { buildApp } from '../../src/app';
 import { sha256 } from '../../src/shared/crypto';
 import { openDispute } from '../../src/modules/disputes';
-import { CrashPoints } from '../support/crash-points';
+import { useDyingApi } from '../support/dying-api';
 import { createUser, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
 import { createTransaction, outboxJobs, useTransactionParties, type TxFixture } from './support';
@@ -245,13 +243,8 @@ describe('POST /v1/transactions/:id/verify', () => {
 });
 
 describe('POST /v1/transactions/:id/verify with an Idempotency-Key', () => {
-  // A second api process on the same database whose requests can "die" at the idempotency crash point.
-  const crashes = new CrashPoints();
-  let crashingApi: ReturnType<typeof request>;
-  beforeAll(async () => {
-    crashingApi = request(buildApp(await ctx.env.sibling({ crashHook: crashes.hook })));
-  });
-  afterEach(() => crashes.reset());
+  // A second api on the same database whose requests die past their commit (test/support/dying-api.ts).
+  const dyingApi = useDyingApi(() => ctx.env);
 
   const verifyWithKey = (txId: string, token: string, key: string, api = ctx.env.http) =>
     api.post(`/v1/transactions/${txId}/verify`).set(ctx.seller.auth).set('Idempotency-Key', key).send({ token });
@@ -260,16 +253,9 @@ describe('POST /v1/transactions/:id/verify with an Idempotency-Key', () => {
     const tx = await funded();
     const token = await tokenFor(tx.id);
     const key = randomUUID();
-    crashes.arm('idempotency.after_work');
-    await verifyWithKey(tx.id, token, key, crashingApi); // the seller's app never hears back
-    expect(crashes.hits()).toEqual(['idempotency.after_work']);
+    await dyingApi.dieAfterWork(key, (api) => verifyWithKey(tx.id, token, key, api));
     expect(await outboxJobs(ctx.env.deps, 'escrow.release', tx.id)).toHaveLength(1);
     // The app retries under the same key once the dead request's lease (IDEMPOTENCY_LEASE_MS) is over.
-    await ctx.env.deps.db
-      .updateTable('idempotencyKeys')
-      .set({ claimedAt: sql<Date>`now() - interval '1 day'` })
-      .where('key', '=', key)
-      .execute();
     const retry = await verifyWithKey(tx.id, token, key);
     expect(retry.status).toBe(200);
     // The body a live scan answers: the transaction detail as the seller sees it.

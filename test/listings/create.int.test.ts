@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import request from 'supertest';
-import { buildApp } from '../../src/app';
-import { CrashPoints } from '../support/crash-points';
+import { useDyingApi } from '../support/dying-api';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 import { createDraft, draftBody, fieldsOf, listingEnv, whileDraftsRefused } from './support';
 
@@ -160,15 +157,12 @@ describe('new-account listing limit (RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR=2)
 
 describe('POST /v1/listings with an Idempotency-Key, new account (RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR=2)', () => {
   let limited: TestEnv;
-  // A second api process on the same database whose requests can "die" at the idempotency crash point.
-  const crashes = new CrashPoints();
-  let crashingApi: ReturnType<typeof request>;
   beforeAll(async () => {
     limited = await createTestEnv(listingEnv({ RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR: '2' }));
-    crashingApi = request(buildApp(await limited.sibling({ crashHook: crashes.hook })));
   });
   afterAll(() => limited.close());
-  afterEach(() => crashes.reset());
+  // A second api on the same database whose requests die past their commit (test/support/dying-api.ts).
+  const dyingApi = useDyingApi(() => limited);
 
   const createWithKey = (seller: TestUser, key: string, body = draftBody(), api = limited.http) =>
     api.post('/v1/listings').set(seller.auth).set('Idempotency-Key', key).send(body);
@@ -178,12 +172,9 @@ describe('POST /v1/listings with an Idempotency-Key, new account (RATE_LIMIT_NEW
     const seller = await createUser(limited.deps);
     const key = randomUUID();
     const body = draftBody();
-    crashes.arm('idempotency.after_work');
-    await createWithKey(seller, key, body, crashingApi); // the client never hears back
-    expect(crashes.hits()).toEqual(['idempotency.after_work']);
+    await dyingApi.dieAfterWork(key, (api) => createWithKey(seller, key, body, api));
     const [draft] = await draftsOf(seller.id);
     // The client retries under the same key once the dead request's lease (IDEMPOTENCY_LEASE_MS) is over.
-    await limited.deps.db.updateTable('idempotencyKeys').set({ claimedAt: sql<Date>`now() - interval '1 day'` }).where('key', '=', key).execute();
     const retry = await createWithKey(seller, key, body);
     expect(retry.status).toBe(201);
     expect((await draftsOf(seller.id)).map((d) => d.id)).toEqual([draft.id]);

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import request from 'supertest';
-import { buildApp } from '../../src/app';
 import { createTransaction, outboxJobs, useTransactionParties } from '../escrow-handover/support';
-import { CrashPoints } from '../support/crash-points';
+import { useDyingApi } from '../support/dying-api';
 import type { TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
 import { insertZone } from '../safe-zones/support';
@@ -348,27 +345,15 @@ describe('POST /v1/transactions/:id/meetup/accept', () => {
 });
 
 describe('arranging a meetup with an Idempotency-Key', () => {
-  // A second api process on the same database whose requests can "die" at the idempotency crash point.
-  const crashes = new CrashPoints();
-  let crashingApi: ReturnType<typeof request>;
-  beforeAll(async () => {
-    crashingApi = request(buildApp(await ctx.env.sibling({ crashHook: crashes.hook })));
-  });
-  afterEach(() => crashes.reset());
+  // A second api on the same database whose requests die past their commit (test/support/dying-api.ts).
+  const dyingApi = useDyingApi(() => ctx.env);
 
   const withKey = (user: TestUser, path: string, key: string, body: object, api = ctx.env.http) =>
     api.post(path).set(user.auth).set('Idempotency-Key', key).send(body);
   /** The first request dies past its commit; the client retries under the same key once its lease is over. */
   async function diesThenRetries(user: TestUser, path: string, body: object) {
     const key = randomUUID();
-    crashes.arm('idempotency.after_work');
-    await withKey(user, path, key, body, crashingApi); // the client never hears back
-    expect(crashes.hits()).toEqual(['idempotency.after_work']);
-    await ctx.env.deps.db
-      .updateTable('idempotencyKeys')
-      .set({ claimedAt: sql<Date>`now() - interval '1 day'` })
-      .where('key', '=', key)
-      .execute();
+    await dyingApi.dieAfterWork(key, (api) => withKey(user, path, key, body, api));
     return withKey(user, path, key, body);
   }
 

@@ -4,10 +4,8 @@
  * (header = line 1) and column (the header name) in a 422 problem.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import request, { type Response } from 'supertest';
-import { buildApp } from '../../src/app';
-import { CrashPoints } from '../support/crash-points';
+import type { Response } from 'supertest';
+import { useDyingApi } from '../support/dying-api';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 import { expectProblem } from '../support/http';
 import { whileDraftsRefused } from '../listings/support';
@@ -242,13 +240,8 @@ describe('CSV import by a new account (RATE_LIMIT_NEW_ACCOUNT_LISTINGS_PER_HOUR=
 });
 
 describe('CSV import with an Idempotency-Key', () => {
-  // A second api process on the same database whose requests can "die" at the idempotency crash point.
-  const crashes = new CrashPoints();
-  let crashingApi: ReturnType<typeof request>;
-  beforeAll(async () => {
-    crashingApi = request(buildApp(await env.sibling({ crashHook: crashes.hook })));
-  });
-  afterEach(() => crashes.reset());
+  // A second api on the same database whose requests die past their commit (test/support/dying-api.ts).
+  const dyingApi = useDyingApi(() => env);
 
   const csv = `${HEADER}\r\nOne,,bikes,good,auction,5000,,,,,\r\nTwo,,music,good,auction,7500,,,,,\r\n`;
   const importWithKey = (user: TestUser, key: string, api = env.http) =>
@@ -257,13 +250,10 @@ describe('CSV import with an Idempotency-Key', () => {
   it('a retry after the first request died past its commit gets the same 201, and every row is a draft once', async () => {
     const importer = await createUser(env.deps);
     const key = randomUUID();
-    crashes.arm('idempotency.after_work');
-    await importWithKey(importer, key, crashingApi); // the client never hears back
-    expect(crashes.hits()).toEqual(['idempotency.after_work']);
+    await dyingApi.dieAfterWork(key, (api) => importWithKey(importer, key, api));
     const drafts = await draftsOf(importer.id);
     expect(drafts.map((d) => d.title)).toEqual(['One', 'Two']);
     // The client retries under the same key once the dead request's lease (IDEMPOTENCY_LEASE_MS) is over.
-    await env.deps.db.updateTable('idempotencyKeys').set({ claimedAt: sql<Date>`now() - interval '1 day'` }).where('key', '=', key).execute();
     const retry = await importWithKey(importer, key);
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual({
