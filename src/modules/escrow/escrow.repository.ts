@@ -93,13 +93,16 @@ export const escrowRepository = {
       .execute();
   },
 
-  /** Stores the transaction's one PaymentIntent (conditional: the first stored stays). */
-  async setPaymentIntent(trx: Trx, id: string, paymentIntentId: string): Promise<void> {
+  /**
+   * Stores the transaction's PaymentIntent in place of `replaces` (none, or one cancelled at Stripe);
+   * conditional: the first stored for that state stays.
+   */
+  async setPaymentIntent(trx: Trx, id: string, paymentIntentId: string, replaces: string | null): Promise<void> {
     await trx
       .updateTable('transactions')
       .set({ paymentIntentId, updatedAt: sql<Date>`now()` })
       .where('id', '=', id)
-      .where('paymentIntentId', 'is', null)
+      .where('paymentIntentId', replaces === null ? 'is' : '=', replaces)
       .execute();
   },
 

@@ -41,11 +41,12 @@ const isKeyInUse = (err: unknown): boolean => isPaymentsError(err) && err.code =
 type PayDeps = Pick<Platform, 'db' | 'payments' | 'clock'> & { crashHook?: CrashHook };
 
 /**
- * The transaction's PaymentIntent from Stripe under `pay-<txId>`; while a concurrent request holds
- * that key, waits for it (SPEC §3: a duplicate gets the same intent). Each look re-reads the
- * transaction first — the first request may have stored its intent — then replays the key.
+ * The transaction's PaymentIntent from Stripe under `pay-<txId>` (or, replacing a cancelled one,
+ * under the replacement's key); while a concurrent request holds that key, waits for it (SPEC §3: a
+ * duplicate gets the same intent). Each look re-reads the transaction first — the first request may
+ * have stored its intent — then replays the key.
  */
-async function createOrAwaitIntent(deps: PayDeps, tx: Transaction): Promise<PaymentIntentView> {
+async function createOrAwaitIntent(deps: PayDeps, tx: Transaction, replaces: string | null): Promise<PaymentIntentView> {
   // Wall time, not deps.clock: this bounds a real wait, whatever "now" a test pins.
   const deadline = Date.now() + KEY_IN_USE_WAIT_MS;
   for (;;) {
@@ -55,13 +56,15 @@ async function createOrAwaitIntent(deps: PayDeps, tx: Transaction): Promise<Paym
         sellerId: tx.sellerId,
         listingId: tx.listingId,
         description: `Biddt purchase ${tx.id}`,
+        ...(replaces ? { replaces } : {}),
       });
     } catch (err) {
       if (!isKeyInUse(err) || Date.now() + KEY_IN_USE_POLL_MS > deadline) return paymentsUnavailable(err);
     }
     await sleep(KEY_IN_USE_POLL_MS);
     const now = await escrowRepository.find(deps.db, tx.id);
-    if (now?.paymentIntentId) return deps.payments.retrievePaymentIntent(now.paymentIntentId).catch(paymentsUnavailable);
+    if (now?.paymentIntentId && now.paymentIntentId !== replaces)
+      return deps.payments.retrievePaymentIntent(now.paymentIntentId).catch(paymentsUnavailable);
   }
 }
 
@@ -71,11 +74,26 @@ function answer(tx: Transaction, pi: PaymentIntentView): PayAnswer {
 }
 
 /**
- * POST /transactions/:id/pay — the buyer's one PaymentIntent for the transaction. No Stripe call
- * under a lock: the intent is created outside any transaction under the Stripe key `pay-<txId>` (a
+ * The stored intent to hand out, or the id of the one to replace: an intent cancelled at Stripe
+ * (from the dashboard — our deadline job only cancels once the transaction is no longer payable)
+ * can never be paid, and handing out its client secret would leave the buyer stuck until the
+ * deadline strikes them.
+ */
+async function currentIntent(deps: PayDeps, tx: Transaction): Promise<PaymentIntentView | { replaces: string | null }> {
+  if (!tx.paymentIntentId) return { replaces: null };
+  const pi = await deps.payments.retrievePaymentIntent(tx.paymentIntentId).catch(paymentsUnavailable);
+  return pi.status === 'canceled' ? { replaces: pi.id } : pi;
+}
+
+/**
+ * POST /transactions/:id/pay — the buyer's PaymentIntent for the transaction. No Stripe call under
+ * a lock: the intent is created outside any transaction under the Stripe key `pay-<txId>` (a
  * concurrent duplicate waits for the first; a retry after a crash gets the same intent from Stripe),
  * then stored in a short transaction with a conditional update (the first stored stays; a late loser
- * answers with it).
+ * answers with it). A stored intent cancelled at Stripe is replaced the same way, under a key naming
+ * the intent it replaces, and the new one takes its place on the transaction: the webhook, refunds
+ * and chargebacks then follow the new one, and the cancelled one (which can never be paid) is
+ * remembered on the timeline only.
  */
 export async function payForTransaction(
   deps: PayDeps,
@@ -91,17 +109,26 @@ export async function payForTransaction(
     });
   }
   assertPayable(found, deps.clock.now());
-  if (found.paymentIntentId) return answer(found, await deps.payments.retrievePaymentIntent(found.paymentIntentId).catch(paymentsUnavailable));
-  const pi = await createOrAwaitIntent(deps, found);
+  const current = await currentIntent(deps, found);
+  if (!('replaces' in current)) return answer(found, current);
+  const { replaces } = current;
+  const pi = await createOrAwaitIntent(deps, found, replaces);
   deps.crashHook?.('pay.after_intent');
   const stored = await deps.db.transaction().execute(async (trx) => {
     const tx = (await escrowRepository.lock(trx, transactionId))!;
-    if (tx.paymentIntentId) return tx.paymentIntentId;
+    // Another request stored (or replaced) first: its intent stands.
+    if (tx.paymentIntentId && tx.paymentIntentId !== replaces) return tx.paymentIntentId;
     // Re-checked at the commit: a deadline that passed while Stripe answered cancels nothing here
     // (the deadline job cancels the stored intent), but no intent is stored on a closed transaction.
     assertPayable(tx, deps.clock.now());
-    await escrowRepository.setPaymentIntent(trx, tx.id, pi.id);
-    await recordTransactionEvent(trx, tx.id, 'payment_started', { paymentIntentId: pi.id }, actor.userId);
+    await escrowRepository.setPaymentIntent(trx, tx.id, pi.id, replaces);
+    await recordTransactionEvent(
+      trx,
+      tx.id,
+      'payment_started',
+      { paymentIntentId: pi.id, ...(replaces ? { replacesPaymentIntentId: replaces } : {}) },
+      actor.userId,
+    );
     return pi.id;
   });
   if (stored === pi.id) return answer(found, pi);

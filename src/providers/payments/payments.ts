@@ -93,6 +93,12 @@ export interface PaymentIntentInput {
   sellerId: string;
   listingId: string;
   description?: string;
+  /**
+   * The transaction's earlier intent this one replaces (it was cancelled at Stripe, so it can never
+   * be paid): the key becomes `pay-<txId>-replaces-<oldId>`, so concurrent replacements of the same
+   * intent get the same new one, and a later cancellation gets a fresh key again.
+   */
+  replaces?: string;
 }
 
 export interface TransferInput {
@@ -118,7 +124,7 @@ export interface Payments {
   createConnectAccount(input: { userId: string; email?: string | null }): Promise<ConnectAccountView>;
   createAccountLink(accountId: string, urls: { refreshUrl: string; returnUrl: string }): Promise<{ url: string; expiresAt: Date }>;
   retrieveAccount(accountId: string): Promise<ConnectAccountView>;
-  /** The one PaymentIntent of a transaction (`pay-<txId>`, `transfer_group` = txId). */
+  /** The PaymentIntent of a transaction (`pay-<txId>`, or a replacement's key; `transfer_group` = txId). */
   createPaymentIntent(transactionId: string, amountCents: number, input: PaymentIntentInput): Promise<PaymentIntentView>;
   retrievePaymentIntent(id: string): Promise<PaymentIntentView>;
   cancelPaymentIntent(id: string): Promise<PaymentIntentView>;

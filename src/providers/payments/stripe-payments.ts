@@ -198,10 +198,17 @@ export class StripePayments implements Payments {
       // Card-only escrow: no redirect-based methods, so a card confirmation never needs a return_url
       // (server-side confirms work; the mobile PaymentSheet still gets the client secret).
       automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
-      metadata: { transaction_id: transactionId, buyer_id: input.buyerId, seller_id: input.sellerId, listing_id: input.listingId },
+      metadata: {
+        transaction_id: transactionId,
+        buyer_id: input.buyerId,
+        seller_id: input.sellerId,
+        listing_id: input.listingId,
+        ...(input.replaces ? { replaces_payment_intent: input.replaces } : {}),
+      },
       ...(input.description ? { description: input.description } : {}),
     };
-    return call(async () => intentView(await this.stripe.paymentIntents.create(params, { idempotencyKey: `pay-${transactionId}` })));
+    const idempotencyKey = input.replaces ? `pay-${transactionId}-replaces-${input.replaces}` : `pay-${transactionId}`;
+    return call(async () => intentView(await this.stripe.paymentIntents.create(params, { idempotencyKey })));
   }
 
   retrievePaymentIntent(intentId: string) {
