@@ -16,7 +16,13 @@ function channelShape(required: boolean) {
   );
 }
 
-const PreferencesSchema = z.object({ preferences: z.object(channelShape(true)) }).openapi('NotificationPreferences');
+const PreferencesSchema = z.object({ preferences: z.object(channelShape(true)) }).openapi('NotificationPreferences', {
+  description:
+    'Per type, whether it goes out by `push` and, for `won` and `payment_due`, by `sms`; the in-app notification is always written. ' +
+    '`won` and `payment_due` must keep at least one channel on, and when the chosen channels cannot reach you (SMS off and no ' +
+    'registered device, or every device unreachable for good) they are texted to your verified phone anyway: a won auction ' +
+    'must be paid within 48 hours. A phone that replied STOP is never texted.',
+});
 const PreferencesUpdate = z
   .strictObject({ preferences: z.strictObject(channelShape(false)) })
   .openapi('NotificationPreferencesUpdate', { description: 'Only the types and channels to change; the others keep their value.' });

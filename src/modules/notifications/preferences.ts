@@ -9,9 +9,10 @@ export const SMS_TYPES: ReadonlySet<NotificationType> = new Set(['won', 'payment
 
 /**
  * SPEC §9: these cannot be silenced on every channel at once (the in-app row alone is not enough
- * for a sale the user must act on).
+ * for a sale the user must act on). Delivery also texts a verified phone when the chosen channels
+ * turn out unable to reach the user (send-notification.ts).
  */
-const MUST_REACH: ReadonlySet<NotificationType> = new Set(['won', 'payment_due']);
+export const MUST_REACH: ReadonlySet<NotificationType> = new Set(['won', 'payment_due']);
 
 export type Channel = 'push' | 'sms';
 

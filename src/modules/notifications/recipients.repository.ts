@@ -6,7 +6,7 @@ import type { Locale } from '../../shared/locale';
 /** What delivering a notification needs to know about its recipient. */
 export interface Recipient {
   /** The live account's contact (read-only lookup of `users`); null once the account is deleted. */
-  contact: { phoneNumber: string; locale: Locale } | null;
+  contact: { phoneNumber: string; phoneVerified: boolean; locale: Locale } | null;
   /** The saved channel choices. */
   saved: Array<{ type: string; channel: string; enabled: boolean }>;
   /** The registered devices. */
@@ -26,6 +26,7 @@ export async function recipientsOf(db: Db, userIds: string[]): Promise<(userId: 
     .select((eb) => [
       'u.id',
       'u.phoneNumber',
+      'u.phoneVerifiedAt',
       'u.locale',
       jsonArrayFrom(
         eb.selectFrom('notificationPreferences as p').select(['p.type', 'p.channel', 'p.enabled']).whereRef('p.userId', '=', 'u.id'),
@@ -39,7 +40,11 @@ export async function recipientsOf(db: Db, userIds: string[]): Promise<(userId: 
   const byId = new Map(
     rows.map((r): [string, Recipient] => [
       r.id,
-      { contact: { phoneNumber: r.phoneNumber, locale: r.locale as Locale }, saved: r.saved, deviceTokens: r.devices.map((d) => d.token) },
+      {
+        contact: { phoneNumber: r.phoneNumber, phoneVerified: r.phoneVerifiedAt !== null, locale: r.locale as Locale },
+        saved: r.saved,
+        deviceTokens: r.devices.map((d) => d.token),
+      },
     ]),
   );
   return (userId) => byId.get(userId) ?? GONE;

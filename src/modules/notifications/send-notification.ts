@@ -16,7 +16,7 @@ import {
   type NotificationRow,
 } from './notifications.repository';
 import { presentNotification } from './notifications.presenter';
-import { preferencesFrom, SMS_TYPES, type ChannelChoices } from './preferences';
+import { MUST_REACH, preferencesFrom, SMS_TYPES, type ChannelChoices } from './preferences';
 import { isSmsOptedOut, optOutPhone } from './sms-opt-outs.repository';
 import { SmsRecipientInvalid, SmsRecipientOptedOut } from '../../providers/sms/sms';
 import { renderText, smsText } from './templates/render';
@@ -28,6 +28,7 @@ export type SendDeps = Pick<Platform, 'db' | 'redis' | 'config' | 'sms' | 'push'
 /** The recipient as one read gives it: contact, language, the rendered text, channel choices, devices. */
 interface Addressed {
   phoneNumber: string | undefined;
+  phoneVerified: boolean;
   locale: Locale;
   text: RenderedText;
   channels: ChannelChoices;
@@ -37,7 +38,8 @@ interface Addressed {
 /**
  * Delivers one notification: the in-app row (unique by dedupe key) and its socket event once, then
  * push to every registered device and SMS for the types that must not be missed, each only when the
- * user's preferences allow that channel (the in-app row is always written). Every text is rendered
+ * user's preferences allow that channel (the in-app row is always written) — except that a
+ * must-reach notice no chosen channel could deliver is texted anyway (`smsIfUnpushed`). Every text is rendered
  * from the recipient's locale's templates. A failed push/SMS throws so the job retries with backoff;
  * `delivered_at` stops a retry from re-sending after success.
  */
@@ -69,6 +71,8 @@ interface Planned {
   to: Addressed;
   push: boolean;
   sms: boolean;
+  /** Text it after all if the push reaches no device (a must-reach notice the user chose not to have texted). */
+  smsIfUnpushed: boolean;
   /** The push throttle's window was opened by this delivery (not held already by this notification). */
   openedWindow: boolean;
 }
@@ -90,8 +94,10 @@ async function deliver(deps: SendDeps, batch: NotificationInput[]): Promise<Arra
       if (firsts.get(n.dedupeKey) !== i) return undefined;
       const to = address(recipientOf(n.userId), n);
       const window = to.channels.push && to.deviceTokens.length > 0 ? await pushWindow(deps, n) : 'shut';
+      const push = window !== 'shut';
       const sms = SMS_TYPES.has(n.type) && !!to.channels.sms && !!to.phoneNumber;
-      return { n, to, push: window !== 'shut', sms, openedWindow: window === 'opened' };
+      const fallback = !sms && mayFallBackToSms(n, to);
+      return { n, to, push, sms: sms || (fallback && !push), smsIfUnpushed: fallback && push, openedWindow: window === 'opened' };
     }),
   );
   const planned = plans.filter((p): p is Planned => p !== undefined);
@@ -128,7 +134,11 @@ async function deliver(deps: SendDeps, batch: NotificationInput[]): Promise<Arra
  * delivered once the lease is held: another job carrying the same notification may be sending it at
  * this moment, or may have just finished.
  */
-async function finish(deps: SendDeps, { n, to, push, sms, openedWindow }: Planned, inserted: NotificationRow | undefined): Promise<'sent' | 'duplicate'> {
+async function finish(
+  deps: SendDeps,
+  { n, to, push, sms, smsIfUnpushed, openedWindow }: Planned,
+  inserted: NotificationRow | undefined,
+): Promise<'sent' | 'duplicate'> {
   const stored = inserted ?? (await getNotificationByDedupeKey(deps.db, n.dedupeKey));
   if (stored.deliveredAt) {
     if (inserted) return 'sent';
@@ -141,8 +151,8 @@ async function finish(deps: SendDeps, { n, to, push, sms, openedWindow }: Planne
     const row = await getNotificationByDedupeKey(deps.db, n.dedupeKey);
     if (row.deliveredAt) return 'duplicate';
     const text = { title: row.title, body: row.body };
-    if (push) await pushToDevices(deps, n, row.id, to.deviceTokens, text);
-    if (sms) await textUser(deps, n, { ...to, text });
+    const pushed = push && (await pushToDevices(deps, n, row.id, to.deviceTokens, text));
+    if (sms || (smsIfUnpushed && !pushed)) await textUser(deps, n, { ...to, text });
     await markDelivered(deps.db, row.id);
     return 'sent';
   });
@@ -153,11 +163,24 @@ function address({ contact, saved, deviceTokens }: Recipient, n: NotificationInp
   const locale = contact?.locale ?? 'en';
   return {
     phoneNumber: contact?.phoneNumber,
+    phoneVerified: contact?.phoneVerified ?? false,
     locale,
     text: renderText(locale, n.text),
     channels: preferencesFrom(saved)[n.type],
     deviceTokens: contact ? deviceTokens : [],
   };
+}
+
+/**
+ * Whether a must-reach notice may go to the user's verified phone although SMS is off for it. A user
+ * may keep push as the only channel of `won` / `payment_due` (SPEC §9), but push then only reaches
+ * them if a device is registered and alive: without one they would learn nothing outside the app,
+ * and a won auction must be paid within 48 h or the sale is cancelled and the buyer gets a
+ * non-payment strike. So when no chosen channel can deliver, the notice is texted after all (a
+ * phone that replied STOP still gets nothing: `textUser`).
+ */
+function mayFallBackToSms(n: NotificationInput, to: Addressed): boolean {
+  return MUST_REACH.has(n.type) && to.phoneVerified && !!to.phoneNumber;
 }
 
 const pushThrottleKey = (deps: SendDeps, key: string) => `${deps.config.redisPrefix}:push-throttle:${key}`;
@@ -178,17 +201,22 @@ async function pushWindow(deps: SendDeps, n: NotificationInput): Promise<'opened
  * Pushes to each registered device this notification has not reached yet (a retry skips the others).
  * The tokens were read with the batch's recipients, possibly seconds ago: each is checked again just
  * before its push, so a phone that signed out of the account, or that someone else signed in on
- * since, does not show this account's notification.
+ * since, does not show this account's notification. Returns whether any device has it (now or on
+ * an earlier attempt).
  */
-async function pushToDevices(deps: SendDeps, n: NotificationInput, notificationId: string, tokens: string[], text: RenderedText): Promise<void> {
+async function pushToDevices(deps: SendDeps, n: NotificationInput, notificationId: string, tokens: string[], text: RenderedText): Promise<boolean> {
   const reached = await reachedDevices(deps.db, notificationId);
   const data = Object.fromEntries(Object.entries({ type: n.type, ...n.data }).map(([k, v]) => [k, String(v)]));
   for (const token of tokens.filter((t) => !reached.has(t))) {
     if (!(await isDeviceOf(deps.db, token, n.userId))) continue;
     const outcome = await deps.push.send({ token, title: text.title, body: text.body, data });
     if (outcome === 'invalid') await deleteDeviceToken(deps.db, token);
-    else await recordReachedDevice(deps.db, notificationId, token);
+    else {
+      await recordReachedDevice(deps.db, notificationId, token);
+      reached.add(token);
+    }
   }
+  return reached.size > 0;
 }
 
 /** Texts the user unless their phone replied STOP (Twilio would refuse it, and the law says stop). */
