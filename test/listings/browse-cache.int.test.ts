@@ -51,3 +51,21 @@ it('counts hits and misses in /metrics', async () => {
   expect(metrics.text).toMatch(/browse_cache_requests_total\{result="hit"\} [1-9]/);
   expect(metrics.text).toMatch(/browse_cache_requests_total\{result="miss"\} [1-9]/);
 });
+
+it('caches a category page under the category asked for: a parent’s page (with its subcategories) and a subcategory’s apart', async () => {
+  await env.deps.db.updateTable('categories').set({ parentSlug: 'home' }).where('slug', '=', 'furniture').execute();
+  const [parent, child] = await Promise.all([
+    createActiveListing(env.deps, seller.id, { title: 'Cached garden bench' }),
+    createActiveListing(env.deps, seller.id, { title: 'Cached oak bench' }),
+  ]);
+  await env.deps.db.updateTable('listings').set({ categorySlug: 'home' }).where('id', '=', parent.id).execute();
+  await env.deps.db.updateTable('listings').set({ categorySlug: 'furniture' }).where('id', '=', child.id).execute();
+  const ids = (body: { items: Array<{ id: string }> }) => body.items.map((i) => i.id).sort();
+
+  const home = await env.http.get('/v1/listings').query({ category: 'home', q: 'bench' });
+  expect(ids(home.body)).toEqual([parent.id, child.id].sort());
+  // Within the cache time: the subcategory's own page, not the parent's cached one.
+  const furniture = await env.http.get('/v1/listings').query({ category: 'furniture', q: 'bench' });
+  expect(ids(furniture.body)).toEqual([child.id]);
+  expect(ids((await env.http.get('/v1/listings').query({ category: 'home', q: 'bench' })).body)).toEqual([parent.id, child.id].sort());
+});

@@ -162,4 +162,16 @@ describe('DELETE /v1/listings/:id', () => {
     const res = await env.http.delete(`/v1/listings/${listing.id}`).set(seller.auth);
     expect([res.status, res.body.code]).toEqual([409, 'listing_ended']);
   });
+
+  it('refuses to cancel a bid-less listing past its end that the close has not decided yet (409 listing_ended, nothing changed)', async () => {
+    const listing = await createPublished(env, seller);
+    // Its end has passed but the close job has not run: the auction is over, the close decides it.
+    await env.deps.db.updateTable('listings').set({ startsAt: new Date(Date.now() - 3 * HOUR), endsAt: new Date(Date.now() - 1000) }).where('id', '=', listing.id).execute();
+    const res = await env.http.delete(`/v1/listings/${listing.id}`).set(seller.auth);
+    expect([res.status, res.body.code]).toEqual([409, 'listing_ended']);
+    const row = await env.deps.db.selectFrom('listings').select(['status', 'cancelledAt']).where('id', '=', listing.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'active', cancelledAt: null });
+    const events = await env.deps.db.selectFrom('listingEvents').select('type').where('listingId', '=', listing.id).execute();
+    expect(events).toEqual([]);
+  });
 });

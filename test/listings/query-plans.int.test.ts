@@ -63,7 +63,13 @@ describe(`browse query plans over ${ROWS} listings`, () => {
   it.each<[string, Partial<BrowseFilter>, string]>([
     ['default browse (active, ending soon)', {}, 'listings_status_ends_idx'],
     ['the next page of the default browse', { after: { key: new Date(Date.now() + 3600_000).toISOString(), id: '00000000-0000-0000-0000-000000000000' } }, 'listings_status_ends_idx'],
-    ['category browse', { category: 'bikes' }, 'listings_'],
+    ['category browse', { categories: ['bikes'] }, 'listings_'],
+    // A parent category with its subcategories (slug = ANY): a wide branch walks the sort's index and
+    // filters by category (the LIMIT stops it early); a rare one reads the category index for every slug
+    // of the branch (index only) and sorts those few entries.
+    ['wide parent category browse', { categories: ['electronics', 'phones', 'computers', 'gaming'] }, 'listings_'],
+    ['wide parent category browse, newest', { categories: ['electronics', 'phones', 'computers', 'gaming'], sort: 'newest' }, 'listings_'],
+    ['rare parent category browse', { categories: ['other', 'no-listings-yet'] }, 'listings_category_idx'],
     ['full-text search', { q: 'vintage guitar' }, 'listings_'],
     ['full-text search for a rare word', { q: '12345' }, 'listings_search_idx'],
     ['near a point', { near: { lat: 45.5019, lng: -73.5674, radiusKm: 25 } }, 'listings_'],

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CategoriesTable, Database } from '../../../db/schema';
 
 export type Category = Selectable<CategoriesTable>;
@@ -25,5 +25,21 @@ export const categoriesRepository = {
 
   async findActive(db: Kysely<Database>, slug: string): Promise<Category | undefined> {
     return openCategories(db).where('c.slug', '=', slug).executeTakeFirst();
+  },
+
+  /**
+   * `slug` and the slugs of every category below it, active or not (listings filed under a closed
+   * category stay browsable). The slug itself comes back even when no such category exists. The tree is
+   * one level deep today (manage-categories.ts); the recursion keeps this right if it grows, and
+   * UNION (not ALL) stops at a cycle.
+   */
+  async branch(db: Kysely<Database>, slug: string): Promise<string[]> {
+    const { rows } = await sql<{ slug: string }>`
+      WITH RECURSIVE branch (slug) AS (
+        SELECT ${slug}::text
+        UNION
+        SELECT c.slug FROM categories c JOIN branch b ON c.parent_slug = b.slug)
+      SELECT slug FROM branch ORDER BY slug`.execute(db);
+    return rows.map((r) => r.slug);
   },
 };

@@ -10,4 +10,13 @@ export { CategorySlug } from './categories.schemas';
 export async function isActiveCategory(db: Kysely<Database>, slug: string): Promise<boolean> {
   return (await categoriesRepository.findActive(db, slug)) !== undefined;
 }
+
+/**
+ * A category and all its subcategories (active or not), for browsing a category with what is filed
+ * below it; an unknown slug answers itself alone. Not cached: one small query on the categories
+ * table, and the anonymous browse pages that need it are cached themselves (listings' BrowseCache).
+ */
+export async function categoryWithSubcategories(db: Kysely<Database>, slug: string): Promise<string[]> {
+  return categoriesRepository.branch(db, slug);
+}
 export { createCategory, listAllCategories, presentCategoryForStaff, updateCategory, type CategoryInput, type CategoryPatch } from './manage-categories';

@@ -9,7 +9,7 @@ export const escrowRoutes = [
     {
       method: 'post',
       path: '/v1/transactions/:id/pay',
-      summary: "The buyer's PaymentIntent for the transaction (one per transaction; confirm it on the device)",
+      summary: "The buyer's PaymentIntent for the transaction (the same one on every call, replaced only if it was cancelled at Stripe; confirm it on the device)",
       tags,
       params: TransactionIdParams,
       body: PayBody,

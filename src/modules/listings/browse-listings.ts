@@ -1,6 +1,7 @@
 import type { Platform } from '../../shared/platform';
 import type { Actor } from '../../shared/context';
 import { unauthorized } from '../../shared/errors';
+import { categoryWithSubcategories } from '../categories';
 import type { ItemCondition, ListingStatus } from '../../../db/schema';
 import { BrowseCache } from './browse-cache';
 import { browse, type BrowseFilter, type BrowseRow } from './browse.repository';
@@ -23,7 +24,8 @@ const STATUSES: Record<BrowseQueryInput['status'], ListingStatus[]> = {
 
 /**
  * The repository filter for a validated browse query. Deleted listings never appear; drafts and
- * cancelled ones only in the seller's own list (`mine=true`).
+ * cancelled ones only in the seller's own list (`mine=true`). `categories` is the category asked for
+ * alone: `withSubcategories` adds the ones below it when the page is read.
  */
 export function browseFilter(query: BrowseQueryInput, viewer: Actor | undefined): BrowseFilter {
   if (query.mine === 'true' && !viewer) throw unauthorized('missing_token', 'Sign in to list your own listings.');
@@ -31,7 +33,7 @@ export function browseFilter(query: BrowseQueryInput, viewer: Actor | undefined)
   const sort = query.sort ?? (query.status === 'draft' ? 'newest' : 'ending_soon');
   return {
     q: query.q,
-    category: query.category,
+    categories: query.category === undefined ? undefined : [query.category],
     conditions: query.condition?.split(',') as ItemCondition[] | undefined,
     minPriceCents: query.minPriceCents,
     maxPriceCents: query.maxPriceCents,
@@ -79,11 +81,20 @@ function cacheFor(deps: Pick<Platform, 'db' | 'config'>): BrowseCache<BrowsePage
 export async function browseListings(deps: Pick<Platform, 'db' | 'config'>, ctx: ViewerCtx, query: BrowseQueryInput): Promise<BrowsePage> {
   const filter = browseFilter(query, ctx.actor);
   if (ctx.actor) return readPage(deps, filter, ctx.actor);
+  // Keyed by the category asked for; its subcategories are looked up only on a miss, so a category
+  // edit shows on the anonymous pages within the cache time.
   return cacheFor(deps).get(JSON.stringify(filter), () => readPage(deps, filter, undefined));
 }
 
+/** The filter with its category widened to that category's branch: browsing a parent shows its subcategories' listings. */
+async function withSubcategories(deps: Pick<Platform, 'db'>, filter: BrowseFilter): Promise<BrowseFilter> {
+  if (!filter.categories) return filter;
+  const branches = await Promise.all(filter.categories.map((slug) => categoryWithSubcategories(deps.db, slug)));
+  return { ...filter, categories: [...new Set(branches.flat())] };
+}
+
 async function readPage(deps: Pick<Platform, 'db'>, filter: BrowseFilter, viewer: Actor | undefined): Promise<BrowsePage> {
-  const { rows, hasMore } = await browse(deps.db, filter);
+  const { rows, hasMore } = await browse(deps.db, await withSubcategories(deps, filter));
   const items = await presentPage(deps, rows, viewer);
   const last = rows.at(-1);
   const nextCursor = hasMore && last ? encodeCursor({ sort: filter.sort, key: last.sortKey, id: last.id }) : null;

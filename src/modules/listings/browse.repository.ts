@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { anyOf } from '../../../db/any-of';
 import { planEachTime } from '../../../db/prepared';
 import type { Database, ItemCondition, ListingStatus } from '../../../db/schema';
 import { boundingBox, EARTH_RADIUS_KM } from './geo';
@@ -8,7 +9,8 @@ export type BrowseSort = 'ending_soon' | 'newest' | 'price_asc' | 'price_desc' |
 
 export interface BrowseFilter {
   q?: string;
-  category?: string;
+  /** The listing is filed under one of these categories (a category and its subcategories). */
+  categories?: string[];
   conditions?: ItemCondition[];
   minPriceCents?: number;
   maxPriceCents?: number;
@@ -108,7 +110,11 @@ export function browseQuery(db: Kysely<Database>, f: BrowseFilter) {
     .where('deletedAt', 'is', null)
     .where('status', 'in', f.statuses);
   if (f.q) page = page.where(sql<boolean>`search @@ websearch_to_tsquery('english', ${f.q})`);
-  if (f.category) page = page.where('categorySlug', '=', f.category);
+  if (f.categories?.length === 1) page = page.where('categorySlug', '=', f.categories[0]);
+  // Several slugs (a parent category's branch, `= ANY`): the planner reads a rare branch from the
+  // category index (index only, then sorts those entries) and walks a wide one in the sort's own index.
+  // One slug keeps the plain `=`, whose category index is read already in the page's order.
+  else if (f.categories) page = page.where('categorySlug', '=', anyOf(f.categories, 'text'));
   if (f.conditions?.length) page = page.where('condition', 'in', f.conditions);
   if (f.minPriceCents !== undefined) page = page.where('currentPriceCents', '>=', f.minPriceCents);
   if (f.maxPriceCents !== undefined) page = page.where('currentPriceCents', '<=', f.maxPriceCents);

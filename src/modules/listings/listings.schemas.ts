@@ -108,7 +108,9 @@ export const BROWSE_SORTS = ['ending_soon', 'newest', 'price_asc', 'price_desc',
 export const BrowseQuery = z
   .object({
     q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Full-text search (web search syntax: "quoted", -not, or)' }),
-    category: CategorySlug.optional(),
+    category: CategorySlug.optional().openapi({
+      description: 'A category slug: its listings and those of its subcategories (see GET /v1/categories). An unknown slug matches nothing',
+    }),
     condition: z.string().regex(CONDITIONS, 'must be a comma list of new, like_new, good, fair, poor').optional().openapi({ example: 'new,like_new' }),
     minPriceCents: QueryInt.optional().openapi({ description: 'On the current price' }),
     maxPriceCents: QueryInt.optional(),

@@ -2,7 +2,7 @@ import type { Platform } from '../../shared/platform';
 import { conflict, notFound, unprocessable } from '../../shared/errors';
 import { writeOutbox } from '../../shared/outbox';
 import { jobsForPublishedListing } from '../auctions';
-import { assertListingRules, assertSellerMayList } from './listing-checks';
+import { assertListingRules, assertMayList, shareLockSeller } from './listing-checks';
 import { listingsRepository, type ListingRow } from './listings.repository';
 import { assertSeller } from './listings.policy';
 import { followerFanoutJob } from './notify-followers';
@@ -16,14 +16,18 @@ type PublishDeps = Pick<Platform, 'db' | 'config' | 'clock'>;
  * becomes `active` (starting now) or `scheduled`, and the open/close jobs are written to the outbox in
  * the same transaction — so a published listing always has its jobs, and a rolled-back one none. The
  * followers' fan-out job rides in the same commit.
+ *
+ * The seller's standing is read under their account's share lock, taken first: once a suspension (or an
+ * account deletion) has answered, no listing of theirs can still go live.
  */
 export async function publishListing(deps: PublishDeps, ctx: Ctx, id: string): Promise<ListingRow> {
   return deps.db.transaction().execute(async (trx) => {
+    const seller = await shareLockSeller(trx, ctx.actor.userId);
     const listing = await listingsRepository.lockById(trx, id);
     if (!listing) throw notFound('listing');
     assertSeller(listing, ctx.actor);
     if (listing.status !== 'draft') throw conflict('listing_not_draft', `The listing is already ${listing.status}.`);
-    await assertSellerMayList(trx, ctx.actor.userId);
+    assertMayList(seller);
     const now = deps.clock.now();
     const terms = {
       auctionType: listing.auctionType,

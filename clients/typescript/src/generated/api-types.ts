@@ -927,6 +927,7 @@ export interface paths {
                 query?: {
                     /** @description Full-text search (web search syntax: "quoted", -not, or) */
                     q?: string;
+                    /** @description A category slug: its listings and those of its subcategories (see GET /v1/categories). An unknown slug matches nothing */
                     category?: string;
                     condition?: string;
                     /** @description On the current price */
@@ -1251,7 +1252,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description listing_has_bids / listing_ended */
+                /** @description listing_has_bids / listing_ended (ended, or past its endsAt: the close decides it) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -5584,7 +5585,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The buyer's PaymentIntent for the transaction (one per transaction; confirm it on the device) */
+        /** The buyer's PaymentIntent for the transaction (the same one on every call, replaced only if it was cancelled at Stripe; confirm it on the device) */
         post: {
             parameters: {
                 query?: never;
@@ -6731,6 +6732,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        /** @description Per type, whether it goes out by `push` and, for `won` and `payment_due`, by `sms`; the in-app notification is always written. `won` and `payment_due` must keep at least one channel on, and when the chosen channels cannot reach you (SMS off and no registered device, or every device unreachable for good) they are texted to your verified phone anyway: a won auction must be paid within 48 hours. A phone that replied STOP is never texted. */
         NotificationPreferences: {
             preferences: {
                 outbid: {
