@@ -26,6 +26,8 @@ const SELECT_KIND: Record<string, string> = {
   timestamptz: 'Date',
   timestamp: 'Date',
   date: 'Date',
+  // Arrays: node-postgres returns a JS array (of Dates for timestamptz[]); schema.ts names the element type.
+  _timestamptz: 'object',
   // JSON holds whatever the column's documents are; schema.ts names their shape.
   json: 'json',
   jsonb: 'json',

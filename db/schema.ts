@@ -485,6 +485,18 @@ export interface NonPaymentStrikesTable {
   createdAt: CreatedAt;
 }
 
+/**
+ * What the purge of an account keeps against its phone, for fraud prevention (SPEC §9): the dates of
+ * its non-payment strikes still within their window and whether it was suspended, keyed by an HMAC of
+ * the phone; a new account on that phone inherits them.
+ */
+export interface PurgedPhoneStandingsTable {
+  phoneKey: string;
+  strikeTimes: ColumnType<Date[], Date[] | undefined, Date[]>;
+  suspended: Generated<boolean>;
+  updatedAt: Generated<Date>;
+}
+
 /** Phones that replied STOP to our texts (Twilio opt-out keywords): no SMS until they reply START. */
 export interface SmsOptOutsTable {
   phoneNumber: string;
@@ -541,6 +553,7 @@ export interface Database {
   notificationPreferences: NotificationPreferencesTable;
   notificationDeliveries: NotificationDeliveriesTable;
   smsOptOuts: SmsOptOutsTable;
+  purgedPhoneStandings: PurgedPhoneStandingsTable;
   sellerAccounts: SellerAccountsTable;
   transactionEvents: TransactionEventsTable;
   pickupTokens: PickupTokensTable;

@@ -26,6 +26,7 @@ import * as m202612051000 from './202612051000_lookup_indexes';
 import * as m202612051100 from './202612051100_device_sessions';
 import * as m202612051900 from './202612051900_safe_zone_places';
 import * as m202612052300 from './202612052300_offer_seller_index';
+import * as m202612060100 from './202612060100_purged_phone_standings';
 
 /** Every migration, in order. A static list works the same under tsx, Jest and the compiled build. */
 export const migrations: Record<string, Migration> = {
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   '202612051100_device_sessions': m202612051100,
   '202612051900_safe_zone_places': m202612051900,
   '202612052300_offer_seller_index': m202612052300,
+  '202612060100_purged_phone_standings': m202612060100,
 };

@@ -1,6 +1,6 @@
 import type { Trx } from '../../db/connection';
 import type { User } from '../../db/schema';
-import { openSession, revokeEverySession, type SessionRevocations } from '../modules/auth';
+import { endSessions, openSession, revokeEverySession, writeSessionsEnd, type SessionRevocations } from '../modules/auth';
 import { bidderHasLiveBid, bidsOfBidder } from '../modules/bidding';
 import { chatPhotoKeysOf, ERASED_MESSAGE, eraseMessagesBySender, messagesBySender } from '../modules/chat';
 import { disputesOpenedBy, presentDispute } from '../modules/disputes';
@@ -20,8 +20,11 @@ import { hasOpenTransaction, transactionsOfParty, transactionsRepository } from 
 import {
   anonymizeAccount,
   claimAccountsDueForPurge,
+  deleteLapsedPhoneStandings,
   findUserIncludingDeleted,
+  keepStandingOfPurgedAccount,
   lockAccount,
+  phoneStandingKey,
   phoneTakenByLiveAccount,
   presentSelf,
   restoreCutoff,
@@ -69,9 +72,12 @@ async function refuseWhileObligationsOpen(trx: Trx, userId: string): Promise<voi
  * DELETE /users/me: soft-deletes the account and its listings in one transaction (the listings carry
  * the account's deletion time, which is how a restore finds them), refused while the user still owes
  * or is owed something, and unregisters its push devices; then ends every session and socket of the user at once.
+ * The sessions to end are read in the transaction and also written to the outbox with it: a process
+ * dying between the commit and the revocation would otherwise leave their access tokens valid for up
+ * to 15 minutes.
  */
 export async function deleteAccount(deps: SessionDeps, actor: Actor): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
+  const sessionIds = await deps.db.transaction().execute(async (trx) => {
     // The account row lock serializes a deletion with another deletion or a restore of the same account.
     const user = await lockAccount(trx, actor.userId);
     if (!user || user.deletedAt) throw notFound('user');
@@ -82,9 +88,16 @@ export async function deleteAccount(deps: SessionDeps, actor: Actor): Promise<vo
     // Every session ends, so every phone is signed out as at logout: its push tokens go with it (a
     // restore must not push to phones the deletion signed out; a push in flight finds them gone).
     await deleteDevicesOf(trx, user.id);
+    // Read under the account lock, which a sign-in takes first: every session opened before is here, one
+    // opened after the commit is the restore-only kind, which must live on.
+    return writeSessionsEnd(trx, user.id, ACCOUNT_DELETED);
   });
-  await revokeEverySession(deps, actor.userId);
+  // At once rather than when a worker gets to the job (which repeats it, harmlessly).
+  await endSessions(deps, sessionIds, ACCOUNT_DELETED);
 }
+
+/** What the sockets of a deleted account's sessions are told. */
+const ACCOUNT_DELETED = 'This account has been deleted.';
 
 /**
  * POST /users/me/restore: within the restore window, the account and the listings deleted with it come
@@ -115,10 +128,12 @@ export const PURGE_BATCH_SIZE = 100;
  * The purge job (SPEC §9): accounts deleted more than 30 days before `now` lose their personal data
  * (phone, name, e-mail, avatar, devices, notifications, chat text and photos, the comments of its ratings, watches). Transactions and ledger entries stay,
  * pointing at the anonymized row. Idempotent (`purged_at`), batched, and safe to run on several workers
- * at once (claimed rows are skipped by the others).
+ * at once (claimed rows are skipped by the others). For fraud prevention only, the strikes still inside
+ * their window and a suspension are kept under a keyed hash of the phone (never the number), for a new
+ * account on that phone to inherit (users/phone-standings.repository.ts); nothing else of the account.
  */
 export async function purgeDeletedAccounts(
-  deps: Pick<Platform, 'db'>,
+  deps: Pick<Platform, 'db' | 'config'>,
   now: Date,
   batchSize = PURGE_BATCH_SIZE,
 ): Promise<{ purged: number }> {
@@ -129,6 +144,8 @@ export async function purgeDeletedAccounts(
       const ids = await claimAccountsDueForPurge(trx, deletedBefore, batchSize);
       const photoKeys: string[] = [];
       for (const id of ids) {
+        const { phoneNumber } = (await findUserIncludingDeleted(trx, id))!;
+        await keepStandingOfPurgedAccount(trx, id, phoneStandingKey(deps.config.auth.jwtSecret, phoneNumber));
         await deleteNotificationDataOf(trx, id);
         const sent = await messagesBySender(trx, id);
         photoKeys.push(...chatPhotoKeysOf(sent));
@@ -144,7 +161,11 @@ export async function purgeDeletedAccounts(
       return ids.length;
     });
     purged += count;
-    if (count < batchSize) return { purged };
+    if (count < batchSize) {
+      // Records whose strikes have all aged out of their window, of accounts never suspended, protect nothing.
+      await deleteLapsedPhoneStandings(deps.db);
+      return { purged };
+    }
   }
 }
 

@@ -53,3 +53,22 @@ describe('POST /v1/auth/firebase', () => {
     }
   });
 });
+
+describe('POST /v1/auth/firebase while Firebase is unreachable', () => {
+  let limited: TestEnv;
+  beforeAll(async () => {
+    limited = await createTestEnv({ RATE_LIMIT_AUTH_PER_IP_PER_MIN: '2' }, { identity });
+  });
+  afterAll(() => limited.close());
+
+  it('gives back the authIp point of every 503: a user retrying through the outage can still sign in once it is over', async () => {
+    for (let i = 0; i < 4; i++) expectProblem(await limited.http.post('/v1/auth/firebase').send({ idToken: 'network-down-token-0002' }), 503, 'identity_unavailable');
+    const phone = newPhone();
+    phones.set('good-token-0002', phone);
+    const res = await limited.http.post('/v1/auth/firebase').send({ idToken: 'good-token-0002' });
+    expect(res.status).toBe(200);
+    // A refused token still counts: the limit is there for guessing.
+    expectProblem(await limited.http.post('/v1/auth/firebase').send({ idToken: 'garbage-token-0002' }), 401, 'invalid_id_token');
+    expectProblem(await limited.http.post('/v1/auth/firebase').send({ idToken: 'good-token-0002' }), 429);
+  });
+});

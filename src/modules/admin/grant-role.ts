@@ -2,11 +2,13 @@ import type { Role } from '../../../db/schema';
 import type { Platform } from '../../shared/platform';
 import { invalid, notFound } from '../../shared/errors';
 import { recordAudit } from '../audit';
-import { revokeEverySession, type SessionRevocations } from '../auth';
+import { revokeEverySession, writeSessionsEnd, type SessionRevocations } from '../auth';
 import { findLiveUserByPhone, setUserRole } from '../users';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const ROLES: readonly Role[] = ['user', 'support', 'admin'];
+
+const ROLE_CHANGED = 'Your role changed; sign in again.';
 
 export const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s);
 
@@ -37,10 +39,12 @@ export async function grantRole(deps: SessionEndingDeps, phone: string, role: st
       targetId: user.id,
       details: { operator, from: user.role, to: role },
     });
+    // The sessions open now end through the outbox too, should this process die right after the commit.
+    if (user.role !== role) await writeSessionsEnd(trx, user.id, ROLE_CHANGED);
     return { id: user.id, phoneNumber: user.phoneNumber, from: user.role, to: updated!.role };
   });
   // After the commit, like account deletion: a session refreshed between a revocation and the commit
   // would be minted with the old role. Granting the role the user already has changes no token.
-  if (granted.from !== granted.to) await revokeEverySession(deps, granted.id, 'Your role changed; sign in again.');
+  if (granted.from !== granted.to) await revokeEverySession(deps, granted.id, ROLE_CHANGED);
   return granted;
 }

@@ -55,7 +55,7 @@ export const authRoutes = [
         200: { description: 'Signed in', schema: TokenPair },
         401: { description: 'invalid_id_token: Firebase refused the token (malformed, expired, revoked)' },
         501: { description: 'Firebase not configured' },
-        503: { description: 'identity_unavailable: Firebase could not be reached to verify the token (Retry-After: 30)' },
+        503: { description: 'identity_unavailable: Firebase could not be reached to verify the token (Retry-After: 30); the attempt does not count against the rate limit' },
       },
     },
     async (deps, { body, ip, headers }) =>

@@ -1,3 +1,4 @@
+import type { Trx } from '../../../db/connection';
 import type { Role, User } from '../../../db/schema';
 import type { Actor } from '../../shared/context';
 import type { Platform } from '../../shared/platform';
@@ -5,7 +6,17 @@ import { toProblem } from '../../shared/problem';
 import { AppError, isAppError, unauthorized, unprocessable } from '../../shared/errors';
 import { isOutage } from '../../shared/outage';
 import { socketEmitter } from '../../shared/socket-emitter';
-import { findOrCreateUserByPhone, findRestorableAccountByPhone, findUserById, lockAccountsOfPhone, presentSelf, restoreCutoff } from '../users';
+import {
+  findOrCreateUserByPhone,
+  findRestorableAccountByPhone,
+  findUserById,
+  inheritPhoneStanding,
+  lockAccountsOfPhone,
+  phoneStandingKey,
+  presentSelf,
+  restoreCutoff,
+} from '../users';
+import { recordSystemAudit } from '../audit';
 import { signAccessToken } from './access-tokens';
 import { applyDevStaffRole } from './dev-staff';
 import { phoneCountryNotSupported, smsCountryAllowed, smsUnavailable } from '../../providers/sms/guarded-sms';
@@ -97,6 +108,9 @@ export async function exchangeFirebaseToken(deps: AuthDeps, idToken: string, ip:
     // a good one and send the user back through phone sign-in.
     if (identityErrorOutcome(err) === 'unavailable') {
       deps.logger.warn({ err }, 'Firebase unavailable: ID token exchange answered 503');
+      // Nothing was tried against the token: give the point back, or a user retrying through the outage
+      // is locked out of signing in once it is over. Best effort: a Redis error must not hide the 503.
+      await deps.rateLimits.refund('authIp', ip).catch(() => undefined);
       throw new AppError('unavailable', 'identity_unavailable', 'Firebase sign-in is unavailable right now; try again shortly.', {
         retryAfterSec: IDENTITY_DOWN_RETRY_AFTER_SEC,
       });
@@ -121,9 +135,22 @@ async function signInByPhone(deps: AuthDeps, phoneNumber: string, locale: Locale
     await lockAccountsOfPhone(trx, phoneNumber);
     const deleted = await findRestorableAccountByPhone(trx, phoneNumber, cutoff);
     if (deleted) return { ...(await openSession(inTrx, deleted, 'restore')), restorable: true };
-    const { user } = await findOrCreateUserByPhone(trx, phoneNumber, locale);
-    return openSession(inTrx, await applyDevStaffRole(inTrx, user));
+    const { user, created } = await findOrCreateUserByPhone(trx, phoneNumber, locale);
+    const account = created ? await inheritStanding(trx, deps, user) : user;
+    return openSession(inTrx, await applyDevStaffRole(inTrx, account));
   });
+}
+
+/**
+ * Fraud prevention: a new account on a phone whose earlier account was deleted (and purged, or past its
+ * restore window) carries that account's recent non-payment strikes and its suspension, or deleting the
+ * account and signing up again would wipe them. Staff see why in the audit log.
+ */
+async function inheritStanding(trx: Trx, deps: Pick<Platform, 'config'>, user: User): Promise<User> {
+  const inherited = await inheritPhoneStanding(trx, user.id, user.phoneNumber, phoneStandingKey(deps.config.auth.jwtSecret, user.phoneNumber));
+  if (inherited.strikes === 0 && !inherited.suspended) return user;
+  await recordSystemAudit(trx, { action: 'user.standing_inherited', targetType: 'user', targetId: user.id, details: inherited });
+  return (await findUserById(trx, user.id))!;
 }
 
 /** Rotates a refresh token into a new pair. */
@@ -172,6 +199,9 @@ async function textCode(deps: AuthDeps, phoneNumber: string, text: string): Prom
 
 /** Ends the session the access token belongs to, and unregisters the push tokens it registered. */
 export async function logout(deps: AuthDeps, actor: Actor): Promise<void> {
+  // Revoked first: a push-token registration of this session in flight holds one of its tokens
+  // (`holdLiveSession`), so this waits for it to commit and the deletion below takes its device; one
+  // that starts later finds the session revoked and is refused.
   await revokeFamily(deps.db, actor.sid);
   // Signed out on that phone: its pushes (outbid, payment due…) must not keep showing there.
   await deleteSessionDevices(deps.db, actor.sid);

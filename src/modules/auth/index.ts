@@ -9,10 +9,14 @@ export { SessionRevocations, sessionRoom } from './revocations';
 
 /**
  * Account deletion and restore, a change of role (SPEC §9): every session of a user ended at once; a
- * fresh session after a restore.
+ * fresh session after a restore. A deletion reads the sessions to end in its transaction and ends them
+ * after the commit and again through the outbox (`auth.end_sessions`), which survives a crash.
  */
-export { revokeEverySession } from './account-sessions';
+export { endSessions, revokeEverySession, sessionsToEnd, writeSessionsEnd } from './account-sessions';
 export { logout, openSession } from './auth.service';
+
+/** What is stored under a session (a push token) takes this lock first, so a logout cannot miss it. */
+export { holdLiveSession } from './sessions';
 
 /** Housekeeping of the module's tables (the maintenance job). */
 export { deleteExpiredOtps } from './otp.repository';

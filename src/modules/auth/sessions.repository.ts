@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { Db } from '../../../db/connection';
+import type { Db, Trx } from '../../../db/connection';
 import type { RefreshTokensTable } from '../../../db/schema';
 
 // The only Kysely code for `refresh_tokens`. A `Trx` is a `Db` too: callers pass their transaction.
@@ -49,6 +49,34 @@ export async function revokeFamilyTokens(db: Db, familyId: string): Promise<void
   await revokeLiveTokens(db, 'familyId', familyId);
 }
 
+/** Revokes the tokens of these families not yet revoked (a rotation in flight included), as `revokeFamilyTokens` does one. */
+export async function revokeFamiliesTokens(db: Db, familyIds: string[]): Promise<void> {
+  if (familyIds.length === 0) return;
+  for (;;) {
+    const rows = await db
+      .updateTable('refreshTokens')
+      .set({ revokedAt: sql<Date>`now()` })
+      .where('familyId', 'in', familyIds)
+      .where('revokedAt', 'is', null)
+      .returning('id')
+      .execute();
+    if (rows.length === 0) return;
+  }
+}
+
+/** The user's families that still have a token neither revoked nor expired (their access tokens may be live). */
+export async function liveFamiliesOfUser(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('refreshTokens')
+    .select('familyId')
+    .distinct()
+    .where('userId', '=', userId)
+    .where('revokedAt', 'is', null)
+    .where('expiresAt', '>', sql<Date>`now()`)
+    .execute();
+  return rows.map((r) => r.familyId);
+}
+
 /** True while the family has a token that is neither revoked nor expired. */
 export async function familyHasLiveToken(db: Db, familyId: string): Promise<boolean> {
   const row = await db
@@ -58,6 +86,25 @@ export async function familyHasLiveToken(db: Db, familyId: string): Promise<bool
     .where('revokedAt', 'is', null)
     .where('expiresAt', '>', sql<Date>`now()`)
     .limit(1)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+/**
+ * Share-locks (FOR SHARE) a live token of the family to the end of the caller's transaction; false when
+ * the family has none (signed out, rotated into a revoked family, expired). A revocation in flight
+ * (its UPDATE holds the rows) is waited for and its outcome read; one that comes later waits for the
+ * caller's commit, since revoking a token updates its row.
+ */
+export async function shareLockLiveFamilyToken(trx: Trx, familyId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('refreshTokens')
+    .select('id')
+    .where('familyId', '=', familyId)
+    .where('revokedAt', 'is', null)
+    .where('expiresAt', '>', sql<Date>`now()`)
+    .limit(1)
+    .forShare()
     .executeTakeFirst();
   return Boolean(row);
 }

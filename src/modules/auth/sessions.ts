@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../../db/connection';
+import type { Db, Trx } from '../../../db/connection';
 import { randomToken, sha256 } from '../../shared/crypto';
 import { unauthorized } from '../../shared/errors';
 import { isLiveUser } from '../users';
@@ -10,6 +10,7 @@ import {
   markRefreshTokenRotated,
   revokeFamilyTokens,
   revokeUserTokens,
+  shareLockLiveFamilyToken,
 } from './sessions.repository';
 
 export interface IssuedRefresh {
@@ -66,6 +67,15 @@ export async function revokeFamily(db: Db, familyId: string): Promise<void> {
 /** True while the family has a token that is neither revoked nor expired. */
 export async function isSessionLive(db: Db, familyId: string): Promise<boolean> {
   return familyHasLiveToken(db, familyId);
+}
+
+/**
+ * Holds the session open for the rest of the caller's transaction (false when it is no longer live):
+ * whatever the caller stores under the session (a push token) is then either stored before a logout's
+ * revocation, which waits for the commit and is followed by its cleanup, or refused after it.
+ */
+export async function holdLiveSession(trx: Trx, familyId: string): Promise<boolean> {
+  return shareLockLiveFamilyToken(trx, familyId);
 }
 
 /** Revokes every session of a user (account deletion, suspension); returns the sessions (families) it ended. */

@@ -12,22 +12,21 @@ export type DeviceRow = Selectable<DevicesTable>;
  * moved token starts afresh, so its `createdAt` does not tell the new account when another one
  * registered the phone. Undefined when the account is deleted: its row is key-share locked and read
  * first, so a registration racing the account's deletion (which locks the row and drops every device)
- * either lands before it and goes with the others, or waits for it and stores nothing.
+ * either lands before it and goes with the others, or waits for it and stores nothing. Runs in the
+ * caller's transaction, which has already held the session open (flows/device-registration.ts).
  */
-export async function upsertDevice(db: Db, d: { token: string; userId: string; platform: DeviceRow['platform']; sessionId: string }): Promise<DeviceRow | undefined> {
-  return db.transaction().execute(async (trx) => {
-    // Read-only lookup of `users` (as the recipients read): is the account still live?
-    const live = await trx.selectFrom('users').select('id').where('id', '=', d.userId).where('deletedAt', 'is', null).forKeyShare().executeTakeFirst();
-    if (!live) return undefined;
-    await trx.deleteFrom('devices').where('token', '=', d.token).where('userId', '<>', d.userId).execute();
-    // The conflict is the caller's own row, or one a concurrent registration inserted: last one wins.
-    return trx
-      .insertInto('devices')
-      .values({ token: d.token, userId: d.userId, platform: d.platform, sessionId: d.sessionId })
-      .onConflict((oc) => oc.column('token').doUpdateSet({ userId: d.userId, platform: d.platform, sessionId: d.sessionId, lastSeenAt: sql<Date>`now()` }))
-      .returningAll()
-      .executeTakeFirstOrThrow();
-  });
+export async function upsertDevice(trx: Trx, d: { token: string; userId: string; platform: DeviceRow['platform']; sessionId: string }): Promise<DeviceRow | undefined> {
+  // Read-only lookup of `users` (as the recipients read): is the account still live?
+  const live = await trx.selectFrom('users').select('id').where('id', '=', d.userId).where('deletedAt', 'is', null).forKeyShare().executeTakeFirst();
+  if (!live) return undefined;
+  await trx.deleteFrom('devices').where('token', '=', d.token).where('userId', '<>', d.userId).execute();
+  // The conflict is the caller's own row, or one a concurrent registration inserted: last one wins.
+  return trx
+    .insertInto('devices')
+    .values({ token: d.token, userId: d.userId, platform: d.platform, sessionId: d.sessionId })
+    .onConflict((oc) => oc.column('token').doUpdateSet({ userId: d.userId, platform: d.platform, sessionId: d.sessionId, lastSeenAt: sql<Date>`now()` }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Removes one of the user's tokens; false when the user has no such token. */

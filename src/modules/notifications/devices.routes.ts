@@ -1,7 +1,8 @@
 import { defineRoute, noContent, ok } from '../../http/route';
-import { notFound, unauthorized } from '../../shared/errors';
+import { registerDevice } from '../../flows/device-registration';
+import { notFound } from '../../shared/errors';
 import { z } from '../../shared/zod';
-import { deleteUserDevice, upsertDevice } from './devices.repository';
+import { deleteUserDevice } from './devices.repository';
 
 const tags = ['users'];
 const RegisterDevice = z.strictObject({ token: z.string().min(10).max(4096), platform: z.enum(['ios', 'android', 'web']) }).openapi('RegisterDevice');
@@ -18,9 +19,7 @@ export const deviceRoutes = [
       responses: { 200: { description: 'Registered (a token moves to the account that registers it last; signing out of this session unregisters it)', schema: Device } },
     },
     async (deps, { actor, body }) => {
-      const device = await upsertDevice(deps.db, { token: body.token, userId: actor.userId, platform: body.platform, sessionId: actor.sid });
-      // The account was deleted since the token was checked: its sessions are being ended.
-      if (!device) throw unauthorized('session_revoked', 'This session has been signed out.');
+      const device = await registerDevice(deps, actor, body);
       return ok({ token: device.token, platform: device.platform, createdAt: device.createdAt.toISOString() });
     },
   ),

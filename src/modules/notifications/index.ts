@@ -13,6 +13,8 @@ export { presentNotification } from './notifications.presenter';
 export { deleteNotificationDataOf, devicesOfUser, eraseMessagePreviews, notificationsOfUser } from './account-data.repository';
 /** Signing out of a session unregisters the push tokens it registered (logout); deleting the account, all of them. */
 export { deleteDevicesOf, deleteSessionDevices } from './devices.repository';
+/** Registering a push token, in the transaction that holds its session open (flows/device-registration.ts). */
+export { upsertDevice, type DeviceRow } from './devices.repository';
 
 /** SMS opt-out (Twilio STOP/START): send-code refuses an opted-out phone rather than text it (SPEC §9). */
 export { isSmsOptedOut, optOutPhone as recordSmsOptOut } from './sms-opt-outs.repository';

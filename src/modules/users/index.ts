@@ -32,6 +32,8 @@ export {
   undeleteAccount,
 } from './account.repository';
 export { ACCOUNT_RESTORE_DAYS, restoreCutoff } from './account-window';
+/** Fraud prevention across the purge: strikes and suspension kept under a keyed hash of the phone, inherited at sign-up. */
+export { deleteLapsedPhoneStandings, inheritPhoneStanding, keepStandingOfPurgedAccount, phoneStandingKey } from './phone-standings.repository';
 
 /** How an account is shown: to its owner, and to anyone. */
 export { presentProfile, presentSelf } from './users.presenter';

@@ -144,6 +144,8 @@ export const CATALOGUE = {
   'maintenance.cleanup': { queue: 'maintenance', schema: NoPayload, every: { schedulerId: 'maintenance-cleanup', ms: 60 * 60 * 1000 } },
   /** Purges the personal data of accounts deleted more than 30 days ago (batched, idempotent; SPEC §9). */
   'maintenance.purge_accounts': { queue: 'maintenance', schema: NoPayload, every: { schedulerId: 'account-purge', ms: 60 * 60 * 1000 } },
+  /** Ends the sessions a deletion, staff suspension or role change ended after its commit, surviving a crash in between (idempotent). */
+  'auth.end_sessions': { queue: 'maintenance', schema: z.object({ sessionIds: z.array(z.uuid()).min(1), reason: z.string().min(1).max(200) }) },
   /** Removes stored uploads a commit let go of, e.g. a purged account's chat photos (a missing one is no error). */
   'storage.delete_objects': { queue: 'maintenance', schema: z.object({ keys: z.array(z.string().min(1).max(512)).min(1).max(STORAGE_DELETE_BATCH_MAX) }) },
   /** Opens the automatic dispute of a transaction left unverified (re-checked under lock). */
