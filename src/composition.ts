@@ -1,7 +1,7 @@
 import type { Config } from './config/config';
 import { createDb } from '../db/connection';
 import { SessionRevocations } from './modules/auth';
-import { BidResults, BidsInFlight, enqueueDrain, type DrainWakeups } from './modules/bidding';
+import { BidResults, BidsInFlight, enqueueDrain, withdrawSuspendedOnClose, type DrainWakeups } from './modules/bidding';
 import type { CrashHook } from './modules/escrow';
 import { FirebaseIdentity, type IdentityVerifier } from './providers/identity/firebase-identity';
 import { createPayments } from './providers/payments/create-payments';
@@ -36,6 +36,8 @@ export interface Deps extends Platform {
   revocations: SessionRevocations;
   bidsInFlight: BidsInFlight;
   bidResults: BidResults;
+  /** The close's withdrawal of a suspended leader's bids (bidding's, handed to the auctions module below it). */
+  withdrawSuspendedBidders: typeof withdrawSuspendedOnClose;
   /** Workers process only (started by `startWorkers`): a drain that ran dry waits on it for the next bid. */
   drainWakeups?: DrainWakeups;
   /** Tests only: throws at named points of the money paths to simulate a crash there. */
@@ -120,6 +122,7 @@ export async function createDeps(config: Config, role: Role, overrides: DepsOver
     // The close re-drains a listing whose stream still holds old commands with no drain claimed.
     bidsInFlight: new BidsInFlight(redis, config.redisPrefix, (listingId, generation) => enqueueDrain(queues, listingId, generation)),
     bidResults,
+    withdrawSuspendedBidders: withdrawSuspendedOnClose,
     crashHook: overrides.crashHook,
     health,
     async close() {

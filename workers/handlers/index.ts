@@ -6,6 +6,7 @@ import * as disputes from './disputes';
 import * as escrow from './escrow';
 import { purgeAccounts } from './account-purge';
 import { endSessions } from './sessions';
+import { takeDownSuspendedSeller } from './suspended-seller';
 import { cleanup, deleteStoredObjects } from './maintenance';
 import * as meetups from './meetups';
 import * as notifications from './notifications';
@@ -17,7 +18,7 @@ export const handlers: HandlerMap = {
   bids: { 'bid.drain': bids.drain, 'bid.sweep': bids.sweep },
   auctions: { 'auction.open': auctions.open, 'auction.close_second': auctions.closeEndingSecond, 'auction.close': auctions.close, 'auction.sweep': auctions.sweep, 'auction.ending_soon': endingSoon, 'auction.ending_soon_push': endingSoonPush, 'offer.expire': offers.expire },
   notifications: { 'notification.send': notifications.send, 'notification.send_batch': notifications.sendBatch, 'meetup.remind': meetups.remind, 'listing.notify_followers': notifyFollowersBatch },
-  maintenance: { 'maintenance.cleanup': cleanup, 'maintenance.purge_accounts': purgeAccounts, 'auth.end_sessions': endSessions, 'storage.delete_objects': deleteStoredObjects },
+  maintenance: { 'maintenance.cleanup': cleanup, 'maintenance.purge_accounts': purgeAccounts, 'auth.end_sessions': endSessions, 'storage.delete_objects': deleteStoredObjects, 'bid.withdraw_suspended': bids.withdrawSuspended, 'listings.take_down_suspended_seller': takeDownSuspendedSeller },
   disputes: { 'dispute.escalate': disputes.escalate, 'dispute.sweep': disputes.sweep },
   escrow: {
     'escrow.release': escrow.release,

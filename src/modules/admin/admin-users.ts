@@ -1,9 +1,11 @@
 import type { User } from '../../../db/schema';
 import { notFound, unprocessable } from '../../shared/errors';
 import type { Ctx } from '../../shared/context';
+import { jobId } from '../../shared/jobs';
+import { jobFor, writeOutbox } from '../../shared/outbox';
 import { decodeTimeCursor, encodeTimeCursor } from '../../shared/time-cursor';
 import { auditLogPage, recordAudit } from '../audit';
-import { revokeEverySession } from '../auth';
+import { revokeEverySession, writeSessionsEnd } from '../auth';
 import type { SessionEndingDeps } from './grant-role';
 import {
   findUserIncludingDeleted,
@@ -115,12 +117,20 @@ export async function getUserForStaff(deps: AdminDeps, ctx: Ctx, userId: string)
   return presentForStaff(deps, user);
 }
 
+/** What a suspended staff member's sockets are told. */
+const STAFF_SUSPENDED = 'Your account has been suspended.';
+
 /**
  * POST /admin/users/:id/suspend and …/unsuspend (`users:suspend`): a suspended account cannot bid,
- * buy or list (its open transactions go on). Repeating it keeps the original time; every call is
- * audited with its reason, in the same database transaction as the change. A suspended staff member
- * also loses staff powers at once: their sessions end (tokens carry the role) and a new session acts
- * as a plain user until the suspension is lifted.
+ * buy or list (its open transactions go on), and its standing bids on live auctions are withdrawn
+ * (the `bid.withdraw_suspended` job, written in the suspension's transaction; a close that comes
+ * before the job withdraws a suspended leader's bids itself). Lifting the suspension restores no
+ * withdrawn bid. The seller's scheduled and active listings are taken down as by staff (the
+ * `listings.take_down_suspended_seller` job, same transaction; drafts and ended listings and their
+ * sales are left); lifting the suspension does not restore them. Repeating it keeps the original
+ * time; every call is audited with its reason, in the same database transaction as the change. A
+ * suspended staff member also loses staff powers at once: their sessions end (tokens carry the role)
+ * and a new session acts as a plain user until the suspension is lifted.
  */
 export async function setSuspension(
   deps: AdminDeps & SessionEndingDeps,
@@ -152,9 +162,29 @@ export async function setSuspension(
       details: reason === null ? {} : { reason },
       requestId: ctx.requestId,
     });
+    if (suspend && updated.suspendedAt) {
+      const suspendedAt = updated.suspendedAt;
+      // One job per suspension (its time in the id): a repeated call adds nothing while it is queued.
+      await writeOutbox(trx, [
+        jobFor(
+          'bid.withdraw_suspended',
+          { userId, suspendedAt: suspendedAt.toISOString() },
+          { jobId: jobId('withdraw-suspended', userId, suspendedAt.getTime()) },
+        ),
+        // Their scheduled and active listings are taken down as staff would, audited as this staff member.
+        jobFor(
+          'listings.take_down_suspended_seller',
+          { userId, actorId: ctx.actor.userId, reason: reason ?? 'Account suspended' },
+          { jobId: jobId('take-down-suspended', userId, suspendedAt.getTime()) },
+        ),
+      ]);
+    }
+    // A suspended staff member's sessions carry the staff role: the job ends the ones open now even if
+    // this process dies right after the commit.
+    if (suspend && updated.role !== 'user') await writeSessionsEnd(trx, userId, STAFF_SUSPENDED);
     return updated;
   });
   // After the commit, as for a role change: a refresh in between would mint the staff role again.
-  if (suspend && user.role !== 'user') await revokeEverySession(deps, user.id, 'Your account has been suspended.');
+  if (suspend && user.role !== 'user') await revokeEverySession(deps, user.id, STAFF_SUSPENDED);
   return presentForStaff(deps, user);
 }

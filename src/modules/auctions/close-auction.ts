@@ -1,9 +1,19 @@
 import type { Platform } from '../../shared/platform';
 import { writeOutbox } from '../../shared/outbox';
 import { CLOSE_LEAD_MS } from './auction-jobs';
-import { CloseBatcher, type FinalizeResult } from './close-batcher';
+import { CloseBatcher, type FinalizeResult, type WithdrawSuspendedBidders } from './close-batcher';
 import { appendListingEvents } from './listing-events';
-import { activeEndingBetween, decidedRequestIds, findListingEnd, lockListingStart, markActive, overdueActive, overdueScheduled } from './auctions.repository';
+import {
+  activeEndingBetween,
+  decidedRequestIds,
+  findListingEnd,
+  lockListingStart,
+  markActive,
+  overdueActive,
+  overdueScheduled,
+} from './auctions.repository';
+
+export type { WithdrawSuspendedBidders };
 
 export type CloseResult = 'closed' | 'not_active' | 'not_due' | 'gone';
 
@@ -25,7 +35,7 @@ export interface BidsInFlightView {
   clearAbandoned(listingId: string, endsAt: number): Promise<string[]>;
 }
 
-export type CloseDeps = Pick<Platform, 'db' | 'config'> & { bidsInFlight: BidsInFlightView };
+export type CloseDeps = Pick<Platform, 'db' | 'config'> & { bidsInFlight: BidsInFlightView; withdrawSuspendedBidders: WithdrawSuspendedBidders };
 
 /**
  * Closes a listing whose end has passed. Idempotent: a closed listing is left alone, one not yet

@@ -1,6 +1,7 @@
+import type { Trx } from '../../../db/connection';
 import { pipelinedTransaction } from '../../../db/pipelined-transaction';
 import type { Platform } from '../../shared/platform';
-import { lockListings } from './auctions.repository';
+import { lockListings, type LockedAuction } from './auctions.repository';
 import { closeOutcome } from '../auctions/engine/engine';
 import { auctionStateOf } from './auction-state';
 import { finalizeListings, type Ending } from './finalize-listing';
@@ -22,7 +23,15 @@ const MAX_BATCH = 250;
  * the next batch starts while the previous one commits. More would only split the batches smaller.
  */
 const MAX_IN_FLIGHT = 2;
-type CloseDeps = Pick<Platform, 'db' | 'config'>;
+/**
+ * The bidding module's withdrawal of suspended accounts' standing bids on a listing, under the row
+ * lock the caller holds (recomputing its auction state and appending `bids_retracted`): the close
+ * runs it when the leader is suspended, so that a suspension whose job has not run yet still keeps
+ * the account from winning. Given by the composition root, as BidsInFlightView is.
+ */
+export type WithdrawSuspendedBidders = (trx: Trx, listing: LockedAuction) => Promise<void>;
+
+type CloseDeps = Pick<Platform, 'db' | 'config'> & { withdrawSuspendedBidders: WithdrawSuspendedBidders };
 
 /**
  * Finalizes the listings whose close jobs are ready, many per transaction: when thousands of
@@ -88,7 +97,7 @@ async function finalizeBatch(
   const checkedAt = new Map(batch.map((p) => [p.listingId, p.checkedAt]));
   // Three round trips: BEGIN with the lock; the sales with the bidders to notify; the writes with COMMIT.
   return pipelinedTransaction(deps.db, async (trx, commitAfter) => {
-    const rows = await lockListings(trx, [...checkedAt.keys()]);
+    const rows = await withoutSuspendedLeaders(deps, trx, await lockListings(trx, [...checkedAt.keys()]), checkedAt);
     const results = new Map<string, FinalizeResult>([...checkedAt.keys()].map((id) => [id, 'gone']));
     const endings: Ending[] = [];
     for (const listing of rows) {
@@ -112,4 +121,24 @@ async function finalizeBatch(
     await finalizeListings(trx, deps.config, endings, { jobsAt: new Date(Date.now() + deps.config.timing.closeJobsDelayMs), commitAfter });
     return results;
   });
+}
+
+/**
+ * A suspended account never wins (SPEC §9): a suspension withdraws the user's bids through a job, and
+ * a close that comes before it withdraws a suspended leader's bids here, under the lock, then closes
+ * on the recomputed state (read again with the row: new leader, price and event head). The lock
+ * statement reads whether each leader is suspended, so the common case costs no round trip.
+ */
+async function withoutSuspendedLeaders(
+  deps: CloseDeps,
+  trx: Trx,
+  rows: Array<LockedAuction & { leaderSuspended: boolean }>,
+  checkedAt: Map<string, number>,
+): Promise<LockedAuction[]> {
+  const due = (l: LockedAuction) => l.status === 'active' && l.endsAt !== null && l.endsAt.getTime() <= checkedAt.get(l.id)!;
+  const suspendedLed = rows.filter((l) => l.leaderSuspended && due(l));
+  if (suspendedLed.length === 0) return rows;
+  for (const listing of suspendedLed) await deps.withdrawSuspendedBidders(trx, listing);
+  const recomputed = new Map((await lockListings(trx, suspendedLed.map((l) => l.id))).map((l) => [l.id, l]));
+  return rows.map((l) => recomputed.get(l.id) ?? l);
 }

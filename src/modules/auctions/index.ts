@@ -55,6 +55,7 @@ export {
   overdueListings,
   type BidsInFlightView,
   type CloseDeps,
+  type WithdrawSuspendedBidders,
   type CloseResult,
   type SecondClosed,
 } from './close-auction';

@@ -124,15 +124,64 @@ export async function findBidder(trx: Trx, listingId: string, bidderId: string) 
     .executeTakeFirst();
 }
 
-/** Marks all of a bidder's bids on a listing retracted, and the bidder as retracted. */
-export async function retractBidder(trx: Trx, listingId: string, bidderId: string): Promise<void> {
-  await trx.updateTable('bids').set({ status: 'retracted' }).where('listingId', '=', listingId).where('bidderId', '=', bidderId).execute();
+/**
+ * Marks the bidders' standing bids on a listing retracted, and the bidders as retracted; answers how
+ * many bids it withdrew (none when they had nothing standing: a repeat withdraws nothing).
+ */
+export async function retractBidders(trx: Trx, listingId: string, bidderIds: string[]): Promise<number> {
+  if (bidderIds.length === 0) return 0;
+  const withdrawn = await trx
+    .updateTable('bids')
+    .set({ status: 'retracted' })
+    .where('listingId', '=', listingId)
+    .where('bidderId', '=', anyOf(bidderIds, 'uuid'))
+    .where('status', '=', 'active')
+    .returning('id')
+    .execute();
+  if (withdrawn.length === 0) return 0;
   await trx
     .updateTable('listingBidders')
     .set({ retractedAt: sql<Date>`now()` })
     .where('listingId', '=', listingId)
-    .where('bidderId', '=', bidderId)
+    .where('bidderId', '=', anyOf(bidderIds, 'uuid'))
     .execute();
+  return withdrawn.length;
+}
+
+/** When the user's account was suspended by staff (read of `users`); null if it is not, or is gone. */
+export async function suspendedSince(db: Reader, userId: string): Promise<Date | null> {
+  const row = await db.selectFrom('users').select('suspendedAt').where('id', '=', userId).executeTakeFirst();
+  return row?.suspendedAt ?? null;
+}
+
+/** The live auctions (active, not deleted) on which the bidder has a standing bid, in id order. */
+export async function liveAuctionsOfBidder(db: Reader, bidderId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('bids')
+    .innerJoin('listings', 'listings.id', 'bids.listingId')
+    .select('bids.listingId')
+    .distinct()
+    .where('bids.bidderId', '=', bidderId)
+    .where('bids.status', '=', 'active')
+    .where('listings.status', '=', 'active')
+    .where('listings.deletedAt', 'is', null)
+    .orderBy('bids.listingId')
+    .execute();
+  return rows.map((r) => r.listingId);
+}
+
+/** The bidders of a listing with a standing bid whose account is suspended by staff (read of `users`). */
+export async function suspendedBiddersOn(trx: Trx, listingId: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('bids')
+    .innerJoin('users', 'users.id', 'bids.bidderId')
+    .select('bids.bidderId')
+    .distinct()
+    .where('bids.listingId', '=', listingId)
+    .where('bids.status', '=', 'active')
+    .where('users.suspendedAt', 'is not', null)
+    .execute();
+  return rows.map((r) => r.bidderId);
 }
 
 /** The live (not retracted) own bids of a listing in their original order, for a replay. */

@@ -16,3 +16,9 @@ export { BidResults, type BidAccepted, type BidResult } from './bid-results';
 
 /** A bidder's bids for a privacy access request (SPEC §9 export), and whether one still stands on a live auction (deletion refusal). */
 export { bidderHasLiveBid, bidsOfBidder } from './account-bids.repository';
+/**
+ * A staff suspension withdraws the user's bids on live auctions (the `bid.withdraw_suspended` job), and
+ * a close that comes first withdraws a suspended leader's bids itself (the composition root hands it
+ * to the auctions module).
+ */
+export { withdrawSuspendedBids, withdrawSuspendedOnClose } from './suspended-bids';

@@ -3,9 +3,10 @@ import type { Actor } from '../../shared/context';
 import { conflict, notFound } from '../../shared/errors';
 import { notificationJob } from '../../shared/jobs';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
-import { appendListingEvents, auctionStateOf, canRetract, lockListing, minNextBidCents, recompute, saveAuctionState } from '../auctions';
-import { aliasOf, findBid, findBidder, liveBids, retractBidder } from './bidding.repository';
+import { auctionStateOf, canRetract, lockListing } from '../auctions';
+import { findBid, findBidder } from './bidding.repository';
 import type { BidsInFlight } from './bids-in-flight';
+import { withdrawalEvents, withdrawBidders } from './withdraw-bids';
 
 /**
  * When the retraction moved the lead (the leader retracted), the new leader learns they lead and the
@@ -56,29 +57,14 @@ export async function retractBids(deps: Pick<Platform, 'db'> & { bidsInFlight: P
     const listing = await lockListing(trx, bid.listingId);
     if (!listing) throw new Error(`listing ${bid.listingId} of bid ${bidId} not found`);
     const me = await findBidder(trx, listing.id, actor.userId);
-    const state = auctionStateOf(listing);
-    if (!me || me.retractedAt || !canRetract(state, me.lastBidAt.getTime(), now)) {
-      throw conflict(
-        'retraction_not_allowed',
-        'Bids can be retracted only while more than 12 hours remain, or within 1 hour of your latest bid.',
-      );
-    }
-    await retractBidder(trx, listing.id, actor.userId);
-    const live = await liveBids(trx, listing.id);
-    const next = recompute(
-      state,
-      live.map((b) => ({ bidderId: b.bidderId, maxAmountCents: b.maxAmountCents, bidSeq: b.seq })),
-    );
-    await saveAuctionState(trx, listing.id, next);
-    const leaderAlias = next.leader ? ((await aliasOf(trx, listing.id, next.leader.bidderId)) ?? null) : null;
-    const summary = {
-      currentPriceCents: next.currentPriceCents,
-      bidCount: next.bidCount,
-      minNextBidCents: minNextBidCents(next),
-      leaderAlias,
-    };
-    const events = await appendListingEvents(trx, listing.id, [{ type: 'bids_retracted', payload: summary }]);
-    await writeOutbox(trx, [...events, ...leaderChangeNotices(listing, state.leader?.bidderId, next.leader?.bidderId, next.currentPriceCents, now)]);
+    const refused = () =>
+      conflict('retraction_not_allowed', 'Bids can be retracted only while more than 12 hours remain, or within 1 hour of your latest bid.');
+    if (!me || me.retractedAt || !canRetract(auctionStateOf(listing), me.lastBidAt.getTime(), now)) throw refused();
+    const withdrawal = await withdrawBidders(trx, listing, [actor.userId]);
+    if (!withdrawal) throw refused();
+    const { before, next, summary } = withdrawal;
+    const events = await withdrawalEvents(trx, listing.id, withdrawal);
+    await writeOutbox(trx, [...events, ...leaderChangeNotices(listing, before.leader?.bidderId, next.leader?.bidderId, next.currentPriceCents, now)]);
     return { listingId: listing.id, ...summary };
   });
 }

@@ -6,7 +6,7 @@ export { liveRelistOf } from './listings.repository';
 /** Whether the user may sell (live, verified, not suspended): a second-chance offer is selling too. */
 export { assertSellerMayList } from './listing-checks';
 export { registerBrowseCacheMetrics } from './browse-cache';
-export { takeDownListing, type TakedownResult } from './take-down-listing';
+export { takeDownListing, takeDownSuspendedSellerListings, type TakedownResult } from './take-down-listing';
 
 /** A seller's listings as their account is deleted, restored or exported, and the user's watches for the export and the purge (SPEC §9). */
 export {

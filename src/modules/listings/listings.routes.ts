@@ -131,7 +131,7 @@ export const listingRoutes = [
       body: UpdateListingBody,
       responses: {
         200: { description: 'The listing', schema: ListingView },
-        403: { description: 'not_listing_seller' },
+        403: { description: 'not_listing_seller / phone_not_verified / account_suspended' },
         409: { description: 'listing_terms_locked / listing_not_editable' },
         422: { description: 'listing_rules_violated (drafts: checked on the merged listing)' },
       },

@@ -1,6 +1,6 @@
 import type { Platform } from '../../shared/platform';
 import { notFound } from '../../shared/errors';
-import { assertListingRules, toDate, type RuleSubject } from './listing-checks';
+import { assertListingRules, assertMayList, shareLockSeller, toDate, type RuleSubject } from './listing-checks';
 import { listingsRepository, type ListingPatch, type ListingRow } from './listings.repository';
 import { assertDescriptionGrows, assertEditable, assertSeller, DRAFT_FIELDS, type EditableField } from './listings.policy';
 import { storedStartingPrice, type PriceTerms } from './listings.rules';
@@ -90,13 +90,18 @@ function ruleSubject(listing: ListingRow, patch: UpdateListingInput, changed: Ed
 
 /**
  * Edits a listing for its seller, under the row lock: drafts freely (rules re-checked on the merged
- * result), published listings within `assertEditable`'s limits.
+ * result), published listings within `assertEditable`'s limits. A seller who may not list (suspended)
+ * may not edit either: 403 `account_suspended`.
  */
 export async function updateListing(deps: UpdateDeps, ctx: Ctx, id: string, patch: UpdateListingInput): Promise<ListingRow> {
   return deps.db.transaction().execute(async (trx) => {
+    // A suspended seller may not edit what they listed (a suspension in flight is waited for); the
+    // account is locked before the listing, in `shareLockSeller`'s order.
+    const seller = await shareLockSeller(trx, ctx.actor.userId);
     const listing = await listingsRepository.lockById(trx, id);
     if (!listing) throw notFound('listing');
     assertSeller(listing, ctx.actor);
+    assertMayList(seller);
     const changed = changedFields(listing, patch);
     assertEditable(listing, changed);
     if (changed.length === 0) return listing;

@@ -144,6 +144,13 @@ export const CATALOGUE = {
   'maintenance.cleanup': { queue: 'maintenance', schema: NoPayload, every: { schedulerId: 'maintenance-cleanup', ms: 60 * 60 * 1000 } },
   /** Purges the personal data of accounts deleted more than 30 days ago (batched, idempotent; SPEC §9). */
   'maintenance.purge_accounts': { queue: 'maintenance', schema: NoPayload, every: { schedulerId: 'account-purge', ms: 60 * 60 * 1000 } },
+  /** Withdraws a user's standing bids from every live auction after a staff suspension (idempotent; closed listings left alone). */
+  'bid.withdraw_suspended': { queue: 'maintenance', schema: z.object({ userId: z.uuid(), suspendedAt: z.iso.datetime() }) },
+  /** Takes down a suspended seller's scheduled and active listings as staff would, audited as `actorId` (idempotent; a no-op once unsuspended). */
+  'listings.take_down_suspended_seller': {
+    queue: 'maintenance',
+    schema: z.object({ userId: z.uuid(), actorId: z.uuid(), reason: z.string().min(1).max(1000) }),
+  },
   /** Ends the sessions a deletion, staff suspension or role change ended after its commit, surviving a crash in between (idempotent). */
   'auth.end_sessions': { queue: 'maintenance', schema: z.object({ sessionIds: z.array(z.uuid()).min(1), reason: z.string().min(1).max(200) }) },
   /** Removes stored uploads a commit let go of, e.g. a purged account's chat photos (a missing one is no error). */

@@ -193,7 +193,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description identity_unavailable: Firebase could not be reached to verify the token (Retry-After: 30) */
+                /** @description identity_unavailable: Firebase could not be reached to verify the token (Retry-After: 30); the attempt does not count against the rate limit */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1299,7 +1299,7 @@ export interface paths {
                         "application/json": components["schemas"]["Listing"];
                     };
                 };
-                /** @description not_listing_seller */
+                /** @description not_listing_seller / phone_not_verified / account_suspended */
                 403: {
                     headers: {
                         [name: string]: unknown;
