@@ -5,10 +5,11 @@
  * the sessions it deleted the account under, which a worker runs once the relay publishes it.
  */
 import { deleteAccount } from '../../src/flows/account-lifecycle';
-import { SessionRevocations, verifiedActor } from '../../src/modules/auth';
+import { verifiedActor } from '../../src/modules/auth';
 import type { RunningWorkers } from '../../workers/workers';
 import { eventually, withWorkers } from '../support/fixtures';
 import { createTestEnv, createUser, openSession, type TestEnv } from '../support/harness';
+import { dyingAtRevocation, SimulatedCrash } from '../support/dying-revocations';
 import { expectProblem, lastCodeFor } from '../support/http';
 
 let env: TestEnv;
@@ -22,24 +23,14 @@ afterAll(async () => {
   await env.close();
 });
 
-class SimulatedCrash extends Error {}
-
-/** The process dies at its first revocation of a session in Redis (the deletion had committed). */
-class DyingRevocations extends SessionRevocations {
-  override async revoke(): Promise<void> {
-    throw new SimulatedCrash('simulated crash before the sessions were revoked in Redis');
-  }
-}
-
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 describe('DELETE /v1/users/me: the process dies after the commit, before the sessions are revoked', () => {
   it('a worker ends every session of the deletion anyway, and leaves alone the restore-only session opened since', async () => {
     const user = await createUser(env.deps);
     const other = await openSession(env.deps, { id: user.id, role: 'user' });
-    const dying = { ...env.deps, revocations: new DyingRevocations(env.deps.redis, env.deps.config.redisPrefix, env.deps.config.auth.accessTtlSec) };
 
-    await expect(deleteAccount(dying, verifiedActor(env.deps, user.accessToken))).rejects.toBeInstanceOf(SimulatedCrash);
+    await expect(deleteAccount(dyingAtRevocation(env.deps), verifiedActor(env.deps, user.accessToken))).rejects.toBeInstanceOf(SimulatedCrash);
     expect((await env.deps.db.selectFrom('users').select('deletedAt').where('id', '=', user.id).executeTakeFirstOrThrow()).deletedAt).not.toBeNull();
 
     // Signing in again on the phone (a restore-only session) before any worker ran.

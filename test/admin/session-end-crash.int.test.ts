@@ -6,10 +6,11 @@
  * publishes it (as for an account deletion, test/accounts/deletion-crash.int.test.ts).
  */
 import { grantRole, setSuspension } from '../../src/modules/admin';
-import { SessionRevocations, verifiedActor } from '../../src/modules/auth';
+import { verifiedActor } from '../../src/modules/auth';
 import type { RunningWorkers } from '../../workers/workers';
 import { eventually, withWorkers } from '../support/fixtures';
 import { createTestEnv, createUser, openSession, type TestEnv } from '../support/harness';
+import { dyingAtRevocation, SimulatedCrash } from '../support/dying-revocations';
 import { expectProblem } from '../support/http';
 
 let env: TestEnv;
@@ -21,20 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await workers?.stop();
   await env.close();
-});
-
-class SimulatedCrash extends Error {}
-
-/** The process dies at its first revocation of a session in Redis (the change had committed). */
-class DyingRevocations extends SessionRevocations {
-  override async revoke(): Promise<void> {
-    throw new SimulatedCrash('simulated crash before the sessions were revoked in Redis');
-  }
-}
-
-const dyingDeps = () => ({
-  ...env.deps,
-  revocations: new DyingRevocations(env.deps.redis, env.deps.config.redisPrefix, env.deps.config.auth.accessTtlSec),
 });
 
 async function expectSessionsEnded(auths: Array<Record<string, string>>) {
@@ -52,7 +39,7 @@ describe('the process dies after the commit, before the sessions are revoked', (
     const second = await openSession(env.deps, { id: agent.id, role: 'support' });
     const ctx = { actor: verifiedActor(env.deps, admin.accessToken), requestId: 'session-end-crash' };
 
-    await expect(setSuspension(dyingDeps(), ctx, agent.id, true, 'left the company')).rejects.toBeInstanceOf(SimulatedCrash);
+    await expect(setSuspension(dyingAtRevocation(env.deps), ctx, agent.id, true, 'left the company')).rejects.toBeInstanceOf(SimulatedCrash);
 
     await expectSessionsEnded([agent.auth, second.auth]);
   });
@@ -60,7 +47,7 @@ describe('the process dies after the commit, before the sessions are revoked', (
   it('a demoted admin loses every session anyway', async () => {
     const demoted = await createUser(env.deps, { role: 'admin' });
 
-    await expect(grantRole(dyingDeps(), demoted.phone, 'user', 'ops-test')).rejects.toBeInstanceOf(SimulatedCrash);
+    await expect(grantRole(dyingAtRevocation(env.deps), demoted.phone, 'user', 'ops-test')).rejects.toBeInstanceOf(SimulatedCrash);
 
     await expectSessionsEnded([demoted.auth]);
   });

@@ -47,60 +47,60 @@ async function listingState(listingId: string) {
   return { status: row.status, outboxMessages: about.length };
 }
 
+type Started = ReturnType<typeof start>;
+
+/**
+ * Forces one interleaving: `first` starts and parks at `gate` (a table lock held by a third
+ * transaction, taken at a known point of `first`), then `second` starts; reports whether `second`
+ * waited for a lock `first` holds (else it answered meanwhile), then lets both finish.
+ */
+async function race(gate: string, first: () => Started, second: () => Started) {
+  const held = await locks.holdTableLock(gate);
+  let a: Started | undefined;
+  let b: Started | undefined;
+  try {
+    a = first();
+    const firstPid = (await locks.waiterOf(held.pid))!;
+    b = second();
+    const waited = (await locks.waiterOf(firstPid, b.settled)) !== undefined;
+    await held.release();
+    return { secondWaited: waited, first: await a.answer, second: await b.answer };
+  } finally {
+    await held.release().catch(() => undefined);
+    await a?.answer.catch(() => undefined);
+    await b?.answer.catch(() => undefined);
+  }
+}
+
+/** Parks the suspension after it locked and updated the account: its next statement writes the audit entry. */
+const AFTER_SUSPENSION_LOCK = 'LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE';
+/** Parks a publish after it share-locked the account, before it locks the listing's row (and a deletion after it locked and soft-deleted the account, before it deletes the listings). */
+const BEFORE_LISTING_LOCK = 'LOCK TABLE listings IN EXCLUSIVE MODE';
+
 describe('POST /v1/listings/:id/publish racing a suspension of the seller', () => {
   it('the suspension locks the account first: the publish waits for it, then answers 403 account_suspended', async () => {
     const seller = await createUser(env.deps, { displayName: 'Sly' });
     const draft = await createDraft(env, seller);
-    // Parks the suspension after it locked and updated the account: its next statement writes the audit entry.
-    const gate = await locks.holdTableLock('LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE');
-    let suspension: ReturnType<typeof startSuspension> | undefined;
-    let publish: ReturnType<typeof startPublish> | undefined;
-    try {
-      suspension = startSuspension(seller);
-      const suspensionPid = (await locks.waiterOf(gate.pid))!;
 
-      // The publish reads the seller as not suspended (the suspension has not committed): it must wait
-      // for the account row the suspension holds rather than publish past it.
-      publish = startPublish(seller, draft.id);
-      const waiting = await locks.waiterOf(suspensionPid, publish.settled);
-      expect({ publishedWhileSuspensionOpen: waiting === undefined }).toEqual({ publishedWhileSuspensionOpen: false });
+    const run = await race(AFTER_SUSPENSION_LOCK, () => startSuspension(seller), () => startPublish(seller, draft.id));
 
-      await gate.release();
-      expect((await suspension.answer).status).toBe(200);
-      const res = await publish.answer;
-      expect([res.status, res.body.code]).toEqual([403, 'account_suspended']);
-    } finally {
-      await gate.release().catch(() => undefined);
-      await suspension?.answer.catch(() => undefined);
-      await publish?.answer.catch(() => undefined);
-    }
+    // The publish read the seller as not suspended (the suspension had not committed): it must wait
+    // for the account row the suspension holds rather than publish past it.
+    expect({ publishWaitedForSuspension: run.secondWaited }).toEqual({ publishWaitedForSuspension: true });
+    expect(run.first.status).toBe(200);
+    expect([run.second.status, run.second.body.code]).toEqual([403, 'account_suspended']);
     expect(await listingState(draft.id)).toEqual({ status: 'draft', outboxMessages: 0 });
   });
 
   it('the publish locks the account first: the suspension answers only after the listing is published', async () => {
     const seller = await createUser(env.deps, { displayName: 'Sol' });
     const draft = await createDraft(env, seller);
-    // Parks the publish after it share-locked the account, before it locks the listing's row.
-    const gate = await locks.holdTableLock('LOCK TABLE listings IN EXCLUSIVE MODE');
-    let publish: ReturnType<typeof startPublish> | undefined;
-    let suspension: ReturnType<typeof startSuspension> | undefined;
-    try {
-      publish = startPublish(seller, draft.id);
-      const publishPid = (await locks.waiterOf(gate.pid))!;
 
-      suspension = startSuspension(seller);
-      const waiting = await locks.waiterOf(publishPid, suspension.settled);
-      const early = waiting === undefined ? await suspension.answer : undefined;
-      expect({ suspensionAnsweredBeforePublishCommitted: early?.status }).toEqual({ suspensionAnsweredBeforePublishCommitted: undefined });
+    const run = await race(BEFORE_LISTING_LOCK, () => startPublish(seller, draft.id), () => startSuspension(seller));
 
-      await gate.release();
-      expect((await publish.answer).status).toBe(200);
-      expect((await suspension.answer).status).toBe(200);
-    } finally {
-      await gate.release().catch(() => undefined);
-      await publish?.answer.catch(() => undefined);
-      await suspension?.answer.catch(() => undefined);
-    }
+    expect({ suspensionWaitedForPublish: run.secondWaited }).toEqual({ suspensionWaitedForPublish: true });
+    expect(run.first.status).toBe(200);
+    expect(run.second.status).toBe(200);
     // The publish came first: it stands (a suspension stops new listings, not live ones).
     expect((await listingState(draft.id)).status).toBe('active');
   });
@@ -115,53 +115,24 @@ describe('POST /v1/listings/:id/publish racing the deletion of the seller’s ac
   it('the deletion locks the account first: the publish waits for it, then finds the listing gone', async () => {
     const seller = await createUser(env.deps, { displayName: 'Del' });
     const draft = await createDraft(env, seller);
-    // Parks the deletion after it locked and soft-deleted the account, before it deletes the listings.
-    const gate = await locks.holdTableLock('LOCK TABLE listings IN EXCLUSIVE MODE');
-    let deletion: ReturnType<typeof startDeletion> | undefined;
-    let publish: ReturnType<typeof startPublish> | undefined;
-    try {
-      deletion = startDeletion(seller);
-      const deletionPid = (await locks.waiterOf(gate.pid))!;
 
-      publish = startPublish(seller, draft.id);
-      const waiting = await locks.waiterOf(deletionPid, publish.settled);
-      expect({ publishedWhileDeletionOpen: waiting === undefined }).toEqual({ publishedWhileDeletionOpen: false });
+    const run = await race(BEFORE_LISTING_LOCK, () => startDeletion(seller), () => startPublish(seller, draft.id));
 
-      await gate.release();
-      expect((await deletion.answer).status).toBe(204);
-      expect((await publish.answer).status).toBe(404);
-    } finally {
-      await gate.release().catch(() => undefined);
-      await deletion?.answer.catch(() => undefined);
-      await publish?.answer.catch(() => undefined);
-    }
+    expect({ publishWaitedForDeletion: run.secondWaited }).toEqual({ publishWaitedForDeletion: true });
+    expect(run.first.status).toBe(204);
+    expect(run.second.status).toBe(404);
     expect(await listingState(draft.id)).toEqual({ status: 'draft', outboxMessages: 0 });
   });
 
   it('the publish locks the account first: the deletion waits for it, then deletes the published listing too', async () => {
     const seller = await createUser(env.deps, { displayName: 'Pia' });
     const draft = await createDraft(env, seller);
-    // Parks the publish after it share-locked the account, before it locks the listing's row.
-    const gate = await locks.holdTableLock('LOCK TABLE listings IN EXCLUSIVE MODE');
-    let publish: ReturnType<typeof startPublish> | undefined;
-    let deletion: ReturnType<typeof startDeletion> | undefined;
-    try {
-      publish = startPublish(seller, draft.id);
-      const publishPid = (await locks.waiterOf(gate.pid))!;
 
-      deletion = startDeletion(seller);
-      const waiting = await locks.waiterOf(publishPid, deletion.settled);
-      const early = waiting === undefined ? await deletion.answer : undefined;
-      expect({ deletionAnsweredBeforePublishCommitted: early?.status }).toEqual({ deletionAnsweredBeforePublishCommitted: undefined });
+    const run = await race(BEFORE_LISTING_LOCK, () => startPublish(seller, draft.id), () => startDeletion(seller));
 
-      await gate.release();
-      expect((await publish.answer).status).toBe(200);
-      expect((await deletion.answer).status).toBe(204);
-    } finally {
-      await gate.release().catch(() => undefined);
-      await publish?.answer.catch(() => undefined);
-      await deletion?.answer.catch(() => undefined);
-    }
+    expect({ deletionWaitedForPublish: run.secondWaited }).toEqual({ deletionWaitedForPublish: true });
+    expect(run.first.status).toBe(200);
+    expect(run.second.status).toBe(204);
     const row = await env.deps.db.selectFrom('listings').select(['status', 'deletedAt']).where('id', '=', draft.id).executeTakeFirstOrThrow();
     expect({ status: row.status, deleted: row.deletedAt !== null }).toEqual({ status: 'active', deleted: true });
   });

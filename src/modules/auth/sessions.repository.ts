@@ -77,17 +77,19 @@ export async function liveFamiliesOfUser(db: Db, userId: string): Promise<string
   return rows.map((r) => r.familyId);
 }
 
-/** True while the family has a token that is neither revoked nor expired. */
-export async function familyHasLiveToken(db: Db, familyId: string): Promise<boolean> {
-  const row = await db
+/** A token of the family that is neither revoked nor expired. */
+const liveTokenOf = (db: Db, familyId: string) =>
+  db
     .selectFrom('refreshTokens')
     .select('id')
     .where('familyId', '=', familyId)
     .where('revokedAt', 'is', null)
     .where('expiresAt', '>', sql<Date>`now()`)
-    .limit(1)
-    .executeTakeFirst();
-  return Boolean(row);
+    .limit(1);
+
+/** True while the family has a token that is neither revoked nor expired. */
+export async function familyHasLiveToken(db: Db, familyId: string): Promise<boolean> {
+  return Boolean(await liveTokenOf(db, familyId).executeTakeFirst());
 }
 
 /**
@@ -97,16 +99,7 @@ export async function familyHasLiveToken(db: Db, familyId: string): Promise<bool
  * caller's commit, since revoking a token updates its row.
  */
 export async function shareLockLiveFamilyToken(trx: Trx, familyId: string): Promise<boolean> {
-  const row = await trx
-    .selectFrom('refreshTokens')
-    .select('id')
-    .where('familyId', '=', familyId)
-    .where('revokedAt', 'is', null)
-    .where('expiresAt', '>', sql<Date>`now()`)
-    .limit(1)
-    .forShare()
-    .executeTakeFirst();
-  return Boolean(row);
+  return Boolean(await liveTokenOf(trx, familyId).forShare().executeTakeFirst());
 }
 
 /** Revokes every token of a user not yet revoked (a rotation in flight included); returns the families it revoked. */
