@@ -5,6 +5,7 @@ import { bidderHasLiveBid, bidsOfBidder } from '../modules/bidding';
 import { chatPhotoKeysOf, ERASED_MESSAGE, eraseMessagesBySender, messagesBySender } from '../modules/chat';
 import { disputesOpenedBy, presentDispute } from '../modules/disputes';
 import {
+  eraseListingsContentOf,
   eraseWatchesOf,
   restoreSellerListings,
   sellerHasLiveAuctionWithBids,
@@ -126,9 +127,12 @@ export const PURGE_BATCH_SIZE = 100;
 
 /**
  * The purge job (SPEC §9): accounts deleted more than 30 days before `now` lose their personal data
- * (phone, name, e-mail, avatar, devices, notifications, chat text and photos, the comments of its ratings, watches). Transactions and ledger entries stay,
- * pointing at the anonymized row. Idempotent (`purged_at`), batched, and safe to run on several workers
- * at once (claimed rows are skipped by the others). For fraud prevention only, the strikes still inside
+ * (phone, name, e-mail, avatar, devices, notifications, chat text and photos, the comments of its ratings,
+ * watches, and its listings' photos, descriptions and locations). Transactions and ledger entries stay,
+ * pointing at the anonymized row, and so do its listings with their titles, prices and dates (what a
+ * buyer's purchase history and the sale record name). Stored photos are deleted by jobs after the
+ * commit. Idempotent (`purged_at`), batched, and safe to run on several workers at once (claimed rows
+ * are skipped by the others). For fraud prevention only, the strikes still inside
  * their window and a suspension are kept under a keyed hash of the phone (never the number), for a new
  * account on that phone to inherit (users/phone-standings.repository.ts); nothing else of the account.
  */
@@ -142,6 +146,7 @@ export async function purgeDeletedAccounts(
   for (;;) {
     const count = await deps.db.transaction().execute(async (trx) => {
       const ids = await claimAccountsDueForPurge(trx, deletedBefore, batchSize);
+      // Chat photos and listing photos alike: storage keys of objects to delete once the batch commits.
       const photoKeys: string[] = [];
       for (const id of ids) {
         const { phoneNumber } = (await findUserIncludingDeleted(trx, id))!;
@@ -154,6 +159,7 @@ export async function purgeDeletedAccounts(
         await eraseRatingCommentsBy(trx, id);
         await eraseFollowsOf(trx, id);
         await eraseWatchesOf(trx, id);
+        photoKeys.push(...(await eraseListingsContentOf(trx, id)));
         await anonymizeAccount(trx, id, now);
       }
       // The photos are removed from storage after the commit (a network call), by as many jobs as it takes.

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
+import { anyOf } from '../../../db/any-of';
 import type { Db, Trx } from '../../../db/connection';
 
-// A seller's listings as their account is deleted, restored or exported (SPEC §9).
+// A seller's listings as their account is deleted, restored, exported or purged (SPEC §9).
 
 /**
  * True while the seller has an active listing with bids: a live auction someone is bidding in.
@@ -91,4 +92,27 @@ export async function eraseWatchesOf(trx: Trx, userId: string): Promise<void> {
     .set({ watchCount: sql<number>`greatest(watch_count - 1, 0)` })
     .where('id', 'in', locked)
     .execute();
+}
+
+/**
+ * The purge (SPEC §9): what a purged seller's listings say about the person goes, whatever their state
+ * (deleted with the account, sold, ended, or deleted on their own before): their photos (often of the
+ * seller's home), the description in their words, and where they are. The title, prices, dates and
+ * parties stay, which is what the buyer's purchase history and the sale record name. The photos' rows
+ * are deleted and their storage keys returned, for the caller to delete the objects after its commit
+ * (a network call). The listings are locked in id order, as the other purge steps lock them. A re-run
+ * finds nothing to erase and returns no keys.
+ */
+export async function eraseListingsContentOf(trx: Trx, sellerId: string): Promise<string[]> {
+  const locked = await trx.selectFrom('listings').select('id').where('sellerId', '=', sellerId).orderBy('id').forUpdate().execute();
+  if (locked.length === 0) return [];
+  const ids = anyOf(locked.map((l) => l.id), 'uuid');
+  const images = await trx.deleteFrom('listingImages').where('listingId', '=', ids).returning('storageKey').execute();
+  await trx
+    .updateTable('listings')
+    .set({ description: '', locationLat: null, locationLng: null, locationName: null })
+    .where('id', '=', ids)
+    .where((eb) => eb.or([eb('description', '<>', ''), eb('locationLat', 'is not', null), eb('locationName', 'is not', null)]))
+    .execute();
+  return images.map((i) => i.storageKey);
 }

@@ -8,8 +8,12 @@ export { assertSellerMayList } from './listing-checks';
 export { registerBrowseCacheMetrics } from './browse-cache';
 export { takeDownListing, takeDownSuspendedSellerListings, type TakedownResult } from './take-down-listing';
 
-/** A seller's listings as their account is deleted, restored or exported, and the user's watches for the export and the purge (SPEC §9). */
+/**
+ * A seller's listings as their account is deleted, restored, exported or purged (the purge erases their
+ * photos, descriptions and locations), and the user's watches for the export and the purge (SPEC §9).
+ */
 export {
+  eraseListingsContentOf,
   eraseWatchesOf,
   restoreSellerListings,
   sellerHasLiveAuctionWithBids,
