@@ -126,6 +126,13 @@ if now < endsAt then return {now, -1} end
 local count = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. endsAt)
 return {now, count}`);
 
+// Every mark is a bid received by now and not yet decided (a settled mark's decision has committed).
+// One script, so the count is as of the returned time. KEYS: marks. Returns {now, count}.
+const UNDECIDED_NOW = new RedisScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return {now, redis.call('ZCARD', KEYS[1])}`);
+
 /**
  * A mark with no command in the stream is decided (the drain settles right after its commit) or
  * was taken back; this old, it is abandoned (a mark written by something else than the intake
@@ -294,6 +301,15 @@ export class BidsInFlight {
   async pendingBefore(listingId: string, endsAt: number): Promise<{ now: number; pending: number }> {
     const [now, pending] = (await PENDING_BEFORE.run(this.redis, [this.key(listingId)], [endsAt])) as [number, number];
     return { now: Number(now), pending: Number(pending) };
+  }
+
+  /**
+   * Redis time now and how many of the listing's bids received by then are still undecided (a seller's
+   * cancel must not discard them).
+   */
+  async undecidedNow(listingId: string): Promise<{ now: number; undecided: number }> {
+    const [now, undecided] = (await UNDECIDED_NOW.run(this.redis, [this.key(listingId)], [])) as [number, number];
+    return { now: Number(now), undecided: Number(undecided) };
   }
 
   /**

@@ -148,7 +148,7 @@ export const listingRoutes = [
       responses: {
         204: { description: 'Draft deleted, or listing cancelled (also when it already was)' },
         403: { description: 'not_listing_seller' },
-        409: { description: 'listing_has_bids / listing_ended (ended, or past its endsAt: the close decides it)' },
+        409: { description: 'listing_has_bids (also while a bid received before the cancel is still being decided) / listing_ended (ended, or past its endsAt: the close decides it)' },
       },
     },
     async (deps, input) => {

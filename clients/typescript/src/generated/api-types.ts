@@ -1252,7 +1252,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description listing_has_bids / listing_ended (ended, or past its endsAt: the close decides it) */
+                /** @description listing_has_bids (also while a bid received before the cancel is still being decided) / listing_ended (ended, or past its endsAt: the close decides it) */
                 409: {
                     headers: {
                         [name: string]: unknown;
