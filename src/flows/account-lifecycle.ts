@@ -150,7 +150,11 @@ export async function purgeDeletedAccounts(
       const photoKeys: string[] = [];
       for (const id of ids) {
         const { phoneNumber } = (await findUserIncludingDeleted(trx, id))!;
-        await keepStandingOfPurgedAccount(trx, id, phoneStandingKey(deps.config.auth.jwtSecret, phoneNumber));
+        // A live account on the phone signed up after the restore window and already took this one's
+        // standing over (inheritPhoneStanding): keeping it again would bring back what staff lifted since.
+        if (!(await phoneTakenByLiveAccount(trx, phoneNumber, id))) {
+          await keepStandingOfPurgedAccount(trx, id, phoneStandingKey(deps.config.auth.jwtSecret, phoneNumber));
+        }
         await deleteNotificationDataOf(trx, id);
         const sent = await messagesBySender(trx, id);
         photoKeys.push(...chatPhotoKeysOf(sent));

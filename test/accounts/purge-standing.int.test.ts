@@ -89,4 +89,25 @@ describe('re-signing up on the phone of a purged account', () => {
     const fresh = await signUp(old.phone);
     expect(await standingOf(fresh.user.id)).toEqual({ suspended: false, strikes: [{ createdAt: recent, transactionId: null }] });
   });
+
+  it('an account that inherited directly is not haunted by the old one’s purge: a suspension staff lifted stays lifted', async () => {
+    const old = await createUser(env.deps);
+    await db().updateTable('users').set({ suspendedAt: new Date() }).where('id', '=', old.id).execute();
+    expect((await env.http.delete('/v1/users/me').set(old.auth)).status).toBe(204);
+    await db().updateTable('users').set({ deletedAt: new Date(Date.now() - 31 * DAY_MS) }).where('id', '=', old.id).execute();
+    const second = await signUp(old.phone);
+    expect(await standingOf(second.user.id)).toEqual({ suspended: true, strikes: [] });
+    await db().updateTable('users').set({ suspendedAt: null }).where('id', '=', second.user.id).execute(); // staff lift it
+
+    // The old account's purge comes now: the live account already carries its standing.
+    await purgeDeletedAccounts(env.deps, new Date());
+    expect(await db().selectFrom('purgedPhoneStandings').selectAll().where('phoneKey', '=', phoneStandingKey(env.deps.config.auth.jwtSecret, old.phone)).execute()).toEqual([]);
+
+    // The second account goes the same way; a third signs up clean.
+    expect((await env.http.delete('/v1/users/me').set({ Authorization: `Bearer ${second.accessToken}` })).status).toBe(204);
+    await db().updateTable('users').set({ deletedAt: new Date(Date.now() - 31 * DAY_MS) }).where('id', '=', second.user.id).execute();
+    await purgeDeletedAccounts(env.deps, new Date());
+    const third = await signUp(old.phone);
+    expect(await standingOf(third.user.id)).toEqual({ suspended: false, strikes: [] });
+  });
 });
