@@ -2,12 +2,17 @@ import { sendNotification } from '../../src/modules/notifications';
 import type { PushMessage, PushOutcome, PushSender } from '../../src/providers/push/push';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
 
-/** Push stand-in: FCM answers `invalid` for the tokens in `dead` (app uninstalled), `sent` otherwise. */
+/**
+ * Push stand-in: FCM answers `invalid` for the tokens in `dead` (app uninstalled), fails for those in
+ * `failing` (an outage: the job retries), `sent` otherwise.
+ */
 class DevicePush implements PushSender {
   readonly sent: PushMessage[] = [];
   readonly dead = new Set<string>();
+  readonly failing = new Set<string>();
   async send(message: PushMessage): Promise<PushOutcome> {
     if (this.dead.has(message.token)) return 'invalid';
+    if (this.failing.has(message.token)) throw new Error('FCM unavailable');
     this.sent.push(message);
     return 'sent';
   }
@@ -94,5 +99,19 @@ describe('must-reach notices (won, payment_due) when SMS is off and push cannot 
     await env.deps.db.insertInto('smsOptOuts').values({ phoneNumber: stopped.phone }).execute();
     expect(await sendNotification(env.deps, note(stopped, 'fallback-won-5', 'won'))).toBe('sent');
     expect(textsTo(stopped, 'fallback-won-5')).toHaveLength(0);
+  });
+
+  it('does not text on a retry when an earlier attempt pushed to a device the user has signed out of since', async () => {
+    const user = await pushOnlyUser();
+    await register(user, 'reached-phone-token-1');
+    await register(user, 'flaky-phone-token-1');
+    push.failing.add('flaky-phone-token-1');
+    await expect(sendNotification(env.deps, note(user, 'fallback-won-6', 'won'))).rejects.toThrow('FCM unavailable');
+    expect(push.sent.filter((m) => m.token === 'reached-phone-token-1')).toHaveLength(1);
+
+    // Signed out before the retry: no device is left to push to, but one has the notice already.
+    expect((await env.http.delete('/v1/auth/logout').set(user.auth)).status).toBe(204);
+    expect(await sendNotification(env.deps, note(user, 'fallback-won-6', 'won'))).toBe('sent');
+    expect(textsTo(user, 'fallback-won-6')).toHaveLength(0);
   });
 });

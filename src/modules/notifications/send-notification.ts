@@ -71,7 +71,7 @@ interface Planned {
   to: Addressed;
   push: boolean;
   sms: boolean;
-  /** Text it after all if the push reaches no device (a must-reach notice the user chose not to have texted). */
+  /** Text it after all if no device has it, now or from an earlier attempt (a must-reach notice the user chose not to have texted). */
   smsIfUnpushed: boolean;
   /** The push throttle's window was opened by this delivery (not held already by this notification). */
   openedWindow: boolean;
@@ -97,13 +97,13 @@ async function deliver(deps: SendDeps, batch: NotificationInput[]): Promise<Arra
       const push = window !== 'shut';
       const sms = SMS_TYPES.has(n.type) && !!to.channels.sms && !!to.phoneNumber;
       const fallback = !sms && mayFallBackToSms(n, to);
-      return { n, to, push, sms: sms || (fallback && !push), smsIfUnpushed: fallback && push, openedWindow: window === 'opened' };
+      return { n, to, push, sms, smsIfUnpushed: fallback, openedWindow: window === 'opened' };
     }),
   );
   const planned = plans.filter((p): p is Planned => p !== undefined);
   const inserted = await insertNotificationsOnce(
     deps.db,
-    planned.map((p) => ({ ...p.n, ...p.to.text, delivered: !p.push && !p.sms })),
+    planned.map((p) => ({ ...p.n, ...p.to.text, delivered: !p.push && !p.sms && !p.smsIfUnpushed })),
   );
   const emitter = socketEmitter(deps);
   for (const p of planned) {
@@ -151,7 +151,8 @@ async function finish(
     const row = await getNotificationByDedupeKey(deps.db, n.dedupeKey);
     if (row.deliveredAt) return 'duplicate';
     const text = { title: row.title, body: row.body };
-    const pushed = push && (await pushToDevices(deps, n, row.id, to.deviceTokens, text));
+    // A retry may find no device left to push to (signed out since) after an earlier attempt reached one.
+    const pushed = push ? await pushToDevices(deps, n, row.id, to.deviceTokens, text) : smsIfUnpushed && (await reachedDevices(deps.db, row.id)).size > 0;
     if (sms || (smsIfUnpushed && !pushed)) await textUser(deps, n, { ...to, text });
     await markDelivered(deps.db, row.id);
     return 'sent';
