@@ -16,6 +16,7 @@ import type { RunningWorkers } from '../../workers/workers';
 import { expectProblem } from '../support/http';
 import { createActiveListing, eventually, withWorkers } from '../support/fixtures';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
+import { LockWatch } from '../support/lock-waiter';
 
 const HOUR = 3_600_000;
 
@@ -145,6 +146,33 @@ describe('POST /v1/admin/users/:id/suspend takes down the seller’s running lis
     await suspend(seller);
     await eventually(async () => (await statusOf(active.id)) === 'cancelled');
     expect((await env.http.post(`/v1/admin/users/${seller.id}/unsuspend`).set(staff.auth).send({})).status).toBe(200);
+    expect(await statusOf(active.id)).toBe('cancelled');
+  });
+
+  it('an unsuspension waits for a takedown in flight, so none lands after staff were told the seller is back', async () => {
+    const [seller] = await users('Sam');
+    const active = await createActiveListing(env.deps, seller.id, { endsInMs: 48 * HOUR });
+    await env.deps.db.updateTable('users').set({ suspendedAt: new Date() }).where('id', '=', seller.id).execute();
+    const locks = await LockWatch.open(env.databaseUrl);
+    // Parks the job after it share-locked the seller and found them suspended, before it locks the listing.
+    const gate = await locks.holdTableLock('LOCK TABLE listings IN EXCLUSIVE MODE');
+    try {
+      const job = takeDownSuspendedSellerListings(env.deps, { userId: seller.id, actorId: staff.id, reason: 'Counterfeit goods' });
+      const jobPid = (await locks.waiterOf(gate.pid))!;
+      let answered = false;
+      const unsuspension = Promise.resolve(env.http.post(`/v1/admin/users/${seller.id}/unsuspend`).set(staff.auth).send({})).then((res) => {
+        answered = true;
+        return res;
+      });
+      const waited = (await locks.waiterOf(jobPid, () => answered)) !== undefined;
+      expect({ unsuspensionWaitedForTakedown: waited }).toEqual({ unsuspensionWaitedForTakedown: true });
+      await gate.release();
+      expect(await job).toEqual({ takenDown: 1 });
+      expect((await unsuspension).status).toBe(200);
+    } finally {
+      await gate.release();
+      await locks.close();
+    }
     expect(await statusOf(active.id)).toBe('cancelled');
   });
 });

@@ -150,8 +150,11 @@ export async function setSuspension(
     // bidders under a KEY SHARE lock, which the plain update alone would not wait for; locking the row
     // FOR UPDATE first orders the two, as an account deletion does: a batch that read the user before
     // us commits before we go on, one that comes later waits for our commit and finds the user
-    // suspended. The bid path takes no new lock. Lifting a suspension needs no such order.
-    if (suspend) await lockAccount(trx, userId);
+    // suspended. The bid path takes no new lock. Lifting a suspension takes the same lock: the
+    // suspension's takedown job reads the seller under a share lock in each of its transactions, and
+    // a plain update would not wait for one in flight (which would then take a listing down after
+    // staff were told the seller is back).
+    await lockAccount(trx, userId);
     const updated = await setUserSuspended(trx, userId, suspend);
     if (!updated) throw notFound('user');
     await recordAudit(trx, {
