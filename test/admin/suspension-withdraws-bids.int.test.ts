@@ -16,6 +16,7 @@ import { decideBids } from '../../src/modules/bidding/decide-bids';
 import type { RunningWorkers } from '../../workers/workers';
 import { createActiveListing, eventually, withWorkers } from '../support/fixtures';
 import { createTestEnv, createUser, type TestEnv, type TestUser } from '../support/harness';
+import { LockWatch } from '../support/lock-waiter';
 
 const HOUR = 3_600_000;
 
@@ -175,5 +176,38 @@ describe('closing an auction whose leader is suspended, before the withdrawal jo
 
     expect(ended).toMatchObject({ status: 'ended_unsold', winnerId: null, leaderId: alice.id, reserveMet: false });
     expect(await env.deps.db.selectFrom('transactions').select('id').where('listingId', '=', listing.id).execute()).toEqual([]);
+  });
+
+  it('a suspension in flight when the close locks the listing is waited for: the runner-up wins', async () => {
+    const [alice, bob, carol] = await bidders();
+    const listing = (await createActiveListing(env.deps, seller.id, { startingPriceCents: 500, endsInMs: 48 * HOUR })) as Listing;
+    await bid(alice, listing.id, 1000);
+    await bid(carol, listing.id, 1200);
+    await bid(bob, listing.id, 3000);
+    await env.deps.db.updateTable('listings').set({ endsAt: new Date(Date.now() - 1000) }).where('id', '=', listing.id).execute();
+    const locks = await LockWatch.open(env.databaseUrl);
+    // Parks the suspension after it locked and updated Bob's account: its next statement writes the audit entry.
+    const gate = await locks.holdTableLock('LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE');
+    try {
+      const suspension = Promise.resolve(env.http.post(`/v1/admin/users/${bob.id}/suspend`).set(staff.auth).send({ reason: 'Shill bidding' }));
+      const suspensionPid = (await locks.waiterOf(gate.pid))!;
+      let closed = false;
+      const close = closeAuction(env.deps, listing.id).finally(() => (closed = true));
+      // The close has locked the listing and reads Bob as its leader: it must wait for his account row
+      // rather than sell to him past a suspension about to answer staff.
+      const waited = (await locks.waiterOf(suspensionPid, () => closed)) !== undefined;
+      expect({ closeWaitedForSuspension: waited }).toEqual({ closeWaitedForSuspension: true });
+      await gate.release();
+      expect((await suspension).status).toBe(200);
+      await close;
+    } finally {
+      await gate.release();
+      await locks.close();
+    }
+    const ended = await eventually(async () => {
+      const row = await listingRow(listing.id);
+      return row.status !== 'active' && row;
+    });
+    expect(ended).toMatchObject({ status: 'ended_sold', winnerId: carol.id, currentPriceCents: 1050 });
   });
 });

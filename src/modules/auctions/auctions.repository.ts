@@ -46,22 +46,28 @@ export async function lockLiveListing(trx: Trx, listingId: string): Promise<List
 
 /**
  * Locks listing rows in id order (so concurrent batches never deadlock), reading their auction
- * columns and whether the leader's account is suspended by staff (read of `users`, by its key, in the
- * same statement: the close batch pays no extra round trip for the check).
+ * columns and whether the leader's account is suspended by staff, in one statement (the close batch
+ * pays no extra round trip for the check). The leaders' rows are share-locked (KEY SHARE) after the
+ * listings: a suspension, which locks the account FOR UPDATE first, is waited for and its outcome
+ * read, so none can answer staff while a close it did not see sells to that account. Nothing locks an
+ * account FOR UPDATE and then a listing its owner leads (a deletion's listings are the seller's own),
+ * so the order cannot deadlock.
  */
 export async function lockListings(trx: Trx, listingIds: string[]): Promise<Array<LockedAuction & { leaderSuspended: boolean }>> {
   return trx
-    .selectFrom('listings')
-    .select(LOCKED_AUCTION_COLUMNS)
-    .select((eb) =>
-      eb
-        .exists(eb.selectFrom('users').select('users.id').whereRef('users.id', '=', 'listings.leaderId').where('users.suspendedAt', 'is not', null))
-        .$castTo<boolean>()
-        .as('leaderSuspended'),
+    .with('locked', (db) => db.selectFrom('listings').select(LOCKED_AUCTION_COLUMNS).where('id', '=', anyOf(listingIds, 'uuid')).orderBy('id').forUpdate())
+    .with('leaders', (db) =>
+      db
+        .selectFrom('users')
+        .select(['id', 'suspendedAt'])
+        .where('id', 'in', (eb) => eb.selectFrom('locked').select('leaderId'))
+        .forKeyShare(),
     )
-    .where('id', '=', anyOf(listingIds, 'uuid'))
-    .orderBy('id')
-    .forUpdate()
+    .selectFrom('locked')
+    .leftJoin('leaders', 'leaders.id', 'locked.leaderId')
+    .selectAll('locked')
+    .select(sql<boolean>`leaders.suspended_at IS NOT NULL`.as('leaderSuspended'))
+    .orderBy('locked.id')
     .execute();
 }
 
