@@ -165,6 +165,8 @@ export const listingRoutes = [
       params: ListingIdParams,
       responses: {
         200: { description: 'The published listing', schema: ListingView },
+        401: { description: 'account_not_found (the account was purged meanwhile)' },
+        403: { description: 'not_listing_seller / phone_not_verified / account_suspended / account_deleted (a restore-only session)' },
         409: { description: 'listing_not_draft' },
         422: { description: 'listing_rules_violated (e.g. endsAt missing or too close)' },
       },

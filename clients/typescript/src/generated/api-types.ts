@@ -1378,7 +1378,16 @@ export interface paths {
                         "application/json": components["schemas"]["Listing"];
                     };
                 };
-                /** @description account_deleted: this session may only restore or export the account */
+                /** @description account_not_found (the account was purged meanwhile) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not_listing_seller / phone_not_verified / account_suspended / account_deleted (a restore-only session) */
                 403: {
                     headers: {
                         [name: string]: unknown;
