@@ -118,7 +118,7 @@ export async function restoreAccount(deps: SessionDeps & Pick<Platform, 'clock'>
     return back;
   });
   // Ends the restore-only session (and any other) before the ordinary one is opened.
-  await revokeEverySession(deps, restored.id);
+  await revokeEverySession(deps, restored.id, 'The account was restored; this session has ended.');
   return openSession(deps, restored);
 }
 

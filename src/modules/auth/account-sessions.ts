@@ -12,12 +12,12 @@ import { liveFamiliesOfUser, revokeFamiliesTokens } from './sessions.repository'
 type SessionDeps = Pick<Platform, 'db' | 'redis' | 'config'> & { revocations: SessionRevocations };
 
 /**
- * Ends every session of a user at once (a change of role, a staff suspension): refresh families
+ * Ends every session of a user at once (a change of role, a staff suspension, a restore): refresh families
  * revoked, their access tokens refused through the revocation list, and every socket of the user told
  * and disconnected. The same mechanism as logout, for all of the user's sessions instead of one.
  * `reason` is what the user's sockets are told.
  */
-export async function revokeEverySession(deps: SessionDeps, userId: string, reason = 'This account has been deleted.'): Promise<void> {
+export async function revokeEverySession(deps: SessionDeps, userId: string, reason: string): Promise<void> {
   // The families the revocation itself ended: a session opened or rotated between a separate read
   // and the revocation would keep its access tokens for their 15 minutes.
   const families = await revokeAllSessions(deps.db, userId);

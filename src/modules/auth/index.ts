@@ -12,7 +12,7 @@ export { SessionRevocations, sessionRoom } from './revocations';
  * fresh session after a restore. A deletion reads the sessions to end in its transaction and ends them
  * after the commit and again through the outbox (`auth.end_sessions`), which survives a crash.
  */
-export { endSessions, revokeEverySession, sessionsToEnd, writeSessionsEnd } from './account-sessions';
+export { endSessions, revokeEverySession, writeSessionsEnd } from './account-sessions';
 export { logout, openSession } from './auth.service';
 
 /** What is stored under a session (a push token) takes this lock first, so a logout cannot miss it. */
