@@ -126,6 +126,46 @@ describe('POST /v1/admin/users/:id/suspend withdraws the user’s bids on live a
   });
 });
 
+describe('a suspension lifted while its withdrawal job runs', () => {
+  it('the unsuspension waits for the listing in hand; the bids on the listings after it stand', async () => {
+    const [alice, bob] = await bidders();
+    const [first, second] = await Promise.all(
+      ['Kayak', 'Paddle'].map((title) => createActiveListing(env.deps, seller.id, { title, startingPriceCents: 500, endsInMs: 48 * HOUR })),
+    );
+    for (const listing of [first, second]) {
+      await bid(alice, listing.id, 1000);
+      await bid(bob, listing.id, 2000);
+    }
+    // The suspension's state without its job (written directly); the job is driven by hand.
+    const suspendedAt = new Date();
+    await env.deps.db.updateTable('users').set({ suspendedAt }).where('id', '=', bob.id).execute();
+    const locks = await LockWatch.open(env.databaseUrl);
+    // Parks the job after it share-locked Bob's account for the first listing, before it locks that listing.
+    const gate = await locks.holdTableLock('LOCK TABLE listings IN EXCLUSIVE MODE');
+    try {
+      const job = withdrawSuspendedBids(env.deps, { userId: bob.id, suspendedAt: suspendedAt.toISOString() });
+      const jobPid = (await locks.waiterOf(gate.pid))!;
+      let answered = false;
+      const unsuspension = Promise.resolve(env.http.post(`/v1/admin/users/${bob.id}/unsuspend`).set(staff.auth).send({})).then((res) => {
+        answered = true;
+        return res;
+      });
+      const waited = (await locks.waiterOf(jobPid, () => answered)) !== undefined;
+      expect({ unsuspensionWaitedForWithdrawal: waited }).toEqual({ unsuspensionWaitedForWithdrawal: true });
+      await gate.release();
+      expect(await job).toEqual({ withdrawnFrom: 1 });
+      expect((await unsuspension).status).toBe(200);
+    } finally {
+      await gate.release();
+      await locks.close();
+    }
+    const [a, b] = [first, second].sort((x, y) => x.id.localeCompare(y.id));
+    expect(await bidStatuses(a.id, bob.id)).toEqual(['retracted']);
+    expect(await bidStatuses(b.id, bob.id)).toEqual(['active']);
+    expect(await listingRow(b.id)).toMatchObject({ leaderId: bob.id });
+  });
+});
+
 describe('closing an auction whose leader is suspended, before the withdrawal job ran', () => {
   /**
    * The state between the suspension's commit and its job: the account is suspended (written here

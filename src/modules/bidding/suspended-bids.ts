@@ -3,7 +3,7 @@ import type { Platform } from '../../shared/platform';
 import { notificationJob } from '../../shared/jobs';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { lockAuction, type LockedAuction } from '../auctions';
-import { liveAuctionsOfBidder, suspendedBiddersOn, suspendedSince } from './bidding.repository';
+import { isSuspendedLocked, liveAuctionsOfBidder, suspendedBiddersOn } from './bidding.repository';
 import { withdrawalEvents, withdrawBidders, type Withdrawal } from './withdraw-bids';
 
 /**
@@ -14,27 +14,32 @@ import { withdrawalEvents, withdrawBidders, type Withdrawal } from './withdraw-b
  * Each listing is its own transaction, so a crash leaves some withdrawn and some not; a redelivered
  * job finds the first ones with nothing standing and changes nothing there, so it sends nothing twice.
  * A closed listing is left as it is: a sale already made goes on, as any open transaction of a
- * suspended account does. If the suspension was lifted before the job ran, the bids stand; lifting it
- * afterwards does not restore withdrawn bids (the user bids again if they wish).
+ * suspended account does. If the suspension was lifted before the job ran (or reached a listing),
+ * the bids left stand; lifting it afterwards does not restore withdrawn bids (the user bids again if
+ * they wish).
  */
 export async function withdrawSuspendedBids(
   deps: Pick<Platform, 'db'>,
   { userId, suspendedAt }: { userId: string; suspendedAt: string },
 ): Promise<{ withdrawnFrom: number }> {
-  if (!(await suspendedSince(deps.db, userId))) return { withdrawnFrom: 0 };
   let withdrawnFrom = 0;
   for (const listingId of await liveAuctionsOfBidder(deps.db, userId)) {
-    const withdrawn = await deps.db.transaction().execute(async (trx) => {
+    const outcome = await deps.db.transaction().execute(async (trx) => {
+      // Read in each listing's transaction, before its lock (the order publish and the takedown take):
+      // an unsuspension that answered staff stops the withdrawals that follow, and one in flight waits.
+      if (!(await isSuspendedLocked(trx, userId))) return 'lifted';
       const listing = await lockAuction(trx, listingId);
       // Closed (or deleted) since the read: the close decided it; the job does not reopen it.
-      if (!listing || listing.status !== 'active') return false;
+      if (!listing || listing.status !== 'active') return 'skipped';
       const withdrawal = await withdrawBidders(trx, listing, [userId]);
-      if (!withdrawal) return false;
+      if (!withdrawal) return 'skipped';
       const events = await withdrawalEvents(trx, listing.id, withdrawal);
       await writeOutbox(trx, [...events, ...newLeaderNotice(listing, withdrawal, `suspended-${userId}-${Date.parse(suspendedAt)}`)]);
-      return true;
+      return 'withdrawn';
     });
-    if (withdrawn) withdrawnFrom += 1;
+    // Lifted (or the account gone) before this listing: the bids left stand.
+    if (outcome === 'lifted') break;
+    if (outcome === 'withdrawn') withdrawnFrom += 1;
   }
   return { withdrawnFrom };
 }
