@@ -154,23 +154,17 @@ describe('POST /v1/admin/users/:id/suspend takes down the seller’s running lis
     const active = await createActiveListing(env.deps, seller.id, { endsInMs: 48 * HOUR });
     await env.deps.db.updateTable('users').set({ suspendedAt: new Date() }).where('id', '=', seller.id).execute();
     const locks = await LockWatch.open(env.databaseUrl);
-    // Parks the job after it share-locked the seller and found them suspended, before it locks the listing.
-    const gate = await locks.holdTableLock('LOCK TABLE listings IN EXCLUSIVE MODE');
     try {
-      const job = takeDownSuspendedSellerListings(env.deps, { userId: seller.id, actorId: staff.id, reason: 'Counterfeit goods' });
-      const jobPid = (await locks.waiterOf(gate.pid))!;
-      let answered = false;
-      const unsuspension = Promise.resolve(env.http.post(`/v1/admin/users/${seller.id}/unsuspend`).set(staff.auth).send({})).then((res) => {
-        answered = true;
-        return res;
-      });
-      const waited = (await locks.waiterOf(jobPid, () => answered)) !== undefined;
-      expect({ unsuspensionWaitedForTakedown: waited }).toEqual({ unsuspensionWaitedForTakedown: true });
-      await gate.release();
-      expect(await job).toEqual({ takenDown: 1 });
-      expect((await unsuspension).status).toBe(200);
+      // The job parks after it share-locked the seller and found them suspended, before it locks the listing.
+      const run = await locks.race(
+        'LOCK TABLE listings IN EXCLUSIVE MODE',
+        () => takeDownSuspendedSellerListings(env.deps, { userId: seller.id, actorId: staff.id, reason: 'Counterfeit goods' }),
+        () => Promise.resolve(env.http.post(`/v1/admin/users/${seller.id}/unsuspend`).set(staff.auth).send({})),
+      );
+      expect({ unsuspensionWaitedForTakedown: run.secondWaited }).toEqual({ unsuspensionWaitedForTakedown: true });
+      expect(run.first).toEqual({ takenDown: 1 });
+      expect(run.second.status).toBe(200);
     } finally {
-      await gate.release();
       await locks.close();
     }
     expect(await statusOf(active.id)).toBe('cancelled');

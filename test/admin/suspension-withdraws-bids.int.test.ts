@@ -140,23 +140,17 @@ describe('a suspension lifted while its withdrawal job runs', () => {
     const suspendedAt = new Date();
     await env.deps.db.updateTable('users').set({ suspendedAt }).where('id', '=', bob.id).execute();
     const locks = await LockWatch.open(env.databaseUrl);
-    // Parks the job after it share-locked Bob's account for the first listing, before it locks that listing.
-    const gate = await locks.holdTableLock('LOCK TABLE listings IN EXCLUSIVE MODE');
     try {
-      const job = withdrawSuspendedBids(env.deps, { userId: bob.id, suspendedAt: suspendedAt.toISOString() });
-      const jobPid = (await locks.waiterOf(gate.pid))!;
-      let answered = false;
-      const unsuspension = Promise.resolve(env.http.post(`/v1/admin/users/${bob.id}/unsuspend`).set(staff.auth).send({})).then((res) => {
-        answered = true;
-        return res;
-      });
-      const waited = (await locks.waiterOf(jobPid, () => answered)) !== undefined;
-      expect({ unsuspensionWaitedForWithdrawal: waited }).toEqual({ unsuspensionWaitedForWithdrawal: true });
-      await gate.release();
-      expect(await job).toEqual({ withdrawnFrom: 1 });
-      expect((await unsuspension).status).toBe(200);
+      // The job parks after it share-locked Bob's account for the first listing, before it locks that listing.
+      const run = await locks.race(
+        'LOCK TABLE listings IN EXCLUSIVE MODE',
+        () => withdrawSuspendedBids(env.deps, { userId: bob.id, suspendedAt: suspendedAt.toISOString() }),
+        () => Promise.resolve(env.http.post(`/v1/admin/users/${bob.id}/unsuspend`).set(staff.auth).send({})),
+      );
+      expect({ unsuspensionWaitedForWithdrawal: run.secondWaited }).toEqual({ unsuspensionWaitedForWithdrawal: true });
+      expect(run.first).toEqual({ withdrawnFrom: 1 });
+      expect(run.second.status).toBe(200);
     } finally {
-      await gate.release();
       await locks.close();
     }
     const [a, b] = [first, second].sort((x, y) => x.id.localeCompare(y.id));
@@ -226,22 +220,18 @@ describe('closing an auction whose leader is suspended, before the withdrawal jo
     await bid(bob, listing.id, 3000);
     await env.deps.db.updateTable('listings').set({ endsAt: new Date(Date.now() - 1000) }).where('id', '=', listing.id).execute();
     const locks = await LockWatch.open(env.databaseUrl);
-    // Parks the suspension after it locked and updated Bob's account: its next statement writes the audit entry.
-    const gate = await locks.holdTableLock('LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE');
     try {
-      const suspension = Promise.resolve(env.http.post(`/v1/admin/users/${bob.id}/suspend`).set(staff.auth).send({ reason: 'Shill bidding' }));
-      const suspensionPid = (await locks.waiterOf(gate.pid))!;
-      let closed = false;
-      const close = closeAuction(env.deps, listing.id).finally(() => (closed = true));
-      // The close has locked the listing and reads Bob as its leader: it must wait for his account row
-      // rather than sell to him past a suspension about to answer staff.
-      const waited = (await locks.waiterOf(suspensionPid, () => closed)) !== undefined;
-      expect({ closeWaitedForSuspension: waited }).toEqual({ closeWaitedForSuspension: true });
-      await gate.release();
-      expect((await suspension).status).toBe(200);
-      await close;
+      // The suspension parks after it locked and updated Bob's account (its next statement writes the
+      // audit entry). The close, which reads Bob as its leader, must wait for his account row rather
+      // than sell to him past a suspension about to answer staff.
+      const run = await locks.race(
+        'LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE',
+        () => Promise.resolve(env.http.post(`/v1/admin/users/${bob.id}/suspend`).set(staff.auth).send({ reason: 'Shill bidding' })),
+        () => closeAuction(env.deps, listing.id),
+      );
+      expect({ closeWaitedForSuspension: run.secondWaited }).toEqual({ closeWaitedForSuspension: true });
+      expect(run.first.status).toBe(200);
     } finally {
-      await gate.release();
       await locks.close();
     }
     const ended = await eventually(async () => {

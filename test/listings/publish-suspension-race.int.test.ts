@@ -25,19 +25,11 @@ afterAll(async () => {
   await env.close();
 });
 
-/** Starts a request now (a supertest request only leaves when awaited), reporting when it has answered. */
-function start(request: PromiseLike<{ status: number; body: { code?: string } }>) {
-  let settled = false;
-  const answer = Promise.resolve(request).then((res) => {
-    settled = true;
-    return res;
-  });
-  return { answer, settled: () => settled };
-}
+/** Sends a request now (a supertest request only leaves when awaited). */
+const send = (request: PromiseLike<{ status: number; body: { code?: string } }>) => Promise.resolve(request);
 
-const startSuspension = (user: TestUser) =>
-  start(env.http.post(`/v1/admin/users/${user.id}/suspend`).set(staff.auth).send({ reason: 'Counterfeit goods' }));
-const startPublish = (seller: TestUser, listingId: string) => start(env.http.post(`/v1/listings/${listingId}/publish`).set(seller.auth));
+const startSuspension = (user: TestUser) => send(env.http.post(`/v1/admin/users/${user.id}/suspend`).set(staff.auth).send({ reason: 'Counterfeit goods' }));
+const startPublish = (seller: TestUser, listingId: string) => send(env.http.post(`/v1/listings/${listingId}/publish`).set(seller.auth));
 
 /** The listing's status and how many outbox messages (jobs, fan-out) name it. */
 async function listingState(listingId: string) {
@@ -45,31 +37,6 @@ async function listingState(listingId: string) {
   const messages = await env.deps.db.selectFrom('outbox').select('payload').execute();
   const about = messages.filter((m) => JSON.stringify(m.payload).includes(listingId));
   return { status: row.status, outboxMessages: about.length };
-}
-
-type Started = ReturnType<typeof start>;
-
-/**
- * Forces one interleaving: `first` starts and parks at `gate` (a table lock held by a third
- * transaction, taken at a known point of `first`), then `second` starts; reports whether `second`
- * waited for a lock `first` holds (else it answered meanwhile), then lets both finish.
- */
-async function race(gate: string, first: () => Started, second: () => Started) {
-  const held = await locks.holdTableLock(gate);
-  let a: Started | undefined;
-  let b: Started | undefined;
-  try {
-    a = first();
-    const firstPid = (await locks.waiterOf(held.pid))!;
-    b = second();
-    const waited = (await locks.waiterOf(firstPid, b.settled)) !== undefined;
-    await held.release();
-    return { secondWaited: waited, first: await a.answer, second: await b.answer };
-  } finally {
-    await held.release().catch(() => undefined);
-    await a?.answer.catch(() => undefined);
-    await b?.answer.catch(() => undefined);
-  }
 }
 
 /** Parks the suspension after it locked and updated the account: its next statement writes the audit entry. */
@@ -82,7 +49,7 @@ describe('POST /v1/listings/:id/publish racing a suspension of the seller', () =
     const seller = await createUser(env.deps, { displayName: 'Sly' });
     const draft = await createDraft(env, seller);
 
-    const run = await race(AFTER_SUSPENSION_LOCK, () => startSuspension(seller), () => startPublish(seller, draft.id));
+    const run = await locks.race(AFTER_SUSPENSION_LOCK, () => startSuspension(seller), () => startPublish(seller, draft.id));
 
     // The publish read the seller as not suspended (the suspension had not committed): it must wait
     // for the account row the suspension holds rather than publish past it.
@@ -96,7 +63,7 @@ describe('POST /v1/listings/:id/publish racing a suspension of the seller', () =
     const seller = await createUser(env.deps, { displayName: 'Sol' });
     const draft = await createDraft(env, seller);
 
-    const run = await race(BEFORE_LISTING_LOCK, () => startPublish(seller, draft.id), () => startSuspension(seller));
+    const run = await locks.race(BEFORE_LISTING_LOCK, () => startPublish(seller, draft.id), () => startSuspension(seller));
 
     expect({ suspensionWaitedForPublish: run.secondWaited }).toEqual({ suspensionWaitedForPublish: true });
     expect(run.first.status).toBe(200);
@@ -107,7 +74,7 @@ describe('POST /v1/listings/:id/publish racing a suspension of the seller', () =
 });
 
 /** Starts DELETE /v1/users/me now. */
-const startDeletion = (user: TestUser) => start(env.http.delete('/v1/users/me').set(user.auth));
+const startDeletion = (user: TestUser) => send(env.http.delete('/v1/users/me').set(user.auth));
 
 describe('POST /v1/listings/:id/publish racing the deletion of the seller’s account', () => {
   // A deletion locks the account, then soft-deletes its listings: the publish takes the account (shared)
@@ -116,7 +83,7 @@ describe('POST /v1/listings/:id/publish racing the deletion of the seller’s ac
     const seller = await createUser(env.deps, { displayName: 'Del' });
     const draft = await createDraft(env, seller);
 
-    const run = await race(BEFORE_LISTING_LOCK, () => startDeletion(seller), () => startPublish(seller, draft.id));
+    const run = await locks.race(BEFORE_LISTING_LOCK, () => startDeletion(seller), () => startPublish(seller, draft.id));
 
     expect({ publishWaitedForDeletion: run.secondWaited }).toEqual({ publishWaitedForDeletion: true });
     expect(run.first.status).toBe(204);
@@ -128,7 +95,7 @@ describe('POST /v1/listings/:id/publish racing the deletion of the seller’s ac
     const seller = await createUser(env.deps, { displayName: 'Pia' });
     const draft = await createDraft(env, seller);
 
-    const run = await race(BEFORE_LISTING_LOCK, () => startPublish(seller, draft.id), () => startDeletion(seller));
+    const run = await locks.race(BEFORE_LISTING_LOCK, () => startPublish(seller, draft.id), () => startDeletion(seller));
 
     expect({ deletionWaitedForPublish: run.secondWaited }).toEqual({ deletionWaitedForPublish: true });
     expect(run.first.status).toBe(200);

@@ -78,4 +78,29 @@ export class LockWatch {
       await new Promise((r) => setTimeout(r, 10));
     }
   }
+
+  /**
+   * Forces one interleaving: `first` starts and parks behind `gate` (a statement taking a lock that a
+   * third transaction holds meanwhile, which `first` needs at a known point), then `second` starts;
+   * reports whether `second` waited for a lock `first` holds (rather than finishing meanwhile), then
+   * lets both finish and answers their results.
+   */
+  async race<A, B>(gate: string, first: () => Promise<A>, second: () => Promise<B>): Promise<{ secondWaited: boolean; first: A; second: B }> {
+    const held = await this.holdTableLock(gate);
+    let a: Promise<A> | undefined;
+    let b: Promise<B> | undefined;
+    try {
+      a = first();
+      const firstPid = (await this.waiterOf(held.pid))!;
+      let settled = false;
+      b = second().finally(() => (settled = true));
+      const secondWaited = (await this.waiterOf(firstPid, () => settled)) !== undefined;
+      await held.release();
+      return { secondWaited, first: await a, second: await b };
+    } finally {
+      await held.release();
+      await a?.catch(() => undefined);
+      await b?.catch(() => undefined);
+    }
+  }
 }

@@ -29,11 +29,11 @@ export async function revokeEverySession(deps: SessionDeps, userId: string, reas
 }
 
 /**
- * The sessions a state change must end (account deletion): read in its transaction, after it locked
- * the account against new sign-ins, and handed to `endSessions` both right after the commit and
- * through an outbox job (`auth.end_sessions`), so a crash between the commit and the revocation cannot
- * leave their access tokens valid. Sessions opened after the commit (a deleted account's restore-only
- * one) are not in the list and live on.
+ * The sessions a state change must end (an account deletion, a role change, a staff suspension): read
+ * in its transaction, after it locked the account against new sign-ins, and ended both right after the
+ * commit and through an outbox job (`auth.end_sessions`), so a crash between the commit and the
+ * revocation cannot leave their access tokens valid. Sessions opened after the commit (a deleted
+ * account's restore-only one) are not in the list and live on.
  */
 export async function sessionsToEnd(db: Db, userId: string): Promise<string[]> {
   return liveFamiliesOfUser(db, userId);
