@@ -13,7 +13,7 @@ export async function takeDownSuspendedSellerListings(
   deps: Pick<Platform, 'db' | 'clock'>,
   { userId, actorId, reason }: { userId: string; actorId: string; reason: string },
 ): Promise<{ takenDown: number }> {
-  return takeDownListingsOf(deps, { sellerId: userId, reason }, (trx, r) =>
+  return takeDownListingsOf(deps, userId, (trx, r) =>
     recordAudit(trx, {
       actorId,
       action: 'listing.taken_down',

@@ -61,7 +61,7 @@ export async function takeDownListing(
  */
 export async function takeDownSuspendedSellerListings(
   deps: TakedownDeps,
-  { sellerId, reason }: { sellerId: string; reason: string },
+  sellerId: string,
   record: (trx: Trx, result: TakedownResult) => Promise<void>,
 ): Promise<{ takenDown: number }> {
   let takenDown = 0;
