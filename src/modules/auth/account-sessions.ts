@@ -1,4 +1,4 @@
-import type { Db, Trx } from '../../../db/connection';
+import type { Trx } from '../../../db/connection';
 import { jobFor, writeOutbox } from '../../shared/outbox';
 import type { Platform } from '../../shared/platform';
 import { toProblem } from '../../shared/problem';
@@ -29,23 +29,14 @@ export async function revokeEverySession(deps: SessionDeps, userId: string, reas
 }
 
 /**
- * The sessions a state change must end (an account deletion, a role change, a staff suspension): read
- * in its transaction, after it locked the account against new sign-ins, and ended both right after the
- * commit and through an outbox job (`auth.end_sessions`), so a crash between the commit and the
- * revocation cannot leave their access tokens valid. Sessions opened after the commit (a deleted
- * account's restore-only one) are not in the list and live on.
- */
-export async function sessionsToEnd(db: Db, userId: string): Promise<string[]> {
-  return liveFamiliesOfUser(db, userId);
-}
-
-/**
- * Writes the `auth.end_sessions` job for the user's live sessions into the caller's transaction (a
- * role change, a staff suspension): the crash-safe half of ending them, next to the immediate
- * `revokeEverySession` after the commit. Returns the sessions, none when there is nothing to end.
+ * Writes the `auth.end_sessions` job for the user's live sessions into the caller's transaction (an
+ * account deletion, a role change, a staff suspension), read after the caller locked the account
+ * against new sign-ins: the crash-safe half of ending them, next to the immediate end after the
+ * commit. Sessions opened after the commit (a deleted account's restore-only one) are not in the list
+ * and live on. Returns the sessions, none when there is nothing to end.
  */
 export async function writeSessionsEnd(trx: Trx, userId: string, reason: string): Promise<string[]> {
-  const sessionIds = await sessionsToEnd(trx, userId);
+  const sessionIds = await liveFamiliesOfUser(trx, userId);
   if (sessionIds.length > 0) await writeOutbox(trx, [jobFor('auth.end_sessions', { sessionIds, reason })]);
   return sessionIds;
 }

@@ -148,16 +148,6 @@ export async function retractBidders(trx: Trx, listingId: string, bidderIds: str
   return withdrawn.length;
 }
 
-/**
- * Whether the user's account is suspended by staff, read under a share lock (KEY SHARE) to the end of
- * the transaction: a suspension or unsuspension in flight (FOR UPDATE on the row) is waited for and its
- * outcome read, and one that comes later waits for the caller's commit.
- */
-export async function isSuspendedLocked(trx: Trx, userId: string): Promise<boolean> {
-  const row = await trx.selectFrom('users').select('suspendedAt').where('id', '=', userId).forKeyShare().executeTakeFirst();
-  return Boolean(row?.suspendedAt);
-}
-
 /** The live auctions (active, not deleted) on which the bidder has a standing bid, in id order. */
 export async function liveAuctionsOfBidder(db: Reader, bidderId: string): Promise<string[]> {
   const rows = await db

@@ -3,7 +3,8 @@ import type { Platform } from '../../shared/platform';
 import { notificationJob } from '../../shared/jobs';
 import { writeOutbox, type OutboxMessage } from '../../shared/outbox';
 import { lockAuction, type LockedAuction } from '../auctions';
-import { isSuspendedLocked, liveAuctionsOfBidder, suspendedBiddersOn } from './bidding.repository';
+import { shareLockLiveAccount } from '../users';
+import { liveAuctionsOfBidder, suspendedBiddersOn } from './bidding.repository';
 import { withdrawalEvents, withdrawBidders, type Withdrawal } from './withdraw-bids';
 
 /**
@@ -27,7 +28,7 @@ export async function withdrawSuspendedBids(
     const outcome = await deps.db.transaction().execute(async (trx) => {
       // Read in each listing's transaction, before its lock (the order publish and the takedown take):
       // an unsuspension that answered staff stops the withdrawals that follow, and one in flight waits.
-      if (!(await isSuspendedLocked(trx, userId))) return 'lifted';
+      if (!(await shareLockLiveAccount(trx, userId))?.suspendedAt) return 'lifted';
       const listing = await lockAuction(trx, listingId);
       // Closed (or deleted) since the read: the close decided it; the job does not reopen it.
       if (!listing || listing.status !== 'active') return 'skipped';
