@@ -88,6 +88,19 @@ describe('refunds decided by a dispute', () => {
   });
 });
 
+/**
+ * The buyer opens a party dispute, then the card network opens a chargeback of `amountCents` on the
+ * same sale, which the open dispute takes over: answers once its funds are held on the chargeback
+ * account of the ledger.
+ */
+async function chargebackUnderPartyDispute(tx: { id: string; chargeId: string | null }, details: string, amountCents = 10_000) {
+  const opened = await ctx.env.http.post(`/v1/transactions/${tx.id}/dispute`).set(ctx.buyer.auth).send({ reason: 'item_not_as_described', details });
+  expect(opened.status).toBe(201);
+  const cb = ctx.env.standIn.createDispute(tx.chargeId!, { amount: amountCents });
+  await eventually(async () => (await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))) === amountCents || undefined);
+  return { opened, cb };
+}
+
 describe('chargebacks', () => {
   it('won before release: the funds come back and the seller is paid', async () => {
     const tx = await funded();
@@ -223,13 +236,7 @@ describe('chargebacks', () => {
     { outcome: 'lost' as const, cardRefunds: [], last: ['chargeback_settlement'] },
   ])('$outcome while a party dispute held the sale: the staff refund settles once', async ({ outcome, cardRefunds, last }) => {
     const tx = await funded();
-    const opened = await ctx.env.http
-      .post(`/v1/transactions/${tx.id}/dispute`)
-      .set(ctx.buyer.auth)
-      .send({ reason: 'item_not_as_described', details: 'The frame is cracked.' });
-    expect(opened.status).toBe(201);
-    const cb = ctx.env.standIn.createDispute(tx.chargeId!);
-    await eventually(async () => (await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))) === 10_000 || undefined);
+    const { opened, cb } = await chargebackUnderPartyDispute(tx, 'The frame is cracked.');
     // The open party dispute took the chargeback over: no dispute of its own, so the issuer's decision is left to staff.
     expect(await ctx.env.deps.db.selectFrom('disputes').select('id').where('transactionId', '=', tx.id).execute()).toEqual([
       { id: opened.body.id },
@@ -276,13 +283,7 @@ describe('chargebacks', () => {
     'a chargeback $label under a party dispute: staff may not pay the seller what the card network holds (409), only refund',
     async ({ outcome }) => {
       const tx = await funded();
-      const opened = await ctx.env.http
-        .post(`/v1/transactions/${tx.id}/dispute`)
-        .set(ctx.buyer.auth)
-        .send({ reason: 'item_not_as_described', details: 'The frame is cracked.' });
-      expect(opened.status).toBe(201);
-      const cb = ctx.env.standIn.createDispute(tx.chargeId!);
-      await eventually(async () => (await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))) === 10_000 || undefined);
+      const { opened, cb } = await chargebackUnderPartyDispute(tx, 'The frame is cracked.');
       if (outcome) {
         ctx.env.standIn.closeDispute(cb.id, outcome);
         await waitForTransactionEvent(ctx.env.deps, tx.id, 'chargeback_lost');
@@ -313,13 +314,7 @@ describe('chargebacks', () => {
 
   it('a partial chargeback under a party dispute: a partial refund of what the network holds settles it, the seller gets the rest', async () => {
     const tx = await funded();
-    const opened = await ctx.env.http
-      .post(`/v1/transactions/${tx.id}/dispute`)
-      .set(ctx.buyer.auth)
-      .send({ reason: 'item_not_as_described', details: 'One wheel is missing.' });
-    expect(opened.status).toBe(201);
-    ctx.env.standIn.createDispute(tx.chargeId!, { amount: 3_000 });
-    await eventually(async () => (await balanceOf(ctx.env.deps.db, LedgerAccount.chargeback(tx.id))) === 3_000 || undefined);
+    const { opened } = await chargebackUnderPartyDispute(tx, 'One wheel is missing.', 3_000);
     const support = await createUser(ctx.env.deps, { role: 'support' });
     const decide = (body: Record<string, unknown>) =>
       ctx.env.http.post(`/v1/admin/disputes/${opened.body.id}/resolve`).set(support.auth).send(body);

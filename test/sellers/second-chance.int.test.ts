@@ -25,6 +25,9 @@ beforeAll(async () => {
 });
 afterAll(async () => ctx.env?.close());
 const db = () => ctx.env.deps.db;
+/** Moves the offer's 48 h window to end `seconds` from now on the database clock (negative: already over). */
+const setOfferExpiry = (offerId: string, seconds: number) =>
+  db().updateTable('secondChanceOffers').set({ expiresAt: sql<Date>`now() + make_interval(secs => ${seconds})` }).where('id', '=', offerId).execute();
 /** The listing's sales that were not cancelled. */
 const liveSales = (listingId: string) =>
   db().selectFrom('transactions').select('id').where('listingId', '=', listingId).where('status', '<>', 'cancelled').execute();
@@ -202,11 +205,7 @@ describe('second-chance offer', () => {
     const { listing } = await unpaidAuction();
     const made = await offer(ctx.seller, listing.id);
     expect(await expireOffer(ctx.env.deps, made.body.id)).toBe('not_due');
-    await db()
-      .updateTable('secondChanceOffers')
-      .set({ expiresAt: sql<Date>`now() - interval '1 second'` })
-      .where('id', '=', made.body.id)
-      .execute();
+    await setOfferExpiry(made.body.id, -1);
     expectProblem(await answer(ctx.bob, made.body.id, 'accept'), 409, 'offer_expired');
     expect(await expireOffer(ctx.env.deps, made.body.id)).toBe('expired');
     expect(await expireOffer(ctx.env.deps, made.body.id)).toBe('not_pending');
@@ -222,11 +221,7 @@ describe('second-chance offer', () => {
   it('the expiry job is in the catalogue and runs on the real worker at the end of the window', async () => {
     const { listing } = await unpaidAuction();
     const made = await offer(ctx.seller, listing.id);
-    await db()
-      .updateTable('secondChanceOffers')
-      .set({ expiresAt: sql<Date>`now()` })
-      .where('id', '=', made.body.id)
-      .execute();
+    await setOfferExpiry(made.body.id, 0);
     // The same job the offer queued, re-queued as the outbox would for an expiry that is due now.
     await ctx.env.deps.queues.auctions.add('offer.expire', { offerId: made.body.id }, { jobId: `offer-expire-now-${made.body.id}` });
     await eventually(
@@ -390,11 +385,7 @@ describe('second-chance offer and relist: one item, one more sale', () => {
     const made = await offer(ctx.seller, listing.id);
     expect(made.status).toBe(201);
     // The window is over (the expiry job is late: workers down, or its retries spent): nobody can accept it.
-    await db()
-      .updateTable('secondChanceOffers')
-      .set({ expiresAt: sql<Date>`now() - interval '1 second'` })
-      .where('id', '=', made.body.id)
-      .execute();
+    await setOfferExpiry(made.body.id, -1);
     expectProblem(await answer(ctx.bob, made.body.id, 'accept'), 409, 'offer_expired');
     expect((await relist(listing.id)).status).toBe(201);
   });
@@ -403,11 +394,7 @@ describe('second-chance offer and relist: one item, one more sale', () => {
     const { listing } = await unpaidAuction();
     const made = await offer(ctx.seller, listing.id);
     expect(made.status).toBe(201);
-    await db()
-      .updateTable('secondChanceOffers')
-      .set({ expiresAt: sql<Date>`now() + interval '1 second'` })
-      .where('id', '=', made.body.id)
-      .execute();
+    await setOfferExpiry(made.body.id, 1);
     const gate = new Client({ connectionString: ctx.env.databaseUrl });
     await gate.connect();
     try {
